@@ -1,0 +1,188 @@
+/* 2-D convolution as im2col + one GEMM per group (after Caffe's base_conv_layer: a few GEMM
+ * helpers shared by forward and backward).
+ *
+ * A chunk of `chunk` images is lowered side by side into one column matrix
+ * col[Cg*R*S][chunk*P*Q], so each group needs one GEMM of width chunk*P*Q instead of `chunk`
+ * thin ones. The GEMM result is then in [Kg][chunk*P*Q] order and is scattered to NCHW (tmp).
+ * A 1x1 kernel with stride 1 and no padding needs no lowering: the image already is its column
+ * matrix, and every GEMM reads x and writes y in place. */
+#include <string.h>
+#include <cblas.h>
+#include "conv4j.h"
+
+static int32_t conv_extent(int32_t in, int32_t kernel, int32_t pad, int32_t stride, int32_t dil) {
+    return (int32_t)(((int64_t)in + 2 * (int64_t)pad - ((int64_t)dil * (kernel - 1) + 1)) / stride + 1);
+}
+
+/* The geometry is usable and self-consistent. out_h/out_w come from the caller because "same"
+ * mode pads more at the bottom/right than at the top/left; im2col reads zeros for any window part
+ * outside the input, so the only sanity bound is that no window starts past the input plus one
+ * kernel extent of padding. */
+static int geom_ok(const c4j_conv_geom *g) {
+    if (!g || g->n <= 0 || g->c <= 0 || g->h <= 0 || g->w <= 0 || g->k <= 0 || g->r <= 0 ||
+        g->s <= 0 || g->stride_h <= 0 || g->stride_w <= 0 || g->pad_h < 0 || g->pad_w < 0 ||
+        g->dil_h <= 0 || g->dil_w <= 0 || g->groups <= 0 || g->out_h <= 0 || g->out_w <= 0 ||
+        g->chunk <= 0 || g->chunk > g->n)
+        return 0;
+    if (g->c % g->groups || g->k % g->groups) return 0;
+    /* Every window must start at or before the last input row/column plus the bottom padding,
+     * which is at most the kernel extent: out <= extent computed with padding pad + extent. */
+    int32_t ext_h = g->dil_h * (g->r - 1) + 1, ext_w = g->dil_w * (g->s - 1) + 1;
+    if (g->out_h > conv_extent(g->h + ext_h, g->r, g->pad_h, g->stride_h, g->dil_h)) return 0;
+    if (g->out_w > conv_extent(g->w + ext_w, g->s, g->pad_w, g->stride_w, g->dil_w)) return 0;
+    return 1;
+}
+
+static int is_pointwise(const c4j_conv_geom *g) {
+    return g->r == 1 && g->s == 1 && g->stride_h == 1 && g->stride_w == 1 && g->pad_h == 0 &&
+           g->pad_w == 0 && g->out_h == g->h && g->out_w == g->w;
+}
+
+/* Column matrix rows (Cg*R*S) and, for chunks of more than one image, the [Kg][chunk*PQ] buffer. */
+int64_t c4j_conv2d_workspace(const c4j_conv_geom *g) {
+    if (!geom_ok(g) || is_pointwise(g)) return 0;
+    int64_t pq = (int64_t)g->out_h * g->out_w;
+    int64_t rows = (int64_t)(g->c / g->groups) * g->r * g->s;
+    int64_t tmp = g->chunk > 1 ? (int64_t)(g->k / g->groups) * g->chunk * pq : 0;
+    return rows * g->chunk * pq + tmp;
+}
+
+/* Everything a GEMM helper needs to know about one group of one chunk. */
+typedef struct {
+    const c4j_conv_geom *g;
+    int32_t cg, kg;        /* channels per group in and out */
+    int64_t pq, hw, rows;  /* output plane, input plane, column rows */
+} layout;
+
+static layout layout_of(const c4j_conv_geom *g) {
+    layout l = {g, g->c / g->groups, g->k / g->groups, (int64_t)g->out_h * g->out_w,
+                (int64_t)g->h * g->w, 0};
+    l.rows = (int64_t)l.cg * g->r * g->s;
+    return l;
+}
+
+/* Lower images [n0, n0+nb) of group grp into col (width nb*pq). */
+static void lower(const layout *l, const float *x, int32_t n0, int32_t nb, int32_t grp, float *col) {
+    const c4j_conv_geom *g = l->g;
+    for (int32_t i = 0; i < nb; ++i)
+        c4j_im2col(x + ((int64_t)(n0 + i) * g->c + (int64_t)grp * l->cg) * l->hw, l->cg, g->h, g->w,
+                   g->r, g->s, g->pad_h, g->pad_w, g->stride_h, g->stride_w, g->dil_h, g->dil_w,
+                   g->out_h, g->out_w, col + i * l->pq, nb * l->pq);
+}
+
+/* Move between NCHW activations (images n0.., channels of group grp) and a [Kg][nb*pq] matrix. */
+static void gather(const layout *l, const float *act, int32_t n0, int32_t nb, int32_t grp, float *mat,
+                   int to_matrix) {
+    for (int32_t i = 0; i < nb; ++i)
+        for (int32_t k = 0; k < l->kg; ++k) {
+            float *m = mat + (int64_t)k * nb * l->pq + i * l->pq;
+            float *a = (float *)act + ((int64_t)(n0 + i) * l->g->k + (int64_t)grp * l->kg + k) * l->pq;
+            if (to_matrix) memcpy(m, a, (size_t)l->pq * sizeof(float));
+            else memcpy(a, m, (size_t)l->pq * sizeof(float));
+        }
+}
+
+static void add_bias(const c4j_conv_geom *g, const float *b, float *y) {
+    int64_t pq = (int64_t)g->out_h * g->out_w;
+    for (int64_t nk = 0; nk < (int64_t)g->n * g->k; ++nk) {
+        float bias = b[nk % g->k], *row = y + nk * pq;
+        for (int64_t i = 0; i < pq; ++i) row[i] += bias;
+    }
+}
+
+int c4j_conv2d_forward(const c4j_conv_geom *g, const float *x, const float *w, const float *b,
+                       float *y, float *workspace, int64_t workspace_len) {
+    if (!geom_ok(g)) return C4J_EBADARG;
+    if (workspace_len < c4j_conv2d_workspace(g)) return C4J_EWORKSPACE;
+    const layout l = layout_of(g);
+    const int pointwise = is_pointwise(g);
+    for (int32_t n0 = 0; n0 < g->n; n0 += g->chunk) {
+        int32_t nb = g->n - n0 < g->chunk ? g->n - n0 : g->chunk;
+        for (int32_t grp = 0; grp < g->groups; ++grp) {
+            const float *wg = w + grp * l.kg * l.rows;
+            if (pointwise) {
+                for (int32_t i = 0; i < nb; ++i)
+                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, l.kg, (int)l.pq, (int)l.rows,
+                                1.0f, wg, (int)l.rows,
+                                x + ((int64_t)(n0 + i) * g->c + (int64_t)grp * l.cg) * l.hw, (int)l.pq,
+                                0.0f, y + ((int64_t)(n0 + i) * g->k + (int64_t)grp * l.kg) * l.pq, (int)l.pq);
+                continue;
+            }
+            float *col = workspace;
+            lower(&l, x, n0, nb, grp, col);
+            if (nb == 1) { /* the product already is the NCHW slab of this image and group */
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, l.kg, (int)l.pq, (int)l.rows,
+                            1.0f, wg, (int)l.rows, col, (int)l.pq, 0.0f,
+                            y + ((int64_t)n0 * g->k + (int64_t)grp * l.kg) * l.pq, (int)l.pq);
+                continue;
+            }
+            float *tmp = col + l.rows * g->chunk * l.pq;
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, l.kg, (int)(nb * l.pq), (int)l.rows,
+                        1.0f, wg, (int)l.rows, col, (int)(nb * l.pq), 0.0f, tmp, (int)(nb * l.pq));
+            gather(&l, y, n0, nb, grp, tmp, 0);
+        }
+    }
+    if (b) add_bias(g, b, y);
+    return C4J_OK;
+}
+
+int c4j_conv2d_backward(const c4j_conv_geom *g, const float *x, const float *w, const float *dy,
+                        float *dx, float *dw, float *db, float *workspace, int64_t workspace_len) {
+    if (!geom_ok(g)) return C4J_EBADARG;
+    if (workspace_len < c4j_conv2d_workspace(g)) return C4J_EWORKSPACE;
+    const layout l = layout_of(g);
+    const int pointwise = is_pointwise(g);
+    if (db) {
+        for (int64_t nk = 0; nk < (int64_t)g->n * g->k; ++nk) {
+            const float *row = dy + nk * l.pq;
+            float sum = 0.0f;
+            for (int64_t i = 0; i < l.pq; ++i) sum += row[i];
+            db[nk % g->k] += sum;
+        }
+    }
+    if (dx && !pointwise) memset(dx, 0, (size_t)g->n * g->c * l.hw * sizeof(float));
+    for (int32_t n0 = 0; n0 < g->n; n0 += g->chunk) {
+        int32_t nb = g->n - n0 < g->chunk ? g->n - n0 : g->chunk;
+        for (int32_t grp = 0; grp < g->groups; ++grp) {
+            const float *wg = w + grp * l.kg * l.rows;
+            float *dwg = dw ? dw + grp * l.kg * l.rows : 0;
+            if (pointwise) {
+                for (int32_t i = 0; i < nb; ++i) {
+                    const float *xi = x + ((int64_t)(n0 + i) * g->c + (int64_t)grp * l.cg) * l.hw;
+                    const float *dyi = dy + ((int64_t)(n0 + i) * g->k + (int64_t)grp * l.kg) * l.pq;
+                    if (dwg)
+                        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, l.kg, (int)l.rows, (int)l.pq,
+                                    1.0f, dyi, (int)l.pq, xi, (int)l.pq, 1.0f, dwg, (int)l.rows);
+                    if (dx)
+                        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)l.rows, (int)l.pq, l.kg,
+                                    1.0f, wg, (int)l.rows, dyi, (int)l.pq, 0.0f,
+                                    dx + ((int64_t)(n0 + i) * g->c + (int64_t)grp * l.cg) * l.hw, (int)l.pq);
+                }
+                continue;
+            }
+            float *col = workspace;
+            const int width = (int)(nb * l.pq);
+            /* dy of this chunk and group as a [Kg][nb*pq] matrix: in place for one image. */
+            const float *dym = dy + ((int64_t)n0 * g->k + (int64_t)grp * l.kg) * l.pq;
+            if (nb > 1) {
+                float *tmp = col + l.rows * g->chunk * l.pq;
+                gather(&l, dy, n0, nb, grp, tmp, 1);
+                dym = tmp;
+            }
+            if (dwg) {
+                lower(&l, x, n0, nb, grp, col);
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, l.kg, (int)l.rows, width, 1.0f,
+                            dym, width, col, width, 1.0f, dwg, (int)l.rows);
+            }
+            if (dx) {
+                cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)l.rows, width, l.kg, 1.0f,
+                            wg, (int)l.rows, dym, width, 0.0f, col, width);
+                for (int32_t i = 0; i < nb; ++i)
+                    c4j_col2im(col + i * l.pq, l.cg, g->h, g->w, g->r, g->s, g->pad_h, g->pad_w,
+                               g->stride_h, g->stride_w, g->dil_h, g->dil_w, g->out_h, g->out_w,
+                               dx + ((int64_t)(n0 + i) * g->c + (int64_t)grp * l.cg) * l.hw, width);
+            }
+        }
+    }
+    return C4J_OK;
+}

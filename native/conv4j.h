@@ -1,0 +1,151 @@
+/*
+ * conv4j.h — the C API of conv4j's native kernels.
+ *
+ * Contract: Java validates every shape, stride and length before calling in. The C side still
+ * re-checks what it cheaply can (geometry consistency, workspace length, label range) and answers
+ * with a negative status instead of touching memory it was not given. No function allocates,
+ * calls back into Java, or keeps a pointer after it returns.
+ *
+ * Layouts: activations NCHW, conv weights K x C/groups x R x S, linear weights OUT x IN, all
+ * float32, contiguous. Parameter gradients ACCUMULATE (+=); input gradients are overwritten.
+ */
+#ifndef CONV4J_H
+#define CONV4J_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Status codes returned by every checked entry point. */
+#define C4J_OK 0
+#define C4J_EBADARG (-1)     /* geometry inconsistent or non-positive */
+#define C4J_EWORKSPACE (-2)  /* workspace shorter than the geometry needs */
+#define C4J_ELABEL (-3)      /* a class label outside [0, classes) */
+
+/* Geometry of one 2-D convolution over a batch. out_h/out_w must equal
+ * (in + 2*pad - (dil*(kernel-1)+1)) / stride + 1: the caller picks padding for its rounding mode. */
+typedef struct c4j_conv_geom {
+    int32_t n, c, h, w;          /* input  N x C x H x W */
+    int32_t k, r, s;             /* output channels, kernel rows, kernel cols */
+    int32_t stride_h, stride_w;
+    int32_t pad_h, pad_w;        /* top/left padding; bottom/right padding is implied by out_h/out_w */
+    int32_t dil_h, dil_w;
+    int32_t groups;
+    int32_t out_h, out_w;
+    int32_t chunk;               /* images lowered together by one im2col + one GEMM */
+} c4j_conv_geom;
+
+/* Geometry of one 2-D pooling over a batch (max or average). */
+typedef struct c4j_pool_geom {
+    int32_t n, c, h, w;
+    int32_t kernel_h, kernel_w;
+    int32_t stride_h, stride_w;
+    int32_t pad_h, pad_w;
+    int32_t dil_h, dil_w;
+    int32_t out_h, out_w;
+} c4j_pool_geom;
+
+/* ---- tensor.c: bulk memory operations on float buffers ------------------------------------ */
+void c4j_fill(int64_t len, float value, float *x);
+void c4j_copy(int64_t len, const float *src, float *dst);
+/* Elementwise product: out = a*b (dropout backward). */
+void c4j_mul(int64_t len, const float *a, const float *b, float *out);
+
+/* ---- im2col.c: lowering one image (or a slice of channels) to columns ---------------------- */
+/* col has (channels*kernel_h*kernel_w) rows of out_h*out_w entries each, rows ld_col apart
+ * (ld_col >= out_h*out_w lets several images share one column matrix side by side). */
+void c4j_im2col(const float *im, int32_t channels, int32_t height, int32_t width,
+                int32_t kernel_h, int32_t kernel_w, int32_t pad_h, int32_t pad_w,
+                int32_t stride_h, int32_t stride_w, int32_t dil_h, int32_t dil_w,
+                int32_t out_h, int32_t out_w, float *col, int64_t ld_col);
+/* The adjoint of c4j_im2col: ADDS every column entry back into im (im must be zeroed first). */
+void c4j_col2im(const float *col, int32_t channels, int32_t height, int32_t width,
+                int32_t kernel_h, int32_t kernel_w, int32_t pad_h, int32_t pad_w,
+                int32_t stride_h, int32_t stride_w, int32_t dil_h, int32_t dil_w,
+                int32_t out_h, int32_t out_w, float *im, int64_t ld_col);
+
+/* ---- conv.c ------------------------------------------------------------------------------- */
+/* Floats of scratch space c4j_conv2d_forward/backward need for this geometry (0 for 1x1/s1/p0). */
+int64_t c4j_conv2d_workspace(const c4j_conv_geom *g);
+/* y = conv(x, w) + b. b may be NULL. */
+int c4j_conv2d_forward(const c4j_conv_geom *g, const float *x, const float *w, const float *b,
+                       float *y, float *workspace, int64_t workspace_len);
+/* dw += dL/dw, db += dL/db, dx = dL/dx. Any of dx, dw, db may be NULL to skip that gradient. */
+int c4j_conv2d_backward(const c4j_conv_geom *g, const float *x, const float *w, const float *dy,
+                        float *dx, float *dw, float *db, float *workspace, int64_t workspace_len);
+
+/* ---- pool.c ------------------------------------------------------------------------------- */
+/* argmax receives, per output, the index of the winning input inside its H x W plane
+ * (first maximum in scan order; NaN wins and propagates). */
+int c4j_maxpool2d_forward(const c4j_pool_geom *g, const float *x, float *y, int32_t *argmax);
+/* dx = scatter-add of dy at argmax (dx is overwritten). */
+int c4j_maxpool2d_backward(const c4j_pool_geom *g, const float *dy, const int32_t *argmax, float *dx);
+/* Average pooling with PyTorch's divisor rule; dilation must be 1. */
+int c4j_avgpool2d_forward(const c4j_pool_geom *g, int32_t count_include_pad, const float *x, float *y);
+int c4j_avgpool2d_backward(const c4j_pool_geom *g, int32_t count_include_pad, const float *dy, float *dx);
+
+/* ---- activation.c ------------------------------------------------------------------------- */
+void c4j_relu_forward(int64_t len, const float *x, float *y);
+/* dx = dy where y > 0 (y is ReLU's output; the derivative at 0 is 0). */
+void c4j_relu_backward(int64_t len, const float *y, const float *dy, float *dx);
+/* Inverted dropout: mask[i] = 0 or 1/(1-p) from a counter-based hash of (seed, i); y = x*mask. */
+void c4j_dropout_forward(int64_t len, float p, uint64_t seed, const float *x, float *y, float *mask);
+
+/* ---- linear.c ----------------------------------------------------------------------------- */
+/* y[n,out] = x[n,in] . w[out,in]^T + b[out]; b may be NULL. */
+void c4j_linear_forward(int32_t n, int32_t in, int32_t out, const float *x, const float *w,
+                        const float *b, float *y);
+/* dx = dy . w (overwritten), dw += dy^T . x, db += sum_n dy. Any output may be NULL. */
+void c4j_linear_backward(int32_t n, int32_t in, int32_t out, const float *x, const float *w,
+                         const float *dy, float *dx, float *dw, float *db);
+
+/* ---- batchnorm.c -------------------------------------------------------------------------- */
+/* Training: normalise with the batch statistics, save mean and inverse std per channel, and
+ * update running_mean/running_var (unbiased variance) with momentum. Eval: use running stats. */
+void c4j_batchnorm2d_forward(int32_t n, int32_t c, int64_t hw, int32_t training, float eps,
+                             float momentum, const float *x, const float *gamma, const float *beta,
+                             float *running_mean, float *running_var, float *save_mean,
+                             float *save_invstd, float *y);
+/* Backward of the training-mode forward: dx overwritten, dgamma/dbeta accumulated. */
+void c4j_batchnorm2d_backward(int32_t n, int32_t c, int64_t hw, const float *x, const float *gamma,
+                              const float *save_mean, const float *save_invstd, const float *dy,
+                              float *dx, float *dgamma, float *dbeta);
+
+/* ---- loss.c ------------------------------------------------------------------------------- */
+/* Mean softmax cross-entropy over n rows of c logits (log-sum-exp stable).
+ * loss[0] = the mean loss; dlogits = (softmax - onehot)/n (may be NULL);
+ * correct[0] = rows whose argmax equals the label (may be NULL). */
+int c4j_softmax_cross_entropy(int32_t n, int32_t c, const float *logits, const int32_t *labels,
+                              float *loss, float *dlogits, int32_t *correct);
+/* Row-wise softmax (inference). */
+void c4j_softmax(int32_t n, int32_t c, const float *logits, float *probs);
+
+/* ---- optim.c: one update over a flat parameter buffer ------------------------------------- */
+/* PyTorch's SGD: g' = g + wd*p; v = momentum*v + (1-dampening)*g' (v = g' on the first step);
+ * step = nesterov ? g' + momentum*v : v; p -= lr*step. */
+void c4j_sgd_step(int64_t len, float *param, const float *grad, float *velocity, float lr,
+                  float momentum, float dampening, float weight_decay, int32_t nesterov,
+                  int32_t first_step);
+/* Adam (decoupled = 0: L2 added to the gradient) and AdamW (decoupled = 1). step counts from 1. */
+void c4j_adam_step(int64_t len, float *param, const float *grad, float *m, float *v, float lr,
+                   float beta1, float beta2, float eps, float weight_decay, int32_t decoupled,
+                   int64_t step);
+/* 1 if every value is finite, else 0. */
+int c4j_all_finite(int64_t len, const float *x);
+
+/* ---- blas.c: the OpenBLAS we link, exposed for threading control and the peak benchmark ---- */
+void c4j_set_num_threads(int32_t threads);
+int32_t c4j_get_num_threads(void);
+/* Row-major C = alpha*op(A)*op(B) + beta*C. */
+void c4j_sgemm(int32_t trans_a, int32_t trans_b, int32_t m, int32_t n, int32_t k, float alpha,
+               const float *a, int32_t lda, const float *b, int32_t ldb, float beta, float *c,
+               int32_t ldc);
+/* Version of this native library's API, checked by the Java side at load time. */
+int32_t c4j_abi_version(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* CONV4J_H */

@@ -1,0 +1,39 @@
+/* Optimiser updates over one flat parameter buffer (the model keeps all parameters, and all
+ * gradients, contiguous, so a step is one call whatever the number of layers). */
+#include <math.h>
+#include "conv4j.h"
+
+void c4j_sgd_step(int64_t len, float *param, const float *grad, float *velocity, float lr,
+                  float momentum, float dampening, float weight_decay, int32_t nesterov,
+                  int32_t first_step) {
+    for (int64_t i = 0; i < len; ++i) {
+        float g = grad[i] + weight_decay * param[i];
+        if (momentum != 0.0f) {
+            float v = first_step ? g : momentum * velocity[i] + (1.0f - dampening) * g;
+            velocity[i] = v;
+            g = nesterov ? g + momentum * v : v;
+        }
+        param[i] -= lr * g;
+    }
+}
+
+void c4j_adam_step(int64_t len, float *param, const float *grad, float *m, float *v, float lr,
+                   float beta1, float beta2, float eps, float weight_decay, int32_t decoupled,
+                   int64_t step) {
+    const double bias1 = 1.0 - pow(beta1, (double)step), bias2 = 1.0 - pow(beta2, (double)step);
+    const float step_size = (float)(lr / bias1), root_bias2 = (float)sqrt(bias2);
+    for (int64_t i = 0; i < len; ++i) {
+        float g = grad[i];
+        if (decoupled) param[i] *= 1.0f - lr * weight_decay;
+        else g += weight_decay * param[i];
+        m[i] = beta1 * m[i] + (1.0f - beta1) * g;
+        v[i] = beta2 * v[i] + (1.0f - beta2) * g * g;
+        param[i] -= step_size * m[i] / (sqrtf(v[i]) / root_bias2 + eps);
+    }
+}
+
+int c4j_all_finite(int64_t len, const float *x) {
+    for (int64_t i = 0; i < len; ++i)
+        if (!isfinite(x[i])) return 0;
+    return 1;
+}

@@ -1,0 +1,116 @@
+/* Max and average pooling, forward and backward, over NCHW planes. */
+#include <math.h>
+#include <string.h>
+#include "conv4j.h"
+
+static int geom_ok(const c4j_pool_geom *g) {
+    return g && g->n > 0 && g->c > 0 && g->h > 0 && g->w > 0 && g->kernel_h > 0 && g->kernel_w > 0 &&
+           g->stride_h > 0 && g->stride_w > 0 && g->pad_h >= 0 && g->pad_w >= 0 && g->dil_h > 0 &&
+           g->dil_w > 0 && g->out_h > 0 && g->out_w > 0 &&
+           /* every window starts inside the input or its top/left padding (ceil_mode's rule) */
+           (int64_t)(g->out_h - 1) * g->stride_h < (int64_t)g->h + g->pad_h &&
+           (int64_t)(g->out_w - 1) * g->stride_w < (int64_t)g->w + g->pad_w;
+}
+
+int c4j_maxpool2d_forward(const c4j_pool_geom *g, const float *x, float *y, int32_t *argmax) {
+    if (!geom_ok(g)) return C4J_EBADARG;
+    const int64_t hw = (int64_t)g->h * g->w, pq = (int64_t)g->out_h * g->out_w;
+    for (int64_t plane = 0; plane < (int64_t)g->n * g->c; ++plane) {
+        const float *in = x + plane * hw;
+        float *out = y + plane * pq;
+        int32_t *arg = argmax + plane * pq;
+        for (int32_t p = 0; p < g->out_h; ++p)
+            for (int32_t q = 0; q < g->out_w; ++q) {
+                float best = -INFINITY;
+                int32_t where = -1;
+                for (int32_t i = 0; i < g->kernel_h; ++i) {
+                    int32_t row = p * g->stride_h - g->pad_h + i * g->dil_h;
+                    if ((uint32_t)row >= (uint32_t)g->h) continue;
+                    for (int32_t j = 0; j < g->kernel_w; ++j) {
+                        int32_t column = q * g->stride_w - g->pad_w + j * g->dil_w;
+                        if ((uint32_t)column >= (uint32_t)g->w) continue;
+                        int32_t idx = row * g->w + column;
+                        float v = in[idx];
+                        /* strict > keeps the first maximum; a NaN wins (as in PyTorch) */
+                        if (where < 0 || v > best || isnan(v)) {
+                            best = v;
+                            where = idx;
+                            if (isnan(v)) goto done;
+                        }
+                    }
+                }
+            done:
+                out[p * g->out_w + q] = best;
+                arg[p * g->out_w + q] = where;
+            }
+    }
+    return C4J_OK;
+}
+
+int c4j_maxpool2d_backward(const c4j_pool_geom *g, const float *dy, const int32_t *argmax, float *dx) {
+    if (!geom_ok(g)) return C4J_EBADARG;
+    const int64_t hw = (int64_t)g->h * g->w, pq = (int64_t)g->out_h * g->out_w;
+    memset(dx, 0, (size_t)((int64_t)g->n * g->c * hw) * sizeof(float));
+    for (int64_t plane = 0; plane < (int64_t)g->n * g->c; ++plane) {
+        float *grad = dx + plane * hw;
+        for (int64_t o = 0; o < pq; ++o) {
+            int32_t idx = argmax[plane * pq + o];
+            if ((uint64_t)(int64_t)idx < (uint64_t)hw) grad[idx] += dy[plane * pq + o];
+        }
+    }
+    return C4J_OK;
+}
+
+/* The window of output (p, q) clipped to the input, and PyTorch's divisor for it. */
+typedef struct { int32_t h0, h1, w0, w1; float inv_count; } window;
+
+static window avg_window(const c4j_pool_geom *g, int32_t count_include_pad, int32_t p, int32_t q) {
+    window win;
+    int32_t h0 = p * g->stride_h - g->pad_h, w0 = q * g->stride_w - g->pad_w;
+    int32_t h1 = h0 + g->kernel_h, w1 = w0 + g->kernel_w;
+    /* count_include_pad counts the window clipped to the padded input, not to the input. */
+    if (h1 > g->h + g->pad_h) h1 = g->h + g->pad_h;
+    if (w1 > g->w + g->pad_w) w1 = g->w + g->pad_w;
+    int32_t padded = (h1 - h0) * (w1 - w0);
+    win.h0 = h0 < 0 ? 0 : h0;
+    win.w0 = w0 < 0 ? 0 : w0;
+    win.h1 = h1 > g->h ? g->h : h1;
+    win.w1 = w1 > g->w ? g->w : w1;
+    int32_t count = count_include_pad ? padded : (win.h1 - win.h0) * (win.w1 - win.w0);
+    win.inv_count = count > 0 ? 1.0f / (float)count : 0.0f;
+    return win;
+}
+
+int c4j_avgpool2d_forward(const c4j_pool_geom *g, int32_t count_include_pad, const float *x, float *y) {
+    if (!geom_ok(g) || g->dil_h != 1 || g->dil_w != 1) return C4J_EBADARG;
+    const int64_t hw = (int64_t)g->h * g->w, pq = (int64_t)g->out_h * g->out_w;
+    for (int64_t plane = 0; plane < (int64_t)g->n * g->c; ++plane) {
+        const float *in = x + plane * hw;
+        for (int32_t p = 0; p < g->out_h; ++p)
+            for (int32_t q = 0; q < g->out_w; ++q) {
+                window win = avg_window(g, count_include_pad, p, q);
+                float sum = 0.0f;
+                for (int32_t i = win.h0; i < win.h1; ++i)
+                    for (int32_t j = win.w0; j < win.w1; ++j) sum += in[i * g->w + j];
+                y[plane * pq + p * g->out_w + q] = sum * win.inv_count;
+            }
+    }
+    return C4J_OK;
+}
+
+int c4j_avgpool2d_backward(const c4j_pool_geom *g, int32_t count_include_pad, const float *dy, float *dx) {
+    if (!geom_ok(g) || g->dil_h != 1 || g->dil_w != 1) return C4J_EBADARG;
+    const int64_t hw = (int64_t)g->h * g->w, pq = (int64_t)g->out_h * g->out_w;
+    memset(dx, 0, (size_t)((int64_t)g->n * g->c * hw) * sizeof(float));
+    for (int64_t plane = 0; plane < (int64_t)g->n * g->c; ++plane) {
+        float *grad = dx + plane * hw;
+        for (int32_t p = 0; p < g->out_h; ++p)
+            for (int32_t q = 0; q < g->out_w; ++q) {
+                window win = avg_window(g, count_include_pad, p, q);
+                float share = dy[plane * pq + p * g->out_w + q] * win.inv_count;
+                for (int32_t i = win.h0; i < win.h1; ++i)
+                    for (int32_t j = win.w0; j < win.w1; ++j) grad[i * g->w + j] += share;
+            }
+    }
+    return C4J_OK;
+}

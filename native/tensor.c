@@ -1,0 +1,17 @@
+/* Bulk operations on float buffers, so Java never loops over off-heap memory element by element. */
+#include <string.h>
+#include "conv4j.h"
+
+void c4j_fill(int64_t len, float value, float *x) {
+    if (value == 0.0f) {
+        memset(x, 0, (size_t)len * sizeof(float));
+        return;
+    }
+    for (int64_t i = 0; i < len; ++i) x[i] = value;
+}
+
+void c4j_copy(int64_t len, const float *src, float *dst) { memmove(dst, src, (size_t)len * sizeof(float)); }
+
+void c4j_mul(int64_t len, const float *a, const float *b, float *out) {
+    for (int64_t i = 0; i < len; ++i) out[i] = a[i] * b[i];
+}

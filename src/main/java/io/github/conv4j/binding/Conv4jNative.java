@@ -1,0 +1,172 @@
+package io.github.conv4j.binding;
+
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.IntPointer;
+import org.bytedeco.javacpp.Loader;
+import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.javacpp.annotation.Cast;
+import org.bytedeco.javacpp.annotation.Const;
+import org.bytedeco.javacpp.annotation.Name;
+import org.bytedeco.javacpp.annotation.Platform;
+import org.bytedeco.javacpp.annotation.Properties;
+
+/**
+ * The JavaCPP declarations of {@code native/conv4j.h}: the only class with {@code native} methods.
+ *
+ * <p>Loading preloads only the OpenBLAS library of {@code org.bytedeco:openblas} (and its Fortran
+ * runtime) from that jar's resources, then our {@code libconv4j} and its JNI glue. We do not
+ * inherit bytedeco's openblas presets class: that would also load its own JNI library and a second
+ * OpenBLAS copy into the process.
+ *
+ * <p>Callers must validate every argument first (see the layers in {@code io.github.conv4j.nn});
+ * the C side re-checks what it cheaply can and returns a negative status, see {@link Status}.
+ */
+@Properties({
+    @Platform(value = {"linux", "macosx"}, include = "conv4j.h", link = "conv4j",
+              preload = {"gcc_s@.1", "quadmath@.0", "gfortran@.5", "openblas@.0"},
+              preloadresource = "/org/bytedeco/openblas/"),
+    @Platform(value = "windows", include = "conv4j.h", link = "conv4j",
+              preload = {"libwinpthread-1", "libgcc_s_seh-1", "libquadmath-0", "libgfortran-5", "libopenblas"},
+              preloadresource = "/org/bytedeco/openblas/")
+})
+public final class Conv4jNative {
+    /** The C API version this binding was written for; see {@code C4J_ABI_VERSION} in blas.c. */
+    public static final int ABI_VERSION = 1;
+
+    static {
+        Loader.load();
+        int abi = abiVersion();
+        if (abi != ABI_VERSION) {
+            throw new UnsatisfiedLinkError("libconv4j ABI " + abi + " does not match the Java binding ("
+                    + ABI_VERSION + "): the native jar and the conv4j jar come from different versions");
+        }
+    }
+
+    private Conv4jNative() {}
+
+    /** Forces the native libraries to load (and fail early with a clear error if they cannot). */
+    public static void load() {}
+
+    /** {@code c4j_conv_geom}: geometry of one convolution over a batch. */
+    @Name("c4j_conv_geom")
+    public static final class ConvGeom extends Pointer {
+        static { Loader.load(); }
+        public ConvGeom() { allocate(); }
+        private native void allocate();
+        public native int n(); public native ConvGeom n(int v);
+        public native int c(); public native ConvGeom c(int v);
+        public native int h(); public native ConvGeom h(int v);
+        public native int w(); public native ConvGeom w(int v);
+        public native int k(); public native ConvGeom k(int v);
+        public native int r(); public native ConvGeom r(int v);
+        public native int s(); public native ConvGeom s(int v);
+        public native int stride_h(); public native ConvGeom stride_h(int v);
+        public native int stride_w(); public native ConvGeom stride_w(int v);
+        public native int pad_h(); public native ConvGeom pad_h(int v);
+        public native int pad_w(); public native ConvGeom pad_w(int v);
+        public native int dil_h(); public native ConvGeom dil_h(int v);
+        public native int dil_w(); public native ConvGeom dil_w(int v);
+        public native int groups(); public native ConvGeom groups(int v);
+        public native int out_h(); public native ConvGeom out_h(int v);
+        public native int out_w(); public native ConvGeom out_w(int v);
+        public native int chunk(); public native ConvGeom chunk(int v);
+    }
+
+    /** {@code c4j_pool_geom}: geometry of one pooling over a batch. */
+    @Name("c4j_pool_geom")
+    public static final class PoolGeom extends Pointer {
+        static { Loader.load(); }
+        public PoolGeom() { allocate(); }
+        private native void allocate();
+        public native int n(); public native PoolGeom n(int v);
+        public native int c(); public native PoolGeom c(int v);
+        public native int h(); public native PoolGeom h(int v);
+        public native int w(); public native PoolGeom w(int v);
+        public native int kernel_h(); public native PoolGeom kernel_h(int v);
+        public native int kernel_w(); public native PoolGeom kernel_w(int v);
+        public native int stride_h(); public native PoolGeom stride_h(int v);
+        public native int stride_w(); public native PoolGeom stride_w(int v);
+        public native int pad_h(); public native PoolGeom pad_h(int v);
+        public native int pad_w(); public native PoolGeom pad_w(int v);
+        public native int dil_h(); public native PoolGeom dil_h(int v);
+        public native int dil_w(); public native PoolGeom dil_w(int v);
+        public native int out_h(); public native PoolGeom out_h(int v);
+        public native int out_w(); public native PoolGeom out_w(int v);
+    }
+
+    // ---- tensor.c
+    @Name("c4j_fill") public static native void fill(long len, float value, FloatPointer x);
+    @Name("c4j_copy") public static native void copy(long len, @Const FloatPointer src, FloatPointer dst);
+    @Name("c4j_mul") public static native void mul(long len, @Const FloatPointer a, @Const FloatPointer b, FloatPointer out);
+
+    // ---- im2col.c
+    @Name("c4j_im2col") public static native void im2col(@Const FloatPointer im, int channels, int height, int width,
+            int kernelH, int kernelW, int padH, int padW, int strideH, int strideW, int dilH, int dilW,
+            int outH, int outW, FloatPointer col, long ldCol);
+    @Name("c4j_col2im") public static native void col2im(@Const FloatPointer col, int channels, int height, int width,
+            int kernelH, int kernelW, int padH, int padW, int strideH, int strideW, int dilH, int dilW,
+            int outH, int outW, FloatPointer im, long ldCol);
+
+    // ---- conv.c
+    @Name("c4j_conv2d_workspace") public static native long conv2dWorkspace(@Const ConvGeom g);
+    @Name("c4j_conv2d_forward") public static native int conv2dForward(@Const ConvGeom g, @Const FloatPointer x,
+            @Const FloatPointer w, @Const FloatPointer b, FloatPointer y, FloatPointer workspace, long workspaceLen);
+    @Name("c4j_conv2d_backward") public static native int conv2dBackward(@Const ConvGeom g, @Const FloatPointer x,
+            @Const FloatPointer w, @Const FloatPointer dy, FloatPointer dx, FloatPointer dw, FloatPointer db,
+            FloatPointer workspace, long workspaceLen);
+
+    // ---- pool.c
+    @Name("c4j_maxpool2d_forward") public static native int maxPool2dForward(@Const PoolGeom g, @Const FloatPointer x,
+            FloatPointer y, IntPointer argmax);
+    @Name("c4j_maxpool2d_backward") public static native int maxPool2dBackward(@Const PoolGeom g, @Const FloatPointer dy,
+            @Const IntPointer argmax, FloatPointer dx);
+    @Name("c4j_avgpool2d_forward") public static native int avgPool2dForward(@Const PoolGeom g, int countIncludePad,
+            @Const FloatPointer x, FloatPointer y);
+    @Name("c4j_avgpool2d_backward") public static native int avgPool2dBackward(@Const PoolGeom g, int countIncludePad,
+            @Const FloatPointer dy, FloatPointer dx);
+
+    // ---- activation.c
+    @Name("c4j_relu_forward") public static native void reluForward(long len, @Const FloatPointer x, FloatPointer y);
+    @Name("c4j_relu_backward") public static native void reluBackward(long len, @Const FloatPointer y,
+            @Const FloatPointer dy, FloatPointer dx);
+    @Name("c4j_dropout_forward") public static native void dropoutForward(long len, float p,
+            @Cast("uint64_t") long seed, @Const FloatPointer x, FloatPointer y, FloatPointer mask);
+
+    // ---- linear.c
+    @Name("c4j_linear_forward") public static native void linearForward(int n, int in, int out, @Const FloatPointer x,
+            @Const FloatPointer w, @Const FloatPointer b, FloatPointer y);
+    @Name("c4j_linear_backward") public static native void linearBackward(int n, int in, int out, @Const FloatPointer x,
+            @Const FloatPointer w, @Const FloatPointer dy, FloatPointer dx, FloatPointer dw, FloatPointer db);
+
+    // ---- batchnorm.c
+    @Name("c4j_batchnorm2d_forward") public static native void batchNorm2dForward(int n, int c, long hw, int training,
+            float eps, float momentum, @Const FloatPointer x, @Const FloatPointer gamma, @Const FloatPointer beta,
+            FloatPointer runningMean, FloatPointer runningVar, FloatPointer saveMean, FloatPointer saveInvstd,
+            FloatPointer y);
+    @Name("c4j_batchnorm2d_backward") public static native void batchNorm2dBackward(int n, int c, long hw,
+            @Const FloatPointer x, @Const FloatPointer gamma, @Const FloatPointer saveMean,
+            @Const FloatPointer saveInvstd, @Const FloatPointer dy, FloatPointer dx, FloatPointer dgamma,
+            FloatPointer dbeta);
+
+    // ---- loss.c
+    @Name("c4j_softmax_cross_entropy") public static native int softmaxCrossEntropy(int n, int c,
+            @Const FloatPointer logits, @Const IntPointer labels, FloatPointer loss, FloatPointer dlogits,
+            IntPointer correct);
+    @Name("c4j_softmax") public static native void softmax(int n, int c, @Const FloatPointer logits, FloatPointer probs);
+
+    // ---- optim.c
+    @Name("c4j_sgd_step") public static native void sgdStep(long len, FloatPointer param, @Const FloatPointer grad,
+            FloatPointer velocity, float lr, float momentum, float dampening, float weightDecay, int nesterov,
+            int firstStep);
+    @Name("c4j_adam_step") public static native void adamStep(long len, FloatPointer param, @Const FloatPointer grad,
+            FloatPointer m, FloatPointer v, float lr, float beta1, float beta2, float eps, float weightDecay,
+            int decoupled, long step);
+    @Name("c4j_all_finite") public static native int allFinite(long len, @Const FloatPointer x);
+
+    // ---- blas.c
+    @Name("c4j_set_num_threads") public static native void setNumThreads(int threads);
+    @Name("c4j_get_num_threads") public static native int getNumThreads();
+    @Name("c4j_sgemm") public static native void sgemm(int transA, int transB, int m, int n, int k, float alpha,
+            @Const FloatPointer a, int lda, @Const FloatPointer b, int ldb, float beta, FloatPointer c, int ldc);
+    @Name("c4j_abi_version") public static native int abiVersion();
+}

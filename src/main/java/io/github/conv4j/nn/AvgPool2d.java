@@ -1,0 +1,77 @@
+package io.github.conv4j.nn;
+
+import io.github.conv4j.binding.Conv4jNative;
+import io.github.conv4j.binding.Conv4jNative.PoolGeom;
+import io.github.conv4j.binding.Status;
+import io.github.conv4j.tensor.Shape;
+import io.github.conv4j.tensor.Tensor;
+
+/**
+ * Average pooling over NCHW (PyTorch's AvgPool2d). With {@code countIncludePad} (the default)
+ * the divisor counts padded positions inside the padded input; without it, only real inputs.
+ */
+public final class AvgPool2d implements Layer {
+    private final PoolWindow win;
+    private final boolean countIncludePad;
+
+    public AvgPool2d(int kernel) { this(PoolWindow.square(kernel), true); }
+    public AvgPool2d(int kernelH, int kernelW) { this(new PoolWindow(kernelH, kernelW, kernelH, kernelW, 0, 0, 1, 1, false, PaddingMode.TRUNCATE), true); }
+    private AvgPool2d(PoolWindow w, boolean countIncludePad) { this.win = w; this.countIncludePad = countIncludePad; }
+
+    public AvgPool2d stride(int s) { return stride(s, s); }
+    public AvgPool2d stride(int h, int w) { return new AvgPool2d(win.stride(h, w), countIncludePad); }
+    public AvgPool2d padding(int p) { return padding(p, p); }
+    public AvgPool2d padding(int h, int w) { return new AvgPool2d(win.padding(h, w), countIncludePad); }
+    public AvgPool2d ceilMode(boolean ceil) { return new AvgPool2d(win.ceil(ceil), countIncludePad); }
+    public AvgPool2d mode(PaddingMode m) { return new AvgPool2d(win.mode(m), countIncludePad); }
+    public AvgPool2d countIncludePad(boolean include) { return new AvgPool2d(win, include); }
+
+    @Override public String describe() {
+        String d = win.describe("AvgPool2d");
+        return countIncludePad ? d : d.substring(0, d.length() - 1) + ", exclude pad)";
+    }
+
+    @Override public Shape outputShape(Shape input) { return win.outputShape(describe(), input); }
+
+    @Override public long flops(Shape sampleInput) {
+        return outputShape(sampleInput.prependBatch(1)).size() * win.kh() * win.kw();
+    }
+
+    @Override public Op create(LayerContext ctx) { return runtime(ctx, win, countIncludePad, describe()); }
+
+    /** The runtime for any average-pooling window (also used by {@link GlobalAvgPool2d}). */
+    static Op runtime(LayerContext ctx, PoolWindow window, boolean includePad, String description) {
+        String name = ctx.name() + " " + description;
+        Shape sample = ctx.sampleInput();
+        PoolGeom geom = window.geometry(name, sample);
+        Shape outSample = window.outputShape(name, sample.prependBatch(1)).dropBatch();
+        int include = includePad ? 1 : 0;
+        return new Op() {
+            private final BatchBuffer y = new BatchBuffer(outSample), dx = new BatchBuffer(sample);
+            private int n;
+
+            @Override public Tensor forward(Tensor x, boolean training) {
+                n = Checks.batchOf(name, x, sample);
+                Tensor out = y.get(n);
+                Status.check(Conv4jNative.avgPool2dForward(geom.n(n), include, x.pointer(), out.pointer()), name);
+                return out;
+            }
+
+            @Override public Tensor backward(Tensor dy, boolean needInputGradient) {
+                if (n == 0) throw new IllegalStateException(name + ": backward without a forward pass");
+                if (!dy.shape().equals(y.get(n).shape()))
+                    throw new IllegalArgumentException(name + ": expected output gradient " + y.get(n).shape() + ", got " + dy.shape());
+                if (!needInputGradient) return null;
+                Tensor g = dx.get(n);
+                Status.check(Conv4jNative.avgPool2dBackward(geom.n(n), include, dy.pointer(), g.pointer()), name);
+                return g;
+            }
+
+            @Override public void close() {
+                y.close();
+                dx.close();
+                geom.close();
+            }
+        };
+    }
+}

@@ -1,0 +1,186 @@
+package io.github.conv4j.nn;
+
+import static io.github.conv4j.nn.Checks.nonNegative;
+import static io.github.conv4j.nn.Checks.positive;
+
+import io.github.conv4j.binding.Conv4jNative;
+import io.github.conv4j.binding.Conv4jNative.ConvGeom;
+import io.github.conv4j.binding.Status;
+import io.github.conv4j.tensor.Shape;
+import io.github.conv4j.tensor.Tensor;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * 2-D convolution (cross-correlation, as PyTorch's Conv2d) over NCHW input, lowered to
+ * im2col + sgemm in C. Weight K × C/groups × R × S, optional bias K.
+ * <pre>{@code new Conv2d(1, 32, 5).padding(2)   new Conv2d(64, 64, 3).stride(2).padding(1).groups(64)}</pre>
+ */
+public final class Conv2d implements Layer {
+    /** Lower this many output positions (images × P × Q) per GEMM at least; see {@link #chunkFor}. */
+    static final int TARGET_COLUMNS = Integer.getInteger("conv4j.conv.columns", 4096);
+
+    private final int in, out, kh, kw, sh, sw, ph, pw, dh, dw, groups;
+    private final boolean bias;
+    private final PaddingMode mode;
+
+    public Conv2d(int inChannels, int outChannels, int kernel) { this(inChannels, outChannels, kernel, kernel); }
+
+    public Conv2d(int inChannels, int outChannels, int kernelH, int kernelW) {
+        this(inChannels, outChannels, kernelH, kernelW, 1, 1, 0, 0, 1, 1, 1, true, PaddingMode.TRUNCATE);
+    }
+
+    private Conv2d(int in, int out, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw, int groups,
+                   boolean bias, PaddingMode mode) {
+        this.in = in; this.out = out; this.kh = kh; this.kw = kw; this.sh = sh; this.sw = sw;
+        this.ph = ph; this.pw = pw; this.dh = dh; this.dw = dw; this.groups = groups; this.bias = bias;
+        this.mode = mode;
+        String me = "Conv2d";
+        positive(me, "in channels", in); positive(me, "out channels", out);
+        positive(me, "kernel height", kh); positive(me, "kernel width", kw);
+        positive(me, "stride", sh); positive(me, "stride", sw);
+        nonNegative(me, "padding", ph); nonNegative(me, "padding", pw);
+        positive(me, "dilation", dh); positive(me, "dilation", dw);
+        positive(me, "groups", groups);
+        if (in % groups != 0 || out % groups != 0)
+            throw new IllegalArgumentException(me + ": groups " + groups + " must divide in channels " + in + " and out channels " + out);
+    }
+
+    public Conv2d stride(int s) { return stride(s, s); }
+    public Conv2d stride(int h, int w) { return new Conv2d(in, out, kh, kw, h, w, ph, pw, dh, dw, groups, bias, mode); }
+    public Conv2d padding(int p) { return padding(p, p); }
+    public Conv2d padding(int h, int w) { return new Conv2d(in, out, kh, kw, sh, sw, h, w, dh, dw, groups, bias, mode); }
+    public Conv2d dilation(int d) { return dilation(d, d); }
+    public Conv2d dilation(int h, int w) { return new Conv2d(in, out, kh, kw, sh, sw, ph, pw, h, w, groups, bias, mode); }
+    public Conv2d groups(int g) { return new Conv2d(in, out, kh, kw, sh, sw, ph, pw, dh, dw, g, bias, mode); }
+    public Conv2d bias(boolean b) { return new Conv2d(in, out, kh, kw, sh, sw, ph, pw, dh, dw, groups, b, mode); }
+    public Conv2d mode(PaddingMode m) { return new Conv2d(in, out, kh, kw, sh, sw, ph, pw, dh, dw, groups, bias, m); }
+
+    public int inChannels() { return in; }
+    public int outChannels() { return out; }
+
+    @Override public String describe() {
+        StringBuilder b = new StringBuilder("Conv2d(").append(in).append("→").append(out).append(", ")
+                .append(kh).append('×').append(kw);
+        if (sh != 1 || sw != 1) b.append(", stride ").append(sh == sw ? "" + sh : sh + "×" + sw);
+        if (ph != 0 || pw != 0) b.append(", pad ").append(ph == pw ? "" + ph : ph + "×" + pw);
+        if (dh != 1 || dw != 1) b.append(", dilation ").append(dh == dw ? "" + dh : dh + "×" + dw);
+        if (groups != 1) b.append(", groups ").append(groups);
+        if (!bias) b.append(", no bias");
+        if (mode != PaddingMode.TRUNCATE) b.append(", ").append(mode.name().toLowerCase());
+        return b.append(')').toString();
+    }
+
+    private PaddingMode.Axis[] axes(Shape input) {
+        Layer.requireRank(describe(), input, 4, "N×C×H×W");
+        if (input.dim(1) != in)
+            throw new IllegalArgumentException(describe() + ": expected " + in + " input channels [N, " + in + ", H, W], got " + input);
+        return new PaddingMode.Axis[] {
+            mode.resolve(describe(), "height", input.dim(2), kh, sh, ph, dh, false),
+            mode.resolve(describe(), "width", input.dim(3), kw, sw, pw, dw, false)};
+    }
+
+    @Override public Shape outputShape(Shape input) {
+        PaddingMode.Axis[] a = axes(input);
+        return Shape.of(input.dim(0), out, a[0].out(), a[1].out());
+    }
+
+    @Override public List<Shape> parameterShapes() {
+        Shape w = Shape.of(out, in / groups, kh, kw);
+        return bias ? List.of(w, Shape.of(out)) : List.of(w);
+    }
+
+    private long fanIn() { return (long) (in / groups) * kh * kw; }
+
+    @Override public void initialize(List<Tensor> params, List<Tensor> state, SplittableRandom rng) {
+        for (Tensor p : params) Init.uniformFanIn(p, fanIn(), rng);
+    }
+
+    @Override public long flops(Shape sampleInput) {
+        Shape o = outputShape(sampleInput.prependBatch(1));
+        return 2L * out * o.dim(2) * o.dim(3) * fanIn();
+    }
+
+    /** Images lowered together: enough that one GEMM is TARGET_COLUMNS wide, at most the batch. */
+    static int chunkFor(int batch, long outputPlane) {
+        return (int) Math.max(1, Math.min(batch, (TARGET_COLUMNS + outputPlane - 1) / outputPlane));
+    }
+
+    @Override public Op create(LayerContext ctx) { return new Runtime(ctx); }
+
+    private final class Runtime implements Op {
+        private final String name;
+        private final Shape sample;
+        private final Tensor w, b, dw, db;
+        private final Workspace workspace;
+        private final ConvGeom geom = new ConvGeom();
+        private final BatchBuffer y, dx;
+        private final int maxChunk;
+        private Tensor x;
+
+        Runtime(LayerContext ctx) {
+            name = ctx.name() + " " + describe();
+            sample = ctx.sampleInput();
+            Shape o = outputShape(sample.prependBatch(1));
+            PaddingMode.Axis[] a = axes(sample.prependBatch(1));
+            long plane = (long) o.dim(2) * o.dim(3);
+            Checks.fitsBlas(name, "kernel volume C/groups×R×S", fanIn());
+            Checks.fitsBlas(name, "output plane P×Q", plane);
+            geom.c(in).h(sample.dim(1)).w(sample.dim(2)).k(out).r(kh).s(kw).stride_h(sh).stride_w(sw)
+                .pad_h(a[0].padBefore()).pad_w(a[1].padBefore()).dil_h(dh).dil_w(Conv2d.this.dw).groups(groups)
+                .out_h(o.dim(2)).out_w(o.dim(3));
+            maxChunk = chunkFor(Integer.MAX_VALUE, plane);
+            Checks.fitsBlas(name, "GEMM width chunk×P×Q", maxChunk * plane);
+            w = ctx.params().get(0);
+            b = bias ? ctx.params().get(1) : null;
+            dw = ctx.grads().isEmpty() ? null : ctx.grads().get(0);
+            db = bias && !ctx.grads().isEmpty() ? ctx.grads().get(1) : null;
+            workspace = ctx.workspace();
+            y = new BatchBuffer(o.dropBatch());
+            dx = new BatchBuffer(sample);
+        }
+
+        /** The workspace of the largest chunk: the C side's own formula, evaluated once. */
+        @Override public long workspaceFloats() {
+            geom.n(maxChunk).chunk(maxChunk);
+            return Conv4jNative.conv2dWorkspace(geom);
+        }
+
+        private long prepare(int n) {
+            geom.n(n).chunk(chunkFor(n, (long) geom.out_h() * geom.out_w()));
+            long need = Conv4jNative.conv2dWorkspace(geom);
+            return need;
+        }
+
+        @Override public Tensor forward(Tensor input, boolean training) {
+            int n = Checks.batchOf(name, input, sample);
+            long need = prepare(n);
+            Tensor ws = workspace.get(need);
+            Tensor out = y.get(n);
+            Status.check(Conv4jNative.conv2dForward(geom, input.pointer(), w.pointer(), b == null ? null : b.pointer(),
+                    out.pointer(), ws == null ? null : ws.pointer(), ws == null ? 0 : ws.size()), name);
+            x = input;
+            return out;
+        }
+
+        @Override public Tensor backward(Tensor dy, boolean needInputGradient) {
+            if (x == null || !x.isOpen()) throw new IllegalStateException(name + ": backward without a forward pass");
+            int n = x.dim(0);
+            if (!dy.shape().equals(y.get(n).shape()))
+                throw new IllegalArgumentException(name + ": expected output gradient " + y.get(n).shape() + ", got " + dy.shape());
+            long need = prepare(n);
+            Tensor ws = workspace.get(need);
+            Tensor g = needInputGradient ? dx.get(n) : null;
+            Status.check(Conv4jNative.conv2dBackward(geom, x.pointer(), w.pointer(), dy.pointer(),
+                    g == null ? null : g.pointer(), dw == null ? null : dw.pointer(), db == null ? null : db.pointer(),
+                    ws == null ? null : ws.pointer(), ws == null ? 0 : ws.size()), name);
+            return g;
+        }
+
+        @Override public void close() {
+            y.close();
+            dx.close();
+            geom.close();
+        }
+    }
+}

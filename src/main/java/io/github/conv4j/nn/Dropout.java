@@ -1,0 +1,57 @@
+package io.github.conv4j.nn;
+
+import io.github.conv4j.binding.Conv4jNative;
+import io.github.conv4j.tensor.Shape;
+import io.github.conv4j.tensor.Tensor;
+
+/**
+ * Inverted dropout: in training, zeroes each element with probability p and scales the rest by
+ * 1/(1−p); in evaluation, the identity. Seeded: the mask of step t depends only on (seed, t).
+ */
+public final class Dropout implements Layer {
+    private final float p;
+    private final long seed;
+
+    public Dropout(double p) { this(p, 0x5EEDL); }
+
+    public Dropout(double p, long seed) {
+        if (!(p >= 0 && p < 1)) throw new IllegalArgumentException("Dropout: p must be in [0, 1), got " + p);
+        this.p = (float) p;
+        this.seed = seed;
+    }
+
+    @Override public String describe() { return "Dropout(" + p + ")"; }
+    @Override public Shape outputShape(Shape input) { return input; }
+
+    @Override public Op create(LayerContext ctx) {
+        String name = ctx.name() + " " + describe();
+        Shape sample = ctx.sampleInput();
+        return new Op() {
+            private final BatchBuffer y = new BatchBuffer(sample), mask = new BatchBuffer(sample), dx = new BatchBuffer(sample);
+            private long step;
+            private Tensor m;
+            private boolean identity;
+
+            @Override public Tensor forward(Tensor x, boolean training) {
+                int n = Checks.batchOf(name, x, sample);
+                identity = !training || p == 0f;
+                if (identity) return x;
+                Tensor o = y.get(n);
+                m = mask.get(n);
+                Conv4jNative.dropoutForward(o.size(), p, seed * 0x9E3779B97F4A7C15L + step++, x.pointer(), o.pointer(), m.pointer());
+                return o;
+            }
+
+            @Override public Tensor backward(Tensor dy, boolean needInputGradient) {
+                if (!needInputGradient || identity) return needInputGradient ? dy : null;
+                if (!dy.shape().equals(m.shape()))
+                    throw new IllegalArgumentException(name + ": expected output gradient " + m.shape() + ", got " + dy.shape());
+                Tensor g = dx.get(dy.dim(0));
+                Conv4jNative.mul(g.size(), dy.pointer(), m.pointer(), g.pointer());
+                return g;
+            }
+
+            @Override public void close() { y.close(); mask.close(); dx.close(); }
+        };
+    }
+}

@@ -1,0 +1,78 @@
+package io.github.conv4j.nn;
+
+import io.github.conv4j.binding.Conv4jNative;
+import io.github.conv4j.binding.Conv4jNative.PoolGeom;
+import io.github.conv4j.binding.Status;
+import io.github.conv4j.tensor.IntTensor;
+import io.github.conv4j.tensor.Shape;
+import io.github.conv4j.tensor.Tensor;
+
+/**
+ * Max pooling over NCHW (PyTorch's MaxPool2d): padding acts as −∞, ties go to the first maximum
+ * in scan order, a NaN propagates. Forward records the argmax, so backward is a scatter.
+ * <pre>{@code new MaxPool2d(2)   new MaxPool2d(3).stride(2).padding(1).ceilMode(true)}</pre>
+ */
+public final class MaxPool2d implements Layer {
+    private final PoolWindow win;
+
+    /** A k×k window with stride k. */
+    public MaxPool2d(int kernel) { this(PoolWindow.square(kernel)); }
+    public MaxPool2d(int kernelH, int kernelW) { this(new PoolWindow(kernelH, kernelW, kernelH, kernelW, 0, 0, 1, 1, false, PaddingMode.TRUNCATE)); }
+    private MaxPool2d(PoolWindow w) { this.win = w; }
+
+    public MaxPool2d stride(int s) { return stride(s, s); }
+    public MaxPool2d stride(int h, int w) { return new MaxPool2d(win.stride(h, w)); }
+    public MaxPool2d padding(int p) { return padding(p, p); }
+    public MaxPool2d padding(int h, int w) { return new MaxPool2d(win.padding(h, w)); }
+    public MaxPool2d dilation(int d) { return new MaxPool2d(win.dilation(d, d)); }
+    public MaxPool2d ceilMode(boolean ceil) { return new MaxPool2d(win.ceil(ceil)); }
+    public MaxPool2d mode(PaddingMode m) { return new MaxPool2d(win.mode(m)); }
+
+    @Override public String describe() { return win.describe("MaxPool2d"); }
+    @Override public Shape outputShape(Shape input) { return win.outputShape(describe(), input); }
+
+    @Override public long flops(Shape sampleInput) {
+        return outputShape(sampleInput.prependBatch(1)).size() * win.kh() * win.kw();
+    }
+
+    @Override public Op create(LayerContext ctx) {
+        String name = ctx.name() + " " + describe();
+        Shape sample = ctx.sampleInput();
+        PoolGeom geom = win.geometry(name, sample);
+        Shape outSample = outputShape(sample.prependBatch(1)).dropBatch();
+        return new Op() {
+            private final BatchBuffer y = new BatchBuffer(outSample), dx = new BatchBuffer(sample);
+            private IntTensor argmax;
+            private int n;
+
+            @Override public Tensor forward(Tensor x, boolean training) {
+                n = Checks.batchOf(name, x, sample);
+                long outputs = n * outSample.size();
+                if (argmax == null || argmax.size() < outputs) {
+                    if (argmax != null) argmax.close();
+                    argmax = new IntTensor(outputs);
+                }
+                Tensor out = y.get(n);
+                Status.check(Conv4jNative.maxPool2dForward(geom.n(n), x.pointer(), out.pointer(), argmax.pointer()), name);
+                return out;
+            }
+
+            @Override public Tensor backward(Tensor dy, boolean needInputGradient) {
+                if (argmax == null) throw new IllegalStateException(name + ": backward without a forward pass");
+                if (!dy.shape().equals(y.get(n).shape()))
+                    throw new IllegalArgumentException(name + ": expected output gradient " + y.get(n).shape() + ", got " + dy.shape());
+                if (!needInputGradient) return null;
+                Tensor g = dx.get(n);
+                Status.check(Conv4jNative.maxPool2dBackward(geom.n(n), dy.pointer(), argmax.pointer(), g.pointer()), name);
+                return g;
+            }
+
+            @Override public void close() {
+                y.close();
+                dx.close();
+                if (argmax != null) argmax.close();
+                geom.close();
+            }
+        };
+    }
+}

@@ -1,0 +1,60 @@
+package io.github.conv4j.nn;
+
+import static io.github.conv4j.nn.Checks.nonNegative;
+import static io.github.conv4j.nn.Checks.positive;
+
+import io.github.conv4j.binding.Conv4jNative.PoolGeom;
+import io.github.conv4j.tensor.Shape;
+
+/** The window of a pooling layer (kernel, stride, padding, dilation, rounding), shared by max and average pooling. */
+record PoolWindow(int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw, boolean ceil, PaddingMode mode) {
+    PoolWindow {
+        String me = "pooling";
+        positive(me, "kernel", kh); positive(me, "kernel", kw);
+        positive(me, "stride", sh); positive(me, "stride", sw);
+        nonNegative(me, "padding", ph); nonNegative(me, "padding", pw);
+        positive(me, "dilation", dh); positive(me, "dilation", dw);
+        if (2 * ph > kh || 2 * pw > kw)
+            throw new IllegalArgumentException("pooling: padding " + ph + "×" + pw + " must be at most half the kernel " + kh + "×" + kw);
+    }
+
+    static PoolWindow square(int k) { return new PoolWindow(k, k, k, k, 0, 0, 1, 1, false, PaddingMode.TRUNCATE); }
+
+    PoolWindow stride(int h, int w) { return new PoolWindow(kh, kw, h, w, ph, pw, dh, dw, ceil, mode); }
+    PoolWindow padding(int h, int w) { return new PoolWindow(kh, kw, sh, sw, h, w, dh, dw, ceil, mode); }
+    PoolWindow dilation(int h, int w) { return new PoolWindow(kh, kw, sh, sw, ph, pw, h, w, ceil, mode); }
+    PoolWindow ceil(boolean c) { return new PoolWindow(kh, kw, sh, sw, ph, pw, dh, dw, c, mode); }
+    PoolWindow mode(PaddingMode m) { return new PoolWindow(kh, kw, sh, sw, ph, pw, dh, dw, ceil, m); }
+
+    String describe(String kind) {
+        StringBuilder b = new StringBuilder(kind).append('(').append(kh).append('×').append(kw);
+        if (sh != kh || sw != kw) b.append(", stride ").append(sh == sw ? "" + sh : sh + "×" + sw);
+        if (ph != 0 || pw != 0) b.append(", pad ").append(ph == pw ? "" + ph : ph + "×" + pw);
+        if (dh != 1 || dw != 1) b.append(", dilation ").append(dh == dw ? "" + dh : dh + "×" + dw);
+        if (ceil) b.append(", ceil");
+        if (mode != PaddingMode.TRUNCATE) b.append(", ").append(mode.name().toLowerCase());
+        return b.append(')').toString();
+    }
+
+    private PaddingMode.Axis[] axes(String layer, Shape input) {
+        Layer.requireRank(layer, input, 4, "N×C×H×W");
+        return new PaddingMode.Axis[] {
+            mode.resolve(layer, "height", input.dim(2), kh, sh, ph, dh, ceil),
+            mode.resolve(layer, "width", input.dim(3), kw, sw, pw, dw, ceil)};
+    }
+
+    Shape outputShape(String layer, Shape input) {
+        PaddingMode.Axis[] a = axes(layer, input);
+        return Shape.of(input.dim(0), input.dim(1), a[0].out(), a[1].out());
+    }
+
+    /** A native geometry for per-sample input C×H×W; the batch size is set per call. */
+    PoolGeom geometry(String layer, Shape sample) {
+        Shape batch1 = sample.prependBatch(1);
+        PaddingMode.Axis[] a = axes(layer, batch1);
+        PoolGeom g = new PoolGeom();
+        g.n(1).c(sample.dim(0)).h(sample.dim(1)).w(sample.dim(2)).kernel_h(kh).kernel_w(kw).stride_h(sh).stride_w(sw)
+         .pad_h(a[0].padBefore()).pad_w(a[1].padBefore()).dil_h(dh).dil_w(dw).out_h(a[0].out()).out_w(a[1].out());
+        return g;
+    }
+}

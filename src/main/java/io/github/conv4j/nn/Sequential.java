@@ -1,0 +1,217 @@
+package io.github.conv4j.nn;
+
+import io.github.conv4j.tensor.Shape;
+import io.github.conv4j.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A chain of layers with all parameters in one contiguous off-heap buffer (and their gradients in
+ * another of the same layout; layers hold views). One optimiser call updates the whole model, and
+ * the buffers are ready to be averaged across workers. Shapes are checked once, at construction,
+ * for the per-sample input shape; the batch size may vary per call.
+ *
+ * <p>Not thread-safe: a model trains on one thread at a time, and a second thread that calls in
+ * while a call is running gets an {@link IllegalStateException}. For concurrent inference, give
+ * each thread a {@link #replica()}, which shares the parameters.
+ */
+public final class Sequential implements AutoCloseable {
+    /** The seed used when none is given, so that two runs of the same program start equal. */
+    public static final long DEFAULT_SEED = 42L;
+
+    private final List<Layer> layers;
+    private final Shape sampleInput;
+    private final List<Shape> sampleOutputs = new ArrayList<>();
+    private final Tensor params, grads, state;   // null when the model has none
+    private final boolean ownsParams;
+    private final List<List<Tensor>> paramViews = new ArrayList<>(), gradViews = new ArrayList<>(), stateViews = new ArrayList<>();
+    private final List<Op> ops = new ArrayList<>();
+    private final Workspace workspace;
+    private final AtomicBoolean busy = new AtomicBoolean();
+    private boolean training = true;
+    private boolean closed;
+
+    public Sequential(Shape sampleInput, Layer... layers) { this(sampleInput, DEFAULT_SEED, List.of(layers)); }
+
+    /** A model for inputs of {@code sampleInput} (e.g. 1×28×28), initialised from {@code seed}. */
+    public Sequential(Shape sampleInput, long seed, List<Layer> layers) {
+        this(sampleInput, layers, null, null, true, new Workspace());
+        SplittableRandom rng = new SplittableRandom(seed);
+        for (int i = 0; i < layers.size(); i++) layers.get(i).initialize(paramViews.get(i), stateViews.get(i), rng);
+    }
+
+    private Sequential(Shape sampleInput, List<Layer> layers, Tensor sharedParams, Tensor sharedState, boolean trainable,
+                       Workspace workspace) {
+        if (layers.isEmpty()) throw new IllegalArgumentException("Sequential: a model needs at least one layer");
+        this.layers = List.copyOf(layers);
+        this.sampleInput = sampleInput;
+        this.workspace = workspace;
+        Shape s = sampleInput.prependBatch(1);
+        long paramCount = 0, stateCount = 0;
+        for (int i = 0; i < layers.size(); i++) {
+            Layer l = layers.get(i);
+            try {
+                s = l.outputShape(s);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("layer " + i + ": " + e.getMessage(), e);
+            }
+            sampleOutputs.add(s.dropBatch());
+            for (Shape p : l.parameterShapes()) paramCount += p.size();
+            for (Shape p : l.stateShapes()) stateCount += p.size();
+        }
+        ownsParams = sharedParams == null;
+        params = ownsParams ? allocate(paramCount) : sharedParams;
+        state = ownsParams ? allocate(stateCount) : sharedState;
+        grads = trainable ? allocate(paramCount) : null;
+        long po = 0, so = 0;
+        Shape in = sampleInput;
+        long need = 0;
+        try {
+            for (int i = 0; i < layers.size(); i++) {
+                Layer l = layers.get(i);
+                List<Tensor> pv = new ArrayList<>(), gv = new ArrayList<>(), sv = new ArrayList<>();
+                for (Shape p : l.parameterShapes()) {
+                    pv.add(params.view(po, p));
+                    if (grads != null) gv.add(grads.view(po, p));
+                    po += p.size();
+                }
+                for (Shape p : l.stateShapes()) {
+                    sv.add(state.view(so, p));
+                    so += p.size();
+                }
+                paramViews.add(Collections.unmodifiableList(pv));
+                gradViews.add(Collections.unmodifiableList(gv));
+                stateViews.add(Collections.unmodifiableList(sv));
+                Op op = l.create(new LayerContext("layer " + i, in, pv, gv, sv, workspace));
+                ops.add(op);
+                need = Math.max(need, op.workspaceFloats());
+                in = sampleOutputs.get(i);
+            }
+            workspace.reserve(need, "model");
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    private static Tensor allocate(long n) { return n == 0 ? null : Tensor.zeros(Shape.of(Math.toIntExact(n))); }
+
+    /**
+     * An inference-only model sharing this model's parameters and state (no gradients, own
+     * activation buffers and workspace): one per thread for concurrent prediction.
+     */
+    public Sequential replica() {
+        requireOpen();
+        Sequential r = new Sequential(sampleInput, layers, params, state, false, new Workspace());
+        r.training = false;
+        return r;
+    }
+
+    public List<Layer> layers() { return layers; }
+    public Shape sampleInput() { return sampleInput; }
+    public Shape sampleOutput() { return sampleOutputs.get(sampleOutputs.size() - 1); }
+    /** Per-sample output shape of layer i. */
+    public Shape sampleOutput(int layer) { return sampleOutputs.get(layer); }
+
+    /** The flat parameter buffer (null for a model without parameters). */
+    public Tensor parameters() { requireOpen(); return params; }
+    /** The flat gradient buffer, same layout as {@link #parameters()}. */
+    public Tensor gradients() { requireOpen(); return grads; }
+    /** Non-trainable state (running statistics), saved with the model; may be null. */
+    public Tensor state() { requireOpen(); return state; }
+    public List<Tensor> parameters(int layer) { return paramViews.get(layer); }
+    public List<Tensor> gradients(int layer) { return gradViews.get(layer); }
+    public long parameterCount() { return params == null ? 0 : params.size(); }
+    public long workspaceBytes() { return workspace.sizeFloats() * Float.BYTES; }
+
+    public boolean isTraining() { return training; }
+    /** Training mode (dropout active, batch statistics) or evaluation mode. */
+    public Sequential train(boolean on) { training = on; return this; }
+
+    public void zeroGrad() { if (grads != null) grads.zero(); }
+
+    /** Runs every layer on batch {@code x}; the result is owned by the model and valid until the next call. */
+    public Tensor forward(Tensor x) {
+        enter();
+        try {
+            Tensor t = x;
+            for (Op op : ops) t = op.forward(t, training);
+            return t;
+        } finally {
+            busy.set(false);
+        }
+    }
+
+    /**
+     * Back-propagates {@code dy} (gradient of the loss with respect to the last forward's output),
+     * accumulating into {@link #gradients()}. Returns the input gradient when asked, else null.
+     */
+    public Tensor backward(Tensor dy, boolean needInputGradient) {
+        if (grads == null && parameterCount() > 0) throw new IllegalStateException("this model is an inference replica: no gradients");
+        enter();
+        try {
+            Tensor g = dy;
+            for (int i = ops.size() - 1; i >= 0; i--) g = ops.get(i).backward(g, i > 0 || needInputGradient);
+            return g;
+        } finally {
+            busy.set(false);
+        }
+    }
+
+    public Tensor backward(Tensor dy) { return backward(dy, false); }
+
+    private void enter() {
+        requireOpen();
+        if (!busy.compareAndSet(false, true))
+            throw new IllegalStateException("this model is already running on another thread: a model is used by one thread at a time (use replica() for concurrent inference)");
+    }
+
+    private void requireOpen() { if (closed) throw new IllegalStateException("model is closed"); }
+
+    /** Per layer: output shape, parameters and FLOPs for one sample, and totals. */
+    public String summary() {
+        StringBuilder b = new StringBuilder();
+        String rowFormat = "%-4s %-44s %-20s %14s %16s%n";
+        b.append(String.format(rowFormat, "#", "layer", "output", "params", "FLOPs"));
+        long totalFlops = 0, totalParams = 0;
+        Shape in = sampleInput;
+        for (int i = 0; i < layers.size(); i++) {
+            Layer l = layers.get(i);
+            long p = l.parameterShapes().stream().mapToLong(Shape::size).sum();
+            long f = l.flops(in);
+            totalParams += p;
+            totalFlops += f;
+            b.append(String.format(rowFormat, i, l.describe(), sampleOutputs.get(i), String.format("%,d", p), String.format("%,d", f)));
+            in = sampleOutputs.get(i);
+        }
+        b.append(String.format("input %s; total parameters %,d; forward FLOPs per sample %,d%n", sampleInput, totalParams, totalFlops));
+        return b.toString();
+    }
+
+    /** Forward FLOPs per sample. */
+    public long flops() {
+        long total = 0;
+        Shape in = sampleInput;
+        for (int i = 0; i < layers.size(); i++) {
+            total += layers.get(i).flops(in);
+            in = sampleOutputs.get(i);
+        }
+        return total;
+    }
+
+    /** Frees parameters (unless shared), gradients, activations and workspace. Idempotent. */
+    @Override public void close() {
+        if (closed) return;
+        closed = true;
+        for (Op op : ops) op.close();
+        workspace.close();
+        if (grads != null) grads.close();
+        if (ownsParams) {
+            if (params != null) params.close();
+            if (state != null) state.close();
+        }
+    }
+}

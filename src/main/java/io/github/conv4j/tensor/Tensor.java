@@ -1,0 +1,155 @@
+package io.github.conv4j.tensor;
+
+import java.util.Objects;
+import io.github.conv4j.binding.Conv4jNative;
+import org.bytedeco.javacpp.FloatPointer;
+
+/**
+ * Off-heap float32 memory with a shape: contiguous, row-major (NCHW for images).
+ *
+ * <p>A tensor either owns its memory (freed by {@link #close()}, deterministically; use
+ * try-with-resources) or is a view into another tensor (a slice of a model's flat parameter
+ * buffer, a batch-sized window of a larger buffer). Using a closed tensor, or a view of one,
+ * throws {@link IllegalStateException}; {@code close()} is idempotent.
+ */
+public final class Tensor implements AutoCloseable {
+    private final Shape shape;
+    private final Tensor owner;      // null when this tensor owns its memory
+    private FloatPointer data;       // null once closed
+
+    private Tensor(Shape shape, FloatPointer data, Tensor owner) {
+        this.shape = shape;
+        this.data = data;
+        this.owner = owner;
+    }
+
+    /** A new zero-filled tensor. */
+    public static Tensor zeros(Shape shape) {
+        FloatPointer p = new FloatPointer(shape.size());
+        if (p.isNull()) throw new OutOfMemoryError("cannot allocate " + shape.size() * 4 + " bytes off-heap for " + shape);
+        Conv4jNative.fill(shape.size(), 0f, p);
+        return new Tensor(shape, p, null);
+    }
+
+    public static Tensor zeros(int... dims) { return zeros(Shape.of(dims)); }
+
+    /** A new tensor holding a copy of {@code values}, which must have exactly the shape's size. */
+    public static Tensor of(float[] values, int... dims) {
+        Shape s = Shape.of(dims);
+        if (values.length != s.size())
+            throw new IllegalArgumentException(values.length + " values do not fill shape " + s + " (" + s.size() + ")");
+        Tensor t = zeros(s);
+        t.data.put(values);
+        return t;
+    }
+
+    public Shape shape() { return shape; }
+    public long size() { return shape.size(); }
+    public int dim(int i) { return shape.dim(i); }
+
+    /** True until this tensor (or, for a view, its owner) is closed. */
+    public boolean isOpen() { return data != null && (owner == null || owner.isOpen()); }
+
+    /** The native memory, for the binding. Throws once closed. */
+    public FloatPointer pointer() {
+        if (!isOpen()) throw new IllegalStateException("tensor " + shape + " is closed");
+        return data;
+    }
+
+    /**
+     * A view of {@code shape.size()} elements starting at element {@code offset}; it shares this
+     * tensor's memory and becomes unusable when this tensor is closed.
+     */
+    public Tensor view(long offset, Shape viewShape) {
+        Objects.requireNonNull(viewShape);
+        if (offset < 0 || offset + viewShape.size() > size())
+            throw new IllegalArgumentException("view of " + viewShape.size() + " elements at " + offset
+                    + " does not fit in a tensor of " + size());
+        FloatPointer v = pointer().getPointer(offset).capacity(viewShape.size());
+        return new Tensor(viewShape, v, owner == null ? this : owner);
+    }
+
+    /** The same memory seen with another shape of the same size. */
+    public Tensor reshape(Shape newShape) {
+        if (newShape.size() != size())
+            throw new IllegalArgumentException("cannot reshape " + shape + " to " + newShape);
+        return view(0, newShape);
+    }
+
+    // The pointer's position must stay 0: JavaCPP passes address + position to C. Array copies
+    // move it, so each one puts it back.
+
+    public void copyFrom(float[] src) {
+        if (src.length != size())
+            throw new IllegalArgumentException(src.length + " values do not fill tensor " + shape);
+        copyFrom(src, 0, 0, src.length);
+    }
+
+    /** Copies {@code len} values from {@code src[srcOffset..]} to this tensor's element {@code dstOffset}. */
+    public void copyFrom(float[] src, int srcOffset, long dstOffset, int len) {
+        Objects.checkFromIndexSize(srcOffset, len, src.length);
+        if (dstOffset < 0 || dstOffset + len > size())
+            throw new IndexOutOfBoundsException("copy of " + len + " at " + dstOffset + " into " + shape);
+        FloatPointer p = pointer();
+        try {
+            p.position(dstOffset).put(src, srcOffset, len);
+        } finally {
+            p.position(0);
+        }
+    }
+
+    public void copyTo(float[] dst) {
+        if (dst.length != size())
+            throw new IllegalArgumentException("array of " + dst.length + " cannot hold tensor " + shape);
+        copyTo(0, dst, 0, dst.length);
+    }
+
+    /** Copies {@code len} values from this tensor's element {@code srcOffset} to {@code dst[dstOffset..]}. */
+    public void copyTo(long srcOffset, float[] dst, int dstOffset, int len) {
+        Objects.checkFromIndexSize(dstOffset, len, dst.length);
+        if (srcOffset < 0 || srcOffset + len > size())
+            throw new IndexOutOfBoundsException("copy of " + len + " at " + srcOffset + " from " + shape);
+        FloatPointer p = pointer();
+        try {
+            p.position(srcOffset).get(dst, dstOffset, len);
+        } finally {
+            p.position(0);
+        }
+    }
+
+    public void copyFrom(Tensor src) {
+        if (src.size() != size()) throw new IllegalArgumentException("cannot copy " + src.shape + " into " + shape);
+        Conv4jNative.copy(size(), src.pointer(), pointer());
+    }
+
+    public float[] toArray() {
+        if (size() > Integer.MAX_VALUE - 8) throw new IllegalStateException("tensor " + shape + " is too large for a Java array");
+        float[] out = new float[(int) size()];
+        copyTo(out);
+        return out;
+    }
+
+    public float get(long i) {
+        Objects.checkIndex(i, size());
+        return pointer().get(i);
+    }
+
+    public void set(long i, float v) {
+        Objects.checkIndex(i, size());
+        pointer().put(i, v);
+    }
+
+    public void zero() { fill(0f); }
+
+    public void fill(float v) { Conv4jNative.fill(size(), v, pointer()); }
+
+    /** Frees owned memory now; a view only becomes unusable. Idempotent. */
+    @Override
+    public void close() {
+        FloatPointer p = data;
+        data = null;
+        if (p != null && owner == null) p.deallocate();
+    }
+
+    @Override public String toString() { return "Tensor" + shape + (isOpen() ? "" : " (closed)"); }
+}

@@ -1,0 +1,119 @@
+package io.github.conv4j;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import io.github.conv4j.loss.SoftmaxCrossEntropy;
+import io.github.conv4j.nn.Conv2d;
+import io.github.conv4j.nn.Layer;
+import io.github.conv4j.nn.Linear;
+import io.github.conv4j.nn.MaxPool2d;
+import io.github.conv4j.nn.ReLU;
+import io.github.conv4j.nn.Sequential;
+import io.github.conv4j.tensor.IntTensor;
+import io.github.conv4j.tensor.Shape;
+import io.github.conv4j.tensor.Tensor;
+import io.github.conv4j.testing.ConformanceCase;
+import io.github.conv4j.testing.Tolerance;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * Every PyTorch reference case of the conformance folder (system property
+ * {@code conv4j.conformance.dir}, default {@code ../shared/conformance}), forward and backward.
+ */
+class ConformanceTest {
+
+    static Path caseDir() {
+        return Path.of(System.getProperty("conv4j.conformance.dir", "../shared/conformance"));
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everyCase() throws IOException {
+        Path dir = caseDir();
+        List<Path> files;
+        try (Stream<Path> s = Files.list(dir)) {
+            files = s.filter(p -> p.toString().endsWith(".case")).sorted().toList();
+        }
+        assertFalse(files.isEmpty(), "no .case file in " + dir.toAbsolutePath());
+        return files.stream().map(f -> DynamicTest.dynamicTest(f.getFileName().toString(), () -> run(ConformanceCase.parse(f))));
+    }
+
+    private static void run(ConformanceCase c) {
+        switch (c.op()) {
+            case "conv2d" -> conv(c);
+            case "maxpool2d" -> maxPool(c);
+            case "linear" -> linear(c);
+            case "relu" -> relu(c);
+            case "softmax_cross_entropy" -> softmaxCrossEntropy(c);
+            default -> throw new AssertionError(c.file + ": unknown op " + c.op());
+        }
+    }
+
+    private static void conv(ConformanceCase c) {
+        int[] in = c.ints("input"), w = c.ints("weight"), st = c.ints("stride"), pad = c.ints("padding"), dil = c.ints("dilation");
+        boolean bias = c.i("bias") == 1;
+        Layer conv = new Conv2d(in[1], w[0], w[2], w[3]).stride(st[0], st[1]).padding(pad[0], pad[1])
+                .dilation(dil[0], dil[1]).groups(c.i("groups")).bias(bias);
+        boolean exact = c.name().startsWith("lecture");
+        check(c, conv, in, exact, bias ? List.of("w", "b") : List.of("w"), bias ? List.of("dw", "db") : List.of("dw"));
+    }
+
+    private static void maxPool(ConformanceCase c) {
+        int[] in = c.ints("input"), k = c.ints("kernel"), st = c.ints("stride"), pad = c.ints("padding"), dil = c.ints("dilation");
+        Layer pool = new MaxPool2d(k[0], k[1]).stride(st[0], st[1]).padding(pad[0], pad[1]).dilation(dil[0])
+                .ceilMode(c.i("ceil_mode") == 1);
+        if (dil[0] != dil[1]) throw new AssertionError("rectangular dilation not in the cases");
+        check(c, pool, in, true, List.of(), List.of());
+    }
+
+    private static void linear(ConformanceCase c) {
+        int[] in = c.ints("input"), w = c.ints("weight");
+        boolean bias = c.i("bias") == 1;
+        check(c, new Linear(w[1], w[0]).bias(bias), in, false, bias ? List.of("w", "b") : List.of("w"),
+                bias ? List.of("dw", "db") : List.of("dw"));
+    }
+
+    private static void relu(ConformanceCase c) {
+        check(c, new ReLU(), c.ints("input"), true, List.of(), List.of());
+    }
+
+    /** Runs one layer forward on x with the case's parameters, backward with dy, and compares everything. */
+    private static void check(ConformanceCase c, Layer layer, int[] inputDims, boolean exact, List<String> params, List<String> grads) {
+        Shape input = Shape.of(inputDims);
+        try (Sequential model = new Sequential(input.dropBatch(), 1, List.of(layer));
+             Tensor x = Tensor.of(c.t("x"), inputDims);
+             Tensor dy = Tensor.of(c.t("dy"), c.shape("dy"))) {
+            for (int i = 0; i < params.size(); i++) model.parameters(0).get(i).copyFrom(c.t(params.get(i)));
+            model.zeroGrad();
+            Tensor y = model.forward(x);
+            assertEquals(Shape.of(c.ints("output")), y.shape(), c.file + ": output shape");
+            (exact ? Tolerance.EXACT : Tolerance.FORWARD).check(c.file + " y", c.t("y"), y.toArray());
+            Tensor dx = model.backward(dy, true);
+            (exact ? Tolerance.EXACT : Tolerance.BACKWARD).check(c.file + " dx", c.t("dx"), dx.toArray());
+            for (int i = 0; i < grads.size(); i++)
+                (exact ? Tolerance.EXACT : Tolerance.BACKWARD).check(c.file + " " + grads.get(i), c.t(grads.get(i)),
+                        model.gradients(0).get(i).toArray());
+        }
+    }
+
+    private static void softmaxCrossEntropy(ConformanceCase c) {
+        int[] in = c.ints("input");
+        float[] labelValues = c.t("labels");
+        int[] labels = new int[labelValues.length];
+        for (int i = 0; i < labels.length; i++) labels[i] = (int) labelValues[i];
+        try (SoftmaxCrossEntropy loss = new SoftmaxCrossEntropy();
+             Tensor logits = Tensor.of(c.t("logits"), in);
+             IntTensor l = new IntTensor(labels.length)) {
+            l.copyFrom(labels, 0, labels.length);
+            float value = loss.forward(logits, l);
+            Tolerance.FORWARD.check(c.file + " loss", c.t("loss"), new float[] {value});
+            Tolerance.BACKWARD.check(c.file + " dlogits", c.t("dlogits"), loss.gradient().toArray());
+        }
+    }
+}
