@@ -26,6 +26,8 @@ public final class AvgPool2d implements Layer {
     public AvgPool2d mode(PaddingMode m) { return new AvgPool2d(win.mode(m), countIncludePad); }
     public AvgPool2d countIncludePad(boolean include) { return new AvgPool2d(win, include); }
 
+    @Override public String spec() { return win.spec("AvgPool2d") + " countIncludePad=" + countIncludePad; }
+
     @Override public String describe() {
         String d = win.describe("AvgPool2d");
         return countIncludePad ? d : d.substring(0, d.length() - 1) + ", exclude pad)";

@@ -27,6 +27,8 @@ public final class BatchNorm2d implements Layer {
         this.momentum = momentum;
     }
 
+    @Override public String spec() { return "BatchNorm2d channels=" + channels + " eps=" + eps + " momentum=" + momentum; }
+
     @Override public String describe() { return "BatchNorm2d(" + channels + ")"; }
 
     @Override public Shape outputShape(Shape input) {

@@ -59,6 +59,11 @@ public final class Conv2d implements Layer {
     public int inChannels() { return in; }
     public int outChannels() { return out; }
 
+    @Override public String spec() {
+        return "Conv2d in=" + in + " out=" + out + " kernel=" + kh + "," + kw + " stride=" + sh + "," + sw + " padding=" + ph + ","
+                + pw + " dilation=" + dh + "," + dw + " groups=" + groups + " bias=" + bias + " mode=" + mode;
+    }
+
     @Override public String describe() {
         StringBuilder b = new StringBuilder("Conv2d(").append(in).append("→").append(out).append(", ")
                 .append(kh).append('×').append(kw);

@@ -20,6 +20,7 @@ public final class Dropout implements Layer {
         this.seed = seed;
     }
 
+    @Override public String spec() { return "Dropout p=" + p + " seed=" + seed; }
     @Override public String describe() { return "Dropout(" + p + ")"; }
     @Override public Shape outputShape(Shape input) { return input; }
 

@@ -5,6 +5,7 @@ import io.github.conv4j.tensor.Tensor;
 
 /** N×C×H×W (any rank) → N×(C·H·W): a view, no copy. */
 public final class Flatten implements Layer {
+    @Override public String spec() { return "Flatten"; }
     @Override public String describe() { return "Flatten"; }
 
     @Override public Shape outputShape(Shape input) {

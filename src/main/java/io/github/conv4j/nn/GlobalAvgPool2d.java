@@ -4,6 +4,7 @@ import io.github.conv4j.tensor.Shape;
 
 /** Global average pooling: N×C×H×W → N×C×1×1 (an average pool whose window is the whole plane). */
 public final class GlobalAvgPool2d implements Layer {
+    @Override public String spec() { return "GlobalAvgPool2d"; }
     @Override public String describe() { return "GlobalAvgPool2d"; }
 
     @Override public Shape outputShape(Shape input) {

@@ -11,6 +11,12 @@ import java.util.SplittableRandom;
  * returns a new configuration.
  */
 public interface Layer {
+    /**
+     * The configuration as one line of {@code key=value} words after the type name, e.g.
+     * {@code Conv2d in=1 out=32 kernel=5,5 ...}: what model files store (see {@code io.LayerCodec}).
+     */
+    String spec();
+
     /** A short description, e.g. {@code Conv2d(1→32, 5×5, pad 2)}, used in errors and summaries. */
     String describe();
 

@@ -25,6 +25,8 @@ public final class Linear implements Layer {
     public int inFeatures() { return in; }
     public int outFeatures() { return out; }
 
+    @Override public String spec() { return "Linear in=" + in + " out=" + out + " bias=" + bias; }
+
     @Override public String describe() { return "Linear(" + in + "→" + out + (bias ? "" : ", no bias") + ")"; }
 
     @Override public Shape outputShape(Shape input) {

@@ -28,6 +28,7 @@ public final class MaxPool2d implements Layer {
     public MaxPool2d ceilMode(boolean ceil) { return new MaxPool2d(win.ceil(ceil)); }
     public MaxPool2d mode(PaddingMode m) { return new MaxPool2d(win.mode(m)); }
 
+    @Override public String spec() { return win.spec("MaxPool2d"); }
     @Override public String describe() { return win.describe("MaxPool2d"); }
     @Override public Shape outputShape(Shape input) { return win.outputShape(describe(), input); }
 

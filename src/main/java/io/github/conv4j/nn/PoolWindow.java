@@ -26,6 +26,11 @@ record PoolWindow(int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw
     PoolWindow ceil(boolean c) { return new PoolWindow(kh, kw, sh, sw, ph, pw, dh, dw, c, mode); }
     PoolWindow mode(PaddingMode m) { return new PoolWindow(kh, kw, sh, sw, ph, pw, dh, dw, ceil, m); }
 
+    String spec(String kind) {
+        return kind + " kernel=" + kh + "," + kw + " stride=" + sh + "," + sw + " padding=" + ph + "," + pw + " dilation=" + dh + ","
+                + dw + " ceil=" + ceil + " mode=" + mode;
+    }
+
     String describe(String kind) {
         StringBuilder b = new StringBuilder(kind).append('(').append(kh).append('×').append(kw);
         if (sh != kh || sw != kw) b.append(", stride ").append(sh == sw ? "" + sh : sh + "×" + sw);

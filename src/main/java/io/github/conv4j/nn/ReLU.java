@@ -6,6 +6,7 @@ import io.github.conv4j.tensor.Tensor;
 
 /** max(0, x), elementwise; the derivative at 0 is 0 (as PyTorch). */
 public final class ReLU implements Layer {
+    @Override public String spec() { return "ReLU"; }
     @Override public String describe() { return "ReLU"; }
     @Override public Shape outputShape(Shape input) { return input; }
     @Override public long flops(Shape sampleInput) { return sampleInput.size(); }

@@ -29,6 +29,7 @@ public final class Sequential implements AutoCloseable {
     private final boolean ownsParams;
     private final List<List<Tensor>> paramViews = new ArrayList<>(), gradViews = new ArrayList<>(), stateViews = new ArrayList<>();
     private final List<Op> ops = new ArrayList<>();
+    private final Tensor[] outputs;   // the last forward's output of each layer, for diagnostics
     private final Workspace workspace;
     private final AtomicBoolean busy = new AtomicBoolean();
     private boolean training = true;
@@ -49,6 +50,7 @@ public final class Sequential implements AutoCloseable {
         this.layers = List.copyOf(layers);
         this.sampleInput = sampleInput;
         this.workspace = workspace;
+        this.outputs = new Tensor[layers.size()];
         Shape s = sampleInput.prependBatch(1);
         long paramCount = 0, stateCount = 0;
         for (int i = 0; i < layers.size(); i++) {
@@ -138,7 +140,7 @@ public final class Sequential implements AutoCloseable {
         enter();
         try {
             Tensor t = x;
-            for (Op op : ops) t = op.forward(t, training);
+            for (int i = 0; i < ops.size(); i++) outputs[i] = t = ops.get(i).forward(t, training);
             return t;
         } finally {
             busy.set(false);
@@ -171,36 +173,27 @@ public final class Sequential implements AutoCloseable {
 
     private void requireOpen() { if (closed) throw new IllegalStateException("model is closed"); }
 
-    /** Per layer: output shape, parameters and FLOPs for one sample, and totals. */
-    public String summary() {
-        StringBuilder b = new StringBuilder();
-        String rowFormat = "%-4s %-44s %-20s %14s %16s%n";
-        b.append(String.format(rowFormat, "#", "layer", "output", "params", "FLOPs"));
-        long totalFlops = 0, totalParams = 0;
-        Shape in = sampleInput;
-        for (int i = 0; i < layers.size(); i++) {
-            Layer l = layers.get(i);
-            long p = l.parameterShapes().stream().mapToLong(Shape::size).sum();
-            long f = l.flops(in);
-            totalParams += p;
-            totalFlops += f;
-            b.append(String.format(rowFormat, i, l.describe(), sampleOutputs.get(i), String.format("%,d", p), String.format("%,d", f)));
-            in = sampleOutputs.get(i);
-        }
-        b.append(String.format("input %s; total parameters %,d; forward FLOPs per sample %,d%n", sampleInput, totalParams, totalFlops));
-        return b.toString();
+    /**
+     * Where non-finite values (NaN, ±Inf) first appear after the last forward/backward: the first
+     * layer whose output, then the first layer whose parameter gradient, holds one; null if none.
+     */
+    public String firstNonFinite() {
+        for (int i = 0; i < outputs.length; i++)
+            if (outputs[i] != null && outputs[i].isOpen() && !finite(outputs[i]))
+                return "the output of layer " + i + " " + layers.get(i).describe();
+        for (int i = 0; i < gradViews.size(); i++)
+            for (Tensor g : gradViews.get(i))
+                if (!finite(g)) return "the parameter gradient of layer " + i + " " + layers.get(i).describe();
+        return null;
     }
 
-    /** Forward FLOPs per sample. */
-    public long flops() {
-        long total = 0;
-        Shape in = sampleInput;
-        for (int i = 0; i < layers.size(); i++) {
-            total += layers.get(i).flops(in);
-            in = sampleOutputs.get(i);
-        }
-        return total;
-    }
+    /** True when the flat gradient buffer holds only finite values. */
+    public boolean gradientsFinite() { return grads == null || finite(grads); }
+
+    private static boolean finite(Tensor t) { return io.github.conv4j.binding.Conv4jNative.allFinite(t.size(), t.pointer()) == 1; }
+
+    /** Per layer: output shape, parameters and FLOPs for one sample, and totals. */
+    public ModelSummary summary() { return ModelSummary.of(sampleInput, layers); }
 
     /** Frees parameters (unless shared), gradients, activations and workspace. Idempotent. */
     @Override public void close() {

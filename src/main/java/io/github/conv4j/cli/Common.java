@@ -1,0 +1,45 @@
+package io.github.conv4j.cli;
+
+import io.github.conv4j.binding.Conv4jNative;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/** What several commands share: dataset location, labels, threads, memory figures. */
+final class Common {
+    private Common() {}
+
+    /** The Fashion-MNIST sample the repository ships, used when no --data is given. */
+    static final Path SAMPLE = Path.of("data", "fashion-mnist-sample");
+
+    static final List<String> FASHION_LABELS = List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt",
+            "Sneaker", "Bag", "Ankle boot");
+
+    static Path dataDir(Path given) throws IOException {
+        Path dir = given != null ? given : SAMPLE;
+        if (!Files.isDirectory(dir))
+            throw new IOException(given != null ? "data folder " + dir + " does not exist"
+                    : "no --data given and the shipped sample " + SAMPLE + " is not here (run from the conv4j folder, or pass --data DIR)");
+        return dir;
+    }
+
+    /** Sets OpenBLAS's thread count (0 = all cores) and returns it. */
+    static int threads(int requested) {
+        if (requested < 0) throw new IllegalArgumentException("--threads must be >= 0, got " + requested);
+        int n = requested == 0 ? Runtime.getRuntime().availableProcessors() : requested;
+        Conv4jNative.setNumThreads(n);
+        return n;
+    }
+
+    /** Peak resident set size of this process in MB (Linux /proc; -1 elsewhere). */
+    static long peakRssMb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status")))
+                if (line.startsWith("VmHWM:")) return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
+        } catch (IOException | RuntimeException ignored) {
+            // not Linux
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,130 @@
+package io.github.conv4j.cli;
+
+import io.github.conv4j.data.Dataset;
+import io.github.conv4j.data.Normalization;
+import io.github.conv4j.infer.Classifier;
+import io.github.conv4j.io.ModelFile;
+import io.github.conv4j.nn.Sequential;
+import io.github.conv4j.optim.Adam;
+import io.github.conv4j.optim.LrSchedule;
+import io.github.conv4j.optim.Optimizer;
+import io.github.conv4j.optim.Sgd;
+import io.github.conv4j.train.EpochResult;
+import io.github.conv4j.train.Trainer;
+import io.github.conv4j.zoo.Zoo;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "train", mixinStandardHelpOptions = true,
+         description = "Train a CNN on Fashion-MNIST (the shipped sample, or --data DIR) and save it.")
+final class TrainCommand implements Callable<Integer> {
+    @Option(names = "--data", description = "Folder of IDX files (train-*, t10k-*; raw or .gz). Default: the shipped sample.")
+    Path data;
+    @Option(names = "--model", defaultValue = "reference", description = "reference or lenet5 (default: ${DEFAULT-VALUE}).")
+    String model;
+    @Option(names = "--epochs", defaultValue = "5") int epochs;
+    @Option(names = "--batch", defaultValue = "64") int batch;
+    @Option(names = "--optimizer", defaultValue = "sgd", description = "sgd, adam or adamw (default: ${DEFAULT-VALUE}).")
+    String optimizer;
+    @Option(names = "--lr", defaultValue = "0.01") double lr;
+    @Option(names = "--momentum", defaultValue = "0.9") double momentum;
+    @Option(names = "--nesterov", defaultValue = "false") boolean nesterov;
+    @Option(names = "--weight-decay", defaultValue = "0") double weightDecay;
+    @Option(names = "--schedule", defaultValue = "constant", description = "constant, step (×0.1 every 2 epochs) or cosine.")
+    String schedule;
+    @Option(names = "--warmup", defaultValue = "0", description = "Linear warm-up steps.") long warmup;
+    @Option(names = "--seed", defaultValue = "42") long seed;
+    @Option(names = "--threads", defaultValue = "0", description = "OpenBLAS threads (0 = all cores).") int threads;
+    @Option(names = "--train-limit", defaultValue = "0", description = "Use only the first N training images (0 = all).") int trainLimit;
+    @Option(names = "--test-limit", defaultValue = "0", description = "Use only the first N test images (0 = all).") int testLimit;
+    @Option(names = {"-o", "--out"}, defaultValue = "model.c4j", description = "Model file to write.") Path out;
+    @Option(names = "--checkpoint", description = "Checkpoint file (default: <out>.ckpt), written atomically each epoch.") Path checkpoint;
+    @Option(names = "--resume", description = "Continue from the checkpoint if there is one.") boolean resume;
+    @Option(names = "--report", description = "Write a JSON summary here.") Path report;
+    @Option(names = "--no-progress", description = "No progress bar.") boolean noProgress;
+
+    @Override public Integer call() throws Exception {
+        int nThreads = Common.threads(threads);
+        Path dir = Common.dataDir(data);
+        Dataset train = Dataset.load(dir, "train", 10), test = Dataset.load(dir, "t10k", 10);
+        if (trainLimit > 0) train = train.first(trainLimit);
+        if (testLimit > 0) test = test.first(testLimit);
+        Zoo.Architecture arch = Zoo.byName(model);
+        if (!arch.input().equals(io.github.conv4j.tensor.Shape.of(1, train.rows(), train.cols())))
+            throw new IllegalArgumentException("model " + model + " takes " + arch.input() + " input, the data is 1×" + train.rows() + "×" + train.cols());
+        Normalization norm = Normalization.FASHION_MNIST;
+        Path ckpt = checkpoint != null ? checkpoint : out.resolveSibling(out.getFileName() + ".ckpt");
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("model", arch.name());
+        meta.put(Classifier.META_MEAN, Float.toString(norm.mean()));
+        meta.put(Classifier.META_STD, Float.toString(norm.std()));
+        meta.put(Classifier.META_LABELS, String.join(",", Common.FASHION_LABELS));
+        System.out.printf("conv4j train: %s on %s (%,d training, %,d test images), %d epochs, batch %d, %d threads%n", arch.name(), dir,
+                train.size(), test.size(), epochs, batch, nThreads);
+        try (Sequential net = new Sequential(arch.input(), seed, arch.layers()); Optimizer opt = optimizer(net)) {
+            Trainer.Config config = new Trainer.Config(epochs, batch, seed, norm, schedule(), ckpt, resume,
+                    !noProgress && System.console() != null, meta);
+            long start = System.nanoTime();
+            List<EpochResult> history = new Trainer(net, opt, config, System.err).fit(train, test, r -> System.out.println(r.line()));
+            double seconds = (System.nanoTime() - start) / 1e9;
+            ModelFile.save(out, net, meta);
+            EpochResult last = history.get(history.size() - 1);
+            System.out.printf("test accuracy %.2f%% after %d epochs; model saved to %s%n", 100 * last.testAccuracy(), last.epoch(), out);
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("command", "train");
+            r.put("model", arch.name());
+            r.put("data", dir.toString());
+            r.put("train_images", train.size());
+            r.put("test_images", test.size());
+            r.put("epochs", epochs);
+            r.put("batch", batch);
+            r.put("threads", nThreads);
+            r.put("optimizer", opt.describe());
+            List<Map<String, Object>> per = new ArrayList<>();
+            for (EpochResult e : history) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("epoch", e.epoch());
+                m.put("train_loss", e.trainLoss());
+                m.put("train_accuracy", e.trainAccuracy());
+                m.put("test_loss", e.testLoss());
+                m.put("test_accuracy", e.testAccuracy());
+                m.put("train_images_per_second", e.imagesPerSecond());
+                m.put("seconds", e.seconds());
+                per.add(m);
+            }
+            r.put("per_epoch", per);
+            r.put("test_accuracy", last.testAccuracy());
+            r.put("train_images_per_second", history.stream().mapToDouble(EpochResult::imagesPerSecond).average().orElse(0));
+            r.put("wall_seconds", seconds);
+            r.put("peak_rss_mb", Common.peakRssMb());
+            r.put("model_file", out.toString());
+            Reports.write(report, r);
+        }
+        return 0;
+    }
+
+    private Optimizer optimizer(Sequential net) {
+        return switch (optimizer) {
+            case "sgd" -> new Sgd(net, lr, momentum, weightDecay, nesterov);
+            case "adam" -> new Adam(net, lr, 0.9, 0.999, 1e-8, weightDecay, false);
+            case "adamw" -> new Adam(net, lr, 0.9, 0.999, 1e-8, weightDecay == 0 ? 0.01 : weightDecay, true);
+            default -> throw new IllegalArgumentException("unknown optimizer '" + optimizer + "' (sgd, adam, adamw)");
+        };
+    }
+
+    private LrSchedule schedule() {
+        LrSchedule s = switch (schedule) {
+            case "constant" -> LrSchedule.constant();
+            case "step" -> LrSchedule.step(2, 0.1);
+            case "cosine" -> LrSchedule.cosine(epochs, 0);
+            default -> throw new IllegalArgumentException("unknown schedule '" + schedule + "' (constant, step, cosine)");
+        };
+        return warmup > 0 ? s.withWarmup(warmup) : s;
+    }
+}

@@ -1,0 +1,91 @@
+package io.github.conv4j.data;
+
+import io.github.conv4j.tensor.IntTensor;
+import io.github.conv4j.tensor.Shape;
+import io.github.conv4j.tensor.Tensor;
+import java.util.SplittableRandom;
+
+/**
+ * Iterates over a dataset in (optionally shuffled) batches, normalising each batch into one
+ * reusable off-heap tensor (N×1×H×W) and label buffer. The order of epoch e depends only on
+ * (seed, e), so a resumed run sees the same batches as an uninterrupted one.
+ */
+public final class Batches implements AutoCloseable {
+    private final Dataset data;
+    private final int batchSize;
+    private final boolean shuffle;
+    private final long seed;
+    private final int[] order;
+    private final float[] lut = new float[256];
+    private final float[] staging;
+    private final int[] labelStaging;
+    private final Tensor storage;
+    private final IntTensor labels;
+    private Tensor full, tail;
+    private int cursor, current;
+
+    public Batches(Dataset data, int batchSize, Normalization norm, boolean shuffle, long seed) {
+        if (batchSize <= 0) throw new IllegalArgumentException("batch size must be positive, got " + batchSize);
+        this.data = data;
+        this.batchSize = Math.min(batchSize, data.size());
+        this.shuffle = shuffle;
+        this.seed = seed;
+        this.order = new int[data.size()];
+        for (int i = 0; i < 256; i++) lut[i] = norm.apply(i / 255f);
+        this.staging = new float[this.batchSize * data.pixelsPerImage()];
+        this.labelStaging = new int[this.batchSize];
+        this.storage = Tensor.zeros(Shape.of(this.batchSize, 1, data.rows(), data.cols()));
+        this.labels = new IntTensor(this.batchSize);
+        this.full = storage;
+        startEpoch(0);
+    }
+
+    public int batchCount() { return (data.size() + batchSize - 1) / batchSize; }
+    public int batchSize() { return batchSize; }
+    public Dataset dataset() { return data; }
+
+    /** Rewinds; with shuffling, draws the permutation of epoch {@code epoch}. */
+    public void startEpoch(int epoch) {
+        for (int i = 0; i < order.length; i++) order[i] = i;
+        if (shuffle) {
+            SplittableRandom rng = new SplittableRandom(seed ^ (0x9E3779B97F4A7C15L * (epoch + 1)));
+            for (int i = order.length - 1; i > 0; i--) {
+                int j = rng.nextInt(i + 1);
+                int t = order[i]; order[i] = order[j]; order[j] = t;
+            }
+        }
+        cursor = 0;
+    }
+
+    /** Loads the next batch; false at the end of the epoch. */
+    public boolean next() {
+        if (cursor >= order.length) return false;
+        int n = Math.min(batchSize, order.length - cursor), px = data.pixelsPerImage();
+        byte[] pixels = data.pixels();
+        for (int i = 0; i < n; i++) {
+            int idx = order[cursor + i], src = idx * px, dst = i * px;
+            for (int j = 0; j < px; j++) staging[dst + j] = lut[pixels[src + j] & 0xFF];
+            labelStaging[i] = data.label(idx);
+        }
+        storage.copyFrom(staging, 0, 0, n * px);
+        labels.copyFrom(labelStaging, 0, n);
+        cursor += n;
+        current = n;
+        return true;
+    }
+
+    /** Images of the current batch, N×1×H×W (the last batch of an epoch may be smaller). */
+    public Tensor images() {
+        if (current == batchSize) return full;
+        if (tail == null || tail.dim(0) != current) tail = storage.view(0, Shape.of(current, 1, data.rows(), data.cols()));
+        return tail;
+    }
+
+    public IntTensor labels() { return labels; }
+    public int size() { return current; }
+
+    @Override public void close() {
+        storage.close();
+        labels.close();
+    }
+}

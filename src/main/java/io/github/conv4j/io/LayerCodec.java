@@ -1,0 +1,93 @@
+package io.github.conv4j.io;
+
+import io.github.conv4j.nn.AvgPool2d;
+import io.github.conv4j.nn.BatchNorm2d;
+import io.github.conv4j.nn.Conv2d;
+import io.github.conv4j.nn.Dropout;
+import io.github.conv4j.nn.Flatten;
+import io.github.conv4j.nn.GlobalAvgPool2d;
+import io.github.conv4j.nn.Layer;
+import io.github.conv4j.nn.Linear;
+import io.github.conv4j.nn.MaxPool2d;
+import io.github.conv4j.nn.PaddingMode;
+import io.github.conv4j.nn.ReLU;
+import java.util.HashMap;
+import java.util.Map;
+
+/** Turns the one-line {@link Layer#spec()} of every layer type back into the layer. */
+public final class LayerCodec {
+    private LayerCodec() {}
+
+    public static Layer parse(String line) {
+        String[] words = line.trim().split(" ");
+        Map<String, String> kv = new HashMap<>();
+        for (int i = 1; i < words.length; i++) {
+            int eq = words[i].indexOf('=');
+            if (eq <= 0) throw new IllegalArgumentException("layer spec '" + line + "': '" + words[i] + "' is not key=value");
+            kv.put(words[i].substring(0, eq), words[i].substring(eq + 1));
+        }
+        Spec s = new Spec(line, kv);
+        Layer layer = switch (words[0]) {
+            case "Conv2d" -> new Conv2d(s.i("in"), s.i("out"), s.pair("kernel")[0], s.pair("kernel")[1])
+                    .stride(s.pair("stride")[0], s.pair("stride")[1]).padding(s.pair("padding")[0], s.pair("padding")[1])
+                    .dilation(s.pair("dilation")[0], s.pair("dilation")[1]).groups(s.i("groups")).bias(s.bool("bias"))
+                    .mode(s.mode());
+            case "MaxPool2d" -> new MaxPool2d(s.pair("kernel")[0], s.pair("kernel")[1]).stride(s.pair("stride")[0], s.pair("stride")[1])
+                    .padding(s.pair("padding")[0], s.pair("padding")[1]).dilation(s.pair("dilation")[0]).ceilMode(s.bool("ceil"))
+                    .mode(s.mode());
+            case "AvgPool2d" -> new AvgPool2d(s.pair("kernel")[0], s.pair("kernel")[1]).stride(s.pair("stride")[0], s.pair("stride")[1])
+                    .padding(s.pair("padding")[0], s.pair("padding")[1]).ceilMode(s.bool("ceil")).mode(s.mode())
+                    .countIncludePad(s.bool("countIncludePad"));
+            case "GlobalAvgPool2d" -> new GlobalAvgPool2d();
+            case "ReLU" -> new ReLU();
+            case "Flatten" -> new Flatten();
+            case "Linear" -> new Linear(s.i("in"), s.i("out")).bias(s.bool("bias"));
+            case "Dropout" -> new Dropout(Double.parseDouble(s.get("p")), Long.parseLong(s.get("seed")));
+            case "BatchNorm2d" -> new BatchNorm2d(s.i("channels"), Float.parseFloat(s.get("eps")), Float.parseFloat(s.get("momentum")));
+            default -> throw new IllegalArgumentException("unknown layer type '" + words[0] + "'");
+        };
+        if (!layer.spec().equals(line.trim()))
+            throw new IllegalArgumentException("layer spec '" + line + "' does not round-trip (read back as '" + layer.spec() + "')");
+        return layer;
+    }
+
+    private record Spec(String line, Map<String, String> kv) {
+        String get(String key) {
+            String v = kv.get(key);
+            if (v == null) throw new IllegalArgumentException("layer spec '" + line + "' lacks " + key);
+            return v;
+        }
+
+        int i(String key) {
+            try {
+                return Integer.parseInt(get(key));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("layer spec '" + line + "': " + key + " is not an integer");
+            }
+        }
+
+        int[] pair(String key) {
+            String[] p = get(key).split(",");
+            if (p.length != 2) throw new IllegalArgumentException("layer spec '" + line + "': " + key + " is not two integers");
+            try {
+                return new int[] {Integer.parseInt(p[0]), Integer.parseInt(p[1])};
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("layer spec '" + line + "': " + key + " is not two integers");
+            }
+        }
+
+        boolean bool(String key) {
+            String v = get(key);
+            if (!v.equals("true") && !v.equals("false")) throw new IllegalArgumentException("layer spec '" + line + "': " + key + " is not a boolean");
+            return Boolean.parseBoolean(v);
+        }
+
+        PaddingMode mode() {
+            try {
+                return PaddingMode.valueOf(get("mode"));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("layer spec '" + line + "': unknown mode " + get("mode"));
+            }
+        }
+    }
+}

@@ -1,0 +1,297 @@
+package io.github.conv4j.io;
+
+import io.github.conv4j.nn.Layer;
+import io.github.conv4j.nn.Sequential;
+import io.github.conv4j.tensor.Shape;
+import io.github.conv4j.tensor.Tensor;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.CRC32C;
+import java.util.zip.CheckedOutputStream;
+
+/**
+ * conv4j's model and checkpoint file.
+ *
+ * <pre>
+ * "CONV4JMF"              8 bytes magic
+ * version                 u32 (FORMAT_VERSION)
+ * payload length          u64
+ * payload:
+ *   metadata              u32 count, then (UTF key, UTF value) pairs
+ *   input shape           u32 rank, rank × u32
+ *   layers                u32 count, then one UTF {@link Layer#spec()} each
+ *   tensors               u32 count, then (UTF name, u64 length, length × f32 little-endian)
+ *                         — "params" and "state" (the model's flat buffers), then any extras
+ * CRC32C of the payload   u32
+ * </pre>
+ * Written atomically: a temporary file in the same folder, fsync, then a rename over the target,
+ * so a reader sees the old file or the new one, never a mix. A damaged, truncated or foreign file
+ * is an {@link IOException} saying which.
+ */
+public final class ModelFile {
+    public static final int FORMAT_VERSION = 1;
+    private static final byte[] MAGIC = {'C', 'O', 'N', 'V', '4', 'J', 'M', 'F'};
+    private static final int HEADER = 8 + 4 + 8, CHUNK = 1 << 16;
+    /** Suffix of the temporary files; a leftover one is removed by the next save to the same path. */
+    public static final String TEMP_SUFFIX = ".c4j.tmp";
+
+    private ModelFile() {}
+
+    /** What a file holds besides the model: metadata, and extra tensors (optimiser state). */
+    public record Loaded(Sequential model, Map<String, String> metadata, Map<String, Tensor> extras) implements AutoCloseable {
+        /** Closes the extras (the model is the caller's to close). */
+        @Override public void close() { extras.values().forEach(Tensor::close); }
+    }
+
+    public static void save(Path path, Sequential model, Map<String, String> metadata) throws IOException {
+        save(path, model, metadata, Map.of());
+    }
+
+    /** Writes atomically; {@code extras} are saved after the model's own tensors. */
+    public static void save(Path path, Sequential model, Map<String, String> metadata, Map<String, Tensor> extras) throws IOException {
+        Path dir = path.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path tmp = dir.resolve(path.getFileName() + TEMP_SUFFIX);
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        if (model.parameters() != null) tensors.put("params", model.parameters());
+        if (model.state() != null) tensors.put("state", model.state());
+        for (var e : extras.entrySet()) {
+            if (tensors.containsKey(e.getKey())) throw new IllegalArgumentException("extra tensor name '" + e.getKey() + "' is reserved");
+            tensors.put(e.getKey(), e.getValue());
+        }
+        long payload = payloadLength(model, metadata, tensors);
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            OutputStream raw = new BufferedOutputStream(java.nio.channels.Channels.newOutputStream(ch), CHUNK);
+            DataOutputStream head = new DataOutputStream(raw);
+            head.write(MAGIC);
+            head.writeInt(FORMAT_VERSION);
+            head.writeLong(payload);
+            CRC32C crc = new CRC32C();
+            DataOutputStream out = new DataOutputStream(new CheckedOutputStream(raw, crc));
+            writePayload(out, model, metadata, tensors);
+            out.flush();
+            head.writeInt((int) crc.getValue());
+            head.flush();
+            ch.force(true);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(tmp);
+            throw e;
+        }
+        try {
+            Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING);
+        }
+        syncDirectory(dir);
+    }
+
+    private static void syncDirectory(Path dir) {
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        } catch (IOException | UnsupportedOperationException ignored) {
+            // Not every platform can fsync a directory (Windows); the rename itself is still atomic.
+        }
+    }
+
+    private static long payloadLength(Sequential model, Map<String, String> metadata, Map<String, Tensor> tensors) throws IOException {
+        CountingStream counter = new CountingStream();
+        DataOutputStream d = new DataOutputStream(counter);
+        d.writeInt(metadata.size());
+        for (var e : metadata.entrySet()) { d.writeUTF(e.getKey()); d.writeUTF(e.getValue()); }
+        d.writeInt(model.sampleInput().rank());
+        for (int i = 0; i < model.sampleInput().rank(); i++) d.writeInt(0);
+        d.writeInt(model.layers().size());
+        for (Layer l : model.layers()) d.writeUTF(l.spec());
+        d.writeInt(tensors.size());
+        long total = counter.count;
+        for (var e : tensors.entrySet()) {
+            d.flush();
+            CountingStream c = new CountingStream();
+            new DataOutputStream(c).writeUTF(e.getKey());
+            total += c.count + 8 + e.getValue().size() * 4;
+        }
+        return total;
+    }
+
+    private static void writePayload(DataOutputStream out, Sequential model, Map<String, String> metadata, Map<String, Tensor> tensors)
+            throws IOException {
+        out.writeInt(metadata.size());
+        for (var e : metadata.entrySet()) { out.writeUTF(e.getKey()); out.writeUTF(e.getValue()); }
+        Shape in = model.sampleInput();
+        out.writeInt(in.rank());
+        for (int i = 0; i < in.rank(); i++) out.writeInt(in.dim(i));
+        out.writeInt(model.layers().size());
+        for (Layer l : model.layers()) out.writeUTF(l.spec());
+        out.writeInt(tensors.size());
+        float[] chunk = new float[CHUNK];
+        ByteBuffer bytes = ByteBuffer.allocate(CHUNK * 4).order(ByteOrder.LITTLE_ENDIAN);
+        for (var e : tensors.entrySet()) {
+            Tensor t = e.getValue();
+            out.writeUTF(e.getKey());
+            out.writeLong(t.size());
+            for (long off = 0; off < t.size(); off += CHUNK) {
+                int n = (int) Math.min(CHUNK, t.size() - off);
+                t.copyTo(off, chunk, 0, n);
+                bytes.clear();
+                bytes.asFloatBuffer().put(chunk, 0, n);
+                out.write(bytes.array(), 0, n * 4);
+            }
+        }
+    }
+
+    /** Loads a model (in evaluation mode) with its metadata and extra tensors. */
+    public static Loaded load(Path path) throws IOException {
+        long size;
+        try {
+            size = Files.size(path);
+        } catch (NoSuchFileException e) {
+            throw new IOException(path + ": no such model file");
+        }
+        long payload;
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(path), CHUNK))) {
+            byte[] magic = new byte[8];
+            if (size < HEADER + 4 || in.read(magic) != 8 || !java.util.Arrays.equals(magic, MAGIC))
+                throw new IOException(path + ": not a conv4j model file (bad magic)");
+            int version = in.readInt();
+            if (version != FORMAT_VERSION)
+                throw new IOException(path + ": model format version " + version + " is not supported (this conv4j reads version " + FORMAT_VERSION + ")");
+            payload = in.readLong();
+            if (payload < 0 || HEADER + payload + 4 != size)
+                throw new IOException(path + ": truncated or damaged: header declares " + (HEADER + payload + 4) + " bytes, file has " + size);
+            // First pass: the checksum, before any of the payload is trusted.
+            CRC32C crc = new CRC32C();
+            byte[] buf = new byte[CHUNK];
+            long left = payload;
+            while (left > 0) {
+                int n = in.read(buf, 0, (int) Math.min(buf.length, left));
+                if (n < 0) throw new IOException(path + ": truncated");
+                crc.update(buf, 0, n);
+                left -= n;
+            }
+            int stored = in.readInt();
+            if (stored != (int) crc.getValue())
+                throw new IOException(path + ": damaged: checksum mismatch (stored " + Integer.toHexString(stored) + ", computed "
+                        + Integer.toHexString((int) crc.getValue()) + ")");
+        }
+        try (InputStream raw = new BufferedInputStream(Files.newInputStream(path), CHUNK)) {
+            raw.skipNBytes(HEADER);
+            return readPayload(path, new DataInputStream(new BoundedStream(raw, payload)));
+        } catch (EOFException e) {
+            throw new IOException(path + ": payload ends early although its checksum matches: written by an incompatible writer", e);
+        }
+    }
+
+    private static Loaded readPayload(Path path, DataInputStream in) throws IOException {
+        Map<String, String> meta = new LinkedHashMap<>();
+        int metaCount = count(path, in, "metadata entries", 1 << 16);
+        for (int i = 0; i < metaCount; i++) meta.put(in.readUTF(), in.readUTF());
+        int rank = count(path, in, "input rank", 8);
+        int[] dims = new int[rank];
+        for (int i = 0; i < rank; i++) dims[i] = in.readInt();
+        int layerCount = count(path, in, "layers", 1 << 16);
+        List<Layer> layers = new ArrayList<>();
+        Sequential model;
+        try {
+            for (int i = 0; i < layerCount; i++) layers.add(LayerCodec.parse(in.readUTF()));
+            model = new Sequential(Shape.of(dims), Sequential.DEFAULT_SEED, layers);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(path + ": bad architecture: " + e.getMessage(), e);
+        }
+        Map<String, Tensor> extras = new LinkedHashMap<>();
+        boolean loadedParams = false;
+        try {
+            int tensorCount = count(path, in, "tensors", 1 << 16);
+            float[] chunk = new float[CHUNK];
+            byte[] bytes = new byte[CHUNK * 4];
+            for (int i = 0; i < tensorCount; i++) {
+                String name = in.readUTF();
+                long length = in.readLong();
+                Tensor target = switch (name) {
+                    case "params" -> model.parameters();
+                    case "state" -> model.state();
+                    default -> null;
+                };
+                if (target == null && (name.equals("params") || name.equals("state")))
+                    throw new IOException(path + ": tensor '" + name + "' present but the architecture has none");
+                if (target != null && target.size() != length)
+                    throw new IOException(path + ": tensor '" + name + "' has " + length + " values, the architecture needs " + target.size());
+                loadedParams |= name.equals("params");
+                if (target == null) {
+                    if (length <= 0 || length > Integer.MAX_VALUE) throw new IOException(path + ": extra tensor '" + name + "' has bad length " + length);
+                    target = Tensor.zeros(Shape.of((int) length));
+                    extras.put(name, target);
+                }
+                for (long off = 0; off < length; off += CHUNK) {
+                    int n = (int) Math.min(CHUNK, length - off);
+                    in.readFully(bytes, 0, n * 4);
+                    ByteBuffer.wrap(bytes, 0, n * 4).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(chunk, 0, n);
+                    target.copyFrom(chunk, 0, off, n);
+                }
+            }
+            if (model.parameters() != null && !loadedParams)
+                throw new IOException(path + ": holds no parameters for its architecture");
+        } catch (IOException | RuntimeException e) {
+            model.close();
+            extras.values().forEach(Tensor::close);
+            throw e;
+        }
+        model.train(false);
+        return new Loaded(model, meta, extras);
+    }
+
+    private static int count(Path path, DataInputStream in, String what, int max) throws IOException {
+        int n = in.readInt();
+        if (n < 0 || n > max) throw new IOException(path + ": implausible number of " + what + ": " + n);
+        return n;
+    }
+
+    /** Counts bytes without keeping them (to know the payload length before writing it). */
+    private static final class CountingStream extends OutputStream {
+        long count;
+        @Override public void write(int b) { count++; }
+        @Override public void write(byte[] b, int off, int len) { count += len; }
+    }
+
+    /** Refuses to read past the payload into the checksum. */
+    private static final class BoundedStream extends InputStream {
+        private final InputStream in;
+        private long left;
+        BoundedStream(InputStream in, long left) { this.in = in; this.left = left; }
+        @Override public int read() throws IOException {
+            if (left <= 0) return -1;
+            int b = in.read();
+            if (b >= 0) left--;
+            return b;
+        }
+        @Override public int read(byte[] b, int off, int len) throws IOException {
+            if (left <= 0) return -1;
+            int n = in.read(b, off, (int) Math.min(len, left));
+            if (n > 0) left -= n;
+            return n;
+        }
+    }
+
+    /** Removes a temporary file a killed writer left next to {@code path}; true if there was one. */
+    public static boolean removeLeftover(Path path) throws IOException {
+        return Files.deleteIfExists(path.toAbsolutePath().getParent().resolve(path.getFileName() + TEMP_SUFFIX));
+    }
+}

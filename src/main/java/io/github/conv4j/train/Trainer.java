@@ -1,0 +1,152 @@
+package io.github.conv4j.train;
+
+import io.github.conv4j.data.Batches;
+import io.github.conv4j.data.Dataset;
+import io.github.conv4j.data.Normalization;
+import io.github.conv4j.io.ModelFile;
+import io.github.conv4j.loss.SoftmaxCrossEntropy;
+import io.github.conv4j.nn.Sequential;
+import io.github.conv4j.optim.LrSchedule;
+import io.github.conv4j.optim.Optimizer;
+import io.github.conv4j.tensor.Tensor;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Trains a classifier: epochs of seeded shuffled batches, softmax cross-entropy, one optimiser
+ * step per batch, evaluation after each epoch, a checkpoint after each epoch (atomic; resumable),
+ * a progress bar and a per-epoch callback. A non-finite loss or gradient stops training with a
+ * {@link TrainingDivergedException} naming where it appeared; the last checkpoint stays untouched.
+ */
+public final class Trainer {
+    /** Called after each epoch (after its checkpoint is written). */
+    @FunctionalInterface
+    public interface Callback { void onEpoch(EpochResult result); }
+
+    /** How to train. {@code checkpoint} may be null (no checkpoints). */
+    public record Config(int epochs, int batchSize, long seed, Normalization normalization, LrSchedule schedule,
+                         Path checkpoint, boolean resume, boolean progress, Map<String, String> metadata) {
+        public Config {
+            if (epochs <= 0) throw new IllegalArgumentException("epochs must be positive, got " + epochs);
+            if (batchSize <= 0) throw new IllegalArgumentException("batch size must be positive, got " + batchSize);
+            metadata = Map.copyOf(metadata);
+        }
+    }
+
+    private final Sequential model;
+    private final Optimizer optimizer;
+    private final Config config;
+    private final PrintStream log;
+    private final double baseLr;
+
+    public Trainer(Sequential model, Optimizer optimizer, Config config, PrintStream log) {
+        this.model = model;
+        this.optimizer = optimizer;
+        this.config = config;
+        this.log = log;
+        this.baseLr = optimizer.learningRate();
+    }
+
+    /** Runs the remaining epochs (all of them, or those after the checkpoint when resuming). */
+    public List<EpochResult> fit(Dataset train, Dataset test, Callback callback) throws IOException {
+        List<EpochResult> history = new ArrayList<>();
+        int start = 0;
+        if (config.checkpoint() != null) {
+            if (ModelFile.removeLeftover(config.checkpoint()))
+                log.println("removed an unfinished checkpoint write left by a killed run");
+            if (config.resume() && Files.exists(config.checkpoint())) {
+                start = restore(history);
+                log.printf("resumed from %s after epoch %d%n", config.checkpoint(), start);
+            }
+        }
+        try (Batches trainBatches = new Batches(train, config.batchSize(), config.normalization(), true, config.seed());
+             Batches testBatches = new Batches(test, Math.max(config.batchSize(), 256), config.normalization(), false, 0);
+             SoftmaxCrossEntropy loss = new SoftmaxCrossEntropy()) {
+            ProgressBar bar = new ProgressBar(log, config.progress());
+            int perEpoch = trainBatches.batchCount();
+            for (int epoch = start; epoch < config.epochs(); epoch++) {
+                model.train(true);
+                trainBatches.startEpoch(epoch);
+                long begin = System.nanoTime(), images = 0, correct = 0;
+                double lossSum = 0;
+                int batch = 0;
+                while (trainBatches.next()) {
+                    double lr = config.schedule().at(baseLr, optimizer.steps(), perEpoch);
+                    optimizer.setLearningRate(lr);
+                    model.zeroGrad();
+                    Tensor logits = model.forward(trainBatches.images());
+                    float l = loss.forward(logits, trainBatches.labels());
+                    if (!Float.isFinite(l)) diverged(epoch, batch, "loss " + l);
+                    model.backward(loss.gradient());
+                    if (!model.gradientsFinite()) diverged(epoch, batch, "a non-finite gradient");
+                    optimizer.step();
+                    int n = trainBatches.size();
+                    lossSum += (double) l * n;
+                    correct += loss.correct();
+                    images += n;
+                    batch++;
+                    bar.update(epoch + 1, config.epochs(), batch, perEpoch, lossSum / images, images, begin, batch == perEpoch);
+                }
+                double seconds = (System.nanoTime() - begin) / 1e9;
+                Evaluation eval = Evaluation.of(model, testBatches);
+                EpochResult r = new EpochResult(epoch + 1, lossSum / images, (double) correct / images, eval.loss(), eval.accuracy(),
+                        images / seconds, seconds, optimizer.learningRate());
+                history.add(r);
+                if (config.checkpoint() != null) checkpoint(history);
+                if (callback != null) callback.onEpoch(r);
+            }
+        }
+        return history;
+    }
+
+    private void diverged(int epoch, int batch, String what) {
+        String where = model.firstNonFinite();
+        throw new TrainingDivergedException("training diverged in epoch " + (epoch + 1) + ", batch " + (batch + 1) + ": " + what
+                + (where == null ? "" : "; first non-finite values in " + where)
+                + (config.checkpoint() == null ? "" : "; the last good checkpoint " + config.checkpoint() + " is kept")
+                + " (try a lower learning rate)");
+    }
+
+    private void checkpoint(List<EpochResult> history) throws IOException {
+        Map<String, String> meta = new LinkedHashMap<>(config.metadata());
+        meta.put("checkpoint.epoch", Integer.toString(history.get(history.size() - 1).epoch()));
+        meta.put("checkpoint.steps", Long.toString(optimizer.steps()));
+        meta.put("checkpoint.optimizer", optimizer.describe());
+        StringBuilder h = new StringBuilder();
+        for (EpochResult r : history) h.append(h.length() == 0 ? "" : ";").append(r.encode());
+        meta.put("checkpoint.history", h.toString());
+        Map<String, Tensor> extras = new LinkedHashMap<>();
+        List<Tensor> state = optimizer.state();
+        for (int i = 0; i < state.size(); i++) extras.put("optimizer." + i, state.get(i));
+        ModelFile.save(config.checkpoint(), model, meta, extras);
+    }
+
+    /** Loads parameters, model state and optimiser state from the checkpoint; returns the epochs done. */
+    private int restore(List<EpochResult> history) throws IOException {
+        try (ModelFile.Loaded ck = ModelFile.load(config.checkpoint()); Sequential saved = ck.model()) {
+            if (!saved.summary().rows().equals(model.summary().rows()))
+                throw new IOException(config.checkpoint() + ": checkpoint of a different architecture");
+            if (model.parameters() != null) model.parameters().copyFrom(saved.parameters());
+            if (model.state() != null) model.state().copyFrom(saved.state());
+            List<Tensor> state = optimizer.state();
+            for (int i = 0; i < state.size(); i++) {
+                Tensor t = ck.extras().get("optimizer." + i);
+                if (t == null || t.size() != state.get(i).size())
+                    throw new IOException(config.checkpoint() + ": optimiser state " + i + " missing or of another size (different optimiser?)");
+                state.get(i).copyFrom(t);
+            }
+            optimizer.setSteps(Long.parseLong(ck.metadata().getOrDefault("checkpoint.steps", "0")));
+            String h = ck.metadata().getOrDefault("checkpoint.history", "");
+            if (!h.isEmpty()) for (String s : h.split(";")) history.add(EpochResult.decode(s));
+            return Integer.parseInt(ck.metadata().getOrDefault("checkpoint.epoch", "0"));
+        } catch (IllegalArgumentException e) {
+            throw new IOException(config.checkpoint() + ": bad checkpoint metadata: " + e.getMessage(), e);
+        }
+    }
+}
