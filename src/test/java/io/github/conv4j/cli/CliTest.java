@@ -1,0 +1,78 @@
+package io.github.conv4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The CLI end to end on the shipped sample, and its answers to bad input. */
+class CliTest {
+    @TempDir Path tmp;
+
+    private record Run(int code, String out, String err) {}
+
+    private static Run run(String... args) {
+        PrintStream oldOut = System.out, oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true));
+        System.setErr(new PrintStream(err, true));
+        try {
+            return new Run(Main.run(args), out.toString(), err.toString());
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    @Test void trainEvalPredictOnTheSample() throws Exception {
+        Path model = tmp.resolve("m.c4j"), report = tmp.resolve("r.json");
+        Run t = run("train", "--model", "lenet5", "--epochs", "1", "--train-limit", "1280", "--test-limit", "200", "-o", model.toString(),
+                "--report", report.toString(), "--no-progress");
+        assertEquals(0, t.code(), t.err());
+        assertTrue(t.out().contains("test accuracy"), t.out());
+        String json = Files.readString(report);
+        assertTrue(json.contains("\"per_epoch\"") && json.contains("\"test_accuracy\"") && json.contains("\"peak_rss_mb\""), json);
+        assertTrue(Files.exists(model));
+
+        Run e = run("eval", model.toString());
+        assertEquals(0, e.code(), e.err());
+        assertTrue(e.out().contains("accuracy"), e.out());
+
+        Path png = tmp.resolve("x.png");
+        javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(28, 28, java.awt.image.BufferedImage.TYPE_BYTE_GRAY), "png", png.toFile());
+        Run p = run("predict", model.toString(), png.toString());
+        assertEquals(0, p.code(), p.err());
+        assertTrue(p.out().contains("%"), p.out());
+    }
+
+    @Test void summaryOfAlexNetAndVgg() {
+        assertTrue(run("summary", "--model", "alexnet").out().contains("61,100,840"));
+        assertTrue(run("summary", "--model", "vgg16").out().contains("138,357,544"));
+    }
+
+    @Test void badInputIsOneLineAndANonZeroExit() throws Exception {
+        Run missing = run("eval", tmp.resolve("nope.c4j").toString());
+        assertEquals(1, missing.code());
+        assertEquals(1, missing.err().strip().lines().count(), missing.err());
+        assertTrue(missing.err().contains("no such model file"));
+        assertFalse(missing.err().contains("\tat "), "no stack trace");
+
+        Path notAModel = tmp.resolve("x.c4j");
+        Files.writeString(notAModel, "hello, this is not a model file at all");
+        Run wrong = run("eval", notAModel.toString());
+        assertEquals(1, wrong.code());
+        assertTrue(wrong.err().contains("not a conv4j model file"), wrong.err());
+
+        Run flag = run("train", "--epochs", "many");
+        assertEquals(2, flag.code());
+        Run unknown = run("summary", "--model", "resnet9000");
+        assertEquals(1, unknown.code());
+        assertTrue(unknown.err().contains("unknown model"), unknown.err());
+    }
+}

@@ -1,0 +1,96 @@
+package io.github.conv4j.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.conv4j.data.Dataset;
+import io.github.conv4j.data.Normalization;
+import io.github.conv4j.nn.Conv2d;
+import io.github.conv4j.nn.Flatten;
+import io.github.conv4j.nn.Layer;
+import io.github.conv4j.nn.Linear;
+import io.github.conv4j.nn.MaxPool2d;
+import io.github.conv4j.nn.ReLU;
+import io.github.conv4j.nn.Sequential;
+import io.github.conv4j.optim.LrSchedule;
+import io.github.conv4j.optim.Sgd;
+import io.github.conv4j.tensor.Shape;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Training on the shipped sample: the loss falls, accuracy rises, resuming is exact, divergence is caught. */
+class TrainerTest {
+    static Dataset train, test;
+    static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
+
+    @TempDir Path tmp;
+
+    @BeforeAll static void load() throws IOException {
+        Path sample = Path.of("data", "fashion-mnist-sample");
+        train = Dataset.load(sample, "train", 10).first(6400);
+        test = Dataset.load(sample, "t10k", 10).first(1000);
+    }
+
+    static List<Layer> small() {
+        return List.of(new Conv2d(1, 8, 5).padding(2), new ReLU(), new MaxPool2d(2), new Conv2d(8, 16, 5).padding(2), new ReLU(),
+                new MaxPool2d(2), new Flatten(), new Linear(784, 10));
+    }
+
+    private Trainer.Config config(int epochs, Path checkpoint, boolean resume) {
+        return new Trainer.Config(epochs, 64, 42, Normalization.FASHION_MNIST, LrSchedule.constant(), checkpoint, resume, false, Map.of());
+    }
+
+    @Test void lossFallsAndAccuracyRisesOverAFewHundredSteps() throws IOException {
+        try (Sequential m = new Sequential(Shape.of(1, 28, 28), 1, small()); Sgd sgd = new Sgd(m, 0.01, 0.9, 0, false)) {
+            Evaluation before = Evaluation.of(m, new io.github.conv4j.data.Batches(test, 250, Normalization.FASHION_MNIST, false, 0));
+            List<EpochResult> h = new Trainer(m, sgd, config(3, null, false), QUIET).fit(train, test, null);  // 300 steps
+            assertEquals(3, h.size());
+            assertTrue(before.accuracy() < 0.3, "untrained accuracy is near chance: " + before.accuracy());
+            assertTrue(h.get(2).trainLoss() < 0.7 * h.get(0).trainLoss(), "loss falls: " + h);
+            assertTrue(h.get(2).testAccuracy() > 0.78, "test accuracy after 300 steps: " + h.get(2).testAccuracy());
+        }
+    }
+
+    @Test void resumingFromACheckpointEqualsAnUninterruptedRun() throws IOException {
+        Dataset tiny = train.first(640);
+        float[] straight;
+        try (Sequential m = new Sequential(Shape.of(1, 28, 28), 1, small()); Sgd sgd = new Sgd(m, 0.01, 0.9, 0, false)) {
+            new Trainer(m, sgd, config(2, tmp.resolve("a.ckpt"), false), QUIET).fit(tiny, test.first(100), null);
+            straight = m.parameters().toArray();
+        }
+        Path ck = tmp.resolve("b.ckpt");
+        try (Sequential m = new Sequential(Shape.of(1, 28, 28), 1, small()); Sgd sgd = new Sgd(m, 0.01, 0.9, 0, false)) {
+            new Trainer(m, sgd, config(1, ck, false), QUIET).fit(tiny, test.first(100), null);
+        }
+        try (Sequential m = new Sequential(Shape.of(1, 28, 28), 99, small()); Sgd sgd = new Sgd(m, 0.01, 0.9, 0, false)) {
+            List<EpochResult> h = new Trainer(m, sgd, config(2, ck, true), QUIET).fit(tiny, test.first(100), null);
+            assertEquals(2, h.size(), "history carries over");
+            assertArrayEquals(straight, m.parameters().toArray());
+        }
+    }
+
+    @Test void divergenceStopsWithTheLayerAndKeepsTheCheckpoint() throws IOException {
+        Path ck = tmp.resolve("c.ckpt");
+        Dataset tiny = train.first(640);
+        try (Sequential m = new Sequential(Shape.of(1, 28, 28), 1, small()); Sgd sgd = new Sgd(m, 0.01, 0.9, 0, false)) {
+            new Trainer(m, sgd, config(1, ck, false), QUIET).fit(tiny, test.first(100), null);
+        }
+        byte[] good = Files.readAllBytes(ck);
+        try (Sequential m = new Sequential(Shape.of(1, 28, 28), 1, small()); Sgd sgd = new Sgd(m, 1e9, 0.9, 0, false)) {
+            TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
+                    () -> new Trainer(m, sgd, config(3, ck, true), QUIET).fit(tiny, test.first(100), null));
+            assertTrue(e.getMessage().contains("epoch 2") && e.getMessage().contains("layer"), e.getMessage());
+        }
+        assertArrayEquals(good, Files.readAllBytes(ck), "the last good checkpoint is untouched");
+    }
+}
