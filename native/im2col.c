@@ -1,7 +1,12 @@
 /* im2col / col2im: lowering a convolution to a matrix product (after Caffe's util/im2col.cpp).
- * One pure function each way; the only bounds test is one unsigned comparison per row and per
- * column, which folds "0 <= v < n" into a single branch. */
+ *
+ * For each kernel offset, an output row p reads input row p*stride + offset, and output column q
+ * reads input column q*stride + offset. Instead of testing every element, the columns that land
+ * inside the input form one range [q_lo, q_hi) computed once per kernel column; everything
+ * outside it is padding (zero). Rows outside the input are zero too: one unsigned test per row. */
+#include <string.h>
 #include "conv4j.h"
+#include "window.h"
 
 /* 0 <= v < n for any int v (negative v wraps to a huge unsigned). */
 static inline int inside(int32_t v, int32_t n) { return (uint32_t)v < (uint32_t)n; }
@@ -14,23 +19,21 @@ void c4j_im2col(const float *im, int32_t channels, int32_t height, int32_t width
     for (int32_t c = 0; c < channels; ++c, im += plane) {
         for (int32_t kr = 0; kr < kernel_h; ++kr) {
             for (int32_t kc = 0; kc < kernel_w; ++kc, col += ld_col) {
+                const int32_t col_off = kc * dil_w - pad_w;
+                int32_t lo, hi;
+                c4j_valid_range(col_off, stride_w, width, out_w, &lo, &hi);
                 float *dst = col;
                 int32_t row = kr * dil_h - pad_h;
-                for (int32_t p = 0; p < out_h; ++p, row += stride_h) {
+                for (int32_t p = 0; p < out_h; ++p, row += stride_h, dst += out_w) {
                     if (!inside(row, height)) {
-                        for (int32_t q = 0; q < out_w; ++q) *dst++ = 0.0f;
+                        memset(dst, 0, (size_t)out_w * sizeof(float));
                         continue;
                     }
-                    const float *src = im + (int64_t)row * width;
-                    int32_t column = kc * dil_w - pad_w;
-                    if (stride_w == 1 && column >= 0 && column + out_w <= width) {
-                        /* Fast path: a contiguous run of the input row. */
-                        for (int32_t q = 0; q < out_w; ++q) dst[q] = src[column + q];
-                        dst += out_w;
-                        continue;
-                    }
-                    for (int32_t q = 0; q < out_w; ++q, column += stride_w)
-                        *dst++ = inside(column, width) ? src[column] : 0.0f;
+                    const float *src = im + (int64_t)row * width + col_off;
+                    for (int32_t q = 0; q < lo; ++q) dst[q] = 0.0f;
+                    if (stride_w == 1) memcpy(dst + lo, src + lo, (size_t)(hi - lo) * sizeof(float));
+                    else for (int32_t q = lo; q < hi; ++q) dst[q] = src[(int64_t)q * stride_w];
+                    for (int32_t q = hi; q < out_w; ++q) dst[q] = 0.0f;
                 }
             }
         }
@@ -45,14 +48,16 @@ void c4j_col2im(const float *col, int32_t channels, int32_t height, int32_t widt
     for (int32_t c = 0; c < channels; ++c, im += plane) {
         for (int32_t kr = 0; kr < kernel_h; ++kr) {
             for (int32_t kc = 0; kc < kernel_w; ++kc, col += ld_col) {
+                const int32_t col_off = kc * dil_w - pad_w;
+                int32_t lo, hi;
+                c4j_valid_range(col_off, stride_w, width, out_w, &lo, &hi);
                 const float *src = col;
                 int32_t row = kr * dil_h - pad_h;
                 for (int32_t p = 0; p < out_h; ++p, row += stride_h, src += out_w) {
                     if (!inside(row, height)) continue;
-                    float *dst = im + (int64_t)row * width;
-                    int32_t column = kc * dil_w - pad_w;
-                    for (int32_t q = 0; q < out_w; ++q, column += stride_w)
-                        if (inside(column, width)) dst[column] += src[q];
+                    float *dst = im + (int64_t)row * width + col_off;
+                    if (stride_w == 1) for (int32_t q = lo; q < hi; ++q) dst[q] += src[q];
+                    else for (int32_t q = lo; q < hi; ++q) dst[(int64_t)q * stride_w] += src[q];
                 }
             }
         }

@@ -2,6 +2,7 @@
 #include <math.h>
 #include <string.h>
 #include "conv4j.h"
+#include "window.h"
 
 static int geom_ok(const c4j_pool_geom *g) {
     return g && g->n > 0 && g->c > 0 && g->h > 0 && g->w > 0 && g->kernel_h > 0 && g->kernel_w > 0 &&
@@ -21,25 +22,37 @@ int c4j_maxpool2d_forward(const c4j_pool_geom *g, const float *x, float *y, int3
         int32_t *arg = argmax + plane * pq;
         for (int32_t p = 0; p < g->out_h; ++p)
             for (int32_t q = 0; q < g->out_w; ++q) {
+                const int32_t row0 = p * g->stride_h - g->pad_h, col0 = q * g->stride_w - g->pad_w;
+                int32_t i_lo, i_hi, j_lo, j_hi;
+                c4j_valid_range(row0, g->dil_h, g->h, g->kernel_h, &i_lo, &i_hi);
+                c4j_valid_range(col0, g->dil_w, g->w, g->kernel_w, &j_lo, &j_hi);
                 float best = -INFINITY;
-                int32_t where = -1;
-                for (int32_t i = 0; i < g->kernel_h; ++i) {
-                    int32_t row = p * g->stride_h - g->pad_h + i * g->dil_h;
-                    if ((uint32_t)row >= (uint32_t)g->h) continue;
-                    for (int32_t j = 0; j < g->kernel_w; ++j) {
-                        int32_t column = q * g->stride_w - g->pad_w + j * g->dil_w;
-                        if ((uint32_t)column >= (uint32_t)g->w) continue;
-                        int32_t idx = row * g->w + column;
-                        float v = in[idx];
-                        /* strict > keeps the first maximum; a NaN wins (as in PyTorch) */
-                        if (where < 0 || v > best || isnan(v)) {
-                            best = v;
-                            where = idx;
-                            if (isnan(v)) goto done;
-                        }
+                int32_t where = -1, nan = 0;
+                if (i_lo < i_hi && j_lo < j_hi) {
+                    where = (row0 + i_lo * g->dil_h) * g->w + col0 + j_lo * g->dil_w;
+                    best = in[where];
+                }
+                /* Strict > keeps the first maximum in scan order. Written as selects, not
+                 * branches: the comparison is data-dependent and would mispredict constantly.
+                 * NaNs are only noted here; the rare window with one is rescanned below. */
+                for (int32_t i = i_lo; i < i_hi; ++i) {
+                    const int32_t row = row0 + i * g->dil_h;
+                    for (int32_t j = j_lo; j < j_hi; ++j) {
+                        const int32_t idx = row * g->w + col0 + j * g->dil_w;
+                        const float v = in[idx];
+                        const int take = v > best;
+                        best = take ? v : best;
+                        where = take ? idx : where;
+                        nan |= v != v;
                     }
                 }
-            done:
+                if (nan) { /* as PyTorch: the first NaN in scan order wins and propagates */
+                    for (int32_t i = i_lo; i < i_hi && best == best; ++i)
+                        for (int32_t j = j_lo; j < j_hi; ++j) {
+                            const int32_t idx = (row0 + i * g->dil_h) * g->w + col0 + j * g->dil_w;
+                            if (in[idx] != in[idx]) { best = in[idx]; where = idx; break; }
+                        }
+                }
                 out[p * g->out_w + q] = best;
                 arg[p * g->out_w + q] = where;
             }
