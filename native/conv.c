@@ -82,22 +82,27 @@ static void gather(const layout *l, const float *act, int32_t n0, int32_t nb, in
         }
 }
 
-static void add_bias(const c4j_conv_geom *g, const float *b, float *y) {
+static void add_bias(const c4j_conv_geom *g, int32_t n_begin, int32_t n_end, const float *b, float *y) {
     int64_t pq = (int64_t)g->out_h * g->out_w;
-    for (int64_t nk = 0; nk < (int64_t)g->n * g->k; ++nk) {
+    for (int64_t nk = (int64_t)n_begin * g->k; nk < (int64_t)n_end * g->k; ++nk) {
         float bias = b[nk % g->k], *row = y + nk * pq;
         for (int64_t i = 0; i < pq; ++i) row[i] += bias;
     }
 }
 
-int c4j_conv2d_forward(const c4j_conv_geom *g, const float *x, const float *w, const float *b,
-                       float *y, float *workspace, int64_t workspace_len) {
-    if (!geom_ok(g)) return C4J_EBADARG;
+static int range_ok(const c4j_conv_geom *g, int32_t n_begin, int32_t n_end) {
+    return geom_ok(g) && n_begin >= 0 && n_begin < n_end && n_end <= g->n;
+}
+
+int c4j_conv2d_forward(const c4j_conv_geom *g, int32_t n_begin, int32_t n_end, const float *x,
+                       const float *w, const float *b, float *y, float *workspace,
+                       int64_t workspace_len) {
+    if (!range_ok(g, n_begin, n_end)) return C4J_EBADARG;
     if (workspace_len < c4j_conv2d_workspace(g)) return C4J_EWORKSPACE;
     const layout l = layout_of(g);
     const int pointwise = is_pointwise(g);
-    for (int32_t n0 = 0; n0 < g->n; n0 += g->chunk) {
-        int32_t nb = g->n - n0 < g->chunk ? g->n - n0 : g->chunk;
+    for (int32_t n0 = n_begin; n0 < n_end; n0 += g->chunk) {
+        int32_t nb = n_end - n0 < g->chunk ? n_end - n0 : g->chunk;
         for (int32_t grp = 0; grp < g->groups; ++grp) {
             const float *wg = w + grp * l.kg * l.rows;
             if (pointwise) {
@@ -122,27 +127,29 @@ int c4j_conv2d_forward(const c4j_conv_geom *g, const float *x, const float *w, c
             gather(&l, y, n0, nb, grp, tmp, 0);
         }
     }
-    if (b) add_bias(g, b, y);
+    if (b) add_bias(g, n_begin, n_end, b, y);
     return C4J_OK;
 }
 
-int c4j_conv2d_backward(const c4j_conv_geom *g, const float *x, const float *w, const float *dy,
-                        float *dx, float *dw, float *db, float *workspace, int64_t workspace_len) {
-    if (!geom_ok(g)) return C4J_EBADARG;
+int c4j_conv2d_backward(const c4j_conv_geom *g, int32_t n_begin, int32_t n_end, const float *x,
+                        const float *w, const float *dy, float *dx, float *dw, float *db,
+                        float *workspace, int64_t workspace_len) {
+    if (!range_ok(g, n_begin, n_end)) return C4J_EBADARG;
     if (workspace_len < c4j_conv2d_workspace(g)) return C4J_EWORKSPACE;
     const layout l = layout_of(g);
     const int pointwise = is_pointwise(g);
     if (db) {
-        for (int64_t nk = 0; nk < (int64_t)g->n * g->k; ++nk) {
+        for (int64_t nk = (int64_t)n_begin * g->k; nk < (int64_t)n_end * g->k; ++nk) {
             const float *row = dy + nk * l.pq;
             float sum = 0.0f;
             for (int64_t i = 0; i < l.pq; ++i) sum += row[i];
             db[nk % g->k] += sum;
         }
     }
-    if (dx && !pointwise) memset(dx, 0, (size_t)g->n * g->c * l.hw * sizeof(float));
-    for (int32_t n0 = 0; n0 < g->n; n0 += g->chunk) {
-        int32_t nb = g->n - n0 < g->chunk ? g->n - n0 : g->chunk;
+    if (dx && !pointwise)
+        memset(dx + (int64_t)n_begin * g->c * l.hw, 0, (size_t)((int64_t)(n_end - n_begin) * g->c * l.hw) * sizeof(float));
+    for (int32_t n0 = n_begin; n0 < n_end; n0 += g->chunk) {
+        int32_t nb = n_end - n0 < g->chunk ? n_end - n0 : g->chunk;
         for (int32_t grp = 0; grp < g->groups; ++grp) {
             const float *wg = w + grp * l.kg * l.rows;
             float *dwg = dw ? dw + grp * l.kg * l.rows : 0;

@@ -50,6 +50,8 @@ typedef struct c4j_pool_geom {
 /* ---- tensor.c: bulk memory operations on float buffers ------------------------------------ */
 void c4j_fill(int64_t len, float value, float *x);
 void c4j_copy(int64_t len, const float *src, float *dst);
+/* dst += src (reducing per-thread gradient accumulators). */
+void c4j_add(int64_t len, const float *src, float *dst);
 /* Elementwise product: out = a*b (dropout backward). */
 void c4j_mul(int64_t len, const float *a, const float *b, float *out);
 
@@ -69,19 +71,28 @@ void c4j_col2im(const float *col, int32_t channels, int32_t height, int32_t widt
 /* ---- conv.c ------------------------------------------------------------------------------- */
 /* Floats of scratch space c4j_conv2d_forward/backward need for this geometry (0 for 1x1/s1/p0). */
 int64_t c4j_conv2d_workspace(const c4j_conv_geom *g);
+/* Both passes work on the images [n_begin, n_end) of the batch (x, y, dy, dx are the whole
+ * batch's buffers), so callers can run disjoint image ranges on several threads at once, each
+ * with its own workspace and its own dw/db accumulators. */
 /* y = conv(x, w) + b. b may be NULL. */
-int c4j_conv2d_forward(const c4j_conv_geom *g, const float *x, const float *w, const float *b,
-                       float *y, float *workspace, int64_t workspace_len);
+int c4j_conv2d_forward(const c4j_conv_geom *g, int32_t n_begin, int32_t n_end, const float *x,
+                       const float *w, const float *b, float *y, float *workspace,
+                       int64_t workspace_len);
 /* dw += dL/dw, db += dL/db, dx = dL/dx. Any of dx, dw, db may be NULL to skip that gradient. */
-int c4j_conv2d_backward(const c4j_conv_geom *g, const float *x, const float *w, const float *dy,
-                        float *dx, float *dw, float *db, float *workspace, int64_t workspace_len);
+int c4j_conv2d_backward(const c4j_conv_geom *g, int32_t n_begin, int32_t n_end, const float *x,
+                        const float *w, const float *dy, float *dx, float *dw, float *db,
+                        float *workspace, int64_t workspace_len);
 
 /* ---- pool.c ------------------------------------------------------------------------------- */
+/* Pooling and linear layers also take an image range [n_begin, n_end) of the batch, so that
+ * callers may run disjoint ranges on several threads at once. */
 /* argmax receives, per output, the index of the winning input inside its H x W plane
  * (first maximum in scan order; NaN wins and propagates). */
-int c4j_maxpool2d_forward(const c4j_pool_geom *g, const float *x, float *y, int32_t *argmax);
+int c4j_maxpool2d_forward(const c4j_pool_geom *g, int32_t n_begin, int32_t n_end, const float *x, float *y,
+                          int32_t *argmax);
 /* dx = scatter-add of dy at argmax (dx is overwritten). */
-int c4j_maxpool2d_backward(const c4j_pool_geom *g, const float *dy, const int32_t *argmax, float *dx);
+int c4j_maxpool2d_backward(const c4j_pool_geom *g, int32_t n_begin, int32_t n_end, const float *dy,
+                           const int32_t *argmax, float *dx);
 /* Average pooling with PyTorch's divisor rule; dilation must be 1. */
 int c4j_avgpool2d_forward(const c4j_pool_geom *g, int32_t count_include_pad, const float *x, float *y);
 int c4j_avgpool2d_backward(const c4j_pool_geom *g, int32_t count_include_pad, const float *dy, float *dx);
@@ -94,12 +105,13 @@ void c4j_relu_backward(int64_t len, const float *y, const float *dy, float *dx);
 void c4j_dropout_forward(int64_t len, float p, uint64_t seed, const float *x, float *y, float *mask);
 
 /* ---- linear.c ----------------------------------------------------------------------------- */
-/* y[n,out] = x[n,in] . w[out,in]^T + b[out]; b may be NULL. */
-void c4j_linear_forward(int32_t n, int32_t in, int32_t out, const float *x, const float *w,
-                        const float *b, float *y);
-/* dx = dy . w (overwritten), dw += dy^T . x, db += sum_n dy. Any output may be NULL. */
-void c4j_linear_backward(int32_t n, int32_t in, int32_t out, const float *x, const float *w,
-                         const float *dy, float *dx, float *dw, float *db);
+/* Rows [n_begin, n_end) of y[n,out] = x[n,in] . w[out,in]^T + b[out]; b may be NULL. */
+void c4j_linear_forward(int32_t n_begin, int32_t n_end, int32_t in, int32_t out, const float *x,
+                        const float *w, const float *b, float *y);
+/* For rows [n_begin, n_end): dx = dy . w (overwritten), dw += dy^T . x, db += sum_n dy.
+ * Any output may be NULL. */
+void c4j_linear_backward(int32_t n_begin, int32_t n_end, int32_t in, int32_t out, const float *x,
+                         const float *w, const float *dy, float *dx, float *dw, float *db);
 
 /* ---- batchnorm.c -------------------------------------------------------------------------- */
 /* Training: normalise with the batch statistics, save mean and inverse std per channel, and

@@ -13,10 +13,15 @@ static int geom_ok(const c4j_pool_geom *g) {
            (int64_t)(g->out_w - 1) * g->stride_w < (int64_t)g->w + g->pad_w;
 }
 
-int c4j_maxpool2d_forward(const c4j_pool_geom *g, const float *x, float *y, int32_t *argmax) {
-    if (!geom_ok(g)) return C4J_EBADARG;
+static int range_ok(const c4j_pool_geom *g, int32_t n_begin, int32_t n_end) {
+    return geom_ok(g) && n_begin >= 0 && n_begin < n_end && n_end <= g->n;
+}
+
+int c4j_maxpool2d_forward(const c4j_pool_geom *g, int32_t n_begin, int32_t n_end, const float *x, float *y,
+                          int32_t *argmax) {
+    if (!range_ok(g, n_begin, n_end)) return C4J_EBADARG;
     const int64_t hw = (int64_t)g->h * g->w, pq = (int64_t)g->out_h * g->out_w;
-    for (int64_t plane = 0; plane < (int64_t)g->n * g->c; ++plane) {
+    for (int64_t plane = (int64_t)n_begin * g->c; plane < (int64_t)n_end * g->c; ++plane) {
         const float *in = x + plane * hw;
         float *out = y + plane * pq;
         int32_t *arg = argmax + plane * pq;
@@ -60,11 +65,12 @@ int c4j_maxpool2d_forward(const c4j_pool_geom *g, const float *x, float *y, int3
     return C4J_OK;
 }
 
-int c4j_maxpool2d_backward(const c4j_pool_geom *g, const float *dy, const int32_t *argmax, float *dx) {
-    if (!geom_ok(g)) return C4J_EBADARG;
+int c4j_maxpool2d_backward(const c4j_pool_geom *g, int32_t n_begin, int32_t n_end, const float *dy,
+                           const int32_t *argmax, float *dx) {
+    if (!range_ok(g, n_begin, n_end)) return C4J_EBADARG;
     const int64_t hw = (int64_t)g->h * g->w, pq = (int64_t)g->out_h * g->out_w;
-    memset(dx, 0, (size_t)((int64_t)g->n * g->c * hw) * sizeof(float));
-    for (int64_t plane = 0; plane < (int64_t)g->n * g->c; ++plane) {
+    memset(dx + (int64_t)n_begin * g->c * hw, 0, (size_t)((int64_t)(n_end - n_begin) * g->c * hw) * sizeof(float));
+    for (int64_t plane = (int64_t)n_begin * g->c; plane < (int64_t)n_end * g->c; ++plane) {
         float *grad = dx + plane * hw;
         for (int64_t o = 0; o < pq; ++o) {
             int32_t idx = argmax[plane * pq + o];

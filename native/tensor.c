@@ -12,6 +12,10 @@ void c4j_fill(int64_t len, float value, float *x) {
 
 void c4j_copy(int64_t len, const float *src, float *dst) { memmove(dst, src, (size_t)len * sizeof(float)); }
 
+void c4j_add(int64_t len, const float *src, float *dst) {
+    for (int64_t i = 0; i < len; ++i) dst[i] += src[i];
+}
+
 void c4j_mul(int64_t len, const float *a, const float *b, float *out) {
     for (int64_t i = 0; i < len; ++i) out[i] = a[i] * b[i];
 }

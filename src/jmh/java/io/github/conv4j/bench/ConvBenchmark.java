@@ -1,7 +1,7 @@
 package io.github.conv4j.bench;
 
-import io.github.conv4j.binding.Conv4jNative;
 import io.github.conv4j.nn.Conv2d;
+import io.github.conv4j.nn.Parallelism;
 import io.github.conv4j.nn.Sequential;
 import io.github.conv4j.tensor.Shape;
 import io.github.conv4j.tensor.Tensor;
@@ -38,6 +38,10 @@ public class ConvBenchmark {
     @Param({"2"})
     public int threads;
 
+    /** Parallelism policy: batch (split the batch, single-threaded GEMM) or blas (threaded GEMM). */
+    @Param({"batch"})
+    public String parallel;
+
     private Sequential model;
     private Tensor x, dy;
 
@@ -59,7 +63,7 @@ public class ConvBenchmark {
     static Conv2d conv(int[] s) { return new Conv2d(s[1], s[4], s[5], s[6]).stride(s[7]).padding(s[8]); }
 
     @Setup public void setup() {
-        Conv4jNative.setNumThreads(threads);
+        Parallelism.configure(threads, Parallelism.Mode.valueOf(parallel.toUpperCase()));
         int[] s = parse(shape);
         Shape in = Shape.of(s[0], s[1], s[2], s[3]);
         model = new Sequential(in.dropBatch(), 1, List.of(conv(s)));

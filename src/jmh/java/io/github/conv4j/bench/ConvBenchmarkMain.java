@@ -9,7 +9,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
  * Runs the conv and sgemm JMH benchmarks for the given thread counts and prints GFLOP/s per
- * shape next to the sgemm peak of the same run. Arguments: thread counts (default "1 2").
+ * shape next to the sgemm peak of the same run. Arguments: thread counts (default "1 2");
+ * {@code -Dparallel=blas} measures the threaded-GEMM policy instead of batch splitting.
  */
 public final class ConvBenchmarkMain {
     public static void main(String[] args) throws Exception {
@@ -17,7 +18,7 @@ public final class ConvBenchmarkMain {
         for (String t : threads) {
             Options opt = new OptionsBuilder()
                     .include(ConvBenchmark.class.getName()).include(SgemmBenchmark.class.getName())
-                    .param("threads", t).forks(1).warmupIterations(2).warmupTime(TimeValue.seconds(1))
+                    .param("threads", t).param("parallel", System.getProperty("parallel", "batch")).forks(1).warmupIterations(2).warmupTime(TimeValue.seconds(1))
                     .measurementIterations(3).measurementTime(TimeValue.seconds(2))
                     .jvmArgsAppend("-Xmx4g").build();
             Collection<RunResult> results = new Runner(opt).run();

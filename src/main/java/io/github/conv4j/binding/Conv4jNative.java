@@ -97,6 +97,7 @@ public final class Conv4jNative {
     // ---- tensor.c
     @Name("c4j_fill") public static native void fill(long len, float value, FloatPointer x);
     @Name("c4j_copy") public static native void copy(long len, @Const FloatPointer src, FloatPointer dst);
+    @Name("c4j_add") public static native void add(long len, @Const FloatPointer src, FloatPointer dst);
     @Name("c4j_mul") public static native void mul(long len, @Const FloatPointer a, @Const FloatPointer b, FloatPointer out);
 
     // ---- im2col.c
@@ -109,17 +110,18 @@ public final class Conv4jNative {
 
     // ---- conv.c
     @Name("c4j_conv2d_workspace") public static native long conv2dWorkspace(@Const ConvGeom g);
-    @Name("c4j_conv2d_forward") public static native int conv2dForward(@Const ConvGeom g, @Const FloatPointer x,
-            @Const FloatPointer w, @Const FloatPointer b, FloatPointer y, FloatPointer workspace, long workspaceLen);
-    @Name("c4j_conv2d_backward") public static native int conv2dBackward(@Const ConvGeom g, @Const FloatPointer x,
-            @Const FloatPointer w, @Const FloatPointer dy, FloatPointer dx, FloatPointer dw, FloatPointer db,
-            FloatPointer workspace, long workspaceLen);
+    @Name("c4j_conv2d_forward") public static native int conv2dForward(@Const ConvGeom g, int nBegin, int nEnd,
+            @Const FloatPointer x, @Const FloatPointer w, @Const FloatPointer b, FloatPointer y, FloatPointer workspace,
+            long workspaceLen);
+    @Name("c4j_conv2d_backward") public static native int conv2dBackward(@Const ConvGeom g, int nBegin, int nEnd,
+            @Const FloatPointer x, @Const FloatPointer w, @Const FloatPointer dy, FloatPointer dx, FloatPointer dw,
+            FloatPointer db, FloatPointer workspace, long workspaceLen);
 
     // ---- pool.c
-    @Name("c4j_maxpool2d_forward") public static native int maxPool2dForward(@Const PoolGeom g, @Const FloatPointer x,
-            FloatPointer y, IntPointer argmax);
-    @Name("c4j_maxpool2d_backward") public static native int maxPool2dBackward(@Const PoolGeom g, @Const FloatPointer dy,
-            @Const IntPointer argmax, FloatPointer dx);
+    @Name("c4j_maxpool2d_forward") public static native int maxPool2dForward(@Const PoolGeom g, int nBegin, int nEnd,
+            @Const FloatPointer x, FloatPointer y, IntPointer argmax);
+    @Name("c4j_maxpool2d_backward") public static native int maxPool2dBackward(@Const PoolGeom g, int nBegin, int nEnd,
+            @Const FloatPointer dy, @Const IntPointer argmax, FloatPointer dx);
     @Name("c4j_avgpool2d_forward") public static native int avgPool2dForward(@Const PoolGeom g, int countIncludePad,
             @Const FloatPointer x, FloatPointer y);
     @Name("c4j_avgpool2d_backward") public static native int avgPool2dBackward(@Const PoolGeom g, int countIncludePad,
@@ -133,10 +135,11 @@ public final class Conv4jNative {
             @Cast("uint64_t") long seed, @Const FloatPointer x, FloatPointer y, FloatPointer mask);
 
     // ---- linear.c
-    @Name("c4j_linear_forward") public static native void linearForward(int n, int in, int out, @Const FloatPointer x,
-            @Const FloatPointer w, @Const FloatPointer b, FloatPointer y);
-    @Name("c4j_linear_backward") public static native void linearBackward(int n, int in, int out, @Const FloatPointer x,
-            @Const FloatPointer w, @Const FloatPointer dy, FloatPointer dx, FloatPointer dw, FloatPointer db);
+    @Name("c4j_linear_forward") public static native void linearForward(int nBegin, int nEnd, int in, int out,
+            @Const FloatPointer x, @Const FloatPointer w, @Const FloatPointer b, FloatPointer y);
+    @Name("c4j_linear_backward") public static native void linearBackward(int nBegin, int nEnd, int in, int out,
+            @Const FloatPointer x, @Const FloatPointer w, @Const FloatPointer dy, FloatPointer dx, FloatPointer dw,
+            FloatPointer db);
 
     // ---- batchnorm.c
     @Name("c4j_batchnorm2d_forward") public static native void batchNorm2dForward(int n, int c, long hw, int training,

@@ -24,20 +24,23 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Training/inference throughput, latency and the sgemm peak.")
 final class BenchCommand implements Callable<Integer> {
     @Option(names = "--model", defaultValue = "reference") String model;
+    @Option(names = "--parallel", defaultValue = "batch", description = "batch (split batches over cores, single-threaded GEMM) or blas (multi-threaded GEMM).")
+    String parallel;
     @Option(names = "--threads", defaultValue = "0") int threads;
     @Option(names = "--batch", defaultValue = "64") int batch;
     @Option(names = "--steps", defaultValue = "200", description = "Timed training steps.") int steps;
     @Option(names = "--report", description = "Write a JSON summary here.") Path report;
 
     @Override public Integer call() throws Exception {
-        int nThreads = Common.threads(threads);
+        int nThreads = Common.threads(threads, parallel);
         Zoo.Architecture arch = Zoo.byName(model);
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("command", "bench");
         r.put("model", arch.name());
         r.put("threads", nThreads);
         r.put("batch", batch);
-        double peak = sgemmPeak(2048);
+        double peak = sgemmPeak(2048, nThreads);
+        Common.threads(nThreads, parallel);
         r.put("sgemm_2048_gflops", peak);
         System.out.printf("sgemm 2048³: %.1f GFLOP/s (%d threads)%n", peak, nThreads);
         SplittableRandom rng = new SplittableRandom(1);
@@ -98,8 +101,9 @@ final class BenchCommand implements Callable<Integer> {
         return Tensor.of(v, s.dims());
     }
 
-    /** GFLOP/s of an n³ cblas_sgemm on off-heap memory: the machine's ceiling for our GEMMs. */
-    static double sgemmPeak(int n) {
+    /** GFLOP/s of an n³ cblas_sgemm with all threads, on off-heap memory: the ceiling for our GEMMs. */
+    static double sgemmPeak(int n, int threads) {
+        Conv4jNative.setNumThreads(threads);
         try (Tensor a = Tensor.zeros(n, n); Tensor b = Tensor.zeros(n, n); Tensor c = Tensor.zeros(n, n)) {
             a.fill(0.5f);
             b.fill(0.25f);

@@ -1,6 +1,6 @@
 package io.github.conv4j.cli;
 
-import io.github.conv4j.binding.Conv4jNative;
+import io.github.conv4j.nn.Parallelism;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,11 +24,17 @@ final class Common {
         return dir;
     }
 
-    /** Sets OpenBLAS's thread count (0 = all cores) and returns it. */
-    static int threads(int requested) {
+    /** Sets conv4j's thread count (0 = all cores) and policy ("batch" or "blas"); returns the count. */
+    static int threads(int requested, String policy) {
         if (requested < 0) throw new IllegalArgumentException("--threads must be >= 0, got " + requested);
         int n = requested == 0 ? Runtime.getRuntime().availableProcessors() : requested;
-        Conv4jNative.setNumThreads(n);
+        Parallelism.Mode mode;
+        try {
+            mode = Parallelism.Mode.valueOf(policy.toUpperCase());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--parallel must be batch or blas, got " + policy);
+        }
+        Parallelism.configure(n, mode);
         return n;
     }
 

@@ -16,10 +16,12 @@ import picocli.CommandLine.Parameters;
 final class EvalCommand implements Callable<Integer> {
     @Parameters(index = "0", description = "Model file.") Path modelFile;
     @Option(names = "--data", description = "Folder of IDX files. Default: the shipped sample.") Path data;
+    @Option(names = "--parallel", defaultValue = "batch", description = "batch (split batches over cores, single-threaded GEMM) or blas (multi-threaded GEMM).")
+    String parallel;
     @Option(names = "--threads", defaultValue = "0") int threads;
 
     @Override public Integer call() throws Exception {
-        Common.threads(threads);
+        Common.threads(threads, parallel);
         Dataset test = Dataset.load(Common.dataDir(data), "t10k", 10);
         try (ModelFile.Loaded loaded = ModelFile.load(modelFile); var model = loaded.model()) {
             var meta = loaded.metadata();

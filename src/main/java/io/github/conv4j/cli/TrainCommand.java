@@ -40,6 +40,8 @@ final class TrainCommand implements Callable<Integer> {
     String schedule;
     @Option(names = "--warmup", defaultValue = "0", description = "Linear warm-up steps.") long warmup;
     @Option(names = "--seed", defaultValue = "42") long seed;
+    @Option(names = "--parallel", defaultValue = "batch", description = "batch (split batches over cores, single-threaded GEMM) or blas (multi-threaded GEMM).")
+    String parallel;
     @Option(names = "--threads", defaultValue = "0", description = "OpenBLAS threads (0 = all cores).") int threads;
     @Option(names = "--train-limit", defaultValue = "0", description = "Use only the first N training images (0 = all).") int trainLimit;
     @Option(names = "--test-limit", defaultValue = "0", description = "Use only the first N test images (0 = all).") int testLimit;
@@ -50,7 +52,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--no-progress", description = "No progress bar.") boolean noProgress;
 
     @Override public Integer call() throws Exception {
-        int nThreads = Common.threads(threads);
+        int nThreads = Common.threads(threads, parallel);
         Path dir = Common.dataDir(data);
         Dataset train = Dataset.load(dir, "train", 10), test = Dataset.load(dir, "t10k", 10);
         if (trainLimit > 0) train = train.first(trainLimit);

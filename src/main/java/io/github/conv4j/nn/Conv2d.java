@@ -10,6 +10,7 @@ import io.github.conv4j.tensor.Shape;
 import io.github.conv4j.tensor.Tensor;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.IntConsumer;
 
 /**
  * 2-D convolution (cross-correlation, as PyTorch's Conv2d) over NCHW input, lowered to
@@ -116,12 +117,16 @@ public final class Conv2d implements Layer {
     private final class Runtime implements Op {
         private final String name;
         private final Shape sample;
-        private final Tensor w, b, dw, db;
+        private final Tensor w, b;
+        private final boolean hasGrads;
         private final Workspace workspace;
         private final ConvGeom geom = new ConvGeom();
         private final BatchBuffer y, dx;
         private final int maxChunk;
-        private Tensor x;
+        private final BatchShards shards;
+        // The current call, read by the shards (set before the pool runs them).
+        private Tensor x, dy, output, grad;
+        private final IntConsumer forwardShard = this::forwardShard, backwardShard = this::backwardShard;
 
         Runtime(LayerContext ctx) {
             name = ctx.name() + " " + describe();
@@ -138,53 +143,66 @@ public final class Conv2d implements Layer {
             Checks.fitsBlas(name, "GEMM width chunk×P×Q", maxChunk * plane);
             w = ctx.params().get(0);
             b = bias ? ctx.params().get(1) : null;
-            dw = ctx.grads().isEmpty() ? null : ctx.grads().get(0);
-            db = bias && !ctx.grads().isEmpty() ? ctx.grads().get(1) : null;
+            hasGrads = !ctx.grads().isEmpty();
             workspace = ctx.workspace();
             y = new BatchBuffer(o.dropBatch());
             dx = new BatchBuffer(sample);
+            shards = new BatchShards(ctx.grads());
         }
 
-        /** The workspace of the largest chunk: the C side's own formula, evaluated once. */
+        /** Scratch space of one worker: the C side's own formula for the largest chunk. */
         @Override public long workspaceFloats() {
             geom.n(maxChunk).chunk(maxChunk);
             return Conv4jNative.conv2dWorkspace(geom);
         }
 
-        private long prepare(int n) {
-            geom.n(n).chunk(chunkFor(n, (long) geom.out_h() * geom.out_w()));
-            long need = Conv4jNative.conv2dWorkspace(geom);
-            return need;
+        /** Splits a batch over the workers (each needs its workspace slice); sizes the chunks to a worker's share. */
+        private void prepare(int batch) {
+            int count = shards.split(batch, Math.max(1, workspace.shards()));
+            geom.n(batch).chunk(chunkFor((batch + count - 1) / count, (long) geom.out_h() * geom.out_w()));
+        }
+
+        private Tensor scratch(int shard) { return workspace.get(shard, Conv4jNative.conv2dWorkspace(geom)); }
+
+        private void forwardShard(int s) {
+            Tensor ws = scratch(s);
+            Status.check(Conv4jNative.conv2dForward(geom, shards.begin(s), shards.end(s), x.pointer(), w.pointer(),
+                    b == null ? null : b.pointer(), output.pointer(), ws == null ? null : ws.pointer(), ws == null ? 0 : ws.size()), name);
+        }
+
+        private void backwardShard(int s) {
+            Tensor ws = scratch(s);
+            Tensor[] g = shards.gradients(s);
+            Status.check(Conv4jNative.conv2dBackward(geom, shards.begin(s), shards.end(s), x.pointer(), w.pointer(), dy.pointer(),
+                    grad == null ? null : grad.pointer(), hasGrads ? g[0].pointer() : null, hasGrads && b != null ? g[1].pointer() : null,
+                    ws == null ? null : ws.pointer(), ws == null ? 0 : ws.size()), name);
         }
 
         @Override public Tensor forward(Tensor input, boolean training) {
-            int n = Checks.batchOf(name, input, sample);
-            long need = prepare(n);
-            Tensor ws = workspace.get(need);
-            Tensor out = y.get(n);
-            Status.check(Conv4jNative.conv2dForward(geom, input.pointer(), w.pointer(), b == null ? null : b.pointer(),
-                    out.pointer(), ws == null ? null : ws.pointer(), ws == null ? 0 : ws.size()), name);
+            int batch = Checks.batchOf(name, input, sample);
+            prepare(batch);
             x = input;
-            return out;
+            output = y.get(batch);
+            shards.run(forwardShard, false);
+            return output;
         }
 
-        @Override public Tensor backward(Tensor dy, boolean needInputGradient) {
+        @Override public Tensor backward(Tensor gradient, boolean needInputGradient) {
             if (x == null || !x.isOpen()) throw new IllegalStateException(name + ": backward without a forward pass");
-            int n = x.dim(0);
-            if (!dy.shape().equals(y.get(n).shape()))
-                throw new IllegalArgumentException(name + ": expected output gradient " + y.get(n).shape() + ", got " + dy.shape());
-            long need = prepare(n);
-            Tensor ws = workspace.get(need);
-            Tensor g = needInputGradient ? dx.get(n) : null;
-            Status.check(Conv4jNative.conv2dBackward(geom, x.pointer(), w.pointer(), dy.pointer(),
-                    g == null ? null : g.pointer(), dw == null ? null : dw.pointer(), db == null ? null : db.pointer(),
-                    ws == null ? null : ws.pointer(), ws == null ? 0 : ws.size()), name);
-            return g;
+            int batch = x.dim(0);
+            if (!gradient.shape().equals(y.get(batch).shape()))
+                throw new IllegalArgumentException(name + ": expected output gradient " + y.get(batch).shape() + ", got " + gradient.shape());
+            prepare(batch);
+            dy = gradient;
+            grad = needInputGradient ? dx.get(batch) : null;
+            shards.run(backwardShard, hasGrads);
+            return grad;
         }
 
         @Override public void close() {
             y.close();
             dx.close();
+            shards.close();
             geom.close();
         }
     }

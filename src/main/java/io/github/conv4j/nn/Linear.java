@@ -7,9 +7,13 @@ import io.github.conv4j.tensor.Shape;
 import io.github.conv4j.tensor.Tensor;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.IntConsumer;
 
 /** Fully connected: y = x·Wᵀ + b over N×IN input; weight OUT×IN, bias OUT. One GEMM each way. */
 public final class Linear implements Layer {
+    /** Below this many rows per worker, splitting the batch costs more than it saves. */
+    private static final int MIN_ROWS_PER_WORKER = 16;
+
     private final int in, out;
     private final boolean bias;
 
@@ -50,32 +54,41 @@ public final class Linear implements Layer {
         Shape sample = ctx.sampleInput();
         outputShape(sample.prependBatch(1));
         Tensor w = ctx.params().get(0), b = bias ? ctx.params().get(1) : null;
-        Tensor dw = ctx.grads().isEmpty() ? null : ctx.grads().get(0);
-        Tensor db = bias && !ctx.grads().isEmpty() ? ctx.grads().get(1) : null;
+        boolean hasGrads = !ctx.grads().isEmpty();
         return new Op() {
             private final BatchBuffer y = new BatchBuffer(Shape.of(out)), dx = new BatchBuffer(sample);
-            private Tensor x;
+            private final BatchShards shards = new BatchShards(ctx.grads());
+            private Tensor x, o, dy, g;
+            private final IntConsumer forwardShard = s -> Conv4jNative.linearForward(shards.begin(s), shards.end(s), in, out,
+                    x.pointer(), w.pointer(), b == null ? null : b.pointer(), o.pointer());
+            private final IntConsumer backwardShard = s -> {
+                Tensor[] acc = shards.gradients(s);
+                Conv4jNative.linearBackward(shards.begin(s), shards.end(s), in, out, x.pointer(), w.pointer(), dy.pointer(),
+                        g == null ? null : g.pointer(), hasGrads ? acc[0].pointer() : null, hasGrads && b != null ? acc[1].pointer() : null);
+            };
 
             @Override public Tensor forward(Tensor input, boolean training) {
                 int n = Checks.batchOf(name, input, sample);
-                Tensor o = y.get(n);
-                Conv4jNative.linearForward(n, in, out, input.pointer(), w.pointer(), b == null ? null : b.pointer(), o.pointer());
+                o = y.get(n);
                 x = input;
+                shards.split(n, n / MIN_ROWS_PER_WORKER);
+                shards.run(forwardShard, false);
                 return o;
             }
 
-            @Override public Tensor backward(Tensor dy, boolean needInputGradient) {
+            @Override public Tensor backward(Tensor gradient, boolean needInputGradient) {
                 if (x == null) throw new IllegalStateException(name + ": backward without a forward pass");
                 int n = x.dim(0);
-                if (!dy.shape().equals(Shape.of(n, out)))
-                    throw new IllegalArgumentException(name + ": expected output gradient [" + n + ", " + out + "], got " + dy.shape());
-                Tensor g = needInputGradient ? dx.get(n) : null;
-                Conv4jNative.linearBackward(n, in, out, x.pointer(), w.pointer(), dy.pointer(), g == null ? null : g.pointer(),
-                        dw == null ? null : dw.pointer(), db == null ? null : db.pointer());
+                if (!gradient.shape().equals(Shape.of(n, out)))
+                    throw new IllegalArgumentException(name + ": expected output gradient [" + n + ", " + out + "], got " + gradient.shape());
+                dy = gradient;
+                g = needInputGradient ? dx.get(n) : null;
+                shards.split(n, n / MIN_ROWS_PER_WORKER);
+                shards.run(backwardShard, hasGrads);
                 return g;
             }
 
-            @Override public void close() { y.close(); dx.close(); }
+            @Override public void close() { y.close(); dx.close(); shards.close(); }
         };
     }
 }

@@ -6,6 +6,8 @@ import io.github.conv4j.binding.Status;
 import io.github.conv4j.tensor.IntTensor;
 import io.github.conv4j.tensor.Shape;
 import io.github.conv4j.tensor.Tensor;
+import java.util.List;
+import java.util.function.IntConsumer;
 
 /**
  * Max pooling over NCHW (PyTorch's MaxPool2d): padding acts as −∞, ties go to the first maximum
@@ -43,28 +45,40 @@ public final class MaxPool2d implements Layer {
         Shape outSample = outputShape(sample.prependBatch(1)).dropBatch();
         return new Op() {
             private final BatchBuffer y = new BatchBuffer(outSample), dx = new BatchBuffer(sample);
+            private final BatchShards shards = new BatchShards(List.of());
             private IntTensor argmax;
-            private int n;
+            private Tensor x, out, dy, g;
+            private final IntConsumer forwardShard = s -> Status.check(Conv4jNative.maxPool2dForward(geom, shards.begin(s), shards.end(s),
+                    x.pointer(), out.pointer(), argmax.pointer()), name);
+            private final IntConsumer backwardShard = s -> Status.check(Conv4jNative.maxPool2dBackward(geom, shards.begin(s),
+                    shards.end(s), dy.pointer(), argmax.pointer(), g.pointer()), name);
 
-            @Override public Tensor forward(Tensor x, boolean training) {
-                n = Checks.batchOf(name, x, sample);
+            @Override public Tensor forward(Tensor input, boolean training) {
+                int n = Checks.batchOf(name, input, sample);
                 long outputs = n * outSample.size();
                 if (argmax == null || argmax.size() < outputs) {
                     if (argmax != null) argmax.close();
                     argmax = new IntTensor(outputs);
                 }
-                Tensor out = y.get(n);
-                Status.check(Conv4jNative.maxPool2dForward(geom.n(n), x.pointer(), out.pointer(), argmax.pointer()), name);
+                x = input;
+                out = y.get(n);
+                geom.n(n);
+                shards.split(n, Integer.MAX_VALUE);
+                shards.run(forwardShard, false);
                 return out;
             }
 
-            @Override public Tensor backward(Tensor dy, boolean needInputGradient) {
-                if (argmax == null) throw new IllegalStateException(name + ": backward without a forward pass");
-                if (!dy.shape().equals(y.get(n).shape()))
-                    throw new IllegalArgumentException(name + ": expected output gradient " + y.get(n).shape() + ", got " + dy.shape());
+            @Override public Tensor backward(Tensor gradient, boolean needInputGradient) {
+                if (out == null) throw new IllegalStateException(name + ": backward without a forward pass");
+                if (!gradient.shape().equals(out.shape()))
+                    throw new IllegalArgumentException(name + ": expected output gradient " + out.shape() + ", got " + gradient.shape());
                 if (!needInputGradient) return null;
-                Tensor g = dx.get(n);
-                Status.check(Conv4jNative.maxPool2dBackward(geom.n(n), dy.pointer(), argmax.pointer(), g.pointer()), name);
+                int n = out.dim(0);
+                dy = gradient;
+                g = dx.get(n);
+                geom.n(n);
+                shards.split(n, Integer.MAX_VALUE);
+                shards.run(backwardShard, false);
                 return g;
             }
 

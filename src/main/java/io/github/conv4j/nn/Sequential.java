@@ -92,7 +92,7 @@ public final class Sequential implements AutoCloseable {
                 need = Math.max(need, op.workspaceFloats());
                 in = sampleOutputs.get(i);
             }
-            workspace.reserve(need, "model");
+            workspace.reserve(need, Parallelism.shards(), "model");
         } catch (RuntimeException e) {
             close();
             throw e;

@@ -4,12 +4,15 @@ import io.github.conv4j.tensor.Shape;
 import io.github.conv4j.tensor.Tensor;
 
 /**
- * One scratch buffer shared by all layers of a model (after Darknet): each layer reports the
- * scratch space it needs and the model reserves the largest once, before the first step.
+ * Scratch memory shared by all layers of a model (after Darknet): each layer reports the scratch
+ * space it needs per worker, and the model reserves the largest once, before the first step, for
+ * each of the workers that may run a layer's shards at once (see {@link Parallelism}).
  */
 public final class Workspace implements AutoCloseable {
     private final long limitFloats;
     private Tensor buffer;
+    private Tensor[] slices = new Tensor[0];
+    private long perShard;
 
     /** A workspace that refuses to grow past {@code limitBytes}. */
     public Workspace(long limitBytes) {
@@ -20,30 +23,41 @@ public final class Workspace implements AutoCloseable {
     /** Default limit: the system property {@code conv4j.workspace.limit.mb}, else 4096 MB. */
     public Workspace() { this(Long.getLong("conv4j.workspace.limit.mb", 4096L) << 20); }
 
-    /** Ensures at least {@code floats} of space, refusing a model that needs more than the limit. */
-    public void reserve(long floats, String who) {
-        if (floats > limitFloats)
-            throw new IllegalArgumentException(who + " needs a workspace of " + (floats * Float.BYTES >> 20)
-                    + " MB, above the limit of " + (limitFloats * Float.BYTES >> 20)
-                    + " MB (raise -Dconv4j.workspace.limit.mb or use a smaller batch)");
-        if (floats > 0 && (buffer == null || buffer.size() < floats)) {
-            if (buffer != null) buffer.close();
-            buffer = Tensor.zeros(Shape.of(Math.toIntExact(floats)));
-        }
+    /** Ensures {@code shards} slices of at least {@code floats} each, refusing more than the limit. */
+    public void reserve(long floats, int shards, String who) {
+        long total = floats * shards;
+        if (total > limitFloats)
+            throw new IllegalArgumentException(who + " needs a workspace of " + (total * Float.BYTES >> 20) + " MB (" + shards
+                    + " × " + (floats * Float.BYTES >> 20) + " MB), above the limit of " + (limitFloats * Float.BYTES >> 20)
+                    + " MB (raise -Dconv4j.workspace.limit.mb, use fewer threads or a smaller model)");
+        if (floats == 0 || (floats <= perShard && shards <= slices.length)) return;
+        close();
+        perShard = floats;
+        buffer = Tensor.zeros(Shape.of(Math.toIntExact(total)));
+        slices = new Tensor[shards];
+        for (int s = 0; s < shards; s++) slices[s] = buffer.view(s * floats, Shape.of(Math.toIntExact(floats)));
     }
 
-    /** The scratch memory, at least {@code floats} long (reserved beforehand). */
-    public Tensor get(long floats) {
+    /** Compatibility form for one worker. */
+    public void reserve(long floats, String who) { reserve(floats, 1, who); }
+
+    /** Scratch slice of worker {@code shard}, at least {@code floats} long; null when none is needed. */
+    public Tensor get(int shard, long floats) {
         if (floats == 0) return null;
-        if (buffer == null || buffer.size() < floats)
-            throw new IllegalStateException("workspace of " + (buffer == null ? 0 : buffer.size()) + " floats used for " + floats);
-        return buffer;
+        if (shard >= slices.length || perShard < floats)
+            throw new IllegalStateException("workspace slice " + shard + " of " + perShard + " floats used for " + floats);
+        return slices[shard];
     }
+
+    /** Slices reserved (workers that may run at once). */
+    public int shards() { return slices.length; }
 
     public long sizeFloats() { return buffer == null ? 0 : buffer.size(); }
 
     @Override public void close() {
         if (buffer != null) buffer.close();
         buffer = null;
+        slices = new Tensor[0];
+        perShard = 0;
     }
 }

@@ -1,0 +1,50 @@
+package io.github.conv4j.nn;
+
+import io.github.conv4j.binding.Conv4jNative;
+
+/**
+ * How conv4j uses the cores, process-wide. Two policies, both measured (see the benchmarks):
+ * <ul>
+ * <li>{@link Mode#BATCH} (default): convolutions split the batch across {@code threads} workers,
+ * each lowering its own images and calling a single-threaded GEMM; OpenBLAS runs with one thread,
+ * so the two never oversubscribe the cores. im2col/col2im run in parallel too.</li>
+ * <li>{@link Mode#BLAS}: one thread lowers, OpenBLAS parallelises each GEMM over {@code threads}.</li>
+ * </ul>
+ * Defaults come from {@code -Dconv4j.threads} (all cores) and {@code -Dconv4j.parallel=batch|blas}.
+ */
+public final class Parallelism {
+    public enum Mode { BATCH, BLAS }
+
+    private static Mode mode = Mode.valueOf(System.getProperty("conv4j.parallel", "batch").toUpperCase());
+    private static ShardPool pool;
+    private static int threads;
+
+    static {
+        configure(Integer.getInteger("conv4j.threads", Runtime.getRuntime().availableProcessors()), mode);
+    }
+
+    private Parallelism() {}
+
+    /** Sets the thread count (≥ 1) and the policy. */
+    public static synchronized void configure(int count, Mode m) {
+        if (count < 1) throw new IllegalArgumentException("threads must be at least 1, got " + count);
+        threads = count;
+        mode = m;
+        Conv4jNative.setNumThreads(m == Mode.BATCH ? 1 : count);
+        ShardPool old = pool;
+        pool = new ShardPool(m == Mode.BATCH ? count : 1);
+        if (old != null) old.shutdown();
+    }
+
+    public static synchronized int threads() { return threads; }
+    public static synchronized Mode mode() { return mode; }
+
+    /** Workers a layer may split a batch over (1 in BLAS mode). */
+    static synchronized int shards() { return pool.threads(); }
+
+    static ShardPool pool() {
+        synchronized (Parallelism.class) {
+            return pool;
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package io.github.conv4j.nn;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.IntConsumer;
+
+/**
+ * Persistent worker threads that run the shards of one layer call: shard 0 on the calling
+ * thread, shard i on worker i. A call allocates nothing (workers are woken by a generation
+ * counter and park/unpark), so a training loop that shards every convolution stays
+ * allocation-free. One call at a time: a caller that finds the pool busy (another model on
+ * another thread) runs all its shards itself.
+ */
+final class ShardPool {
+    private final Worker[] workers;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final AtomicInteger pending = new AtomicInteger();
+    private volatile IntConsumer task;
+    private volatile int shards;
+    private volatile long generation;
+    private volatile Thread caller;
+    private volatile Throwable failure;
+
+    ShardPool(int threads) {
+        workers = new Worker[Math.max(0, threads - 1)];
+        for (int i = 0; i < workers.length; i++) {
+            workers[i] = new Worker(i + 1);
+            workers[i].start();
+        }
+    }
+
+    int threads() { return workers.length + 1; }
+
+    /** Runs {@code task.accept(s)} for s in [0, shards); shards must not exceed {@link #threads()}. */
+    void run(IntConsumer body, int count) {
+        if (count <= 1 || workers.length == 0 || !lock.tryLock()) {
+            for (int s = 0; s < count; s++) body.accept(s);
+            return;
+        }
+        try {
+            int n = Math.min(count, threads());
+            task = body;
+            shards = n;
+            failure = null;
+            caller = Thread.currentThread();
+            pending.set(n - 1);
+            generation++;
+            for (int i = 0; i < n - 1; i++) LockSupport.unpark(workers[i]);
+            Throwable mine = null;
+            try {
+                body.accept(0);
+            } catch (Throwable t) {
+                mine = t;
+            }
+            while (pending.get() > 0) LockSupport.park(this);
+            task = null;
+            Throwable t = mine != null ? mine : failure;
+            if (t instanceof RuntimeException e) throw e;
+            if (t instanceof Error e) throw e;
+            if (t != null) throw new IllegalStateException(t);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    void shutdown() {
+        for (Worker w : workers) w.interrupt();
+    }
+
+    private final class Worker extends Thread {
+        private final int index;
+        private long seen;
+
+        Worker(int index) {
+            super("conv4j-shard-" + index);
+            this.index = index;
+            setDaemon(true);
+        }
+
+        @Override public void run() {
+            while (!isInterrupted()) {
+                long g = generation;
+                if (g == seen) {
+                    LockSupport.park(this);
+                    continue;
+                }
+                seen = g;
+                if (index < shards) {
+                    try {
+                        task.accept(index);
+                    } catch (Throwable t) {
+                        failure = t;
+                    }
+                    if (pending.decrementAndGet() == 0) LockSupport.unpark(caller);
+                }
+            }
+        }
+    }
+}
