@@ -53,6 +53,8 @@ public final class ModelFile {
     private static final int HEADER = 8 + 4 + 8, CHUNK = 1 << 16;
     /** Suffix of the temporary files; a leftover one is removed by the next save to the same path. */
     public static final String TEMP_SUFFIX = ".c4j.tmp";
+    /** Fault injection for the kill tests: a pause (ms) between tensors while writing; 0 in normal use. */
+    private static final long WRITE_PAUSE_MS = Long.getLong("conv4j.io.writePauseMs", 0);
 
     private ModelFile() {}
 
@@ -146,6 +148,7 @@ public final class ModelFile {
         ByteBuffer bytes = ByteBuffer.allocate(CHUNK * 4).order(ByteOrder.LITTLE_ENDIAN);
         for (var e : tensors.entrySet()) {
             Tensor t = e.getValue();
+            if (WRITE_PAUSE_MS > 0) pause();
             out.writeUTF(e.getKey());
             out.writeLong(t.size());
             for (long off = 0; off < t.size(); off += CHUNK) {
@@ -155,6 +158,15 @@ public final class ModelFile {
                 bytes.asFloatBuffer().put(chunk, 0, n);
                 out.write(bytes.array(), 0, n * 4);
             }
+        }
+    }
+
+    private static void pause() throws IOException {
+        try {
+            Thread.sleep(WRITE_PAUSE_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while writing");
         }
     }
 

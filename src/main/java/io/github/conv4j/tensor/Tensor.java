@@ -1,6 +1,9 @@
 package io.github.conv4j.tensor;
 
+import java.lang.ref.Cleaner;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import io.github.conv4j.binding.Conv4jNative;
 import org.bytedeco.javacpp.FloatPointer;
 
@@ -13,15 +16,62 @@ import org.bytedeco.javacpp.FloatPointer;
  * throws {@link IllegalStateException}; {@code close()} is idempotent.
  */
 public final class Tensor implements AutoCloseable {
+    private static final Cleaner CLEANER = Cleaner.create();
+    private static final AtomicLong LIVE = new AtomicLong(), LIVE_BYTES = new AtomicLong(), LEAKS = new AtomicLong();
+    private static final AtomicBoolean LEAK_REPORTED = new AtomicBoolean();
+
     private final Shape shape;
     private final Tensor owner;      // null when this tensor owns its memory
     private FloatPointer data;       // null once closed
+    private final Ownership ownership;
+    private final Cleaner.Cleanable cleanable;
+
+    /**
+     * Bookkeeping of an owning tensor, reachable from the Cleaner without the tensor: when a
+     * tensor is garbage-collected unclosed, JavaCPP's own deallocator frees the memory, and this
+     * logs the leak once per process and counts it.
+     */
+    private static final class Ownership implements Runnable {
+        final long bytes;
+        volatile boolean closed;
+
+        Ownership(long bytes) { this.bytes = bytes; }
+
+        @Override public void run() {
+            if (closed) return;
+            LIVE.decrementAndGet();
+            LIVE_BYTES.addAndGet(-bytes);
+            LEAKS.incrementAndGet();
+            if (LEAK_REPORTED.compareAndSet(false, true))
+                System.getLogger("io.github.conv4j").log(System.Logger.Level.WARNING,
+                        "conv4j: a tensor of " + bytes + " bytes was garbage-collected without close(); close tensors and models "
+                                + "deterministically (try-with-resources). Reported once; see Tensor.leaks().");
+        }
+    }
 
     private Tensor(Shape shape, FloatPointer data, Tensor owner) {
         this.shape = shape;
         this.data = data;
         this.owner = owner;
+        if (owner == null) {
+            ownership = new Ownership(shape.size() * Float.BYTES);
+            LIVE.incrementAndGet();
+            LIVE_BYTES.addAndGet(ownership.bytes);
+            cleanable = CLEANER.register(this, ownership);
+        } else {
+            ownership = null;
+            cleanable = null;
+        }
     }
+
+    /** Owning tensors allocated and not yet closed or collected, process-wide. */
+    public static long liveCount() { return LIVE.get(); }
+
+    /** Off-heap bytes held by {@link #liveCount()} tensors. */
+    public static long liveBytes() { return LIVE_BYTES.get(); }
+
+    /** Tensors that were garbage-collected without {@link #close()}. */
+    public static long leaks() { return LEAKS.get(); }
 
     /** A new zero-filled tensor. */
     public static Tensor zeros(Shape shape) {
@@ -148,7 +198,13 @@ public final class Tensor implements AutoCloseable {
     public void close() {
         FloatPointer p = data;
         data = null;
-        if (p != null && owner == null) p.deallocate();
+        if (p != null && owner == null) {
+            ownership.closed = true;
+            LIVE.decrementAndGet();
+            LIVE_BYTES.addAndGet(-ownership.bytes);
+            cleanable.clean();
+            p.deallocate();
+        }
     }
 
     @Override public String toString() { return "Tensor" + shape + (isOpen() ? "" : " (closed)"); }
