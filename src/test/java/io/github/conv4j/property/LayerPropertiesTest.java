@@ -19,9 +19,9 @@ import net.jqwik.api.constraints.IntRange;
  * Random layer parameters and shapes, including zero, negative, huge and mismatched values: every
  * call either matches the double-precision reference or throws an IllegalArgumentException that
  * names the layer. Never a crash. CI runs a few hundred tries; for 10,000:
- * {@code mvn test -Dtest=LayerProperties -Djqwik.tries.default=10000}.
+ * {@code mvn test -Dtest=LayerPropertiesTest -Djqwik.tries.default=10000}.
  */
-class LayerProperties {
+class LayerPropertiesTest {
 
     private static float[] random(int n, long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
@@ -37,7 +37,7 @@ class LayerProperties {
                     what + "[" + i + "]: expected " + expected[i] + ", got " + actual[i]);
     }
 
-    @Property(tries = 300)
+    @Property
     void conv2dMatchesTheReferenceOrRefusesClearly(
             @ForAll @IntRange(min = -1, max = 3) int n, @ForAll @IntRange(min = -1, max = 4) int c,
             @ForAll @IntRange(min = -2, max = 9) int h, @ForAll @IntRange(min = 0, max = 9) int w,
@@ -74,7 +74,7 @@ class LayerProperties {
         }
     }
 
-    @Property(tries = 200)
+    @Property
     void maxPoolMatchesTheReferenceOrRefusesClearly(
             @ForAll @IntRange(min = 0, max = 2) int n, @ForAll @IntRange(min = 1, max = 3) int c,
             @ForAll @IntRange(min = -1, max = 9) int h, @ForAll @IntRange(min = 1, max = 9) int w,
@@ -88,7 +88,7 @@ class LayerProperties {
             out = pool.outputShape(in);
         } catch (IllegalArgumentException e) {
             String m = String.valueOf(e.getMessage());
-            assertTrue(m.contains("pool") || m.contains("shape"), "names the layer or the shape: " + m);
+            assertTrue(m.toLowerCase().contains("pool") || m.contains("shape"), "names the layer or the shape: " + m);
             return;
         }
         float[] x = random((int) in.size(), 4);
