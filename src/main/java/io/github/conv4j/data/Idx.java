@@ -31,7 +31,9 @@ public final class Idx {
             int count = positive(file, "image count", header(file, in, "image count"));
             int rows = positive(file, "rows", header(file, in, "rows"));
             int cols = positive(file, "columns", header(file, in, "columns"));
-            long bytes = (long) count * rows * cols;
+            // count·rows·cols can exceed even a long (found by fuzzing): compare before multiplying out.
+            long plane = (long) rows * cols;
+            long bytes = plane > Integer.MAX_VALUE ? Long.MAX_VALUE : count * plane;
             if (bytes > Integer.MAX_VALUE - 16)
                 throw new IOException(file + ": declares " + count + " images of " + rows + "×" + cols + " (" + bytes + " bytes), more than conv4j reads");
             return new Images(count, rows, cols, body(file, in, (int) bytes));

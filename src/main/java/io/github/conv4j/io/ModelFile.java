@@ -1,6 +1,7 @@
 package io.github.conv4j.io;
 
 import io.github.conv4j.nn.Layer;
+import io.github.conv4j.nn.ModelSummary;
 import io.github.conv4j.nn.Sequential;
 import io.github.conv4j.tensor.Shape;
 import io.github.conv4j.tensor.Tensor;
@@ -206,17 +207,19 @@ public final class ModelFile {
         }
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(path), CHUNK)) {
             raw.skipNBytes(HEADER);
-            return readPayload(path, new DataInputStream(new BoundedStream(raw, payload)));
+            BoundedStream bounded = new BoundedStream(raw, payload);
+            return readPayload(path, new DataInputStream(bounded), bounded);
         } catch (EOFException e) {
             throw new IOException(path + ": payload ends early although its checksum matches: written by an incompatible writer", e);
         }
     }
 
-    private static Loaded readPayload(Path path, DataInputStream in) throws IOException {
+    private static Loaded readPayload(Path path, DataInputStream in, BoundedStream bounded) throws IOException {
         Map<String, String> meta = new LinkedHashMap<>();
         int metaCount = count(path, in, "metadata entries", 1 << 16);
         for (int i = 0; i < metaCount; i++) meta.put(in.readUTF(), in.readUTF());
         int rank = count(path, in, "input rank", 8);
+        if (rank == 0) throw new IOException(path + ": input rank 0");
         int[] dims = new int[rank];
         for (int i = 0; i < rank; i++) dims[i] = in.readInt();
         int layerCount = count(path, in, "layers", 1 << 16);
@@ -224,8 +227,19 @@ public final class ModelFile {
         Sequential model;
         try {
             for (int i = 0; i < layerCount; i++) layers.add(LayerCodec.parse(in.readUTF()));
-            model = new Sequential(Shape.of(dims), Sequential.DEFAULT_SEED, layers);
-        } catch (IllegalArgumentException e) {
+            // Check the architecture and what its parameters need before allocating anything: a
+            // header may lie, but the parameters must be in the file (found by fuzzing).
+            Shape input = Shape.of(dims);
+            ModelSummary.of(input, layers);
+            long floats = 0;
+            for (Layer l : layers) {
+                for (Shape s : l.parameterShapes()) floats += s.size();
+                for (Shape s : l.stateShapes()) floats += s.size();
+            }
+            if (floats > bounded.left / Float.BYTES)
+                throw new IOException(path + ": the architecture needs " + floats + " parameters, the file holds " + bounded.left + " bytes");
+            model = new Sequential(input, Sequential.DEFAULT_SEED, layers);
+        } catch (IllegalArgumentException | ArithmeticException e) {
             throw new IOException(path + ": bad architecture: " + e.getMessage(), e);
         }
         Map<String, Tensor> extras = new LinkedHashMap<>();
@@ -237,6 +251,9 @@ public final class ModelFile {
             for (int i = 0; i < tensorCount; i++) {
                 String name = in.readUTF();
                 long length = in.readLong();
+                // Never allocate more than the file can fill: a header may lie, the payload cannot.
+                if (length < 0 || length > bounded.left / Float.BYTES)
+                    throw new IOException(path + ": tensor '" + name + "' declares " + length + " values, more than the " + bounded.left + " bytes left");
                 Tensor target = switch (name) {
                     case "params" -> model.parameters();
                     case "state" -> model.state();

@@ -32,8 +32,8 @@ public final class SoftmaxCrossEntropy implements AutoCloseable {
             if (grad != null) grad.close();
             grad = Tensor.zeros(s);
         }
-        Status.check(Conv4jNative.softmaxCrossEntropy(n, c, logits.pointer(), labels.pointer(), loss, grad.pointer(), correct),
-                "SoftmaxCrossEntropy (" + c + " classes)");
+        int status = Conv4jNative.softmaxCrossEntropy(n, c, logits.pointer(), labels.pointer(), loss, grad.pointer(), correct);
+        if (status != Status.OK) Status.check(status, "SoftmaxCrossEntropy (" + c + " classes)");
         return loss.get();
     }
 

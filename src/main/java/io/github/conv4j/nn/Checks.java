@@ -20,7 +20,7 @@ final class Checks {
     /** The batch tensor's per-sample shape must be {@code sample}; returns the batch size. */
     static int batchOf(String layer, Tensor x, Shape sample) {
         Shape s = x.shape();
-        if (s.rank() != sample.rank() + 1 || !s.dropBatch().equals(sample))
+        if (!s.isBatchOf(sample))
             throw new IllegalArgumentException(layer + ": expected input [N, " + sample.toString().substring(1)
                     + ", got " + s);
         return s.dim(0);

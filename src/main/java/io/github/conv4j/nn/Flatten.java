@@ -10,7 +10,9 @@ public final class Flatten implements Layer {
 
     @Override public Shape outputShape(Shape input) {
         if (input.rank() < 2) throw new IllegalArgumentException("Flatten: expected a batch of at least 2 dimensions, got " + input);
-        return Shape.of(input.dim(0), Math.toIntExact(input.sampleSize()));
+        if (input.sampleSize() > Integer.MAX_VALUE)
+            throw new IllegalArgumentException("Flatten: " + input + " has " + input.sampleSize() + " features per sample, more than 2^31-1");
+        return Shape.of(input.dim(0), (int) input.sampleSize());
     }
 
     @Override public Op create(LayerContext ctx) {

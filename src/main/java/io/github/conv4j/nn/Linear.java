@@ -79,7 +79,7 @@ public final class Linear implements Layer {
             @Override public Tensor backward(Tensor gradient, boolean needInputGradient) {
                 if (x == null) throw new IllegalStateException(name + ": backward without a forward pass");
                 int n = x.dim(0);
-                if (!gradient.shape().equals(Shape.of(n, out)))
+                if (!gradient.shape().is(n, out))
                     throw new IllegalArgumentException(name + ": expected output gradient [" + n + ", " + out + "], got " + gradient.shape());
                 dy = gradient;
                 g = needInputGradient ? dx.get(n) : null;

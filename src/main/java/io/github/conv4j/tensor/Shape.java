@@ -40,6 +40,16 @@ public final class Shape {
     /** Elements of one sample: the size without the leading dimension. */
     public long sampleSize() { return size / dims[0]; }
 
+    /** True when this is a batch of {@code sample}: one more leading dimension, then the same (no allocation). */
+    public boolean isBatchOf(Shape sample) {
+        if (dims.length != sample.dims.length + 1) return false;
+        for (int i = 0; i < sample.dims.length; i++) if (dims[i + 1] != sample.dims[i]) return false;
+        return true;
+    }
+
+    /** True when the shape is exactly {@code d0 × d1} (no allocation). */
+    public boolean is(int d0, int d1) { return dims.length == 2 && dims[0] == d0 && dims[1] == d1; }
+
     /** The shape without its leading dimension, e.g. C x H x W of an N x C x H x W batch. */
     public Shape dropBatch() {
         if (dims.length < 2) throw new IllegalArgumentException("shape " + this + " has no sample dimensions");

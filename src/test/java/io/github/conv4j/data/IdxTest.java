@@ -79,6 +79,8 @@ class IdxTest {
         fails(file("huge", idx(0x803, new int[] {Integer.MAX_VALUE, 28, 28}, 100)), "more than conv4j reads", true);
         fails(file("big", idx(0x803, new int[] {1 << 20, 28, 28}, 100)), "truncated", true);
         fails(file("labels", idx(0x801, new int[] {Integer.MAX_VALUE}, 100)), "truncated", false);
+        // count·rows·cols beyond a long (a fuzzing find): an error, not a negative length
+        fails(file("overflow", idx(0x803, new int[] {786636, 1697239592, 65534}, 10)), "more than conv4j reads", true);
     }
 
     @Test void negativeDimensionsAndTrailingData() throws IOException {

@@ -33,6 +33,12 @@ class SoakTest {
         return -1;
     }
 
+    static long gcCount() {
+        long n = 0;
+        for (var gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) n += Math.max(0, gc.getCollectionCount());
+        return n;
+    }
+
     @Test void nativeMemoryStaysFlat() throws Exception {
         int steps = Integer.getInteger("conv4j.soak.steps", 2000);
         SplittableRandom rng = new SplittableRandom(1);
@@ -52,10 +58,17 @@ class SoakTest {
                 sgd.step();
             };
             for (int i = 0; i < 200; i++) step.run();
+            com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+            long heap0 = threads.getCurrentThreadAllocatedBytes(), gc0 = gcCount();
             long live = Tensor.liveCount(), liveBytes = Tensor.liveBytes(), javacppBytes = Pointer.totalBytes();
             long rss0 = rssKb();
             for (int i = 0; i < steps; i++) step.run();
             long rss1 = rssKb();
+            double heapPerStep = (double) (threads.getCurrentThreadAllocatedBytes() - heap0) / steps;
+            long gcs = gcCount() - gc0;
+            System.out.printf("soak: Java heap allocated on the training thread: %.1f bytes per step; %d GCs in %d steps%n",
+                    heapPerStep, gcs, steps);
+            assertTrue(heapPerStep < 64, "a training step allocates " + heapPerStep + " bytes on the Java heap");
             assertEquals(live, Tensor.liveCount(), "tensors allocated during steady training");
             assertEquals(liveBytes, Tensor.liveBytes(), "tensor bytes after " + steps + " steps");
             assertEquals(javacppBytes, Pointer.totalBytes(), "JavaCPP native bytes after " + steps + " steps");
