@@ -49,6 +49,19 @@ class CliTest {
         Run p = run("predict", model.toString(), png.toString());
         assertEquals(0, p.code(), p.err());
         assertTrue(p.out().contains("%"), p.out());
+
+        Path big = tmp.resolve("big.png");
+        javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(32, 30, java.awt.image.BufferedImage.TYPE_INT_RGB), "png", big.toFile());
+        Run wrongSize = run("predict", model.toString(), big.toString());
+        assertEquals(1, wrongSize.code());
+        assertEquals(1, wrongSize.err().strip().lines().count(), wrongSize.err());
+        assertTrue(wrongSize.err().contains("28×28") && wrongSize.err().contains("32×30"), wrongSize.err());
+
+        Path text = tmp.resolve("notes.png");
+        Files.writeString(text, "not an image");
+        Run notImage = run("predict", model.toString(), text.toString());
+        assertEquals(1, notImage.code());
+        assertTrue(notImage.err().contains("not an image format"), notImage.err());
     }
 
     @Test void summaryOfAlexNetAndVgg() {
