@@ -1,5 +1,6 @@
 package io.github.conv4j.nn;
 
+import io.github.conv4j.binding.Conv4jNative;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -32,10 +33,24 @@ final class ShardPool {
 
     int threads() { return workers.length + 1; }
 
-    /** Runs {@code task.accept(s)} for s in [0, shards); shards must not exceed {@link #threads()}. */
+    /**
+     * Runs {@code task.accept(s)} for s in [0, shards); shards must not exceed {@link #threads()}.
+     * A call that cannot be split (one shard: batch-1 inference) runs on the calling thread with
+     * OpenBLAS widened to all threads meanwhile, so its GEMMs still use every core.
+     */
     void run(IntConsumer body, int count) {
-        if (count <= 1 || workers.length == 0 || !lock.tryLock()) {
+        if (workers.length == 0 || !lock.tryLock()) {
             for (int s = 0; s < count; s++) body.accept(s);
+            return;
+        }
+        if (count <= 1) {
+            try {
+                Conv4jNative.setNumThreads(threads());
+                body.accept(0);
+            } finally {
+                Conv4jNative.setNumThreads(1);
+                lock.unlock();
+            }
             return;
         }
         try {

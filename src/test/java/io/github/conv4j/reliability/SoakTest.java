@@ -69,9 +69,11 @@ class SoakTest {
             System.out.printf("soak: Java heap allocated on the training thread: %.1f bytes per step; %d GCs in %d steps%n",
                     heapPerStep, gcs, steps);
             assertTrue(heapPerStep < 64, "a training step allocates " + heapPerStep + " bytes on the Java heap");
-            assertEquals(live, Tensor.liveCount(), "tensors allocated during steady training");
-            assertEquals(liveBytes, Tensor.liveBytes(), "tensor bytes after " + steps + " steps");
-            assertEquals(javacppBytes, Pointer.totalBytes(), "JavaCPP native bytes after " + steps + " steps");
+            // No growth. (A decrease is possible: objects other tests dropped may be collected meanwhile.)
+            assertTrue(Tensor.liveCount() <= live, "tensors allocated during steady training: " + live + " -> " + Tensor.liveCount());
+            assertTrue(Tensor.liveBytes() <= liveBytes, "tensor bytes after " + steps + " steps: " + liveBytes + " -> " + Tensor.liveBytes());
+            assertTrue(Pointer.totalBytes() <= javacppBytes,
+                    "JavaCPP native bytes after " + steps + " steps: " + javacppBytes + " -> " + Pointer.totalBytes());
             System.out.printf("soak: %d steps, RSS %d KB -> %d KB (%+.2f%%), %d live tensors, %d bytes%n", steps, rss0, rss1,
                     100.0 * (rss1 - rss0) / rss0, live, liveBytes);
             assertTrue(rss1 - rss0 < rss0 / 100, "resident memory grew from " + rss0 + " KB to " + rss1 + " KB");
