@@ -3,7 +3,8 @@
  * For each kernel offset, an output row p reads input row p*stride + offset, and output column q
  * reads input column q*stride + offset. Instead of testing every element, the columns that land
  * inside the input form one range [q_lo, q_hi) computed once per kernel column; everything
- * outside it is padding (zero). Rows outside the input are zero too: one unsigned test per row. */
+ * outside it is padding (zero). Rows outside the input are zero too: one unsigned test per row.
+ * col2im is the adjoint walk of the same matrix, so both are one function with a direction. */
 #include <string.h>
 #include "conv4j.h"
 #include "window.h"
@@ -11,10 +12,11 @@
 /* 0 <= v < n for any int v (negative v wraps to a huge unsigned). */
 static inline int inside(int32_t v, int32_t n) { return (uint32_t)v < (uint32_t)n; }
 
-void c4j_im2col(const float *im, int32_t channels, int32_t height, int32_t width,
-                int32_t kernel_h, int32_t kernel_w, int32_t pad_h, int32_t pad_w,
-                int32_t stride_h, int32_t stride_w, int32_t dil_h, int32_t dil_w,
-                int32_t out_h, int32_t out_w, float *col, int64_t ld_col) {
+/* to_columns: col = lowered im (zeros for padding); otherwise: im += the columns folded back. */
+static void transfer(float *im, float *col, int32_t channels, int32_t height, int32_t width,
+                     int32_t kernel_h, int32_t kernel_w, int32_t pad_h, int32_t pad_w,
+                     int32_t stride_h, int32_t stride_w, int32_t dil_h, int32_t dil_w,
+                     int32_t out_h, int32_t out_w, int64_t ld_col, int to_columns) {
     const int64_t plane = (int64_t)height * width;
     for (int32_t c = 0; c < channels; ++c, im += plane) {
         for (int32_t kr = 0; kr < kernel_h; ++kr) {
@@ -22,44 +24,43 @@ void c4j_im2col(const float *im, int32_t channels, int32_t height, int32_t width
                 const int32_t col_off = kc * dil_w - pad_w;
                 int32_t lo, hi;
                 c4j_valid_range(col_off, stride_w, width, out_w, &lo, &hi);
-                float *dst = col;
+                float *cols = col;
                 int32_t row = kr * dil_h - pad_h;
-                for (int32_t p = 0; p < out_h; ++p, row += stride_h, dst += out_w) {
+                for (int32_t p = 0; p < out_h; ++p, row += stride_h, cols += out_w) {
                     if (!inside(row, height)) {
-                        memset(dst, 0, (size_t)out_w * sizeof(float));
+                        if (to_columns) memset(cols, 0, (size_t)out_w * sizeof(float));
                         continue;
                     }
-                    const float *src = im + (int64_t)row * width + col_off;
-                    for (int32_t q = 0; q < lo; ++q) dst[q] = 0.0f;
-                    if (stride_w == 1) memcpy(dst + lo, src + lo, (size_t)(hi - lo) * sizeof(float));
-                    else for (int32_t q = lo; q < hi; ++q) dst[q] = src[(int64_t)q * stride_w];
-                    for (int32_t q = hi; q < out_w; ++q) dst[q] = 0.0f;
+                    float *pixels = im + (int64_t)row * width + col_off;
+                    if (to_columns) {
+                        for (int32_t q = 0; q < lo; ++q) cols[q] = 0.0f;
+                        if (stride_w == 1) memcpy(cols + lo, pixels + lo, (size_t)(hi - lo) * sizeof(float));
+                        else for (int32_t q = lo; q < hi; ++q) cols[q] = pixels[(int64_t)q * stride_w];
+                        for (int32_t q = hi; q < out_w; ++q) cols[q] = 0.0f;
+                    } else {
+                        if (stride_w == 1) for (int32_t q = lo; q < hi; ++q) pixels[q] += cols[q];
+                        else for (int32_t q = lo; q < hi; ++q) pixels[(int64_t)q * stride_w] += cols[q];
+                    }
                 }
             }
         }
     }
 }
 
+void c4j_im2col(const float *im, int32_t channels, int32_t height, int32_t width,
+                int32_t kernel_h, int32_t kernel_w, int32_t pad_h, int32_t pad_w,
+                int32_t stride_h, int32_t stride_w, int32_t dil_h, int32_t dil_w,
+                int32_t out_h, int32_t out_w, float *col, int64_t ld_col) {
+    /* im is only read in this direction */
+    transfer((float *)im, col, channels, height, width, kernel_h, kernel_w, pad_h, pad_w, stride_h,
+             stride_w, dil_h, dil_w, out_h, out_w, ld_col, 1);
+}
+
 void c4j_col2im(const float *col, int32_t channels, int32_t height, int32_t width,
                 int32_t kernel_h, int32_t kernel_w, int32_t pad_h, int32_t pad_w,
                 int32_t stride_h, int32_t stride_w, int32_t dil_h, int32_t dil_w,
                 int32_t out_h, int32_t out_w, float *im, int64_t ld_col) {
-    const int64_t plane = (int64_t)height * width;
-    for (int32_t c = 0; c < channels; ++c, im += plane) {
-        for (int32_t kr = 0; kr < kernel_h; ++kr) {
-            for (int32_t kc = 0; kc < kernel_w; ++kc, col += ld_col) {
-                const int32_t col_off = kc * dil_w - pad_w;
-                int32_t lo, hi;
-                c4j_valid_range(col_off, stride_w, width, out_w, &lo, &hi);
-                const float *src = col;
-                int32_t row = kr * dil_h - pad_h;
-                for (int32_t p = 0; p < out_h; ++p, row += stride_h, src += out_w) {
-                    if (!inside(row, height)) continue;
-                    float *dst = im + (int64_t)row * width + col_off;
-                    if (stride_w == 1) for (int32_t q = lo; q < hi; ++q) dst[q] += src[q];
-                    else for (int32_t q = lo; q < hi; ++q) dst[(int64_t)q * stride_w] += src[q];
-                }
-            }
-        }
-    }
+    /* col is only read in this direction */
+    transfer(im, (float *)col, channels, height, width, kernel_h, kernel_w, pad_h, pad_w, stride_h,
+             stride_w, dil_h, dil_w, out_h, out_w, ld_col, 0);
 }
