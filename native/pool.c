@@ -17,14 +17,44 @@ static int range_ok(const c4j_pool_geom *g, int32_t n_begin, int32_t n_end) {
     return geom_ok(g) && n_begin >= 0 && n_begin < n_end && n_end <= g->n;
 }
 
+/* The 2x2, stride-2, unpadded window of most CNNs, without the general window bookkeeping:
+ * same results as the general loop (first maximum in scan order; NaN handled by the caller). */
+static int maxpool_2x2(const c4j_pool_geom *g, const float *in, float *out, int32_t *arg) {
+    const int32_t W = g->w, OH = g->out_h, OW = g->out_w;
+    int nan = 0;
+    for (int32_t p = 0; p < OH; ++p) {
+        const float *r0 = in + (int64_t)2 * p * W, *r1 = r0 + W;
+        for (int32_t q = 0; q < OW; ++q) {
+            const float a = r0[2 * q], b = r0[2 * q + 1], c = r1[2 * q], d = r1[2 * q + 1];
+            float best = a;
+            int32_t where = 2 * p * W + 2 * q;
+            int take = b > best;
+            best = take ? b : best; where = take ? 2 * p * W + 2 * q + 1 : where;
+            take = c > best;
+            best = take ? c : best; where = take ? (2 * p + 1) * W + 2 * q : where;
+            take = d > best;
+            best = take ? d : best; where = take ? (2 * p + 1) * W + 2 * q + 1 : where;
+            nan |= (a != a) | (b != b) | (c != c) | (d != d);
+            out[p * OW + q] = best;
+            arg[p * OW + q] = where;
+        }
+    }
+    return nan;
+}
+
 int c4j_maxpool2d_forward(const c4j_pool_geom *g, int32_t n_begin, int32_t n_end, const float *x, float *y,
                           int32_t *argmax) {
     if (!range_ok(g, n_begin, n_end)) return C4J_EBADARG;
     const int64_t hw = (int64_t)g->h * g->w, pq = (int64_t)g->out_h * g->out_w;
+    const int two_by_two = g->kernel_h == 2 && g->kernel_w == 2 && g->stride_h == 2 && g->stride_w == 2 &&
+                           g->pad_h == 0 && g->pad_w == 0 && g->dil_h == 1 && g->dil_w == 1 &&
+                           2 * g->out_h <= g->h && 2 * g->out_w <= g->w;
     for (int64_t plane = (int64_t)n_begin * g->c; plane < (int64_t)n_end * g->c; ++plane) {
         const float *in = x + plane * hw;
         float *out = y + plane * pq;
         int32_t *arg = argmax + plane * pq;
+        /* the fast path; a plane holding a NaN is redone by the general loop, which propagates it */
+        if (two_by_two && !maxpool_2x2(g, in, out, arg)) continue;
         for (int32_t p = 0; p < g->out_h; ++p)
             for (int32_t q = 0; q < g->out_w; ++q) {
                 const int32_t row0 = p * g->stride_h - g->pad_h, col0 = q * g->stride_w - g->pad_w;
