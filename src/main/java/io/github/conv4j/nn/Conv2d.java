@@ -130,6 +130,7 @@ public final class Conv2d implements Layer {
         private final BatchShards shards;
         // The current call, read by the shards (set before the pool runs them).
         private Tensor x, dy, output, grad;
+        private long scratchFloats;   // per worker, for the chunk size of the current call
         private final IntConsumer forwardShard = this::forwardShard, backwardShard = this::backwardShard;
 
         Runtime(LayerContext ctx) {
@@ -164,9 +165,10 @@ public final class Conv2d implements Layer {
         private void prepare(int batch) {
             int count = shards.split(batch, Math.max(1, workspace.shards()));
             geom.n(batch).chunk(chunkFor((batch + count - 1) / count, (long) geom.out_h() * geom.out_w()));
+            scratchFloats = Conv4jNative.conv2dWorkspace(geom);
         }
 
-        private Tensor scratch(int shard) { return workspace.get(shard, Conv4jNative.conv2dWorkspace(geom)); }
+        private Tensor scratch(int shard) { return workspace.get(shard, scratchFloats); }
 
         private void forwardShard(int s) {
             Tensor ws = scratch(s);
