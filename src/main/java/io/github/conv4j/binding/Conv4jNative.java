@@ -22,8 +22,13 @@ import org.bytedeco.javacpp.annotation.Properties;
  * the C side re-checks what it cheaply can and returns a negative status, see {@link Status}.
  */
 @Properties({
-    @Platform(value = {"linux", "macosx"}, include = "conv4j.h", link = "conv4j",
+    // The runtime libraries as bytedeco's OpenBLAS jars name them (listed from the 0.3.31-1.5.13 jars;
+    // a preload a platform lacks is skipped by the Loader).
+    @Platform(value = "linux", include = "conv4j.h", link = "conv4j",
               preload = {"gcc_s@.1", "quadmath@.0", "gfortran@.5", "openblas@.0"},
+              preloadresource = "/org/bytedeco/openblas/"),
+    @Platform(value = "macosx", include = "conv4j.h", link = "conv4j",
+              preload = {"gcc_s@.1.1", "quadmath@.0", "gfortran@.5", "openblas@.0"},
               preloadresource = "/org/bytedeco/openblas/"),
     @Platform(value = "windows", include = "conv4j.h", link = "conv4j",
               preload = {"libwinpthread-1", "libgcc_s_seh-1", "libquadmath-0", "libgfortran-5", "libopenblas"},
