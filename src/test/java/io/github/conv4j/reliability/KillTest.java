@@ -42,7 +42,8 @@ class KillTest {
         List<String> outcomes = new ArrayList<>();
         for (int kill = 0; kill < 20; kill++) {
             Process p = start(ckpt, 10_000);
-            Thread.sleep(700 + rng.nextInt(1500));
+            // 1.0–3.5 s: from JVM start-up to well past the first checkpoint on a slow machine.
+            Thread.sleep(1000 + rng.nextInt(2500));
             p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
             boolean torn = Files.exists(leftover);
             if (torn) midWrite++;
