@@ -127,6 +127,7 @@ public final class Conv2d implements Layer {
         private final ConvGeom geom = new ConvGeom();
         private final BatchBuffer y, dx;
         private final int maxChunk;
+        private final boolean needsScratch;   // false for the 1×1 path, which lowers nothing
         private final BatchShards shards;
         // The current call, read by the shards (set before the pool runs them).
         private Tensor x, dy, output, grad;
@@ -153,6 +154,7 @@ public final class Conv2d implements Layer {
             y = new BatchBuffer(o.dropBatch());
             dx = new BatchBuffer(sample);
             shards = new BatchShards(ctx.grads());
+            needsScratch = workspaceFloats() > 0;
         }
 
         /** Scratch space of one worker: the C side's own formula for the largest chunk. */
@@ -161,9 +163,12 @@ public final class Conv2d implements Layer {
             return Conv4jNative.conv2dWorkspace(geom);
         }
 
-        /** Splits a batch over the workers (each needs its workspace slice); sizes the chunks to a worker's share. */
+        /**
+         * Splits a batch over the workers (each lowering worker needs its own workspace slice, so
+         * their number bounds the split); sizes the chunks to a worker's share.
+         */
         private void prepare(int batch) {
-            int count = shards.split(batch, Math.max(1, workspace.shards()));
+            int count = shards.split(batch, needsScratch ? Math.max(1, workspace.shards()) : Integer.MAX_VALUE);
             geom.n(batch).chunk(chunkFor((batch + count - 1) / count, (long) geom.out_h() * geom.out_w()));
             scratchFloats = Conv4jNative.conv2dWorkspace(geom);
         }

@@ -1,5 +1,6 @@
 package io.github.conv4j.nn;
 
+import io.github.conv4j.binding.Conv4jNative;
 import io.github.conv4j.tensor.Shape;
 import io.github.conv4j.tensor.Tensor;
 import java.util.ArrayList;
@@ -190,7 +191,7 @@ public final class Sequential implements AutoCloseable {
     /** True when the flat gradient buffer holds only finite values. */
     public boolean gradientsFinite() { return grads == null || finite(grads); }
 
-    private static boolean finite(Tensor t) { return io.github.conv4j.binding.Conv4jNative.allFinite(t.size(), t.pointer()) == 1; }
+    private static boolean finite(Tensor t) { return Conv4jNative.allFinite(t.size(), t.pointer()) == 1; }
 
     /** Per layer: output shape, parameters and FLOPs for one sample, and totals. */
     public ModelSummary summary() { return ModelSummary.of(sampleInput, layers); }

@@ -38,9 +38,6 @@ public final class Workspace implements AutoCloseable {
         for (int s = 0; s < shards; s++) slices[s] = buffer.view(s * floats, Shape.of(Math.toIntExact(floats)));
     }
 
-    /** Compatibility form for one worker. */
-    public void reserve(long floats, String who) { reserve(floats, 1, who); }
-
     /** Scratch slice of worker {@code shard}, at least {@code floats} long; null when none is needed. */
     public Tensor get(int shard, long floats) {
         if (floats == 0) return null;

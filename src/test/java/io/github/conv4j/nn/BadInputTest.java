@@ -120,7 +120,7 @@ class BadInputTest {
 
     @Test void workspaceLimitIsEnforced() {
         try (Workspace ws = new Workspace(1 << 20)) {
-            fails(IllegalArgumentException.class, () -> ws.reserve(1 << 20, "test model"), "test model", "limit of 1 MB");
+            fails(IllegalArgumentException.class, () -> ws.reserve(1 << 20, 1, "test model"), "test model", "limit of 1 MB");
         }
     }
 }
