@@ -5,10 +5,16 @@
  * col[Cg*R*S][chunk*P*Q], so each group needs one GEMM of width chunk*P*Q instead of `chunk`
  * thin ones. The GEMM result is then in [Kg][chunk*P*Q] order and is scattered to NCHW (tmp).
  * A 1x1 kernel with stride 1 and no padding needs no lowering: the image already is its column
- * matrix, and every GEMM reads x and writes y in place. */
+ * matrix, and every GEMM reads x and writes y in place.
+ *
+ * Where conv4j's own GEMM runs (gemm.h: x86-64 with AVX2/FMA) the lowered case uses it instead of
+ * cblas_sgemm: it reads the column matrix, the weights and dy through strides, so it writes each
+ * image's output straight into NCHW with the bias added (no scatter, no bias pass) and computes
+ * the input gradient without OpenBLAS's packing copies. Elsewhere the cblas path below runs. */
 #include <string.h>
 #include <cblas.h>
 #include "conv4j.h"
+#include "gemm.h"
 
 static int32_t conv_extent(int32_t in, int32_t kernel, int32_t pad, int32_t stride, int32_t dil) {
     return (int32_t)(((int64_t)in + 2 * (int64_t)pad - ((int64_t)dil * (kernel - 1) + 1)) / stride + 1);
@@ -38,13 +44,13 @@ static int is_pointwise(const c4j_conv_geom *g) {
            g->pad_w == 0 && g->out_h == g->h && g->out_w == g->w;
 }
 
-/* Column matrix rows (Cg*R*S) and, for chunks of more than one image, the [Kg][chunk*PQ] buffer. */
+/* Column matrix rows (Cg*R*S) and a [Kg][chunk*PQ] buffer (dy of a chunk: gathered for cblas,
+ * transposed for the own GEMM's weight gradient). */
 int64_t c4j_conv2d_workspace(const c4j_conv_geom *g) {
     if (!geom_ok(g) || is_pointwise(g)) return 0;
     int64_t pq = (int64_t)g->out_h * g->out_w;
     int64_t rows = (int64_t)(g->c / g->groups) * g->r * g->s;
-    int64_t tmp = g->chunk > 1 ? (int64_t)(g->k / g->groups) * g->chunk * pq : 0;
-    return rows * g->chunk * pq + tmp;
+    return (rows + g->k / g->groups) * g->chunk * pq;
 }
 
 /* Everything a GEMM helper needs to know about one group of one chunk. */
@@ -70,6 +76,15 @@ static void lower(const layout *l, const float *x, int32_t n0, int32_t nb, int32
                    g->out_h, g->out_w, col + i * l->pq, nb * l->pq);
 }
 
+/* The adjoint of lower: dx of images [n0, n0+nb), group grp, += the columns folded back. */
+static void fold(const layout *l, const float *col, int32_t n0, int32_t nb, int32_t grp, float *dx) {
+    const c4j_conv_geom *g = l->g;
+    for (int32_t i = 0; i < nb; ++i)
+        c4j_col2im(col + i * l->pq, l->cg, g->h, g->w, g->r, g->s, g->pad_h, g->pad_w, g->stride_h,
+                   g->stride_w, g->dil_h, g->dil_w, g->out_h, g->out_w,
+                   dx + ((int64_t)(n0 + i) * g->c + (int64_t)grp * l->cg) * l->hw, nb * l->pq);
+}
+
 /* Move between NCHW activations (images n0.., channels of group grp) and a [Kg][nb*pq] matrix. */
 static void gather(const layout *l, const float *act, int32_t n0, int32_t nb, int32_t grp, float *mat,
                    int to_matrix) {
@@ -80,6 +95,47 @@ static void gather(const layout *l, const float *act, int32_t n0, int32_t nb, in
             if (to_matrix) memcpy(m, a, (size_t)l->pq * sizeof(float));
             else memcpy(a, m, (size_t)l->pq * sizeof(float));
         }
+}
+
+/* ---- the lowered products on conv4j's own GEMM (C(i,j) = sum_t A(t,i) B(t,j), gemm.h) ---- */
+
+/* y of each image = W[Kg][rows] . col[rows][its pq columns] + bias, written in place. */
+static void own_forward(const layout *l, const float *col, int32_t n0, int32_t nb, int32_t grp,
+                        const float *wg, const float *bias, float *y) {
+    const int64_t width = nb * l->pq;
+    for (int32_t i = 0; i < nb; ++i) {
+        c4j_gemm_args p = {l->kg, l->pq, l->rows, wg, 1, l->rows, col + i * l->pq, width,
+                           y + ((int64_t)(n0 + i) * l->g->k + (int64_t)grp * l->kg) * l->pq, l->pq, 1,
+                           bias ? bias + (int64_t)grp * l->kg : NULL, 0};
+        c4j_gemm(&p);
+    }
+}
+
+/* dW[Kg][rows] += dy[Kg][width] . col[rows][width]^T, as C(i = row, j = channel) with dy
+ * transposed first into dyt[width][Kg] (the B operand must be contiguous along j). */
+static void own_weight_grad(const layout *l, const float *col, const float *dy, int32_t n0,
+                            int32_t nb, int32_t grp, float *dyt, float *dwg) {
+    const int64_t width = nb * l->pq;
+    for (int32_t i = 0; i < nb; ++i)
+        for (int32_t k = 0; k < l->kg; ++k) {
+            const float *src = dy + ((int64_t)(n0 + i) * l->g->k + (int64_t)grp * l->kg + k) * l->pq;
+            float *dst = dyt + i * l->pq * l->kg + k;
+            for (int64_t q = 0; q < l->pq; ++q) dst[q * l->kg] = src[q];
+        }
+    c4j_gemm_args p = {l->rows, l->kg, width, col, 1, width, dyt, l->kg, dwg, 1, l->rows, NULL, 1};
+    c4j_gemm(&p);
+}
+
+/* col[rows][pq columns of each image] = W^T . dy of that image (then folded back by col2im). */
+static void own_column_grad(const layout *l, const float *dy, int32_t n0, int32_t nb, int32_t grp,
+                            const float *wg, float *col) {
+    const int64_t width = nb * l->pq;
+    for (int32_t i = 0; i < nb; ++i) {
+        c4j_gemm_args p = {l->rows, l->pq, l->kg, wg, l->rows, 1,
+                           dy + ((int64_t)(n0 + i) * l->g->k + (int64_t)grp * l->kg) * l->pq, l->pq,
+                           col + i * l->pq, width, 1, NULL, 0};
+        c4j_gemm(&p);
+    }
 }
 
 static void add_bias(const c4j_conv_geom *g, int32_t n_begin, int32_t n_end, const float *b, float *y) {
@@ -101,10 +157,16 @@ int c4j_conv2d_forward(const c4j_conv_geom *g, int32_t n_begin, int32_t n_end, c
     if (workspace_len < c4j_conv2d_workspace(g)) return C4J_EWORKSPACE;
     const layout l = layout_of(g);
     const int pointwise = is_pointwise(g);
+    const int own = !pointwise && c4j_gemm_available();
     for (int32_t n0 = n_begin; n0 < n_end; n0 += g->chunk) {
         int32_t nb = n_end - n0 < g->chunk ? n_end - n0 : g->chunk;
         for (int32_t grp = 0; grp < g->groups; ++grp) {
             const float *wg = w + grp * l.kg * l.rows;
+            if (own) {
+                lower(&l, x, n0, nb, grp, workspace);
+                own_forward(&l, workspace, n0, nb, grp, wg, b, y);
+                continue;
+            }
             if (pointwise) {
                 for (int32_t i = 0; i < nb; ++i)
                     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, l.kg, (int)l.pq, (int)l.rows,
@@ -127,7 +189,7 @@ int c4j_conv2d_forward(const c4j_conv_geom *g, int32_t n_begin, int32_t n_end, c
             gather(&l, y, n0, nb, grp, tmp, 0);
         }
     }
-    if (b) add_bias(g, n_begin, n_end, b, y);
+    if (b && !own) add_bias(g, n_begin, n_end, b, y);
     return C4J_OK;
 }
 
@@ -138,6 +200,7 @@ int c4j_conv2d_backward(const c4j_conv_geom *g, int32_t n_begin, int32_t n_end, 
     if (workspace_len < c4j_conv2d_workspace(g)) return C4J_EWORKSPACE;
     const layout l = layout_of(g);
     const int pointwise = is_pointwise(g);
+    const int own = !pointwise && c4j_gemm_available();
     if (db) {
         for (int64_t nk = (int64_t)n_begin * g->k; nk < (int64_t)n_end * g->k; ++nk) {
             const float *row = dy + nk * l.pq;
@@ -168,6 +231,18 @@ int c4j_conv2d_backward(const c4j_conv_geom *g, int32_t n_begin, int32_t n_end, 
                 continue;
             }
             float *col = workspace;
+            if (own) {
+                float *dyt = col + l.rows * g->chunk * l.pq;
+                if (dwg) {
+                    lower(&l, x, n0, nb, grp, col);
+                    own_weight_grad(&l, col, dy, n0, nb, grp, dyt, dwg);
+                }
+                if (dx) {
+                    own_column_grad(&l, dy, n0, nb, grp, wg, col);
+                    fold(&l, col, n0, nb, grp, dx);
+                }
+                continue;
+            }
             const int width = (int)(nb * l.pq);
             /* dy of this chunk and group as a [Kg][nb*pq] matrix: in place for one image. */
             const float *dym = dy + ((int64_t)n0 * g->k + (int64_t)grp * l.kg) * l.pq;
@@ -184,10 +259,7 @@ int c4j_conv2d_backward(const c4j_conv_geom *g, int32_t n_begin, int32_t n_end, 
             if (dx) {
                 cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)l.rows, width, l.kg, 1.0f,
                             wg, (int)l.rows, dym, width, 0.0f, col, width);
-                for (int32_t i = 0; i < nb; ++i)
-                    c4j_col2im(col + i * l.pq, l.cg, g->h, g->w, g->r, g->s, g->pad_h, g->pad_w,
-                               g->stride_h, g->stride_w, g->dil_h, g->dil_w, g->out_h, g->out_w,
-                               dx + ((int64_t)(n0 + i) * g->c + (int64_t)grp * l.cg) * l.hw, width);
+                fold(&l, col, n0, nb, grp, dx);
             }
         }
     }

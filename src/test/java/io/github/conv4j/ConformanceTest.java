@@ -3,6 +3,7 @@ package io.github.conv4j;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import io.github.conv4j.binding.Conv4jNative;
 import io.github.conv4j.loss.SoftmaxCrossEntropy;
 import io.github.conv4j.nn.Conv2d;
 import io.github.conv4j.nn.Layer;
@@ -41,7 +42,26 @@ class ConformanceTest {
             files = s.filter(p -> p.toString().endsWith(".case")).sorted().toList();
         }
         assertFalse(files.isEmpty(), "no .case file in " + dir.toAbsolutePath());
-        return files.stream().map(f -> DynamicTest.dynamicTest(f.getFileName().toString(), () -> run(ConformanceCase.parse(f))));
+        return files.stream().flatMap(f -> {
+            String name = f.getFileName().toString();
+            if (!name.startsWith("conv")) return Stream.of(DynamicTest.dynamicTest(name, () -> run(ConformanceCase.parse(f))));
+            // Convolutions run on two GEMMs (conv4j's own where the CPU has AVX2/FMA, OpenBLAS's
+            // otherwise): every case is checked on both.
+            return Stream.of(DynamicTest.dynamicTest(name + " [default GEMM]", () -> run(ConformanceCase.parse(f))),
+                    DynamicTest.dynamicTest(name + " [OpenBLAS GEMM]", () -> onOpenBlas(() -> run(ConformanceCase.parse(f)))));
+        });
+    }
+
+    /** Runs body with every convolution GEMM on OpenBLAS, then restores the default. */
+    static void onOpenBlas(org.junit.jupiter.api.function.Executable body) throws Throwable {
+        int before = Conv4jNative.ownGemm();
+        Conv4jNative.setOwnGemm(0);
+        try {
+            assertEquals(0, Conv4jNative.ownGemm());
+            body.execute();
+        } finally {
+            Conv4jNative.setOwnGemm(before);
+        }
     }
 
     private static void run(ConformanceCase c) {

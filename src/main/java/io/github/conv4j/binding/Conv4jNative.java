@@ -36,7 +36,7 @@ import org.bytedeco.javacpp.annotation.Properties;
 })
 public final class Conv4jNative {
     /** The C API version this binding was written for; see {@code C4J_ABI_VERSION} in blas.c. */
-    public static final int ABI_VERSION = 1;
+    public static final int ABI_VERSION = 2;
 
     static {
         Loader.load();
@@ -45,6 +45,11 @@ public final class Conv4jNative {
             throw new UnsatisfiedLinkError("libconv4j ABI " + abi + " does not match the Java binding ("
                     + ABI_VERSION + "): the native jar and the conv4j jar come from different versions");
         }
+        // -Dconv4j.gemm=blas runs every convolution GEMM on OpenBLAS (to compare, or to rule ours out).
+        String gemm = System.getProperty("conv4j.gemm", "own");
+        if (!gemm.equals("own") && !gemm.equals("blas"))
+            throw new IllegalArgumentException("conv4j.gemm must be 'own' or 'blas', not '" + gemm + "'");
+        setOwnGemm(gemm.equals("own") ? 1 : 0);
     }
 
     private Conv4jNative() {}
@@ -177,4 +182,8 @@ public final class Conv4jNative {
     @Name("c4j_sgemm") public static native void sgemm(int transA, int transB, int m, int n, int k, float alpha,
             @Const FloatPointer a, int lda, @Const FloatPointer b, int ldb, float beta, FloatPointer c, int ldc);
     @Name("c4j_abi_version") public static native int abiVersion();
+    /** 1 while lowered convolutions run on conv4j's own AVX2/FMA GEMM, 0 on OpenBLAS's sgemm. */
+    @Name("c4j_own_gemm") public static native int ownGemm();
+    /** Chooses conv4j's own GEMM (where the CPU has AVX2/FMA) or OpenBLAS for the convolutions. */
+    @Name("c4j_set_own_gemm") public static native void setOwnGemm(int on);
 }

@@ -1,0 +1,39 @@
+/* gemm.h — internal: conv4j's own single-threaded matrix product for the convolution GEMMs.
+ *
+ * OpenBLAS copies both operands into packed panels on every call; for the thin products of a
+ * convolution (64 output channels, a 64-deep input gradient) that copying and the im2col buffer
+ * it re-reads cost as much as a third of the layer. This product reads its operands where they
+ * lie, through strides, so one routine serves all three convolution GEMMs without a transpose:
+ *
+ *   C(i, j) = init(i) + sum_t A(t, i) * B(t, j)      (or C(i, j) += ... when accumulating)
+ *   A(t, i) = a[t * a_t + i * a_i]    any strides: read one element at a time (broadcast)
+ *   B(t, j) = b[t * b_t + j]          contiguous in j: read 8 at a time
+ *   C(i, j) = c[i * c_i + j * c_j]    contiguous in j (c_j == 1) is the fast store
+ *
+ * It exists only where it is compiled with AVX2+FMA code and the CPU has them at run time;
+ * elsewhere c4j_gemm_available() is 0 and the callers use cblas_sgemm. */
+#ifndef CONV4J_GEMM_H
+#define CONV4J_GEMM_H
+
+#include <stdint.h>
+
+typedef struct {
+    int64_t m, n, depth;
+    const float *a;
+    int64_t a_t, a_i;
+    const float *b;
+    int64_t b_t;
+    float *c;
+    int64_t c_i, c_j;
+    const float *init; /* per row i, used when not accumulating; NULL means 0 */
+    int accumulate;
+} c4j_gemm_args;
+
+/* 1 when c4j_gemm runs here (x86-64 with AVX2 and FMA, and not switched off). */
+int c4j_gemm_available(void);
+
+/* C as above; m, n, depth >= 1. Reads only the A, B elements and writes only the C elements
+ * the formulas name for i < m, j < n, t < depth. */
+void c4j_gemm(const c4j_gemm_args *p);
+
+#endif

@@ -1,0 +1,82 @@
+package io.github.conv4j.nn;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.github.conv4j.binding.Conv4jNative;
+import io.github.conv4j.tensor.Shape;
+import io.github.conv4j.tensor.Tensor;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * conv4j's own GEMM (AVX2/FMA) against OpenBLAS on convolutions large enough to use every part of
+ * it: full 6x16 tiles and ragged edges in both directions, depth cut into several blocks (more
+ * than 512 column rows, or a wide weight-gradient product), several images per lowering chunk.
+ * The conformance cases check both GEMMs against PyTorch on small shapes; this checks that they
+ * agree on large ones, forward and every gradient.
+ */
+class ConvGemmAgreementTest {
+
+    @ParameterizedTest(name = "N{0} C{1} {2}x{3} K{4} k{5} stride {6} pad {7} groups {8}")
+    @CsvSource({
+            "4, 32, 14, 14, 64, 5, 1, 2, 1",   // the reference CNN's second layer: 800 rows (2 depth blocks)
+            "3, 1, 28, 28, 32, 5, 1, 2, 1",    // a one-channel first layer: 25 rows
+            "5, 7, 11, 9, 41, 3, 1, 1, 1",     // nothing a multiple of 6 or 16 (edge tiles of 5 and 3 rows)
+            "2, 64, 13, 13, 96, 3, 2, 0, 1",   // 576 rows, strided
+            "3, 12, 10, 10, 18, 3, 1, 1, 3",   // grouped
+            "2, 130, 6, 6, 20, 3, 1, 1, 1"})   // 1,170 rows: three depth blocks
+    void ownGemmMatchesOpenBlas(int n, int c, int h, int w, int k, int kernel, int stride, int pad, int groups) throws Throwable {
+        assumeTrue(Conv4jNative.ownGemm() == 1, "conv4j's own GEMM needs x86-64 with AVX2/FMA");
+        float[][] own = run(n, c, h, w, k, kernel, stride, pad, groups);
+        float[][] blas = onOpenBlas(() -> run(n, c, h, w, k, kernel, stride, pad, groups));
+        String[] what = {"y", "dx", "dw", "db"};
+        for (int i = 0; i < what.length; i++) {
+            double scale = 0, worst = 0;
+            for (int j = 0; j < own[i].length; j++) {
+                assertTrue(Float.isFinite(own[i][j]), what[i] + "[" + j + "] not finite");
+                scale = Math.max(scale, Math.abs(blas[i][j]));
+                worst = Math.max(worst, Math.abs(own[i][j] - blas[i][j]));
+            }
+            assertTrue(worst <= 1e-5 * Math.max(1, scale) * Math.sqrt(c * kernel * kernel + n * h * w),
+                    what[i] + ": largest difference " + worst + " at scale " + scale);
+        }
+    }
+
+    /** y, dx, dw, db of one forward and backward pass on seeded random data. */
+    private static float[][] run(int n, int c, int h, int w, int k, int kernel, int stride, int pad, int groups) {
+        Shape in = Shape.of(c, h, w);
+        try (Sequential m = new Sequential(in, 7, List.of(new Conv2d(c, k, kernel).stride(stride).padding(pad).groups(groups)));
+             Tensor x = Tensor.zeros(in.prependBatch(n));
+             Tensor dy = Tensor.zeros(m.sampleOutput().prependBatch(n))) {
+            x.copyFrom(random(x.size(), 1));
+            dy.copyFrom(random(dy.size(), 2));
+            m.zeroGrad();
+            float[] y = m.forward(x).toArray();
+            float[] dx = m.backward(dy, true).toArray();
+            List<Tensor> g = m.gradients(0);
+            return new float[][] {y, dx, g.get(0).toArray(), g.get(1).toArray()};
+        }
+    }
+
+    private static float[] random(long size, long seed) {
+        Random r = new Random(seed);
+        float[] v = new float[Math.toIntExact(size)];
+        for (int i = 0; i < v.length; i++) v[i] = (float) r.nextGaussian();
+        return v;
+    }
+
+    private interface Body { float[][] get() throws Throwable; }
+
+    private static float[][] onOpenBlas(Body body) throws Throwable {
+        int before = Conv4jNative.ownGemm();
+        Conv4jNative.setOwnGemm(0);
+        try {
+            return body.get();
+        } finally {
+            Conv4jNative.setOwnGemm(before);
+        }
+    }
+}
