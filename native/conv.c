@@ -7,7 +7,7 @@
  * A 1x1 kernel with stride 1 and no padding needs no lowering: the image already is its column
  * matrix, and every GEMM reads x and writes y in place.
  *
- * Where conv4j's own GEMM runs (gemm.h: x86-64 with AVX2/FMA) the lowered case uses it instead of
+ * Where conv4j's own GEMM runs (gemm.h; x86-64 with AVX2/FMA, cpu.h) the lowered case uses it instead of
  * cblas_sgemm: it reads the column matrix, the weights and dy through strides, so it writes each
  * image's output straight into NCHW with the bias added (no scatter, no bias pass) and computes
  * the input gradient without OpenBLAS's packing copies. Elsewhere the cblas path below runs. */
@@ -15,6 +15,7 @@
 #include <cblas.h>
 #include "conv4j.h"
 #include "gemm.h"
+#include "cpu.h"
 
 static int32_t conv_extent(int32_t in, int32_t kernel, int32_t pad, int32_t stride, int32_t dil) {
     return (int32_t)(((int64_t)in + 2 * (int64_t)pad - ((int64_t)dil * (kernel - 1) + 1)) / stride + 1);
@@ -44,13 +45,14 @@ static int is_pointwise(const c4j_conv_geom *g) {
            g->pad_w == 0 && g->out_h == g->h && g->out_w == g->w;
 }
 
-/* Column matrix rows (Cg*R*S) and a [Kg][chunk*PQ] buffer (dy of a chunk: gathered for cblas,
- * transposed for the own GEMM's weight gradient). */
+/* The column matrix of a chunk ([Cg*R*S][chunk*PQ]), a [Kg][chunk*PQ] buffer (dy gathered for
+ * cblas, transposed for the own GEMM) and a transposed weight gradient [Cg*R*S][Kg] (own GEMM).
+ * The own GEMM uses less than the first two, but either path may run with the same workspace. */
 int64_t c4j_conv2d_workspace(const c4j_conv_geom *g) {
     if (!geom_ok(g) || is_pointwise(g)) return 0;
-    int64_t pq = (int64_t)g->out_h * g->out_w;
+    int64_t pq = (int64_t)g->out_h * g->out_w, kg = g->k / g->groups;
     int64_t rows = (int64_t)(g->c / g->groups) * g->r * g->s;
-    return (rows + g->k / g->groups) * g->chunk * pq;
+    return (rows + kg) * g->chunk * pq + rows * kg;
 }
 
 /* Everything a GEMM helper needs to know about one group of one chunk. */
@@ -97,44 +99,97 @@ static void gather(const layout *l, const float *act, int32_t n0, int32_t nb, in
         }
 }
 
-/* ---- the lowered products on conv4j's own GEMM (C(i,j) = sum_t A(t,i) B(t,j), gemm.h) ---- */
+/* ---- the lowered convolution on conv4j's own GEMM (C(i,j) = sum_t A(t,i) B(t,j), gemm.h) ----
+ * Image by image, and within an image by blocks of input channels whose column rows take about
+ * BLOCK_FLOATS: each block is lowered and multiplied while it is still in L2, where a whole
+ * chunk's column matrix (megabytes) would go out to memory and back twice, and the two workers
+ * would share that bandwidth. A block's rows touch only its own slice of every product: its
+ * terms of y, its columns of dW, its channels of dx. */
+enum { BLOCK_FLOATS = 48 * 1024 };
 
-/* y of each image = W[Kg][rows] . col[rows][its pq columns] + bias, written in place. */
-static void own_forward(const layout *l, const float *col, int32_t n0, int32_t nb, int32_t grp,
-                        const float *wg, const float *bias, float *y) {
-    const int64_t width = nb * l->pq;
-    for (int32_t i = 0; i < nb; ++i) {
-        c4j_gemm_args p = {l->kg, l->pq, l->rows, wg, 1, l->rows, col + i * l->pq, width,
-                           y + ((int64_t)(n0 + i) * l->g->k + (int64_t)grp * l->kg) * l->pq, l->pq, 1,
-                           bias ? bias + (int64_t)grp * l->kg : NULL, 0};
-        c4j_gemm(&p);
-    }
-}
-
-/* dW[Kg][rows] += dy[Kg][width] . col[rows][width]^T, as C(i = row, j = channel) with dy
- * transposed first into dyt[width][Kg] (the B operand must be contiguous along j). */
-static void own_weight_grad(const layout *l, const float *col, const float *dy, int32_t n0,
-                            int32_t nb, int32_t grp, float *dyt, float *dwg) {
-    const int64_t width = nb * l->pq;
-    for (int32_t i = 0; i < nb; ++i)
-        for (int32_t k = 0; k < l->kg; ++k) {
-            const float *src = dy + ((int64_t)(n0 + i) * l->g->k + (int64_t)grp * l->kg + k) * l->pq;
-            float *dst = dyt + i * l->pq * l->kg + k;
-            for (int64_t q = 0; q < l->pq; ++q) dst[q * l->kg] = src[q];
+/* dst[cols][rows] = (or +=) src[rows][cols] transposed, in 8x8 blocks so that both sides are
+ * walked a cache line at a time. */
+static void transpose(const float *src, int64_t rows, int64_t cols, float *dst, int add) {
+    for (int64_t r0 = 0; r0 < rows; r0 += 8)
+        for (int64_t c0 = 0; c0 < cols; c0 += 8) {
+            const int64_t r1 = r0 + 8 < rows ? r0 + 8 : rows, c1 = c0 + 8 < cols ? c0 + 8 : cols;
+            for (int64_t c = c0; c < c1; ++c)
+                for (int64_t r = r0; r < r1; ++r) {
+                    float v = src[r * cols + c];
+                    dst[c * rows + r] = add ? dst[c * rows + r] + v : v;
+                }
         }
-    c4j_gemm_args p = {l->rows, l->kg, width, col, 1, width, dyt, l->kg, dwg, 1, l->rows, NULL, 1};
-    c4j_gemm(&p);
 }
 
-/* col[rows][pq columns of each image] = W^T . dy of that image (then folded back by col2im). */
-static void own_column_grad(const layout *l, const float *dy, int32_t n0, int32_t nb, int32_t grp,
-                            const float *wg, float *col) {
-    const int64_t width = nb * l->pq;
-    for (int32_t i = 0; i < nb; ++i) {
-        c4j_gemm_args p = {l->rows, l->pq, l->kg, wg, l->rows, 1,
-                           dy + ((int64_t)(n0 + i) * l->g->k + (int64_t)grp * l->kg) * l->pq, l->pq,
-                           col + i * l->pq, width, 1, NULL, 0};
-        c4j_gemm(&p);
+static int32_t channel_block(const layout *l) {
+    int64_t per_channel = (int64_t)l->g->r * l->g->s * l->pq;
+    int64_t cb = BLOCK_FLOATS / per_channel;
+    return cb < 1 ? 1 : cb > l->cg ? l->cg : (int32_t)cb;
+}
+
+static void lower_block(const layout *l, const float *xi, int32_t c0, int32_t nc, float *col) {
+    const c4j_conv_geom *g = l->g;
+    c4j_im2col(xi + c0 * l->hw, nc, g->h, g->w, g->r, g->s, g->pad_h, g->pad_w, g->stride_h,
+               g->stride_w, g->dil_h, g->dil_w, g->out_h, g->out_w, col, l->pq);
+}
+
+/* y = W . col + bias for every image and group, written straight into NCHW. */
+static void own_forward(const layout *l, int32_t n_begin, int32_t n_end, const float *x,
+                        const float *w, const float *b, float *y, float *col) {
+    const c4j_conv_geom *g = l->g;
+    const int32_t cb = channel_block(l), rs = g->r * g->s;
+    for (int32_t n = n_begin; n < n_end; ++n)
+        for (int32_t grp = 0; grp < g->groups; ++grp) {
+            const float *xi = x + ((int64_t)n * g->c + (int64_t)grp * l->cg) * l->hw;
+            const float *wg = w + (int64_t)grp * l->kg * l->rows;
+            for (int32_t c0 = 0; c0 < l->cg; c0 += cb) {
+                const int32_t nc = l->cg - c0 < cb ? l->cg - c0 : cb;
+                lower_block(l, xi, c0, nc, col);
+                c4j_gemm_args p = {l->kg, l->pq, (int64_t)nc * rs, wg + (int64_t)c0 * rs, 1, l->rows, col,
+                                   l->pq, y + ((int64_t)n * g->k + (int64_t)grp * l->kg) * l->pq, l->pq, 1,
+                                   b ? b + (int64_t)grp * l->kg : NULL, c0 > 0};
+                c4j_gemm(&p);
+            }
+        }
+}
+
+/* dW += dy . col^T, computed transposed as dwt[rows][Kg] += col . dyt (dyt = dy transposed,
+ * [pq][Kg]) so that both the B operand and C are contiguous; dx = W^T . dy folded back. */
+static void own_backward(const layout *l, int32_t n_begin, int32_t n_end, const float *x,
+                         const float *w, const float *dy, float *dx, float *dw, float *col,
+                         float *dyt, float *dwt) {
+    const c4j_conv_geom *g = l->g;
+    const int32_t cb = channel_block(l), rs = g->r * g->s;
+    for (int32_t grp = 0; grp < g->groups; ++grp) {
+        const float *wg = w + (int64_t)grp * l->kg * l->rows;
+        if (dw) memset(dwt, 0, (size_t)(l->rows * l->kg) * sizeof(float));
+        for (int32_t n = n_begin; n < n_end; ++n) {
+            const float *xi = x + ((int64_t)n * g->c + (int64_t)grp * l->cg) * l->hw;
+            const float *dyi = dy + ((int64_t)n * g->k + (int64_t)grp * l->kg) * l->pq;
+            if (dw) transpose(dyi, l->kg, l->pq, dyt, 0);
+            for (int32_t c0 = 0; c0 < l->cg; c0 += cb) {
+                const int32_t nc = l->cg - c0 < cb ? l->cg - c0 : cb;
+                const int64_t rows = (int64_t)nc * rs;
+                if (dw) {
+                    lower_block(l, xi, c0, nc, col);
+                    c4j_gemm_args p = {rows, l->kg, l->pq, col, 1, l->pq, dyt, l->kg,
+                                       dwt + (int64_t)c0 * rs * l->kg, l->kg, 1, NULL, 1};
+                    c4j_gemm(&p);
+                }
+                if (dx) {
+                    c4j_gemm_args p = {rows, l->pq, l->kg, wg + (int64_t)c0 * rs, l->rows, 1, dyi, l->pq,
+                                       col, l->pq, 1, NULL, 0};
+                    c4j_gemm(&p);
+                    c4j_col2im(col, nc, g->h, g->w, g->r, g->s, g->pad_h, g->pad_w, g->stride_h,
+                               g->stride_w, g->dil_h, g->dil_w, g->out_h, g->out_w,
+                               dx + ((int64_t)n * g->c + (int64_t)grp * l->cg + c0) * l->hw, l->pq);
+                }
+            }
+        }
+        if (dw) {
+            float *dwg = dw + (int64_t)grp * l->kg * l->rows;
+            transpose(dwt, l->rows, l->kg, dwg, 1);
+        }
     }
 }
 
@@ -157,16 +212,14 @@ int c4j_conv2d_forward(const c4j_conv_geom *g, int32_t n_begin, int32_t n_end, c
     if (workspace_len < c4j_conv2d_workspace(g)) return C4J_EWORKSPACE;
     const layout l = layout_of(g);
     const int pointwise = is_pointwise(g);
-    const int own = !pointwise && c4j_gemm_available();
+    if (!pointwise && c4j_fast()) {
+        own_forward(&l, n_begin, n_end, x, w, b, y, workspace);
+        return C4J_OK;
+    }
     for (int32_t n0 = n_begin; n0 < n_end; n0 += g->chunk) {
         int32_t nb = n_end - n0 < g->chunk ? n_end - n0 : g->chunk;
         for (int32_t grp = 0; grp < g->groups; ++grp) {
             const float *wg = w + grp * l.kg * l.rows;
-            if (own) {
-                lower(&l, x, n0, nb, grp, workspace);
-                own_forward(&l, workspace, n0, nb, grp, wg, b, y);
-                continue;
-            }
             if (pointwise) {
                 for (int32_t i = 0; i < nb; ++i)
                     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, l.kg, (int)l.pq, (int)l.rows,
@@ -189,7 +242,7 @@ int c4j_conv2d_forward(const c4j_conv_geom *g, int32_t n_begin, int32_t n_end, c
             gather(&l, y, n0, nb, grp, tmp, 0);
         }
     }
-    if (b && !own) add_bias(g, n_begin, n_end, b, y);
+    if (b) add_bias(g, n_begin, n_end, b, y);
     return C4J_OK;
 }
 
@@ -200,7 +253,6 @@ int c4j_conv2d_backward(const c4j_conv_geom *g, int32_t n_begin, int32_t n_end, 
     if (workspace_len < c4j_conv2d_workspace(g)) return C4J_EWORKSPACE;
     const layout l = layout_of(g);
     const int pointwise = is_pointwise(g);
-    const int own = !pointwise && c4j_gemm_available();
     if (db) {
         for (int64_t nk = (int64_t)n_begin * g->k; nk < (int64_t)n_end * g->k; ++nk) {
             const float *row = dy + nk * l.pq;
@@ -211,6 +263,11 @@ int c4j_conv2d_backward(const c4j_conv_geom *g, int32_t n_begin, int32_t n_end, 
     }
     if (dx && !pointwise)
         memset(dx + (int64_t)n_begin * g->c * l.hw, 0, (size_t)((int64_t)(n_end - n_begin) * g->c * l.hw) * sizeof(float));
+    if (!pointwise && c4j_fast()) {
+        float *dyt = workspace + l.rows * g->chunk * l.pq, *dwt = dyt + l.kg * g->chunk * l.pq;
+        own_backward(&l, n_begin, n_end, x, w, dy, dx, dw, workspace, dyt, dwt);
+        return C4J_OK;
+    }
     for (int32_t n0 = n_begin; n0 < n_end; n0 += g->chunk) {
         int32_t nb = n_end - n0 < g->chunk ? n_end - n0 : g->chunk;
         for (int32_t grp = 0; grp < g->groups; ++grp) {
@@ -231,18 +288,6 @@ int c4j_conv2d_backward(const c4j_conv_geom *g, int32_t n_begin, int32_t n_end, 
                 continue;
             }
             float *col = workspace;
-            if (own) {
-                float *dyt = col + l.rows * g->chunk * l.pq;
-                if (dwg) {
-                    lower(&l, x, n0, nb, grp, col);
-                    own_weight_grad(&l, col, dy, n0, nb, grp, dyt, dwg);
-                }
-                if (dx) {
-                    own_column_grad(&l, dy, n0, nb, grp, wg, col);
-                    fold(&l, col, n0, nb, grp, dx);
-                }
-                continue;
-            }
             const int width = (int)(nb * l.pq);
             /* dy of this chunk and group as a [Kg][nb*pq] matrix: in place for one image. */
             const float *dym = dy + ((int64_t)n0 * g->k + (int64_t)grp * l.kg) * l.pq;

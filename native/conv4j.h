@@ -83,12 +83,12 @@ int c4j_conv2d_backward(const c4j_conv_geom *g, int32_t n_begin, int32_t n_end, 
                         const float *w, const float *dy, float *dx, float *dw, float *db,
                         float *workspace, int64_t workspace_len);
 
-/* ---- gemm.c: conv4j's own GEMM for the lowered convolutions (x86-64 with AVX2/FMA) ---------- */
-/* 1 while the lowered convolutions use it; 0 where the CPU or compiler lacks it, or switched off. */
-int32_t c4j_own_gemm(void);
-/* 0 switches it off (cblas_sgemm everywhere), anything else back on where available. Set it
- * while no convolution runs. */
-void c4j_set_own_gemm(int32_t on);
+/* ---- cpu.c: conv4j's AVX2/FMA kernels (own GEMM for lowered convolutions, im2col rows) ------ */
+/* 1 while they run; 0 where the CPU or compiler lacks them, or switched off. */
+int32_t c4j_fast_kernels(void);
+/* 0 switches them off (portable C and cblas_sgemm everywhere), anything else back on where the
+ * CPU has them. Set it while no kernel runs. */
+void c4j_set_fast_kernels(int32_t on);
 
 /* ---- pool.c ------------------------------------------------------------------------------- */
 /* Pooling and linear layers also take an image range [n_begin, n_end) of the batch, so that

@@ -8,42 +8,14 @@
  * CNN's shapes (one core: 71-79 GFLOP/s against OpenBLAS's 64-71 on the same GEMMs). */
 #include <stddef.h>
 #include "gemm.h"
-#include "conv4j.h"
-
-#if (defined(__x86_64__) || defined(__i386__)) && (defined(__GNUC__) || defined(__clang__))
-#define C4J_GEMM_AVX2 1
-#include <immintrin.h>
-#define AVX2 __attribute__((target("avx2,fma")))
-#define INLINE static inline __attribute__((always_inline))
-#else
-#define C4J_GEMM_AVX2 0
-#endif
+#include "cpu.h"
 
 enum { MR = 6, NR = 16, KC = 512 };
 
-static int enabled = 1;
-
-void c4j_set_own_gemm(int32_t on) { enabled = on != 0; }
-
-int32_t c4j_own_gemm(void) { return c4j_gemm_available(); }
-
-int c4j_gemm_available(void) {
-#if C4J_GEMM_AVX2
-    static int cpu = -1;
-    if (cpu < 0) {
-        __builtin_cpu_init();
-        cpu = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-    }
-    return enabled && cpu;
-#else
-    return 0;
-#endif
-}
-
-#if C4J_GEMM_AVX2
+#if C4J_HAVE_AVX2
 
 /* Lanes j < n of an 8-lane vector (n may be <= 0 or >= 8). */
-AVX2 INLINE __m256i lanes_below(int64_t n) {
+C4J_AVX2 C4J_INLINE __m256i lanes_below(int64_t n) {
     const __m256i index = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
     int32_t k = n < 0 ? 0 : n > 8 ? 8 : (int32_t)n;
     return _mm256_cmpgt_epi32(_mm256_set1_epi32(k), index);
@@ -61,7 +33,7 @@ AVX2 INLINE __m256i lanes_below(int64_t n) {
     if (m > i) store_row(full, n, lo##i, hi##i, c + i * c_i, c_j, init ? init + i : NULL, accumulate);
 
 /* Writes (or adds) one row of the tile to C. */
-AVX2 INLINE void store_row(const int full, int64_t n, __m256 lo, __m256 hi, float *row,
+C4J_AVX2 C4J_INLINE void store_row(const int full, int64_t n, __m256 lo, __m256 hi, float *row,
                            int64_t c_j, const float *init, int accumulate) {
     if (c_j == 1) {
         const __m256i mask0 = lanes_below(n), mask1 = lanes_below(n - 8);
@@ -94,7 +66,7 @@ AVX2 INLINE void store_row(const int full, int64_t n, __m256 lo, __m256 hi, floa
 
 /* One tile of m (<= MR, a constant after inlining) rows and n (<= NR) columns over `depth`
  * steps. `full` (a constant too) says n == NR, so B needs no masks. */
-AVX2 INLINE void tile(const int m, const int full, int64_t n, int64_t depth, const float *a,
+C4J_AVX2 C4J_INLINE void tile(const int m, const int full, int64_t n, int64_t depth, const float *a,
                       int64_t a_t, int64_t a_i, const float *b, int64_t b_t, float *c, int64_t c_i,
                       int64_t c_j, const float *init, int accumulate) {
     __m256 lo0 = _mm256_setzero_ps(), hi0 = lo0, lo1 = lo0, hi1 = lo0, lo2 = lo0, hi2 = lo0,
@@ -119,7 +91,7 @@ AVX2 INLINE void tile(const int m, const int full, int64_t n, int64_t depth, con
     default: tile(1, full, n, depth, a, a_t, a_i, b, b_t, c, c_i, c_j, init, accumulate); break; \
     }
 
-AVX2 static void any_tile(int m, int64_t n, int64_t depth, const float *a, int64_t a_t,
+C4J_AVX2 static void any_tile(int m, int64_t n, int64_t depth, const float *a, int64_t a_t,
                           int64_t a_i, const float *b, int64_t b_t, float *c, int64_t c_i,
                           int64_t c_j, const float *init, int accumulate) {
     if (n == NR) {
@@ -129,7 +101,7 @@ AVX2 static void any_tile(int m, int64_t n, int64_t depth, const float *a, int64
     }
 }
 
-AVX2 void c4j_gemm(const c4j_gemm_args *p) {
+C4J_AVX2 void c4j_gemm(const c4j_gemm_args *p) {
     const int64_t blocks = (p->depth + KC - 1) / KC, block = (p->depth + blocks - 1) / blocks;
     for (int64_t t0 = 0; t0 < p->depth; t0 += block) {
         const int64_t kc = p->depth - t0 < block ? p->depth - t0 : block;
@@ -148,6 +120,6 @@ AVX2 void c4j_gemm(const c4j_gemm_args *p) {
 
 #else
 
-void c4j_gemm(const c4j_gemm_args *p) { (void)p; /* never called: c4j_gemm_available() is 0 */ }
+void c4j_gemm(const c4j_gemm_args *p) { (void)p; /* never called: c4j_fast() is 0 here */ }
 
 #endif

@@ -10,8 +10,7 @@
  *   B(t, j) = b[t * b_t + j]          contiguous in j: read 8 at a time
  *   C(i, j) = c[i * c_i + j * c_j]    contiguous in j (c_j == 1) is the fast store
  *
- * It exists only where it is compiled with AVX2+FMA code and the CPU has them at run time;
- * elsewhere c4j_gemm_available() is 0 and the callers use cblas_sgemm. */
+ * It runs only where c4j_fast() (cpu.h) is 1; elsewhere the callers use cblas_sgemm. */
 #ifndef CONV4J_GEMM_H
 #define CONV4J_GEMM_H
 
@@ -28,9 +27,6 @@ typedef struct {
     const float *init; /* per row i, used when not accumulating; NULL means 0 */
     int accumulate;
 } c4j_gemm_args;
-
-/* 1 when c4j_gemm runs here (x86-64 with AVX2 and FMA, and not switched off). */
-int c4j_gemm_available(void);
 
 /* C as above; m, n, depth >= 1. Reads only the A, B elements and writes only the C elements
  * the formulas name for i < m, j < n, t < depth. */

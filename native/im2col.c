@@ -7,10 +7,43 @@
  * col2im is the adjoint walk of the same matrix, so both are one function with a direction. */
 #include <string.h>
 #include "conv4j.h"
+#include "cpu.h"
 #include "window.h"
 
 /* 0 <= v < n for any int v (negative v wraps to a huge unsigned). */
 static inline int inside(int32_t v, int32_t n) { return (uint32_t)v < (uint32_t)n; }
+
+#if C4J_HAVE_AVX2
+/* The out_h rows of one kernel offset, stride 1 along the row, in 8-lane pieces: lanes in
+ * [lo, hi) are input pixels, the others padding. Masked loads read nothing outside the input
+ * row's valid part; columns are written with plain stores that may run past the row's end into
+ * the next rows of the same kernel offset, which are written after it; a store that would run
+ * past the offset's last row is masked, so nothing outside its out_h*out_w columns is touched.
+ * (AMD cores before Zen 4 make masked stores slow, hence the plain ones.) */
+C4J_AVX2 static void rows_avx2(float *im, float *col, int32_t height, int32_t width, int32_t row,
+                               int32_t stride_h, int32_t col_off, int32_t lo, int32_t hi,
+                               int32_t out_h, int32_t out_w, int to_columns) {
+    const __m256i index = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    for (int32_t p = 0; p < out_h; ++p, row += stride_h, col += out_w) {
+        const int row_inside = (uint32_t)row < (uint32_t)height;
+        if (!row_inside && !to_columns) continue;
+        float *pixels = im + (int64_t)row * width + col_off;
+        for (int32_t q0 = 0; q0 < out_w; q0 += 8) {
+            const __m256i lane = _mm256_add_epi32(index, _mm256_set1_epi32(q0));
+            const __m256i valid = _mm256_and_si256(_mm256_cmpgt_epi32(lane, _mm256_set1_epi32(lo - 1)),
+                                                   _mm256_cmpgt_epi32(_mm256_set1_epi32(hi), lane));
+            if (to_columns) {
+                __m256 v = row_inside ? _mm256_maskload_ps(pixels + q0, valid) : _mm256_setzero_ps();
+                if ((int64_t)p * out_w + q0 + 8 <= (int64_t)out_h * out_w) _mm256_storeu_ps(col + q0, v);
+                else _mm256_maskstore_ps(col + q0, _mm256_cmpgt_epi32(_mm256_set1_epi32(out_w), lane), v);
+            } else {
+                __m256 sum = _mm256_add_ps(_mm256_maskload_ps(pixels + q0, valid), _mm256_maskload_ps(col + q0, valid));
+                _mm256_maskstore_ps(pixels + q0, valid, sum);
+            }
+        }
+    }
+}
+#endif
 
 /* to_columns: col = lowered im (zeros for padding); otherwise: im += the columns folded back. */
 static void transfer(float *im, float *col, int32_t channels, int32_t height, int32_t width,
@@ -18,12 +51,20 @@ static void transfer(float *im, float *col, int32_t channels, int32_t height, in
                      int32_t stride_h, int32_t stride_w, int32_t dil_h, int32_t dil_w,
                      int32_t out_h, int32_t out_w, int64_t ld_col, int to_columns) {
     const int64_t plane = (int64_t)height * width;
+    const int fast = c4j_fast();
     for (int32_t c = 0; c < channels; ++c, im += plane) {
         for (int32_t kr = 0; kr < kernel_h; ++kr) {
             for (int32_t kc = 0; kc < kernel_w; ++kc, col += ld_col) {
                 const int32_t col_off = kc * dil_w - pad_w;
                 int32_t lo, hi;
                 c4j_valid_range(col_off, stride_w, width, out_w, &lo, &hi);
+#if C4J_HAVE_AVX2
+                if (stride_w == 1 && fast) {
+                    rows_avx2(im, col, height, width, kr * dil_h - pad_h, stride_h, col_off, lo, hi,
+                              out_h, out_w, to_columns);
+                    continue;
+                }
+#endif
                 float *cols = col;
                 int32_t row = kr * dil_h - pad_h;
                 for (int32_t p = 0; p < out_h; ++p, row += stride_h, cols += out_w) {

@@ -45,22 +45,22 @@ class ConformanceTest {
         return files.stream().flatMap(f -> {
             String name = f.getFileName().toString();
             if (!name.startsWith("conv")) return Stream.of(DynamicTest.dynamicTest(name, () -> run(ConformanceCase.parse(f))));
-            // Convolutions run on two GEMMs (conv4j's own where the CPU has AVX2/FMA, OpenBLAS's
-            // otherwise): every case is checked on both.
-            return Stream.of(DynamicTest.dynamicTest(name + " [default GEMM]", () -> run(ConformanceCase.parse(f))),
-                    DynamicTest.dynamicTest(name + " [OpenBLAS GEMM]", () -> onOpenBlas(() -> run(ConformanceCase.parse(f)))));
+            // Convolutions have two paths (conv4j's AVX2/FMA kernels where the CPU has them; portable
+            // C and OpenBLAS otherwise): every case is checked on both.
+            return Stream.of(DynamicTest.dynamicTest(name + " [default kernels]", () -> run(ConformanceCase.parse(f))),
+                    DynamicTest.dynamicTest(name + " [portable kernels]", () -> onPortable(() -> run(ConformanceCase.parse(f)))));
         });
     }
 
-    /** Runs body with every convolution GEMM on OpenBLAS, then restores the default. */
-    static void onOpenBlas(org.junit.jupiter.api.function.Executable body) throws Throwable {
-        int before = Conv4jNative.ownGemm();
-        Conv4jNative.setOwnGemm(0);
+    /** Runs body on the portable kernels (no AVX2/FMA code, OpenBLAS GEMMs), then restores the default. */
+    static void onPortable(org.junit.jupiter.api.function.Executable body) throws Throwable {
+        int before = Conv4jNative.fastKernels();
+        Conv4jNative.setFastKernels(0);
         try {
-            assertEquals(0, Conv4jNative.ownGemm());
+            assertEquals(0, Conv4jNative.fastKernels());
             body.execute();
         } finally {
-            Conv4jNative.setOwnGemm(before);
+            Conv4jNative.setFastKernels(before);
         }
     }
 

@@ -45,11 +45,12 @@ public final class Conv4jNative {
             throw new UnsatisfiedLinkError("libconv4j ABI " + abi + " does not match the Java binding ("
                     + ABI_VERSION + "): the native jar and the conv4j jar come from different versions");
         }
-        // -Dconv4j.gemm=blas runs every convolution GEMM on OpenBLAS (to compare, or to rule ours out).
-        String gemm = System.getProperty("conv4j.gemm", "own");
-        if (!gemm.equals("own") && !gemm.equals("blas"))
-            throw new IllegalArgumentException("conv4j.gemm must be 'own' or 'blas', not '" + gemm + "'");
-        setOwnGemm(gemm.equals("own") ? 1 : 0);
+        // -Dconv4j.kernels=portable leaves conv4j's AVX2/FMA kernels out: portable C, and every
+        // convolution GEMM on OpenBLAS (to compare, or to rule ours out).
+        String kernels = System.getProperty("conv4j.kernels", "fast");
+        if (!kernels.equals("fast") && !kernels.equals("portable"))
+            throw new IllegalArgumentException("conv4j.kernels must be 'fast' or 'portable', not '" + kernels + "'");
+        setFastKernels(kernels.equals("fast") ? 1 : 0);
     }
 
     private Conv4jNative() {}
@@ -182,8 +183,11 @@ public final class Conv4jNative {
     @Name("c4j_sgemm") public static native void sgemm(int transA, int transB, int m, int n, int k, float alpha,
             @Const FloatPointer a, int lda, @Const FloatPointer b, int ldb, float beta, FloatPointer c, int ldc);
     @Name("c4j_abi_version") public static native int abiVersion();
-    /** 1 while lowered convolutions run on conv4j's own AVX2/FMA GEMM, 0 on OpenBLAS's sgemm. */
-    @Name("c4j_own_gemm") public static native int ownGemm();
-    /** Chooses conv4j's own GEMM (where the CPU has AVX2/FMA) or OpenBLAS for the convolutions. */
-    @Name("c4j_set_own_gemm") public static native void setOwnGemm(int on);
+    /**
+     * 1 while conv4j's AVX2/FMA kernels run (its own GEMM for lowered convolutions, im2col rows),
+     * 0 where the CPU lacks them or they are switched off (portable C, OpenBLAS's sgemm).
+     */
+    @Name("c4j_fast_kernels") public static native int fastKernels();
+    /** Switches conv4j's AVX2/FMA kernels on (where the CPU has them) or off; not while a layer runs. */
+    @Name("c4j_set_fast_kernels") public static native void setFastKernels(int on);
 }

@@ -12,13 +12,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * conv4j's own GEMM (AVX2/FMA) against OpenBLAS on convolutions large enough to use every part of
- * it: full 6x16 tiles and ragged edges in both directions, depth cut into several blocks (more
- * than 512 column rows, or a wide weight-gradient product), several images per lowering chunk.
- * The conformance cases check both GEMMs against PyTorch on small shapes; this checks that they
- * agree on large ones, forward and every gradient.
+ * conv4j's AVX2/FMA kernels (its own GEMM, im2col rows) against the portable path (plain C and
+ * OpenBLAS) on convolutions large enough to use every part of the GEMM: full 6x16 tiles and
+ * ragged edges in both directions, depth cut into several blocks (more than 512 column rows),
+ * several channel blocks per image. The conformance cases check both paths against PyTorch on
+ * small shapes; this checks that they agree on large ones, forward and every gradient.
  */
-class ConvGemmAgreementTest {
+class FastKernelsAgreementTest {
 
     @ParameterizedTest(name = "N{0} C{1} {2}x{3} K{4} k{5} stride {6} pad {7} groups {8}")
     @CsvSource({
@@ -28,10 +28,10 @@ class ConvGemmAgreementTest {
             "2, 64, 13, 13, 96, 3, 2, 0, 1",   // 576 rows, strided
             "3, 12, 10, 10, 18, 3, 1, 1, 3",   // grouped
             "2, 130, 6, 6, 20, 3, 1, 1, 1"})   // 1,170 rows: three depth blocks
-    void ownGemmMatchesOpenBlas(int n, int c, int h, int w, int k, int kernel, int stride, int pad, int groups) throws Throwable {
-        assumeTrue(Conv4jNative.ownGemm() == 1, "conv4j's own GEMM needs x86-64 with AVX2/FMA");
+    void fastKernelsMatchPortable(int n, int c, int h, int w, int k, int kernel, int stride, int pad, int groups) throws Throwable {
+        assumeTrue(Conv4jNative.fastKernels() == 1, "the fast kernels need x86-64 with AVX2/FMA");
         float[][] own = run(n, c, h, w, k, kernel, stride, pad, groups);
-        float[][] blas = onOpenBlas(() -> run(n, c, h, w, k, kernel, stride, pad, groups));
+        float[][] blas = onPortable(() -> run(n, c, h, w, k, kernel, stride, pad, groups));
         String[] what = {"y", "dx", "dw", "db"};
         for (int i = 0; i < what.length; i++) {
             double scale = 0, worst = 0;
@@ -70,13 +70,13 @@ class ConvGemmAgreementTest {
 
     private interface Body { float[][] get() throws Throwable; }
 
-    private static float[][] onOpenBlas(Body body) throws Throwable {
-        int before = Conv4jNative.ownGemm();
-        Conv4jNative.setOwnGemm(0);
+    private static float[][] onPortable(Body body) throws Throwable {
+        int before = Conv4jNative.fastKernels();
+        Conv4jNative.setFastKernels(0);
         try {
             return body.get();
         } finally {
-            Conv4jNative.setOwnGemm(before);
+            Conv4jNative.setFastKernels(before);
         }
     }
 }
