@@ -7,14 +7,13 @@
  * A 1x1 kernel with stride 1 and no padding needs no lowering: the image already is its column
  * matrix, and every GEMM reads x and writes y in place.
  *
- * Where conv4j's own GEMM runs (gemm.h; x86-64 with AVX2/FMA, cpu.h) the lowered case uses it instead of
- * cblas_sgemm: it reads the column matrix, the weights and dy through strides, so it writes each
- * image's output straight into NCHW with the bias added (no scatter, no bias pass) and computes
- * the input gradient without OpenBLAS's packing copies. Elsewhere the cblas path below runs. */
+ * Where conv4j's AVX2/FMA kernels run (cpu.h), every convolution but the 1x1 one goes to
+ * conv_fast.c instead: its own GEMM reads a padded copy of the input through offset tables, with
+ * no column matrix at all. The path below is the portable one (and the 1x1 one everywhere). */
 #include <string.h>
 #include <cblas.h>
 #include "conv4j.h"
-#include "gemm.h"
+#include "conv_fast.h"
 #include "cpu.h"
 
 static int32_t conv_extent(int32_t in, int32_t kernel, int32_t pad, int32_t stride, int32_t dil) {
@@ -45,14 +44,21 @@ static int is_pointwise(const c4j_conv_geom *g) {
            g->pad_w == 0 && g->out_h == g->h && g->out_w == g->w;
 }
 
-/* The column matrix of a chunk ([Cg*R*S][chunk*PQ]), a [Kg][chunk*PQ] buffer (dy gathered for
- * cblas, transposed for the own GEMM) and a transposed weight gradient [Cg*R*S][Kg] (own GEMM).
- * The own GEMM uses less than the first two, but either path may run with the same workspace. */
+/* Portable path: the column matrix of a chunk ([Cg*R*S][chunk*PQ]) and, for chunks of more
+ * than one image, a [Kg][chunk*PQ] buffer. The fast path's needs are conv_fast.c's; the
+ * workspace covers both, so either may run (they can be switched at run time). */
 int64_t c4j_conv2d_workspace(const c4j_conv_geom *g) {
     if (!geom_ok(g) || is_pointwise(g)) return 0;
-    int64_t pq = (int64_t)g->out_h * g->out_w, kg = g->k / g->groups;
+    int64_t pq = (int64_t)g->out_h * g->out_w;
     int64_t rows = (int64_t)(g->c / g->groups) * g->r * g->s;
-    return (rows + kg) * g->chunk * pq + rows * kg;
+    int64_t tmp = g->chunk > 1 ? (int64_t)(g->k / g->groups) * g->chunk * pq : 0;
+    int64_t portable = rows * g->chunk * pq + tmp, fast = c4j_conv_fast_workspace(g);
+    return portable > fast ? portable : fast;
+}
+
+/* The fast path runs: the kernels are on and the padded planes are addressable with int32. */
+static int use_fast(const c4j_conv_geom *g) {
+    return !is_pointwise(g) && c4j_fast() && c4j_conv_fast_fits(g);
 }
 
 /* Everything a GEMM helper needs to know about one group of one chunk. */
@@ -99,100 +105,6 @@ static void gather(const layout *l, const float *act, int32_t n0, int32_t nb, in
         }
 }
 
-/* ---- the lowered convolution on conv4j's own GEMM (C(i,j) = sum_t A(t,i) B(t,j), gemm.h) ----
- * Image by image, and within an image by blocks of input channels whose column rows take about
- * BLOCK_FLOATS: each block is lowered and multiplied while it is still in L2, where a whole
- * chunk's column matrix (megabytes) would go out to memory and back twice, and the two workers
- * would share that bandwidth. A block's rows touch only its own slice of every product: its
- * terms of y, its columns of dW, its channels of dx. */
-enum { BLOCK_FLOATS = 48 * 1024 };
-
-/* dst[cols][rows] = (or +=) src[rows][cols] transposed, in 8x8 blocks so that both sides are
- * walked a cache line at a time. */
-static void transpose(const float *src, int64_t rows, int64_t cols, float *dst, int add) {
-    for (int64_t r0 = 0; r0 < rows; r0 += 8)
-        for (int64_t c0 = 0; c0 < cols; c0 += 8) {
-            const int64_t r1 = r0 + 8 < rows ? r0 + 8 : rows, c1 = c0 + 8 < cols ? c0 + 8 : cols;
-            for (int64_t c = c0; c < c1; ++c)
-                for (int64_t r = r0; r < r1; ++r) {
-                    float v = src[r * cols + c];
-                    dst[c * rows + r] = add ? dst[c * rows + r] + v : v;
-                }
-        }
-}
-
-static int32_t channel_block(const layout *l) {
-    int64_t per_channel = (int64_t)l->g->r * l->g->s * l->pq;
-    int64_t cb = BLOCK_FLOATS / per_channel;
-    return cb < 1 ? 1 : cb > l->cg ? l->cg : (int32_t)cb;
-}
-
-static void lower_block(const layout *l, const float *xi, int32_t c0, int32_t nc, float *col) {
-    const c4j_conv_geom *g = l->g;
-    c4j_im2col(xi + c0 * l->hw, nc, g->h, g->w, g->r, g->s, g->pad_h, g->pad_w, g->stride_h,
-               g->stride_w, g->dil_h, g->dil_w, g->out_h, g->out_w, col, l->pq);
-}
-
-/* y = W . col + bias for every image and group, written straight into NCHW. */
-static void own_forward(const layout *l, int32_t n_begin, int32_t n_end, const float *x,
-                        const float *w, const float *b, float *y, float *col) {
-    const c4j_conv_geom *g = l->g;
-    const int32_t cb = channel_block(l), rs = g->r * g->s;
-    for (int32_t n = n_begin; n < n_end; ++n)
-        for (int32_t grp = 0; grp < g->groups; ++grp) {
-            const float *xi = x + ((int64_t)n * g->c + (int64_t)grp * l->cg) * l->hw;
-            const float *wg = w + (int64_t)grp * l->kg * l->rows;
-            for (int32_t c0 = 0; c0 < l->cg; c0 += cb) {
-                const int32_t nc = l->cg - c0 < cb ? l->cg - c0 : cb;
-                lower_block(l, xi, c0, nc, col);
-                c4j_gemm_args p = {l->kg, l->pq, (int64_t)nc * rs, wg + (int64_t)c0 * rs, 1, l->rows, col,
-                                   l->pq, y + ((int64_t)n * g->k + (int64_t)grp * l->kg) * l->pq, l->pq, 1,
-                                   b ? b + (int64_t)grp * l->kg : NULL, c0 > 0};
-                c4j_gemm(&p);
-            }
-        }
-}
-
-/* dW += dy . col^T, computed transposed as dwt[rows][Kg] += col . dyt (dyt = dy transposed,
- * [pq][Kg]) so that both the B operand and C are contiguous; dx = W^T . dy folded back. */
-static void own_backward(const layout *l, int32_t n_begin, int32_t n_end, const float *x,
-                         const float *w, const float *dy, float *dx, float *dw, float *col,
-                         float *dyt, float *dwt) {
-    const c4j_conv_geom *g = l->g;
-    const int32_t cb = channel_block(l), rs = g->r * g->s;
-    for (int32_t grp = 0; grp < g->groups; ++grp) {
-        const float *wg = w + (int64_t)grp * l->kg * l->rows;
-        if (dw) memset(dwt, 0, (size_t)(l->rows * l->kg) * sizeof(float));
-        for (int32_t n = n_begin; n < n_end; ++n) {
-            const float *xi = x + ((int64_t)n * g->c + (int64_t)grp * l->cg) * l->hw;
-            const float *dyi = dy + ((int64_t)n * g->k + (int64_t)grp * l->kg) * l->pq;
-            if (dw) transpose(dyi, l->kg, l->pq, dyt, 0);
-            for (int32_t c0 = 0; c0 < l->cg; c0 += cb) {
-                const int32_t nc = l->cg - c0 < cb ? l->cg - c0 : cb;
-                const int64_t rows = (int64_t)nc * rs;
-                if (dw) {
-                    lower_block(l, xi, c0, nc, col);
-                    c4j_gemm_args p = {rows, l->kg, l->pq, col, 1, l->pq, dyt, l->kg,
-                                       dwt + (int64_t)c0 * rs * l->kg, l->kg, 1, NULL, 1};
-                    c4j_gemm(&p);
-                }
-                if (dx) {
-                    c4j_gemm_args p = {rows, l->pq, l->kg, wg + (int64_t)c0 * rs, l->rows, 1, dyi, l->pq,
-                                       col, l->pq, 1, NULL, 0};
-                    c4j_gemm(&p);
-                    c4j_col2im(col, nc, g->h, g->w, g->r, g->s, g->pad_h, g->pad_w, g->stride_h,
-                               g->stride_w, g->dil_h, g->dil_w, g->out_h, g->out_w,
-                               dx + ((int64_t)n * g->c + (int64_t)grp * l->cg + c0) * l->hw, l->pq);
-                }
-            }
-        }
-        if (dw) {
-            float *dwg = dw + (int64_t)grp * l->kg * l->rows;
-            transpose(dwt, l->rows, l->kg, dwg, 1);
-        }
-    }
-}
-
 static void add_bias(const c4j_conv_geom *g, int32_t n_begin, int32_t n_end, const float *b, float *y) {
     int64_t pq = (int64_t)g->out_h * g->out_w;
     for (int64_t nk = (int64_t)n_begin * g->k; nk < (int64_t)n_end * g->k; ++nk) {
@@ -212,8 +124,8 @@ int c4j_conv2d_forward(const c4j_conv_geom *g, int32_t n_begin, int32_t n_end, c
     if (workspace_len < c4j_conv2d_workspace(g)) return C4J_EWORKSPACE;
     const layout l = layout_of(g);
     const int pointwise = is_pointwise(g);
-    if (!pointwise && c4j_fast()) {
-        own_forward(&l, n_begin, n_end, x, w, b, y, workspace);
+    if (use_fast(g)) {
+        c4j_conv_fast_forward(g, n_begin, n_end, x, w, b, y, workspace);
         return C4J_OK;
     }
     for (int32_t n0 = n_begin; n0 < n_end; n0 += g->chunk) {
@@ -251,6 +163,10 @@ int c4j_conv2d_backward(const c4j_conv_geom *g, int32_t n_begin, int32_t n_end, 
                         float *workspace, int64_t workspace_len) {
     if (!range_ok(g, n_begin, n_end)) return C4J_EBADARG;
     if (workspace_len < c4j_conv2d_workspace(g)) return C4J_EWORKSPACE;
+    if (use_fast(g)) {
+        c4j_conv_fast_backward(g, n_begin, n_end, x, w, dy, dx, dw, db, workspace);
+        return C4J_OK;
+    }
     const layout l = layout_of(g);
     const int pointwise = is_pointwise(g);
     if (db) {
@@ -263,11 +179,6 @@ int c4j_conv2d_backward(const c4j_conv_geom *g, int32_t n_begin, int32_t n_end, 
     }
     if (dx && !pointwise)
         memset(dx + (int64_t)n_begin * g->c * l.hw, 0, (size_t)((int64_t)(n_end - n_begin) * g->c * l.hw) * sizeof(float));
-    if (!pointwise && c4j_fast()) {
-        float *dyt = workspace + l.rows * g->chunk * l.pq, *dwt = dyt + l.kg * g->chunk * l.pq;
-        own_backward(&l, n_begin, n_end, x, w, dy, dx, dw, workspace, dyt, dwt);
-        return C4J_OK;
-    }
     for (int32_t n0 = n_begin; n0 < n_end; n0 += g->chunk) {
         int32_t nb = n_end - n0 < g->chunk ? n_end - n0 : g->chunk;
         for (int32_t grp = 0; grp < g->groups; ++grp) {

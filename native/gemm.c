@@ -25,12 +25,21 @@ C4J_AVX2 C4J_INLINE __m256i lanes_below(int64_t n) {
  * an array: GCC keeps an array of vectors on the stack and the loop would spill every step. */
 #define FMA_ROW(i)                                                                \
     if (m > i) {                                                                  \
-        __m256 ai = _mm256_broadcast_ss(a + i * a_i);                              \
+        __m256 ai = _mm256_broadcast_ss(at + o##i);                                \
         lo##i = _mm256_fmadd_ps(ai, b0, lo##i);                                    \
         hi##i = _mm256_fmadd_ps(ai, b1, hi##i);                                    \
     }
 #define STORE_ROW(i) \
     if (m > i) store_row(full, n, lo##i, hi##i, c + i * c_i, c_j, init ? init + i : NULL, accumulate);
+
+/* How a tile walks A: row i starts at a + off[i]; per step A moves by a_t, or (tabled) step t
+ * reads at a + steps[t] + off[i]. */
+typedef struct {
+    const float *a;
+    int64_t a_t;
+    const int32_t *steps;
+    int64_t off[MR];
+} a_walk;
 
 /* Writes (or adds) one row of the tile to C. */
 C4J_AVX2 C4J_INLINE void store_row(const int full, int64_t n, __m256 lo, __m256 hi, float *row,
@@ -65,14 +74,21 @@ C4J_AVX2 C4J_INLINE void store_row(const int full, int64_t n, __m256 lo, __m256 
 }
 
 /* One tile of m (<= MR, a constant after inlining) rows and n (<= NR) columns over `depth`
- * steps. `full` (a constant too) says n == NR, so B needs no masks. */
-C4J_AVX2 C4J_INLINE void tile(const int m, const int full, int64_t n, int64_t depth, const float *a,
-                      int64_t a_t, int64_t a_i, const float *b, int64_t b_t, float *c, int64_t c_i,
-                      int64_t c_j, const float *init, int accumulate) {
+ * steps. `full` (a constant too) says n == NR, so B needs no masks; `tabled` (a constant) says
+ * A is walked through its step table. */
+C4J_AVX2 C4J_INLINE void tile(const int m, const int full, const int tabled, int64_t n,
+                              int64_t depth, const a_walk *w, const float *b, int64_t b_t, float *c,
+                              int64_t c_i, int64_t c_j, const float *init, int accumulate) {
     __m256 lo0 = _mm256_setzero_ps(), hi0 = lo0, lo1 = lo0, hi1 = lo0, lo2 = lo0, hi2 = lo0,
            lo3 = lo0, hi3 = lo0, lo4 = lo0, hi4 = lo0, lo5 = lo0, hi5 = lo0;
+    const int64_t o0 = w->off[0], o1 = m > 1 ? w->off[1] : 0, o2 = m > 2 ? w->off[2] : 0,
+                  o3 = m > 3 ? w->off[3] : 0, o4 = m > 4 ? w->off[4] : 0, o5 = m > 5 ? w->off[5] : 0;
     const __m256i mask0 = lanes_below(n), mask1 = lanes_below(n - 8);
-    for (int64_t t = 0; t < depth; ++t, a += a_t, b += b_t) {
+    const float *a = w->a;
+    const int32_t *steps = w->steps;
+    for (int64_t t = 0; t < depth; ++t, b += b_t) {
+        const float *at = tabled ? a + steps[t] : a;
+        if (!tabled) a += w->a_t;
         __m256 b0 = full ? _mm256_loadu_ps(b) : _mm256_maskload_ps(b, mask0);
         __m256 b1 = full ? _mm256_loadu_ps(b + 8) : _mm256_maskload_ps(b + 8, mask1);
         FMA_ROW(0) FMA_ROW(1) FMA_ROW(2) FMA_ROW(3) FMA_ROW(4) FMA_ROW(5)
@@ -80,24 +96,34 @@ C4J_AVX2 C4J_INLINE void tile(const int m, const int full, int64_t n, int64_t de
     STORE_ROW(0) STORE_ROW(1) STORE_ROW(2) STORE_ROW(3) STORE_ROW(4) STORE_ROW(5)
 }
 
-/* The row count as a constant, so each tile keeps its accumulators in registers. */
-#define ROWS(full)                                                                               \
-    switch (m) {                                                                                 \
-    case 6: tile(6, full, n, depth, a, a_t, a_i, b, b_t, c, c_i, c_j, init, accumulate); break;  \
-    case 5: tile(5, full, n, depth, a, a_t, a_i, b, b_t, c, c_i, c_j, init, accumulate); break;  \
-    case 4: tile(4, full, n, depth, a, a_t, a_i, b, b_t, c, c_i, c_j, init, accumulate); break;  \
-    case 3: tile(3, full, n, depth, a, a_t, a_i, b, b_t, c, c_i, c_j, init, accumulate); break;  \
-    case 2: tile(2, full, n, depth, a, a_t, a_i, b, b_t, c, c_i, c_j, init, accumulate); break;  \
-    default: tile(1, full, n, depth, a, a_t, a_i, b, b_t, c, c_i, c_j, init, accumulate); break; \
+/* The row count, column fullness and A walk as constants, so each tile keeps its accumulators
+ * in registers and its loop free of tests. */
+#define TILE(rows) tile(rows, full, tabled, n, depth, w, b, b_t, c, c_i, c_j, init, accumulate)
+#define ROWS                                                 \
+    switch (m) {                                             \
+    case 6: TILE(6); break;                                  \
+    case 5: TILE(5); break;                                  \
+    case 4: TILE(4); break;                                  \
+    case 3: TILE(3); break;                                  \
+    case 2: TILE(2); break;                                  \
+    default: TILE(1); break;                                 \
     }
 
-C4J_AVX2 static void any_tile(int m, int64_t n, int64_t depth, const float *a, int64_t a_t,
-                          int64_t a_i, const float *b, int64_t b_t, float *c, int64_t c_i,
-                          int64_t c_j, const float *init, int accumulate) {
-    if (n == NR) {
-        ROWS(1)
+C4J_AVX2 static void any_tile(int m, int64_t n, int64_t depth, const a_walk *w, const float *b,
+                              int64_t b_t, float *c, int64_t c_i, int64_t c_j, const float *init,
+                              int accumulate) {
+    if (n == NR && w->steps) {
+        const int full = 1, tabled = 1;
+        ROWS
+    } else if (n == NR) {
+        const int full = 1, tabled = 0;
+        ROWS
+    } else if (w->steps) {
+        const int full = 0, tabled = 1;
+        ROWS
     } else {
-        ROWS(0)
+        const int full = 0, tabled = 0;
+        ROWS
     }
 }
 
@@ -110,14 +136,20 @@ C4J_AVX2 void c4j_gemm(const c4j_gemm_args *p) {
             const int64_t n = p->n - j0 < NR ? p->n - j0 : NR;
             for (int64_t i0 = 0; i0 < p->m; i0 += MR) {
                 const int m = p->m - i0 < MR ? (int)(p->m - i0) : MR;
-                any_tile(m, n, kc, p->a + t0 * p->a_t + i0 * p->a_i, p->a_t, p->a_i,
-                         p->b + t0 * p->b_t + j0, p->b_t, p->c + i0 * p->c_i + j0 * p->c_j,
-                         p->c_i, p->c_j, p->init ? p->init + i0 : NULL, accumulate);
+                a_walk w = {p->a, p->a_t, p->a_steps ? p->a_steps + t0 : NULL, {0}};
+                if (p->a_steps) {
+                    for (int i = 0; i < m; ++i) w.off[i] = p->a_rows[i0 + i];
+                } else {
+                    w.a += t0 * p->a_t + i0 * p->a_i;
+                    for (int i = 0; i < m; ++i) w.off[i] = i * p->a_i;
+                }
+                any_tile(m, n, kc, &w, p->b + t0 * p->b_t + j0, p->b_t,
+                         p->c + i0 * p->c_i + j0 * p->c_j, p->c_i, p->c_j,
+                         p->init ? p->init + i0 : NULL, accumulate);
             }
         }
     }
 }
-
 #else
 
 void c4j_gemm(const c4j_gemm_args *p) { (void)p; /* never called: c4j_fast() is 0 here */ }

@@ -7,6 +7,9 @@
  *
  *   C(i, j) = init(i) + sum_t A(t, i) * B(t, j)      (or C(i, j) += ... when accumulating)
  *   A(t, i) = a[t * a_t + i * a_i]    any strides: read one element at a time (broadcast)
+ *          or a[a_steps[t] + a_rows[i]] through two offset tables (then a_t, a_i are unused):
+ *                                     a convolution read straight from its padded input, with
+ *                                     one table for the output pixels, one for the kernel taps
  *   B(t, j) = b[t * b_t + j]          contiguous in j: read 8 at a time
  *   C(i, j) = c[i * c_i + j * c_j]    contiguous in j (c_j == 1) is the fast store
  *
@@ -20,6 +23,7 @@ typedef struct {
     int64_t m, n, depth;
     const float *a;
     int64_t a_t, a_i;
+    const int32_t *a_steps, *a_rows; /* both or neither */
     const float *b;
     int64_t b_t;
     float *c;

@@ -1,0 +1,249 @@
+/* The convolution on conv4j's own GEMM (gemm.h), read straight from a zero-padded copy of each
+ * image instead of an im2col matrix.
+ *
+ * With the input padded, output pixel (p, q) and kernel tap (c, i, j) meet at one address:
+ *     xpad[pix[p, q] + tap[c, i, j]],  pix = p*stride_h*Wp + q*stride_w,
+ *                                      tap = c*Hp*Wp + i*dil_h*Wp + j*dil_w,
+ * so each product is a GEMM whose A operand is read through these two offset tables, with no
+ * lowered copy (25 copies of every pixel for a 5x5 kernel) to write and read back:
+ *   forward      Y^T[pixel][k]  = sum over taps   xpad[pix + tap] * Wt[tap][k]
+ *   weight grad  dWt[tap][k]   += sum over pixels xpad[tap + pix] * dyT[pix][k]
+ *   input grad (stride 1) is the same correlation run backwards: dy padded by the kernel extent
+ *                dxT[pixel][c]  = sum over (k, i, j) dypad[pix' + tap'] * Wflip[(k, i, j)][c]
+ *                with tap' = k*Hq*Wq - i*dil_h*Wq - j*dil_w (plus the margins), no col2im;
+ *   input grad (other strides) = W^T . dy per block of channels, folded back by col2im.
+ * Pixels are the GEMM rows (6 per register tile) and channels the vector columns (16), so the
+ * result comes out pixel-major and is transposed into NCHW once per image: a few thousand
+ * floats, against a depth of hundreds of taps per output. */
+#include <string.h>
+#include "conv_fast.h"
+#include "gemm.h"
+#include "window.h"
+
+/* Column-matrix floats per channel block of the strided input gradient (stays in L2). */
+enum { BLOCK_FLOATS = 48 * 1024 };
+
+/* Sizes of one group of one image, and where each scratch area lies in the workspace. */
+typedef struct {
+    const c4j_conv_geom *g;
+    int32_t cg, kg, rs;
+    int64_t pq, hw, rows;    /* output plane, input plane, taps (cg*r*s) */
+    int32_t hp, wp;          /* padded input: every row/column some window reads */
+    int32_t mh, mw, hq, wq;  /* padded dy of the stride-1 input gradient: margins, size */
+    int32_t block;           /* channels per block of the strided input gradient */
+    float *wt, *wflip, *xpad, *tmp, *dwt, *dypad, *col;
+    int32_t *pix, *tap, *pix2, *tap2;
+} plan;
+
+static int unit_stride(const c4j_conv_geom *g) { return g->stride_h == 1 && g->stride_w == 1; }
+
+/* Sizes and, when ws is not NULL, the scratch areas carved from it; returns the floats used. */
+static int64_t plan_of(const c4j_conv_geom *g, float *ws, plan *p) {
+    memset(p, 0, sizeof *p);
+    p->g = g;
+    p->cg = g->c / g->groups;
+    p->kg = g->k / g->groups;
+    p->rs = g->r * g->s;
+    p->pq = (int64_t)g->out_h * g->out_w;
+    p->hw = (int64_t)g->h * g->w;
+    p->rows = (int64_t)p->cg * p->rs;
+    p->hp = (g->out_h - 1) * g->stride_h + (g->r - 1) * g->dil_h + 1;
+    p->wp = (g->out_w - 1) * g->stride_w + (g->s - 1) * g->dil_w + 1;
+    p->mh = (g->r - 1) * g->dil_h;
+    p->mw = (g->s - 1) * g->dil_w;
+    p->hq = g->h + g->pad_h + p->mh;
+    p->wq = g->w + g->pad_w + p->mw;
+    int64_t per_channel = (int64_t)p->rs * p->pq, blk = BLOCK_FLOATS / per_channel;
+    p->block = blk < 1 ? 1 : blk > p->cg ? p->cg : (int32_t)blk;
+    const int64_t weights = (int64_t)g->groups * p->kg * p->rows;
+    const int unit = unit_stride(g);
+    /* floats, then int32 tables (the same size as a float) */
+    const int64_t sizes[] = {
+        weights,                                          /* wt */
+        unit ? weights : 0,                               /* wflip */
+        (int64_t)p->cg * p->hp * p->wp,                   /* xpad */
+        p->pq * p->kg > p->hw * p->cg ? p->pq * p->kg : p->hw * p->cg, /* tmp */
+        p->rows * p->kg,                                  /* dwt */
+        unit ? (int64_t)p->kg * p->hq * p->wq : 0,        /* dypad */
+        unit ? 0 : (int64_t)p->block * per_channel,       /* col */
+        p->pq, p->rows,                                   /* pix, tap */
+        unit ? p->hw : 0, unit ? (int64_t)p->kg * p->rs : 0, /* pix2, tap2 */
+    };
+    float **areas[] = {&p->wt, &p->wflip, &p->xpad, &p->tmp, &p->dwt, &p->dypad, &p->col,
+                       (float **)&p->pix, (float **)&p->tap, (float **)&p->pix2, (float **)&p->tap2};
+    int64_t used = 0;
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; ++i) {
+        if (ws) *areas[i] = ws + used;
+        used += sizes[i];
+    }
+    return used;
+}
+
+int c4j_conv_fast_fits(const c4j_conv_geom *g) {
+    plan p;
+    plan_of(g, NULL, &p);
+    const int64_t limit = (int64_t)1 << 30;
+    return (int64_t)p.cg * p.hp * p.wp < limit && (int64_t)p.kg * p.hq * p.wq < limit &&
+           p.pq * (int64_t)g->stride_h * g->stride_w < limit;
+}
+
+int64_t c4j_conv_fast_workspace(const c4j_conv_geom *g) {
+    plan p;
+    return plan_of(g, NULL, &p);
+}
+
+/* dst[cols][rows] = (or +=) src[rows][cols], in 8x8 blocks so both sides go a line at a time. */
+static void transpose(const float *src, int64_t rows, int64_t cols, float *dst, int add) {
+    for (int64_t r0 = 0; r0 < rows; r0 += 8)
+        for (int64_t c0 = 0; c0 < cols; c0 += 8) {
+            const int64_t r1 = r0 + 8 < rows ? r0 + 8 : rows, c1 = c0 + 8 < cols ? c0 + 8 : cols;
+            for (int64_t c = c0; c < c1; ++c)
+                for (int64_t r = r0; r < r1; ++r) {
+                    float v = src[r * cols + c];
+                    dst[c * rows + r] = add ? dst[c * rows + r] + v : v;
+                }
+        }
+}
+
+/* out[ch][hp][wp] = in[ch][h][w] shifted down by top and right by left, zeros around; rows and
+ * columns of in that fall outside out are not copied. */
+static void pad_planes(const float *in, int32_t channels, int32_t h, int32_t w, int32_t top,
+                       int32_t left, int32_t hp, int32_t wp, float *out) {
+    int32_t lo, hi;
+    c4j_valid_range(-left, 1, w, wp, &lo, &hi); /* out columns that read an input column */
+    for (int32_t c = 0; c < channels; ++c, in += (int64_t)h * w)
+        for (int32_t y = 0; y < hp; ++y, out += wp) {
+            const int32_t sy = y - top;
+            if ((uint32_t)sy >= (uint32_t)h) {
+                memset(out, 0, (size_t)wp * sizeof(float));
+                continue;
+            }
+            memset(out, 0, (size_t)lo * sizeof(float));
+            memcpy(out + lo, in + (int64_t)sy * w + lo - left, (size_t)(hi - lo) * sizeof(float));
+            memset(out + hi, 0, (size_t)(wp - hi) * sizeof(float));
+        }
+}
+
+/* pix[p*out_w + q] = p*step_h*row + q*step_w. */
+static void pixel_table(int32_t out_h, int32_t out_w, int32_t step_h, int32_t step_w, int32_t row,
+                        int32_t base, int32_t *pix) {
+    for (int32_t p = 0; p < out_h; ++p)
+        for (int32_t q = 0; q < out_w; ++q) *pix++ = base + p * step_h * row + q * step_w;
+}
+
+/* tap[(c*r + i)*s + j] = c*plane + sign*(i*dil_h*row + j*dil_w) + base. */
+static void tap_table(int32_t channels, int32_t r, int32_t s, int32_t dil_h, int32_t dil_w,
+                      int32_t row, int64_t plane, int32_t sign, int32_t base, int32_t *tap) {
+    for (int32_t c = 0; c < channels; ++c)
+        for (int32_t i = 0; i < r; ++i)
+            for (int32_t j = 0; j < s; ++j)
+                *tap++ = (int32_t)(c * plane) + base + sign * (i * dil_h * row + j * dil_w);
+}
+
+void c4j_conv_fast_forward(const c4j_conv_geom *g, int32_t n_begin, int32_t n_end, const float *x,
+                           const float *w, const float *b, float *y, float *workspace) {
+    plan p;
+    plan_of(g, workspace, &p);
+    for (int32_t grp = 0; grp < g->groups; ++grp)
+        transpose(w + (int64_t)grp * p.kg * p.rows, p.kg, p.rows, p.wt + (int64_t)grp * p.rows * p.kg, 0);
+    pixel_table(g->out_h, g->out_w, g->stride_h, g->stride_w, p.wp, 0, p.pix);
+    tap_table(p.cg, g->r, g->s, g->dil_h, g->dil_w, p.wp, (int64_t)p.hp * p.wp, 1, 0, p.tap);
+    for (int32_t n = n_begin; n < n_end; ++n)
+        for (int32_t grp = 0; grp < g->groups; ++grp) {
+            pad_planes(x + ((int64_t)n * g->c + (int64_t)grp * p.cg) * p.hw, p.cg, g->h, g->w,
+                       g->pad_h, g->pad_w, p.hp, p.wp, p.xpad);
+            c4j_gemm_args m = {.m = p.pq, .n = p.kg, .depth = p.rows, .a = p.xpad,
+                               .a_steps = p.tap, .a_rows = p.pix,
+                               .b = p.wt + (int64_t)grp * p.rows * p.kg, .b_t = p.kg,
+                               .c = p.tmp, .c_i = p.kg, .c_j = 1};
+            c4j_gemm(&m);
+            float *yi = y + ((int64_t)n * g->k + (int64_t)grp * p.kg) * p.pq;
+            transpose(p.tmp, p.pq, p.kg, yi, 0);
+            if (b)
+                for (int32_t k = 0; k < p.kg; ++k) {
+                    const float bias = b[(int64_t)grp * p.kg + k];
+                    for (int64_t i = 0; i < p.pq; ++i) yi[k * p.pq + i] += bias;
+                }
+        }
+}
+
+/* dx of one image and group for stride 1: the correlation of padded dy with the flipped kernel. */
+static void input_grad_unit(const plan *p, const float *dyi, float *dxi, const float *wflip) {
+    const c4j_conv_geom *g = p->g;
+    pad_planes(dyi, p->kg, g->out_h, g->out_w, p->mh, p->mw, p->hq, p->wq, p->dypad);
+    c4j_gemm_args m = {.m = p->hw, .n = p->cg, .depth = (int64_t)p->kg * p->rs, .a = p->dypad,
+                       .a_steps = p->tap2, .a_rows = p->pix2, .b = wflip, .b_t = p->cg,
+                       .c = p->tmp, .c_i = p->cg, .c_j = 1};
+    c4j_gemm(&m);
+    transpose(p->tmp, p->hw, p->cg, dxi, 0);
+}
+
+/* dx of one image and group for other strides: W^T . dy per block of channels, folded back. */
+static void input_grad_strided(const plan *p, const float *wg, const float *dyi, float *dxi) {
+    const c4j_conv_geom *g = p->g;
+    memset(dxi, 0, (size_t)(p->cg * p->hw) * sizeof(float));
+    for (int32_t c0 = 0; c0 < p->cg; c0 += p->block) {
+        const int32_t nc = p->cg - c0 < p->block ? p->cg - c0 : p->block;
+        c4j_gemm_args m = {.m = (int64_t)nc * p->rs, .n = p->pq, .depth = p->kg,
+                           .a = wg + (int64_t)c0 * p->rs, .a_t = p->rows, .a_i = 1, .b = dyi,
+                           .b_t = p->pq, .c = p->col, .c_i = p->pq, .c_j = 1};
+        c4j_gemm(&m);
+        c4j_col2im(p->col, nc, g->h, g->w, g->r, g->s, g->pad_h, g->pad_w, g->stride_h, g->stride_w,
+                   g->dil_h, g->dil_w, g->out_h, g->out_w, dxi + (int64_t)c0 * p->hw, p->pq);
+    }
+}
+
+void c4j_conv_fast_backward(const c4j_conv_geom *g, int32_t n_begin, int32_t n_end, const float *x,
+                            const float *w, const float *dy, float *dx, float *dw, float *db,
+                            float *workspace) {
+    plan p;
+    plan_of(g, workspace, &p);
+    const int unit = unit_stride(g);
+    if (dw) {
+        pixel_table(g->out_h, g->out_w, g->stride_h, g->stride_w, p.wp, 0, p.pix);
+        tap_table(p.cg, g->r, g->s, g->dil_h, g->dil_w, p.wp, (int64_t)p.hp * p.wp, 1, 0, p.tap);
+    }
+    if (dx && unit) {
+        /* dx[c][y][x] gathers dy[k][y + pad_h - i*dil_h][x + pad_w - j*dil_w]: in dypad (margins
+         * mh, mw) that is row y + pad_h + mh - i*dil_h, column x + pad_w + mw - j*dil_w */
+        pixel_table(g->h, g->w, 1, 1, p.wq, (g->pad_h + p.mh) * p.wq + g->pad_w + p.mw, p.pix2);
+        tap_table(p.kg, g->r, g->s, g->dil_h, g->dil_w, p.wq, (int64_t)p.hq * p.wq, -1, 0, p.tap2);
+        /* wflip[(k*r + i)*s + j][c] = w[k][c][i][j], per group */
+        for (int32_t grp = 0; grp < g->groups; ++grp) {
+            const float *wg = w + (int64_t)grp * p.kg * p.rows;
+            float *wf = p.wflip + (int64_t)grp * p.kg * p.rows;
+            for (int32_t k = 0; k < p.kg; ++k)
+                for (int32_t c = 0; c < p.cg; ++c)
+                    for (int32_t t = 0; t < p.rs; ++t)
+                        wf[((int64_t)k * p.rs + t) * p.cg + c] = wg[(int64_t)k * p.rows + (int64_t)c * p.rs + t];
+        }
+    }
+    for (int32_t grp = 0; grp < g->groups; ++grp) {
+        const float *wg = w + (int64_t)grp * p.kg * p.rows;
+        if (dw) memset(p.dwt, 0, (size_t)(p.rows * p.kg) * sizeof(float));
+        for (int32_t n = n_begin; n < n_end; ++n) {
+            const float *dyi = dy + ((int64_t)n * g->k + (int64_t)grp * p.kg) * p.pq;
+            if (db)
+                for (int32_t k = 0; k < p.kg; ++k) {
+                    float sum = 0.0f;
+                    for (int64_t i = 0; i < p.pq; ++i) sum += dyi[k * p.pq + i];
+                    db[(int64_t)grp * p.kg + k] += sum;
+                }
+            if (dw) {
+                pad_planes(x + ((int64_t)n * g->c + (int64_t)grp * p.cg) * p.hw, p.cg, g->h, g->w,
+                           g->pad_h, g->pad_w, p.hp, p.wp, p.xpad);
+                transpose(dyi, p.kg, p.pq, p.tmp, 0);
+                c4j_gemm_args m = {.m = p.rows, .n = p.kg, .depth = p.pq, .a = p.xpad,
+                                   .a_steps = p.pix, .a_rows = p.tap, .b = p.tmp, .b_t = p.kg,
+                                   .c = p.dwt, .c_i = p.kg, .c_j = 1, .accumulate = 1};
+                c4j_gemm(&m);
+            }
+            if (dx) {
+                float *dxi = dx + ((int64_t)n * g->c + (int64_t)grp * p.cg) * p.hw;
+                if (unit) input_grad_unit(&p, dyi, dxi, p.wflip + (int64_t)grp * p.kg * p.rows);
+                else input_grad_strided(&p, wg, dyi, dxi);
+            }
+        }
+        if (dw) transpose(p.dwt, p.rows, p.kg, dw + (int64_t)grp * p.kg * p.rows, 1);
+    }
+}
