@@ -11,7 +11,8 @@
  *   input grad (stride 1) is the same correlation run backwards: dy padded by the kernel extent
  *                dxT[pixel][c]  = sum over (k, i, j) dypad[pix' + tap'] * Wflip[(k, i, j)][c]
  *                with tap' = k*Hq*Wq - i*dil_h*Wq - j*dil_w (plus the margins), no col2im;
- *   input grad (other strides) = W^T . dy per block of channels, folded back by col2im.
+ *   input grad (other strides, or under 16 input channels) = W^T . dy per block of channels,
+ *                folded back by col2im.
  * Pixels are the GEMM rows (6 per register tile) and channels the vector columns (16), so the
  * result comes out pixel-major and is transposed into NCHW once per image: a few thousand
  * floats, against a depth of hundreds of taps per output. */
@@ -31,11 +32,16 @@ typedef struct {
     int32_t hp, wp;          /* padded input: every row/column some window reads */
     int32_t mh, mw, hq, wq;  /* padded dy of the stride-1 input gradient: margins, size */
     int32_t block;           /* channels per block of the strided input gradient */
+    int64_t xplane, dyplane; /* floats of one image's padded input (one group), padded dy */
     float *wt, *wflip, *xpad, *tmp, *dwt, *dypad, *col;
     int32_t *pix, *tap, *pix2, *tap2;
 } plan;
 
-static int unit_stride(const c4j_conv_geom *g) { return g->stride_h == 1 && g->stride_w == 1; }
+/* The input gradient as the flipped correlation (stride 1, and enough input channels to fill
+ * the vector columns); otherwise by lowering and col2im. */
+static int flipped_input_grad(const c4j_conv_geom *g) {
+    return g->stride_h == 1 && g->stride_w == 1 && g->c / g->groups >= 16;
+}
 
 /* Sizes and, when ws is not NULL, the scratch areas carved from it; returns the floats used. */
 static int64_t plan_of(const c4j_conv_geom *g, float *ws, plan *p) {
@@ -55,19 +61,21 @@ static int64_t plan_of(const c4j_conv_geom *g, float *ws, plan *p) {
     p->wq = g->w + g->pad_w + p->mw;
     int64_t per_channel = (int64_t)p->rs * p->pq, blk = BLOCK_FLOATS / per_channel;
     p->block = blk < 1 ? 1 : blk > p->cg ? p->cg : (int32_t)blk;
-    const int64_t weights = (int64_t)g->groups * p->kg * p->rows;
-    const int unit = unit_stride(g);
+    const int64_t weights = (int64_t)g->groups * p->kg * p->rows, nb = g->chunk;
+    const int flipped = flipped_input_grad(g);
+    p->xplane = (int64_t)p->cg * p->hp * p->wp;
+    p->dyplane = (int64_t)p->kg * p->hq * p->wq;
     /* floats, then int32 tables (the same size as a float) */
     const int64_t sizes[] = {
         weights,                                          /* wt */
-        unit ? weights : 0,                               /* wflip */
-        (int64_t)p->cg * p->hp * p->wp,                   /* xpad */
-        p->pq * p->kg > p->hw * p->cg ? p->pq * p->kg : p->hw * p->cg, /* tmp */
+        flipped ? weights : 0,                               /* wflip */
+        nb * p->xplane,                                   /* xpad */
+        nb * (p->pq * p->kg > p->hw * p->cg ? p->pq * p->kg : p->hw * p->cg), /* tmp */
         p->rows * p->kg,                                  /* dwt */
-        unit ? (int64_t)p->kg * p->hq * p->wq : 0,        /* dypad */
-        unit ? 0 : (int64_t)p->block * per_channel,       /* col */
-        p->pq, p->rows,                                   /* pix, tap */
-        unit ? p->hw : 0, unit ? (int64_t)p->kg * p->rs : 0, /* pix2, tap2 */
+        flipped ? nb * p->dyplane : 0,                       /* dypad */
+        flipped ? 0 : (int64_t)p->block * per_channel,       /* col */
+        nb * p->pq, p->rows,                              /* pix, tap */
+        flipped ? nb * p->hw : 0, flipped ? (int64_t)p->kg * p->rs : 0, /* pix2, tap2 */
     };
     float **areas[] = {&p->wt, &p->wflip, &p->xpad, &p->tmp, &p->dwt, &p->dypad, &p->col,
                        (float **)&p->pix, (float **)&p->tap, (float **)&p->pix2, (float **)&p->tap2};
@@ -83,8 +91,7 @@ int c4j_conv_fast_fits(const c4j_conv_geom *g) {
     plan p;
     plan_of(g, NULL, &p);
     const int64_t limit = (int64_t)1 << 30;
-    return (int64_t)p.cg * p.hp * p.wp < limit && (int64_t)p.kg * p.hq * p.wq < limit &&
-           p.pq * (int64_t)g->stride_h * g->stride_w < limit;
+    return g->chunk * p.xplane < limit && g->chunk * p.dyplane < limit;
 }
 
 int64_t c4j_conv_fast_workspace(const c4j_conv_geom *g) {
@@ -124,11 +131,14 @@ static void pad_planes(const float *in, int32_t channels, int32_t h, int32_t w, 
         }
 }
 
-/* pix[p*out_w + q] = p*step_h*row + q*step_w. */
-static void pixel_table(int32_t out_h, int32_t out_w, int32_t step_h, int32_t step_w, int32_t row,
-                        int32_t base, int32_t *pix) {
-    for (int32_t p = 0; p < out_h; ++p)
-        for (int32_t q = 0; q < out_w; ++q) *pix++ = base + p * step_h * row + q * step_w;
+/* pix[(n*out_h + p)*out_w + q] = n*image + p*step_h*row + q*step_w + base, for `images` images
+ * padded side by side (image = the floats of one). */
+static void pixel_table(int32_t images, int64_t image, int32_t out_h, int32_t out_w, int32_t step_h,
+                        int32_t step_w, int32_t row, int32_t base, int32_t *pix) {
+    for (int32_t n = 0; n < images; ++n)
+        for (int32_t p = 0; p < out_h; ++p)
+            for (int32_t q = 0; q < out_w; ++q)
+                *pix++ = (int32_t)(n * image) + base + p * step_h * row + q * step_w;
 }
 
 /* tap[(c*r + i)*s + j] = c*plane + sign*(i*dil_h*row + j*dil_w) + base. */
@@ -146,40 +156,53 @@ void c4j_conv_fast_forward(const c4j_conv_geom *g, int32_t n_begin, int32_t n_en
     plan_of(g, workspace, &p);
     for (int32_t grp = 0; grp < g->groups; ++grp)
         transpose(w + (int64_t)grp * p.kg * p.rows, p.kg, p.rows, p.wt + (int64_t)grp * p.rows * p.kg, 0);
-    pixel_table(g->out_h, g->out_w, g->stride_h, g->stride_w, p.wp, 0, p.pix);
+    pixel_table(g->chunk, p.xplane, g->out_h, g->out_w, g->stride_h, g->stride_w, p.wp, 0, p.pix);
     tap_table(p.cg, g->r, g->s, g->dil_h, g->dil_w, p.wp, (int64_t)p.hp * p.wp, 1, 0, p.tap);
-    for (int32_t n = n_begin; n < n_end; ++n)
+    for (int32_t n0 = n_begin; n0 < n_end; n0 += g->chunk) {
+        const int32_t nb = n_end - n0 < g->chunk ? n_end - n0 : g->chunk;
         for (int32_t grp = 0; grp < g->groups; ++grp) {
-            pad_planes(x + ((int64_t)n * g->c + (int64_t)grp * p.cg) * p.hw, p.cg, g->h, g->w,
-                       g->pad_h, g->pad_w, p.hp, p.wp, p.xpad);
-            c4j_gemm_args m = {.m = p.pq, .n = p.kg, .depth = p.rows, .a = p.xpad,
+            for (int32_t i = 0; i < nb; ++i)
+                pad_planes(x + ((int64_t)(n0 + i) * g->c + (int64_t)grp * p.cg) * p.hw, p.cg, g->h,
+                           g->w, g->pad_h, g->pad_w, p.hp, p.wp, p.xpad + i * p.xplane);
+            c4j_gemm_args m = {.m = nb * p.pq, .n = p.kg, .depth = p.rows, .a = p.xpad,
                                .a_steps = p.tap, .a_rows = p.pix,
                                .b = p.wt + (int64_t)grp * p.rows * p.kg, .b_t = p.kg,
                                .c = p.tmp, .c_i = p.kg, .c_j = 1};
             c4j_gemm(&m);
-            float *yi = y + ((int64_t)n * g->k + (int64_t)grp * p.kg) * p.pq;
-            transpose(p.tmp, p.pq, p.kg, yi, 0);
-            if (b)
-                for (int32_t k = 0; k < p.kg; ++k) {
-                    const float bias = b[(int64_t)grp * p.kg + k];
-                    for (int64_t i = 0; i < p.pq; ++i) yi[k * p.pq + i] += bias;
-                }
+            for (int32_t i = 0; i < nb; ++i) {
+                float *yi = y + ((int64_t)(n0 + i) * g->k + (int64_t)grp * p.kg) * p.pq;
+                transpose(p.tmp + i * p.pq * p.kg, p.pq, p.kg, yi, 0);
+                if (b)
+                    for (int32_t k = 0; k < p.kg; ++k) {
+                        const float bias = b[(int64_t)grp * p.kg + k];
+                        for (int64_t q = 0; q < p.pq; ++q) yi[k * p.pq + q] += bias;
+                    }
+            }
         }
+    }
 }
 
-/* dx of one image and group for stride 1: the correlation of padded dy with the flipped kernel. */
-static void input_grad_unit(const plan *p, const float *dyi, float *dxi, const float *wflip) {
+/* dx of images n0.. (nb of them) and one group for stride 1: the correlation of padded dy with
+ * the flipped kernel. */
+static void input_grad_flipped(const plan *p, const float *dy, const float *wflip, int32_t n0,
+                            int32_t nb, int32_t grp, float *dx) {
     const c4j_conv_geom *g = p->g;
-    pad_planes(dyi, p->kg, g->out_h, g->out_w, p->mh, p->mw, p->hq, p->wq, p->dypad);
-    c4j_gemm_args m = {.m = p->hw, .n = p->cg, .depth = (int64_t)p->kg * p->rs, .a = p->dypad,
+    for (int32_t i = 0; i < nb; ++i)
+        pad_planes(dy + ((int64_t)(n0 + i) * g->k + (int64_t)grp * p->kg) * p->pq, p->kg, g->out_h,
+                   g->out_w, p->mh, p->mw, p->hq, p->wq, p->dypad + i * p->dyplane);
+    c4j_gemm_args m = {.m = nb * p->hw, .n = p->cg, .depth = (int64_t)p->kg * p->rs, .a = p->dypad,
                        .a_steps = p->tap2, .a_rows = p->pix2, .b = wflip, .b_t = p->cg,
                        .c = p->tmp, .c_i = p->cg, .c_j = 1};
     c4j_gemm(&m);
-    transpose(p->tmp, p->hw, p->cg, dxi, 0);
+    for (int32_t i = 0; i < nb; ++i)
+        transpose(p->tmp + i * p->hw * p->cg, p->hw, p->cg,
+                  dx + ((int64_t)(n0 + i) * g->c + (int64_t)grp * p->cg) * p->hw, 0);
 }
 
-/* dx of one image and group for other strides: W^T . dy per block of channels, folded back. */
-static void input_grad_strided(const plan *p, const float *wg, const float *dyi, float *dxi) {
+/* dx of one image and group by lowering: W^T . dy per block of channels, folded back by col2im.
+ * For strides other than 1, and for few input channels (the flipped correlation's vector
+ * columns are the input channels: one channel would use 1 lane in 16). */
+static void input_grad_lowered(const plan *p, const float *wg, const float *dyi, float *dxi) {
     const c4j_conv_geom *g = p->g;
     memset(dxi, 0, (size_t)(p->cg * p->hw) * sizeof(float));
     for (int32_t c0 = 0; c0 < p->cg; c0 += p->block) {
@@ -198,15 +221,15 @@ void c4j_conv_fast_backward(const c4j_conv_geom *g, int32_t n_begin, int32_t n_e
                             float *workspace) {
     plan p;
     plan_of(g, workspace, &p);
-    const int unit = unit_stride(g);
+    const int flipped = flipped_input_grad(g);
     if (dw) {
-        pixel_table(g->out_h, g->out_w, g->stride_h, g->stride_w, p.wp, 0, p.pix);
+        pixel_table(g->chunk, p.xplane, g->out_h, g->out_w, g->stride_h, g->stride_w, p.wp, 0, p.pix);
         tap_table(p.cg, g->r, g->s, g->dil_h, g->dil_w, p.wp, (int64_t)p.hp * p.wp, 1, 0, p.tap);
     }
-    if (dx && unit) {
+    if (dx && flipped) {
         /* dx[c][y][x] gathers dy[k][y + pad_h - i*dil_h][x + pad_w - j*dil_w]: in dypad (margins
          * mh, mw) that is row y + pad_h + mh - i*dil_h, column x + pad_w + mw - j*dil_w */
-        pixel_table(g->h, g->w, 1, 1, p.wq, (g->pad_h + p.mh) * p.wq + g->pad_w + p.mw, p.pix2);
+        pixel_table(g->chunk, p.dyplane, g->h, g->w, 1, 1, p.wq, (g->pad_h + p.mh) * p.wq + g->pad_w + p.mw, p.pix2);
         tap_table(p.kg, g->r, g->s, g->dil_h, g->dil_w, p.wq, (int64_t)p.hq * p.wq, -1, 0, p.tap2);
         /* wflip[(k*r + i)*s + j][c] = w[k][c][i][j], per group */
         for (int32_t grp = 0; grp < g->groups; ++grp) {
@@ -221,27 +244,34 @@ void c4j_conv_fast_backward(const c4j_conv_geom *g, int32_t n_begin, int32_t n_e
     for (int32_t grp = 0; grp < g->groups; ++grp) {
         const float *wg = w + (int64_t)grp * p.kg * p.rows;
         if (dw) memset(p.dwt, 0, (size_t)(p.rows * p.kg) * sizeof(float));
-        for (int32_t n = n_begin; n < n_end; ++n) {
-            const float *dyi = dy + ((int64_t)n * g->k + (int64_t)grp * p.kg) * p.pq;
+        for (int32_t n0 = n_begin; n0 < n_end; n0 += g->chunk) {
+            const int32_t nb = n_end - n0 < g->chunk ? n_end - n0 : g->chunk;
             if (db)
-                for (int32_t k = 0; k < p.kg; ++k) {
-                    float sum = 0.0f;
-                    for (int64_t i = 0; i < p.pq; ++i) sum += dyi[k * p.pq + i];
-                    db[(int64_t)grp * p.kg + k] += sum;
-                }
+                for (int32_t i = 0; i < nb; ++i)
+                    for (int32_t k = 0; k < p.kg; ++k) {
+                        const float *row = dy + (((int64_t)(n0 + i) * g->k + (int64_t)grp * p.kg + k) * p.pq);
+                        float sum = 0.0f;
+                        for (int64_t q = 0; q < p.pq; ++q) sum += row[q];
+                        db[(int64_t)grp * p.kg + k] += sum;
+                    }
             if (dw) {
-                pad_planes(x + ((int64_t)n * g->c + (int64_t)grp * p.cg) * p.hw, p.cg, g->h, g->w,
-                           g->pad_h, g->pad_w, p.hp, p.wp, p.xpad);
-                transpose(dyi, p.kg, p.pq, p.tmp, 0);
-                c4j_gemm_args m = {.m = p.rows, .n = p.kg, .depth = p.pq, .a = p.xpad,
+                for (int32_t i = 0; i < nb; ++i) {
+                    pad_planes(x + ((int64_t)(n0 + i) * g->c + (int64_t)grp * p.cg) * p.hw, p.cg, g->h,
+                               g->w, g->pad_h, g->pad_w, p.hp, p.wp, p.xpad + i * p.xplane);
+                    transpose(dy + ((int64_t)(n0 + i) * g->k + (int64_t)grp * p.kg) * p.pq, p.kg, p.pq,
+                              p.tmp + i * p.pq * p.kg, 0);
+                }
+                c4j_gemm_args m = {.m = p.rows, .n = p.kg, .depth = nb * p.pq, .a = p.xpad,
                                    .a_steps = p.pix, .a_rows = p.tap, .b = p.tmp, .b_t = p.kg,
                                    .c = p.dwt, .c_i = p.kg, .c_j = 1, .accumulate = 1};
                 c4j_gemm(&m);
             }
-            if (dx) {
-                float *dxi = dx + ((int64_t)n * g->c + (int64_t)grp * p.cg) * p.hw;
-                if (unit) input_grad_unit(&p, dyi, dxi, p.wflip + (int64_t)grp * p.kg * p.rows);
-                else input_grad_strided(&p, wg, dyi, dxi);
+            if (dx && flipped) {
+                input_grad_flipped(&p, dy, p.wflip + (int64_t)grp * p.kg * p.rows, n0, nb, grp, dx);
+            } else if (dx) {
+                for (int32_t i = 0; i < nb; ++i)
+                    input_grad_lowered(&p, wg, dy + ((int64_t)(n0 + i) * g->k + (int64_t)grp * p.kg) * p.pq,
+                                       dx + ((int64_t)(n0 + i) * g->c + (int64_t)grp * p.cg) * p.hw);
             }
         }
         if (dw) transpose(p.dwt, p.rows, p.kg, dw + (int64_t)grp * p.kg * p.rows, 1);
