@@ -1,5 +1,6 @@
 package io.github.conv4j.bench;
 
+import io.github.conv4j.binding.Conv4jNative;
 import io.github.conv4j.nn.Conv2d;
 import io.github.conv4j.nn.Parallelism;
 import io.github.conv4j.nn.Sequential;
@@ -42,6 +43,10 @@ public class ConvBenchmark {
     @Param({"batch"})
     public String parallel;
 
+    /** fast (conv4j's AVX2/FMA kernels where the CPU has them) or portable (plain C + OpenBLAS). */
+    @Param({"fast"})
+    public String kernels;
+
     private Sequential model;
     private Tensor x, dy;
 
@@ -64,6 +69,8 @@ public class ConvBenchmark {
 
     @Setup public void setup() {
         Parallelism.configure(threads, Parallelism.Mode.valueOf(parallel.toUpperCase()));
+        if (!kernels.equals("fast") && !kernels.equals("portable")) throw new IllegalArgumentException("kernels: fast or portable");
+        Conv4jNative.setFastKernels(kernels.equals("fast") ? 1 : 0);
         int[] s = parse(shape);
         Shape in = Shape.of(s[0], s[1], s[2], s[3]);
         model = new Sequential(in.dropBatch(), 1, List.of(conv(s)));

@@ -42,7 +42,9 @@ final class BenchCommand implements Callable<Integer> {
         double peak = sgemmPeak(2048, nThreads);
         Common.threads(nThreads, parallel);
         r.put("sgemm_2048_gflops", peak);
-        System.out.printf("sgemm 2048³: %.1f GFLOP/s (%d threads)%n", peak, nThreads);
+        String kernels = Conv4jNative.fastKernels() == 1 ? "fast (AVX2/FMA)" : "portable (C + OpenBLAS)";
+        r.put("kernels", kernels);
+        System.out.printf("sgemm 2048³: %.1f GFLOP/s (%d threads); conv4j kernels: %s%n", peak, nThreads, kernels);
         SplittableRandom rng = new SplittableRandom(1);
         try (Sequential net = new Sequential(arch.input(), 42, arch.layers());
              Sgd sgd = new Sgd(net, 0.01, 0.9, 0, false);
