@@ -18,6 +18,7 @@
  * floats, against a depth of hundreds of taps per output. */
 #include <string.h>
 #include "conv_fast.h"
+#include "cpu.h"
 #include "gemm.h"
 #include "window.h"
 
@@ -99,18 +100,81 @@ int64_t c4j_conv_fast_workspace(const c4j_conv_geom *g) {
     return plan_of(g, NULL, &p);
 }
 
-/* dst[cols][rows] = (or +=) src[rows][cols], in 8x8 blocks so both sides go a line at a time. */
-static void transpose(const float *src, int64_t rows, int64_t cols, float *dst, int add) {
-    for (int64_t r0 = 0; r0 < rows; r0 += 8)
-        for (int64_t c0 = 0; c0 < cols; c0 += 8) {
-            const int64_t r1 = r0 + 8 < rows ? r0 + 8 : rows, c1 = c0 + 8 < cols ? c0 + 8 : cols;
-            for (int64_t c = c0; c < c1; ++c)
-                for (int64_t r = r0; r < r1; ++r) {
-                    float v = src[r * cols + c];
-                    dst[c * rows + r] = add ? dst[c * rows + r] + v : v;
-                }
+/* dst[cols][rows] = src[rows][cols] (+ dst when add) (+ bias[col] when bias is not NULL):
+ * moving a product between pixel-major and NCHW. Whole 8x8 blocks are transposed in registers
+ * (8 loads, 24 shuffles, 8 stores); the ragged edges element by element. This runs only where
+ * the AVX2 kernels do (conv.c's use_fast), so it may use them. */
+#if C4J_HAVE_AVX2
+C4J_AVX2 static void transpose(const float *src, int64_t rows, int64_t cols, float *dst, int add,
+                               const float *bias) {
+    const int64_t rows8 = rows & ~(int64_t)7, cols8 = cols & ~(int64_t)7;
+    for (int64_t r0 = 0; r0 < rows8; r0 += 8)
+        for (int64_t c0 = 0; c0 < cols8; c0 += 8) {
+            const float *s = src + r0 * cols + c0;
+            __m256 r[8], t[8];
+            for (int i = 0; i < 8; ++i) r[i] = _mm256_loadu_ps(s + i * cols);
+            for (int i = 0; i < 8; i += 2) {
+                t[i] = _mm256_unpacklo_ps(r[i], r[i + 1]);
+                t[i + 1] = _mm256_unpackhi_ps(r[i], r[i + 1]);
+            }
+            for (int i = 0; i < 8; i += 4) {
+                r[i] = _mm256_shuffle_ps(t[i], t[i + 2], 0x44);
+                r[i + 1] = _mm256_shuffle_ps(t[i], t[i + 2], 0xEE);
+                r[i + 2] = _mm256_shuffle_ps(t[i + 1], t[i + 3], 0x44);
+                r[i + 3] = _mm256_shuffle_ps(t[i + 1], t[i + 3], 0xEE);
+            }
+            for (int i = 0; i < 4; ++i) {
+                t[i] = _mm256_permute2f128_ps(r[i], r[i + 4], 0x20);
+                t[i + 4] = _mm256_permute2f128_ps(r[i], r[i + 4], 0x31);
+            }
+            for (int i = 0; i < 8; ++i) {
+                float *d = dst + (c0 + i) * rows + r0;
+                __m256 v = t[i];
+                if (add) v = _mm256_add_ps(v, _mm256_loadu_ps(d));
+                if (bias) v = _mm256_add_ps(v, _mm256_set1_ps(bias[c0 + i]));
+                _mm256_storeu_ps(d, v);
+            }
+        }
+    for (int64_t r = 0; r < rows; ++r)
+        for (int64_t c = r < rows8 ? cols8 : 0; c < cols; ++c) {
+            float v = src[r * cols + c] + (bias ? bias[c] : 0.0f);
+            dst[c * rows + r] = add ? dst[c * rows + r] + v : v;
         }
 }
+#else
+static void transpose(const float *src, int64_t rows, int64_t cols, float *dst, int add,
+                      const float *bias) {
+    for (int64_t r = 0; r < rows; ++r)
+        for (int64_t c = 0; c < cols; ++c) {
+            float v = src[r * cols + c] + (bias ? bias[c] : 0.0f);
+            dst[c * rows + r] = add ? dst[c * rows + r] + v : v;
+        }
+}
+#endif
+
+/* Sum of each of `rows` rows of len floats, added to out[row]; 8 lanes at a time where AVX2 is. */
+#if C4J_HAVE_AVX2
+C4J_AVX2 static void add_row_sums(const float *m, int32_t rows, int64_t len, float *out) {
+    for (int32_t k = 0; k < rows; ++k, m += len) {
+        __m256 acc = _mm256_setzero_ps();
+        int64_t i = 0;
+        for (; i + 8 <= len; i += 8) acc = _mm256_add_ps(acc, _mm256_loadu_ps(m + i));
+        float lanes[8], sum = 0.0f;
+        _mm256_storeu_ps(lanes, acc);
+        for (int j = 0; j < 8; ++j) sum += lanes[j];
+        for (; i < len; ++i) sum += m[i];
+        out[k] += sum;
+    }
+}
+#else
+static void add_row_sums(const float *m, int32_t rows, int64_t len, float *out) {
+    for (int32_t k = 0; k < rows; ++k, m += len) {
+        float sum = 0.0f;
+        for (int64_t i = 0; i < len; ++i) sum += m[i];
+        out[k] += sum;
+    }
+}
+#endif
 
 /* out[ch][hp][wp] = in[ch][h][w] shifted down by top and right by left, zeros around; rows and
  * columns of in that fall outside out are not copied. */
@@ -155,7 +219,7 @@ void c4j_conv_fast_forward(const c4j_conv_geom *g, int32_t n_begin, int32_t n_en
     plan p;
     plan_of(g, workspace, &p);
     for (int32_t grp = 0; grp < g->groups; ++grp)
-        transpose(w + (int64_t)grp * p.kg * p.rows, p.kg, p.rows, p.wt + (int64_t)grp * p.rows * p.kg, 0);
+        transpose(w + (int64_t)grp * p.kg * p.rows, p.kg, p.rows, p.wt + (int64_t)grp * p.rows * p.kg, 0, NULL);
     pixel_table(g->chunk, p.xplane, g->out_h, g->out_w, g->stride_h, g->stride_w, p.wp, 0, p.pix);
     tap_table(p.cg, g->r, g->s, g->dil_h, g->dil_w, p.wp, (int64_t)p.hp * p.wp, 1, 0, p.tap);
     for (int32_t n0 = n_begin; n0 < n_end; n0 += g->chunk) {
@@ -171,12 +235,7 @@ void c4j_conv_fast_forward(const c4j_conv_geom *g, int32_t n_begin, int32_t n_en
             c4j_gemm(&m);
             for (int32_t i = 0; i < nb; ++i) {
                 float *yi = y + ((int64_t)(n0 + i) * g->k + (int64_t)grp * p.kg) * p.pq;
-                transpose(p.tmp + i * p.pq * p.kg, p.pq, p.kg, yi, 0);
-                if (b)
-                    for (int32_t k = 0; k < p.kg; ++k) {
-                        const float bias = b[(int64_t)grp * p.kg + k];
-                        for (int64_t q = 0; q < p.pq; ++q) yi[k * p.pq + q] += bias;
-                    }
+                transpose(p.tmp + i * p.pq * p.kg, p.pq, p.kg, yi, 0, b ? b + (int64_t)grp * p.kg : NULL);
             }
         }
     }
@@ -196,7 +255,7 @@ static void input_grad_flipped(const plan *p, const float *dy, const float *wfli
     c4j_gemm(&m);
     for (int32_t i = 0; i < nb; ++i)
         transpose(p->tmp + i * p->hw * p->cg, p->hw, p->cg,
-                  dx + ((int64_t)(n0 + i) * g->c + (int64_t)grp * p->cg) * p->hw, 0);
+                  dx + ((int64_t)(n0 + i) * g->c + (int64_t)grp * p->cg) * p->hw, 0, NULL);
 }
 
 /* dx of one image and group by lowering: W^T . dy per block of channels, folded back by col2im.
@@ -248,18 +307,14 @@ void c4j_conv_fast_backward(const c4j_conv_geom *g, int32_t n_begin, int32_t n_e
             const int32_t nb = n_end - n0 < g->chunk ? n_end - n0 : g->chunk;
             if (db)
                 for (int32_t i = 0; i < nb; ++i)
-                    for (int32_t k = 0; k < p.kg; ++k) {
-                        const float *row = dy + (((int64_t)(n0 + i) * g->k + (int64_t)grp * p.kg + k) * p.pq);
-                        float sum = 0.0f;
-                        for (int64_t q = 0; q < p.pq; ++q) sum += row[q];
-                        db[(int64_t)grp * p.kg + k] += sum;
-                    }
+                    add_row_sums(dy + ((int64_t)(n0 + i) * g->k + (int64_t)grp * p.kg) * p.pq, p.kg, p.pq,
+                                 db + (int64_t)grp * p.kg);
             if (dw) {
                 for (int32_t i = 0; i < nb; ++i) {
                     pad_planes(x + ((int64_t)(n0 + i) * g->c + (int64_t)grp * p.cg) * p.hw, p.cg, g->h,
                                g->w, g->pad_h, g->pad_w, p.hp, p.wp, p.xpad + i * p.xplane);
                     transpose(dy + ((int64_t)(n0 + i) * g->k + (int64_t)grp * p.kg) * p.pq, p.kg, p.pq,
-                              p.tmp + i * p.pq * p.kg, 0);
+                              p.tmp + i * p.pq * p.kg, 0, NULL);
                 }
                 c4j_gemm_args m = {.m = p.rows, .n = p.kg, .depth = nb * p.pq, .a = p.xpad,
                                    .a_steps = p.pix, .a_rows = p.tap, .b = p.tmp, .b_t = p.kg,
@@ -274,6 +329,6 @@ void c4j_conv_fast_backward(const c4j_conv_geom *g, int32_t n_begin, int32_t n_e
                                        dx + ((int64_t)(n0 + i) * g->c + (int64_t)grp * p.cg) * p.hw);
             }
         }
-        if (dw) transpose(p.dwt, p.rows, p.kg, dw + (int64_t)grp * p.kg * p.rows, 1);
+        if (dw) transpose(p.dwt, p.rows, p.kg, dw + (int64_t)grp * p.kg * p.rows, 1, NULL);
     }
 }
