@@ -83,7 +83,7 @@ int c4j_conv2d_backward(const c4j_conv_geom *g, int32_t n_begin, int32_t n_end, 
                         const float *w, const float *dy, float *dx, float *dw, float *db,
                         float *workspace, int64_t workspace_len);
 
-/* ---- cpu.c: conv4j's AVX2/FMA kernels (own GEMM for lowered convolutions, im2col rows) ------ */
+/* ---- cpu.c: conv4j's AVX2/FMA kernels (own GEMM for convolutions, col2im rows, transposes) -- */
 /* 1 while they run; 0 where the CPU or compiler lacks them, or switched off. */
 int32_t c4j_fast_kernels(void);
 /* 0 switches them off (portable C and cblas_sgemm everywhere), anything else back on where the

@@ -1,4 +1,4 @@
-/* cpu.h — internal: conv4j's AVX2/FMA kernels (its own GEMM, im2col rows) are compiled beside the
+/* cpu.h — internal: conv4j's AVX2/FMA kernels (its own GEMM, col2im rows, transposes) are compiled beside the
  * portable code with a per-function target attribute, not a global -mavx2, so the library still
  * loads on any x86-64 (and builds on other CPUs and compilers, where they are left out); which
  * code runs is decided at run time by c4j_fast(). */

@@ -4,7 +4,8 @@
  * reads input column q*stride + offset. Instead of testing every element, the columns that land
  * inside the input form one range [q_lo, q_hi) computed once per kernel column; everything
  * outside it is padding (zero). Rows outside the input are zero too: one unsigned test per row.
- * col2im is the adjoint walk of the same matrix, so both are one function with a direction. */
+ * col2im is the adjoint walk of the same matrix, so both are one function with a direction; its
+ * stride-1 rows have an AVX2 form where the fast kernels run (cpu.h). */
 #include <string.h>
 #include "conv4j.h"
 #include "cpu.h"
@@ -14,38 +15,28 @@
 static inline int inside(int32_t v, int32_t n) { return (uint32_t)v < (uint32_t)n; }
 
 #if C4J_HAVE_AVX2
-/* The out_h rows of one kernel offset, stride 1 along the row, in 8-lane pieces: lanes in
- * [lo, hi) are input pixels, the others padding. Masked loads read nothing outside the input
- * row's valid part; columns are written with plain stores that may run past the row's end into
- * the next rows of the same kernel offset, which are written after it; a store that would run
- * past the offset's last row is masked, so nothing outside its out_h*out_w columns is touched.
- * Folding back adds into the input the same way, with a plain load and store wherever the 8
- * lanes lie inside the channel's plane. (AMD cores before Zen 4 make masked stores slow: they
- * took half the layer's col2im time.) */
-C4J_AVX2 static void rows_avx2(float *im, float *col, int32_t height, int32_t width, int32_t row,
-                               int32_t stride_h, int32_t col_off, int32_t lo, int32_t hi,
-                               int32_t out_h, int32_t out_w, int to_columns) {
+/* Folding back the out_h rows of one kernel offset, stride 1 along the row, 8 lanes at a time:
+ * lanes in [lo, hi) add a column entry into an input pixel. Where all 8 lanes lie inside the
+ * channel's plane, a plain load, add and store (lanes outside [lo, hi) add the masked load's
+ * zeros and keep their value); at the plane's ends, masked ones, so nothing outside the plane
+ * is touched. AMD cores before Zen 4 make masked stores slow: they took half of col2im's time. */
+C4J_AVX2 static void fold_rows_avx2(float *im, const float *col, int32_t height, int32_t width,
+                                    int32_t row, int32_t stride_h, int32_t col_off, int32_t lo,
+                                    int32_t hi, int32_t out_h, int32_t out_w) {
     const __m256i index = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
     const float *end = im + (int64_t)height * width;
     for (int32_t p = 0; p < out_h; ++p, row += stride_h, col += out_w) {
-        const int row_inside = (uint32_t)row < (uint32_t)height;
-        if (!row_inside && !to_columns) continue;
+        if ((uint32_t)row >= (uint32_t)height) continue;
         float *pixels = im + (int64_t)row * width + col_off;
         for (int32_t q0 = 0; q0 < out_w; q0 += 8) {
             const __m256i lane = _mm256_add_epi32(index, _mm256_set1_epi32(q0));
             const __m256i valid = _mm256_and_si256(_mm256_cmpgt_epi32(lane, _mm256_set1_epi32(lo - 1)),
                                                    _mm256_cmpgt_epi32(_mm256_set1_epi32(hi), lane));
-            if (to_columns) {
-                __m256 v = row_inside ? _mm256_maskload_ps(pixels + q0, valid) : _mm256_setzero_ps();
-                if ((int64_t)p * out_w + q0 + 8 <= (int64_t)out_h * out_w) _mm256_storeu_ps(col + q0, v);
-                else _mm256_maskstore_ps(col + q0, _mm256_cmpgt_epi32(_mm256_set1_epi32(out_w), lane), v);
-            } else if (pixels + q0 >= im && pixels + q0 + 8 <= end) {
-                /* all 8 lanes inside this channel's plane: a plain read-add-write, where lanes
-                 * outside [lo, hi) add the masked load's zeros and so keep their value */
-                __m256 sum = _mm256_add_ps(_mm256_loadu_ps(pixels + q0), _mm256_maskload_ps(col + q0, valid));
-                _mm256_storeu_ps(pixels + q0, sum);
+            const __m256 add = _mm256_maskload_ps(col + q0, valid);
+            if (pixels + q0 >= im && pixels + q0 + 8 <= end) {
+                _mm256_storeu_ps(pixels + q0, _mm256_add_ps(_mm256_loadu_ps(pixels + q0), add));
             } else {
-                __m256 sum = _mm256_add_ps(_mm256_maskload_ps(pixels + q0, valid), _mm256_maskload_ps(col + q0, valid));
+                __m256 sum = _mm256_add_ps(_mm256_maskload_ps(pixels + q0, valid), add);
                 _mm256_maskstore_ps(pixels + q0, valid, sum);
             }
         }
@@ -67,9 +58,9 @@ static void transfer(float *im, float *col, int32_t channels, int32_t height, in
                 int32_t lo, hi;
                 c4j_valid_range(col_off, stride_w, width, out_w, &lo, &hi);
 #if C4J_HAVE_AVX2
-                if (stride_w == 1 && fast) {
-                    rows_avx2(im, col, height, width, kr * dil_h - pad_h, stride_h, col_off, lo, hi,
-                              out_h, out_w, to_columns);
+                if (!to_columns && stride_w == 1 && fast) {
+                    fold_rows_avx2(im, col, height, width, kr * dil_h - pad_h, stride_h, col_off, lo,
+                                   hi, out_h, out_w);
                     continue;
                 }
 #endif

@@ -184,7 +184,7 @@ public final class Conv4jNative {
             @Const FloatPointer a, int lda, @Const FloatPointer b, int ldb, float beta, FloatPointer c, int ldc);
     @Name("c4j_abi_version") public static native int abiVersion();
     /**
-     * 1 while conv4j's AVX2/FMA kernels run (its own GEMM for lowered convolutions, im2col rows),
+     * 1 while conv4j's AVX2/FMA kernels run (its own GEMM for convolutions, col2im rows, transposes),
      * 0 where the CPU lacks them or they are switched off (portable C, OpenBLAS's sgemm).
      */
     @Name("c4j_fast_kernels") public static native int fastKernels();

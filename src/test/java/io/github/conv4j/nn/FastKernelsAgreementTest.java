@@ -12,7 +12,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * conv4j's AVX2/FMA kernels (its own GEMM, im2col rows) against the portable path (plain C and
+ * conv4j's AVX2/FMA kernels (its own GEMM, col2im rows) against the portable path (plain C and
  * OpenBLAS) on convolutions large enough to use every part of the GEMM: full 6x16 tiles and
  * ragged edges in both directions, depth cut into several blocks (more than 512 kernel taps),
  * several images per product, both ways of computing the input gradient, groups and dilation.
