@@ -13,13 +13,16 @@ import java.util.SplittableRandom;
 import java.util.function.IntConsumer;
 
 /**
- * 2-D convolution (cross-correlation, as PyTorch's Conv2d) over NCHW input, lowered to
- * im2col + sgemm in C. Weight K × C/groups × R × S, optional bias K.
+ * 2-D convolution (cross-correlation, as PyTorch's Conv2d) over NCHW input, computed in C: on
+ * x86-64 with AVX2/FMA by conv4j's own GEMM reading a padded copy of the input (native
+ * {@code conv_fast.c}), elsewhere (or with {@code -Dconv4j.kernels=portable}) lowered to im2col +
+ * OpenBLAS sgemm. Weight K × C/groups × R × S, optional bias K.
  * <pre>{@code new Conv2d(1, 32, 5).padding(2)   new Conv2d(64, 64, 3).stride(2).padding(1).groups(64)}</pre>
  */
 public final class Conv2d implements Layer {
     /**
-     * Lower this many output positions (images × P × Q) per GEMM at least; see {@link #chunkFor}.
+     * Lower this many output positions (images × P × Q) per GEMM at least (the fast path also
+     * multiplies this many pixels' images at once); see {@link #chunkFor}.
      * Measured here: 1024 keeps the column matrix small enough to stay in cache (+12 % fwd+bwd on
      * 56×56 planes against 4096) and is as fast on small planes, where it still joins images.
      */

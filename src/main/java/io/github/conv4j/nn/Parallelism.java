@@ -6,8 +6,8 @@ import io.github.conv4j.binding.Conv4jNative;
  * How conv4j uses the cores, process-wide. Two policies, both measured (see the benchmarks):
  * <ul>
  * <li>{@link Mode#BATCH} (default): convolutions split the batch across {@code threads} workers,
- * each lowering its own images and calling a single-threaded GEMM; OpenBLAS runs with one thread,
- * so the two never oversubscribe the cores. im2col/col2im run in parallel too.</li>
+ * each lowering its own images and calling a single-threaded GEMM (conv4j's own, or OpenBLAS
+ * with one thread), so the two never oversubscribe the cores. im2col/col2im run in parallel too.</li>
  * <li>{@link Mode#BLAS}: one thread lowers, OpenBLAS parallelises each GEMM over {@code threads}.</li>
  * </ul>
  * Defaults come from {@code -Dconv4j.threads} (all cores) and {@code -Dconv4j.parallel=batch|blas}.
