@@ -30,8 +30,36 @@ import org.junit.jupiter.api.TestFactory;
  */
 class ConformanceTest {
 
-    static Path caseDir() {
+    /** The repository's copy of the cases, for checkouts without the shared folder beside them. */
+    static final Path COPY = Path.of("src/test/conformance");
+
+    static Path configuredDir() {
         return Path.of(System.getProperty("conv4j.conformance.dir", "../shared/conformance"));
+    }
+
+    static Path caseDir() {
+        Path configured = configuredDir();
+        if (!Files.isDirectory(configured) && Files.isDirectory(COPY)) {
+            System.err.println("conformance: " + configured + " not found; using the repository's copy " + COPY);
+            return COPY;
+        }
+        return configured;
+    }
+
+    /** The copy the repository carries is the shared reference, file for file. */
+    @org.junit.jupiter.api.Test
+    void repositoryCopyMatchesTheSharedCases() throws IOException {
+        Path shared = configuredDir();
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(shared) && !shared.equals(COPY),
+                "no shared conformance folder beside this checkout");
+        List<String> a, b;
+        try (Stream<Path> s = Files.list(shared); Stream<Path> c = Files.list(COPY)) {
+            a = s.map(p -> p.getFileName().toString()).sorted().toList();
+            b = c.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+        assertEquals(a, b, "file names");
+        for (String name : a)
+            assertEquals(-1L, Files.mismatch(shared.resolve(name), COPY.resolve(name)), name + " differs from the shared case");
     }
 
     @TestFactory
