@@ -1,14 +1,14 @@
 /* Elementwise activations: ReLU and inverted dropout. */
 #include "conv4j.h"
 
-void c4j_relu_forward(int64_t len, const float *x, float *y) {
-    for (int64_t i = 0; i < len; ++i) y[i] = x[i] > 0.0f ? x[i] : 0.0f;
+void c4j_relu_forward(int64_t begin, int64_t end, const float *x, float *y) {
+    for (int64_t i = begin; i < end; ++i) y[i] = x[i] > 0.0f ? x[i] : 0.0f;
 }
 
-void c4j_relu_backward(int64_t len, const float *y, const float *dy, float *dx) {
+void c4j_relu_backward(int64_t begin, int64_t end, const float *y, const float *dy, float *dx) {
     /* Both loads unconditional, so the select compiles to a blend instead of a branch that
      * mispredicts on half the elements. */
-    for (int64_t i = 0; i < len; ++i) {
+    for (int64_t i = begin; i < end; ++i) {
         float g = dy[i];
         dx[i] = y[i] > 0.0f ? g : 0.0f;
     }

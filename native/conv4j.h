@@ -105,9 +105,11 @@ int c4j_avgpool2d_forward(const c4j_pool_geom *g, int32_t count_include_pad, con
 int c4j_avgpool2d_backward(const c4j_pool_geom *g, int32_t count_include_pad, const float *dy, float *dx);
 
 /* ---- activation.c ------------------------------------------------------------------------- */
-void c4j_relu_forward(int64_t len, const float *x, float *y);
+/* ReLU on the elements [begin, end) of whole-batch buffers, so that callers may run disjoint
+ * ranges on several threads at once. y = max(0, x). */
+void c4j_relu_forward(int64_t begin, int64_t end, const float *x, float *y);
 /* dx = dy where y > 0 (y is ReLU's output; the derivative at 0 is 0). */
-void c4j_relu_backward(int64_t len, const float *y, const float *dy, float *dx);
+void c4j_relu_backward(int64_t begin, int64_t end, const float *y, const float *dy, float *dx);
 /* Inverted dropout: mask[i] = 0 or 1/(1-p) from a counter-based hash of (seed, i); y = x*mask. */
 void c4j_dropout_forward(int64_t len, float p, uint64_t seed, const float *x, float *y, float *mask);
 

@@ -139,8 +139,9 @@ public final class Conv4jNative {
             @Const FloatPointer dy, FloatPointer dx);
 
     // ---- activation.c
-    @Name("c4j_relu_forward") public static native void reluForward(long len, @Const FloatPointer x, FloatPointer y);
-    @Name("c4j_relu_backward") public static native void reluBackward(long len, @Const FloatPointer y,
+    /** ReLU on elements [begin, end) of whole-batch buffers (disjoint ranges may run concurrently). */
+    @Name("c4j_relu_forward") public static native void reluForward(long begin, long end, @Const FloatPointer x, FloatPointer y);
+    @Name("c4j_relu_backward") public static native void reluBackward(long begin, long end, @Const FloatPointer y,
             @Const FloatPointer dy, FloatPointer dx);
     @Name("c4j_dropout_forward") public static native void dropoutForward(long len, float p,
             @Cast("uint64_t") long seed, @Const FloatPointer x, FloatPointer y, FloatPointer mask);

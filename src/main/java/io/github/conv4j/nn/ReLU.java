@@ -3,6 +3,8 @@ package io.github.conv4j.nn;
 import io.github.conv4j.binding.Conv4jNative;
 import io.github.conv4j.tensor.Shape;
 import io.github.conv4j.tensor.Tensor;
+import java.util.List;
+import java.util.function.IntConsumer;
 
 /** max(0, x), elementwise; the derivative at 0 is 0 (as PyTorch). */
 public final class ReLU implements Layer {
@@ -14,13 +16,24 @@ public final class ReLU implements Layer {
     @Override public Op create(LayerContext ctx) {
         String name = ctx.name() + " ReLU";
         Shape sample = ctx.sampleInput();
+        final long perImage = sample.size();
         return new Op() {
             private final BatchBuffer y = new BatchBuffer(sample), dx = new BatchBuffer(sample);
-            private Tensor out;
+            // the images split over the workers, as for pooling (measured: single-threaded ReLU
+            // took as long as both pooling layers)
+            private final BatchShards shards = new BatchShards(List.of());
+            private Tensor x, out, dy, g;
+            private final IntConsumer forwardShard = s -> Conv4jNative.reluForward(shards.begin(s) * perImage,
+                    shards.end(s) * perImage, x.pointer(), out.pointer());
+            private final IntConsumer backwardShard = s -> Conv4jNative.reluBackward(shards.begin(s) * perImage,
+                    shards.end(s) * perImage, out.pointer(), dy.pointer(), g.pointer());
 
-            @Override public Tensor forward(Tensor x, boolean training) {
-                out = y.get(Checks.batchOf(name, x, sample));
-                Conv4jNative.reluForward(out.size(), x.pointer(), out.pointer());
+            @Override public Tensor forward(Tensor input, boolean training) {
+                int n = Checks.batchOf(name, input, sample);
+                x = input;
+                out = y.get(n);
+                shards.split(n, Integer.MAX_VALUE);
+                shards.run(forwardShard, false);
                 return out;
             }
 
@@ -29,12 +42,15 @@ public final class ReLU implements Layer {
                 if (!dy.shape().equals(out.shape()))
                     throw new IllegalArgumentException(name + ": expected output gradient " + out.shape() + ", got " + dy.shape());
                 if (!needInputGradient) return null;
-                Tensor g = dx.get(out.dim(0));
-                Conv4jNative.reluBackward(g.size(), out.pointer(), dy.pointer(), g.pointer());
+                int n = out.dim(0);
+                this.dy = dy;
+                g = dx.get(n);
+                shards.split(n, Integer.MAX_VALUE);
+                shards.run(backwardShard, false);
                 return g;
             }
 
-            @Override public void close() { y.close(); dx.close(); }
+            @Override public void close() { y.close(); dx.close(); shards.close(); }
         };
     }
 }
