@@ -45,15 +45,22 @@ public final class Conv4jNative {
             throw new UnsatisfiedLinkError("libconv4j ABI " + abi + " does not match the Java binding ("
                     + ABI_VERSION + "): the native jar and the conv4j jar come from different versions");
         }
-        // -Dconv4j.kernels=portable leaves conv4j's AVX2/FMA kernels out: portable C, and every
-        // convolution GEMM on OpenBLAS (to compare, or to rule ours out).
-        String kernels = System.getProperty("conv4j.kernels", "fast");
-        if (!kernels.equals("fast") && !kernels.equals("portable"))
-            throw new IllegalArgumentException("conv4j.kernels must be 'fast' or 'portable', not '" + kernels + "'");
-        setFastKernels(kernels.equals("fast") ? 1 : 0);
+        setFastKernels(fastKernelsWanted() ? 1 : 0);
     }
 
     private Conv4jNative() {}
+
+    /**
+     * Whether conv4j's AVX2/FMA kernels are wanted: {@code -Dconv4j.kernels=fast} (default) or
+     * {@code portable}, which leaves them out (portable C, every convolution GEMM on OpenBLAS: to
+     * compare, or to rule them out).
+     */
+    public static boolean fastKernelsWanted() {
+        String kernels = System.getProperty("conv4j.kernels", "fast");
+        if (!kernels.equals("fast") && !kernels.equals("portable"))
+            throw new IllegalArgumentException("conv4j.kernels must be 'fast' or 'portable', not '" + kernels + "'");
+        return kernels.equals("fast");
+    }
 
     /** Forces the native libraries to load (and fail early with a clear error if they cannot). */
     public static void load() {}

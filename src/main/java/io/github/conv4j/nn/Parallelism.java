@@ -8,7 +8,8 @@ import io.github.conv4j.binding.Conv4jNative;
  * <li>{@link Mode#BATCH} (default): convolutions split the batch across {@code threads} workers,
  * each lowering its own images and calling a single-threaded GEMM (conv4j's own, or OpenBLAS
  * with one thread), so the two never oversubscribe the cores. im2col/col2im run in parallel too.</li>
- * <li>{@link Mode#BLAS}: one thread lowers, OpenBLAS parallelises each GEMM over {@code threads}.</li>
+ * <li>{@link Mode#BLAS}: one thread lowers, OpenBLAS parallelises each GEMM over {@code threads}
+ * (convolutions take the portable im2col + OpenBLAS path: conv4j's own GEMM is single-threaded).</li>
  * </ul>
  * Defaults come from {@code -Dconv4j.threads} (all cores) and {@code -Dconv4j.parallel=batch|blas}.
  */
@@ -31,6 +32,9 @@ public final class Parallelism {
         threads = count;
         mode = m;
         Conv4jNative.setNumThreads(m == Mode.BATCH ? 1 : count);
+        // conv4j's own convolution GEMM is single-threaded, made for BATCH's one-per-worker use;
+        // in BLAS mode the threads are OpenBLAS's, so convolutions take the portable path to it.
+        Conv4jNative.setFastKernels(m == Mode.BATCH && Conv4jNative.fastKernelsWanted() ? 1 : 0);
         ShardPool old = pool;
         pool = new ShardPool(m == Mode.BATCH ? count : 1);
         if (old != null) old.shutdown();
