@@ -15,7 +15,9 @@
  *                folded back by col2im.
  * Pixels are the GEMM rows (6 per register tile) and channels the vector columns (16), so the
  * result comes out pixel-major and is transposed into NCHW once per image: a few thousand
- * floats, against a depth of hundreds of taps per output. */
+ * floats, against a depth of hundreds of taps per output. Each product covers g->chunk images
+ * padded side by side (their pixel table spans them), so that small planes still make tall
+ * products; the packed weights serve every image of the call. */
 #include <string.h>
 #include "conv_fast.h"
 #include "cpu.h"
@@ -25,7 +27,8 @@
 /* Column-matrix floats per channel block of the strided input gradient (stays in L2). */
 enum { BLOCK_FLOATS = 48 * 1024 };
 
-/* Sizes of one group of one image, and where each scratch area lies in the workspace. */
+/* Sizes of one group, and where each scratch area (sized for g->chunk images) lies in the
+ * workspace. */
 typedef struct {
     const c4j_conv_geom *g;
     int32_t cg, kg, rs;
