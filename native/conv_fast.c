@@ -234,7 +234,7 @@ void c4j_conv_fast_forward(const c4j_conv_geom *g, int32_t n_begin, int32_t n_en
             c4j_gemm_args m = {.m = nb * p.pq, .n = p.kg, .depth = p.rows, .a = p.xpad,
                                .a_steps = p.tap, .a_rows = p.pix,
                                .b = p.wt + (int64_t)grp * p.rows * p.kg, .b_t = p.kg,
-                               .c = p.tmp, .c_i = p.kg, .c_j = 1};
+                               .c = p.tmp, .c_i = p.kg};
             c4j_gemm(&m);
             for (int32_t i = 0; i < nb; ++i) {
                 float *yi = y + ((int64_t)(n0 + i) * g->k + (int64_t)grp * p.kg) * p.pq;
@@ -254,7 +254,7 @@ static void input_grad_flipped(const plan *p, const float *dy, const float *wfli
                    g->out_w, p->mh, p->mw, p->hq, p->wq, p->dypad + i * p->dyplane);
     c4j_gemm_args m = {.m = nb * p->hw, .n = p->cg, .depth = (int64_t)p->kg * p->rs, .a = p->dypad,
                        .a_steps = p->tap2, .a_rows = p->pix2, .b = wflip, .b_t = p->cg,
-                       .c = p->tmp, .c_i = p->cg, .c_j = 1};
+                       .c = p->tmp, .c_i = p->cg};
     c4j_gemm(&m);
     for (int32_t i = 0; i < nb; ++i)
         transpose(p->tmp + i * p->hw * p->cg, p->hw, p->cg,
@@ -271,7 +271,7 @@ static void input_grad_lowered(const plan *p, const float *wg, const float *dyi,
         const int32_t nc = p->cg - c0 < p->block ? p->cg - c0 : p->block;
         c4j_gemm_args m = {.m = (int64_t)nc * p->rs, .n = p->pq, .depth = p->kg,
                            .a = wg + (int64_t)c0 * p->rs, .a_t = p->rows, .a_i = 1, .b = dyi,
-                           .b_t = p->pq, .c = p->col, .c_i = p->pq, .c_j = 1};
+                           .b_t = p->pq, .c = p->col, .c_i = p->pq};
         c4j_gemm(&m);
         c4j_col2im(p->col, nc, g->h, g->w, g->r, g->s, g->pad_h, g->pad_w, g->stride_h, g->stride_w,
                    g->dil_h, g->dil_w, g->out_h, g->out_w, dxi + (int64_t)c0 * p->hw, p->pq);
@@ -321,7 +321,7 @@ void c4j_conv_fast_backward(const c4j_conv_geom *g, int32_t n_begin, int32_t n_e
                 }
                 c4j_gemm_args m = {.m = p.rows, .n = p.kg, .depth = nb * p.pq, .a = p.xpad,
                                    .a_steps = p.pix, .a_rows = p.tap, .b = p.tmp, .b_t = p.kg,
-                                   .c = p.dwt, .c_i = p.kg, .c_j = 1, .accumulate = 1};
+                                   .c = p.dwt, .c_i = p.kg, .accumulate = 1};
                 c4j_gemm(&m);
             }
             if (dx && flipped) {

@@ -32,7 +32,7 @@ C4J_AVX2 C4J_INLINE __m256i lanes_below(int64_t n) {
         hi##i = _mm256_fmadd_ps(ai, b1, hi##i);                                    \
     }
 #define STORE_ROW(i) \
-    if (m > i) store_row(full, n, lo##i, hi##i, c + i * c_i, c_j, init ? init + i : NULL, accumulate);
+    if (m > i) store_row(full, n, lo##i, hi##i, c + i * c_i, accumulate);
 
 /* How a tile walks A: row i starts at a + off[i]; per step A moves by a_t, or (tabled) step t
  * reads at a + steps[t] + off[i]. */
@@ -45,33 +45,18 @@ typedef struct {
 
 /* Writes (or adds) one row of the tile to C. */
 C4J_AVX2 C4J_INLINE void store_row(const int full, int64_t n, __m256 lo, __m256 hi, float *row,
-                           int64_t c_j, const float *init, int accumulate) {
-    if (c_j == 1) {
-        const __m256i mask0 = lanes_below(n), mask1 = lanes_below(n - 8);
-        if (accumulate) {
-            lo = _mm256_add_ps(lo, full ? _mm256_loadu_ps(row) : _mm256_maskload_ps(row, mask0));
-            hi = _mm256_add_ps(hi, full ? _mm256_loadu_ps(row + 8) : _mm256_maskload_ps(row + 8, mask1));
-        } else if (init) {
-            __m256 v = _mm256_broadcast_ss(init);
-            lo = _mm256_add_ps(lo, v);
-            hi = _mm256_add_ps(hi, v);
-        }
-        if (full) {
-            _mm256_storeu_ps(row, lo);
-            _mm256_storeu_ps(row + 8, hi);
-        } else {
-            _mm256_maskstore_ps(row, mask0, lo);
-            _mm256_maskstore_ps(row + 8, mask1, hi);
-        }
-        return;
+                                   int accumulate) {
+    const __m256i mask0 = lanes_below(n), mask1 = lanes_below(n - 8);
+    if (accumulate) {
+        lo = _mm256_add_ps(lo, full ? _mm256_loadu_ps(row) : _mm256_maskload_ps(row, mask0));
+        hi = _mm256_add_ps(hi, full ? _mm256_loadu_ps(row + 8) : _mm256_maskload_ps(row + 8, mask1));
     }
-    float v[NR];
-    _mm256_storeu_ps(v, lo);
-    _mm256_storeu_ps(v + 8, hi);
-    const float base = init && !accumulate ? *init : 0.0f;
-    for (int64_t j = 0; j < n; ++j) {
-        float *dst = row + j * c_j;
-        *dst = (accumulate ? *dst : base) + v[j];
+    if (full) {
+        _mm256_storeu_ps(row, lo);
+        _mm256_storeu_ps(row + 8, hi);
+    } else {
+        _mm256_maskstore_ps(row, mask0, lo);
+        _mm256_maskstore_ps(row + 8, mask1, hi);
     }
 }
 
@@ -80,7 +65,7 @@ C4J_AVX2 C4J_INLINE void store_row(const int full, int64_t n, __m256 lo, __m256 
  * A is walked through its step table. */
 C4J_AVX2 C4J_INLINE void tile(const int m, const int full, const int tabled, int64_t n,
                               int64_t depth, const a_walk *w, const float *b, int64_t b_t, float *c,
-                              int64_t c_i, int64_t c_j, const float *init, int accumulate) {
+                              int64_t c_i, int accumulate) {
     __m256 lo0 = _mm256_setzero_ps(), hi0 = lo0, lo1 = lo0, hi1 = lo0, lo2 = lo0, hi2 = lo0,
            lo3 = lo0, hi3 = lo0, lo4 = lo0, hi4 = lo0, lo5 = lo0, hi5 = lo0;
     const int64_t o0 = w->off[0], o1 = m > 1 ? w->off[1] : 0, o2 = m > 2 ? w->off[2] : 0,
@@ -100,7 +85,7 @@ C4J_AVX2 C4J_INLINE void tile(const int m, const int full, const int tabled, int
 
 /* The row count, column fullness and A walk as constants, so each tile keeps its accumulators
  * in registers and its loop free of tests. */
-#define TILE(rows) tile(rows, full, tabled, n, depth, w, b, b_t, c, c_i, c_j, init, accumulate)
+#define TILE(rows) tile(rows, full, tabled, n, depth, w, b, b_t, c, c_i, accumulate)
 #define ROWS                                                 \
     switch (m) {                                             \
     case 6: TILE(6); break;                                  \
@@ -112,8 +97,7 @@ C4J_AVX2 C4J_INLINE void tile(const int m, const int full, const int tabled, int
     }
 
 C4J_AVX2 static void any_tile(int m, int64_t n, int64_t depth, const a_walk *w, const float *b,
-                              int64_t b_t, float *c, int64_t c_i, int64_t c_j, const float *init,
-                              int accumulate) {
+                              int64_t b_t, float *c, int64_t c_i, int accumulate) {
     if (n == NR && w->steps) {
         const int full = 1, tabled = 1;
         ROWS
@@ -148,8 +132,7 @@ C4J_AVX2 void c4j_gemm(const c4j_gemm_args *p) {
                     for (int i = 0; i < m; ++i) w.off[i] = i * p->a_i;
                 }
                 any_tile(m, n, kc, &w, p->b + t0 * p->b_t + j0, p->b_t,
-                         p->c + i0 * p->c_i + j0 * p->c_j, p->c_i, p->c_j,
-                         p->init ? p->init + i0 : NULL, accumulate);
+                         p->c + i0 * p->c_i + j0, p->c_i, accumulate);
             }
         }
     }

@@ -3,15 +3,16 @@
  * OpenBLAS copies both operands into packed panels on every call; for the thin products of a
  * convolution (64 output channels, a 64-deep input gradient) that copying and the im2col buffer
  * it re-reads cost as much as a third of the layer. This product reads its operands where they
- * lie, through strides, so one routine serves all three convolution GEMMs without a transpose:
+ * lie, through strides or offset tables, so one routine serves every convolution product
+ * (conv_fast.c) without a packed or lowered copy:
  *
- *   C(i, j) = init(i) + sum_t A(t, i) * B(t, j)      (or C(i, j) += ... when accumulating)
+ *   C(i, j) = sum_t A(t, i) * B(t, j)                 (or C(i, j) += ... when accumulating)
  *   A(t, i) = a[t * a_t + i * a_i]    any strides: read one element at a time (broadcast)
  *          or a[a_steps[t] + a_rows[i]] through two offset tables (then a_t, a_i are unused):
  *                                     a convolution read straight from its padded input, with
  *                                     one table for the output pixels, one for the kernel taps
  *   B(t, j) = b[t * b_t + j]          contiguous in j: read 8 at a time
- *   C(i, j) = c[i * c_i + j * c_j]    contiguous in j (c_j == 1) is the fast store
+ *   C(i, j) = c[i * c_i + j]          contiguous in j: stored 8 at a time
  *
  * It runs only where c4j_fast() (cpu.h) is 1; elsewhere the callers use cblas_sgemm. */
 #ifndef CONV4J_GEMM_H
@@ -27,8 +28,7 @@ typedef struct {
     const float *b;
     int64_t b_t;
     float *c;
-    int64_t c_i, c_j;
-    const float *init; /* per row i, used when not accumulating; NULL means 0 */
+    int64_t c_i;
     int accumulate;
 } c4j_gemm_args;
 

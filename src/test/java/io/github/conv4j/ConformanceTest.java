@@ -3,7 +3,6 @@ package io.github.conv4j;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import io.github.conv4j.binding.Conv4jNative;
 import io.github.conv4j.loss.SoftmaxCrossEntropy;
 import io.github.conv4j.nn.Conv2d;
 import io.github.conv4j.nn.Layer;
@@ -15,6 +14,7 @@ import io.github.conv4j.tensor.IntTensor;
 import io.github.conv4j.tensor.Shape;
 import io.github.conv4j.tensor.Tensor;
 import io.github.conv4j.testing.ConformanceCase;
+import io.github.conv4j.testing.PortableKernels;
 import io.github.conv4j.testing.Tolerance;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -76,20 +76,8 @@ class ConformanceTest {
             // Convolutions have two paths (conv4j's AVX2/FMA kernels where the CPU has them; portable
             // C and OpenBLAS otherwise): every case is checked on both.
             return Stream.of(DynamicTest.dynamicTest(name + " [default kernels]", () -> run(ConformanceCase.parse(f))),
-                    DynamicTest.dynamicTest(name + " [portable kernels]", () -> onPortable(() -> run(ConformanceCase.parse(f)))));
+                    DynamicTest.dynamicTest(name + " [portable kernels]", () -> PortableKernels.call(() -> { run(ConformanceCase.parse(f)); return null; })));
         });
-    }
-
-    /** Runs body on the portable kernels (no AVX2/FMA code, OpenBLAS GEMMs), then restores the default. */
-    static void onPortable(org.junit.jupiter.api.function.Executable body) throws Throwable {
-        int before = Conv4jNative.fastKernels();
-        Conv4jNative.setFastKernels(0);
-        try {
-            assertEquals(0, Conv4jNative.fastKernels());
-            body.execute();
-        } finally {
-            Conv4jNative.setFastKernels(before);
-        }
     }
 
     private static void run(ConformanceCase c) {

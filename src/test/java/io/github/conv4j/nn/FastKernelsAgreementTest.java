@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.github.conv4j.binding.Conv4jNative;
 import io.github.conv4j.tensor.Shape;
 import io.github.conv4j.tensor.Tensor;
+import io.github.conv4j.testing.PortableKernels;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -34,7 +35,7 @@ class FastKernelsAgreementTest {
     void fastKernelsMatchPortable(int n, int c, int h, int w, int k, int kernel, int stride, int pad, int groups, int dil) throws Throwable {
         assumeTrue(Conv4jNative.fastKernels() == 1, "the fast kernels need x86-64 with AVX2/FMA");
         float[][] own = run(n, c, h, w, k, kernel, stride, pad, groups, dil);
-        float[][] blas = onPortable(() -> run(n, c, h, w, k, kernel, stride, pad, groups, dil));
+        float[][] blas = PortableKernels.call(() -> run(n, c, h, w, k, kernel, stride, pad, groups, dil));
         String[] what = {"y", "dx", "dw", "db"};
         for (int i = 0; i < what.length; i++) {
             double scale = 0, worst = 0;
@@ -69,17 +70,5 @@ class FastKernelsAgreementTest {
         float[] v = new float[Math.toIntExact(size)];
         for (int i = 0; i < v.length; i++) v[i] = (float) r.nextGaussian();
         return v;
-    }
-
-    private interface Body { float[][] get() throws Throwable; }
-
-    private static float[][] onPortable(Body body) throws Throwable {
-        int before = Conv4jNative.fastKernels();
-        Conv4jNative.setFastKernels(0);
-        try {
-            return body.get();
-        } finally {
-            Conv4jNative.setFastKernels(before);
-        }
     }
 }
