@@ -122,12 +122,12 @@ int c4j_conv2d_forward(const c4j_conv_geom *g, int32_t n_begin, int32_t n_end, c
                        int64_t workspace_len) {
     if (!range_ok(g, n_begin, n_end)) return C4J_EBADARG;
     if (workspace_len < c4j_conv2d_workspace(g)) return C4J_EWORKSPACE;
-    const layout l = layout_of(g);
-    const int pointwise = is_pointwise(g);
     if (use_fast(g)) {
         c4j_conv_fast_forward(g, n_begin, n_end, x, w, b, y, workspace);
         return C4J_OK;
     }
+    const layout l = layout_of(g);
+    const int pointwise = is_pointwise(g);
     for (int32_t n0 = n_begin; n0 < n_end; n0 += g->chunk) {
         int32_t nb = n_end - n0 < g->chunk ? n_end - n0 : g->chunk;
         for (int32_t grp = 0; grp < g->groups; ++grp) {

@@ -71,14 +71,14 @@ static int64_t plan_of(const c4j_conv_geom *g, float *ws, plan *p) {
     p->dyplane = (int64_t)p->kg * p->hq * p->wq;
     /* floats, then int32 tables (the same size as a float) */
     const int64_t sizes[] = {
-        weights,                                          /* wt */
-        flipped ? weights : 0,                               /* wflip */
-        nb * p->xplane,                                   /* xpad */
+        weights,                                        /* wt */
+        flipped ? weights : 0,                          /* wflip */
+        nb * p->xplane,                                 /* xpad */
         nb * (p->pq * p->kg > p->hw * p->cg ? p->pq * p->kg : p->hw * p->cg), /* tmp */
-        p->rows * p->kg,                                  /* dwt */
-        flipped ? nb * p->dyplane : 0,                       /* dypad */
-        flipped ? 0 : (int64_t)p->block * per_channel,       /* col */
-        nb * p->pq, p->rows,                              /* pix, tap */
+        p->rows * p->kg,                                /* dwt */
+        flipped ? nb * p->dyplane : 0,                  /* dypad */
+        flipped ? 0 : (int64_t)p->block * per_channel,  /* col */
+        nb * p->pq, p->rows,                            /* pix, tap */
         flipped ? nb * p->hw : 0, flipped ? (int64_t)p->kg * p->rs : 0, /* pix2, tap2 */
     };
     float **areas[] = {&p->wt, &p->wflip, &p->xpad, &p->tmp, &p->dwt, &p->dypad, &p->col,
@@ -247,7 +247,7 @@ void c4j_conv_fast_forward(const c4j_conv_geom *g, int32_t n_begin, int32_t n_en
 /* dx of images n0.. (nb of them) and one group for stride 1: the correlation of padded dy with
  * the flipped kernel. */
 static void input_grad_flipped(const plan *p, const float *dy, const float *wflip, int32_t n0,
-                            int32_t nb, int32_t grp, float *dx) {
+                               int32_t nb, int32_t grp, float *dx) {
     const c4j_conv_geom *g = p->g;
     for (int32_t i = 0; i < nb; ++i)
         pad_planes(dy + ((int64_t)(n0 + i) * g->k + (int64_t)grp * p->kg) * p->pq, p->kg, g->out_h,

@@ -1,5 +1,6 @@
 /* conv4j's own matrix product (see gemm.h): a 6x16 register tile of FMAs, as in the GotoBLAS/BLIS
- * micro-kernels, but fed straight from strided operands instead of packed copies.
+ * micro-kernels, but fed straight from strided operands (or offset tables) instead of packed
+ * copies.
  *
  * Per depth step the tile loads 16 floats of B (two vectors), broadcasts 6 elements of A and does
  * 12 FMAs: 12 accumulators + 2 B vectors + 1 broadcast = 15 of the 16 ymm registers. The depth
@@ -118,21 +119,22 @@ C4J_AVX2 void c4j_gemm(const c4j_gemm_args *p) {
     for (int64_t t0 = 0; t0 < p->depth; t0 += block) {
         const int64_t kc = p->depth - t0 < block ? p->depth - t0 : block;
         const int accumulate = p->accumulate || t0 > 0;
-        for (int64_t ib = 0; ib < p->m; ib += MC)
-        for (int64_t j0 = 0; j0 < p->n; j0 += NR) {
-            const int64_t n = p->n - j0 < NR ? p->n - j0 : NR;
+        for (int64_t ib = 0; ib < p->m; ib += MC) {
             const int64_t i_end = ib + MC < p->m ? ib + MC : p->m;
-            for (int64_t i0 = ib; i0 < i_end; i0 += MR) {
-                const int m = p->m - i0 < MR ? (int)(p->m - i0) : MR;
-                a_walk w = {p->a, p->a_t, p->a_steps ? p->a_steps + t0 : NULL, {0}};
-                if (p->a_steps) {
-                    for (int i = 0; i < m; ++i) w.off[i] = p->a_rows[i0 + i];
-                } else {
-                    w.a += t0 * p->a_t + i0 * p->a_i;
-                    for (int i = 0; i < m; ++i) w.off[i] = i * p->a_i;
+            for (int64_t j0 = 0; j0 < p->n; j0 += NR) {
+                const int64_t n = p->n - j0 < NR ? p->n - j0 : NR;
+                for (int64_t i0 = ib; i0 < i_end; i0 += MR) {
+                    const int m = p->m - i0 < MR ? (int)(p->m - i0) : MR;
+                    a_walk w = {p->a, p->a_t, p->a_steps ? p->a_steps + t0 : NULL, {0}};
+                    if (p->a_steps) {
+                        for (int i = 0; i < m; ++i) w.off[i] = p->a_rows[i0 + i];
+                    } else {
+                        w.a += t0 * p->a_t + i0 * p->a_i;
+                        for (int i = 0; i < m; ++i) w.off[i] = i * p->a_i;
+                    }
+                    any_tile(m, n, kc, &w, p->b + t0 * p->b_t + j0, p->b_t,
+                             p->c + i0 * p->c_i + j0, p->c_i, accumulate);
                 }
-                any_tile(m, n, kc, &w, p->b + t0 * p->b_t + j0, p->b_t,
-                         p->c + i0 * p->c_i + j0, p->c_i, accumulate);
             }
         }
     }
