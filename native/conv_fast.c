@@ -155,6 +155,15 @@ static void transpose(const float *src, int64_t rows, int64_t cols, float *dst, 
 }
 #endif
 
+/* Rows first..first+len of B in column panels (gemm.h's b_panels; depth rows in all) from
+ * src[j][t], j < n, t < len: one transpose per panel of 16 columns. */
+static void to_panels(const float *src, int64_t n, int64_t len, int64_t depth, int64_t first, float *dst) {
+    for (int64_t j0 = 0; j0 < n; j0 += 16) {
+        const int64_t w = n - j0 < 16 ? n - j0 : 16;
+        transpose(src + j0 * len, w, len, dst + j0 * depth + first * w, 0, NULL);
+    }
+}
+
 /* Sum of each of `rows` rows of len floats, added to out[row]; 8 lanes at a time where AVX2 is. */
 #if C4J_HAVE_AVX2
 C4J_AVX2 static void add_row_sums(const float *m, int32_t rows, int64_t len, float *out) {
@@ -222,7 +231,7 @@ void c4j_conv_fast_forward(const c4j_conv_geom *g, int32_t n_begin, int32_t n_en
     plan p;
     plan_of(g, workspace, &p);
     for (int32_t grp = 0; grp < g->groups; ++grp)
-        transpose(w + (int64_t)grp * p.kg * p.rows, p.kg, p.rows, p.wt + (int64_t)grp * p.rows * p.kg, 0, NULL);
+        to_panels(w + (int64_t)grp * p.kg * p.rows, p.kg, p.rows, p.rows, 0, p.wt + (int64_t)grp * p.rows * p.kg);
     pixel_table(g->chunk, p.xplane, g->out_h, g->out_w, g->stride_h, g->stride_w, p.wp, 0, p.pix);
     tap_table(p.cg, g->r, g->s, g->dil_h, g->dil_w, p.wp, (int64_t)p.hp * p.wp, 1, 0, p.tap);
     for (int32_t n0 = n_begin; n0 < n_end; n0 += g->chunk) {
@@ -233,7 +242,7 @@ void c4j_conv_fast_forward(const c4j_conv_geom *g, int32_t n_begin, int32_t n_en
                            g->w, g->pad_h, g->pad_w, p.hp, p.wp, p.xpad + i * p.xplane);
             c4j_gemm_args m = {.m = nb * p.pq, .n = p.kg, .depth = p.rows, .a = p.xpad,
                                .a_steps = p.tap, .a_rows = p.pix,
-                               .b = p.wt + (int64_t)grp * p.rows * p.kg, .b_t = p.kg,
+                               .b = p.wt + (int64_t)grp * p.rows * p.kg, .b_panels = 1,
                                .c = p.tmp, .c_i = p.kg};
             c4j_gemm(&m);
             for (int32_t i = 0; i < nb; ++i) {
@@ -253,7 +262,7 @@ static void input_grad_flipped(const plan *p, const float *dy, const float *wfli
         pad_planes(dy + ((int64_t)(n0 + i) * g->k + (int64_t)grp * p->kg) * p->pq, p->kg, g->out_h,
                    g->out_w, p->mh, p->mw, p->hq, p->wq, p->dypad + i * p->dyplane);
     c4j_gemm_args m = {.m = nb * p->hw, .n = p->cg, .depth = (int64_t)p->kg * p->rs, .a = p->dypad,
-                       .a_steps = p->tap2, .a_rows = p->pix2, .b = wflip, .b_t = p->cg,
+                       .a_steps = p->tap2, .a_rows = p->pix2, .b = wflip, .b_panels = 1,
                        .c = p->tmp, .c_i = p->cg};
     c4j_gemm(&m);
     for (int32_t i = 0; i < nb; ++i)
@@ -293,14 +302,19 @@ void c4j_conv_fast_backward(const c4j_conv_geom *g, int32_t n_begin, int32_t n_e
          * mh, mw) that is row y + pad_h + mh - i*dil_h, column x + pad_w + mw - j*dil_w */
         pixel_table(g->chunk, p.dyplane, g->h, g->w, 1, 1, p.wq, (g->pad_h + p.mh) * p.wq + g->pad_w + p.mw, p.pix2);
         tap_table(p.kg, g->r, g->s, g->dil_h, g->dil_w, p.wq, (int64_t)p.hq * p.wq, -1, 0, p.tap2);
-        /* wflip[(k*r + i)*s + j][c] = w[k][c][i][j], per group */
+        /* wflip[(k*r + i)*s + j][c] = w[k][c][i][j], per group, in column panels of c */
+        const int64_t depth = (int64_t)p.kg * p.rs;
         for (int32_t grp = 0; grp < g->groups; ++grp) {
             const float *wg = w + (int64_t)grp * p.kg * p.rows;
             float *wf = p.wflip + (int64_t)grp * p.kg * p.rows;
-            for (int32_t k = 0; k < p.kg; ++k)
-                for (int32_t c = 0; c < p.cg; ++c)
-                    for (int32_t t = 0; t < p.rs; ++t)
-                        wf[((int64_t)k * p.rs + t) * p.cg + c] = wg[(int64_t)k * p.rows + (int64_t)c * p.rs + t];
+            for (int32_t c0 = 0; c0 < p.cg; c0 += 16) {
+                const int32_t width = p.cg - c0 < 16 ? p.cg - c0 : 16;
+                float *panel = wf + c0 * depth;
+                for (int32_t k = 0; k < p.kg; ++k)
+                    for (int32_t c = c0; c < c0 + width; ++c)
+                        for (int32_t t = 0; t < p.rs; ++t)
+                            panel[((int64_t)k * p.rs + t) * width + c - c0] = wg[(int64_t)k * p.rows + (int64_t)c * p.rs + t];
+            }
         }
     }
     for (int32_t grp = 0; grp < g->groups; ++grp) {
@@ -316,11 +330,11 @@ void c4j_conv_fast_backward(const c4j_conv_geom *g, int32_t n_begin, int32_t n_e
                 for (int32_t i = 0; i < nb; ++i) {
                     pad_planes(x + ((int64_t)(n0 + i) * g->c + (int64_t)grp * p.cg) * p.hw, p.cg, g->h,
                                g->w, g->pad_h, g->pad_w, p.hp, p.wp, p.xpad + i * p.xplane);
-                    transpose(dy + ((int64_t)(n0 + i) * g->k + (int64_t)grp * p.kg) * p.pq, p.kg, p.pq,
-                              p.tmp + i * p.pq * p.kg, 0, NULL);
+                    to_panels(dy + ((int64_t)(n0 + i) * g->k + (int64_t)grp * p.kg) * p.pq, p.kg, p.pq,
+                              nb * p.pq, i * p.pq, p.tmp);
                 }
                 c4j_gemm_args m = {.m = p.rows, .n = p.kg, .depth = nb * p.pq, .a = p.xpad,
-                                   .a_steps = p.pix, .a_rows = p.tap, .b = p.tmp, .b_t = p.kg,
+                                   .a_steps = p.pix, .a_rows = p.tap, .b = p.tmp, .b_panels = 1,
                                    .c = p.dwt, .c_i = p.kg, .accumulate = 1};
                 c4j_gemm(&m);
             }

@@ -123,6 +123,8 @@ C4J_AVX2 void c4j_gemm(const c4j_gemm_args *p) {
             const int64_t i_end = ib + MC < p->m ? ib + MC : p->m;
             for (int64_t j0 = 0; j0 < p->n; j0 += NR) {
                 const int64_t n = p->n - j0 < NR ? p->n - j0 : NR;
+                const int64_t b_t = p->b_panels ? n : p->b_t;
+                const float *b = p->b_panels ? p->b + j0 * p->depth + t0 * n : p->b + t0 * p->b_t + j0;
                 for (int64_t i0 = ib; i0 < i_end; i0 += MR) {
                     const int m = p->m - i0 < MR ? (int)(p->m - i0) : MR;
                     a_walk w = {p->a, p->a_t, p->a_steps ? p->a_steps + t0 : NULL, {0}};
@@ -132,8 +134,7 @@ C4J_AVX2 void c4j_gemm(const c4j_gemm_args *p) {
                         w.a += t0 * p->a_t + i0 * p->a_i;
                         for (int i = 0; i < m; ++i) w.off[i] = i * p->a_i;
                     }
-                    any_tile(m, n, kc, &w, p->b + t0 * p->b_t + j0, p->b_t,
-                             p->c + i0 * p->c_i + j0, p->c_i, accumulate);
+                    any_tile(m, n, kc, &w, b, b_t, p->c + i0 * p->c_i + j0, p->c_i, accumulate);
                 }
             }
         }

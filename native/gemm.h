@@ -12,6 +12,12 @@
  *                                     a convolution read straight from its padded input, with
  *                                     one table for the output pixels, one for the kernel taps
  *   B(t, j) = b[t * b_t + j]          contiguous in j: read 8 at a time
+ *          or, with b_panels, from column panels of NR (16) columns, each `depth` rows deep:
+ *             b[j0 * depth + t * w + (j - j0)],  j0 = j - j % 16,  w = min(16, n - j0)
+ *                                     the layout the tile reads, one contiguous panel per tile
+ *                                     column: a strided B (a row every 1.5 KB for 384 columns)
+ *                                     maps its 512 rows onto 8 of L1's 64 sets and is re-read
+ *                                     from L2 on every row tile
  *   C(i, j) = c[i * c_i + j]          contiguous in j: stored 8 at a time
  *
  * It runs only where c4j_fast() (cpu.h) is 1; elsewhere the callers use cblas_sgemm. */
@@ -26,7 +32,8 @@ typedef struct {
     int64_t a_t, a_i;
     const int32_t *a_steps, *a_rows; /* both or neither */
     const float *b;
-    int64_t b_t;
+    int64_t b_t;                     /* unused with b_panels */
+    int b_panels;
     float *c;
     int64_t c_i;
     int accumulate;
