@@ -114,9 +114,15 @@ public final class Conv2d implements Layer {
         return 2L * out * o.dim(2) * o.dim(3) * fanIn();
     }
 
-    /** Images lowered together: enough that one GEMM is TARGET_COLUMNS wide, at most the batch. */
+    /**
+     * Images lowered together: enough that one GEMM is TARGET_COLUMNS wide, at most the batch, and
+     * then evened out over the chunks the batch needs (8 images of 13×13 go as 4 + 4, not 7 + 1:
+     * a one-image product is a short, ragged GEMM and re-streams the weight gradient for little work).
+     */
     static int chunkFor(int batch, long outputPlane) {
-        return (int) Math.max(1, Math.min(batch, (TARGET_COLUMNS + outputPlane - 1) / outputPlane));
+        long widest = Math.max(1, Math.min(batch, (TARGET_COLUMNS + outputPlane - 1) / outputPlane));
+        long chunks = (batch + widest - 1) / widest;
+        return (int) ((batch + chunks - 1) / chunks);
     }
 
     @Override public Op create(LayerContext ctx) { return new Runtime(ctx); }
