@@ -14,21 +14,27 @@ if ! "$py" -c "import torch" 2>/dev/null || ! dpkg -s libopenblas0-pthread >/dev
 fi
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-echo "PyTorch ($threads threads)..." >&2
-"$py" scripts/bench_pytorch.py "$threads" "$steps" > "$out/torch.json"
+# PyTorch in both memory layouts (NCHW, and oneDNN's preferred channels_last): each row compares
+# with the better of the two
+for layout in nchw channels_last; do
+    echo "PyTorch ($threads threads, $layout)..." >&2
+    "$py" scripts/bench_pytorch.py "$threads" "$steps" "$layout" > "$out/torch-$layout.json"
+done
 echo "conv4j ($threads threads)..." >&2
 scripts/conv4j bench --threads "$threads" --steps "$steps" --report "$out/conv4j.json" >&2
-"$py" - "$out/torch.json" "$out/conv4j.json" <<'PY'
+"$py" - "$out/torch-nchw.json" "$out/torch-channels_last.json" "$out/conv4j.json" <<'PY'
 import json, sys
-t, c = (json.load(open(p)) for p in sys.argv[1:3])
+n, cl, c = (json.load(open(p)) for p in sys.argv[1:4])
 rows = [("training images/s", "train_images_per_second", True),
         ("inference images/s, batch 256", "inference_images_per_second_batch256", True),
         ("batch-1 latency, ms (median)", "latency_ms_batch1_median", False),
         ("peak RSS, MB", "peak_rss_mb", False)]
-print(f"{'':32} {'PyTorch ' + t['torch']:>18} {'conv4j':>12} {'conv4j/PyTorch':>15}")
+print(f"PyTorch {n['torch']}, BLAS: {n['blas']}; ratio = conv4j against PyTorch's better layout")
+print(f"{'':32} {'PyTorch NCHW':>13} {'channels_last':>14} {'conv4j':>10} {'ratio':>8}")
 for label, key, higher in rows:
-    a, b = t[key], c[key]
+    a = max(n[key], cl[key]) if higher else min(n[key], cl[key])
+    b = c[key]
     ratio = b / a if higher else a / b
-    print(f"{label:32} {a:18.2f} {b:12.2f} {ratio:14.2f}x" + ("" if higher else " (better when >1)"))
+    print(f"{label:32} {n[key]:13.2f} {cl[key]:14.2f} {b:10.2f} {ratio:7.2f}x" + ("" if higher else " (better when >1)"))
 print(f"sgemm 2048^3 peak in this run: {c['sgemm_2048_gflops']:.1f} GFLOP/s; conv4j training at {c['train_gflops']:.1f} GFLOP/s")
 PY

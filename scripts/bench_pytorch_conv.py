@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """PyTorch's conv2d forward+backward GFLOP/s on the shapes of conv4j's JMH suite (N,C,H,W,K,R,S,
 stride,pad), for comparison with scripts/bench-jmh.sh. Usage: bench_pytorch_conv.py [THREADS]"""
 import sys, time
