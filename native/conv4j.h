@@ -91,7 +91,7 @@ int32_t c4j_fast_kernels(void);
 void c4j_set_fast_kernels(int32_t on);
 
 /* ---- pool.c ------------------------------------------------------------------------------- */
-/* Pooling and linear layers also take an image range [n_begin, n_end) of the batch, so that
+/* Pooling layers also take an image range [n_begin, n_end) of the batch, so that
  * callers may run disjoint ranges on several threads at once. */
 /* argmax receives, per output, the index of the winning input inside its H x W plane
  * (first maximum in scan order; NaN wins and propagates). */
@@ -114,13 +114,15 @@ void c4j_relu_backward(int64_t begin, int64_t end, const float *y, const float *
 void c4j_dropout_forward(int64_t len, float p, uint64_t seed, const float *x, float *y, float *mask);
 
 /* ---- linear.c ----------------------------------------------------------------------------- */
-/* Rows [n_begin, n_end) of y[n,out] = x[n,in] . w[out,in]^T + b[out]; b may be NULL. */
-void c4j_linear_forward(int32_t n_begin, int32_t n_end, int32_t in, int32_t out, const float *x,
-                        const float *w, const float *b, float *y);
-/* For rows [n_begin, n_end): dx = dy . w (overwritten), dw += dy^T . x, db += sum_n dy.
- * Any output may be NULL. */
-void c4j_linear_backward(int32_t n_begin, int32_t n_end, int32_t in, int32_t out, const float *x,
-                         const float *w, const float *dy, float *dx, float *dw, float *db);
+/* Features [o_begin, o_end) of y[n,out] = x[n,in] . w[out,in]^T + b[out]; b may be NULL. */
+void c4j_linear_forward(int32_t n, int32_t in, int32_t out, int32_t o_begin, int32_t o_end,
+                        const float *x, const float *w, const float *b, float *y);
+/* Rows [o_begin, o_end) of dw += dy^T . x and db += sum_n dy; columns [i_begin, i_end) of
+ * dx = dy . w (overwritten). Any output may be NULL. Disjoint ranges may run on several threads
+ * at once on the same dw, db and dx. */
+void c4j_linear_backward(int32_t n, int32_t in, int32_t out, int32_t o_begin, int32_t o_end,
+                         int32_t i_begin, int32_t i_end, const float *x, const float *w,
+                         const float *dy, float *dx, float *dw, float *db);
 
 /* ---- batchnorm.c -------------------------------------------------------------------------- */
 /* Training: normalise with the batch statistics, save mean and inverse std per channel, and

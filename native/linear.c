@@ -1,29 +1,33 @@
-/* Fully connected layer: y = x . w^T + b, as one GEMM each way, over a range of batch rows. */
+/* Fully connected layer: y = x . w^T + b, one GEMM each way, over a range of features so that
+ * workers can share one call without a gradient of their own to add up afterwards. */
 #include <cblas.h>
 #include "conv4j.h"
 
-void c4j_linear_forward(int32_t n_begin, int32_t n_end, int32_t in, int32_t out, const float *x,
-                        const float *w, const float *b, float *y) {
-    const int32_t n = n_end - n_begin;
-    if (n <= 0) return;
-    x += (int64_t)n_begin * in;
-    y += (int64_t)n_begin * out;
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, out, in, 1.0f, x, in, w, in, 0.0f, y, out);
+void c4j_linear_forward(int32_t n, int32_t in, int32_t out, int32_t o_begin, int32_t o_end,
+                        const float *x, const float *w, const float *b, float *y) {
+    const int32_t width = o_end - o_begin;
+    if (n <= 0 || width <= 0) return;
+    w += (int64_t)o_begin * in;
+    y += o_begin;
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, width, in, 1.0f, x, in, w, in, 0.0f, y, out);
     if (!b) return;
+    b += o_begin;
     for (int32_t i = 0; i < n; ++i)
-        for (int32_t o = 0; o < out; ++o) y[(int64_t)i * out + o] += b[o];
+        for (int32_t o = 0; o < width; ++o) y[(int64_t)i * out + o] += b[o];
 }
 
-void c4j_linear_backward(int32_t n_begin, int32_t n_end, int32_t in, int32_t out, const float *x,
-                         const float *w, const float *dy, float *dx, float *dw, float *db) {
-    const int32_t n = n_end - n_begin;
+void c4j_linear_backward(int32_t n, int32_t in, int32_t out, int32_t o_begin, int32_t o_end,
+                         int32_t i_begin, int32_t i_end, const float *x, const float *w,
+                         const float *dy, float *dx, float *dw, float *db) {
     if (n <= 0) return;
-    x += (int64_t)n_begin * in;
-    dy += (int64_t)n_begin * out;
-    if (dw) cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, out, in, n, 1.0f, dy, out, x, in, 1.0f, dw, in);
-    if (dx) cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, in, out, 1.0f, dy, out, w, in, 0.0f,
-                        dx + (int64_t)n_begin * in, in);
+    const int32_t outs = o_end - o_begin, ins = i_end - i_begin;
+    if (dw && outs > 0)
+        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, outs, in, n, 1.0f, dy + o_begin, out, x, in,
+                    1.0f, dw + (int64_t)o_begin * in, in);
     if (db)
         for (int32_t i = 0; i < n; ++i)
-            for (int32_t o = 0; o < out; ++o) db[o] += dy[(int64_t)i * out + o];
+            for (int32_t o = o_begin; o < o_end; ++o) db[o] += dy[(int64_t)i * out + o];
+    if (dx && ins > 0)
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, ins, out, 1.0f, dy, out, w + i_begin, in,
+                    0.0f, dx + i_begin, in);
 }

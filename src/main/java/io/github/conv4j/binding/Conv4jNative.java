@@ -36,7 +36,7 @@ import org.bytedeco.javacpp.annotation.Properties;
 })
 public final class Conv4jNative {
     /** The C API version this binding was written for; see {@code C4J_ABI_VERSION} in blas.c. */
-    public static final int ABI_VERSION = 2;
+    public static final int ABI_VERSION = 3;
 
     static {
         Loader.load();
@@ -154,11 +154,11 @@ public final class Conv4jNative {
             @Cast("uint64_t") long seed, @Const FloatPointer x, FloatPointer y, FloatPointer mask);
 
     // ---- linear.c
-    @Name("c4j_linear_forward") public static native void linearForward(int nBegin, int nEnd, int in, int out,
+    @Name("c4j_linear_forward") public static native void linearForward(int n, int in, int out, int oBegin, int oEnd,
             @Const FloatPointer x, @Const FloatPointer w, @Const FloatPointer b, FloatPointer y);
-    @Name("c4j_linear_backward") public static native void linearBackward(int nBegin, int nEnd, int in, int out,
-            @Const FloatPointer x, @Const FloatPointer w, @Const FloatPointer dy, FloatPointer dx, FloatPointer dw,
-            FloatPointer db);
+    @Name("c4j_linear_backward") public static native void linearBackward(int n, int in, int out, int oBegin, int oEnd,
+            int iBegin, int iEnd, @Const FloatPointer x, @Const FloatPointer w, @Const FloatPointer dy, FloatPointer dx,
+            FloatPointer dw, FloatPointer db);
 
     // ---- batchnorm.c
     @Name("c4j_batchnorm2d_forward") public static native void batchNorm2dForward(int n, int c, long hw, int training,

@@ -9,10 +9,16 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.IntConsumer;
 
-/** Fully connected: y = x·Wᵀ + b over N×IN input; weight OUT×IN, bias OUT. One GEMM each way. */
+/**
+ * Fully connected: y = x·Wᵀ + b over N×IN input; weight OUT×IN, bias OUT. One GEMM each way.
+ * Workers split the features, not the batch: each takes a slice of the output features (its rows
+ * of W and dW) and of the input features (its columns of dx), so W is packed once per call in all,
+ * no worker needs a gradient buffer of its own to add up afterwards, and a batch of one still
+ * uses every worker.
+ */
 public final class Linear implements Layer {
-    /** Below this many rows per worker, splitting the batch costs more than it saves. */
-    private static final int MIN_ROWS_PER_WORKER = 16;
+    /** Features per worker below which one thread does the whole product. */
+    private static final int MIN_FEATURES_PER_WORKER = 64;
 
     private final int in, out;
     private final boolean bias;
@@ -55,40 +61,50 @@ public final class Linear implements Layer {
         outputShape(sample.prependBatch(1));
         Tensor w = ctx.params().get(0), b = bias ? ctx.params().get(1) : null;
         boolean hasGrads = !ctx.grads().isEmpty();
+        int count = Math.max(1, Math.min(Parallelism.shards(), Math.min(in, out) / MIN_FEATURES_PER_WORKER));
         return new Op() {
             private final BatchBuffer y = new BatchBuffer(Shape.of(out)), dx = new BatchBuffer(sample);
-            private final BatchShards shards = new BatchShards(ctx.grads());
-            private Tensor x, o, dy, g;
-            private final IntConsumer forwardShard = s -> Conv4jNative.linearForward(shards.begin(s), shards.end(s), in, out,
-                    x.pointer(), w.pointer(), b == null ? null : b.pointer(), o.pointer());
-            private final IntConsumer backwardShard = s -> {
-                Tensor[] acc = shards.gradients(s);
-                Conv4jNative.linearBackward(shards.begin(s), shards.end(s), in, out, x.pointer(), w.pointer(), dy.pointer(),
-                        g == null ? null : g.pointer(), hasGrads ? acc[0].pointer() : null, hasGrads && b != null ? acc[1].pointer() : null);
-            };
+            private Tensor x, o, dy, g, dw, db;
+            private int n;
+            private final IntConsumer forwardShard = s -> Conv4jNative.linearForward(n, in, out, slice(out, s, count),
+                    slice(out, s + 1, count), x.pointer(), w.pointer(), b == null ? null : b.pointer(), o.pointer());
+            private final IntConsumer backwardShard = s -> Conv4jNative.linearBackward(n, in, out, slice(out, s, count),
+                    slice(out, s + 1, count), slice(in, s, count), slice(in, s + 1, count), x.pointer(), w.pointer(),
+                    dy.pointer(), g == null ? null : g.pointer(), dw == null ? null : dw.pointer(), db == null ? null : db.pointer());
+
+            private void run(IntConsumer shard) {
+                if (count == 1) shard.accept(0);
+                else Parallelism.pool().run(shard, count);
+            }
 
             @Override public Tensor forward(Tensor input, boolean training) {
-                int n = Checks.batchOf(name, input, sample);
+                n = Checks.batchOf(name, input, sample);
                 o = y.get(n);
                 x = input;
-                shards.split(n, n / MIN_ROWS_PER_WORKER);
-                shards.run(forwardShard, false);
+                run(forwardShard);
                 return o;
             }
 
             @Override public Tensor backward(Tensor gradient, boolean needInputGradient) {
                 if (x == null) throw new IllegalStateException(name + ": backward without a forward pass");
-                int n = x.dim(0);
                 if (!gradient.shape().is(n, out))
                     throw new IllegalArgumentException(name + ": expected output gradient [" + n + ", " + out + "], got " + gradient.shape());
                 dy = gradient;
                 g = needInputGradient ? dx.get(n) : null;
-                shards.split(n, n / MIN_ROWS_PER_WORKER);
-                shards.run(backwardShard, hasGrads);
+                dw = hasGrads ? ctx.grads().get(0) : null;
+                db = hasGrads && b != null ? ctx.grads().get(1) : null;
+                run(backwardShard);
                 return g;
             }
 
-            @Override public void close() { y.close(); dx.close(); shards.close(); }
+            @Override public void close() { y.close(); dx.close(); }
         };
+    }
+
+    /** Start of worker s's slice of `total` features (s = count gives the end): multiples of 16, so
+     *  each worker's columns start on a cache line. */
+    private static int slice(int total, int s, int count) {
+        if (s >= count) return total;
+        return Math.min(total, (int) ((long) total * s / count) & ~15);
     }
 }

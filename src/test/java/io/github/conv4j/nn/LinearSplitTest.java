@@ -1,0 +1,73 @@
+package io.github.conv4j.nn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.github.conv4j.tensor.Shape;
+import io.github.conv4j.tensor.Tensor;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Linear splits its features over the workers (rows of W and dW, columns of dx): every slice,
+ * including ragged last ones and a batch of one, must give what one thread gives, and both must
+ * match a double-precision reference; gradients accumulate over backward passes.
+ */
+class LinearSplitTest {
+    private final int threads = Parallelism.threads();
+    private final Parallelism.Mode mode = Parallelism.mode();
+
+    @AfterEach void restore() { Parallelism.configure(threads, mode); }
+
+    @ParameterizedTest(name = "N{0} {1}→{2} on {3} threads")
+    @CsvSource({"5, 300, 200, 2", "1, 300, 200, 2", "7, 130, 1000, 2", "4, 1000, 129, 3", "5, 300, 200, 1", "3, 64, 10, 2"})
+    void matchesDoublePrecision(int n, int in, int out, int workers) {
+        Parallelism.configure(workers, Parallelism.Mode.BATCH);
+        Random r = new Random(in * 31L + out);
+        float[] xv = random(r, n * in), dyv = random(r, n * out);
+        try (Sequential m = new Sequential(Shape.of(in), 11, List.of(new Linear(in, out)));
+             Tensor x = Tensor.of(xv, n, in); Tensor dy = Tensor.of(dyv, n, out)) {
+            float[] w = m.parameters(0).get(0).toArray(), b = m.parameters(0).get(1).toArray();
+            m.zeroGrad();
+            float[] y = m.forward(x).toArray();
+            float[] dx = m.backward(dy, true).toArray();
+            m.forward(x);
+            m.backward(dy, true);   // the second pass adds to the weight and bias gradients
+            float[] dw = m.gradients(0).get(0).toArray(), db = m.gradients(0).get(1).toArray();
+            for (int i = 0; i < n; i++)
+                for (int o = 0; o < out; o++) {
+                    double s = b[o];
+                    for (int j = 0; j < in; j++) s += (double) xv[i * in + j] * w[o * in + j];
+                    assertClose(s, y[i * out + o], in, "y[" + i + "][" + o + "]");
+                }
+            for (int i = 0; i < n; i++)
+                for (int j = 0; j < in; j++) {
+                    double s = 0;
+                    for (int o = 0; o < out; o++) s += (double) dyv[i * out + o] * w[o * in + j];
+                    assertClose(s, dx[i * in + j], out, "dx[" + i + "][" + j + "]");
+                }
+            for (int o = 0; o < out; o++) {
+                double sb = 0;
+                for (int i = 0; i < n; i++) sb += dyv[i * out + o];
+                assertClose(2 * sb, db[o], n, "db[" + o + "]");
+                for (int j = 0; j < in; j++) {
+                    double s = 0;
+                    for (int i = 0; i < n; i++) s += (double) dyv[i * out + o] * xv[i * in + j];
+                    assertClose(2 * s, dw[o * in + j], n, "dw[" + o + "][" + j + "]");
+                }
+            }
+        }
+    }
+
+    private static void assertClose(double expected, float actual, int terms, String what) {
+        assertEquals(expected, actual, 1e-5 * Math.sqrt(terms) * Math.max(1, Math.abs(expected)) * 4, what);
+    }
+
+    private static float[] random(Random r, int size) {
+        float[] v = new float[size];
+        for (int i = 0; i < size; i++) v[i] = (float) r.nextGaussian();
+        return v;
+    }
+}
