@@ -22,7 +22,9 @@ class LinearSplitTest {
     @AfterEach void restore() { Parallelism.configure(threads, mode); }
 
     @ParameterizedTest(name = "N{0} {1}→{2} on {3} threads")
-    @CsvSource({"5, 300, 200, 2", "1, 300, 200, 2", "7, 130, 1000, 2", "4, 1000, 129, 3", "5, 300, 200, 1", "3, 64, 10, 2"})
+    @CsvSource({   // products of 2^22 multiply-adds and more are split (Linear.MIN_SPLIT_WORK)
+            "40, 300, 400, 2", "1, 4100, 1030, 2", "33, 130, 1000, 2", "33, 1000, 129, 3", "40, 300, 400, 1",
+            "5, 300, 200, 2", "3, 64, 10, 2"})
     void matchesDoublePrecision(int n, int in, int out, int workers) {
         Parallelism.configure(workers, Parallelism.Mode.BATCH);
         Random r = new Random(in * 31L + out);
