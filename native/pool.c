@@ -2,6 +2,7 @@
 #include <math.h>
 #include <string.h>
 #include "conv4j.h"
+#include "cpu.h"
 #include "window.h"
 
 static int geom_ok(const c4j_pool_geom *g) {
@@ -18,29 +19,105 @@ static int range_ok(const c4j_pool_geom *g, int32_t n_begin, int32_t n_end) {
 }
 
 /* The 2x2, stride-2, unpadded window of most CNNs, without the general window bookkeeping:
- * same results as the general loop (first maximum in scan order; NaN handled by the caller). */
+ * same results as the general loop (first maximum in scan order; NaN handled by the caller).
+ * Output (p, q) of a plane; returns 1 when the window holds a NaN. */
+static inline int max_2x2_at(const float *in, int32_t W, int32_t OW, int32_t p, int32_t q, float *out,
+                             int32_t *arg) {
+    const int32_t at = 2 * p * W + 2 * q;
+    const float a = in[at], b = in[at + 1], c = in[at + W], d = in[at + W + 1];
+    float best = a;
+    int32_t where = at;
+    int take = b > best;   /* selects, not branches: the comparison is data-dependent */
+    best = take ? b : best; where = take ? at + 1 : where;
+    take = c > best;
+    best = take ? c : best; where = take ? at + W : where;
+    take = d > best;
+    best = take ? d : best; where = take ? at + W + 1 : where;
+    out[p * OW + q] = best;
+    arg[p * OW + q] = where;
+    return (a != a) | (b != b) | (c != c) | (d != d);
+}
+
 static int maxpool_2x2(const c4j_pool_geom *g, const float *in, float *out, int32_t *arg) {
-    const int32_t W = g->w, OH = g->out_h, OW = g->out_w;
     int nan = 0;
-    for (int32_t p = 0; p < OH; ++p) {
-        const float *r0 = in + (int64_t)2 * p * W, *r1 = r0 + W;
-        for (int32_t q = 0; q < OW; ++q) {
-            const float a = r0[2 * q], b = r0[2 * q + 1], c = r1[2 * q], d = r1[2 * q + 1];
-            float best = a;
-            int32_t where = 2 * p * W + 2 * q;
-            int take = b > best;
-            best = take ? b : best; where = take ? 2 * p * W + 2 * q + 1 : where;
-            take = c > best;
-            best = take ? c : best; where = take ? (2 * p + 1) * W + 2 * q : where;
-            take = d > best;
-            best = take ? d : best; where = take ? (2 * p + 1) * W + 2 * q + 1 : where;
-            nan |= (a != a) | (b != b) | (c != c) | (d != d);
-            out[p * OW + q] = best;
-            arg[p * OW + q] = where;
-        }
-    }
+    for (int32_t p = 0; p < g->out_h; ++p)
+        for (int32_t q = 0; q < g->out_w; ++q) nan |= max_2x2_at(in, g->w, g->out_w, p, q, out, arg);
     return nan;
 }
+
+#if C4J_HAVE_AVX2
+/* Even and odd elements of the 16 floats v0:v1, in order (the shuffle interleaves 64-bit pairs
+ * of the two 128-bit lanes; the permute puts them back). */
+C4J_AVX2 C4J_INLINE __m256 even_of(__m256 v0, __m256 v1) {
+    return _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(_mm256_shuffle_ps(v0, v1, 0x88)), 0xD8));
+}
+C4J_AVX2 C4J_INLINE __m256 odd_of(__m256 v0, __m256 v1) {
+    return _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(_mm256_shuffle_ps(v0, v1, 0xDD)), 0xD8));
+}
+
+/* Candidate v at offset `at` replaces the best so far when strictly greater (ordered: a NaN
+ * never replaces, as in the scalar select). */
+C4J_AVX2 C4J_INLINE void take_if_greater(__m256 v, __m256i at, __m256 *best, __m256i *where) {
+    const __m256 take = _mm256_cmp_ps(v, *best, _CMP_GT_OQ);
+    *best = _mm256_blendv_ps(*best, v, take);
+    *where = _mm256_blendv_epi8(*where, at, _mm256_castps_si256(take));
+}
+
+/* Lanes below n of an 8-lane mask. */
+C4J_AVX2 C4J_INLINE __m256i lanes_below(int32_t n) {
+    return _mm256_cmpgt_epi32(_mm256_set1_epi32(n), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+}
+
+/* Outputs q .. q+valid-1 (valid <= 8) of output row p; reads only inputs of those windows
+ * (masked loads and stores when valid < 8). NaN lanes are or-ed into *nan. */
+C4J_AVX2 C4J_INLINE void eight_windows(const float *in, int32_t W, int32_t OW, int32_t p, int32_t q,
+                                       int32_t valid, float *out, int32_t *arg, __m256 *nan) {
+    const float *r0 = in + (int64_t)2 * p * W + 2 * q, *r1 = r0 + W;
+    __m256 v0, v1, u0, u1;
+    if (valid == 8) {
+        v0 = _mm256_loadu_ps(r0), v1 = _mm256_loadu_ps(r0 + 8);
+        u0 = _mm256_loadu_ps(r1), u1 = _mm256_loadu_ps(r1 + 8);
+    } else {
+        const __m256i lo = lanes_below(2 * valid), hi = lanes_below(2 * valid - 8);
+        v0 = _mm256_maskload_ps(r0, lo), v1 = _mm256_maskload_ps(r0 + 8, hi);
+        u0 = _mm256_maskload_ps(r1, lo), u1 = _mm256_maskload_ps(r1 + 8, hi);
+    }
+    const __m256 a = even_of(v0, v1), b = odd_of(v0, v1), c = even_of(u0, u1), d = odd_of(u0, u1);
+    const __m256i one = _mm256_set1_epi32(1), below = _mm256_set1_epi32(W),
+                  at = _mm256_add_epi32(_mm256_set1_epi32(2 * p * W + 2 * q), _mm256_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14));
+    __m256 best = a;
+    __m256i where = at;
+    take_if_greater(b, _mm256_add_epi32(at, one), &best, &where);
+    take_if_greater(c, _mm256_add_epi32(at, below), &best, &where);
+    take_if_greater(d, _mm256_add_epi32(_mm256_add_epi32(at, below), one), &best, &where);
+    *nan = _mm256_or_ps(*nan, _mm256_or_ps(_mm256_cmp_ps(a, b, _CMP_UNORD_Q), _mm256_cmp_ps(c, d, _CMP_UNORD_Q)));
+    if (valid == 8) {
+        _mm256_storeu_ps(out + p * OW + q, best);
+        _mm256_storeu_si256((__m256i *)(arg + p * OW + q), where);
+    } else {
+        const __m256i m = lanes_below(valid);
+        _mm256_maskstore_ps(out + p * OW + q, m, best);
+        _mm256_maskstore_epi32(arg + p * OW + q, m, where);
+    }
+}
+
+/* maxpool_2x2, eight outputs at a time; a ragged row end is done by one more block of eight
+ * that overlaps the last (the same values stored twice), or masked when the row is shorter
+ * than eight. Reads stay inside each window, since 2*OW <= W. */
+C4J_AVX2 static int maxpool_2x2_avx2(const c4j_pool_geom *g, const float *in, float *out, int32_t *arg) {
+    const int32_t W = g->w, OW = g->out_w;
+    __m256 nan = _mm256_setzero_ps();
+    for (int32_t p = 0; p < g->out_h; ++p) {
+        if (OW < 8) {
+            eight_windows(in, W, OW, p, 0, OW, out, arg, &nan);
+            continue;
+        }
+        for (int32_t q = 0; q < OW; q += 8)
+            eight_windows(in, W, OW, p, q + 8 <= OW ? q : OW - 8, 8, out, arg, &nan);
+    }
+    return _mm256_movemask_ps(nan) != 0;
+}
+#endif
 
 int c4j_maxpool2d_forward(const c4j_pool_geom *g, int32_t n_begin, int32_t n_end, const float *x, float *y,
                           int32_t *argmax) {
@@ -49,12 +126,18 @@ int c4j_maxpool2d_forward(const c4j_pool_geom *g, int32_t n_begin, int32_t n_end
     const int two_by_two = g->kernel_h == 2 && g->kernel_w == 2 && g->stride_h == 2 && g->stride_w == 2 &&
                            g->pad_h == 0 && g->pad_w == 0 && g->dil_h == 1 && g->dil_w == 1 &&
                            2 * g->out_h <= g->h && 2 * g->out_w <= g->w;
+#if C4J_HAVE_AVX2
+    const int fast = c4j_fast();
+#else
+    const int fast = 0;
+#define maxpool_2x2_avx2 maxpool_2x2
+#endif
     for (int64_t plane = (int64_t)n_begin * g->c; plane < (int64_t)n_end * g->c; ++plane) {
         const float *in = x + plane * hw;
         float *out = y + plane * pq;
         int32_t *arg = argmax + plane * pq;
         /* the fast path; a plane holding a NaN is redone by the general loop, which propagates it */
-        if (two_by_two && !maxpool_2x2(g, in, out, arg)) continue;
+        if (two_by_two && !(fast ? maxpool_2x2_avx2(g, in, out, arg) : maxpool_2x2(g, in, out, arg))) continue;
         for (int32_t p = 0; p < g->out_h; ++p)
             for (int32_t q = 0; q < g->out_w; ++q) {
                 const int32_t row0 = p * g->stride_h - g->pad_h, col0 = q * g->stride_w - g->pad_w;

@@ -6,8 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.conv4j.tensor.Shape;
 import io.github.conv4j.tensor.Tensor;
+import io.github.conv4j.testing.PortableKernels;
+import io.github.conv4j.testing.Reference;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Ties and NaN in max pooling, on the 2×2/2 fast path and on the general window loop alike. */
 class MaxPoolSemanticsTest {
@@ -39,5 +43,44 @@ class MaxPoolSemanticsTest {
         float[][] general = run(new MaxPool2d(3).stride(1), x, 3, 3);
         assertTrue(Float.isNaN(general[0][0]), "3×3 window with a NaN gives NaN");
         assertEquals(1f, general[1][4]);
+    }
+
+    /**
+     * Rows wide enough for the vectorised 2×2/2 path (eight windows at a time, an overlapping or
+     * masked block at a ragged row end), odd widths and heights, many ties: exactly the
+     * reference's values and gradients, with the fast kernels and with the portable ones.
+     */
+    @ParameterizedTest(name = "{0}x{1}x{2}")
+    @CsvSource({"2, 6, 35", "3, 5, 16", "1, 9, 30", "2, 4, 14", "1, 3, 7", "1, 2, 2"})
+    void wideRowsMatchTheReference(int c, int h, int w) throws Throwable {
+        java.util.Random r = new java.util.Random(h * 100 + w);
+        float[] x = new float[c * h * w], dy = new float[c * (h / 2) * (w / 2)];
+        for (int i = 0; i < x.length; i++) x[i] = r.nextInt(4);   // ties in most windows
+        for (int i = 0; i < dy.length; i++) dy[i] = 1 + i;         // tells which output went where
+        double[][] ref = Reference.maxPool(1, c, h, w, 2, 2, 0, h / 2, w / 2, x, dy);
+        float[][] fast = pool(c, h, w, x, dy), portable = PortableKernels.call(() -> pool(c, h, w, x, dy));
+        for (float[][] got : new float[][][] {fast, portable})
+            for (int k = 0; k < 2; k++)
+                for (int i = 0; i < ref[k].length; i++) assertEquals(ref[k][i], got[k][i], 0.0, (k == 0 ? "y[" : "dx[") + i + "]");
+    }
+
+    /** A NaN inside a block of eight windows wins its window only, on the vectorised path. */
+    @Test void nanInsideAVectorBlock() {
+        float[] x = new float[2 * 20];
+        for (int i = 0; i < x.length; i++) x[i] = i;
+        x[20 + 9] = Float.NaN;   // second row, window 4
+        float[][] r = run(new MaxPool2d(2), x, 2, 20);
+        for (int q = 0; q < 10; q++)
+            if (q == 4) assertTrue(Float.isNaN(r[0][q]), "window 4 holds the NaN");
+            else assertEquals(21 + 2 * q, r[0][q], "window " + q);
+        assertEquals(1f, r[1][29], "the gradient goes to the NaN");
+    }
+
+    private static float[][] pool(int c, int h, int w, float[] x, float[] dy) {
+        try (Sequential m = new Sequential(Shape.of(c, h, w), 1, List.of(new MaxPool2d(2))); Tensor in = Tensor.of(x, 1, c, h, w);
+             Tensor g = Tensor.of(dy, 1, c, h / 2, w / 2)) {
+            float[] y = m.forward(in).toArray();
+            return new float[][] {y, m.backward(g, true).toArray()};
+        }
     }
 }
