@@ -105,11 +105,16 @@ static void gather(const layout *l, const float *act, int32_t n0, int32_t nb, in
         }
 }
 
-static void add_bias(const c4j_conv_geom *g, int32_t n_begin, int32_t n_end, const float *b, float *y) {
+/* The bias, then the fused ReLU (g->relu), over the output rows of images [n_begin, n_end). */
+static void finish_output(const c4j_conv_geom *g, int32_t n_begin, int32_t n_end, const float *b, float *y) {
+    if (!b && !g->relu) return;
     int64_t pq = (int64_t)g->out_h * g->out_w;
     for (int64_t nk = (int64_t)n_begin * g->k; nk < (int64_t)n_end * g->k; ++nk) {
-        float bias = b[nk % g->k], *row = y + nk * pq;
-        for (int64_t i = 0; i < pq; ++i) row[i] += bias;
+        float bias = b ? b[nk % g->k] : 0.0f, *row = y + nk * pq;
+        if (g->relu)
+            for (int64_t i = 0; i < pq; ++i) row[i] = row[i] + bias > 0.0f ? row[i] + bias : 0.0f;
+        else
+            for (int64_t i = 0; i < pq; ++i) row[i] += bias;
     }
 }
 
@@ -154,7 +159,7 @@ int c4j_conv2d_forward(const c4j_conv_geom *g, int32_t n_begin, int32_t n_end, c
             gather(&l, y, n0, nb, grp, tmp, 0);
         }
     }
-    if (b) add_bias(g, n_begin, n_end, b, y);
+    finish_output(g, n_begin, n_end, b, y);
     return C4J_OK;
 }
 

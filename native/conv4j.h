@@ -35,6 +35,8 @@ typedef struct c4j_conv_geom {
     int32_t groups;
     int32_t out_h, out_w;
     int32_t chunk;               /* images lowered together by one im2col + one GEMM */
+    int32_t relu;                /* forward: nonzero applies max(0, .) after the bias (a ReLU
+                                    fused into the convolution: y > 0 ? y : 0, NaN gives 0) */
 } c4j_conv_geom;
 
 /* Geometry of one 2-D pooling over a batch (max or average). */
@@ -97,9 +99,12 @@ void c4j_set_fast_kernels(int32_t on);
  * (first maximum in scan order; NaN wins and propagates). */
 int c4j_maxpool2d_forward(const c4j_pool_geom *g, int32_t n_begin, int32_t n_end, const float *x, float *y,
                           int32_t *argmax);
-/* dx = scatter-add of dy at argmax (dx is overwritten). */
+/* dx = scatter-add of dy at argmax (dx is overwritten). With y (the forward's output; may be
+ * NULL) only outputs with y > 0 pass their gradient: the backward of a ReLU before the pooling,
+ * fused into it (the ReLU's output is the pooling's input, so y > 0 exactly where the ReLU
+ * passed the winning input). */
 int c4j_maxpool2d_backward(const c4j_pool_geom *g, int32_t n_begin, int32_t n_end, const float *dy,
-                           const int32_t *argmax, float *dx);
+                           const int32_t *argmax, const float *y, float *dx);
 /* Average pooling with PyTorch's divisor rule; dilation must be 1. */
 int c4j_avgpool2d_forward(const c4j_pool_geom *g, int32_t count_include_pad, const float *x, float *y);
 int c4j_avgpool2d_backward(const c4j_pool_geom *g, int32_t count_include_pad, const float *dy, float *dx);

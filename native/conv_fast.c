@@ -103,13 +103,25 @@ int64_t c4j_conv_fast_workspace(const c4j_conv_geom *g) {
     return plan_of(g, NULL, &p);
 }
 
-/* dst[cols][rows] = src[rows][cols] (+ dst when add) (+ bias[col] when bias is not NULL):
- * moving a product between pixel-major and NCHW. Whole 8x8 blocks are transposed in registers
+/* dst[cols][rows] = src[rows][cols] (+ dst when add) (+ bias[col] when bias is not NULL), then
+ * max(0, .) when relu (NaN gives 0, as the ReLU layer): moving a product between pixel-major and
+ * NCHW. Whole 8x8 blocks are transposed in registers
  * (8 loads, 24 shuffles, 8 stores); the ragged edges element by element. This runs only where
  * the AVX2 kernels do (conv.c's use_fast), so it may use them. */
+/* transpose() element by element, for the elements outside the first rows8 x cols8 block. */
+static void transpose_edges(const float *src, int64_t rows, int64_t cols, float *dst, int add,
+                            const float *bias, int relu, int64_t rows8, int64_t cols8) {
+    for (int64_t r = 0; r < rows; ++r)
+        for (int64_t c = r < rows8 ? cols8 : 0; c < cols; ++c) {
+            float v = src[r * cols + c] + (bias ? bias[c] : 0.0f);
+            v = add ? dst[c * rows + r] + v : v;
+            dst[c * rows + r] = relu ? (v > 0.0f ? v : 0.0f) : v;
+        }
+}
+
 #if C4J_HAVE_AVX2
 C4J_AVX2 static void transpose(const float *src, int64_t rows, int64_t cols, float *dst, int add,
-                               const float *bias) {
+                               const float *bias, int relu) {
     const int64_t rows8 = rows & ~(int64_t)7, cols8 = cols & ~(int64_t)7;
     for (int64_t r0 = 0; r0 < rows8; r0 += 8)
         for (int64_t c0 = 0; c0 < cols8; c0 += 8) {
@@ -135,23 +147,16 @@ C4J_AVX2 static void transpose(const float *src, int64_t rows, int64_t cols, flo
                 __m256 v = t[i];
                 if (add) v = _mm256_add_ps(v, _mm256_loadu_ps(d));
                 if (bias) v = _mm256_add_ps(v, _mm256_set1_ps(bias[c0 + i]));
+                if (relu) v = _mm256_max_ps(v, _mm256_setzero_ps()); /* NaN in v gives the 0 */
                 _mm256_storeu_ps(d, v);
             }
         }
-    for (int64_t r = 0; r < rows; ++r)
-        for (int64_t c = r < rows8 ? cols8 : 0; c < cols; ++c) {
-            float v = src[r * cols + c] + (bias ? bias[c] : 0.0f);
-            dst[c * rows + r] = add ? dst[c * rows + r] + v : v;
-        }
+    transpose_edges(src, rows, cols, dst, add, bias, relu, rows8, cols8);
 }
 #else
 static void transpose(const float *src, int64_t rows, int64_t cols, float *dst, int add,
-                      const float *bias) {
-    for (int64_t r = 0; r < rows; ++r)
-        for (int64_t c = 0; c < cols; ++c) {
-            float v = src[r * cols + c] + (bias ? bias[c] : 0.0f);
-            dst[c * rows + r] = add ? dst[c * rows + r] + v : v;
-        }
+                      const float *bias, int relu) {
+    transpose_edges(src, rows, cols, dst, add, bias, relu, 0, 0);
 }
 #endif
 
@@ -160,7 +165,7 @@ static void transpose(const float *src, int64_t rows, int64_t cols, float *dst, 
 static void to_panels(const float *src, int64_t n, int64_t len, int64_t depth, int64_t first, float *dst) {
     for (int64_t j0 = 0; j0 < n; j0 += 16) {
         const int64_t w = n - j0 < 16 ? n - j0 : 16;
-        transpose(src + j0 * len, w, len, dst + j0 * depth + first * w, 0, NULL);
+        transpose(src + j0 * len, w, len, dst + j0 * depth + first * w, 0, NULL, 0);
     }
 }
 
@@ -247,7 +252,7 @@ void c4j_conv_fast_forward(const c4j_conv_geom *g, int32_t n_begin, int32_t n_en
             c4j_gemm(&m);
             for (int32_t i = 0; i < nb; ++i) {
                 float *yi = y + ((int64_t)(n0 + i) * g->k + (int64_t)grp * p.kg) * p.pq;
-                transpose(p.tmp + i * p.pq * p.kg, p.pq, p.kg, yi, 0, b ? b + (int64_t)grp * p.kg : NULL);
+                transpose(p.tmp + i * p.pq * p.kg, p.pq, p.kg, yi, 0, b ? b + (int64_t)grp * p.kg : NULL, g->relu);
             }
         }
     }
@@ -267,7 +272,7 @@ static void input_grad_flipped(const plan *p, const float *dy, const float *wfli
     c4j_gemm(&m);
     for (int32_t i = 0; i < nb; ++i)
         transpose(p->tmp + i * p->hw * p->cg, p->hw, p->cg,
-                  dx + ((int64_t)(n0 + i) * g->c + (int64_t)grp * p->cg) * p->hw, 0, NULL);
+                  dx + ((int64_t)(n0 + i) * g->c + (int64_t)grp * p->cg) * p->hw, 0, NULL, 0);
 }
 
 /* dx of one image and group by lowering: W^T . dy per block of channels, folded back by col2im.
@@ -346,6 +351,6 @@ void c4j_conv_fast_backward(const c4j_conv_geom *g, int32_t n_begin, int32_t n_e
                                        dx + ((int64_t)(n0 + i) * g->c + (int64_t)grp * p.cg) * p.hw);
             }
         }
-        if (dw) transpose(p.dwt, p.rows, p.kg, dw + (int64_t)grp * p.kg * p.rows, 1, NULL);
+        if (dw) transpose(p.dwt, p.rows, p.kg, dw + (int64_t)grp * p.kg * p.rows, 1, NULL, 0);
     }
 }

@@ -179,7 +179,7 @@ int c4j_maxpool2d_forward(const c4j_pool_geom *g, int32_t n_begin, int32_t n_end
 }
 
 int c4j_maxpool2d_backward(const c4j_pool_geom *g, int32_t n_begin, int32_t n_end, const float *dy,
-                           const int32_t *argmax, float *dx) {
+                           const int32_t *argmax, const float *y, float *dx) {
     if (!range_ok(g, n_begin, n_end)) return C4J_EBADARG;
     const int64_t hw = (int64_t)g->h * g->w, pq = (int64_t)g->out_h * g->out_w;
     memset(dx + (int64_t)n_begin * g->c * hw, 0, (size_t)((int64_t)(n_end - n_begin) * g->c * hw) * sizeof(float));
@@ -187,7 +187,8 @@ int c4j_maxpool2d_backward(const c4j_pool_geom *g, int32_t n_begin, int32_t n_en
         float *grad = dx + plane * hw;
         for (int64_t o = 0; o < pq; ++o) {
             int32_t idx = argmax[plane * pq + o];
-            if ((uint64_t)(int64_t)idx < (uint64_t)hw) grad[idx] += dy[plane * pq + o];
+            const float pass = y && !(y[plane * pq + o] > 0.0f) ? 0.0f : dy[plane * pq + o];
+            if ((uint64_t)(int64_t)idx < (uint64_t)hw) grad[idx] += pass;
         }
     }
     return C4J_OK;

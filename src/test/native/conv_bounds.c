@@ -42,6 +42,7 @@ int main(int argc, char **argv) {
             g.w + 2 * g.pad_w < g.dil_w * (g.s - 1) + 1)
             continue;
         g.chunk = pick(1, g.n);
+        g.relu = pick(0, 1); /* the ReLU fused into the forward, on both paths */
         const int64_t xs = (int64_t)g.n * g.c * g.h * g.w, ys = (int64_t)g.n * g.k * g.out_h * g.out_w;
         const int64_t ws = (int64_t)g.k * (g.c / groups) * g.r * g.s, wl = c4j_conv2d_workspace(&g);
         float *x = filled(xs), *w = filled(ws), *b = filled(g.k), *dy = filled(ys);
@@ -66,9 +67,9 @@ int main(int argc, char **argv) {
         const double depth = (double)(g.c / groups) * g.r * g.s + (double)g.n * g.out_h * g.out_w;
         if (!close_enough("y", y[1], y[0], ys, depth) || !close_enough("dx", dx[1], dx[0], xs, depth) ||
             !close_enough("dw", dw[1], dw[0], ws, depth) || !close_enough("db", db[1], db[0], g.k, depth)) {
-            fprintf(stderr, "case %d: N%d C%d %dx%d K%d %dx%d stride %d,%d pad %d,%d dil %d,%d groups %d chunk %d\n",
+            fprintf(stderr, "case %d: N%d C%d %dx%d K%d %dx%d stride %d,%d pad %d,%d dil %d,%d groups %d chunk %d relu %d\n",
                     it, g.n, g.c, g.h, g.w, g.k, g.r, g.s, g.stride_h, g.stride_w, g.pad_h, g.pad_w,
-                    g.dil_h, g.dil_w, g.groups, g.chunk);
+                    g.dil_h, g.dil_w, g.groups, g.chunk, g.relu);
             ++failures;
         }
         for (int fast = 0; fast < 2; ++fast) { free(y[fast]); free(dx[fast]); free(dw[fast]); free(db[fast]); }

@@ -88,6 +88,7 @@ public final class Conv4jNative {
         public native int out_h(); public native ConvGeom out_h(int v);
         public native int out_w(); public native ConvGeom out_w(int v);
         public native int chunk(); public native ConvGeom chunk(int v);
+        public native int relu(); public native ConvGeom relu(int v);
     }
 
     /** {@code c4j_pool_geom}: geometry of one pooling over a batch. */
@@ -139,7 +140,7 @@ public final class Conv4jNative {
     @Name("c4j_maxpool2d_forward") public static native int maxPool2dForward(@Const PoolGeom g, int nBegin, int nEnd,
             @Const FloatPointer x, FloatPointer y, IntPointer argmax);
     @Name("c4j_maxpool2d_backward") public static native int maxPool2dBackward(@Const PoolGeom g, int nBegin, int nEnd,
-            @Const FloatPointer dy, @Const IntPointer argmax, FloatPointer dx);
+            @Const FloatPointer dy, @Const IntPointer argmax, @Const FloatPointer y, FloatPointer dx);
     @Name("c4j_avgpool2d_forward") public static native int avgPool2dForward(@Const PoolGeom g, int countIncludePad,
             @Const FloatPointer x, FloatPointer y);
     @Name("c4j_avgpool2d_backward") public static native int avgPool2dBackward(@Const PoolGeom g, int countIncludePad,

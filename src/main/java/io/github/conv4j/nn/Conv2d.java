@@ -166,6 +166,11 @@ public final class Conv2d implements Layer {
             needsScratch = workspaceFloats() > 0;
         }
 
+        @Override public boolean fuseReluForward() {
+            geom.relu(1);   // applied after the bias, where the output is written
+            return true;
+        }
+
         /** Scratch space of one worker: the C side's own formula for the largest chunk. */
         @Override public long workspaceFloats() {
             geom.n(maxChunk).chunk(maxChunk);

@@ -48,10 +48,16 @@ public final class MaxPool2d implements Layer {
             private final BatchShards shards = new BatchShards(List.of());
             private IntTensor argmax;
             private Tensor x, out, dy, g;
+            private boolean reluBefore;   // the ReLU before this pooling left its backward to it
             private final IntConsumer forwardShard = s -> Status.check(Conv4jNative.maxPool2dForward(geom, shards.begin(s), shards.end(s),
                     x.pointer(), out.pointer(), argmax.pointer()), name);
             private final IntConsumer backwardShard = s -> Status.check(Conv4jNative.maxPool2dBackward(geom, shards.begin(s),
-                    shards.end(s), dy.pointer(), argmax.pointer(), g.pointer()), name);
+                    shards.end(s), dy.pointer(), argmax.pointer(), reluBefore ? out.pointer() : null, g.pointer()), name);
+
+            @Override public boolean fuseReluBackward() {
+                reluBefore = true;
+                return true;
+            }
 
             @Override public Tensor forward(Tensor input, boolean training) {
                 int n = Checks.batchOf(name, input, sample);

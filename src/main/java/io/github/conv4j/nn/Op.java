@@ -17,6 +17,20 @@ public interface Op extends AutoCloseable {
      */
     Tensor backward(Tensor dy, boolean needInputGradient);
 
+    /**
+     * Asks this op to apply max(0, ·) to its own output from now on, so that the ReLU layer after
+     * it has nothing left to compute in forward (one pass over the activations saved); true if it
+     * will. NaN must give 0, as {@link ReLU} does.
+     */
+    default boolean fuseReluForward() { return false; }
+
+    /**
+     * Tells this op that its input is a ReLU's output and asks it to pass no input gradient where
+     * that input is not positive, so that the ReLU's backward has nothing left to compute; true if
+     * it will.
+     */
+    default boolean fuseReluBackward() { return false; }
+
     /** Floats of shared scratch space this op needs at most (any batch size). */
     default long workspaceFloats() { return 0; }
 

@@ -93,11 +93,26 @@ public final class Sequential implements AutoCloseable {
                 need = Math.max(need, op.workspaceFloats());
                 in = sampleOutputs.get(i);
             }
+            fuseReLUs();
             workspace.reserve(need, Parallelism.shards(), "model");
         } catch (RuntimeException e) {
             close();
             throw e;
         }
+    }
+
+    /**
+     * Lets each ReLU's neighbours do its work where they can (a convolution rectifies its own
+     * output, a max pooling drops the gradient of non-positive inputs): one pass over the
+     * activations saved each way. {@code -Dconv4j.fuse=false} keeps every ReLU on its own.
+     */
+    private void fuseReLUs() {
+        if (!Boolean.parseBoolean(System.getProperty("conv4j.fuse", "true"))) return;
+        for (int i = 0; i < ops.size(); i++)
+            if (ops.get(i) instanceof ReLU.Runtime relu) {
+                if (i > 0 && ops.get(i - 1).fuseReluForward()) relu.forwardFused();
+                if (i + 1 < ops.size() && ops.get(i + 1).fuseReluBackward()) relu.backwardFused();
+            }
     }
 
     private static Tensor allocate(long n) { return n == 0 ? null : Tensor.zeros(Shape.of(Math.toIntExact(n))); }
@@ -176,9 +191,13 @@ public final class Sequential implements AutoCloseable {
 
     /**
      * Where non-finite values (NaN, ±Inf) first appear after the last forward/backward: the first
-     * layer whose output, then the first layer whose parameter gradient, holds one; null if none.
+     * layer whose parameters, then whose output, then whose parameter gradient holds one; null if
+     * none. (A ReLU turns NaN into 0, also where a convolution applies it to its own output.)
      */
     public String firstNonFinite() {
+        for (int i = 0; i < paramViews.size(); i++)
+            for (Tensor p : paramViews.get(i))
+                if (!finite(p)) return "the parameters of layer " + i + " " + layers.get(i).describe();
         for (int i = 0; i < outputs.length; i++)
             if (outputs[i] != null && outputs[i].isOpen() && !finite(outputs[i]))
                 return "the output of layer " + i + " " + layers.get(i).describe();

@@ -1,0 +1,83 @@
+package io.github.conv4j.nn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.github.conv4j.tensor.Shape;
+import io.github.conv4j.tensor.Tensor;
+import io.github.conv4j.testing.PortableKernels;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A ReLU whose work its neighbours took over (a convolution rectifying its own output, a max
+ * pooling dropping the gradient of non-positive inputs) gives bit for bit what a ReLU on its own
+ * gives: outputs, input gradients and every parameter gradient, on both kernel paths.
+ */
+class ReluFusionTest {
+    private static List<Layer> referenceLike() {
+        return List.of(new Conv2d(3, 8, 3).padding(1), new ReLU(), new MaxPool2d(2),   // both ways fused
+                new Conv2d(8, 16, 3), new ReLU(), new Flatten(),                        // forward fused only
+                new Linear(16 * 4 * 4, 20), new ReLU(), new Linear(20, 5));             // not fused
+    }
+
+    @Test void convReluPoolStack() {
+        same(Shape.of(3, 12, 12), ReluFusionTest::referenceLike, 4, -1);
+    }
+
+    @Test void convReluPoolStackOnThePortableKernels() throws Throwable {
+        PortableKernels.call(() -> {
+            same(Shape.of(3, 12, 12), ReluFusionTest::referenceLike, 4, -1);
+            return null;
+        });
+    }
+
+    @Test void pointwiseConvAndBatchNormBeforeThePool() {
+        same(Shape.of(4, 9, 10), () -> List.of(new Conv2d(4, 6, 1), new ReLU(), new MaxPool2d(2),
+                new BatchNorm2d(6), new ReLU(), new MaxPool2d(2).stride(1)), 3, -1);
+    }
+
+    /** ReLU makes NaN 0; fused, the convolution must do the same. */
+    @Test void nanInTheInput() {
+        same(Shape.of(2, 8, 8), () -> List.of(new Conv2d(2, 19, 3).padding(1), new ReLU(), new MaxPool2d(2)), 2, 37);
+    }
+
+    /** Forward and backward with fusion on and off; every output and gradient must be identical. */
+    private static void same(Shape sample, Supplier<List<Layer>> layers, int n, int nanAt) {
+        Random r = new Random(5);
+        float[] x = new float[Math.toIntExact(n * sample.size())];
+        for (int i = 0; i < x.length; i++) x[i] = (float) r.nextGaussian();
+        if (nanAt >= 0) x[nanAt] = Float.NaN;
+        List<float[]> fused = run(sample, layers.get(), n, x, true), plain = run(sample, layers.get(), n, x, false);
+        for (int i = 0; i < fused.size(); i++) {
+            float[] a = fused.get(i), b = plain.get(i);
+            assertEquals(b.length, a.length);
+            for (int j = 0; j < a.length; j++)
+                assertEquals(Float.floatToIntBits(b[j]), Float.floatToIntBits(a[j]), "array " + i + " [" + j + "]: " + a[j] + " vs " + b[j]);
+        }
+    }
+
+    private static List<float[]> run(Shape sample, List<Layer> layers, int n, float[] x, boolean fuse) {
+        String before = System.getProperty("conv4j.fuse");
+        System.setProperty("conv4j.fuse", Boolean.toString(fuse));
+        try (Sequential m = new Sequential(sample, 9, layers); Tensor in = Tensor.of(x, sample.prependBatch(n).dims())) {
+            List<float[]> out = new ArrayList<>();
+            m.zeroGrad();
+            Tensor y = m.forward(in);
+            out.add(y.toArray());
+            float[] dyv = new float[Math.toIntExact(y.size())];
+            Random r = new Random(6);
+            for (int i = 0; i < dyv.length; i++) dyv[i] = (float) r.nextGaussian();
+            try (Tensor dy = Tensor.of(dyv, y.shape().dims())) {
+                out.add(m.backward(dy, true).toArray());
+            }
+            if (m.gradients() != null) out.add(m.gradients().toArray());
+            return out;
+        } finally {
+            if (before == null) System.clearProperty("conv4j.fuse");
+            else System.setProperty("conv4j.fuse", before);
+        }
+    }
+}
