@@ -13,16 +13,19 @@ import java.util.function.IntConsumer;
  * Fully connected: y = x·Wᵀ + b over N×IN input; weight OUT×IN, bias OUT. One GEMM each way.
  * Workers split the features, not the batch: each takes a slice of the output features (its rows
  * of W and dW) and of the input features (its columns of dx), so W is packed once per call in all,
- * and no worker needs a gradient buffer of its own to add up afterwards. Small products (a batch
- * of one) go whole to OpenBLAS's threads instead.
+ * and no worker needs a gradient buffer of its own to add up afterwards. A batch of one goes
+ * whole to OpenBLAS's threads instead.
  */
 public final class Linear implements Layer {
     /** Features per worker below which one thread does the whole product. */
     private static final int MIN_FEATURES_PER_WORKER = 64;
     /**
-     * Multiply-adds below which the product is not split but handed to OpenBLAS's own threads
-     * (ShardPool's one-shard path): its spinning threads answer faster than a parked worker, which
-     * for 3136→256 on one image is the difference (batch-1 latency 0.75 against 0.85 ms split).
+     * Multiply-adds below which the product is not split: waking a worker costs tens of
+     * microseconds. One image's product goes to OpenBLAS's own threads instead (ShardPool's
+     * one-shard path), whose spinning threads answer faster than a parked worker (3136→256:
+     * batch-1 latency 0.75 against 0.85 ms split); any larger batch runs on this thread alone,
+     * since OpenBLAS's threads keep spinning after a call and would take the cores from the
+     * workers of the next layers (batch-256 inference fell from ~4,000 to ~2,700 images/s).
      */
     private static final long MIN_SPLIT_WORK = 1 << 22;
 
@@ -80,7 +83,8 @@ public final class Linear implements Layer {
 
             private void run(IntConsumer shard) {
                 count = (long) n * in * out < MIN_SPLIT_WORK ? 1 : widest;
-                Parallelism.pool().run(shard, count);   // one shard: OpenBLAS's own threads take it
+                if (count > 1 || n == 1) Parallelism.pool().run(shard, count);
+                else shard.accept(0);
             }
 
             @Override public Tensor forward(Tensor input, boolean training) {
