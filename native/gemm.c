@@ -4,16 +4,18 @@
  *
  * Per depth step the tile loads 16 floats of B (two vectors), broadcasts 6 elements of A and does
  * 12 FMAs: 12 accumulators + 2 B vectors + 1 broadcast = 15 of the 16 ymm registers. The depth
- * is cut into equal blocks of at most KC so that the B rows one block touches stay near (L1/L2)
- * while all the row tiles of A pass over them; KC = 512 measured best of 64..512 on the reference
- * CNN's shapes (one core: 71-79 GFLOP/s against OpenBLAS's 64-71 on the same GEMMs). Rows are
+ * is cut into equal blocks of at most KC so that the B panel one tile column reads (KC x 16
+ * floats, 16 KB at KC = 256) stays in L1 beside the A lines of a row tile (~11 KB for 3x3 taps)
+ * while all the row tiles pass over it. With B in panels (gemm.h), 256 against 512, alternated
+ * on both cores: 13x13 192->384 medians ~150 vs ~125 GFLOP/s forward, ~140 vs ~116 backward; the
+ * reference CNN's 5x5 and the 28x28/56x56 3x3 layers the same within the noise. Rows are
  * taken MC at a time, so the part of A one depth block reads stays in L2 across the column
  * tiles of B (MC = 384 measured better than 96 or unblocked on 13x13, 28x28 and 56x56 convs). */
 #include <stddef.h>
 #include "gemm.h"
 #include "cpu.h"
 
-enum { MR = 6, NR = 16, KC = 512, MC = 384 };
+enum { MR = 6, NR = 16, KC = 256, MC = 384 };
 
 #if C4J_HAVE_AVX2
 

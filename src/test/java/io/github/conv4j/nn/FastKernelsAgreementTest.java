@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * conv4j's AVX2/FMA kernels (its own GEMM, col2im rows) against the portable path (plain C and
  * OpenBLAS) on convolutions large enough to use every part of the GEMM: full 6x16 tiles and
- * ragged edges in both directions, depth cut into several blocks (more than 512 kernel taps),
+ * ragged edges in both directions, depth cut into several blocks (more than 256 kernel taps),
  * several images per product, both ways of computing the input gradient, groups and dilation.
  * The conformance cases check both paths against PyTorch on
  * small shapes; this checks that they agree on large ones, forward and every gradient.
@@ -24,14 +24,14 @@ class FastKernelsAgreementTest {
 
     @ParameterizedTest(name = "N{0} C{1} {2}x{3} K{4} k{5} stride {6} pad {7} groups {8} dilation {9}")
     @CsvSource({
-            "4, 32, 14, 14, 64, 5, 1, 2, 1, 1",   // the reference CNN's second layer: 800 taps (2 depth blocks)
+            "4, 32, 14, 14, 64, 5, 1, 2, 1, 1",   // the reference CNN's second layer: 800 taps (4 depth blocks of 200)
             "3, 1, 28, 28, 32, 5, 1, 2, 1, 1",    // a one-channel first layer: input gradient by lowering
             "5, 7, 11, 9, 41, 3, 1, 1, 1, 1",     // nothing a multiple of 6 or 16 (edge tiles of 5 and 3 rows)
             "2, 64, 13, 13, 96, 3, 2, 0, 1, 1",   // strided: input gradient by lowering
             "3, 12, 10, 10, 18, 3, 1, 1, 3, 1",   // grouped, few channels per group
             "3, 32, 9, 9, 32, 3, 1, 1, 2, 1",     // grouped, 16 channels per group: flipped input gradient
             "3, 20, 12, 11, 24, 3, 1, 2, 1, 2",   // dilated, flipped input gradient
-            "2, 130, 6, 6, 20, 3, 1, 1, 1, 1"})   // 1,170 taps: three depth blocks
+            "2, 130, 6, 6, 20, 3, 1, 1, 1, 1"})   // 1,170 taps: five depth blocks of 234
     void fastKernelsMatchPortable(int n, int c, int h, int w, int k, int kernel, int stride, int pad, int groups, int dil) throws Throwable {
         assumeTrue(Conv4jNative.fastKernels() == 1, "the fast kernels need x86-64 with AVX2/FMA");
         float[][] own = run(n, c, h, w, k, kernel, stride, pad, groups, dil);
