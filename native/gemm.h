@@ -16,7 +16,7 @@
  *             b[j0 * depth + t * w + (j - j0)],  j0 = j - j % 16,  w = min(16, n - j0)
  *                                     the layout the tile reads, one contiguous panel per tile
  *                                     column: a strided B (a row every 1.5 KB for 384 columns)
- *                                     maps its 512 rows onto 8 of L1's 64 sets and is re-read
+ *                                     maps its rows onto 8 of L1's 64 sets and is re-read
  *                                     from L2 on every row tile
  *   C(i, j) = c[i * c_i + j]          contiguous in j: stored 8 at a time
  *
