@@ -6,9 +6,9 @@
  * 12 FMAs: 12 accumulators + 2 B vectors + 1 broadcast = 15 of the 16 ymm registers. The depth
  * is cut into equal blocks of at most KC so that the B panel one tile column reads (KC x 16
  * floats, 16 KB at KC = 256) stays in L1 beside the A lines of a row tile (~11 KB for 3x3 taps)
- * while all the row tiles pass over it. With B in panels (gemm.h), 256 against 512, alternated
- * on both cores: 13x13 192->384 medians ~150 vs ~125 GFLOP/s forward, ~140 vs ~116 backward; the
- * reference CNN's 5x5 and the 28x28/56x56 3x3 layers the same within the noise. Rows are
+ * while all the row tiles pass over it. Measured against 512 (alternated series on both cores,
+ * B in panels): one series put 256 20 % ahead on 13x13 192->384, the next had them level, and
+ * the other layers were level in both; this machine's noise hides anything smaller. Rows are
  * taken MC at a time, so the part of A one depth block reads stays in L2 across the column
  * tiles of B (MC = 384 measured better than 96 or unblocked on 13x13, 28x28 and 56x56 convs). */
 #include <stddef.h>
