@@ -18,6 +18,12 @@ static int range_ok(const c4j_pool_geom *g, int32_t n_begin, int32_t n_end) {
     return geom_ok(g) && n_begin >= 0 && n_begin < n_end && n_end <= g->n;
 }
 
+/* The 2x2, stride-2, unpadded window of most CNNs: windows do not overlap and all lie inside. */
+static int is_2x2(const c4j_pool_geom *g) {
+    return g->kernel_h == 2 && g->kernel_w == 2 && g->stride_h == 2 && g->stride_w == 2 && g->pad_h == 0 &&
+           g->pad_w == 0 && g->dil_h == 1 && g->dil_w == 1 && 2 * g->out_h <= g->h && 2 * g->out_w <= g->w;
+}
+
 /* The 2x2, stride-2, unpadded window of most CNNs, without the general window bookkeeping:
  * same results as the general loop (first maximum in scan order; NaN handled by the caller).
  * Output (p, q) of a plane; returns 1 when the window holds a NaN. */
@@ -123,9 +129,7 @@ int c4j_maxpool2d_forward(const c4j_pool_geom *g, int32_t n_begin, int32_t n_end
                           int32_t *argmax) {
     if (!range_ok(g, n_begin, n_end)) return C4J_EBADARG;
     const int64_t hw = (int64_t)g->h * g->w, pq = (int64_t)g->out_h * g->out_w;
-    const int two_by_two = g->kernel_h == 2 && g->kernel_w == 2 && g->stride_h == 2 && g->stride_w == 2 &&
-                           g->pad_h == 0 && g->pad_w == 0 && g->dil_h == 1 && g->dil_w == 1 &&
-                           2 * g->out_h <= g->h && 2 * g->out_w <= g->w;
+    const int two_by_two = is_2x2(g);
 #if C4J_HAVE_AVX2
     const int fast = c4j_fast();
 #else
@@ -178,17 +182,72 @@ int c4j_maxpool2d_forward(const c4j_pool_geom *g, int32_t n_begin, int32_t n_end
     return C4J_OK;
 }
 
+/* The gradient of output o: dy[o], or 0 where a fused ReLU before the pooling stopped it (y). */
+static inline float passed(const float *dy, const float *y, int64_t o) {
+    return y && !(y[o] > 0.0f) ? 0.0f : dy[o];
+}
+
+#if C4J_HAVE_AVX2
+/* Zeroes the inputs of a plane no 2x2 window covers (an odd last row or column). */
+static void zero_uncovered(const c4j_pool_geom *g, float *dx) {
+    for (int32_t r = 0; r < 2 * g->out_h; ++r)
+        for (int32_t c = 2 * g->out_w; c < g->w; ++c) dx[(int64_t)r * g->w + c] = 0.0f;
+    memset(dx + (int64_t)2 * g->out_h * g->w, 0, (size_t)((int64_t)(g->h - 2 * g->out_h) * g->w) * sizeof(float));
+}
+
+/* One input row of 8 windows from their even- and odd-column values: (e0 o0 e1 o1 ... e7 o7). */
+C4J_AVX2 C4J_INLINE void store_interleaved(__m256 even, __m256 odd, float *row) {
+    const __m256 lo = _mm256_unpacklo_ps(even, odd), hi = _mm256_unpackhi_ps(even, odd);
+    _mm256_storeu_ps(row, _mm256_permute2f128_ps(lo, hi, 0x20));
+    _mm256_storeu_ps(row + 8, _mm256_permute2f128_ps(lo, hi, 0x31));
+}
+
+/* The 2x2/2 backward of a plane with rows of at least 8 windows, writing every input once (no
+ * memset first): each input of a window gets the window's gradient where it won, 0 elsewhere;
+ * eight windows at a time, a ragged row end as one more block overlapping the last (the same
+ * values stored twice; masked stores are slow before Zen 4, and a scalar tail of selects
+ * mispredicts: both measured slower than memset + scatter). */
+C4J_AVX2 static void unpool_2x2_avx2(const c4j_pool_geom *g, const float *dy, const int32_t *arg, const float *y,
+                                     float *dx) {
+    const int32_t W = g->w, OW = g->out_w;
+    const __m256i one = _mm256_set1_epi32(1), below = _mm256_set1_epi32(W),
+                  lanes = _mm256_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14);
+    for (int32_t p = 0; p < g->out_h; ++p)
+        for (int32_t q0 = 0; q0 < OW; q0 += 8) {
+            const int32_t q = q0 + 8 <= OW ? q0 : OW - 8;
+            const int64_t o = (int64_t)p * OW + q;
+            __m256 grad = _mm256_loadu_ps(dy + o);
+            if (y) grad = _mm256_and_ps(grad, _mm256_cmp_ps(_mm256_loadu_ps(y + o), _mm256_setzero_ps(), _CMP_GT_OQ));
+            const __m256i won = _mm256_loadu_si256((const __m256i *)(arg + o)),
+                          at = _mm256_add_epi32(_mm256_set1_epi32(2 * p * W + 2 * q), lanes),
+                          at_below = _mm256_add_epi32(at, below);
+#define WHERE(pos) _mm256_and_ps(grad, _mm256_castsi256_ps(_mm256_cmpeq_epi32(won, pos)))
+            float *row = dx + (int64_t)2 * p * W + 2 * q;
+            store_interleaved(WHERE(at), WHERE(_mm256_add_epi32(at, one)), row);
+            store_interleaved(WHERE(at_below), WHERE(_mm256_add_epi32(at_below, one)), row + W);
+#undef WHERE
+        }
+    zero_uncovered(g, dx);
+}
+#endif
+
 int c4j_maxpool2d_backward(const c4j_pool_geom *g, int32_t n_begin, int32_t n_end, const float *dy,
                            const int32_t *argmax, const float *y, float *dx) {
     if (!range_ok(g, n_begin, n_end)) return C4J_EBADARG;
     const int64_t hw = (int64_t)g->h * g->w, pq = (int64_t)g->out_h * g->out_w;
+#if C4J_HAVE_AVX2
+    if (is_2x2(g) && g->out_w >= 8 && c4j_fast()) {
+        for (int64_t plane = (int64_t)n_begin * g->c; plane < (int64_t)n_end * g->c; ++plane)
+            unpool_2x2_avx2(g, dy + plane * pq, argmax + plane * pq, y ? y + plane * pq : NULL, dx + plane * hw);
+        return C4J_OK;
+    }
+#endif
     memset(dx + (int64_t)n_begin * g->c * hw, 0, (size_t)((int64_t)(n_end - n_begin) * g->c * hw) * sizeof(float));
     for (int64_t plane = (int64_t)n_begin * g->c; plane < (int64_t)n_end * g->c; ++plane) {
         float *grad = dx + plane * hw;
         for (int64_t o = 0; o < pq; ++o) {
             int32_t idx = argmax[plane * pq + o];
-            const float pass = y && !(y[plane * pq + o] > 0.0f) ? 0.0f : dy[plane * pq + o];
-            if ((uint64_t)(int64_t)idx < (uint64_t)hw) grad[idx] += pass;
+            if ((uint64_t)(int64_t)idx < (uint64_t)hw) grad[idx] += passed(dy, y, plane * pq + o);
         }
     }
     return C4J_OK;
