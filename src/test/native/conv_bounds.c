@@ -5,19 +5,9 @@
  * agree. Exits non-zero on any disagreement; the sanitizers abort on any out-of-bounds access. */
 #include <math.h>
 #include <stdio.h>
-#include <stdlib.h>
+#include "check.h"
 #include "conv4j.h"
 
-static uint64_t state = 0x9E3779B97F4A7C15ull;
-static int32_t pick(int32_t lo, int32_t hi) { /* uniform in [lo, hi] */
-    state ^= state << 13; state ^= state >> 7; state ^= state << 17;
-    return lo + (int32_t)(state % (uint64_t)(hi - lo + 1));
-}
-static float *filled(int64_t len) {
-    float *p = malloc((size_t)(len > 0 ? len : 1) * sizeof(float));
-    for (int64_t i = 0; i < len; ++i) p[i] = (float)pick(-1000, 1000) / 1000.0f;
-    return p;
-}
 static int close_enough(const char *what, const float *a, const float *b, int64_t len, double depth) {
     for (int64_t i = 0; i < len; ++i)
         if (!(fabs((double)a[i] - b[i]) <= 1e-5 * depth + 1e-5 * fabs((double)b[i]))) {
