@@ -324,7 +324,6 @@ void c4j_conv_fast_backward(const c4j_conv_geom *g, int32_t n_begin, int32_t n_e
     }
     for (int32_t grp = 0; grp < g->groups; ++grp) {
         const float *wg = w + (int64_t)grp * p.kg * p.rows;
-        if (dw) memset(p.dwt, 0, (size_t)(p.rows * p.kg) * sizeof(float));
         for (int32_t n0 = n_begin; n0 < n_end; n0 += g->chunk) {
             const int32_t nb = n_end - n0 < g->chunk ? n_end - n0 : g->chunk;
             if (db)
@@ -340,7 +339,7 @@ void c4j_conv_fast_backward(const c4j_conv_geom *g, int32_t n_begin, int32_t n_e
                 }
                 c4j_gemm_args m = {.m = p.rows, .n = p.kg, .depth = nb * p.pq, .a = p.xpad,
                                    .a_steps = p.pix, .a_rows = p.tap, .b = p.tmp, .b_panels = 1,
-                                   .c = p.dwt, .c_i = p.kg, .accumulate = 1};
+                                   .c = p.dwt, .c_i = p.kg, .accumulate = n0 > n_begin}; /* the first chunk sets dwt */
                 c4j_gemm(&m);
             }
             if (dx && flipped) {
