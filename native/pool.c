@@ -125,23 +125,25 @@ C4J_AVX2 static int maxpool_2x2_avx2(const c4j_pool_geom *g, const float *in, fl
 }
 #endif
 
+/* maxpool_2x2 on the AVX2 kernels where they run. */
+static int maxpool_2x2_any(const c4j_pool_geom *g, const float *in, float *out, int32_t *arg) {
+#if C4J_HAVE_AVX2
+    if (c4j_fast()) return maxpool_2x2_avx2(g, in, out, arg);
+#endif
+    return maxpool_2x2(g, in, out, arg);
+}
+
 int c4j_maxpool2d_forward(const c4j_pool_geom *g, int32_t n_begin, int32_t n_end, const float *x, float *y,
                           int32_t *argmax) {
     if (!range_ok(g, n_begin, n_end)) return C4J_EBADARG;
     const int64_t hw = (int64_t)g->h * g->w, pq = (int64_t)g->out_h * g->out_w;
     const int two_by_two = is_2x2(g);
-#if C4J_HAVE_AVX2
-    const int fast = c4j_fast();
-#else
-    const int fast = 0;
-#define maxpool_2x2_avx2 maxpool_2x2
-#endif
     for (int64_t plane = (int64_t)n_begin * g->c; plane < (int64_t)n_end * g->c; ++plane) {
         const float *in = x + plane * hw;
         float *out = y + plane * pq;
         int32_t *arg = argmax + plane * pq;
         /* the fast path; a plane holding a NaN is redone by the general loop, which propagates it */
-        if (two_by_two && !(fast ? maxpool_2x2_avx2(g, in, out, arg) : maxpool_2x2(g, in, out, arg))) continue;
+        if (two_by_two && !maxpool_2x2_any(g, in, out, arg)) continue;
         for (int32_t p = 0; p < g->out_h; ++p)
             for (int32_t q = 0; q < g->out_w; ++q) {
                 const int32_t row0 = p * g->stride_h - g->pad_h, col0 = q * g->stride_w - g->pad_w;
