@@ -124,7 +124,7 @@ void c4j_linear_forward(int32_t n, int32_t in, int32_t out, int32_t o_begin, int
                         const float *x, const float *w, const float *b, float *y);
 /* Rows [o_begin, o_end) of dw += dy^T . x and db += sum_n dy; columns [i_begin, i_end) of
  * dx = dy . w (overwritten). Any output may be NULL. Disjoint ranges may run on several threads
- * at once on the same dw, db and dx. */
+ * at once on the same dw, db and dx. A range reaching outside [0, out) or [0, in) does nothing. */
 void c4j_linear_backward(int32_t n, int32_t in, int32_t out, int32_t o_begin, int32_t o_end,
                          int32_t i_begin, int32_t i_end, const float *x, const float *w,
                          const float *dy, float *dx, float *dw, float *db);

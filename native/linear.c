@@ -6,7 +6,7 @@
 void c4j_linear_forward(int32_t n, int32_t in, int32_t out, int32_t o_begin, int32_t o_end,
                         const float *x, const float *w, const float *b, float *y) {
     const int32_t width = o_end - o_begin;
-    if (n <= 0 || width <= 0) return;
+    if (n <= 0 || o_begin < 0 || o_end > out || width <= 0) return; /* nothing outside [0, out) */
     w += (int64_t)o_begin * in;
     y += o_begin;
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, width, in, 1.0f, x, in, w, in, 0.0f, y, out);
@@ -19,7 +19,7 @@ void c4j_linear_forward(int32_t n, int32_t in, int32_t out, int32_t o_begin, int
 void c4j_linear_backward(int32_t n, int32_t in, int32_t out, int32_t o_begin, int32_t o_end,
                          int32_t i_begin, int32_t i_end, const float *x, const float *w,
                          const float *dy, float *dx, float *dw, float *db) {
-    if (n <= 0) return;
+    if (n <= 0 || o_begin < 0 || o_end > out || i_begin < 0 || i_end > in) return; /* nothing outside the buffers */
     const int32_t outs = o_end - o_begin, ins = i_end - i_begin;
     if (dw && outs > 0)
         cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, outs, in, n, 1.0f, dy + o_begin, out, x, in,
