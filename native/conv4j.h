@@ -119,7 +119,8 @@ void c4j_relu_backward(int64_t begin, int64_t end, const float *y, const float *
 void c4j_dropout_forward(int64_t len, float p, uint64_t seed, const float *x, float *y, float *mask);
 
 /* ---- linear.c ----------------------------------------------------------------------------- */
-/* Features [o_begin, o_end) of y[n,out] = x[n,in] . w[out,in]^T + b[out]; b may be NULL. */
+/* Features [o_begin, o_end) of y[n,out] = x[n,in] . w[out,in]^T + b[out]; b may be NULL; a range
+ * reaching outside [0, out) does nothing. */
 void c4j_linear_forward(int32_t n, int32_t in, int32_t out, int32_t o_begin, int32_t o_end,
                         const float *x, const float *w, const float *b, float *y);
 /* Rows [o_begin, o_end) of dw += dy^T . x and db += sum_n dy; columns [i_begin, i_end) of
