@@ -2,7 +2,7 @@
 """The PyTorch side of bench-vs-pytorch.sh: the reference CNN, batch 64, SGD momentum 0.9,
 lr 0.01, synthetic data, timed exactly as `conv4j bench` times it. Prints one JSON object.
 Usage: bench_pytorch.py [THREADS] [STEPS] [nchw|channels_last]. channels_last (NHWC) is oneDNN's
-preferred layout: here it trains ~10 % faster than NCHW, so bench-vs-pytorch.sh runs both and
+preferred layout: here it trains 10–20 % faster than NCHW, so bench-vs-pytorch.sh runs both and
 compares with the better (Debian's python3 has torch; a pyenv python3 on the PATH may not)."""
 import json, resource, sys, time
 import torch

@@ -61,8 +61,7 @@ public final class AvgPool2d implements Layer {
 
             @Override public Tensor backward(Tensor dy, boolean needInputGradient) {
                 if (n == 0) throw new IllegalStateException(name + ": backward without a forward pass");
-                if (!dy.shape().equals(y.get(n).shape()))
-                    throw new IllegalArgumentException(name + ": expected output gradient " + y.get(n).shape() + ", got " + dy.shape());
+                Checks.outputGradient(name, y.get(n).shape(), dy);
                 if (!needInputGradient) return null;
                 Tensor g = dx.get(n);
                 Status.check(Conv4jNative.avgPool2dBackward(geom.n(n), include, dy.pointer(), g.pointer()), name);

@@ -79,8 +79,7 @@ public final class BatchNorm2d implements Layer {
             @Override public Tensor backward(Tensor dy, boolean needInputGradient) {
                 if (x == null) throw new IllegalStateException(name + ": backward without a forward pass");
                 if (!trained) throw new IllegalStateException(name + ": backward needs a forward pass in training mode");
-                if (!dy.shape().equals(x.shape()))
-                    throw new IllegalArgumentException(name + ": expected output gradient " + x.shape() + ", got " + dy.shape());
+                Checks.outputGradient(name, x.shape(), dy);
                 Tensor g = needInputGradient ? dx.get(x.dim(0)) : null;
                 Conv4jNative.batchNorm2dBackward(x.dim(0), channels, hw, x.pointer(), gamma.pointer(), saveMean.pointer(),
                         saveInvstd.pointer(), dy.pointer(), g == null ? null : g.pointer(),

@@ -26,6 +26,12 @@ final class Checks {
         return s.dim(0);
     }
 
+    /** The gradient handed to a layer's backward must have the shape of its forward's output. */
+    static void outputGradient(String layer, Shape expected, Tensor dy) {
+        if (!dy.shape().equals(expected))
+            throw new IllegalArgumentException(layer + ": expected output gradient " + expected + ", got " + dy.shape());
+    }
+
     /** GEMM dimensions are 32-bit in CBLAS: refuse layers whose matrices would overflow them. */
     static void fitsBlas(String layer, String what, long v) {
         if (v > Integer.MAX_VALUE)

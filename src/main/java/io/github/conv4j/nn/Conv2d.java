@@ -215,8 +215,7 @@ public final class Conv2d implements Layer {
         @Override public Tensor backward(Tensor gradient, boolean needInputGradient) {
             if (x == null || !x.isOpen()) throw new IllegalStateException(name + ": backward without a forward pass");
             int batch = x.dim(0);
-            if (!gradient.shape().equals(y.get(batch).shape()))
-                throw new IllegalArgumentException(name + ": expected output gradient " + y.get(batch).shape() + ", got " + gradient.shape());
+            Checks.outputGradient(name, y.get(batch).shape(), gradient);
             prepare(batch);
             dy = gradient;
             grad = needInputGradient ? dx.get(batch) : null;

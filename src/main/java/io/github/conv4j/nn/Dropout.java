@@ -45,8 +45,7 @@ public final class Dropout implements Layer {
 
             @Override public Tensor backward(Tensor dy, boolean needInputGradient) {
                 if (!needInputGradient || identity) return needInputGradient ? dy : null;
-                if (!dy.shape().equals(m.shape()))
-                    throw new IllegalArgumentException(name + ": expected output gradient " + m.shape() + ", got " + dy.shape());
+                Checks.outputGradient(name, m.shape(), dy);
                 Tensor g = dx.get(dy.dim(0));
                 Conv4jNative.mul(g.size(), dy.pointer(), m.pointer(), g.pointer());
                 return g;

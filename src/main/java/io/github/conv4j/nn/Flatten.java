@@ -33,8 +33,7 @@ public final class Flatten implements Layer {
 
             @Override public Tensor backward(Tensor dy, boolean needInputGradient) {
                 if (xSource == null) throw new IllegalStateException(name + ": backward without a forward pass");
-                if (!dy.shape().equals(xView.shape()))
-                    throw new IllegalArgumentException(name + ": expected output gradient " + xView.shape() + ", got " + dy.shape());
+                Checks.outputGradient(name, xView.shape(), dy);
                 if (!needInputGradient) return null;
                 if (dy != dySource) {
                     dySource = dy;

@@ -97,8 +97,7 @@ public final class Linear implements Layer {
 
             @Override public Tensor backward(Tensor gradient, boolean needInputGradient) {
                 if (x == null) throw new IllegalStateException(name + ": backward without a forward pass");
-                if (!gradient.shape().is(n, out))
-                    throw new IllegalArgumentException(name + ": expected output gradient [" + n + ", " + out + "], got " + gradient.shape());
+                Checks.outputGradient(name, o.shape(), gradient);
                 dy = gradient;
                 g = needInputGradient ? dx.get(n) : null;
                 dw = hasGrads ? ctx.grads().get(0) : null;

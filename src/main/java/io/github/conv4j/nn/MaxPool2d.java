@@ -76,8 +76,7 @@ public final class MaxPool2d implements Layer {
 
             @Override public Tensor backward(Tensor gradient, boolean needInputGradient) {
                 if (out == null) throw new IllegalStateException(name + ": backward without a forward pass");
-                if (!gradient.shape().equals(out.shape()))
-                    throw new IllegalArgumentException(name + ": expected output gradient " + out.shape() + ", got " + gradient.shape());
+                Checks.outputGradient(name, out.shape(), gradient);
                 if (!needInputGradient) return null;
                 int n = out.dim(0);
                 dy = gradient;

@@ -62,8 +62,7 @@ public final class ReLU implements Layer {
 
         @Override public Tensor backward(Tensor dy, boolean needInputGradient) {
             if (out == null) throw new IllegalStateException(name + ": backward without a forward pass");
-            if (!dy.shape().equals(out.shape()))
-                throw new IllegalArgumentException(name + ": expected output gradient " + out.shape() + ", got " + dy.shape());
+            Checks.outputGradient(name, out.shape(), dy);
             if (!needInputGradient) return null;
             if (backwardFused) return dy;
             int n = out.dim(0);
