@@ -19,9 +19,12 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * <p>Each shape is measured right beside its own sgemm run: on a shared machine the peak drifts
  * by 10–20 % over the minutes a whole suite takes, so one peak for all shapes would compare
  * layers with a peak measured under other load. The table gives both that peak and the share.
+ * A second table (fast kernels, batch policy; {@code -Dpaired=false} skips it) measures the
+ * share in alternating pairs of short bursts instead, {@link PairedPeak}: the median of
+ * {@code -Dpairs} (11) ratios, each taken under one set of conditions.
  */
 public final class ConvBenchmarkMain {
-    public static void main(String[] args) throws RunnerException {
+    public static void main(String[] args) throws RunnerException, InterruptedException {
         String[] threads = args.length > 0 ? args : new String[] {"1", "2"};
         String kernels = System.getProperty("kernels", "fast");
         for (String t : threads) {
@@ -55,6 +58,13 @@ public final class ConvBenchmarkMain {
             System.out.printf("%-28s %14s %10s %18s %10s %12s%n", "shape N,C,H,W,K,R,S,str,pad", "fwd GFLOP/s", "of peak",
                     "fwd+bwd GFLOP/s", "of peak", "its peak");
             rows.forEach(System.out::println);
+            if (Boolean.parseBoolean(System.getProperty("paired", "true")) && System.getProperty("parallel", "batch").equals("batch")) {
+                System.out.printf("%n== %s thread(s), %s kernels, fwd+bwd against sgemm 2048³ in %d alternating pairs"
+                        + " (GFLOP/s medians; share: median and range of the pairs' ratios)%n", t, kernels, PairedPeak.PAIRS);
+                System.out.println(PairedPeak.header());
+                for (String shape : ConvBenchmark.SHAPES)
+                    System.out.println(PairedPeak.measure(shape, Integer.parseInt(t), kernels).row());
+            }
         }
     }
 }
