@@ -4,7 +4,7 @@
  *
  * Per depth step the tile loads 16 floats of B (two vectors), broadcasts 6 elements of A and does
  * 12 FMAs: 12 accumulators + 2 B vectors + 1 broadcast = 15 of the 16 ymm registers. The depth
- * is cut into equal blocks of at most KC so that the B panel one tile column reads (KC x 16
+ * is cut into equal blocks of at most KC (or the caller's kc) so that the B panel one tile column reads (KC x 16
  * floats, 16 KB at KC = 256) stays in L1 beside the A lines of a row tile (~11 KB for 3x3 taps)
  * while all the row tiles pass over it. Measured against 512 (alternated series on both cores,
  * B in panels): one series put 256 20 % ahead on 13x13 192->384, the next had them level, and
@@ -117,7 +117,8 @@ C4J_AVX2 static void any_tile(int m, int64_t n, int64_t depth, const a_walk *w, 
 }
 
 C4J_AVX2 void c4j_gemm(const c4j_gemm_args *p) {
-    const int64_t blocks = (p->depth + KC - 1) / KC, block = (p->depth + blocks - 1) / blocks;
+    const int64_t kc_max = p->kc > 0 ? p->kc : KC;
+    const int64_t blocks = (p->depth + kc_max - 1) / kc_max, block = (p->depth + blocks - 1) / blocks;
     for (int64_t t0 = 0; t0 < p->depth; t0 += block) {
         const int64_t kc = p->depth - t0 < block ? p->depth - t0 : block;
         const int accumulate = p->accumulate || t0 > 0;

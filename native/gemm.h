@@ -37,6 +37,7 @@ typedef struct {
     float *c;
     int64_t c_i;
     int accumulate;
+    int64_t kc;                      /* depth per block; 0: the default (gemm.c's KC) */
 } c4j_gemm_args;
 
 /* C as above; m, n, depth >= 1. Reads only the A, B elements and writes only the C elements
