@@ -4,9 +4,9 @@
  *
  * Per depth step the tile loads 16 floats of B (two vectors), broadcasts 6 elements of A and does
  * 12 FMAs: 12 accumulators + 2 B vectors + 1 broadcast = 15 of the 16 ymm registers. The depth
- * is cut into equal blocks of at most KC (or the caller's kc) so that the B panel one tile column reads (KC x 16
- * floats, 16 KB at KC = 256) stays in L1 beside the A lines of a row tile (~11 KB for 3x3 taps)
- * while all the row tiles pass over it. Measured against 512 (alternated series on both cores,
+ * is cut into equal blocks of at most KC (unless the caller asks for other blocks: see kc) so
+ * that the B panel one tile column reads (KC x 16 floats, 16 KB at KC = 256) stays in L1 beside
+ * the A lines of a row tile (~11 KB for 3x3 taps) while all the row tiles pass over it. Measured against 512 (alternated series on both cores,
  * B in panels): one series put 256 20 % ahead on 13x13 192->384, the next had them level, and
  * the other layers were level in both; this machine's noise hides anything smaller. Rows are
  * taken MC at a time, so the part of A one depth block reads stays in L2 across the column
