@@ -42,7 +42,8 @@ public final class LayerCodec {
             case "ReLU" -> new ReLU();
             case "Flatten" -> new Flatten();
             case "Linear" -> new Linear(s.i("in"), s.i("out")).bias(s.bool("bias"));
-            case "Dropout" -> new Dropout(Double.parseDouble(s.get("p")), Long.parseLong(s.get("seed")));
+            case "Dropout" -> kv.containsKey("seed") ? new Dropout(Double.parseDouble(s.get("p")), Long.parseLong(s.get("seed")))
+                    : new Dropout(Double.parseDouble(s.get("p")));
             case "BatchNorm2d" -> new BatchNorm2d(s.i("channels"), Float.parseFloat(s.get("eps")), Float.parseFloat(s.get("momentum")));
             default -> throw new IllegalArgumentException("unknown layer type '" + words[0] + "'");
         };

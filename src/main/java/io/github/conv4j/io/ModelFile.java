@@ -57,6 +57,9 @@ public final class ModelFile {
     /** Fault injection for the kill tests: a pause (ms) between tensors while writing; 0 in normal use. */
     private static final long WRITE_PAUSE_MS = Long.getLong("conv4j.io.writePauseMs", 0);
 
+    /** Metadata key of the model's seed, which seeds its random layers (Dropout) after loading too. */
+    public static final String SEED_KEY = "model.seed";
+
     private ModelFile() {}
 
     /** What a file holds besides the model: metadata, and extra tensors (optimiser state). */
@@ -70,7 +73,9 @@ public final class ModelFile {
     }
 
     /** Writes atomically; {@code extras} are saved after the model's own tensors. */
-    public static void save(Path path, Sequential model, Map<String, String> metadata, Map<String, Tensor> extras) throws IOException {
+    public static void save(Path path, Sequential model, Map<String, String> userMetadata, Map<String, Tensor> extras) throws IOException {
+        Map<String, String> metadata = new LinkedHashMap<>(userMetadata);
+        metadata.put(SEED_KEY, Long.toString(model.seed()));
         Path dir = path.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path tmp = dir.resolve(path.getFileName() + TEMP_SUFFIX);
@@ -238,7 +243,9 @@ public final class ModelFile {
             }
             if (floats > bounded.left / Float.BYTES)
                 throw new IOException(path + ": the architecture needs " + floats + " parameters, the file holds " + bounded.left + " bytes");
-            model = new Sequential(input, Sequential.DEFAULT_SEED, layers);
+            model = new Sequential(input, Long.parseLong(meta.getOrDefault(SEED_KEY, Long.toString(Sequential.DEFAULT_SEED))), layers);
+        } catch (NumberFormatException e) {
+            throw new IOException(path + ": bad " + SEED_KEY + " metadata: " + e.getMessage(), e);
         } catch (IllegalArgumentException | ArithmeticException e) {
             throw new IOException(path + ": bad architecture: " + e.getMessage(), e);
         }

@@ -37,4 +37,10 @@ final class Checks {
         if (v > Integer.MAX_VALUE)
             throw new IllegalArgumentException(layer + ": " + what + " = " + v + " exceeds the 2^31-1 limit of BLAS dimensions");
     }
+
+    /** A plane (H×W) the kernels address with 32-bit indices (pooling's argmax, im2col's rows). */
+    static void fitsIndex(String layer, String what, long v) {
+        if (v > Integer.MAX_VALUE)
+            throw new IllegalArgumentException(layer + ": " + what + " = " + v + " exceeds the 2^31-1 limit of the native kernels' plane indices");
+    }
 }

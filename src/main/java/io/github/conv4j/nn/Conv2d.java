@@ -88,9 +88,7 @@ public final class Conv2d implements Layer {
         Layer.requireRank(describe(), input, 4, "N×C×H×W");
         if (input.dim(1) != in)
             throw new IllegalArgumentException(describe() + ": expected " + in + " input channels [N, " + in + ", H, W], got " + input);
-        return new PaddingMode.Axis[] {
-            mode.resolve(describe(), "height", input.dim(2), kh, sh, ph, dh, false),
-            mode.resolve(describe(), "width", input.dim(3), kw, sw, pw, dw, false)};
+        return mode.resolvePlane(describe(), input, kh, kw, sh, sw, ph, pw, dh, dw, false);
     }
 
     @Override public Shape outputShape(Shape input) {
@@ -163,7 +161,8 @@ public final class Conv2d implements Layer {
             y = new BatchBuffer(o.dropBatch());
             dx = new BatchBuffer(sample);
             shards = new BatchShards(ctx.grads());
-            needsScratch = workspaceFloats() > 0;
+            geom.n(maxChunk).chunk(maxChunk);
+            needsScratch = Conv4jNative.conv2dWorkspace(geom) > 0;
         }
 
         @Override public boolean fuseReluForward() {
@@ -171,20 +170,17 @@ public final class Conv2d implements Layer {
             return true;
         }
 
-        /** Scratch space of one worker: the C side's own formula for the largest chunk. */
-        @Override public long workspaceFloats() {
-            geom.n(maxChunk).chunk(maxChunk);
-            return Conv4jNative.conv2dWorkspace(geom);
-        }
 
         /**
-         * Splits a batch over the workers (each lowering worker needs its own workspace slice, so
-         * their number bounds the split); sizes the chunks to a worker's share.
+         * Splits a batch over the workers, sizes the chunks to a worker's share, and reserves each
+         * lowering worker its workspace slice for this batch (sized here, not when the model is
+         * built, so a model declaring a huge input allocates nothing until such a batch arrives).
          */
         private void prepare(int batch) {
-            int count = shards.split(batch, needsScratch ? Math.max(1, workspace.shards()) : Integer.MAX_VALUE);
+            int count = shards.split(batch, Integer.MAX_VALUE);
             geom.n(batch).chunk(chunkFor((batch + count - 1) / count, (long) geom.out_h() * geom.out_w()));
             scratchFloats = Conv4jNative.conv2dWorkspace(geom);
+            if (needsScratch) workspace.reserve(scratchFloats, count, name);
         }
 
         private Tensor scratch(int shard) { return workspace.get(shard, scratchFloats); }

@@ -31,8 +31,5 @@ public interface Op extends AutoCloseable {
      */
     default boolean fuseReluBackward() { return false; }
 
-    /** Floats of shared scratch space this op needs at most (any batch size). */
-    default long workspaceFloats() { return 0; }
-
     @Override void close();
 }

@@ -1,5 +1,7 @@
 package io.github.conv4j.nn;
 
+import io.github.conv4j.tensor.Shape;
+
 /**
  * How a convolution or pooling window sweeps an axis, and so how the output size rounds
  * (after DL4J's {@code ConvolutionMode}). With input size {@code n}, explicit padding {@code p},
@@ -24,6 +26,12 @@ public enum PaddingMode {
      */
     SAME;
 
+    /**
+     * The largest padded extent (input plus padding on both sides) the native kernels index:
+     * every row, column and window offset they compute must fit a signed 32-bit int.
+     */
+    public static final long MAX_EXTENT = Integer.MAX_VALUE;
+
     /** Output size and top/left padding along one axis. */
     record Axis(int out, int padBefore) {}
 
@@ -39,8 +47,10 @@ public enum PaddingMode {
             if (pad != 0) throw new IllegalArgumentException(layer + ": SAME padding mode computes its own padding; explicit padding " + pad + " given");
             int out = (int) ((n + (long) stride - 1) / stride);
             long total = Math.max((long) (out - 1) * stride + extent - n, 0);
+            requireIndexable(layer, axis, n, total);
             return new Axis(out, (int) (total / 2));
         }
+        requireIndexable(layer, axis, n, 2L * pad);
         long span = n + 2L * pad - extent;
         if (span < 0)
             throw new IllegalArgumentException(layer + ": kernel extent " + extent + " along " + axis
@@ -52,5 +62,24 @@ public enum PaddingMode {
         if (ceil && (out - 1) * stride >= n + (long) pad) out--;
         if (out > Integer.MAX_VALUE) throw new IllegalArgumentException(layer + ": output " + axis + " " + out + " is too large");
         return new Axis((int) out, pad);
+    }
+
+    /**
+     * Both axes of an N×C×H×W input, with the input and output planes checked against the
+     * kernels' 32-bit plane indices.
+     */
+    Axis[] resolvePlane(String layer, Shape input, int kh, int kw, int sh, int sw, int ph, int pw,
+                        int dh, int dw, boolean ceil) {
+        Checks.fitsIndex(layer, "input plane H×W", (long) input.dim(2) * input.dim(3));
+        Axis[] a = {resolve(layer, "height", input.dim(2), kh, sh, ph, dh, ceil), resolve(layer, "width", input.dim(3), kw, sw, pw, dw, ceil)};
+        Checks.fitsIndex(layer, "output plane P×Q", (long) a[0].out() * a[1].out());
+        return a;
+    }
+
+    /** Refuses an axis whose padded extent leaves the range the kernels index with. */
+    private static void requireIndexable(String layer, String axis, int n, long totalPad) {
+        if (n + totalPad > MAX_EXTENT)
+            throw new IllegalArgumentException(layer + ": padded " + axis + " " + (n + totalPad) + " (input " + n + " + padding "
+                    + totalPad + ") exceeds " + MAX_EXTENT + ", the largest extent the native kernels index");
     }
 }

@@ -26,18 +26,23 @@ public final class Parallelism {
 
     private Parallelism() {}
 
-    /** Sets the thread count (≥ 1) and the policy. */
+    /**
+     * Sets the thread count (≥ 1) and the policy. Safe while models run on other threads: it
+     * waits for the layer call in flight; calls that started on the old pool finish on their
+     * own threads.
+     */
     public static synchronized void configure(int count, Mode m) {
         if (count < 1) throw new IllegalArgumentException("threads must be at least 1, got " + count);
+        // First let the call in flight on the old pool finish (and retire its workers), so that
+        // no layer runs while the kernels and thread counts below change.
+        if (pool != null) pool.shutdown();
         threads = count;
         mode = m;
         Conv4jNative.setNumThreads(m == Mode.BATCH ? 1 : count);
         // conv4j's own convolution GEMM is single-threaded, made for BATCH's one-per-worker use;
         // in BLAS mode the threads are OpenBLAS's, so convolutions take the portable path to it.
         Conv4jNative.setFastKernels(m == Mode.BATCH && Conv4jNative.fastKernelsWanted() ? 1 : 0);
-        ShardPool old = pool;
         pool = new ShardPool(m == Mode.BATCH ? count : 1);
-        if (old != null) old.shutdown();
     }
 
     public static synchronized int threads() { return threads; }

@@ -43,9 +43,7 @@ record PoolWindow(int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw
 
     private PaddingMode.Axis[] axes(String layer, Shape input) {
         Layer.requireRank(layer, input, 4, "N×C×H×W");
-        return new PaddingMode.Axis[] {
-            mode.resolve(layer, "height", input.dim(2), kh, sh, ph, dh, ceil),
-            mode.resolve(layer, "width", input.dim(3), kw, sw, pw, dw, ceil)};
+        return mode.resolvePlane(layer, input, kh, kw, sh, sw, ph, pw, dh, dw, ceil);
     }
 
     Shape outputShape(String layer, Shape input) {

@@ -33,6 +33,8 @@ public final class Sequential implements AutoCloseable {
     private final Tensor[] outputs;   // the last forward's output of each layer, for diagnostics
     private final Workspace workspace;
     private final AtomicBoolean busy = new AtomicBoolean();
+    private final long seed;
+    private long trainingSteps;
     private boolean training = true;
     private boolean closed;
 
@@ -40,16 +42,17 @@ public final class Sequential implements AutoCloseable {
 
     /** A model for inputs of {@code sampleInput} (e.g. 1×28×28), initialised from {@code seed}. */
     public Sequential(Shape sampleInput, long seed, List<Layer> layers) {
-        this(sampleInput, layers, null, null, true, new Workspace());
+        this(sampleInput, seed, layers, null, null, true, new Workspace());
         SplittableRandom rng = new SplittableRandom(seed);
         for (int i = 0; i < layers.size(); i++) layers.get(i).initialize(paramViews.get(i), stateViews.get(i), rng);
     }
 
-    private Sequential(Shape sampleInput, List<Layer> layers, Tensor sharedParams, Tensor sharedState, boolean trainable,
+    private Sequential(Shape sampleInput, long seed, List<Layer> layers, Tensor sharedParams, Tensor sharedState, boolean trainable,
                        Workspace workspace) {
         if (layers.isEmpty()) throw new IllegalArgumentException("Sequential: a model needs at least one layer");
         this.layers = List.copyOf(layers);
         this.sampleInput = sampleInput;
+        this.seed = seed;
         this.workspace = workspace;
         this.outputs = new Tensor[layers.size()];
         Shape s = sampleInput.prependBatch(1);
@@ -71,7 +74,6 @@ public final class Sequential implements AutoCloseable {
         grads = trainable ? allocate(paramCount) : null;
         long po = 0, so = 0;
         Shape in = sampleInput;
-        long need = 0;
         try {
             for (int i = 0; i < layers.size(); i++) {
                 Layer l = layers.get(i);
@@ -88,13 +90,11 @@ public final class Sequential implements AutoCloseable {
                 paramViews.add(Collections.unmodifiableList(pv));
                 gradViews.add(Collections.unmodifiableList(gv));
                 stateViews.add(Collections.unmodifiableList(sv));
-                Op op = l.create(new LayerContext("layer " + i, in, pv, gv, sv, workspace));
+                Op op = l.create(new LayerContext("layer " + i, in, pv, gv, sv, workspace, Seeds.mix(seed, i), this::trainingSteps));
                 ops.add(op);
-                need = Math.max(need, op.workspaceFloats());
                 in = sampleOutputs.get(i);
             }
             fuseReLUs();
-            workspace.reserve(need, Parallelism.shards(), "model");
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -123,7 +123,7 @@ public final class Sequential implements AutoCloseable {
      */
     public Sequential replica() {
         requireOpen();
-        Sequential r = new Sequential(sampleInput, layers, params, state, false, new Workspace());
+        Sequential r = new Sequential(sampleInput, seed, layers, params, state, false, new Workspace());
         r.training = false;
         return r;
     }
@@ -145,6 +145,20 @@ public final class Sequential implements AutoCloseable {
     public long parameterCount() { return params == null ? 0 : params.size(); }
     public long workspaceBytes() { return workspace.sizeFloats() * Float.BYTES; }
 
+    /** The seed this model was built from: it initialised the parameters and seeds every random layer. */
+    public long seed() { return seed; }
+
+    /**
+     * Training-mode forward passes so far: what Dropout keys its masks on. A checkpoint saves it
+     * and a resumed run restores it ({@link #setTrainingSteps}), so its masks continue the sequence.
+     */
+    public long trainingSteps() { return trainingSteps; }
+
+    public void setTrainingSteps(long steps) {
+        if (steps < 0) throw new IllegalArgumentException("training steps must be non-negative, got " + steps);
+        trainingSteps = steps;
+    }
+
     public boolean isTraining() { return training; }
     /** Training mode (dropout active, batch statistics) or evaluation mode. */
     public Sequential train(boolean on) { training = on; return this; }
@@ -157,6 +171,7 @@ public final class Sequential implements AutoCloseable {
         try {
             Tensor t = x;
             for (int i = 0; i < ops.size(); i++) outputs[i] = t = ops.get(i).forward(t, training);
+            if (training) trainingSteps++;
             return t;
         } finally {
             busy.set(false);

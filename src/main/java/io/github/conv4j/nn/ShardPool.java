@@ -12,6 +12,10 @@ import java.util.function.IntConsumer;
  * counter and park/unpark), so a training loop that shards every convolution stays
  * allocation-free. One call at a time: a caller that finds the pool busy (another model on
  * another thread) runs all its shards itself.
+ *
+ * <p>{@link #shutdown()} (from {@link Parallelism#configure}) waits for the call in flight, and a
+ * worker always finishes a shard it was handed before it exits; a caller still holding a shut-down
+ * pool runs its shards itself. So reconfiguring while layers run never strands a caller.
  */
 final class ShardPool {
     private final Worker[] workers;
@@ -22,6 +26,7 @@ final class ShardPool {
     private volatile long generation;
     private volatile Thread caller;
     private volatile Throwable failure;
+    private volatile boolean stopped;
 
     ShardPool(int threads) {
         workers = new Worker[Math.max(0, threads - 1)];
@@ -40,7 +45,12 @@ final class ShardPool {
      */
     void run(IntConsumer body, int count) {
         if (workers.length == 0 || !lock.tryLock()) {
-            for (int s = 0; s < count; s++) body.accept(s);
+            runHere(body, count);
+            return;
+        }
+        if (stopped) {
+            lock.unlock();
+            runHere(body, count);
             return;
         }
         if (count <= 1) {
@@ -79,8 +89,19 @@ final class ShardPool {
         }
     }
 
+    private static void runHere(IntConsumer body, int count) {
+        for (int s = 0; s < count; s++) body.accept(s);
+    }
+
+    /** Stops the workers once the call in flight (if any) is done; later calls run on their caller. */
     void shutdown() {
-        for (Worker w : workers) w.interrupt();
+        lock.lock();
+        try {
+            stopped = true;
+            for (Worker w : workers) LockSupport.unpark(w);
+        } finally {
+            lock.unlock();
+        }
     }
 
     private final class Worker extends Thread {
@@ -94,9 +115,10 @@ final class ShardPool {
         }
 
         @Override public void run() {
-            while (!isInterrupted()) {
+            while (true) {
                 long g = generation;
                 if (g == seen) {
+                    if (stopped) return;   // only once no shard is waiting for this worker
                     LockSupport.park(this);
                     continue;
                 }

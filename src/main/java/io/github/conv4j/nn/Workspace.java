@@ -4,9 +4,11 @@ import io.github.conv4j.tensor.Shape;
 import io.github.conv4j.tensor.Tensor;
 
 /**
- * Scratch memory shared by all layers of a model (after Darknet): each layer reports the scratch
- * space it needs per worker, and the model reserves the largest once, before the first step, for
- * each of the workers that may run a layer's shards at once (see {@link Parallelism}).
+ * Scratch memory shared by all layers of a model (after Darknet): before running its shards, a
+ * layer reserves the scratch space the current batch needs per worker, for each of the workers
+ * that run at once (see {@link Parallelism}). The buffer grows to the largest request and is then
+ * reused, so a steady training loop allocates nothing; nothing is reserved before the first batch
+ * (a model file declaring a huge input costs nothing until a batch of that size arrives).
  */
 public final class Workspace implements AutoCloseable {
     private final long limitFloats;
@@ -25,10 +27,13 @@ public final class Workspace implements AutoCloseable {
 
     /** Ensures {@code shards} slices of at least {@code floats} each, refusing more than the limit. */
     public void reserve(long floats, int shards, String who) {
-        long total = floats * shards;
+        if (floats < 0 || shards < 1)
+            throw new IllegalStateException(who + ": bad workspace request of " + shards + " × " + floats + " floats");
+        // floats alone above the limit: refused before the product could overflow
+        long total = floats > limitFloats ? floats : floats * shards;
         if (total > limitFloats)
-            throw new IllegalArgumentException(who + " needs a workspace of " + (total * Float.BYTES >> 20) + " MB (" + shards
-                    + " × " + (floats * Float.BYTES >> 20) + " MB), above the limit of " + (limitFloats * Float.BYTES >> 20)
+            throw new IllegalArgumentException(who + " needs a workspace of " + shards + " × " + (floats >> 18)
+                    + " MB (" + floats + " floats per worker), above the limit of " + (limitFloats >> 18)
                     + " MB (raise -Dconv4j.workspace.limit.mb, use fewer threads or a smaller model)");
         if (floats == 0 || (floats <= perShard && shards <= slices.length)) return;
         close();

@@ -117,6 +117,7 @@ public final class Trainer {
         Map<String, String> meta = new LinkedHashMap<>(config.metadata());
         meta.put("checkpoint.epoch", Integer.toString(history.get(history.size() - 1).epoch()));
         meta.put("checkpoint.steps", Long.toString(optimizer.steps()));
+        meta.put("checkpoint.trainingSteps", Long.toString(model.trainingSteps()));
         meta.put("checkpoint.optimizer", optimizer.describe());
         StringBuilder h = new StringBuilder();
         for (EpochResult r : history) h.append(h.length() == 0 ? "" : ";").append(r.encode());
@@ -142,6 +143,9 @@ public final class Trainer {
                 state.get(i).copyFrom(t);
             }
             optimizer.setSteps(Long.parseLong(ck.metadata().getOrDefault("checkpoint.steps", "0")));
+            // Dropout's masks are keyed on the model's training steps: continue their sequence.
+            model.setTrainingSteps(Long.parseLong(ck.metadata().getOrDefault("checkpoint.trainingSteps",
+                    Long.toString(optimizer.steps()))));
             String h = ck.metadata().getOrDefault("checkpoint.history", "");
             if (!h.isEmpty()) for (String s : h.split(";")) history.add(EpochResult.decode(s));
             return Integer.parseInt(ck.metadata().getOrDefault("checkpoint.epoch", "0"));

@@ -8,10 +8,10 @@ package io.github.conv4j.testing;
 public final class Reference {
     private Reference() {}
 
-    /** Convolution geometry; out sizes by the truncating formula. */
+    /** Convolution geometry; out sizes by the truncating formula (in 64 bits: huge paddings and strides are test input). */
     public record Conv(int n, int c, int h, int w, int k, int r, int s, int sh, int sw, int ph, int pw, int dh, int dw, int groups) {
-        public int outH() { return (h + 2 * ph - (dh * (r - 1) + 1)) / sh + 1; }
-        public int outW() { return (w + 2 * pw - (dw * (s - 1) + 1)) / sw + 1; }
+        public int outH() { return Math.toIntExact((h + 2L * ph - ((long) dh * (r - 1) + 1)) / sh + 1); }
+        public int outW() { return Math.toIntExact((w + 2L * pw - ((long) dw * (s - 1) + 1)) / sw + 1); }
     }
 
     /** y, then dx, dw, db for upstream gradient dy: {y, dx, dw, db}. */
@@ -30,9 +30,9 @@ public final class Reference {
                         for (int c = 0; c < cg; c++)
                             for (int i = 0; i < g.r; i++)
                                 for (int j = 0; j < g.s; j++) {
-                                    int row = p * g.sh - g.ph + i * g.dh, col = q * g.sw - g.pw + j * g.dw;
+                                    long row = (long) p * g.sh - g.ph + (long) i * g.dh, col = (long) q * g.sw - g.pw + (long) j * g.dw;
                                     if (row < 0 || row >= g.h || col < 0 || col >= g.w) continue;
-                                    int xi = ((n * g.c + grp * cg + c) * g.h + row) * g.w + col;
+                                    int xi = (int) (((n * g.c + grp * cg + c) * g.h + row) * g.w + col);
                                     int wi = ((k * cg + c) * g.r + i) * g.s + j;
                                     acc += (double) wt[wi] * x[xi];
                                     dx[xi] += (double) wt[wi] * d;

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.conv4j.data.Dataset;
 import io.github.conv4j.data.Normalization;
 import io.github.conv4j.nn.Conv2d;
+import io.github.conv4j.nn.Dropout;
 import io.github.conv4j.nn.Flatten;
 import io.github.conv4j.nn.Layer;
 import io.github.conv4j.nn.Linear;
@@ -62,17 +63,28 @@ class TrainerTest {
     }
 
     @Test void resumingFromACheckpointEqualsAnUninterruptedRun() throws IOException {
+        assertResumeIsExact(small(), 99);   // another seed: parameters come from the checkpoint
+    }
+
+    /** Dropout's masks follow the model's training steps, which the checkpoint carries. */
+    @Test void resumingWithDropoutEqualsAnUninterruptedRun() throws IOException {
+        List<Layer> layers = new java.util.ArrayList<>(small());
+        layers.add(layers.size() - 1, new Dropout(0.3));
+        assertResumeIsExact(layers, 1);
+    }
+
+    private void assertResumeIsExact(List<Layer> layers, long resumedSeed) throws IOException {
         Dataset tiny = train.first(640);
         float[] straight;
-        try (Sequential m = new Sequential(Shape.of(1, 28, 28), 1, small()); Sgd sgd = new Sgd(m, 0.01, 0.9, 0, false)) {
+        try (Sequential m = new Sequential(Shape.of(1, 28, 28), 1, layers); Sgd sgd = new Sgd(m, 0.01, 0.9, 0, false)) {
             new Trainer(m, sgd, config(2, tmp.resolve("a.ckpt"), false), QUIET).fit(tiny, test.first(100), null);
             straight = m.parameters().toArray();
         }
         Path ck = tmp.resolve("b.ckpt");
-        try (Sequential m = new Sequential(Shape.of(1, 28, 28), 1, small()); Sgd sgd = new Sgd(m, 0.01, 0.9, 0, false)) {
+        try (Sequential m = new Sequential(Shape.of(1, 28, 28), 1, layers); Sgd sgd = new Sgd(m, 0.01, 0.9, 0, false)) {
             new Trainer(m, sgd, config(1, ck, false), QUIET).fit(tiny, test.first(100), null);
         }
-        try (Sequential m = new Sequential(Shape.of(1, 28, 28), 99, small()); Sgd sgd = new Sgd(m, 0.01, 0.9, 0, false)) {
+        try (Sequential m = new Sequential(Shape.of(1, 28, 28), resumedSeed, layers); Sgd sgd = new Sgd(m, 0.01, 0.9, 0, false)) {
             List<EpochResult> h = new Trainer(m, sgd, config(2, ck, true), QUIET).fit(tiny, test.first(100), null);
             assertEquals(2, h.size(), "history carries over");
             assertArrayEquals(straight, m.parameters().toArray());
