@@ -14,8 +14,6 @@ import io.github.conv4j.optim.Sgd;
 import io.github.conv4j.tensor.IntTensor;
 import io.github.conv4j.tensor.Shape;
 import io.github.conv4j.tensor.Tensor;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.bytedeco.javacpp.Pointer;
@@ -24,13 +22,17 @@ import org.junit.jupiter.api.Test;
 /**
  * Trains a small model for many steps and checks that native memory stays flat after warm-up:
  * no tensor allocated per step, JavaCPP's byte count unchanged, resident memory growing by less
- * than 1 %. CI runs 2,000 steps; {@code -Dconv4j.soak.steps=10000} runs the long version.
+ * than 1 KB a step. CI runs 2,000 steps; {@code -Dconv4j.soak.steps=10000} runs the long version.
  */
 class SoakTest {
-    static long rssKb() throws Exception {
-        for (String line : Files.readAllLines(Path.of("/proc/self/status")))
-            if (line.startsWith("VmRSS:")) return Long.parseLong(line.replaceAll("\\D", ""));
-        return -1;
+    /**
+     * Resident memory in KB, through JavaCPP, which asks each OS its own way (Linux /proc, macOS
+     * task_info, Windows working set): the CI jobs on macOS and Windows have no /proc.
+     */
+    static long rssKb() {
+        long bytes = Pointer.physicalBytes();
+        assertTrue(bytes > 0, "JavaCPP cannot read the resident memory on " + System.getProperty("os.name"));
+        return bytes / 1024;
     }
 
     static long gcCount() {
@@ -57,14 +59,17 @@ class SoakTest {
                 m.backward(loss.gradient());
                 sgd.step();
             };
-            for (int i = 0; i < 200; i++) step.run();
+            // Warm-up: resident memory grows by about 1 MB over the first ~500 steps (JIT-compiled code,
+            // allocator arenas), far more slowly after that (measured on Linux).
+            for (int i = 0; i < 800; i++) step.run();
             com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
-            long heap0 = threads.getCurrentThreadAllocatedBytes(), gc0 = gcCount();
-            long live = Tensor.liveCount(), liveBytes = Tensor.liveBytes(), javacppBytes = Pointer.totalBytes();
+            // Resident memory is read outside the heap measurement: reading it allocates.
             long rss0 = rssKb();
+            long live = Tensor.liveCount(), liveBytes = Tensor.liveBytes(), javacppBytes = Pointer.totalBytes();
+            long heap0 = threads.getCurrentThreadAllocatedBytes(), gc0 = gcCount();
             for (int i = 0; i < steps; i++) step.run();
-            long rss1 = rssKb();
             double heapPerStep = (double) (threads.getCurrentThreadAllocatedBytes() - heap0) / steps;
+            long rss1 = rssKb();
             long gcs = gcCount() - gc0;
             System.out.printf("soak: Java heap allocated on the training thread: %.1f bytes per step; %d GCs in %d steps%n",
                     heapPerStep, gcs, steps);
@@ -76,7 +81,10 @@ class SoakTest {
                     "JavaCPP native bytes after " + steps + " steps: " + javacppBytes + " -> " + Pointer.totalBytes());
             System.out.printf("soak: %d steps, RSS %d KB -> %d KB (%+.2f%%), %d live tensors, %d bytes%n", steps, rss0, rss1,
                     100.0 * (rss1 - rss0) / rss0, live, liveBytes);
-            assertTrue(rss1 - rss0 < rss0 / 100, "resident memory grew from " + rss0 + " KB to " + rss1 + " KB");
+            // KB against steps: under 1 KB a step. After warm-up it grew 0.1-0.35 KB a step in runs here; an
+            // injected, untracked native leak of 1.5 KB a step (one malloc) fails this. An absolute bound, not a
+            // share of the total, which depends on what else ran in this JVM (the old 1 % failed when run alone).
+            assertTrue(rss1 - rss0 < steps, "resident memory grew from " + rss0 + " KB to " + rss1 + " KB in " + steps + " steps");
         }
     }
 
