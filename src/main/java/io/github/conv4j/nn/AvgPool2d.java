@@ -14,8 +14,8 @@ public final class AvgPool2d implements Layer {
     private final PoolWindow win;
     private final boolean countIncludePad;
 
-    public AvgPool2d(int kernel) { this(PoolWindow.square(kernel), true); }
-    public AvgPool2d(int kernelH, int kernelW) { this(new PoolWindow(kernelH, kernelW, kernelH, kernelW, 0, 0, 1, 1, false, PaddingMode.TRUNCATE), true); }
+    public AvgPool2d(int kernel) { this(PoolWindow.of("AvgPool2d", kernel, kernel), true); }
+    public AvgPool2d(int kernelH, int kernelW) { this(PoolWindow.of("AvgPool2d", kernelH, kernelW), true); }
     private AvgPool2d(PoolWindow w, boolean countIncludePad) { this.win = w; this.countIncludePad = countIncludePad; }
 
     public AvgPool2d stride(int s) { return stride(s, s); }
@@ -26,10 +26,10 @@ public final class AvgPool2d implements Layer {
     public AvgPool2d mode(PaddingMode m) { return new AvgPool2d(win.mode(m), countIncludePad); }
     public AvgPool2d countIncludePad(boolean include) { return new AvgPool2d(win, include); }
 
-    @Override public String spec() { return win.spec("AvgPool2d") + " countIncludePad=" + countIncludePad; }
+    @Override public String spec() { return win.spec() + " countIncludePad=" + countIncludePad; }
 
     @Override public String describe() {
-        String d = win.describe("AvgPool2d");
+        String d = win.describe();
         return countIncludePad ? d : d.substring(0, d.length() - 1) + ", exclude pad)";
     }
 

@@ -17,7 +17,7 @@ public final class GlobalAvgPool2d implements Layer {
     @Override public Op create(LayerContext ctx) {
         Shape s = ctx.sampleInput();
         Layer.requireRank(ctx.name() + " " + describe(), s, 3, "C×H×W per sample");
-        PoolWindow whole = new PoolWindow(s.dim(1), s.dim(2), s.dim(1), s.dim(2), 0, 0, 1, 1, false, PaddingMode.TRUNCATE);
+        PoolWindow whole = PoolWindow.of("GlobalAvgPool2d", s.dim(1), s.dim(2));
         return AvgPool2d.runtime(ctx, whole, true, describe());
     }
 }

@@ -18,8 +18,8 @@ public final class MaxPool2d implements Layer {
     private final PoolWindow win;
 
     /** A k×k window with stride k. */
-    public MaxPool2d(int kernel) { this(PoolWindow.square(kernel)); }
-    public MaxPool2d(int kernelH, int kernelW) { this(new PoolWindow(kernelH, kernelW, kernelH, kernelW, 0, 0, 1, 1, false, PaddingMode.TRUNCATE)); }
+    public MaxPool2d(int kernel) { this(PoolWindow.of("MaxPool2d", kernel, kernel)); }
+    public MaxPool2d(int kernelH, int kernelW) { this(PoolWindow.of("MaxPool2d", kernelH, kernelW)); }
     private MaxPool2d(PoolWindow w) { this.win = w; }
 
     public MaxPool2d stride(int s) { return stride(s, s); }
@@ -30,8 +30,8 @@ public final class MaxPool2d implements Layer {
     public MaxPool2d ceilMode(boolean ceil) { return new MaxPool2d(win.ceil(ceil)); }
     public MaxPool2d mode(PaddingMode m) { return new MaxPool2d(win.mode(m)); }
 
-    @Override public String spec() { return win.spec("MaxPool2d"); }
-    @Override public String describe() { return win.describe("MaxPool2d"); }
+    @Override public String spec() { return win.spec(); }
+    @Override public String describe() { return win.describe(); }
     @Override public Shape outputShape(Shape input) { return win.outputShape(describe(), input); }
 
     @Override public long flops(Shape sampleInput) {

@@ -7,31 +7,32 @@ import io.github.conv4j.binding.Conv4jNative.PoolGeom;
 import io.github.conv4j.tensor.Shape;
 
 /** The window of a pooling layer (kernel, stride, padding, dilation, rounding), shared by max and average pooling. */
-record PoolWindow(int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw, boolean ceil, PaddingMode mode) {
+record PoolWindow(String kind, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw, boolean ceil, PaddingMode mode) {
     PoolWindow {
-        String me = "pooling";
+        String me = kind;
         positive(me, "kernel", kh); positive(me, "kernel", kw);
         positive(me, "stride", sh); positive(me, "stride", sw);
         nonNegative(me, "padding", ph); nonNegative(me, "padding", pw);
         positive(me, "dilation", dh); positive(me, "dilation", dw);
-        if (2 * ph > kh || 2 * pw > kw)
-            throw new IllegalArgumentException("pooling: padding " + ph + "×" + pw + " must be at most half the kernel " + kh + "×" + kw);
+        if (2L * ph > kh || 2L * pw > kw)
+            throw new IllegalArgumentException(me + ": padding " + ph + "×" + pw + " must be at most half the kernel " + kh + "×" + kw);
     }
 
-    static PoolWindow square(int k) { return new PoolWindow(k, k, k, k, 0, 0, 1, 1, false, PaddingMode.TRUNCATE); }
+    /** A kh×kw window of the layer type {@code kind} that steps by its own size, unpadded. */
+    static PoolWindow of(String kind, int kh, int kw) { return new PoolWindow(kind, kh, kw, kh, kw, 0, 0, 1, 1, false, PaddingMode.TRUNCATE); }
 
-    PoolWindow stride(int h, int w) { return new PoolWindow(kh, kw, h, w, ph, pw, dh, dw, ceil, mode); }
-    PoolWindow padding(int h, int w) { return new PoolWindow(kh, kw, sh, sw, h, w, dh, dw, ceil, mode); }
-    PoolWindow dilation(int h, int w) { return new PoolWindow(kh, kw, sh, sw, ph, pw, h, w, ceil, mode); }
-    PoolWindow ceil(boolean c) { return new PoolWindow(kh, kw, sh, sw, ph, pw, dh, dw, c, mode); }
-    PoolWindow mode(PaddingMode m) { return new PoolWindow(kh, kw, sh, sw, ph, pw, dh, dw, ceil, m); }
+    PoolWindow stride(int h, int w) { return new PoolWindow(kind, kh, kw, h, w, ph, pw, dh, dw, ceil, mode); }
+    PoolWindow padding(int h, int w) { return new PoolWindow(kind, kh, kw, sh, sw, h, w, dh, dw, ceil, mode); }
+    PoolWindow dilation(int h, int w) { return new PoolWindow(kind, kh, kw, sh, sw, ph, pw, h, w, ceil, mode); }
+    PoolWindow ceil(boolean c) { return new PoolWindow(kind, kh, kw, sh, sw, ph, pw, dh, dw, c, mode); }
+    PoolWindow mode(PaddingMode m) { return new PoolWindow(kind, kh, kw, sh, sw, ph, pw, dh, dw, ceil, m); }
 
-    String spec(String kind) {
+    String spec() {
         return kind + " kernel=" + kh + "," + kw + " stride=" + sh + "," + sw + " padding=" + ph + "," + pw + " dilation=" + dh + ","
                 + dw + " ceil=" + ceil + " mode=" + mode;
     }
 
-    String describe(String kind) {
+    String describe() {
         StringBuilder b = new StringBuilder(kind).append('(').append(kh).append('×').append(kw);
         if (sh != kh || sw != kw) b.append(", stride ").append(sh == sw ? "" + sh : sh + "×" + sw);
         if (ph != 0 || pw != 0) b.append(", pad ").append(ph == pw ? "" + ph : ph + "×" + pw);

@@ -118,6 +118,19 @@ class BadInputTest {
                 () -> new Sequential(Shape.of(3, 60000, 60000), new Conv2d(3, 8, 3)), "exceeds");
     }
 
+    /** Once a SIGSEGV in c4j_conv_fast_forward: each value positive, their padded extent past 2^31−1. */
+    @Test void geometriesPastTheKernelsIndexRangeAreRefused() {
+        fails(IllegalArgumentException.class, () -> new Sequential(Shape.of(1, 1, 1),
+                new Conv2d(1, 1, 2, 1).stride(1 << 30, 1).padding(1 << 30, 0).dilation(1 << 30, 1)),
+                "layer 0", "Conv2d(1→1, 2×1", "padded height 2147483649", "exceeds 2147483647");
+        fails(IllegalArgumentException.class, () -> new Sequential(Shape.of(1, 2, 2),
+                new MaxPool2d(Integer.MAX_VALUE, 1).padding((1 << 30) - 1, 0)), "layer 0", "MaxPool2d", "padded height 2147483648");
+        fails(IllegalArgumentException.class, () -> new MaxPool2d(Integer.MAX_VALUE - 1, 1).padding(1 << 30, 0),
+                "MaxPool2d: padding 1073741824×0 must be at most half the kernel");
+        fails(IllegalArgumentException.class, () -> new Sequential(Shape.of(1, 50000, 50000), new AvgPool2d(2)),
+                "layer 0", "AvgPool2d", "input plane H×W = 2500000000");
+    }
+
     @Test void workspaceLimitIsEnforced() {
         try (Workspace ws = new Workspace(1 << 20)) {
             fails(IllegalArgumentException.class, () -> ws.reserve(1 << 20, 1, "test model"), "test model", "limit of 1 MB");

@@ -71,8 +71,8 @@ class InvalidGeometryPropertiesTest {
     }
 
     private static Refusal pool(ValidGeometries.Pool g, int kind, int bad) {
-        // The window's own checks (shared with average pooling) say "pooling"; checks against the input name the layer.
-        String window = "pooling";
+        // The window's own checks name the layer type too.
+        String window = "MaxPool2d";
         return switch (kind) {
             case 0 -> new Refusal("kernel <= 0", g, window, bad, () -> new MaxPool2d(bad));
             case 1 -> new Refusal("stride <= 0", g, window, bad, () -> g.layer().stride(bad));

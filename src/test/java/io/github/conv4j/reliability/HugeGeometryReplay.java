@@ -29,6 +29,7 @@ import java.util.SplittableRandom;
 public final class HugeGeometryReplay {
     private final SplittableRandom rng;
     private int ran, refused, outOfMemory, checked;
+    private double smallShare;
 
     private HugeGeometryReplay(long seed) { rng = new SplittableRandom(seed); }
 
@@ -42,12 +43,16 @@ public final class HugeGeometryReplay {
                 count, replay.ran, replay.checked, replay.refused, replay.outOfMemory);
     }
 
-    /** 0–3 (small), or a huge value: uniform in [2^16, 2^31−1], a power of two, or one next to it. */
+    /**
+     * A small value (smallMin–3) with this case's probability smallShare, else a huge one: uniform
+     * in [2^16, 2^31−1], a power of two, or one next to it. Cases with many small values mostly
+     * run (and are checked against the reference); cases with few are mostly refused.
+     */
     private int value(int smallMin) {
-        return switch (rng.nextInt(4)) {
-            case 0 -> smallMin + rng.nextInt(4 - smallMin);
-            case 1 -> 65536 + rng.nextInt(Integer.MAX_VALUE - 65536);
-            case 2 -> 1 << rng.nextInt(16, 31);
+        if (rng.nextDouble() < smallShare) return smallMin + rng.nextInt(4 - smallMin);
+        return switch (rng.nextInt(3)) {
+            case 0 -> 65536 + rng.nextInt(Integer.MAX_VALUE - 65536);
+            case 1 -> 1 << rng.nextInt(16, 31);
             default -> (int) Math.min(Integer.MAX_VALUE, (1L << rng.nextInt(16, 32)) + rng.nextInt(-1, 2));
         };
     }
@@ -73,6 +78,7 @@ public final class HugeGeometryReplay {
     }
 
     private void oneCase(int index, boolean fastAvailable) {
+        smallShare = 0.25 * rng.nextInt(1, 4);
         int n = 1 + rng.nextInt(2), c = 1 + rng.nextInt(3), h = 1 + rng.nextInt(5), w = 1 + rng.nextInt(5);
         Layer layer = layer(c);
         boolean fast = fastAvailable && rng.nextBoolean();
@@ -108,7 +114,7 @@ public final class HugeGeometryReplay {
         String[] words = conv.spec().split(" ");
         int[] k = pair(words, "kernel"), s = pair(words, "stride"), p = pair(words, "padding"), d = pair(words, "dilation");
         Reference.Conv g = new Reference.Conv(n, c, h, w, conv.outChannels(), k[0], k[1], s[0], s[1], p[0], p[1], d[0], d[1], 1);
-        if ((long) y.length * c * k[0] * k[1] > 2_000_000) return;   // the reference's loops would take too long
+        if ((long) y.length * c * k[0] * k[1] > 20_000_000) return;   // the reference's loops would take too long
         List<Tensor> params = m.parameters(0);
         double[][] ref = Reference.conv(g, x, params.get(0).toArray(), params.get(1).toArray(), dy);
         // float sums of up to n·P·Q terms (huge paddings make long output planes) against doubles
