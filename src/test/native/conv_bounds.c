@@ -86,12 +86,12 @@ static int pass(const c4j_conv_geom *g, int32_t mid, const float *x, const float
     o->dx = keep & 1 ? nan_filled(xs) : NULL;
     o->dw = keep & 2 ? calloc((size_t)ws, sizeof(float)) : NULL;
     o->db = keep & 4 ? calloc((size_t)g->k, sizeof(float)) : NULL;
-    int rc[4] = {C4J_OK, C4J_OK, C4J_OK, C4J_OK};
-    if (mid > 0) rc[0] = c4j_conv2d_forward(g, 0, mid, x, w, b, o->y, work, wl);
-    if (mid < g->n) rc[1] = c4j_conv2d_forward(g, mid, g->n, x, w, b, o->y, work, wl);
-    if (mid > 0) rc[2] = c4j_conv2d_backward(g, 0, mid, x, w, dy, o->dx, o->dw, o->db, work, wl);
-    if (mid < g->n) rc[3] = c4j_conv2d_backward(g, mid, g->n, x, w, dy, o->dx, o->dw, o->db, work, wl);
-    for (int i = 1; i < 4; ++i)
+    int rc[4], calls = 0;
+    if (mid > 0) rc[calls++] = c4j_conv2d_forward(g, 0, mid, x, w, b, o->y, work, wl);
+    if (mid < g->n) rc[calls++] = c4j_conv2d_forward(g, mid, g->n, x, w, b, o->y, work, wl);
+    if (mid > 0) rc[calls++] = c4j_conv2d_backward(g, 0, mid, x, w, dy, o->dx, o->dw, o->db, work, wl);
+    if (mid < g->n) rc[calls++] = c4j_conv2d_backward(g, mid, g->n, x, w, dy, o->dx, o->dw, o->db, work, wl);
+    for (int i = 1; i < calls; ++i)
         if (rc[i] != rc[0]) return 1; /* neither OK nor a consistent refusal */
     return rc[0];
 }
@@ -180,7 +180,7 @@ static int fixed_cases(void) {
 }
 
 int main(int argc, char **argv) {
-    int cases = argc > 1 ? atoi(argv[1]) : 300, failures = !fixed_cases(), huge_ran = 0;
+    int cases = argc > 1 ? atoi(argv[1]) : 300, failures = !fixed_cases(), huge_ran = 0, huge_fast = 0, huge_refused = 0;
     for (int it = 0; it < cases; ++it) {
         const int mode = pick(0, 2), huge = mode == 2; /* ordinary, SAME, huge */
         axis a[2];
@@ -198,13 +198,16 @@ int main(int argc, char **argv) {
         c4j_conv_geom g = geom_of(&a[0], &a[1], n, groups * pick(1, huge ? 2 : 20), groups * pick(1, huge ? 2 : 20),
                                   groups, pick(1, n));
         g.relu = pick(0, 1); /* the ReLU fused into the forward, on both paths */
+        const int fast_before = fast_path, refused_before = refused;
         failures += !run(&g, !java_accepts(&a[0]) || !java_accepts(&a[1]), it);
         huge_ran += huge;
+        huge_fast += huge ? fast_path - fast_before : 0;
+        huge_refused += huge ? refused - refused_before : 0;
     }
     c4j_set_fast_kernels(1);
-    printf("conv_bounds: %d geometries (%d huge; %d refused as Java does, %d on the fast path where on, "
-           "%d portable only; %d skipped for workspace), fast kernels %s, %d failures\n",
-           ran, huge_ran, refused, fast_path, portable_only, skipped,
+    printf("conv_bounds: %d geometries (%d huge: %d refused as Java does, %d on the fast path where on; "
+           "all: %d refused, %d fast, %d portable only; %d skipped for workspace), fast kernels %s, %d failures\n",
+           ran, huge_ran, huge_refused, huge_fast, refused, fast_path, portable_only, skipped,
            c4j_fast_kernels() ? "on this CPU" : "NOT available here (portable only)", failures);
     return failures != 0;
 }
