@@ -1,24 +1,96 @@
 /* Shared by the native memory-safety checks: a seeded generator and buffers of exactly the
- * requested size (so that one float past an end is an AddressSanitizer report). */
+ * requested size (so that one float past an end is an AddressSanitizer report), plus the
+ * comparisons and the case loop the per-kernel drivers share. Helpers are static inline so that
+ * a driver using only some of them compiles without unused-function warnings. */
 #ifndef CONV4J_CHECK_H
 #define CONV4J_CHECK_H
 
+#include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include "conv4j.h"
 
 static uint64_t state = 0x9E3779B97F4A7C15ull;
 
 /* Uniform in [lo, hi] (xorshift64). */
-static int32_t pick(int32_t lo, int32_t hi) {
+static inline int32_t pick(int32_t lo, int32_t hi) {
     state ^= state << 13; state ^= state >> 7; state ^= state << 17;
     return lo + (int32_t)(state % (uint64_t)(hi - lo + 1));
 }
 
 /* len floats in [-1, 1] in steps of 1/1000 (ties are common, as in activations). */
-static float *filled(int64_t len) {
-    float *p = malloc((size_t)(len > 0 ? len : 1) * sizeof(float));
+static inline float *filled(int64_t len) {
+    float *p = calloc((size_t)(len > 0 ? len : 1), sizeof(float)); /* zeroed: a length-0 buffer has no garbage */
     for (int64_t i = 0; i < len; ++i) p[i] = (float)pick(-1000, 1000) / 1000.0f;
     return p;
+}
+
+/* Exactly len floats of NaN: an output element the kernel leaves unwritten stays NaN and fails
+ * the comparison with the reference. */
+static inline float *garbage(int64_t len) {
+    float *p = calloc((size_t)(len > 0 ? len : 1), sizeof(float)); /* zeroed: a length-0 buffer has no garbage */
+    for (int64_t i = 0; i < len; ++i) p[i] = NAN;
+    return p;
+}
+
+/* Exactly len doubles of zero, for the naive references (accumulated in double). */
+static inline double *zeros(int64_t len) { return calloc((size_t)(len > 0 ? len : 1), sizeof(double)); }
+
+/* An exact-size copy, to see later that a kernel left a buffer alone (or to seed a reference). */
+static inline void *dup_of(const void *src, size_t bytes) {
+    void *p = malloc(bytes > 0 ? bytes : 1);
+    if (bytes > 0) memcpy(p, src, bytes);
+    return p;
+}
+
+/* got matches the reference within tol, relative to max(1, |want|); NaN in got never matches. */
+static inline int near(const char *what, int it, const float *got, const double *want, int64_t len, double tol) {
+    for (int64_t i = 0; i < len; ++i) {
+        double scale = fabs(want[i]) > 1.0 ? fabs(want[i]) : 1.0;
+        if (!(fabs((double)got[i] - want[i]) <= tol * scale)) {
+            fprintf(stderr, "case %d: %s[%lld] = %.9g, reference %.9g\n", it, what, (long long)i, got[i], want[i]);
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* The bytes at now equal those at before (a buffer a kernel must not have written). */
+static inline int unchanged(const char *what, int it, const void *now, const void *before, size_t bytes) {
+    if (bytes == 0 || memcmp(now, before, bytes) == 0) return 1;
+    fprintf(stderr, "case %d: %s was written where the kernel must leave it alone\n", it, what);
+    return 0;
+}
+
+static inline int status_is(const char *what, int it, int got, int want) {
+    if (got == want) return 1;
+    fprintf(stderr, "case %d: %s returned %d, expected %d\n", it, what, got, want);
+    return 0;
+}
+
+/* Runs cases case 0..cases-1 (argv[1], default 300) once on the portable kernels and once on the
+ * AVX2/FMA ones (c4j_set_fast_kernels), replaying the same random draws for both so that each
+ * path sees the very same case; one_case returns its number of failed checks. Prints one summary
+ * line and returns the exit status. */
+static inline int run_cases(const char *name, int argc, char **argv, int (*one_case)(int it)) {
+    const int cases = argc > 1 ? atoi(argv[1]) : 300;
+    int failures = 0;
+    for (int it = 0; it < cases; ++it) {
+        const uint64_t draws = state;
+        for (int fast = 0; fast < 2; ++fast) {
+            state = draws;
+            c4j_set_fast_kernels(fast);
+            int failed = one_case(it);
+            if (failed) fprintf(stderr, "case %d failed on the %s kernels\n", it, fast ? "fast" : "portable");
+            failures += failed;
+        }
+    }
+    c4j_set_fast_kernels(1);
+    printf("%s: %d cases x 2 paths (fast kernels %s), %d failures\n", name, cases,
+           c4j_fast_kernels() ? "on this CPU" : "NOT available here: portable twice", failures);
+    return failures != 0;
 }
 
 #endif
