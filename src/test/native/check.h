@@ -64,6 +64,13 @@ static inline int unchanged(const char *what, int it, const void *now, const voi
     return 0;
 }
 
+/* got equals want bit for bit (where == is too lenient: -0.0 == 0.0, NaN != NaN). */
+static inline int same_bits(const char *what, int it, const void *got, const void *want, size_t bytes) {
+    if (bytes == 0 || memcmp(got, want, bytes) == 0) return 1;
+    fprintf(stderr, "case %d: %s differs from the reference bit for bit\n", it, what);
+    return 0;
+}
+
 static inline int status_is(const char *what, int it, int got, int want) {
     if (got == want) return 1;
     fprintf(stderr, "case %d: %s returned %d, expected %d\n", it, what, got, want);

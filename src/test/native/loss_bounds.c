@@ -68,6 +68,10 @@ static int one_case(int it) {
     const float scale = pick(0, 3) == 0 ? 200.0f : 5.0f; /* large logits overflow a naive exp */
     float *logits = filled((int64_t)n * c);
     for (int64_t i = 0; i < (int64_t)n * c; ++i) logits[i] *= scale;
+    /* now and then one logit per row far above the rest: exp overflows unless the true row
+     * maximum is subtracted first */
+    if (pick(0, 3) == 0)
+        for (int32_t i = 0; i < n; ++i) logits[(int64_t)i * c + pick(0, c - 1)] += 500.0f;
     int32_t *labels = malloc((size_t)n * sizeof(int32_t));
     for (int32_t i = 0; i < n; ++i) labels[i] = pick(0, c - 1);
     int ok = cross_entropy_case(it, n, c, logits, labels) && bad_label_case(it, n, c, logits, labels) &&
