@@ -15,28 +15,27 @@
 #include "conv4j.h"
 #include "conv_fast.h"
 #include "cpu.h"
+#include "window.h"
 
-static int32_t conv_extent(int32_t in, int32_t kernel, int32_t pad, int32_t stride, int32_t dil) {
-    return (int32_t)(((int64_t)in + 2 * (int64_t)pad - ((int64_t)dil * (kernel - 1) + 1)) / stride + 1);
-}
-
-/* The geometry is usable and self-consistent. out_h/out_w come from the caller because "same"
- * mode pads more at the bottom/right than at the top/left; im2col reads zeros for any window part
- * outside the input, so the only sanity bound is that no window starts past the input plus one
- * kernel extent of padding. */
+/* The geometry is usable, self-consistent and inside conv4j.h's contract (C4J_MAX_EXTENT), all
+ * computed in 64 bits. out_h/out_w come from the caller because "same" mode pads more at the
+ * bottom/right than at the top/left; im2col reads zeros for any window part outside the input,
+ * so the only other bound is that no window starts past the input plus one kernel extent of
+ * padding: (out-1)*stride <= in + 2*pad. */
 static int geom_ok(const c4j_conv_geom *g) {
-    if (!g || g->n <= 0 || g->c <= 0 || g->h <= 0 || g->w <= 0 || g->k <= 0 || g->r <= 0 ||
-        g->s <= 0 || g->stride_h <= 0 || g->stride_w <= 0 || g->pad_h < 0 || g->pad_w < 0 ||
-        g->dil_h <= 0 || g->dil_w <= 0 || g->groups <= 0 || g->out_h <= 0 || g->out_w <= 0 ||
-        g->chunk <= 0 || g->chunk > g->n)
+    if (!g || g->n <= 0 || g->c <= 0 || g->k <= 0 || g->groups <= 0 || g->chunk <= 0 || g->chunk > g->n)
         return 0;
     if (g->c % g->groups || g->k % g->groups) return 0;
-    /* Every window must start at or before the last input row/column plus the bottom padding,
-     * which is at most the kernel extent: out <= extent computed with padding pad + extent. */
-    int32_t ext_h = g->dil_h * (g->r - 1) + 1, ext_w = g->dil_w * (g->s - 1) + 1;
-    if (g->out_h > conv_extent(g->h + ext_h, g->r, g->pad_h, g->stride_h, g->dil_h)) return 0;
-    if (g->out_w > conv_extent(g->w + ext_w, g->s, g->pad_w, g->stride_w, g->dil_w)) return 0;
-    return 1;
+    if (!c4j_axis_ok(g->h, g->r, g->pad_h, g->stride_h, g->dil_h, g->out_h) ||
+        !c4j_axis_ok(g->w, g->s, g->pad_w, g->stride_w, g->dil_w, g->out_w))
+        return 0;
+    if ((int64_t)(g->out_h - 1) * g->stride_h > (int64_t)g->h + 2 * (int64_t)g->pad_h ||
+        (int64_t)(g->out_w - 1) * g->stride_w > (int64_t)g->w + 2 * (int64_t)g->pad_w)
+        return 0;
+    /* planes and GEMM dimensions: cblas takes int */
+    const int64_t pq = (int64_t)g->out_h * g->out_w;
+    return (int64_t)g->h * g->w <= C4J_MAX_EXTENT && pq <= C4J_MAX_EXTENT &&
+           (int64_t)(g->c / g->groups) * g->r * g->s <= C4J_MAX_EXTENT && g->chunk * pq <= C4J_MAX_EXTENT;
 }
 
 static int is_pointwise(const c4j_conv_geom *g) {

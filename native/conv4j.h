@@ -24,6 +24,13 @@ extern "C" {
 #define C4J_EWORKSPACE (-2)  /* workspace shorter than the geometry needs */
 #define C4J_ELABEL (-3)      /* a class label outside [0, classes) */
 
+/* The largest padded extent per axis, and the largest plane, the kernels accept: int32 indices
+ * (pooling's argmax is an index into the input plane; cblas takes int dimensions). Per axis, with
+ * ext = dil*(kernel-1)+1, both the swept span (out-1)*stride + ext and in + pad must not exceed
+ * it; so must in_h*in_w and out_h*out_w, and for a convolution (c/groups)*r*s and
+ * chunk*out_h*out_w. All of it is computed in 64 bits; a geometry past it is C4J_EBADARG. */
+#define C4J_MAX_EXTENT INT32_MAX
+
 /* Geometry of one 2-D convolution over a batch. out_h/out_w must equal
  * (in + 2*pad - (dil*(kernel-1)+1)) / stride + 1: the caller picks padding for its rounding mode. */
 typedef struct c4j_conv_geom {

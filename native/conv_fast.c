@@ -35,15 +35,25 @@ enum { BLOCK_FLOATS = 48 * 1024 };
  * smaller, lost ~7 % with deep blocks and keep 256. */
 enum { WEIGHT_GRAD_KC = 2048 };
 
+/* The pixel and tap tables are int32 and their sums index the padded copies of a chunk, so a
+ * chunk's padded input (and padded dy) must stay below this many floats: int32 with room, and a
+ * padded copy of at most 4 GB. */
+#define TABLE_LIMIT ((int64_t)1 << 30)
+
+/* Nor is a padded copy worth making when it is far larger than what the portable path lowers or
+ * reads (a few pixels padded by 2^20): it must stay within this many times the larger of the
+ * input and the column matrix. Ordinary layers (padding up to a kernel extent) are far inside. */
+enum { PADDED_COPY_RATIO = 16 };
+
 /* Sizes of one group, and where each scratch area (sized for g->chunk images) lies in the
  * workspace. */
 typedef struct {
     const c4j_conv_geom *g;
-    int32_t cg, kg, rs;
-    int64_t pq, hw, rows;    /* output plane, input plane, taps (cg*r*s) */
-    int32_t hp, wp;          /* padded input: every row/column some window reads */
-    int32_t mh, mw, hq, wq;  /* padded dy of the stride-1 input gradient: margins, size */
-    int32_t block;           /* channels per block of the strided input gradient */
+    int32_t cg, kg;
+    int64_t rs, pq, hw, rows; /* taps per channel, output plane, input plane, taps (cg*r*s) */
+    int64_t hp, wp;           /* padded input: every row/column some window reads */
+    int64_t mh, mw, hq, wq;   /* padded dy of the stride-1 input gradient: margins, size */
+    int32_t block;            /* channels per block of the strided input gradient */
     int64_t xplane, dyplane; /* floats of one image's padded input (one group), padded dy */
     float *wt, *wflip, *xpad, *tmp, *dwt, *dypad, *col;
     int32_t *pix, *tap, *pix2, *tap2;
@@ -55,28 +65,41 @@ static int flipped_input_grad(const c4j_conv_geom *g) {
     return g->stride_h == 1 && g->stride_w == 1 && g->c / g->groups >= 16;
 }
 
-/* Sizes and, when ws is not NULL, the scratch areas carved from it; returns the floats used. */
+/* Rows (or columns) of the padded input some window reads: the span the windows sweep. */
+static int64_t swept(int32_t out, int32_t stride, int32_t kernel, int32_t dil) {
+    return (int64_t)(out - 1) * stride + (int64_t)(kernel - 1) * dil + 1;
+}
+
+/* Rows (or columns) of the stride-1 input gradient's padded dy: input, leading padding and a
+ * margin of one kernel extent. */
+static int64_t dy_extent(int32_t in, int32_t pad, int32_t kernel, int32_t dil) {
+    return (int64_t)in + pad + (int64_t)(kernel - 1) * dil;
+}
+
+/* Sizes and, when ws is not NULL, the scratch areas carved from it; returns the floats used.
+ * Only for geometries c4j_conv_fast_fits accepts: its bounds keep every product here in int64
+ * and every table value in int32. */
 static int64_t plan_of(const c4j_conv_geom *g, float *ws, plan *p) {
     memset(p, 0, sizeof *p);
     p->g = g;
     p->cg = g->c / g->groups;
     p->kg = g->k / g->groups;
-    p->rs = g->r * g->s;
+    p->rs = (int64_t)g->r * g->s;
     p->pq = (int64_t)g->out_h * g->out_w;
     p->hw = (int64_t)g->h * g->w;
-    p->rows = (int64_t)p->cg * p->rs;
-    p->hp = (g->out_h - 1) * g->stride_h + (g->r - 1) * g->dil_h + 1;
-    p->wp = (g->out_w - 1) * g->stride_w + (g->s - 1) * g->dil_w + 1;
-    p->mh = (g->r - 1) * g->dil_h;
-    p->mw = (g->s - 1) * g->dil_w;
-    p->hq = g->h + g->pad_h + p->mh;
-    p->wq = g->w + g->pad_w + p->mw;
-    int64_t per_channel = (int64_t)p->rs * p->pq, blk = BLOCK_FLOATS / per_channel;
+    p->rows = p->cg * p->rs;
+    p->hp = swept(g->out_h, g->stride_h, g->r, g->dil_h);
+    p->wp = swept(g->out_w, g->stride_w, g->s, g->dil_w);
+    p->mh = (int64_t)(g->r - 1) * g->dil_h;
+    p->mw = (int64_t)(g->s - 1) * g->dil_w;
+    p->hq = dy_extent(g->h, g->pad_h, g->r, g->dil_h);
+    p->wq = dy_extent(g->w, g->pad_w, g->s, g->dil_w);
+    int64_t per_channel = p->rs * p->pq, blk = BLOCK_FLOATS / per_channel;
     p->block = blk < 1 ? 1 : blk > p->cg ? p->cg : (int32_t)blk;
     const int64_t weights = (int64_t)g->groups * p->kg * p->rows, nb = g->chunk;
     const int flipped = flipped_input_grad(g);
-    p->xplane = (int64_t)p->cg * p->hp * p->wp;
-    p->dyplane = (int64_t)p->kg * p->hq * p->wq;
+    p->xplane = p->cg * p->hp * p->wp;
+    p->dyplane = flipped ? p->kg * p->hq * p->wq : 0;
     /* floats, then int32 tables (the same size as a float) */
     const int64_t sizes[] = {
         weights,                                        /* wt */
@@ -99,16 +122,37 @@ static int64_t plan_of(const c4j_conv_geom *g, float *ws, plan *p) {
     return used;
 }
 
+/* a*b, or `cap` + 1 when that is larger (a, b >= 0, a <= cap + 1): products of a chain of
+ * factors compared with cap without ever leaving int64. */
+static int64_t capped_mul(int64_t a, int64_t b, int64_t cap) {
+    return b > 0 && a > cap / b ? cap + 1 : a * b;
+}
+
+/* chunk * channels * rows * cols < limit, never leaving int64. */
+static int copy_fits(int64_t chunk, int64_t channels, int64_t rows, int64_t cols, int64_t limit) {
+    const int64_t cap = limit - 1;
+    return capped_mul(capped_mul(capped_mul(chunk, channels, cap), rows, cap), cols, cap) <= cap;
+}
+
+/* For a geometry conv.c's geom_ok accepted: the fast path may run it. Every pixel and tap table
+ * value, and their sums (offsets into a chunk's padded copies), then lie in [0, TABLE_LIMIT)
+ * (tap2 goes down to -(mh*wq + mw), its sum with pix2 stays >= 0), and every size plan_of
+ * forms fits int64. Otherwise the portable path runs it. */
 int c4j_conv_fast_fits(const c4j_conv_geom *g) {
-    plan p;
-    plan_of(g, NULL, &p);
-    const int64_t limit = (int64_t)1 << 30;
-    return g->chunk * p.xplane < limit && g->chunk * p.dyplane < limit;
+    const int64_t cg = g->c / g->groups, kg = g->k / g->groups;
+    const int64_t hp = swept(g->out_h, g->stride_h, g->r, g->dil_h), wp = swept(g->out_w, g->stride_w, g->s, g->dil_w);
+    if (!copy_fits(g->chunk, cg, hp, wp, TABLE_LIMIT)) return 0;
+    if (flipped_input_grad(g) && !copy_fits(g->chunk, kg, dy_extent(g->h, g->pad_h, g->r, g->dil_h),
+                                            dy_extent(g->w, g->pad_w, g->s, g->dil_w), TABLE_LIMIT))
+        return 0;
+    /* worth it: hp*wp < 2^30 now, and the plane sizes are below 2^31 (geom_ok) */
+    const int64_t input = (int64_t)g->h * g->w, lowered = (int64_t)g->r * g->s * g->out_h * g->out_w;
+    return hp * wp <= PADDED_COPY_RATIO * (input > lowered ? input : lowered);
 }
 
 int64_t c4j_conv_fast_workspace(const c4j_conv_geom *g) {
     plan p;
-    return plan_of(g, NULL, &p);
+    return c4j_conv_fast_fits(g) ? plan_of(g, NULL, &p) : 0;
 }
 
 /* dst[cols][rows] = src[rows][cols] (+ dst when add) (+ bias[col] when bias is not NULL), then
@@ -203,14 +247,14 @@ static void add_row_sums(const float *m, int32_t rows, int64_t len, float *out) 
 
 /* out[ch][hp][wp] = in[ch][h][w] shifted down by top and right by left, zeros around; rows and
  * columns of in that fall outside out are not copied. */
-static void pad_planes(const float *in, int32_t channels, int32_t h, int32_t w, int32_t top,
-                       int32_t left, int32_t hp, int32_t wp, float *out) {
-    int32_t lo, hi;
+static void pad_planes(const float *in, int32_t channels, int32_t h, int32_t w, int64_t top,
+                       int64_t left, int64_t hp, int64_t wp, float *out) {
+    int64_t lo, hi;
     c4j_valid_range(-left, 1, w, wp, &lo, &hi); /* out columns that read an input column */
     for (int32_t c = 0; c < channels; ++c, in += (int64_t)h * w)
-        for (int32_t y = 0; y < hp; ++y, out += wp) {
-            const int32_t sy = y - top;
-            if ((uint32_t)sy >= (uint32_t)h) {
+        for (int64_t y = 0; y < hp; ++y, out += wp) {
+            const int64_t sy = y - top;
+            if ((uint64_t)sy >= (uint64_t)h) {
                 memset(out, 0, (size_t)wp * sizeof(float));
                 continue;
             }
@@ -221,22 +265,23 @@ static void pad_planes(const float *in, int32_t channels, int32_t h, int32_t w, 
 }
 
 /* pix[(n*out_h + p)*out_w + q] = n*image + p*step_h*row + q*step_w + base, for `images` images
- * padded side by side (image = the floats of one). */
-static void pixel_table(int32_t images, int64_t image, int32_t out_h, int32_t out_w, int32_t step_h,
-                        int32_t step_w, int32_t row, int32_t base, int32_t *pix) {
-    for (int32_t n = 0; n < images; ++n)
-        for (int32_t p = 0; p < out_h; ++p)
-            for (int32_t q = 0; q < out_w; ++q)
-                *pix++ = (int32_t)(n * image) + base + p * step_h * row + q * step_w;
+ * padded side by side (image = the floats of one). Formed in 64 bits; c4j_conv_fast_fits keeps
+ * each value in int32. */
+static void pixel_table(int32_t images, int64_t image, int32_t out_h, int32_t out_w, int64_t step_h,
+                        int64_t step_w, int64_t row, int64_t base, int32_t *pix) {
+    for (int64_t n = 0; n < images; ++n)
+        for (int64_t p = 0; p < out_h; ++p)
+            for (int64_t q = 0; q < out_w; ++q)
+                *pix++ = (int32_t)(n * image + base + p * step_h * row + q * step_w);
 }
 
-/* tap[(c*r + i)*s + j] = c*plane + sign*(i*dil_h*row + j*dil_w) + base. */
-static void tap_table(int32_t channels, int32_t r, int32_t s, int32_t dil_h, int32_t dil_w,
-                      int32_t row, int64_t plane, int32_t sign, int32_t base, int32_t *tap) {
-    for (int32_t c = 0; c < channels; ++c)
-        for (int32_t i = 0; i < r; ++i)
-            for (int32_t j = 0; j < s; ++j)
-                *tap++ = (int32_t)(c * plane) + base + sign * (i * dil_h * row + j * dil_w);
+/* tap[(c*r + i)*s + j] = c*plane + sign*(i*dil_h*row + j*dil_w) + base (64 bits, as above). */
+static void tap_table(int32_t channels, int32_t r, int32_t s, int64_t dil_h, int64_t dil_w,
+                      int64_t row, int64_t plane, int32_t sign, int64_t base, int32_t *tap) {
+    for (int64_t c = 0; c < channels; ++c)
+        for (int64_t i = 0; i < r; ++i)
+            for (int64_t j = 0; j < s; ++j)
+                *tap++ = (int32_t)(c * plane + base + sign * (i * dil_h * row + j * dil_w));
 }
 
 void c4j_conv_fast_forward(const c4j_conv_geom *g, int32_t n_begin, int32_t n_end, const float *x,
@@ -246,7 +291,7 @@ void c4j_conv_fast_forward(const c4j_conv_geom *g, int32_t n_begin, int32_t n_en
     for (int32_t grp = 0; grp < g->groups; ++grp)
         to_panels(w + (int64_t)grp * p.kg * p.rows, p.kg, p.rows, p.rows, 0, p.wt + (int64_t)grp * p.rows * p.kg);
     pixel_table(g->chunk, p.xplane, g->out_h, g->out_w, g->stride_h, g->stride_w, p.wp, 0, p.pix);
-    tap_table(p.cg, g->r, g->s, g->dil_h, g->dil_w, p.wp, (int64_t)p.hp * p.wp, 1, 0, p.tap);
+    tap_table(p.cg, g->r, g->s, g->dil_h, g->dil_w, p.wp, p.hp * p.wp, 1, 0, p.tap);
     for (int32_t n0 = n_begin; n0 < n_end; n0 += g->chunk) {
         const int32_t nb = n_end - n0 < g->chunk ? n_end - n0 : g->chunk;
         for (int32_t grp = 0; grp < g->groups; ++grp) {
@@ -288,7 +333,7 @@ static void input_grad_flipped(const plan *p, const float *dy, const float *wfli
  * columns are the input channels: one channel would use 1 lane in 16). */
 static void input_grad_lowered(const plan *p, const float *wg, const float *dyi, float *dxi) {
     const c4j_conv_geom *g = p->g;
-    memset(dxi, 0, (size_t)(p->cg * p->hw) * sizeof(float));
+    memset(dxi, 0, (size_t)((int64_t)p->cg * p->hw) * sizeof(float));
     for (int32_t c0 = 0; c0 < p->cg; c0 += p->block) {
         const int32_t nc = p->cg - c0 < p->block ? p->cg - c0 : p->block;
         c4j_gemm_args m = {.m = (int64_t)nc * p->rs, .n = p->pq, .depth = p->kg,
@@ -308,13 +353,13 @@ void c4j_conv_fast_backward(const c4j_conv_geom *g, int32_t n_begin, int32_t n_e
     const int flipped = flipped_input_grad(g);
     if (dw) {
         pixel_table(g->chunk, p.xplane, g->out_h, g->out_w, g->stride_h, g->stride_w, p.wp, 0, p.pix);
-        tap_table(p.cg, g->r, g->s, g->dil_h, g->dil_w, p.wp, (int64_t)p.hp * p.wp, 1, 0, p.tap);
+        tap_table(p.cg, g->r, g->s, g->dil_h, g->dil_w, p.wp, p.hp * p.wp, 1, 0, p.tap);
     }
     if (dx && flipped) {
         /* dx[c][y][x] gathers dy[k][y + pad_h - i*dil_h][x + pad_w - j*dil_w]: in dypad (margins
          * mh, mw) that is row y + pad_h + mh - i*dil_h, column x + pad_w + mw - j*dil_w */
         pixel_table(g->chunk, p.dyplane, g->h, g->w, 1, 1, p.wq, (g->pad_h + p.mh) * p.wq + g->pad_w + p.mw, p.pix2);
-        tap_table(p.kg, g->r, g->s, g->dil_h, g->dil_w, p.wq, (int64_t)p.hq * p.wq, -1, 0, p.tap2);
+        tap_table(p.kg, g->r, g->s, g->dil_h, g->dil_w, p.wq, p.hq * p.wq, -1, 0, p.tap2);
         /* wflip[(k*r + i)*s + j][c] = w[k][c][i][j], per group, in column panels of c */
         const int64_t depth = (int64_t)p.kg * p.rs;
         for (int32_t grp = 0; grp < g->groups; ++grp) {

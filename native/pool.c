@@ -5,13 +5,17 @@
 #include "cpu.h"
 #include "window.h"
 
+/* The geometry is usable and inside conv4j.h's contract (C4J_MAX_EXTENT), in 64 bits. Window
+ * indices below are then int64 (a window may start 2^31 before the input and its taps reach
+ * 2^31 past it); argmax, an index into the input plane, is int32, hence the plane bound. */
 static int geom_ok(const c4j_pool_geom *g) {
-    return g && g->n > 0 && g->c > 0 && g->h > 0 && g->w > 0 && g->kernel_h > 0 && g->kernel_w > 0 &&
-           g->stride_h > 0 && g->stride_w > 0 && g->pad_h >= 0 && g->pad_w >= 0 && g->dil_h > 0 &&
-           g->dil_w > 0 && g->out_h > 0 && g->out_w > 0 &&
+    return g && g->n > 0 && g->c > 0 &&
+           c4j_axis_ok(g->h, g->kernel_h, g->pad_h, g->stride_h, g->dil_h, g->out_h) &&
+           c4j_axis_ok(g->w, g->kernel_w, g->pad_w, g->stride_w, g->dil_w, g->out_w) &&
            /* every window starts inside the input or its top/left padding (ceil_mode's rule) */
            (int64_t)(g->out_h - 1) * g->stride_h < (int64_t)g->h + g->pad_h &&
-           (int64_t)(g->out_w - 1) * g->stride_w < (int64_t)g->w + g->pad_w;
+           (int64_t)(g->out_w - 1) * g->stride_w < (int64_t)g->w + g->pad_w &&
+           (int64_t)g->h * g->w <= C4J_MAX_EXTENT && (int64_t)g->out_h * g->out_w <= C4J_MAX_EXTENT;
 }
 
 static int range_ok(const c4j_pool_geom *g, int32_t n_begin, int32_t n_end) {
@@ -21,7 +25,8 @@ static int range_ok(const c4j_pool_geom *g, int32_t n_begin, int32_t n_end) {
 /* The 2x2, stride-2, unpadded window of most CNNs: windows do not overlap and all lie inside. */
 static int is_2x2(const c4j_pool_geom *g) {
     return g->kernel_h == 2 && g->kernel_w == 2 && g->stride_h == 2 && g->stride_w == 2 && g->pad_h == 0 &&
-           g->pad_w == 0 && g->dil_h == 1 && g->dil_w == 1 && 2 * g->out_h <= g->h && 2 * g->out_w <= g->w;
+           g->pad_w == 0 && g->dil_h == 1 && g->dil_w == 1 && 2 * (int64_t)g->out_h <= g->h &&
+           2 * (int64_t)g->out_w <= g->w;
 }
 
 /* The 2x2, stride-2, unpadded window of most CNNs, without the general window bookkeeping:
@@ -144,14 +149,15 @@ int c4j_maxpool2d_forward(const c4j_pool_geom *g, int32_t n_begin, int32_t n_end
         int32_t *arg = argmax + plane * pq;
         /* the fast path; a plane holding a NaN is redone by the general loop, which propagates it */
         if (two_by_two && !maxpool_2x2_any(g, in, out, arg)) continue;
-        for (int32_t p = 0; p < g->out_h; ++p)
-            for (int32_t q = 0; q < g->out_w; ++q) {
-                const int32_t row0 = p * g->stride_h - g->pad_h, col0 = q * g->stride_w - g->pad_w;
-                int32_t i_lo, i_hi, j_lo, j_hi;
+        for (int64_t p = 0; p < g->out_h; ++p)
+            for (int64_t q = 0; q < g->out_w; ++q) {
+                const int64_t row0 = p * g->stride_h - g->pad_h, col0 = q * g->stride_w - g->pad_w;
+                int64_t i_lo, i_hi, j_lo, j_hi;
                 c4j_valid_range(row0, g->dil_h, g->h, g->kernel_h, &i_lo, &i_hi);
                 c4j_valid_range(col0, g->dil_w, g->w, g->kernel_w, &j_lo, &j_hi);
                 float best = -INFINITY;
-                int32_t where = -1, nan = 0;
+                int64_t where = -1;
+                int nan = 0;
                 if (i_lo < i_hi && j_lo < j_hi) {
                     where = (row0 + i_lo * g->dil_h) * g->w + col0 + j_lo * g->dil_w;
                     best = in[where];
@@ -159,10 +165,10 @@ int c4j_maxpool2d_forward(const c4j_pool_geom *g, int32_t n_begin, int32_t n_end
                 /* Strict > keeps the first maximum in scan order. Written as selects, not
                  * branches: the comparison is data-dependent and would mispredict constantly.
                  * NaNs are only noted here; the rare window with one is rescanned below. */
-                for (int32_t i = i_lo; i < i_hi; ++i) {
-                    const int32_t row = row0 + i * g->dil_h;
-                    for (int32_t j = j_lo; j < j_hi; ++j) {
-                        const int32_t idx = row * g->w + col0 + j * g->dil_w;
+                for (int64_t i = i_lo; i < i_hi; ++i) {
+                    const int64_t row = row0 + i * g->dil_h;
+                    for (int64_t j = j_lo; j < j_hi; ++j) {
+                        const int64_t idx = row * g->w + col0 + j * g->dil_w;
                         const float v = in[idx];
                         const int take = v > best;
                         best = take ? v : best;
@@ -171,14 +177,14 @@ int c4j_maxpool2d_forward(const c4j_pool_geom *g, int32_t n_begin, int32_t n_end
                     }
                 }
                 if (nan) { /* as PyTorch: the first NaN in scan order wins and propagates */
-                    for (int32_t i = i_lo; i < i_hi && best == best; ++i)
-                        for (int32_t j = j_lo; j < j_hi; ++j) {
-                            const int32_t idx = (row0 + i * g->dil_h) * g->w + col0 + j * g->dil_w;
+                    for (int64_t i = i_lo; i < i_hi && best == best; ++i)
+                        for (int64_t j = j_lo; j < j_hi; ++j) {
+                            const int64_t idx = (row0 + i * g->dil_h) * g->w + col0 + j * g->dil_w;
                             if (in[idx] != in[idx]) { best = in[idx]; where = idx; break; }
                         }
                 }
                 out[p * g->out_w + q] = best;
-                arg[p * g->out_w + q] = where;
+                arg[p * g->out_w + q] = (int32_t)where; /* < h*w <= INT32_MAX, or -1 */
             }
     }
     return C4J_OK;
@@ -255,22 +261,26 @@ int c4j_maxpool2d_backward(const c4j_pool_geom *g, int32_t n_begin, int32_t n_en
     return C4J_OK;
 }
 
-/* The window of output (p, q) clipped to the input, and PyTorch's divisor for it. */
-typedef struct { int32_t h0, h1, w0, w1; float inv_count; } window;
+/* The window of output (p, q) clipped to the input, and PyTorch's divisor for it. All int64:
+ * a window may start 2^31 before the input and span 2^31 taps, and its divisor (up to ~2^62
+ * with count_include_pad) is a product of two such extents. */
+typedef struct { int64_t h0, h1, w0, w1; float inv_count; } window;
 
-static window avg_window(const c4j_pool_geom *g, int32_t count_include_pad, int32_t p, int32_t q) {
+static window avg_window(const c4j_pool_geom *g, int32_t count_include_pad, int64_t p, int64_t q) {
     window win;
-    int32_t h0 = p * g->stride_h - g->pad_h, w0 = q * g->stride_w - g->pad_w;
-    int32_t h1 = h0 + g->kernel_h, w1 = w0 + g->kernel_w;
+    const int64_t h0 = p * g->stride_h - g->pad_h, w0 = q * g->stride_w - g->pad_w;
+    int64_t h1 = h0 + g->kernel_h, w1 = w0 + g->kernel_w;
     /* count_include_pad counts the window clipped to the padded input, not to the input. */
-    if (h1 > g->h + g->pad_h) h1 = g->h + g->pad_h;
-    if (w1 > g->w + g->pad_w) w1 = g->w + g->pad_w;
-    int32_t padded = (h1 - h0) * (w1 - w0);
+    if (h1 > (int64_t)g->h + g->pad_h) h1 = (int64_t)g->h + g->pad_h;
+    if (w1 > (int64_t)g->w + g->pad_w) w1 = (int64_t)g->w + g->pad_w;
+    const int64_t padded = (h1 - h0) * (w1 - w0);
     win.h0 = h0 < 0 ? 0 : h0;
     win.w0 = w0 < 0 ? 0 : w0;
     win.h1 = h1 > g->h ? g->h : h1;
     win.w1 = w1 > g->w ? g->w : w1;
-    int32_t count = count_include_pad ? padded : (win.h1 - win.h0) * (win.w1 - win.w0);
+    /* an empty clipped window (all padding) has h1 < h0 possible: count it as 0 */
+    const int64_t inside = win.h1 > win.h0 && win.w1 > win.w0 ? (win.h1 - win.h0) * (win.w1 - win.w0) : 0;
+    const int64_t count = count_include_pad ? padded : inside;
     win.inv_count = count > 0 ? 1.0f / (float)count : 0.0f;
     return win;
 }
@@ -280,12 +290,12 @@ int c4j_avgpool2d_forward(const c4j_pool_geom *g, int32_t count_include_pad, con
     const int64_t hw = (int64_t)g->h * g->w, pq = (int64_t)g->out_h * g->out_w;
     for (int64_t plane = 0; plane < (int64_t)g->n * g->c; ++plane) {
         const float *in = x + plane * hw;
-        for (int32_t p = 0; p < g->out_h; ++p)
-            for (int32_t q = 0; q < g->out_w; ++q) {
+        for (int64_t p = 0; p < g->out_h; ++p)
+            for (int64_t q = 0; q < g->out_w; ++q) {
                 window win = avg_window(g, count_include_pad, p, q);
                 float sum = 0.0f;
-                for (int32_t i = win.h0; i < win.h1; ++i)
-                    for (int32_t j = win.w0; j < win.w1; ++j) sum += in[i * g->w + j];
+                for (int64_t i = win.h0; i < win.h1; ++i)
+                    for (int64_t j = win.w0; j < win.w1; ++j) sum += in[i * g->w + j];
                 y[plane * pq + p * g->out_w + q] = sum * win.inv_count;
             }
     }
@@ -298,12 +308,12 @@ int c4j_avgpool2d_backward(const c4j_pool_geom *g, int32_t count_include_pad, co
     memset(dx, 0, (size_t)((int64_t)g->n * g->c * hw) * sizeof(float));
     for (int64_t plane = 0; plane < (int64_t)g->n * g->c; ++plane) {
         float *grad = dx + plane * hw;
-        for (int32_t p = 0; p < g->out_h; ++p)
-            for (int32_t q = 0; q < g->out_w; ++q) {
+        for (int64_t p = 0; p < g->out_h; ++p)
+            for (int64_t q = 0; q < g->out_w; ++q) {
                 window win = avg_window(g, count_include_pad, p, q);
                 float share = dy[plane * pq + p * g->out_w + q] * win.inv_count;
-                for (int32_t i = win.h0; i < win.h1; ++i)
-                    for (int32_t j = win.w0; j < win.w1; ++j) grad[i * g->w + j] += share;
+                for (int64_t i = win.h0; i < win.h1; ++i)
+                    for (int64_t j = win.w0; j < win.w1; ++j) grad[i * g->w + j] += share;
             }
     }
     return C4J_OK;

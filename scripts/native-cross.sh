@@ -53,33 +53,20 @@ if [ ${#gnu_flags[@]} -eq 0 ]; then
     exit 1
 fi
 
-# Warnings tolerated for one file on one target only, while their fix is on its way. TEMPORARY:
-# im2col.c's `fast` is unused where the AVX2 kernels are not compiled (being fixed in im2col.c).
-# A file that compiles cleanly is never given its exception, so the entry goes dead once fixed.
-exception() {
-    case "$1/$2" in
-        linux-arm64/im2col.c) echo -Wno-error=unused-variable ;;
-    esac
-}
-
 # compile TARGET CC OBJDIR FLAGS...: every native/*.c to OBJDIR; their paths in the array objs.
 compile() {
     local target=$1 cc=$2 dir=$3
     shift 3
     mkdir -p "$dir"
     objs=()
-    local src name obj extra
+    local src name obj
     for src in native/*.c; do
         name=$(basename "$src")
         obj=$dir/${name%.c}.o
         if ! "$cc" "$@" -c "$src" -o "$obj" 2>"$obj.log"; then
-            extra=$(exception "$target" "$name")
-            if [ -z "$extra" ] || ! "$cc" "$@" "$extra" -c "$src" -o "$obj" 2>"$obj.log"; then
-                cat "$obj.log" >&2
-                echo "native-cross: $target: $name does not compile cleanly" >&2
-                return 1
-            fi
-            echo "native-cross: $target: NOTE $name compiled with $extra (temporary exception)" >&2
+            cat "$obj.log" >&2
+            echo "native-cross: $target: $name does not compile cleanly" >&2
+            return 1
         fi
         cat "$obj.log" >&2
         objs+=("$obj")

@@ -7,7 +7,7 @@
 
 static int relu_case(int it, int64_t len) {
     const int64_t begin = pick(0, (int32_t)len), end = pick((int32_t)begin, (int32_t)len);
-    float *x = filled(len), *dy = filled(len), *y = garbage(len), *dx = garbage(len);
+    float *x = filled(len), *dy = filled(len), *y = nan_filled(len), *dx = nan_filled(len);
     double *want_y = zeros(len), *want_dx = zeros(len);
     for (int64_t i = 0; i < len; ++i) {
         const int inside = i >= begin && i < end;
@@ -21,7 +21,7 @@ static int relu_case(int it, int64_t len) {
     for (int64_t i = 0; i < len && ok; ++i) {
         const int inside = i >= begin && i < end;
         /* outside the range the NaN garbage must still be there */
-        ok = inside ? near("relu y", it, y + i, want_y + i, 1, 0.0) && near("relu dx", it, dx + i, want_dx + i, 1, 0.0)
+        ok = inside ? agrees("relu y", it, y + i, want_y + i, 1, 0.0) && agrees("relu dx", it, dx + i, want_dx + i, 1, 0.0)
                     : isnan(y[i]) && isnan(dx[i]);
     }
     if (!ok) fprintf(stderr, "case %d: relu on [%lld, %lld) of %lld\n", it, (long long)begin, (long long)end, (long long)len);
@@ -52,8 +52,8 @@ static int rate_ok(int it, int64_t len, float p, int64_t dropped) {
 static int dropout_case(int it, int64_t len) {
     const float p = pick(0, 3) == 0 ? 0.0f : (float)pick(1, 9) / 10.0f, keep = 1.0f / (1.0f - p);
     const uint64_t seed = (uint64_t)pick(0, 1 << 30) * 2654435761u;
-    float *x = filled(len), *x2 = filled(len), *y = garbage(len), *mask = garbage(len), *y2 = garbage(len),
-          *mask2 = garbage(len);
+    float *x = filled(len), *x2 = filled(len), *y = nan_filled(len), *mask = nan_filled(len), *y2 = nan_filled(len),
+          *mask2 = nan_filled(len);
     c4j_dropout_forward(len, p, seed, x, y, mask);
     /* the mask depends on (seed, i) only: other inputs, same mask */
     c4j_dropout_forward(len, p, seed, x2, y2, mask2);

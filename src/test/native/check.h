@@ -1,6 +1,7 @@
-/* Shared by the native memory-safety checks: a seeded generator and buffers of exactly the
- * requested size (so that one float past an end is an AddressSanitizer report), plus the
- * comparisons and the case loop the per-kernel drivers share. Helpers are static inline so that
+/* Shared by the native memory-safety checks: a seeded generator, buffers of exactly the
+ * requested size (so that one float past an end is an AddressSanitizer report), the per-axis
+ * shapes the geometries are drawn from, and the comparisons and the case loop the per-kernel
+ * drivers share. Helpers are static inline so that
  * a driver using only some of them compiles without unused-function warnings. */
 #ifndef CONV4J_CHECK_H
 #define CONV4J_CHECK_H
@@ -14,10 +15,10 @@
 
 static uint64_t state = 0x9E3779B97F4A7C15ull;
 
-/* Uniform in [lo, hi] (xorshift64). */
+/* Uniform in [lo, hi] (xorshift64); the range is taken in 64 bits, so [0, INT32_MAX] is fine. */
 static inline int32_t pick(int32_t lo, int32_t hi) {
     state ^= state << 13; state ^= state >> 7; state ^= state << 17;
-    return lo + (int32_t)(state % (uint64_t)(hi - lo + 1));
+    return (int32_t)(lo + (int64_t)(state % (uint64_t)((int64_t)hi - lo + 1)));
 }
 
 /* len floats in [-1, 1] in steps of 1/1000 (ties are common, as in activations). */
@@ -27,13 +28,43 @@ static inline float *filled(int64_t len) {
     return p;
 }
 
-/* Exactly len floats of NaN: an output element the kernel leaves unwritten stays NaN and fails
- * the comparison with the reference. */
-static inline float *garbage(int64_t len) {
+/* len NaNs: an output the kernel was to write and did not shows in any comparison. */
+static inline float *nan_filled(int64_t len) {
     float *p = calloc((size_t)(len > 0 ? len : 1), sizeof(float)); /* zeroed: a length-0 buffer has no garbage */
     for (int64_t i = 0; i < len; ++i) p[i] = NAN;
     return p;
 }
+
+/* In [lo, hi], or (when huge, half the time) in [2^16, 2^31-1]: the strides, paddings,
+ * dilations and pooling windows that overflowed 32-bit geometry arithmetic. */
+static inline int32_t small_or_huge(int32_t lo, int32_t hi, int huge) {
+    return huge && pick(0, 1) ? pick(1 << 16, INT32_MAX) : pick(lo, hi);
+}
+
+/* One axis of a layer: input, window (kernel taps, dilation), stride, the padding before and
+ * after it, and the output size. */
+typedef struct { int64_t in, k, dil, stride, pad, pad_after, out; } axis;
+
+/* Fills pad, pad_after and out for symmetric padding `pad` with floor rounding, or for SAME
+ * (out = ceil(in/stride), the total padding halved, the odd one at the end, as the Java layers
+ * do). Returns 0 when the window does not fit or a value leaves int32. */
+static inline int shape_axis(axis *a, int same) {
+    const int64_t ext = a->dil * (a->k - 1) + 1;
+    if (same) {
+        a->out = (a->in + a->stride - 1) / a->stride;
+        const int64_t total = (a->out - 1) * a->stride + ext - a->in;
+        a->pad = total > 0 ? total / 2 : 0;
+        a->pad_after = total > 0 ? total - a->pad : 0;
+    } else {
+        if (a->in + 2 * a->pad < ext) return 0;
+        a->pad_after = a->pad;
+        a->out = (a->in + 2 * a->pad - ext) / a->stride + 1;
+    }
+    return a->pad <= INT32_MAX && a->out <= INT32_MAX;
+}
+
+/* What the Java layers accept on this axis: the padded extent fits int32. */
+static inline int java_accepts(const axis *a) { return a->in + a->pad + a->pad_after <= INT32_MAX; }
 
 /* Exactly len doubles of zero, for the naive references (accumulated in double). */
 static inline double *zeros(int64_t len) { return calloc((size_t)(len > 0 ? len : 1), sizeof(double)); }
@@ -46,7 +77,7 @@ static inline void *dup_of(const void *src, size_t bytes) {
 }
 
 /* got matches the reference within tol, relative to max(1, |want|); NaN in got never matches. */
-static inline int near(const char *what, int it, const float *got, const double *want, int64_t len, double tol) {
+static inline int agrees(const char *what, int it, const float *got, const double *want, int64_t len, double tol) {
     for (int64_t i = 0; i < len; ++i) {
         double scale = fabs(want[i]) > 1.0 ? fabs(want[i]) : 1.0;
         if (!(fabs((double)got[i] - want[i]) <= tol * scale)) {

@@ -1,12 +1,59 @@
 /* Memory-safety check of the convolution kernels under AddressSanitizer/UBSan
- * (scripts/native-sanitize.sh builds and runs it): random geometries, every buffer allocated at
- * exactly the size the API documents (so one float past an end is reported), the forward and
- * backward passes on the AVX2/FMA kernels and on the portable ones, and the two required to
- * agree. Exits non-zero on any disagreement; the sanitizers abort on any out-of-bounds access. */
-#include <math.h>
+ * (scripts/native-sanitize.sh builds and runs it): geometries drawn three ways (ordinary with
+ * symmetric padding, SAME with its asymmetric padding, and huge: strides, paddings and
+ * dilations of 2^16..2^31-1 on inputs of a few pixels), plus fixed cases (weight-gradient depth
+ * blocks past 2048 pixels, planes too large for the fast path's int32 tables). Every buffer has
+ * exactly the size the API documents and outputs start as NaN, so an overrun is a sanitizer
+ * report and an unwritten element a mismatch. Both kernel paths run, forward and backward, and
+ * must match a naive double-precision reference (tolerance 1e-6 per term of depth + 1e-5
+ * relative: the GEMMs sum in other orders) and each other (1e-5 per term); dropping optional
+ * outputs (b, dx, dw, db) must leave the others bit for bit. A huge geometry may be refused
+ * (C4J_EBADARG) only where Java refuses it too. Exits non-zero on any failure. */
 #include <stdio.h>
+#include <string.h>
 #include "check.h"
 #include "conv4j.h"
+#include "conv_fast.h"
+
+enum { MAX_OUTPUTS = 4096, MAX_WORKSPACE = 1 << 24 };
+
+static int ran, refused, fast_path, portable_only, skipped;
+
+/* y = conv(x, w) + b (then the fused ReLU), dx, dw and db by the definition, in double. */
+static void reference(const c4j_conv_geom *g, const float *x, const float *w, const float *b,
+                      const float *dy, double *y, double *dx, double *dw, double *db) {
+    const int64_t cg = g->c / g->groups, kg = g->k / g->groups, P = g->out_h, Q = g->out_w;
+    for (int64_t n = 0; n < g->n; ++n)
+        for (int64_t k = 0; k < g->k; ++k)
+            for (int64_t p = 0; p < P; ++p)
+                for (int64_t q = 0; q < Q; ++q) {
+                    const int64_t o = ((n * g->k + k) * P + p) * Q + q, c0 = k / kg * cg;
+                    double sum = b ? b[k] : 0.0;
+                    db[k] += dy[o];
+                    for (int64_t c = 0; c < cg; ++c)
+                        for (int64_t i = 0; i < g->r; ++i)
+                            for (int64_t j = 0; j < g->s; ++j) {
+                                const int64_t ih = p * g->stride_h - g->pad_h + i * g->dil_h,
+                                              iw = q * g->stride_w - g->pad_w + j * g->dil_w;
+                                if (ih < 0 || ih >= g->h || iw < 0 || iw >= g->w) continue;
+                                const int64_t xi = ((n * g->c + c0 + c) * g->h + ih) * g->w + iw,
+                                              wi = ((k * cg + c) * g->r + i) * g->s + j;
+                                sum += (double)x[xi] * w[wi];
+                                dx[xi] += (double)w[wi] * dy[o];
+                                dw[wi] += (double)x[xi] * dy[o];
+                            }
+                    y[o] = g->relu && !(sum > 0.0) ? 0.0 : sum;
+                }
+}
+
+static int near(const char *what, const float *got, const double *want, int64_t len, double depth) {
+    for (int64_t i = 0; i < len; ++i)
+        if (!(fabs(got[i] - want[i]) <= 1e-6 * depth + 1e-5 * fabs(want[i]))) {
+            fprintf(stderr, "%s[%lld]: %g vs %g (reference)\n", what, (long long)i, got[i], want[i]);
+            return 0;
+        }
+    return 1;
+}
 
 static int close_enough(const char *what, const float *a, const float *b, int64_t len, double depth) {
     for (int64_t i = 0; i < len; ++i)
@@ -17,57 +64,150 @@ static int close_enough(const char *what, const float *a, const float *b, int64_
     return 1;
 }
 
+static int same(const char *what, const float *a, const float *b, int64_t len) {
+    if (!a || !b || memcmp(a, b, (size_t)len * sizeof(float)) == 0) return 1;
+    fprintf(stderr, "%s changed when other outputs were NULL\n", what);
+    return 0;
+}
+
+/* Outputs of one kernel path. */
+typedef struct { float *y, *dx, *dw, *db; } outputs;
+
+static void release(outputs *o) { free(o->y); free(o->dx); free(o->dw); free(o->db); }
+
+/* Forward and backward over images [0, mid) and [mid, n), as two workers would run them, into
+ * fresh outputs (NaN-filled y and dx; dw and db accumulate from 0). keep selects the backward's
+ * outputs (bits: dx, dw, db); the others are passed as NULL. Returns the status. */
+static int pass(const c4j_conv_geom *g, int32_t mid, const float *x, const float *w, const float *b,
+                const float *dy, int keep, float *work, int64_t wl, outputs *o) {
+    const int64_t xs = (int64_t)g->n * g->c * g->h * g->w, ys = (int64_t)g->n * g->k * g->out_h * g->out_w;
+    const int64_t ws = (int64_t)g->k * (g->c / g->groups) * g->r * g->s;
+    o->y = nan_filled(ys);
+    o->dx = keep & 1 ? nan_filled(xs) : NULL;
+    o->dw = keep & 2 ? calloc((size_t)ws, sizeof(float)) : NULL;
+    o->db = keep & 4 ? calloc((size_t)g->k, sizeof(float)) : NULL;
+    int rc[4], calls = 0;
+    if (mid > 0) rc[calls++] = c4j_conv2d_forward(g, 0, mid, x, w, b, o->y, work, wl);
+    if (mid < g->n) rc[calls++] = c4j_conv2d_forward(g, mid, g->n, x, w, b, o->y, work, wl);
+    if (mid > 0) rc[calls++] = c4j_conv2d_backward(g, 0, mid, x, w, dy, o->dx, o->dw, o->db, work, wl);
+    if (mid < g->n) rc[calls++] = c4j_conv2d_backward(g, mid, g->n, x, w, dy, o->dx, o->dw, o->db, work, wl);
+    for (int i = 1; i < calls; ++i)
+        if (rc[i] != rc[0]) return 1; /* neither OK nor a consistent refusal */
+    return rc[0];
+}
+
+/* Runs one geometry on both paths; refusable: Java refuses it too, so C4J_EBADARG is right. */
+static int run(const c4j_conv_geom *g, int refusable, int it) {
+    const int64_t xs = (int64_t)g->n * g->c * g->h * g->w, ys = (int64_t)g->n * g->k * g->out_h * g->out_w;
+    const int64_t ws = (int64_t)g->k * (g->c / g->groups) * g->r * g->s, wl = c4j_conv2d_workspace(g);
+    if (wl > MAX_WORKSPACE) { ++skipped; return 1; } /* a valid fast-path plan too big to run here */
+    float *x = filled(xs), *w = filled(ws), *b = pick(0, 3) ? filled(g->k) : NULL, *dy = filled(ys);
+    double *ry = calloc((size_t)ys, sizeof(double)), *rdx = calloc((size_t)xs, sizeof(double)),
+           *rdw = calloc((size_t)ws, sizeof(double)), *rdb = calloc((size_t)g->k, sizeof(double));
+    reference(g, x, w, b, dy, ry, rdx, rdw, rdb);
+    const double taps = (double)(g->c / g->groups) * g->r * g->s + 1, back = (double)(g->k / g->groups) * g->r * g->s,
+                 pixels = (double)g->n * g->out_h * g->out_w;
+    outputs out[2] = {{0}};
+    int ok = 1, rc[2];
+    for (int fast = 0; fast < 2; ++fast) {
+        c4j_set_fast_kernels(fast);
+        float *work = malloc((size_t)(wl > 0 ? wl : 1) * sizeof(float));
+        const int32_t mid = pick(0, g->n);
+        rc[fast] = pass(g, mid, x, w, b, dy, 7, work, wl, &out[fast]);
+        if (rc[fast] == C4J_OK) {
+            ok &= near("y", out[fast].y, ry, ys, taps) && near("dx", out[fast].dx, rdx, xs, back) &&
+                  near("dw", out[fast].dw, rdw, ws, pixels) && near("db", out[fast].db, rdb, g->k, pixels);
+            outputs part;
+            const int keep = pick(0, 6); /* at least one of dx, dw, db NULL */
+            ok &= pass(g, mid, x, w, b, dy, keep, work, wl, &part) == C4J_OK && same("y", part.y, out[fast].y, ys) &&
+                  same("dx", part.dx, out[fast].dx, xs) && same("dw", part.dw, out[fast].dw, ws) &&
+                  same("db", part.db, out[fast].db, g->k);
+            release(&part);
+        } else {
+            ok &= refusable && rc[fast] == C4J_EBADARG;
+        }
+        free(work);
+    }
+    ok &= rc[0] == rc[1];
+    if (ok && rc[0] == C4J_OK)
+        ok = close_enough("y", out[1].y, out[0].y, ys, taps) && close_enough("dx", out[1].dx, out[0].dx, xs, taps) &&
+             close_enough("dw", out[1].dw, out[0].dw, ws, pixels) && close_enough("db", out[1].db, out[0].db, g->k, pixels);
+    if (!ok)
+        fprintf(stderr, "case %d: status %d/%d N%d C%d %dx%d K%d %dx%d stride %d,%d pad %d,%d dil %d,%d out %dx%d groups %d chunk %d relu %d bias %d\n",
+                it, rc[0], rc[1], g->n, g->c, g->h, g->w, g->k, g->r, g->s, g->stride_h, g->stride_w, g->pad_h,
+                g->pad_w, g->dil_h, g->dil_w, g->out_h, g->out_w, g->groups, g->chunk, g->relu, b != NULL);
+    if (rc[0] == C4J_EBADARG) ++refused;
+    else if (c4j_conv_fast_fits(g)) ++fast_path;
+    else ++portable_only;
+    ++ran;
+    release(&out[0]); release(&out[1]);
+    free(x); free(w); free(b); free(dy); free(ry); free(rdx); free(rdw); free(rdb);
+    return ok;
+}
+
+/* A geometry from two axes and the channel counts. */
+static c4j_conv_geom geom_of(const axis *h, const axis *v, int32_t n, int32_t c, int32_t k, int32_t groups,
+                             int32_t chunk) {
+    c4j_conv_geom g = {n, c, (int32_t)h->in, (int32_t)v->in, k, (int32_t)h->k, (int32_t)v->k,
+                       (int32_t)h->stride, (int32_t)v->stride, (int32_t)h->pad, (int32_t)v->pad,
+                       (int32_t)h->dil, (int32_t)v->dil, groups, (int32_t)h->out, (int32_t)v->out, chunk, 0};
+    return g;
+}
+
+/* The weight gradient's product over more than one depth block of 2048 pixels (64x64 outputs,
+ * two images a chunk), on both input-gradient forms; the fast path refusing planes whose
+ * offsets leave int32 (the portable path then runs it); the geometry of the reported crash. */
+static int fixed_cases(void) {
+    int ok = 1;
+    axis wide = {.in = 64, .k = 3, .dil = 1, .stride = 1, .pad = 1},
+         dot = {.in = 1, .k = 1, .dil = 1, .stride = 1 << 15, .pad = 1 << 15},
+         tall = {.in = 2, .k = 2, .dil = 1 << 16, .stride = 1 << 16, .pad = 1 << 16};
+    shape_axis(&wide, 0); shape_axis(&dot, 0); shape_axis(&tall, 0);
+    c4j_conv_geom g = geom_of(&wide, &wide, 2, 3, 5, 1, 2);
+    ok &= run(&g, 0, -1);
+    g = geom_of(&wide, &wide, 2, 16, 16, 1, 2); /* stride 1, 16 channels: the flipped input gradient */
+    ok &= run(&g, 0, -2);
+    g = geom_of(&dot, &dot, 1, 1, 1, 1, 1); /* a 65537 x 65537 padded plane */
+    if (c4j_conv_fast_fits(&g)) { fprintf(stderr, "fast path claims a 2^32-float plane\n"); ok = 0; }
+    ok &= run(&g, 0, -3);
+    g = geom_of(&tall, &dot, 2, 2, 3, 1, 2);
+    ok &= run(&g, 0, -4);
+    /* issue 12's crash: Conv2d(1, 1, (2, 1)) with stride (2^30, 1), padding (2^30, 0) and
+     * dilation (2^30, 1) on one pixel; its padded height 2^31 + 1 is refused on both sides */
+    const c4j_conv_geom crash = {1, 1, 1, 1, 1, 2, 1, 1 << 30, 1, 1 << 30, 0, 1 << 30, 1, 1, 2, 1, 1, 0};
+    ok &= run(&crash, 1, -5);
+    return ok;
+}
+
 int main(int argc, char **argv) {
-    int cases = argc > 1 ? atoi(argv[1]) : 300, failures = 0, ran = 0;
+    int cases = argc > 1 ? atoi(argv[1]) : 300, failures = !fixed_cases(), huge_ran = 0, huge_fast = 0, huge_refused = 0;
     for (int it = 0; it < cases; ++it) {
-        c4j_conv_geom g;
-        int32_t groups = pick(1, 3);
-        g.n = pick(1, 4); g.c = groups * pick(1, 20); g.k = groups * pick(1, 20); g.groups = groups;
-        g.h = pick(1, 16); g.w = pick(1, 16); g.r = pick(1, 5); g.s = pick(1, 5);
-        g.stride_h = pick(1, 3); g.stride_w = pick(1, 3); g.pad_h = pick(0, 3); g.pad_w = pick(0, 3);
-        g.dil_h = pick(1, 2); g.dil_w = pick(1, 2);
-        g.out_h = (g.h + 2 * g.pad_h - (g.dil_h * (g.r - 1) + 1)) / g.stride_h + 1;
-        g.out_w = (g.w + 2 * g.pad_w - (g.dil_w * (g.s - 1) + 1)) / g.stride_w + 1;
-        if (g.out_h <= 0 || g.out_w <= 0 || g.h + 2 * g.pad_h < g.dil_h * (g.r - 1) + 1 ||
-            g.w + 2 * g.pad_w < g.dil_w * (g.s - 1) + 1)
+        const int mode = pick(0, 2), huge = mode == 2; /* ordinary, SAME, huge */
+        axis a[2];
+        for (int d = 0; d < 2; ++d) {
+            a[d].in = huge ? pick(1, 4) : pick(1, 16);
+            a[d].k = pick(1, huge ? 3 : 5);
+            a[d].stride = small_or_huge(1, 3, huge);
+            a[d].pad = small_or_huge(0, 3, huge);
+            a[d].dil = small_or_huge(1, 2, huge);
+        }
+        const int same_pad = mode == 1 || (huge && pick(0, 3) == 0);
+        if (!shape_axis(&a[0], same_pad) || !shape_axis(&a[1], same_pad) || a[0].out * a[1].out > MAX_OUTPUTS)
             continue;
-        g.chunk = pick(1, g.n);
+        const int32_t groups = pick(1, 3), n = pick(1, huge ? 2 : 4);
+        c4j_conv_geom g = geom_of(&a[0], &a[1], n, groups * pick(1, huge ? 2 : 20), groups * pick(1, huge ? 2 : 20),
+                                  groups, pick(1, n));
         g.relu = pick(0, 1); /* the ReLU fused into the forward, on both paths */
-        const int64_t xs = (int64_t)g.n * g.c * g.h * g.w, ys = (int64_t)g.n * g.k * g.out_h * g.out_w;
-        const int64_t ws = (int64_t)g.k * (g.c / groups) * g.r * g.s, wl = c4j_conv2d_workspace(&g);
-        float *x = filled(xs), *w = filled(ws), *b = filled(g.k), *dy = filled(ys);
-        float *y[2], *dx[2], *dw[2], *db[2];
-        for (int fast = 0; fast < 2; ++fast) {
-            c4j_set_fast_kernels(fast);
-            float *work = malloc((size_t)(wl > 0 ? wl : 1) * sizeof(float));
-            y[fast] = filled(ys); dx[fast] = filled(xs);
-            dw[fast] = calloc((size_t)ws, sizeof(float)); db[fast] = calloc((size_t)g.k, sizeof(float));
-            int32_t mid = pick(0, g.n); /* two image ranges, as two workers would run them */
-            int rc = 0;
-            if (mid > 0) rc |= c4j_conv2d_forward(&g, 0, mid, x, w, b, y[fast], work, wl);
-            if (mid < g.n) rc |= c4j_conv2d_forward(&g, mid, g.n, x, w, b, y[fast], work, wl);
-            if (mid > 0) rc |= c4j_conv2d_backward(&g, 0, mid, x, w, dy, dx[fast], dw[fast], db[fast], work, wl);
-            if (mid < g.n) rc |= c4j_conv2d_backward(&g, mid, g.n, x, w, dy, dx[fast], dw[fast], db[fast], work, wl);
-            if (rc != C4J_OK) {
-                fprintf(stderr, "case %d: status %d\n", it, rc);
-                ++failures;
-            }
-            free(work);
-        }
-        const double depth = (double)(g.c / groups) * g.r * g.s + (double)g.n * g.out_h * g.out_w;
-        if (!close_enough("y", y[1], y[0], ys, depth) || !close_enough("dx", dx[1], dx[0], xs, depth) ||
-            !close_enough("dw", dw[1], dw[0], ws, depth) || !close_enough("db", db[1], db[0], g.k, depth)) {
-            fprintf(stderr, "case %d: N%d C%d %dx%d K%d %dx%d stride %d,%d pad %d,%d dil %d,%d groups %d chunk %d relu %d\n",
-                    it, g.n, g.c, g.h, g.w, g.k, g.r, g.s, g.stride_h, g.stride_w, g.pad_h, g.pad_w,
-                    g.dil_h, g.dil_w, g.groups, g.chunk, g.relu);
-            ++failures;
-        }
-        for (int fast = 0; fast < 2; ++fast) { free(y[fast]); free(dx[fast]); free(dw[fast]); free(db[fast]); }
-        free(x); free(w); free(b); free(dy);
-        ++ran;
+        const int fast_before = fast_path, refused_before = refused;
+        failures += !run(&g, !java_accepts(&a[0]) || !java_accepts(&a[1]), it);
+        huge_ran += huge;
+        huge_fast += huge ? fast_path - fast_before : 0;
+        huge_refused += huge ? refused - refused_before : 0;
     }
     c4j_set_fast_kernels(1);
-    printf("conv_bounds: %d geometries, fast kernels %s, %d failures\n", ran,
+    printf("conv_bounds: %d geometries (%d huge: %d refused as Java does, %d on the fast path where on; "
+           "all: %d refused, %d fast, %d portable only; %d skipped for workspace), fast kernels %s, %d failures\n",
+           ran, huge_ran, huge_refused, huge_fast, refused, fast_path, portable_only, skipped,
            c4j_fast_kernels() ? "on this CPU" : "NOT available here (portable only)", failures);
     return failures != 0;
 }

@@ -18,7 +18,7 @@ static int32_t softmax_row(const float *z, int32_t c, double *p) {
 static int cross_entropy_case(int it, int32_t n, int32_t c, const float *logits, const int32_t *labels) {
     const int64_t len = (int64_t)n * c;
     const int with_grad = pick(0, 1), with_correct = pick(0, 1);
-    float loss = NAN, *dlogits = with_grad ? garbage(len) : NULL;
+    float loss = NAN, *dlogits = with_grad ? nan_filled(len) : NULL;
     int32_t correct = -1;
     double *p = zeros(len), *want_d = zeros(len), want_loss = 0.0;
     int32_t hits = 0;
@@ -29,8 +29,8 @@ static int cross_entropy_case(int it, int32_t n, int32_t c, const float *logits,
         for (int32_t j = 0; j < c; ++j) want_d[(int64_t)i * c + j] = (p[(int64_t)i * c + j] - (j == labels[i])) / n;
     }
     int rc = c4j_softmax_cross_entropy(n, c, logits, labels, &loss, dlogits, with_correct ? &correct : NULL);
-    int ok = status_is("softmax_cross_entropy", it, rc, C4J_OK) && near("loss", it, &loss, &want_loss, 1, 1e-5) &&
-             (!dlogits || near("dlogits", it, dlogits, want_d, len, 1e-6)) &&
+    int ok = status_is("softmax_cross_entropy", it, rc, C4J_OK) && agrees("loss", it, &loss, &want_loss, 1, 1e-5) &&
+             (!dlogits || agrees("dlogits", it, dlogits, want_d, len, 1e-6)) &&
              (!with_correct || correct == hits || (fprintf(stderr, "case %d: correct %d, reference %d\n", it, correct, hits), 0));
     free(dlogits); free(p); free(want_d);
     return ok;
@@ -40,7 +40,8 @@ static int cross_entropy_case(int it, int32_t n, int32_t c, const float *logits,
 static int bad_label_case(int it, int32_t n, int32_t c, const float *logits, const int32_t *labels) {
     const int64_t len = (int64_t)n * c;
     int32_t *bad = dup_of(labels, (size_t)n * sizeof(int32_t));
-    bad[pick(0, n - 1)] = pick(0, 1) ? -pick(1, 3) : c + pick(0, 2);
+    const int32_t row = pick(0, n - 1); /* drawn apart: an assignment's operands are unsequenced */
+    bad[row] = pick(0, 1) ? -pick(1, 3) : c + pick(0, 2);
     float loss = 7.0f, *dlogits = filled(len), *before = dup_of(dlogits, (size_t)len * sizeof(float));
     int32_t correct = -7;
     int rc = c4j_softmax_cross_entropy(n, c, logits, bad, &loss, dlogits, &correct);
@@ -54,11 +55,11 @@ static int bad_label_case(int it, int32_t n, int32_t c, const float *logits, con
 
 static int softmax_case(int it, int32_t n, int32_t c, const float *logits) {
     const int64_t len = (int64_t)n * c;
-    float *probs = garbage(len);
+    float *probs = nan_filled(len);
     double *want = zeros(len);
     for (int32_t i = 0; i < n; ++i) softmax_row(logits + (int64_t)i * c, c, want + (int64_t)i * c);
     c4j_softmax(n, c, logits, probs);
-    int ok = near("probs", it, probs, want, len, 1e-6);
+    int ok = agrees("probs", it, probs, want, len, 1e-6);
     free(probs); free(want);
     return ok;
 }

@@ -1,67 +1,197 @@
-/* Memory-safety check of max pooling under AddressSanitizer/UBSan (scripts/native-sanitize.sh):
- * random windows (the 2x2/2 AVX2 paths with full, overlapping and masked blocks of eight, and the
- * general loop), buffers of exactly the documented size, forward and backward (with and without
- * the fused ReLU's mask) on the AVX2 and the portable kernels, which must agree exactly. */
+/* Memory-safety check of max and average pooling under AddressSanitizer/UBSan
+ * (scripts/native-sanitize.sh): windows drawn three ways (mostly the 2x2/2 one, for the AVX2
+ * paths with full, overlapping and masked blocks of eight; general windows with symmetric or
+ * SAME padding; huge ones: windows, strides, paddings and dilations of 2^16..2^31-1 over a few
+ * pixels), NaNs planted in some inputs, buffers of exactly the documented size, outputs
+ * NaN- or garbage-filled first. Forward and backward (max: with and without the fused ReLU's
+ * mask; average: with and without the padding in the divisor) on the AVX2 and the portable
+ * kernels must equal a naive reference bit for bit: every path adds the same floats in the
+ * same order, and a NaN in a max window wins (the first in scan order). A huge window may be
+ * refused (C4J_EBADARG) only where Java refuses it too. */
 #include <stdio.h>
 #include <string.h>
 #include "check.h"
 #include "conv4j.h"
 
-static int same(const char *what, const void *a, const void *b, size_t bytes, int it) {
-    if (memcmp(a, b, bytes) == 0) return 1;
-    fprintf(stderr, "case %d: %s differs between the fast and the portable kernels\n", it, what);
+enum { MAX_OUTPUTS = 4096 };
+
+static int ran, refused;
+
+/* The tap i in [0, count) with start + i*step == v, or -1 (walking the input, not the taps,
+ * keeps the reference cheap for windows of 2^31 taps over a few pixels). */
+static int64_t tap_at(int64_t v, int64_t start, int64_t step, int64_t count) {
+    if (v < start || (v - start) % step) return -1;
+    return (v - start) / step < count ? (v - start) / step : -1;
+}
+
+/* Max pooling by the definition: first maximum in scan order, the first NaN wins. */
+static void ref_maxpool(const c4j_pool_geom *g, const float *x, float *y, int32_t *arg) {
+    const int64_t hw = (int64_t)g->h * g->w, pq = (int64_t)g->out_h * g->out_w;
+    for (int64_t plane = 0; plane < (int64_t)g->n * g->c; ++plane)
+        for (int64_t p = 0; p < g->out_h; ++p)
+            for (int64_t q = 0; q < g->out_w; ++q) {
+                float best = -INFINITY;
+                int64_t where = -1;
+                for (int64_t ih = 0; ih < g->h; ++ih) {
+                    if (tap_at(ih, p * g->stride_h - g->pad_h, g->dil_h, g->kernel_h) < 0) continue;
+                    for (int64_t iw = 0; iw < g->w; ++iw) {
+                        if (tap_at(iw, q * g->stride_w - g->pad_w, g->dil_w, g->kernel_w) < 0) continue;
+                        const float v = x[plane * hw + ih * g->w + iw];
+                        if (where < 0 || (best == best && (v != v || v > best))) { best = v; where = ih * g->w + iw; }
+                    }
+                }
+                y[plane * pq + p * g->out_w + q] = best;
+                arg[plane * pq + p * g->out_w + q] = (int32_t)where;
+            }
+}
+
+/* dx = dy scattered to the argmax, in output order; masked by y > 0 when y is given. */
+static void ref_unpool(const c4j_pool_geom *g, const float *dy, const int32_t *arg, const float *y, float *dx) {
+    const int64_t hw = (int64_t)g->h * g->w, pq = (int64_t)g->out_h * g->out_w;
+    memset(dx, 0, (size_t)((int64_t)g->n * g->c * hw) * sizeof(float));
+    for (int64_t o = 0; o < (int64_t)g->n * g->c * pq; ++o)
+        if (arg[o] >= 0) dx[o / pq * hw + arg[o]] += y && !(y[o] > 0.0f) ? 0.0f : dy[o];
+}
+
+/* Average pooling (PyTorch's rule: the divisor counts the window clipped to the padded input,
+ * or to the input without count_include_pad); backward when dy is given (dx += share). */
+static void ref_avgpool(const c4j_pool_geom *g, int include_pad, const float *x, float *y, const float *dy,
+                        float *dx) {
+    const int64_t hw = (int64_t)g->h * g->w, pq = (int64_t)g->out_h * g->out_w;
+    if (dx) memset(dx, 0, (size_t)((int64_t)g->n * g->c * hw) * sizeof(float));
+    for (int64_t plane = 0; plane < (int64_t)g->n * g->c; ++plane)
+        for (int64_t p = 0; p < g->out_h; ++p)
+            for (int64_t q = 0; q < g->out_w; ++q) {
+                const int64_t h0 = p * g->stride_h - g->pad_h, w0 = q * g->stride_w - g->pad_w;
+                const int64_t h1 = h0 + g->kernel_h < g->h + g->pad_h ? h0 + g->kernel_h : g->h + g->pad_h,
+                              w1 = w0 + g->kernel_w < g->w + g->pad_w ? w0 + g->kernel_w : g->w + g->pad_w;
+                int64_t inside = 0;
+                float sum = 0.0f;
+                for (int64_t ih = h0 > 0 ? h0 : 0; ih < h1 && ih < g->h; ++ih)
+                    for (int64_t iw = w0 > 0 ? w0 : 0; iw < w1 && iw < g->w; ++iw, ++inside)
+                        sum += x[plane * hw + ih * g->w + iw];
+                const int64_t count = include_pad ? (h1 - h0) * (w1 - w0) : inside;
+                const float inv = count > 0 ? 1.0f / (float)count : 0.0f;
+                const int64_t o = plane * pq + p * g->out_w + q;
+                if (!dx) { y[o] = sum * inv; continue; }
+                for (int64_t ih = h0 > 0 ? h0 : 0; ih < h1 && ih < g->h; ++ih)
+                    for (int64_t iw = w0 > 0 ? w0 : 0; iw < w1 && iw < g->w; ++iw)
+                        dx[plane * hw + ih * g->w + iw] += dy[o] * inv;
+            }
+}
+
+static int same(const char *what, const void *got, const void *want, size_t bytes, int fast) {
+    if (memcmp(got, want, bytes) == 0) return 1;
+    fprintf(stderr, "%s differs from the reference (%s kernels)\n", what, fast ? "fast" : "portable");
     return 0;
 }
 
-int main(int argc, char **argv) {
-    int cases = argc > 1 ? atoi(argv[1]) : 300, failures = 0, ran = 0;
-    for (int it = 0; it < cases; ++it) {
-        c4j_pool_geom g;
-        const int two = pick(0, 2) > 0; /* mostly the 2x2/2 window */
-        g.n = pick(1, 3); g.c = pick(1, 3); g.h = pick(1, 40); g.w = pick(1, 40);
-        g.kernel_h = two ? 2 : pick(1, 4); g.kernel_w = two ? 2 : pick(1, 4);
-        g.stride_h = two ? 2 : pick(1, 3); g.stride_w = two ? 2 : pick(1, 3);
-        g.pad_h = two ? 0 : pick(0, g.kernel_h / 2); g.pad_w = two ? 0 : pick(0, g.kernel_w / 2);
-        g.dil_h = two ? 1 : pick(1, 2); g.dil_w = two ? 1 : pick(1, 2);
-        const int32_t eh = g.dil_h * (g.kernel_h - 1) + 1, ew = g.dil_w * (g.kernel_w - 1) + 1;
-        if (g.h + 2 * g.pad_h < eh || g.w + 2 * g.pad_w < ew) continue;
-        g.out_h = (g.h + 2 * g.pad_h - eh) / g.stride_h + 1;
-        g.out_w = (g.w + 2 * g.pad_w - ew) / g.stride_w + 1;
-        const int64_t xs = (int64_t)g.n * g.c * g.h * g.w, ys = (int64_t)g.n * g.c * g.out_h * g.out_w;
-        float *x = filled(xs), *dy = filled(ys), *y[2], *dx[2][2];
-        int32_t *arg[2];
+/* The status of the calls over [0, mid) and [mid, n) (C4J_OK stands for one not made), or 1 if
+ * they disagree. */
+static int both(int a, int b, int mid, int n) { return mid == 0 ? b : mid == n || a == b ? a : 1; }
+
+/* Status ok, or a refusal where Java refuses too. */
+static int accepted(int rc, int refusable, int *refusals) {
+    *refusals += rc == C4J_EBADARG;
+    return rc == C4J_OK || (refusable && rc == C4J_EBADARG);
+}
+
+/* Max pooling forward and backward (unmasked and masked) on both paths against the reference. */
+static int check_max(const c4j_pool_geom *g, const float *x, const float *dy, int refusable, int *refusals) {
+    const int64_t xs = (int64_t)g->n * g->c * g->h * g->w, ys = (int64_t)g->n * g->c * g->out_h * g->out_w;
+    float *ry = malloc((size_t)ys * sizeof(float)), *rdx = malloc((size_t)xs * sizeof(float));
+    int32_t *rarg = malloc((size_t)ys * sizeof(int32_t));
+    ref_maxpool(g, x, ry, rarg);
+    int ok = 1;
+    for (int fast = 0; fast < 2; ++fast) {
+        c4j_set_fast_kernels(fast);
+        float *y = nan_filled(ys), *dx = nan_filled(xs);
+        int32_t *arg = malloc((size_t)ys * sizeof(int32_t));
+        const int32_t mid = pick(0, g->n);
+        int rc = both(mid > 0 ? c4j_maxpool2d_forward(g, 0, mid, x, y, arg) : C4J_OK,
+                      mid < g->n ? c4j_maxpool2d_forward(g, mid, g->n, x, y, arg) : C4J_OK, mid, g->n);
+        ok &= accepted(rc, refusable, refusals);
+        if (rc == C4J_OK) {
+            ok &= same("y", y, ry, (size_t)ys * sizeof(float), fast) && same("argmax", arg, rarg, (size_t)ys * sizeof(int32_t), fast);
+            for (int masked = 0; masked < 2 && ok; ++masked) {
+                const float *mask = masked ? y : NULL; /* the fused ReLU's, or NULL */
+                ref_unpool(g, dy, rarg, masked ? ry : NULL, rdx);
+                for (int64_t i = 0; i < xs; ++i) dx[i] = NAN;
+                rc = both(mid > 0 ? c4j_maxpool2d_backward(g, 0, mid, dy, arg, mask, dx) : C4J_OK,
+                          mid < g->n ? c4j_maxpool2d_backward(g, mid, g->n, dy, arg, mask, dx) : C4J_OK, mid, g->n);
+                ok &= rc == C4J_OK && same(masked ? "dx masked" : "dx", dx, rdx, (size_t)xs * sizeof(float), fast);
+            }
+        }
+        free(y); free(dx); free(arg);
+    }
+    free(ry); free(rdx); free(rarg);
+    return ok;
+}
+
+/* Average pooling forward and backward, both divisor rules, both paths, against the reference. */
+static int check_avg(const c4j_pool_geom *g, const float *x, const float *dy, int refusable, int *refusals) {
+    const int64_t xs = (int64_t)g->n * g->c * g->h * g->w, ys = (int64_t)g->n * g->c * g->out_h * g->out_w;
+    float *ry = malloc((size_t)ys * sizeof(float)), *rdx = malloc((size_t)xs * sizeof(float));
+    float *y = malloc((size_t)ys * sizeof(float)), *dx = malloc((size_t)xs * sizeof(float));
+    int ok = 1;
+    for (int include = 0; include < 2; ++include) {
+        ref_avgpool(g, include, x, ry, NULL, NULL);
+        ref_avgpool(g, include, x, NULL, dy, rdx);
         for (int fast = 0; fast < 2; ++fast) {
             c4j_set_fast_kernels(fast);
-            y[fast] = malloc((size_t)ys * sizeof(float));
-            arg[fast] = malloc((size_t)ys * sizeof(int32_t));
-            int32_t mid = pick(0, g.n); /* two image ranges, as two workers would run them */
-            int rc = 0;
-            if (mid > 0) rc |= c4j_maxpool2d_forward(&g, 0, mid, x, y[fast], arg[fast]);
-            if (mid < g.n) rc |= c4j_maxpool2d_forward(&g, mid, g.n, x, y[fast], arg[fast]);
-            for (int masked = 0; masked < 2; ++masked) {
-                dx[fast][masked] = filled(xs); /* garbage that must all be overwritten */
-                if (mid > 0) rc |= c4j_maxpool2d_backward(&g, 0, mid, dy, arg[fast], masked ? y[fast] : NULL, dx[fast][masked]);
-                if (mid < g.n) rc |= c4j_maxpool2d_backward(&g, mid, g.n, dy, arg[fast], masked ? y[fast] : NULL, dx[fast][masked]);
-            }
-            if (rc != C4J_OK) {
-                fprintf(stderr, "case %d: status %d\n", it, rc);
-                ++failures;
-            }
+            for (int64_t i = 0; i < ys; ++i) y[i] = NAN;
+            for (int64_t i = 0; i < xs; ++i) dx[i] = NAN;
+            const int f = c4j_avgpool2d_forward(g, include, x, y), b = c4j_avgpool2d_backward(g, include, dy, dx);
+            ok &= f == b && accepted(f, refusable, refusals);
+            if (f == C4J_OK)
+                ok &= same("avg y", y, ry, (size_t)ys * sizeof(float), fast) && same("avg dx", dx, rdx, (size_t)xs * sizeof(float), fast);
         }
-        if (!same("y", y[1], y[0], (size_t)ys * sizeof(float), it) ||
-            !same("argmax", arg[1], arg[0], (size_t)ys * sizeof(int32_t), it) ||
-            !same("dx", dx[1][0], dx[0][0], (size_t)xs * sizeof(float), it) ||
-            !same("dx masked", dx[1][1], dx[0][1], (size_t)xs * sizeof(float), it)) {
-            fprintf(stderr, "case %d: N%d C%d %dx%d window %dx%d stride %d,%d pad %d,%d dil %d,%d\n", it, g.n, g.c,
-                    g.h, g.w, g.kernel_h, g.kernel_w, g.stride_h, g.stride_w, g.pad_h, g.pad_w, g.dil_h, g.dil_w);
+    }
+    free(ry); free(rdx); free(y); free(dx);
+    return ok;
+}
+
+int main(int argc, char **argv) {
+    int cases = argc > 1 ? atoi(argv[1]) : 300, failures = 0, huge_ran = 0, with_nan = 0;
+    for (int it = 0; it < cases; ++it) {
+        const int mode = pick(0, 6), two = mode < 3, huge = mode >= 5; /* mostly the 2x2/2 window */
+        const int avg = pick(0, 2) == 0, same_pad = !two && pick(0, 2) == 0;
+        axis a[2];
+        for (int d = 0; d < 2; ++d) {
+            a[d].in = huge ? pick(1, 4) : pick(1, 40);
+            a[d].k = two ? 2 : small_or_huge(1, 4, huge);
+            a[d].stride = two ? 2 : small_or_huge(1, 3, huge);
+            a[d].pad = two ? 0 : pick(0, (int32_t)(a[d].k / 2)); /* Java's rule (SAME sets its own) */
+            a[d].dil = two || avg ? 1 : small_or_huge(1, 2, huge);
+        }
+        if (!shape_axis(&a[0], same_pad) || !shape_axis(&a[1], same_pad) || a[0].out * a[1].out > MAX_OUTPUTS)
+            continue;
+        c4j_pool_geom g = {pick(1, 3), pick(1, 3), (int32_t)a[0].in, (int32_t)a[1].in, (int32_t)a[0].k,
+                           (int32_t)a[1].k, (int32_t)a[0].stride, (int32_t)a[1].stride, (int32_t)a[0].pad,
+                           (int32_t)a[1].pad, (int32_t)a[0].dil, (int32_t)a[1].dil, (int32_t)a[0].out,
+                           (int32_t)a[1].out};
+        const int64_t xs = (int64_t)g.n * g.c * g.h * g.w, ys = (int64_t)g.n * g.c * g.out_h * g.out_w;
+        float *x = filled(xs), *dy = filled(ys);
+        if (pick(0, 3) == 0) { /* a few NaNs: they win their windows (the 2x2 paths fall back) */
+            for (int i = pick(1, 3); i > 0; --i) x[pick(0, (int32_t)(xs - 1))] = NAN;
+            ++with_nan;
+        }
+        const int refusable = !java_accepts(&a[0]) || !java_accepts(&a[1]);
+        int refusals = 0, ok = avg ? check_avg(&g, x, dy, refusable, &refusals) : check_max(&g, x, dy, refusable, &refusals);
+        if (!ok) {
+            fprintf(stderr, "case %d: %s N%d C%d %dx%d window %dx%d stride %d,%d pad %d,%d dil %d,%d out %dx%d\n", it,
+                    avg ? "avg" : "max", g.n, g.c, g.h, g.w, g.kernel_h, g.kernel_w, g.stride_h, g.stride_w, g.pad_h,
+                    g.pad_w, g.dil_h, g.dil_w, g.out_h, g.out_w);
             ++failures;
         }
-        for (int fast = 0; fast < 2; ++fast) { free(y[fast]); free(arg[fast]); free(dx[fast][0]); free(dx[fast][1]); }
+        refused += refusals > 0;
+        huge_ran += huge;
         free(x); free(dy);
         ++ran;
     }
     c4j_set_fast_kernels(1);
-    printf("pool_bounds: %d windows, fast kernels %s, %d failures\n", ran,
-           c4j_fast_kernels() ? "on this CPU" : "NOT available here (portable only)", failures);
+    printf("pool_bounds: %d windows (%d huge, %d refused as Java does; %d with NaN inputs), fast kernels %s, %d failures\n",
+           ran, huge_ran, refused, with_nan, c4j_fast_kernels() ? "on this CPU" : "NOT available here (portable only)",
+           failures);
     return failures != 0;
 }

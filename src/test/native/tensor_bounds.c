@@ -7,7 +7,7 @@
 /* Compared bit for bit: a fill of -0.0 must write -0.0, not the +0.0 of a memset. */
 static int fill_case(int it, int64_t len) {
     const float values[3] = {0.0f, -0.0f, (float)pick(-1000, 1000) / 7.0f}, value = values[pick(0, 2)];
-    float *x = garbage(len), *want = garbage(len);
+    float *x = nan_filled(len), *want = nan_filled(len);
     for (int64_t i = 0; i < len; ++i) want[i] = value;
     c4j_fill(len, value, x);
     int ok = same_bits("fill", it, x, want, (size_t)len * sizeof(float)) ||
@@ -19,13 +19,13 @@ static int fill_case(int it, int64_t len) {
 /* op 0: dst = src (copy); 1: dst = dst0 + src (add); 2: dst = a*b (mul). */
 static int binary_case(int it, int64_t len, int op) {
     static const char *const names[3] = {"copy", "add", "mul"};
-    float *a = filled(len), *b = filled(len), *dst = op == 1 ? filled(len) : garbage(len);
+    float *a = filled(len), *b = filled(len), *dst = op == 1 ? filled(len) : nan_filled(len);
     double *want = zeros(len);
     for (int64_t i = 0; i < len; ++i) want[i] = op == 0 ? a[i] : op == 1 ? (double)(dst[i] + a[i]) : (double)(a[i] * b[i]);
     if (op == 0) c4j_copy(len, a, dst);
     else if (op == 1) c4j_add(len, a, dst);
     else c4j_mul(len, a, b, dst);
-    int ok = near(names[op], it, dst, want, len, 0.0);
+    int ok = agrees(names[op], it, dst, want, len, 0.0);
     free(a); free(b); free(dst); free(want);
     return ok;
 }
