@@ -1,9 +1,11 @@
 /* Bulk operations on float buffers, so Java never loops over off-heap memory element by element. */
+#include <math.h>
 #include <string.h>
 #include "conv4j.h"
 
 void c4j_fill(int64_t len, float value, float *x) {
-    if (value == 0.0f) {
+    /* memset's zero bytes are +0.0 only: -0.0 compares equal to 0.0 but must be written as is */
+    if (value == 0.0f && !signbit(value)) {
         memset(x, 0, (size_t)len * sizeof(float));
         return;
     }

@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# Compiles native/ for the platforms this machine cannot run natively, with the real build's
+# flags (cmake/Conv4jCompilerFlags.cmake) plus -Werror, so a warning or a Linux-only construct
+# shows before a release build on that platform does:
+#   linux-arm64     aarch64-linux-gnu-gcc, against the linux-arm64 jar's OpenBLAS
+#   windows-x86_64  x86_64-w64-mingw32-gcc, against the windows-x86_64 jar's headers and DLL
+#                   (the Linux cblas.h declares cpu_set_t functions Windows has no type for)
+#   linux-x86_64    clang (the release build uses gcc)
+# Each is linked as a shared library with --no-undefined, so a missing symbol fails here too.
+# Then the *_bounds.c drivers run on linux-arm64 under qemu-user, with AddressSanitizer + UBSan
+# (the portable kernels: the AVX2 ones are not compiled there), and natively against clang's -O3
+# build (both kernel paths, with the real optimisation flags rather than the sanitizer build's).
+# Installs the Debian packages it needs when missing; fetches the OpenBLAS jars with Maven.
+# Usage: scripts/native-cross.sh [CASES]   (cases per driver, default 200)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cases=${1:-200}
+started=$SECONDS
+out=target/cross
+mkdir -p "$out"
+
+need=()
+command -v aarch64-linux-gnu-gcc >/dev/null || need+=(gcc-aarch64-linux-gnu)
+command -v x86_64-w64-mingw32-gcc >/dev/null || need+=(gcc-mingw-w64-x86-64)
+command -v clang >/dev/null || need+=(clang)
+command -v qemu-aarch64 >/dev/null || need+=(qemu-user)
+if [ ${#need[@]} -gt 0 ]; then
+    echo "native-cross: installing ${need[*]}"
+    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need[@]}"
+fi
+
+# The OpenBLAS version the pom links, and each target platform's jar unpacked once.
+mvn -B -ntp -q help:evaluate -Dexpression=openblas.version -Doutput="$out/openblas.version" >/dev/null
+version=$(cat "$out/openblas.version")
+jars=$out/openblas-$version
+for platform in linux-arm64 windows-x86_64; do
+    [ -d "$jars/org/bytedeco/openblas/$platform" ] && continue
+    mvn -B -ntp -q dependency:unpack -Dartifact="org.bytedeco:openblas:$version:jar:$platform" \
+        -DoutputDirectory="$jars" -Dmdep.unpack.excludes='**/*jni*,**/*nolapack*' >/dev/null
+done
+blas_arm64=$PWD/$jars/org/bytedeco/openblas/linux-arm64
+blas_win=$PWD/$jars/org/bytedeco/openblas/windows-x86_64
+blas_x86=$(ls -d "$PWD"/target/openblas/org/bytedeco/openblas/linux-x86_64 2>/dev/null || true)
+if [ -z "$blas_x86" ]; then
+    echo "native-cross: target/openblas is missing: run mvn -DskipTests package first" >&2
+    exit 1
+fi
+
+# The real build's GCC/Clang flags, read from the one line CMake itself uses.
+read -r -a gnu_flags < <(sed -n 's/^set(CONV4J_GNU_C_FLAGS \(.*\))$/\1/p' cmake/Conv4jCompilerFlags.cmake)
+if [ ${#gnu_flags[@]} -eq 0 ]; then
+    echo "native-cross: no CONV4J_GNU_C_FLAGS line in cmake/Conv4jCompilerFlags.cmake" >&2
+    exit 1
+fi
+
+# compile TARGET CC OBJDIR FLAGS...: every native/*.c to OBJDIR; their paths in the array objs.
+compile() {
+    local target=$1 cc=$2 dir=$3
+    shift 3
+    mkdir -p "$dir"
+    objs=()
+    local src name obj
+    for src in native/*.c; do
+        name=$(basename "$src")
+        obj=$dir/${name%.c}.o
+        if ! "$cc" "$@" -c "$src" -o "$obj" 2>"$obj.log"; then
+            cat "$obj.log" >&2
+            echo "native-cross: $target: $name does not compile cleanly" >&2
+            return 1
+        fi
+        cat "$obj.log" >&2
+        objs+=("$obj")
+    done
+}
+
+# library TARGET CC OPENBLAS_DIR BLAS_LIBRARY OUTPUT [EXTRA FLAGS...]: the -Werror build, linked.
+library() {
+    local target=$1 cc=$2 ob=$3 blas=$4 lib=$5
+    shift 5
+    compile "$target" "$cc" "$out/$target/obj" -std=c99 "${gnu_flags[@]}" -Werror "$@" -Inative -I"$ob/include" ||
+        return 1
+    "$cc" -shared "${objs[@]}" "$blas" -Wl,--no-undefined -lm -o "$out/$target/$lib"
+    echo "native-cross: $target: $lib built by $("$cc" --version | head -1)"
+}
+
+# run_drivers TARGET CC OPENBLAS_DIR RUNNER OBJDIR FLAGS...: every driver linked to the library
+# objects compiled with FLAGS, run by RUNNER ("" for natively); returns non-zero if any failed.
+run_drivers() {
+    local target=$1 cc=$2 ob=$3 runner=$4 dir=$5
+    shift 5
+    local driver name status=0
+    compile "$target" "$cc" "$dir" "$@" -Inative -I"$ob/include" || return 1
+    for driver in src/test/native/*_bounds.c; do
+        name=$(basename "${driver%.c}")
+        "$cc" "$@" -Inative -I"$ob/include" "$driver" "${objs[@]}" "$ob/libopenblas.so.0" -Wl,-rpath,"$ob" -lm \
+            -o "$dir/$name" || { status=1; continue; }
+        $runner "$dir/$name" "$cases" || { echo "native-cross: $target: $name FAILED" >&2; status=1; }
+    done
+    return $status
+}
+
+library linux-arm64 aarch64-linux-gnu-gcc "$blas_arm64" "$blas_arm64/libopenblas.so.0" libconv4j.so -fPIC
+# PE code is always position independent; the DLL links to OpenBLAS's DLL directly.
+library windows-x86_64 x86_64-w64-mingw32-gcc "$blas_win" "$blas_win/libopenblas.dll" conv4j.dll
+library linux-x86_64-clang clang "$blas_x86" "$blas_x86/libopenblas.so.0" libconv4j.so -fPIC
+echo "native-cross: every target compiled with -Werror ($((SECONDS - started)) s)"
+
+export OPENBLAS_NUM_THREADS=1
+failed=0
+echo "native-cross: linux-arm64: the drivers under qemu-aarch64, AddressSanitizer + UBSan, $cases cases each"
+# LeakSanitizer cannot stop the world under qemu-user; the bounds and UB checks work there.
+run_drivers linux-arm64 aarch64-linux-gnu-gcc "$blas_arm64" \
+    "env ASAN_OPTIONS=detect_leaks=0 qemu-aarch64 -L /usr/aarch64-linux-gnu" "$out/linux-arm64/sanitize" \
+    -std=c99 -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -Wno-unused-parameter || failed=1
+echo "native-cross: linux-x86_64-clang: the drivers against the -O3 build, $cases cases each"
+run_drivers linux-x86_64-clang clang "$blas_x86" "" "$out/linux-x86_64-clang/release" \
+    -std=c99 "${gnu_flags[@]}" || failed=1
+echo "native-cross: done in $((SECONDS - started)) s"
+exit $failed

@@ -1,0 +1,126 @@
+/* Batch normalisation under AddressSanitizer/UBSan (scripts/native-sanitize.sh): the training
+ * forward (batch statistics, saved mean and inverse std, running statistics with the unbiased
+ * variance), the eval forward (running statistics) and the backward (dx overwritten,
+ * dgamma/dbeta accumulated onto what was there), on buffers of exactly the documented sizes with
+ * outputs pre-filled with NaN, against a naive double-precision reference. */
+#include "check.h"
+
+typedef struct {
+    int32_t n, c;
+    int64_t hw;
+} shape;
+
+static double at(const shape *s, const float *t, int32_t i, int32_t ch, int64_t j) {
+    return t[((int64_t)i * s->c + ch) * s->hw + j];
+}
+
+/* Mean and biased variance of channel ch, two passes. */
+static void moments(const shape *s, const float *x, int32_t ch, double *mean, double *var) {
+    const double count = (double)s->n * (double)s->hw;
+    double sum = 0.0, sq = 0.0;
+    for (int32_t i = 0; i < s->n; ++i)
+        for (int64_t j = 0; j < s->hw; ++j) sum += at(s, x, i, ch, j);
+    *mean = sum / count;
+    for (int32_t i = 0; i < s->n; ++i)
+        for (int64_t j = 0; j < s->hw; ++j) sq += (at(s, x, i, ch, j) - *mean) * (at(s, x, i, ch, j) - *mean);
+    *var = sq / count;
+}
+
+/* y = gamma * (x - mean) / sqrt(var + eps) + beta, channel ch. */
+static void normalise(const shape *s, const float *x, int32_t ch, double mean, double var, double eps,
+                      double gamma, double beta, double *y) {
+    const double inv = 1.0 / sqrt(var + eps);
+    for (int32_t i = 0; i < s->n; ++i)
+        for (int64_t j = 0; j < s->hw; ++j)
+            y[((int64_t)i * s->c + ch) * s->hw + j] = gamma * (at(s, x, i, ch, j) - mean) * inv + beta;
+}
+
+static int forward_case(int it, const shape *s, int training, const float *x, const float *gamma,
+                        const float *beta) {
+    const int64_t len = (int64_t)s->n * s->c * s->hw;
+    const float eps = 1e-5f, momentum = (float)pick(0, 10) / 10.0f;
+    float *rmean = filled(s->c), *rvar = filled(s->c), *smean = nan_filled(s->c), *sinv = nan_filled(s->c), *y = nan_filled(len);
+    for (int32_t ch = 0; ch < s->c; ++ch) rvar[ch] = fabsf(rvar[ch]) + 0.1f; /* a variance */
+    double *want_y = zeros(len), *want_rm = zeros(s->c), *want_rv = zeros(s->c), *want_sm = zeros(s->c),
+           *want_si = zeros(s->c);
+    const double count = (double)s->n * (double)s->hw;
+    for (int32_t ch = 0; ch < s->c; ++ch) {
+        double mean = rmean[ch], var = rvar[ch];
+        want_rm[ch] = rmean[ch];
+        want_rv[ch] = rvar[ch];
+        if (training) {
+            moments(s, x, ch, &mean, &var);
+            want_rm[ch] = (1.0 - momentum) * rmean[ch] + momentum * mean;
+            want_rv[ch] = (1.0 - momentum) * rvar[ch] + momentum * (count > 1 ? var * count / (count - 1) : var);
+        }
+        want_sm[ch] = mean;
+        want_si[ch] = 1.0 / sqrt(var + eps);
+        normalise(s, x, ch, mean, var, eps, gamma[ch], beta[ch], want_y);
+    }
+    c4j_batchnorm2d_forward(s->n, s->c, s->hw, training, eps, momentum, x, gamma, beta, rmean, rvar, smean, sinv, y);
+    /* the eval pass's saved statistics are not part of its contract: only training's are checked */
+    int ok = agrees("y", it, y, want_y, len, 1e-4) && agrees("running_mean", it, rmean, want_rm, s->c, 1e-5) &&
+             agrees("running_var", it, rvar, want_rv, s->c, 1e-5) &&
+             (!training || (agrees("save_mean", it, smean, want_sm, s->c, 1e-5) &&
+                            agrees("save_invstd", it, sinv, want_si, s->c, 1e-4)));
+    free(rmean); free(rvar); free(smean); free(sinv); free(y);
+    free(want_y); free(want_rm); free(want_rv); free(want_sm); free(want_si);
+    return ok;
+}
+
+/* dx = gamma*invstd/count * (count*dy - sum(dy) - xhat*sum(dy*xhat)); dgamma += sum(dy*xhat);
+ * dbeta += sum(dy), per channel, with the statistics recomputed here from x. */
+static int backward_case(int it, const shape *s, const float *x, const float *gamma) {
+    const int64_t len = (int64_t)s->n * s->c * s->hw;
+    float *dy = filled(len), *dx = nan_filled(len), *dgamma = filled(s->c), *dbeta = filled(s->c);
+    float *smean = malloc((size_t)s->c * sizeof(float)), *sinv = malloc((size_t)s->c * sizeof(float));
+    double *want_dx = zeros(len), *want_dg = zeros(s->c), *want_db = zeros(s->c);
+    const double count = (double)s->n * (double)s->hw, eps = 1e-5;
+    for (int32_t ch = 0; ch < s->c; ++ch) {
+        double mean, var;
+        moments(s, x, ch, &mean, &var);
+        smean[ch] = (float)mean;
+        sinv[ch] = (float)(1.0 / sqrt(var + eps));
+        const double inv = sinv[ch];
+        double sdy = 0.0, sdyx = 0.0;
+        for (int32_t i = 0; i < s->n; ++i)
+            for (int64_t j = 0; j < s->hw; ++j) {
+                sdy += at(s, dy, i, ch, j);
+                sdyx += at(s, dy, i, ch, j) * (at(s, x, i, ch, j) - smean[ch]) * inv;
+            }
+        want_dg[ch] = dgamma[ch] + sdyx;
+        want_db[ch] = dbeta[ch] + sdy;
+        for (int32_t i = 0; i < s->n; ++i)
+            for (int64_t j = 0; j < s->hw; ++j) {
+                double xhat = (at(s, x, i, ch, j) - smean[ch]) * inv;
+                want_dx[((int64_t)i * s->c + ch) * s->hw + j] =
+                    gamma[ch] * inv / count * (count * at(s, dy, i, ch, j) - sdy - xhat * sdyx);
+            }
+    }
+    c4j_batchnorm2d_backward(s->n, s->c, s->hw, x, gamma, smean, sinv, dy, dx, dgamma, dbeta);
+    /* gradients grow with the batch; the tolerance follows the sums' length */
+    const double tol = 1e-5 * (1.0 + count);
+    int ok = agrees("dx", it, dx, want_dx, len, tol) && agrees("dgamma", it, dgamma, want_dg, s->c, tol) &&
+             agrees("dbeta", it, dbeta, want_db, s->c, tol);
+    free(dy); free(dx); free(dgamma); free(dbeta); free(smean); free(sinv);
+    free(want_dx); free(want_dg); free(want_db);
+    return ok;
+}
+
+static int one_case(int it) {
+    /* one draw per statement: the order of an initialiser list's evaluations is unspecified,
+     * and a case must replay the same under every compiler */
+    shape s;
+    s.n = pick(1, 4);
+    s.c = pick(1, 5);
+    s.hw = pick(1, 40);
+    const int64_t len = (int64_t)s.n * s.c * s.hw;
+    float *x = filled(len), *gamma = filled(s.c), *beta = filled(s.c);
+    int ok = forward_case(it, &s, 1, x, gamma, beta) && forward_case(it, &s, 0, x, gamma, beta) &&
+             backward_case(it, &s, x, gamma);
+    if (!ok) fprintf(stderr, "case %d: N%d C%d HW%lld\n", it, s.n, s.c, (long long)s.hw);
+    free(x); free(gamma); free(beta);
+    return !ok;
+}
+
+int main(int argc, char **argv) { return run_cases("batchnorm_bounds", argc, argv, one_case); }
