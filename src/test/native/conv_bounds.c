@@ -195,8 +195,12 @@ int main(int argc, char **argv) {
         if (!shape_axis(&a[0], same_pad) || !shape_axis(&a[1], same_pad) || a[0].out * a[1].out > MAX_OUTPUTS)
             continue;
         const int32_t groups = pick(1, 3), n = pick(1, huge ? 2 : 4);
-        c4j_conv_geom g = geom_of(&a[0], &a[1], n, groups * pick(1, huge ? 2 : 20), groups * pick(1, huge ? 2 : 20),
-                                  groups, pick(1, n));
+        /* one draw per statement: the order of arguments' evaluation is the compiler's, and a
+         * case must replay the same under every compiler */
+        const int32_t c = groups * pick(1, huge ? 2 : 20);
+        const int32_t k = groups * pick(1, huge ? 2 : 20);
+        const int32_t chunk = pick(1, n);
+        c4j_conv_geom g = geom_of(&a[0], &a[1], n, c, k, groups, chunk);
         g.relu = pick(0, 1); /* the ReLU fused into the forward, on both paths */
         const int fast_before = fast_path, refused_before = refused;
         failures += !run(&g, !java_accepts(&a[0]) || !java_accepts(&a[1]), it);

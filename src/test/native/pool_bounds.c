@@ -166,7 +166,9 @@ int main(int argc, char **argv) {
         }
         if (!shape_axis(&a[0], same_pad) || !shape_axis(&a[1], same_pad) || a[0].out * a[1].out > MAX_OUTPUTS)
             continue;
-        c4j_pool_geom g = {pick(1, 3), pick(1, 3), (int32_t)a[0].in, (int32_t)a[1].in, (int32_t)a[0].k,
+        const int32_t n = pick(1, 3); /* one draw per statement: initialisers' order is unspecified */
+        const int32_t channels = pick(1, 3);
+        c4j_pool_geom g = {n, channels, (int32_t)a[0].in, (int32_t)a[1].in, (int32_t)a[0].k,
                            (int32_t)a[1].k, (int32_t)a[0].stride, (int32_t)a[1].stride, (int32_t)a[0].pad,
                            (int32_t)a[1].pad, (int32_t)a[0].dil, (int32_t)a[1].dil, (int32_t)a[0].out,
                            (int32_t)a[1].out};
