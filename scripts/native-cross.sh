@@ -26,7 +26,7 @@ command -v clang >/dev/null || need+=(clang)
 command -v qemu-aarch64 >/dev/null || need+=(qemu-user)
 if [ ${#need[@]} -gt 0 ]; then
     echo "native-cross: installing ${need[*]}"
-    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need[@]}"
+    scripts/apt-install.sh "${need[@]}"
 fi
 
 # The OpenBLAS version the pom links, and each target platform's jar unpacked once.

@@ -17,7 +17,7 @@ compilers=(${CC:-gcc clang})
 
 if ! command -v clang >/dev/null && [[ " ${compilers[*]} " == *" clang "* ]]; then
     echo "native-sanitize: installing clang"
-    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q clang
+    scripts/apt-install.sh clang
 fi
 
 flags=(-std=c99 -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
