@@ -4,5 +4,6 @@
 # CONV4J_JAVA_OPTS=-Dkernels=portable measures the portable kernels (plain C + OpenBLAS) instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mvn -B -q -ntp -DskipTests test-compile dependency:build-classpath -Dmdep.outputFile=target/test-classpath.txt -Dmdep.includeScope=test >&2
-exec java ${CONV4J_JAVA_OPTS:-} -cp "target/test-classes:target/classes:$(cat target/test-classpath.txt)" io.github.conv4j.bench.ConvBenchmarkMain "$@"
+mvn -B -q -ntp -pl conv4j-bench -am -DskipTests -Dmaven.javadoc.skip=true -Dmaven.source.skip=true package >&2
+mvn -B -q -ntp -f conv4j-bench/pom.xml dependency:build-classpath -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime >&2
+exec java ${CONV4J_JAVA_OPTS:-} -cp "conv4j-bench/target/classes:$(cat conv4j-bench/target/classpath.txt)" io.github.conv4j.bench.ConvBenchmarkMain "$@"

@@ -30,19 +30,19 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 # The OpenBLAS version the pom links, and each target platform's jar unpacked once.
-mvn -B -ntp -q help:evaluate -Dexpression=openblas.version -Doutput="$out/openblas.version" >/dev/null
+mvn -B -ntp -q -N help:evaluate -Dexpression=openblas.version -Doutput="$out/openblas.version" >/dev/null
 version=$(cat "$out/openblas.version")
 jars=$out/openblas-$version
 for platform in linux-arm64 windows-x86_64; do
     [ -d "$jars/org/bytedeco/openblas/$platform" ] && continue
-    mvn -B -ntp -q dependency:unpack -Dartifact="org.bytedeco:openblas:$version:jar:$platform" \
+    mvn -B -ntp -q -N dependency:unpack -Dartifact="org.bytedeco:openblas:$version:jar:$platform" \
         -DoutputDirectory="$jars" -Dmdep.unpack.excludes='**/*jni*,**/*nolapack*' >/dev/null
 done
 blas_arm64=$PWD/$jars/org/bytedeco/openblas/linux-arm64
 blas_win=$PWD/$jars/org/bytedeco/openblas/windows-x86_64
-blas_x86=$(ls -d "$PWD"/target/openblas/org/bytedeco/openblas/linux-x86_64 2>/dev/null || true)
+blas_x86=$(ls -d "$PWD"/conv4j/target/openblas/org/bytedeco/openblas/linux-x86_64 2>/dev/null || true)
 if [ -z "$blas_x86" ]; then
-    echo "native-cross: target/openblas is missing: run mvn -DskipTests package first" >&2
+    echo "native-cross: conv4j/target/openblas is missing: run mvn -DskipTests package first" >&2
     exit 1
 fi
 
@@ -90,7 +90,7 @@ run_drivers() {
     shift 5
     local driver name status=0
     compile "$target" "$cc" "$dir" "$@" -Inative -I"$ob/include" || return 1
-    for driver in src/test/native/*_bounds.c; do
+    for driver in conv4j/src/test/native/*_bounds.c; do
         name=$(basename "${driver%.c}")
         "$cc" "$@" -Inative -I"$ob/include" "$driver" "${objs[@]}" "$ob/libopenblas.so.0" -Wl,-rpath,"$ob" -lm \
             -o "$dir/$name" || { status=1; continue; }

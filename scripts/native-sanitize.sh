@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds libconv4j's C sources with AddressSanitizer + UBSan and runs every memory-safety driver
-# src/test/native/*_bounds.c against them: random geometries and lengths, buffers of exactly the
+# conv4j/src/test/native/*_bounds.c against them: random geometries and lengths, buffers of exactly the
 # documented sizes, fast (AVX2/FMA) and portable kernels, results checked against naive
 # references. Under GCC and Clang both: GCC's AddressSanitizer does not instrument the masked
 # AVX2 loads and stores (_mm256_maskload_ps/_mm256_maskstore_ps) the fast kernels use at the
@@ -11,7 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cases=${1:-300}
-ob=$(ls -d target/openblas/org/bytedeco/openblas/*/ | head -1)
+ob=$(ls -d conv4j/target/openblas/org/bytedeco/openblas/*/ | head -1)
 ob=${ob%/}
 compilers=(${CC:-gcc clang})
 
@@ -37,7 +37,7 @@ for cc in "${compilers[@]}"; do
         "$cc" "${flags[@]}" -c "$src" -o "$obj"
         objs+=("$obj")
     done
-    for driver in src/test/native/*_bounds.c; do
+    for driver in conv4j/src/test/native/*_bounds.c; do
         name=$(basename "${driver%.c}")
         "$cc" "${flags[@]}" "$driver" "${objs[@]}" "$ob/libopenblas.so.0" -Wl,-rpath,"$PWD/$ob" -lm -o "$out/$name"
         # Keep going after a failing driver, so one run reports every driver's state.

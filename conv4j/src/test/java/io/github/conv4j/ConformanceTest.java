@@ -31,7 +31,7 @@ import org.junit.jupiter.api.TestFactory;
 class ConformanceTest {
 
     /** The repository's copy of the cases, for checkouts without the shared folder beside them. */
-    static final Path COPY = Path.of("src/test/conformance");
+    static final Path COPY = Path.of("conv4j/src/test/conformance");
 
     static Path configuredDir() {
         return Path.of(System.getProperty("conv4j.conformance.dir", "../shared/conformance"));

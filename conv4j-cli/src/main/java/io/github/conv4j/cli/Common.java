@@ -10,8 +10,11 @@ import java.util.List;
 final class Common {
     private Common() {}
 
-    /** The Fashion-MNIST sample the repository ships, used when no --data is given. */
-    static final Path SAMPLE = Path.of("data", "fashion-mnist-sample");
+    /**
+     * The Fashion-MNIST sample the repository ships, used when no --data is given: under the
+     * repository the launcher names ({@code -Dconv4j.home}), else under the current folder.
+     */
+    static final Path SAMPLE = Path.of(System.getProperty("conv4j.home", "."), "data", "fashion-mnist-sample").normalize();
 
     static final List<String> FASHION_LABELS = List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt",
             "Sneaker", "Bag", "Ankle boot");
@@ -20,7 +23,7 @@ final class Common {
         Path dir = given != null ? given : SAMPLE;
         if (!Files.isDirectory(dir))
             throw new IOException(given != null ? "data folder " + dir + " does not exist"
-                    : "no --data given and the shipped sample " + SAMPLE + " is not here (run from the conv4j folder, or pass --data DIR)");
+                    : "no --data given and the shipped sample " + SAMPLE + " is not there (pass --data DIR)");
         return dir;
     }
 

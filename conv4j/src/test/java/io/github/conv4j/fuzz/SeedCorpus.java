@@ -17,7 +17,7 @@ import java.util.zip.GZIPOutputStream;
 /** Writes the seed corpus of {@link ParserFuzzTest} (run once by hand; the output is checked in). */
 public final class SeedCorpus {
     public static void main(String[] args) throws Exception {
-        Path root = Path.of("src/test/resources/io/github/conv4j/fuzz/ParserFuzzTestInputs");
+        Path root = Path.of("conv4j/src/test/resources/io/github/conv4j/fuzz/ParserFuzzTestInputs");
         ByteArrayOutputStream img = new ByteArrayOutputStream();
         DataOutputStream d = new DataOutputStream(img);
         d.writeInt(0x803); d.writeInt(2); d.writeInt(3); d.writeInt(4);
