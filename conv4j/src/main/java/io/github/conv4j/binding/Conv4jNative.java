@@ -69,128 +69,254 @@ public final class Conv4jNative {
     @Name("c4j_conv_geom")
     public static final class ConvGeom extends Pointer {
         static { Loader.load(); }
+        /** A zeroed geometry in native memory (freed by {@link #close()} or the garbage collector). */
         public ConvGeom() { allocate(); }
         private native void allocate();
-        public native int n(); public native ConvGeom n(int v);
-        public native int c(); public native ConvGeom c(int v);
-        public native int h(); public native ConvGeom h(int v);
-        public native int w(); public native ConvGeom w(int v);
-        public native int k(); public native ConvGeom k(int v);
-        public native int r(); public native ConvGeom r(int v);
-        public native int s(); public native ConvGeom s(int v);
-        public native int stride_h(); public native ConvGeom stride_h(int v);
-        public native int stride_w(); public native ConvGeom stride_w(int v);
-        public native int pad_h(); public native ConvGeom pad_h(int v);
-        public native int pad_w(); public native ConvGeom pad_w(int v);
-        public native int dil_h(); public native ConvGeom dil_h(int v);
-        public native int dil_w(); public native ConvGeom dil_w(int v);
-        public native int groups(); public native ConvGeom groups(int v);
-        public native int out_h(); public native ConvGeom out_h(int v);
-        public native int out_w(); public native ConvGeom out_w(int v);
-        public native int chunk(); public native ConvGeom chunk(int v);
-        public native int relu(); public native ConvGeom relu(int v);
+        /** The images in the batch. */
+        public native int n();
+        /** Sets the images in the batch; returns this geometry. */
+        public native ConvGeom n(int v);
+        /** The input channels. */
+        public native int c();
+        /** Sets the input channels; returns this geometry. */
+        public native ConvGeom c(int v);
+        /** The input height. */
+        public native int h();
+        /** Sets the input height; returns this geometry. */
+        public native ConvGeom h(int v);
+        /** The input width. */
+        public native int w();
+        /** Sets the input width; returns this geometry. */
+        public native ConvGeom w(int v);
+        /** The output channels. */
+        public native int k();
+        /** Sets the output channels; returns this geometry. */
+        public native ConvGeom k(int v);
+        /** The kernel rows. */
+        public native int r();
+        /** Sets the kernel rows; returns this geometry. */
+        public native ConvGeom r(int v);
+        /** The kernel columns. */
+        public native int s();
+        /** Sets the kernel columns; returns this geometry. */
+        public native ConvGeom s(int v);
+        /** The vertical stride. */
+        public native int stride_h();
+        /** Sets the vertical stride; returns this geometry. */
+        public native ConvGeom stride_h(int v);
+        /** The horizontal stride. */
+        public native int stride_w();
+        /** Sets the horizontal stride; returns this geometry. */
+        public native ConvGeom stride_w(int v);
+        /** The top padding (the bottom one is implied by out_h). */
+        public native int pad_h();
+        /** Sets the top padding (the bottom one is implied by out_h); returns this geometry. */
+        public native ConvGeom pad_h(int v);
+        /** The left padding (the right one is implied by out_w). */
+        public native int pad_w();
+        /** Sets the left padding (the right one is implied by out_w); returns this geometry. */
+        public native ConvGeom pad_w(int v);
+        /** The vertical dilation. */
+        public native int dil_h();
+        /** Sets the vertical dilation; returns this geometry. */
+        public native ConvGeom dil_h(int v);
+        /** The horizontal dilation. */
+        public native int dil_w();
+        /** Sets the horizontal dilation; returns this geometry. */
+        public native ConvGeom dil_w(int v);
+        /** The channel groups. */
+        public native int groups();
+        /** Sets the channel groups; returns this geometry. */
+        public native ConvGeom groups(int v);
+        /** The output height. */
+        public native int out_h();
+        /** Sets the output height; returns this geometry. */
+        public native ConvGeom out_h(int v);
+        /** The output width. */
+        public native int out_w();
+        /** Sets the output width; returns this geometry. */
+        public native ConvGeom out_w(int v);
+        /** The images lowered together by one im2col and one GEMM. */
+        public native int chunk();
+        /** Sets the images lowered together by one im2col and one GEMM; returns this geometry. */
+        public native ConvGeom chunk(int v);
+        /** The nonzero: the forward applies a fused ReLU after the bias. */
+        public native int relu();
+        /** Sets the nonzero: the forward applies a fused ReLU after the bias; returns this geometry. */
+        public native ConvGeom relu(int v);
     }
 
     /** {@code c4j_pool_geom}: geometry of one pooling over a batch. */
     @Name("c4j_pool_geom")
     public static final class PoolGeom extends Pointer {
         static { Loader.load(); }
+        /** A zeroed geometry in native memory (freed by {@link #close()} or the garbage collector). */
         public PoolGeom() { allocate(); }
         private native void allocate();
-        public native int n(); public native PoolGeom n(int v);
-        public native int c(); public native PoolGeom c(int v);
-        public native int h(); public native PoolGeom h(int v);
-        public native int w(); public native PoolGeom w(int v);
-        public native int kernel_h(); public native PoolGeom kernel_h(int v);
-        public native int kernel_w(); public native PoolGeom kernel_w(int v);
-        public native int stride_h(); public native PoolGeom stride_h(int v);
-        public native int stride_w(); public native PoolGeom stride_w(int v);
-        public native int pad_h(); public native PoolGeom pad_h(int v);
-        public native int pad_w(); public native PoolGeom pad_w(int v);
-        public native int dil_h(); public native PoolGeom dil_h(int v);
-        public native int dil_w(); public native PoolGeom dil_w(int v);
-        public native int out_h(); public native PoolGeom out_h(int v);
-        public native int out_w(); public native PoolGeom out_w(int v);
+        /** The images in the batch. */
+        public native int n();
+        /** Sets the images in the batch; returns this geometry. */
+        public native PoolGeom n(int v);
+        /** The input channels. */
+        public native int c();
+        /** Sets the input channels; returns this geometry. */
+        public native PoolGeom c(int v);
+        /** The input height. */
+        public native int h();
+        /** Sets the input height; returns this geometry. */
+        public native PoolGeom h(int v);
+        /** The input width. */
+        public native int w();
+        /** Sets the input width; returns this geometry. */
+        public native PoolGeom w(int v);
+        /** The window height. */
+        public native int kernel_h();
+        /** Sets the window height; returns this geometry. */
+        public native PoolGeom kernel_h(int v);
+        /** The window width. */
+        public native int kernel_w();
+        /** Sets the window width; returns this geometry. */
+        public native PoolGeom kernel_w(int v);
+        /** The vertical stride. */
+        public native int stride_h();
+        /** Sets the vertical stride; returns this geometry. */
+        public native PoolGeom stride_h(int v);
+        /** The horizontal stride. */
+        public native int stride_w();
+        /** Sets the horizontal stride; returns this geometry. */
+        public native PoolGeom stride_w(int v);
+        /** The top padding (the bottom one is implied by out_h). */
+        public native int pad_h();
+        /** Sets the top padding (the bottom one is implied by out_h); returns this geometry. */
+        public native PoolGeom pad_h(int v);
+        /** The left padding (the right one is implied by out_w). */
+        public native int pad_w();
+        /** Sets the left padding (the right one is implied by out_w); returns this geometry. */
+        public native PoolGeom pad_w(int v);
+        /** The vertical dilation. */
+        public native int dil_h();
+        /** Sets the vertical dilation; returns this geometry. */
+        public native PoolGeom dil_h(int v);
+        /** The horizontal dilation. */
+        public native int dil_w();
+        /** Sets the horizontal dilation; returns this geometry. */
+        public native PoolGeom dil_w(int v);
+        /** The output height. */
+        public native int out_h();
+        /** Sets the output height; returns this geometry. */
+        public native PoolGeom out_h(int v);
+        /** The output width. */
+        public native int out_w();
+        /** Sets the output width; returns this geometry. */
+        public native PoolGeom out_w(int v);
     }
 
     // ---- tensor.c
+    /** x[0..len) = value. */
     @Name("c4j_fill") public static native void fill(long len, float value, FloatPointer x);
+    /** dst[0..len) = src[0..len). */
     @Name("c4j_copy") public static native void copy(long len, @Const FloatPointer src, FloatPointer dst);
+    /** dst += src over len floats (reducing per-worker gradient accumulators). */
     @Name("c4j_add") public static native void add(long len, @Const FloatPointer src, FloatPointer dst);
+    /** out = a·b elementwise over len floats (dropout backward). */
     @Name("c4j_mul") public static native void mul(long len, @Const FloatPointer a, @Const FloatPointer b, FloatPointer out);
 
     // ---- im2col.c
+    /** Lowers one image (channels × height × width) to its column matrix: channels·kernelH·kernelW rows of outH·outW entries, rows ldCol apart; zeros for padding. */
     @Name("c4j_im2col") public static native void im2col(@Const FloatPointer im, int channels, int height, int width,
             int kernelH, int kernelW, int padH, int padW, int strideH, int strideW, int dilH, int dilW,
             int outH, int outW, FloatPointer col, long ldCol);
+    /** The adjoint of {@link #im2col}: adds every column entry back into im (which must be zeroed first). */
     @Name("c4j_col2im") public static native void col2im(@Const FloatPointer col, int channels, int height, int width,
             int kernelH, int kernelW, int padH, int padW, int strideH, int strideW, int dilH, int dilW,
             int outH, int outW, FloatPointer im, long ldCol);
 
     // ---- conv.c
+    /** Floats of scratch space the convolution of this geometry needs per worker (0 when none, or for a geometry the kernels refuse). */
     @Name("c4j_conv2d_workspace") public static native long conv2dWorkspace(@Const ConvGeom g);
+    /** y = conv(x, w) + b for images [nBegin, nEnd) of the batch; b may be null. Returns a {@link Status} code. */
     @Name("c4j_conv2d_forward") public static native int conv2dForward(@Const ConvGeom g, int nBegin, int nEnd,
             @Const FloatPointer x, @Const FloatPointer w, @Const FloatPointer b, FloatPointer y, FloatPointer workspace,
             long workspaceLen);
+    /** dw += dL/dw, db += dL/db, dx = dL/dx for images [nBegin, nEnd); any of dx, dw, db may be null. Returns a {@link Status} code. */
     @Name("c4j_conv2d_backward") public static native int conv2dBackward(@Const ConvGeom g, int nBegin, int nEnd,
             @Const FloatPointer x, @Const FloatPointer w, @Const FloatPointer dy, FloatPointer dx, FloatPointer dw,
             FloatPointer db, FloatPointer workspace, long workspaceLen);
 
     // ---- pool.c
+    /** Max pooling of images [nBegin, nEnd); argmax receives each winner's index in its plane (the first maximum; NaN wins). Returns a {@link Status} code. */
     @Name("c4j_maxpool2d_forward") public static native int maxPool2dForward(@Const PoolGeom g, int nBegin, int nEnd,
             @Const FloatPointer x, FloatPointer y, IntPointer argmax);
+    /** dx = dy scattered to the winners (overwritten); with y (may be null) only outputs with y &gt; 0 pass, the backward of a fused ReLU. Returns a {@link Status} code. */
     @Name("c4j_maxpool2d_backward") public static native int maxPool2dBackward(@Const PoolGeom g, int nBegin, int nEnd,
             @Const FloatPointer dy, @Const IntPointer argmax, @Const FloatPointer y, FloatPointer dx);
+    /** Average pooling with PyTorch's divisor rule (dilation 1). Returns a {@link Status} code. */
     @Name("c4j_avgpool2d_forward") public static native int avgPool2dForward(@Const PoolGeom g, int countIncludePad,
             @Const FloatPointer x, FloatPointer y);
+    /** The backward of {@link #avgPool2dForward}: dx overwritten. Returns a {@link Status} code. */
     @Name("c4j_avgpool2d_backward") public static native int avgPool2dBackward(@Const PoolGeom g, int countIncludePad,
             @Const FloatPointer dy, FloatPointer dx);
 
     // ---- activation.c
     /** ReLU on elements [begin, end) of whole-batch buffers (disjoint ranges may run concurrently). */
     @Name("c4j_relu_forward") public static native void reluForward(long begin, long end, @Const FloatPointer x, FloatPointer y);
+    /** dx = dy where y &gt; 0 over elements [begin, end) (y is the ReLU's output). */
     @Name("c4j_relu_backward") public static native void reluBackward(long begin, long end, @Const FloatPointer y,
             @Const FloatPointer dy, FloatPointer dx);
+    /** Inverted dropout: mask[i] = 0 or 1/(1−p) from a counter-based hash of (seed, i); y = x·mask. */
     @Name("c4j_dropout_forward") public static native void dropoutForward(long len, float p,
             @Cast("uint64_t") long seed, @Const FloatPointer x, FloatPointer y, FloatPointer mask);
 
     // ---- linear.c
+    /** Features [oBegin, oEnd) of y[n][out] = x[n][in] · w[out][in]ᵀ + b; b may be null; a range outside [0, out) does nothing. */
     @Name("c4j_linear_forward") public static native void linearForward(int n, int in, int out, int oBegin, int oEnd,
             @Const FloatPointer x, @Const FloatPointer w, @Const FloatPointer b, FloatPointer y);
+    /** Rows [oBegin, oEnd) of dw += dyᵀ·x and db += Σ dy; columns [iBegin, iEnd) of dx = dy·w (overwritten); any output may be null. */
     @Name("c4j_linear_backward") public static native void linearBackward(int n, int in, int out, int oBegin, int oEnd,
             int iBegin, int iEnd, @Const FloatPointer x, @Const FloatPointer w, @Const FloatPointer dy, FloatPointer dx,
             FloatPointer dw, FloatPointer db);
 
     // ---- batchnorm.c
+    /** Batch norm over N×C×hw: in training, batch statistics (saved for backward) and running statistics updated with momentum; in evaluation, the running ones. */
     @Name("c4j_batchnorm2d_forward") public static native void batchNorm2dForward(int n, int c, long hw, int training,
             float eps, float momentum, @Const FloatPointer x, @Const FloatPointer gamma, @Const FloatPointer beta,
             FloatPointer runningMean, FloatPointer runningVar, FloatPointer saveMean, FloatPointer saveInvstd,
             FloatPointer y);
+    /** The backward of training-mode batch norm: dx overwritten, dgamma and dbeta accumulated. */
     @Name("c4j_batchnorm2d_backward") public static native void batchNorm2dBackward(int n, int c, long hw,
             @Const FloatPointer x, @Const FloatPointer gamma, @Const FloatPointer saveMean,
             @Const FloatPointer saveInvstd, @Const FloatPointer dy, FloatPointer dx, FloatPointer dgamma,
             FloatPointer dbeta);
 
     // ---- loss.c
+    /** Mean softmax cross-entropy of n rows of c logits: loss[0], dlogits = (softmax − onehot)/n (may be null), correct[0] = rows whose argmax is the label (may be null). Returns a {@link Status} code ({@link Status#LABEL} for a label outside [0, c)). */
     @Name("c4j_softmax_cross_entropy") public static native int softmaxCrossEntropy(int n, int c,
             @Const FloatPointer logits, @Const IntPointer labels, FloatPointer loss, FloatPointer dlogits,
             IntPointer correct);
+    /** Row-wise softmax of n rows of c logits. */
     @Name("c4j_softmax") public static native void softmax(int n, int c, @Const FloatPointer logits, FloatPointer probs);
 
     // ---- optim.c
+    /** PyTorch's SGD step over a flat buffer: momentum, dampening, weight decay, Nesterov; velocity = gradient on the first step. */
     @Name("c4j_sgd_step") public static native void sgdStep(long len, FloatPointer param, @Const FloatPointer grad,
             FloatPointer velocity, float lr, float momentum, float dampening, float weightDecay, int nesterov,
             int firstStep);
+    /** Adam (decoupled 0: L2 added to the gradient) or AdamW (decoupled 1) step over a flat buffer; step counts from 1. */
     @Name("c4j_adam_step") public static native void adamStep(long len, FloatPointer param, @Const FloatPointer grad,
             FloatPointer m, FloatPointer v, float lr, float beta1, float beta2, float eps, float weightDecay,
             int decoupled, long step);
+    /** 1 if all len values are finite, else 0. */
     @Name("c4j_all_finite") public static native int allFinite(long len, @Const FloatPointer x);
 
     // ---- blas.c
+    /** Threads OpenBLAS may use for one GEMM. */
     @Name("c4j_set_num_threads") public static native void setNumThreads(int threads);
+    /** Threads OpenBLAS currently uses for one GEMM. */
     @Name("c4j_get_num_threads") public static native int getNumThreads();
+    /** Row-major C = alpha·op(A)·op(B) + beta·C through the linked OpenBLAS (the peak benchmark's reference). */
     @Name("c4j_sgemm") public static native void sgemm(int transA, int transB, int m, int n, int k, float alpha,
             @Const FloatPointer a, int lda, @Const FloatPointer b, int ldb, float beta, FloatPointer c, int ldc);
+    /** Version of the native library's API, checked against this class at load time. */
     @Name("c4j_abi_version") public static native int abiVersion();
     /**
      * 1 while conv4j's AVX2/FMA kernels run (its own GEMM for convolutions, col2im rows, transposes),

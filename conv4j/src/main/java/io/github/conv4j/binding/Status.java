@@ -2,9 +2,13 @@ package io.github.conv4j.binding;
 
 /** Turns the status codes of {@code conv4j.h} into exceptions that name the caller. */
 public final class Status {
+    /** Success. */
     public static final int OK = 0;
+    /** C4J_EBADARG: the geometry is inconsistent, non-positive or outside the kernels' index range. */
     public static final int BAD_ARGUMENT = -1;
+    /** C4J_EWORKSPACE: the workspace is shorter than the geometry needs. */
     public static final int WORKSPACE = -2;
+    /** C4J_ELABEL: a class label outside [0, classes). */
     public static final int LABEL = -3;
 
     private Status() {}

@@ -23,6 +23,7 @@ public final class Idx {
     /** Unsigned 8-bit images, count × rows × cols, row-major. */
     public record Images(int count, int rows, int cols, byte[] pixels) {}
 
+    /** Reads an IDX image file (raw or gzip): magic 0x00000803, counts checked against the bytes. */
     public static Images readImages(Path file) throws IOException {
         try (DataInputStream in = open(file)) {
             int magic = header(file, in, "magic number");

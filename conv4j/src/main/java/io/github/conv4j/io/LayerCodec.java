@@ -18,6 +18,7 @@ import java.util.Map;
 public final class LayerCodec {
     private LayerCodec() {}
 
+    /** The layer a {@link Layer#spec()} line describes, or an IllegalArgumentException saying what is wrong with it. */
     public static Layer parse(String line) {
         String[] words = line.trim().split(" ");
         Map<String, String> kv = new HashMap<>();

@@ -17,8 +17,10 @@ public final class BatchNorm2d implements Layer {
     private final int channels;
     private final float eps, momentum;
 
+    /** Batch normalisation of {@code channels} channels with PyTorch's defaults (eps 1e-5, momentum 0.1). */
     public BatchNorm2d(int channels) { this(channels, 1e-5f, 0.1f); }
 
+    /** Batch normalisation with the given epsilon and running-statistics momentum. */
     public BatchNorm2d(int channels, float eps, float momentum) {
         this.channels = positive("BatchNorm2d", "channels", channels);
         if (!(eps > 0) || !(momentum >= 0 && momentum <= 1))

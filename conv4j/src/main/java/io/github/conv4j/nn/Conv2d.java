@@ -32,8 +32,10 @@ public final class Conv2d implements Layer {
     private final boolean bias;
     private final PaddingMode mode;
 
+    /** A convolution from {@code inChannels} to {@code outChannels} with a square kernel: stride 1, no padding, dilation 1, one group, with bias. */
     public Conv2d(int inChannels, int outChannels, int kernel) { this(inChannels, outChannels, kernel, kernel); }
 
+    /** A convolution with a {@code kernelH}×{@code kernelW} kernel and the defaults above. */
     public Conv2d(int inChannels, int outChannels, int kernelH, int kernelW) {
         this(inChannels, outChannels, kernelH, kernelW, 1, 1, 0, 0, 1, 1, 1, true, PaddingMode.TRUNCATE);
     }
@@ -54,17 +56,28 @@ public final class Conv2d implements Layer {
             throw new IllegalArgumentException(me + ": groups " + groups + " must divide in channels " + in + " and out channels " + out);
     }
 
+    /** The same stride along both axes (default 1). */
     public Conv2d stride(int s) { return stride(s, s); }
+    /** Vertical and horizontal strides. */
     public Conv2d stride(int h, int w) { return new Conv2d(in, out, kh, kw, h, w, ph, pw, dh, dw, groups, bias, mode); }
+    /** The same zero padding on all four sides (default 0). */
     public Conv2d padding(int p) { return padding(p, p); }
+    /** Top/bottom and left/right zero padding. */
     public Conv2d padding(int h, int w) { return new Conv2d(in, out, kh, kw, sh, sw, h, w, dh, dw, groups, bias, mode); }
+    /** The same dilation along both axes (default 1). */
     public Conv2d dilation(int d) { return dilation(d, d); }
+    /** Vertical and horizontal dilation. */
     public Conv2d dilation(int h, int w) { return new Conv2d(in, out, kh, kw, sh, sw, ph, pw, h, w, groups, bias, mode); }
+    /** Channel groups (default 1; must divide both channel counts; {@code g} = in channels is depthwise). */
     public Conv2d groups(int g) { return new Conv2d(in, out, kh, kw, sh, sw, ph, pw, dh, dw, g, bias, mode); }
+    /** Whether the layer has a bias (default true). */
     public Conv2d bias(boolean b) { return new Conv2d(in, out, kh, kw, sh, sw, ph, pw, dh, dw, groups, b, mode); }
+    /** How the output size rounds (default {@link PaddingMode#TRUNCATE}, PyTorch's). */
     public Conv2d mode(PaddingMode m) { return new Conv2d(in, out, kh, kw, sh, sw, ph, pw, dh, dw, groups, bias, m); }
 
+    /** Input channels. */
     public int inChannels() { return in; }
+    /** Output channels. */
     public int outChannels() { return out; }
 
     @Override public String spec() {

@@ -15,6 +15,7 @@ public final class Dropout implements Layer {
     private final float p;
     private final Long seed;   // null: the layer's seed from the model
 
+    /** A dropout of probability {@code p} whose seed comes from the model (its seed and this layer's position). */
     public Dropout(double p) { this(p, null); }
 
     /** A dropout with a fixed seed of its own (the same in whatever model and position). */

@@ -32,6 +32,7 @@ public final class Linear implements Layer {
     private final int in, out;
     private final boolean bias;
 
+    /** A fully connected layer {@code inFeatures} → {@code outFeatures}, with bias. */
     public Linear(int inFeatures, int outFeatures) { this(inFeatures, outFeatures, true); }
 
     private Linear(int in, int out, boolean bias) {
@@ -40,8 +41,11 @@ public final class Linear implements Layer {
         this.bias = bias;
     }
 
+    /** Whether the layer has a bias (default true). */
     public Linear bias(boolean b) { return new Linear(in, out, b); }
+    /** Input features. */
     public int inFeatures() { return in; }
+    /** Output features. */
     public int outFeatures() { return out; }
 
     @Override public String spec() { return "Linear in=" + in + " out=" + out + " bias=" + bias; }

@@ -19,15 +19,23 @@ public final class MaxPool2d implements Layer {
 
     /** A k×k window with stride k. */
     public MaxPool2d(int kernel) { this(PoolWindow.of("MaxPool2d", kernel, kernel)); }
+    /** A {@code kernelH}×{@code kernelW} window with the stride of its size, unpadded. */
     public MaxPool2d(int kernelH, int kernelW) { this(PoolWindow.of("MaxPool2d", kernelH, kernelW)); }
     private MaxPool2d(PoolWindow w) { this.win = w; }
 
+    /** The same stride {@code s} along both axes (default: the kernel size). */
     public MaxPool2d stride(int s) { return stride(s, s); }
+    /** Vertical and horizontal strides. */
     public MaxPool2d stride(int h, int w) { return new MaxPool2d(win.stride(h, w)); }
+    /** The same padding on all four sides (at most half the kernel; default 0). */
     public MaxPool2d padding(int p) { return padding(p, p); }
+    /** Top/bottom and left/right padding. */
     public MaxPool2d padding(int h, int w) { return new MaxPool2d(win.padding(h, w)); }
+    /** The same dilation along both axes (default 1). */
     public MaxPool2d dilation(int d) { return new MaxPool2d(win.dilation(d, d)); }
+    /** PyTorch's ceil_mode: round the output size up (the last window still starts inside the input or its top/left padding); default false. */
     public MaxPool2d ceilMode(boolean ceil) { return new MaxPool2d(win.ceil(ceil)); }
+    /** How the output size rounds (default {@link PaddingMode#TRUNCATE}). */
     public MaxPool2d mode(PaddingMode m) { return new MaxPool2d(win.mode(m)); }
 
     @Override public String spec() { return win.spec(); }

@@ -8,8 +8,10 @@ import java.util.List;
  * from the configuration alone, so even VGG-16 is summarised without allocating its weights.
  */
 public record ModelSummary(Shape input, List<Row> rows, long parameters, long flops) {
+    /** One layer: its description, per-sample output shape, parameters and FLOPs. */
     public record Row(String layer, Shape output, long parameters, long flops) {}
 
+    /** The summary of these layers over inputs of {@code sampleInput} (checks every shape). */
     public static ModelSummary of(Shape sampleInput, List<Layer> layers) {
         Shape s = sampleInput.prependBatch(1);
         List<Row> rows = new java.util.ArrayList<>();

@@ -14,7 +14,13 @@ import io.github.conv4j.binding.Conv4jNative;
  * Defaults come from {@code -Dconv4j.threads} (all cores) and {@code -Dconv4j.parallel=batch|blas}.
  */
 public final class Parallelism {
-    public enum Mode { BATCH, BLAS }
+    /** How a layer call uses the threads: see the class comment. */
+    public enum Mode {
+        /** Split the batch over the workers, each with a single-threaded GEMM (the default). */
+        BATCH,
+        /** One thread lowers; OpenBLAS parallelises each GEMM. */
+        BLAS
+    }
 
     private static Mode mode = Mode.valueOf(System.getProperty("conv4j.parallel", "batch").toUpperCase());
     private static ShardPool pool;
@@ -45,7 +51,9 @@ public final class Parallelism {
         pool = new ShardPool(m == Mode.BATCH ? count : 1);
     }
 
+    /** The configured thread count. */
     public static synchronized int threads() { return threads; }
+    /** The configured policy. */
     public static synchronized Mode mode() { return mode; }
 
     /** Workers a layer may split a batch over (1 in BLAS mode). */

@@ -54,6 +54,7 @@ public final class Workspace implements AutoCloseable {
     /** Slices reserved (workers that may run at once). */
     public int shards() { return slices.length; }
 
+    /** Floats reserved in all (0 before the first batch). */
     public long sizeFloats() { return buffer == null ? 0 : buffer.size(); }
 
     @Override public void close() {

@@ -22,10 +22,14 @@ public final class Shape {
         this.size = n;
     }
 
+    /** A shape of these dimensions (each positive). */
     public static Shape of(int... dims) { return new Shape(dims.clone()); }
 
+    /** Number of dimensions. */
     public int rank() { return dims.length; }
+    /** Size of dimension {@code i}. */
     public int dim(int i) { return dims[i]; }
+    /** A copy of the dimensions. */
     public int[] dims() { return dims.clone(); }
     /** Number of elements. */
     public long size() { return size; }

@@ -18,8 +18,10 @@ public final class Zoo {
     /** An architecture: a name, the per-sample input shape and the layers. */
     public record Architecture(String name, Shape input, List<Layer> layers) {}
 
+    /** The names {@link #byName} knows. */
     public static final List<String> NAMES = List.of("reference", "lenet5", "alexnet", "vgg16");
 
+    /** The architecture of that name, or an IllegalArgumentException listing the known ones. */
     public static Architecture byName(String name) {
         return switch (name.toLowerCase()) {
             case "reference" -> reference();
