@@ -3,7 +3,6 @@ package io.github.conv4j.cli;
 import io.github.conv4j.data.Batches;
 import io.github.conv4j.data.Dataset;
 import io.github.conv4j.data.Normalization;
-import io.github.conv4j.infer.Classifier;
 import io.github.conv4j.io.ModelFile;
 import io.github.conv4j.train.Evaluation;
 import java.nio.file.Path;
@@ -23,10 +22,10 @@ final class EvalCommand implements Callable<Integer> {
     @Override public Integer call() throws Exception {
         Common.threads(threads, parallel);
         Dataset test = Dataset.load(Common.dataDir(data), "t10k", 10);
-        try (ModelFile.Loaded loaded = ModelFile.load(modelFile); var model = loaded.model()) {
-            var meta = loaded.metadata();
-            Normalization norm = new Normalization(Float.parseFloat(meta.getOrDefault(Classifier.META_MEAN, "0")),
-                    Float.parseFloat(meta.getOrDefault(Classifier.META_STD, "1")));
+        try (ModelFile.Loaded loaded = ModelFile.loadForInference(modelFile)) {
+            var model = loaded.model();
+            loaded.warnings().forEach(w -> System.err.println("warning: " + w));
+            Normalization norm = model.preprocessing().map(p -> p.channel(0)).orElse(Normalization.NONE);
             try (Batches b = new Batches(test, 256, norm, false, 0)) {
                 Evaluation e = Evaluation.of(model, b);
                 System.out.printf("%s: test loss %.4f, accuracy %.2f%% on %,d images%n", modelFile, e.loss(), 100 * e.accuracy(), e.examples());

@@ -2,13 +2,9 @@ package io.github.conv4j.cli;
 
 import io.github.conv4j.infer.Classifier;
 import io.github.conv4j.infer.Prediction;
-import java.awt.image.BufferedImage;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import javax.imageio.ImageIO;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -21,11 +17,9 @@ final class PredictCommand implements Callable<Integer> {
 
     @Override public Integer call() throws Exception {
         try (Classifier c = Classifier.load(modelFile)) {
+            c.warnings().forEach(w -> System.err.println("warning: " + w));
             for (Path p : images) {
-                if (!Files.isRegularFile(p)) throw new IOException(p + ": no such image file");
-                BufferedImage img = ImageIO.read(p.toFile());
-                if (img == null) throw new IOException(p + ": not an image format Java can read (PNG, JPEG, GIF, BMP)");
-                List<Prediction> preds = c.predict(img, Math.min(top, c.labels().size()));
+                List<Prediction> preds = c.predict(p, Math.min(top, c.labels().size()));
                 System.out.println(p + ": " + preds);
             }
         }

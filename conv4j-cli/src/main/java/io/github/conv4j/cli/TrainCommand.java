@@ -2,7 +2,6 @@ package io.github.conv4j.cli;
 
 import io.github.conv4j.data.Dataset;
 import io.github.conv4j.data.Normalization;
-import io.github.conv4j.infer.Classifier;
 import io.github.conv4j.io.ModelFile;
 import io.github.conv4j.nn.Sequential;
 import io.github.conv4j.optim.Adam;
@@ -54,7 +53,7 @@ final class TrainCommand implements Callable<Integer> {
     @Override public Integer call() throws Exception {
         int nThreads = Common.threads(threads, parallel);
         Path dir = Common.dataDir(data);
-        Dataset train = Dataset.load(dir, "train", 10), test = Dataset.load(dir, "t10k", 10);
+        Dataset train = Dataset.loadFashionMnist(dir, "train"), test = Dataset.loadFashionMnist(dir, "t10k");
         if (trainLimit > 0) train = train.first(trainLimit);
         if (testLimit > 0) test = test.first(testLimit);
         Zoo.Architecture arch = Zoo.byName(model);
@@ -63,10 +62,7 @@ final class TrainCommand implements Callable<Integer> {
         Normalization norm = Normalization.FASHION_MNIST;
         Path ckpt = checkpoint != null ? checkpoint : out.resolveSibling(out.getFileName() + ".ckpt");
         Map<String, String> meta = new LinkedHashMap<>();
-        meta.put("model", arch.name());
-        meta.put(Classifier.META_MEAN, Float.toString(norm.mean()));
-        meta.put(Classifier.META_STD, Float.toString(norm.std()));
-        meta.put(Classifier.META_LABELS, String.join(",", Common.FASHION_LABELS));
+        meta.put("model", arch.name());   // normalisation and class names: the library stores them (Trainer.fit)
         System.out.printf("conv4j train: %s on %s (%,d training, %,d test images), %d epochs, batch %d, %d threads%n", arch.name(), dir,
                 train.size(), test.size(), epochs, batch, nThreads);
         try (Sequential net = new Sequential(arch.input(), seed, arch.layers()); Optimizer opt = optimizer(net)) {

@@ -2,7 +2,9 @@ package io.github.conv4j.infer;
 
 import io.github.conv4j.binding.Conv4jNative;
 import io.github.conv4j.data.Normalization;
+import io.github.conv4j.data.Preprocessing;
 import io.github.conv4j.io.ModelFile;
+import io.github.conv4j.io.PreprocessingMetadata;
 import io.github.conv4j.nn.Sequential;
 import io.github.conv4j.tensor.Shape;
 import io.github.conv4j.tensor.Tensor;
@@ -15,19 +17,29 @@ import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
- * A trained model ready for prediction: loads a model file and returns the top-k classes with
- * probabilities. Safe to call from many threads at once: each call borrows an inference replica
- * (sharing the weights, with its own buffers) from a pool.
+ * A trained model ready for prediction: returns the top-k classes with probabilities, preparing
+ * inputs with the model's {@link Preprocessing}. Safe to call from many threads at once: each call
+ * borrows an inference replica (sharing the weights, with its own buffers) from a pool.
+ *
+ * <p>Ownership: a classifier from {@link #load} owns its model and frees it in {@link #close()};
+ * one from {@link #of} only borrows the caller's model: it neither changes its mode nor closes it
+ * (the model must stay open while the classifier is used), and its {@code close()} frees only its
+ * own replicas and buffers.
  */
 public final class Classifier implements AutoCloseable {
-    /** Metadata keys a trained model carries (written by the CLI's train command). */
-    public static final String META_MEAN = "normalization.mean", META_STD = "normalization.std", META_LABELS = "labels";
+    /** @deprecated the pre-1.0 key of the CLI; the library now writes {@link PreprocessingMetadata}'s keys (and still reads this one). */
+    @Deprecated public static final String META_MEAN = PreprocessingMetadata.LEGACY_MEAN;
+    /** @deprecated see {@link #META_MEAN}. */
+    @Deprecated public static final String META_STD = PreprocessingMetadata.LEGACY_STD;
+    /** @deprecated see {@link #META_MEAN}. */
+    @Deprecated public static final String META_LABELS = PreprocessingMetadata.LEGACY_LABELS;
 
     private final Sequential model;
-    private final Normalization norm;
-    private final List<String> labels;
+    private final boolean ownsModel;
+    private final Preprocessing preprocessing;
+    private final List<String> warnings;
     private final Shape sample;
-    private final int classes;
+    private final int classes, plane;
     private final ConcurrentLinkedQueue<Worker> pool = new ConcurrentLinkedQueue<>();
     private final List<Worker> all = new ArrayList<>();
     private volatile boolean closed;
@@ -41,45 +53,72 @@ public final class Classifier implements AutoCloseable {
         void close() { replica.close(); input.close(); probs.close(); }
     }
 
-    private Classifier(Sequential model, Normalization norm, List<String> labels) {
-        this.model = model.train(false);
-        this.norm = norm;
+    private Classifier(Sequential model, boolean ownsModel, Preprocessing preprocessing, List<String> warnings) {
         this.sample = model.sampleInput();
         Shape out = model.sampleOutput();
         if (out.rank() != 1) throw new IllegalArgumentException("a classifier needs a model with a 1-D output per sample, got " + out);
         this.classes = out.dim(0);
-        if (labels.size() != classes) throw new IllegalArgumentException(labels.size() + " labels for " + classes + " classes");
-        this.labels = List.copyOf(labels);
+        int channels = sample.rank() == 3 ? sample.dim(0) : 1;
+        if (preprocessing.channels() != channels)
+            throw new IllegalArgumentException("preprocessing for " + preprocessing.channels() + " channels, the model takes " + sample);
+        if (preprocessing.classNames().size() != classes)
+            throw new IllegalArgumentException(preprocessing.classNames().size() + " labels for " + classes + " classes");
+        this.plane = (int) (sample.size() / channels);
+        this.model = model;
+        this.ownsModel = ownsModel;
+        this.preprocessing = preprocessing;
+        this.warnings = List.copyOf(warnings);
     }
 
-    /** Loads a model file written by {@code conv4j train}. */
+    /**
+     * Loads a model file for inference (no gradient buffer) with the preprocessing it records.
+     * The classifier owns the model. A file that records none still loads, with identity
+     * normalisation and numbered classes, and says so in {@link #warnings()}.
+     */
     public static Classifier load(Path path) throws IOException {
-        ModelFile.Loaded loaded = ModelFile.load(path);
-        loaded.close();
-        var meta = loaded.metadata();
-        try {
-            Normalization norm = new Normalization(Float.parseFloat(meta.getOrDefault(META_MEAN, "0")),
-                    Float.parseFloat(meta.getOrDefault(META_STD, "1")));
-            int classes = loaded.model().sampleOutput().dim(0);
-            List<String> labels = meta.containsKey(META_LABELS) ? Arrays.asList(meta.get(META_LABELS).split(",")) : numbered(classes);
-            return new Classifier(loaded.model(), norm, labels);
-        } catch (RuntimeException e) {
-            loaded.model().close();
-            throw new IOException(path + ": bad classifier metadata: " + e.getMessage(), e);
+        try (ModelFile.Loaded loaded = ModelFile.loadForInference(path)) {
+            Sequential m = loaded.model();
+            Classifier c;
+            try {
+                c = new Classifier(m, true, m.preprocessing().orElseGet(() -> identity(m)), loaded.warnings());
+            } catch (IllegalArgumentException e) {
+                throw new IOException(path + ": not a classifier: " + e.getMessage(), e);
+            }
+            loaded.releaseModel();
+            return c;
         }
     }
 
-    /** Wraps a model in memory (it stays the caller's to close). */
-    public static Classifier of(Sequential model, Normalization norm, List<String> labels) { return new Classifier(model, norm, labels); }
+    /**
+     * Wraps the caller's model, which stays the caller's: not closed by {@link #close()}, not
+     * switched to evaluation mode (predictions run on evaluation-mode replicas). Uses the model's
+     * {@link Sequential#preprocessing()}; a model without one is given identity normalisation and
+     * numbered classes, reported in {@link #warnings()}.
+     */
+    public static Classifier of(Sequential model) {
+        List<String> warnings = model.preprocessing().isPresent() ? List.of()
+                : List.of("the model carries no preprocessing: inputs are not normalised and classes are numbered");
+        return new Classifier(model, false, model.preprocessing().orElseGet(() -> identity(model)), warnings);
+    }
 
-    private static List<String> numbered(int n) {
-        List<String> l = new ArrayList<>();
-        for (int i = 0; i < n; i++) l.add(Integer.toString(i));
-        return l;
+    /** Wraps the caller's model (as {@link #of(Sequential)}) with the given normalisation (every channel) and class names. */
+    public static Classifier of(Sequential model, Normalization norm, List<String> labels) {
+        int channels = model.sampleInput().rank() == 3 ? model.sampleInput().dim(0) : 1;
+        return new Classifier(model, false, Preprocessing.of(norm, channels, labels), List.of());
+    }
+
+    private static Preprocessing identity(Sequential m) {
+        Shape in = m.sampleInput(), out = m.sampleOutput();
+        return Preprocessing.identity(in.rank() == 3 ? in.dim(0) : 1, out.rank() == 1 ? out.dim(0) : 1);
     }
 
     public Shape inputShape() { return sample; }
-    public List<String> labels() { return labels; }
+    /** The class names, in output order. */
+    public List<String> labels() { return preprocessing.classNames(); }
+    /** How inputs are normalised before the model sees them. */
+    public Preprocessing preprocessing() { return preprocessing; }
+    /** What the model file (or model) lacked to describe itself; empty when it described itself fully. */
+    public List<String> warnings() { return warnings; }
 
     /**
      * Top-{@code k} classes for one image of {@link #inputShape()} values scaled to [0, 1]
@@ -93,7 +132,7 @@ public final class Classifier implements AutoCloseable {
         try {
             for (int i = 0; i < image.length; i++) {
                 if (!Float.isFinite(image[i])) throw new IllegalArgumentException("image value " + i + " is " + image[i]);
-                w.staging[i] = norm.apply(image[i]);
+                w.staging[i] = preprocessing.apply(i / plane, image[i]);
             }
             w.input.copyFrom(w.staging);
             Tensor logits = w.replica.forward(w.input);
@@ -103,29 +142,21 @@ public final class Classifier implements AutoCloseable {
             for (int i = 0; i < classes; i++) order[i] = i;
             Arrays.sort(order, (a, b) -> Float.compare(w.out[b], w.out[a]));
             List<Prediction> top = new ArrayList<>(k);
-            for (int i = 0; i < k; i++) top.add(new Prediction(order[i], labels.get(order[i]), w.out[order[i]]));
+            for (int i = 0; i < k; i++) top.add(new Prediction(order[i], labels().get(order[i]), w.out[order[i]]));
             return top;
         } finally {
             pool.add(w);
         }
     }
 
-    /** Top-k for a grey image of exactly the model's height × width (colour is converted to grey). */
-    public List<Prediction> predict(BufferedImage image, int k) {
-        if (sample.rank() != 3 || sample.dim(0) != 1)
-            throw new IllegalArgumentException("this model takes " + sample + " input, not a single grey image");
-        int h = sample.dim(1), wd = sample.dim(2);
-        if (image.getHeight() != h || image.getWidth() != wd)
-            throw new IllegalArgumentException("expected a " + wd + "×" + h + " image, got " + image.getWidth() + "×" + image.getHeight());
-        float[] px = new float[h * wd];
-        for (int y = 0; y < h; y++)
-            for (int x = 0; x < wd; x++) {
-                int rgb = image.getRGB(x, y);
-                int r = (rgb >> 16) & 0xFF, g = (rgb >> 8) & 0xFF, b = rgb & 0xFF;
-                px[y * wd + x] = (0.299f * r + 0.587f * g + 0.114f * b) / 255f;
-            }
-        return predict(px, k);
-    }
+    /**
+     * Top-k for an image of exactly the model's height × width; grey images are read as their
+     * stored values, colour ones as described in {@link ImagePixels}.
+     */
+    public List<Prediction> predict(BufferedImage image, int k) { return predict(ImagePixels.unitValues(image, sample), k); }
+
+    /** Top-k for an image file; errors name the file. */
+    public List<Prediction> predict(Path imageFile, int k) throws IOException { return predict(ImagePixels.read(imageFile, sample), k); }
 
     private Worker borrow() {
         if (closed) throw new IllegalStateException("classifier is closed");
@@ -139,13 +170,16 @@ public final class Classifier implements AutoCloseable {
         }
     }
 
-    /** Frees the model and every replica. Call when no prediction is running. */
+    /**
+     * Frees every replica and buffer of this classifier, and the model if the classifier owns it
+     * (from {@link #load}). Call when no prediction is running. Idempotent.
+     */
     @Override public void close() {
         synchronized (all) {
             if (closed) return;
             closed = true;
             all.forEach(Worker::close);
-            model.close();
+            if (ownsModel) model.close();
         }
     }
 }

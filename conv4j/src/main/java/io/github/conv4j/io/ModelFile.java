@@ -1,5 +1,6 @@
 package io.github.conv4j.io;
 
+import io.github.conv4j.data.Preprocessing;
 import io.github.conv4j.nn.Layer;
 import io.github.conv4j.nn.ModelSummary;
 import io.github.conv4j.nn.Sequential;
@@ -47,6 +48,10 @@ import java.util.zip.CheckedOutputStream;
  * Written atomically: a temporary file in the same folder, fsync, then a rename over the target,
  * so a reader sees the old file or the new one, never a mix. A damaged, truncated or foreign file
  * is an {@link IOException} saying which.
+ *
+ * <p>The metadata holds the model's seed ({@link #SEED_KEY}) and its {@link Preprocessing}
+ * (normalisation, class names; keys in {@link PreprocessingMetadata}), both written by
+ * {@link #save} from the model itself, then whatever the caller adds.
  */
 public final class ModelFile {
     public static final int FORMAT_VERSION = 1;
@@ -62,20 +67,74 @@ public final class ModelFile {
 
     private ModelFile() {}
 
-    /** What a file holds besides the model: metadata, and extra tensors (optimiser state). */
-    public record Loaded(Sequential model, Map<String, String> metadata, Map<String, Tensor> extras) implements AutoCloseable {
-        /** Closes the extras (the model is the caller's to close). */
-        @Override public void close() { extras.values().forEach(Tensor::close); }
+    /**
+     * What a file holds: the model (with its {@link Sequential#preprocessing()} when the file has
+     * one), the metadata, extra tensors (optimiser state) and warnings about what the file lacks.
+     *
+     * <p>It owns the model and the extras: {@link #close()} frees both. To keep the model beyond
+     * it, take it over with {@link #releaseModel()}; then the caller closes it.
+     */
+    public static final class Loaded implements AutoCloseable {
+        private final Sequential model;
+        private final Map<String, String> metadata;
+        private final Map<String, Tensor> extras;
+        private final List<String> warnings;
+        private boolean modelReleased;
+
+        Loaded(Sequential model, Map<String, String> metadata, Map<String, Tensor> extras, List<String> warnings) {
+            this.model = model;
+            this.metadata = java.util.Collections.unmodifiableMap(metadata);
+            this.extras = java.util.Collections.unmodifiableMap(extras);
+            this.warnings = List.copyOf(warnings);
+        }
+
+        /** The model, owned by this object (closed with it) unless {@link #releaseModel()} was called. */
+        public Sequential model() { return model; }
+
+        /** Every metadata entry of the file, the library's own keys included. */
+        public Map<String, String> metadata() { return metadata; }
+
+        /** Extra tensors by name, owned by this object and closed with it. */
+        public Map<String, Tensor> extras() { return extras; }
+
+        /**
+         * What the file lacks to describe its model, one sentence each (e.g. no preprocessing, so
+         * inputs are taken as unnormalised); empty for a file saved from a model trained by
+         * {@code Trainer.fit}. Show these to the user.
+         */
+        public List<String> warnings() { return warnings; }
+
+        /** Hands the model over to the caller, who closes it; {@link #close()} then frees only the extras. */
+        public Sequential releaseModel() {
+            modelReleased = true;
+            return model;
+        }
+
+        /** Frees the extras and, unless released, the model. Idempotent. */
+        @Override public void close() {
+            extras.values().forEach(Tensor::close);
+            if (!modelReleased) model.close();
+        }
     }
 
+    /** {@link #save(Path, Sequential, Map, Map)} without extra tensors. */
     public static void save(Path path, Sequential model, Map<String, String> metadata) throws IOException {
         save(path, model, metadata, Map.of());
     }
 
-    /** Writes atomically; {@code extras} are saved after the model's own tensors. */
+    /**
+     * Writes atomically the model, its seed, its {@link Sequential#preprocessing()} (when set) and
+     * {@code userMetadata} (whose keys may not start with {@value PreprocessingMetadata#PREFIX}:
+     * that is the library's); {@code extras} are saved after the model's own tensors. The model
+     * and tensors stay the caller's.
+     */
     public static void save(Path path, Sequential model, Map<String, String> userMetadata, Map<String, Tensor> extras) throws IOException {
+        for (String key : userMetadata.keySet())
+            if (key.startsWith(PreprocessingMetadata.PREFIX))
+                throw new IllegalArgumentException("metadata key '" + key + "' is reserved: set the model's preprocessing with Sequential.setPreprocessing");
         Map<String, String> metadata = new LinkedHashMap<>(userMetadata);
         metadata.put(SEED_KEY, Long.toString(model.seed()));
+        model.preprocessing().ifPresent(p -> metadata.putAll(PreprocessingMetadata.encode(p)));
         Path dir = path.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path tmp = dir.resolve(path.getFileName() + TEMP_SUFFIX);
@@ -176,8 +235,21 @@ public final class ModelFile {
         }
     }
 
-    /** Loads a model (in evaluation mode) with its metadata and extra tensors. */
-    public static Loaded load(Path path) throws IOException {
+    /**
+     * Loads a trainable model (in evaluation mode; with a gradient buffer, for training on or
+     * resuming) with its metadata and extra tensors. For prediction only, {@link #loadForInference}
+     * needs less memory.
+     */
+    public static Loaded load(Path path) throws IOException { return load(path, true); }
+
+    /**
+     * Loads a model for inference only: no gradient buffer (as large as the parameters) and no
+     * random initialisation of parameters the file then overwrites. The model cannot be trained
+     * ({@link Sequential#gradients()} and {@code backward} throw).
+     */
+    public static Loaded loadForInference(Path path) throws IOException { return load(path, false); }
+
+    private static Loaded load(Path path, boolean trainable) throws IOException {
         long size;
         try {
             size = Files.size(path);
@@ -213,13 +285,13 @@ public final class ModelFile {
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(path), CHUNK)) {
             raw.skipNBytes(HEADER);
             BoundedStream bounded = new BoundedStream(raw, payload);
-            return readPayload(path, new DataInputStream(bounded), bounded);
+            return readPayload(path, new DataInputStream(bounded), bounded, trainable);
         } catch (EOFException e) {
             throw new IOException(path + ": payload ends early although its checksum matches: written by an incompatible writer", e);
         }
     }
 
-    private static Loaded readPayload(Path path, DataInputStream in, BoundedStream bounded) throws IOException {
+    private static Loaded readPayload(Path path, DataInputStream in, BoundedStream bounded, boolean trainable) throws IOException {
         Map<String, String> meta = new LinkedHashMap<>();
         int metaCount = count(path, in, "metadata entries", 1 << 16);
         for (int i = 0; i < metaCount; i++) meta.put(in.readUTF(), in.readUTF());
@@ -243,7 +315,8 @@ public final class ModelFile {
             }
             if (floats > bounded.left / Float.BYTES)
                 throw new IOException(path + ": the architecture needs " + floats + " parameters, the file holds " + bounded.left + " bytes");
-            model = new Sequential(input, Long.parseLong(meta.getOrDefault(SEED_KEY, Long.toString(Sequential.DEFAULT_SEED))), layers);
+            long seed = Long.parseLong(meta.getOrDefault(SEED_KEY, Long.toString(Sequential.DEFAULT_SEED)));
+            model = trainable ? new Sequential(input, seed, layers) : Sequential.forInference(input, seed, layers);
         } catch (NumberFormatException e) {
             throw new IOException(path + ": bad " + SEED_KEY + " metadata: " + e.getMessage(), e);
         } catch (IllegalArgumentException | ArithmeticException e) {
@@ -251,7 +324,9 @@ public final class ModelFile {
         }
         Map<String, Tensor> extras = new LinkedHashMap<>();
         boolean loadedParams = false;
+        List<String> warnings;
         try {
+            warnings = attachPreprocessing(path, model, meta);
             int tensorCount = count(path, in, "tensors", 1 << 16);
             float[] chunk = new float[CHUNK];
             byte[] bytes = new byte[CHUNK * 4];
@@ -291,7 +366,22 @@ public final class ModelFile {
             throw e;
         }
         model.train(false);
-        return new Loaded(model, meta, extras);
+        return new Loaded(model, meta, extras, warnings);
+    }
+
+    /** Gives the model the preprocessing its metadata describes; returns the warnings, each naming the file. */
+    private static List<String> attachPreprocessing(Path path, Sequential model, Map<String, String> meta) throws IOException {
+        Shape in = model.sampleInput(), out = model.sampleOutput();
+        int channels = in.rank() == 3 ? in.dim(0) : 1, classes = out.rank() == 1 ? out.dim(0) : (int) Math.min(out.size(), 1 << 16);
+        try {
+            PreprocessingMetadata.Decoded d = PreprocessingMetadata.decode(meta, channels, classes);
+            model.setPreprocessing(d.preprocessing());
+            List<String> warnings = new ArrayList<>();
+            for (String w : d.warnings()) warnings.add(path + ": " + w);
+            return warnings;
+        } catch (IllegalArgumentException e) {
+            throw new IOException(path + ": bad preprocessing metadata: " + e.getMessage(), e);
+        }
     }
 
     private static int count(Path path, DataInputStream in, String what, int max) throws IOException {

@@ -14,6 +14,12 @@ import org.bytedeco.javacpp.FloatPointer;
  * try-with-resources) or is a view into another tensor (a slice of a model's flat parameter
  * buffer, a batch-sized window of a larger buffer). Using a closed tensor, or a view of one,
  * throws {@link IllegalStateException}; {@code close()} is idempotent.
+ *
+ * <p>A third kind is <em>borrowed</em>: a view that something else (a model, a layer) lends to
+ * its caller, such as the output of {@code Sequential.forward} or a model's parameters. It can be
+ * read and written like any tensor, but its {@code close()} throws, naming the owner, because
+ * the memory is the owner's and freed when the owner closes. Copy it ({@link #toArray()},
+ * {@link #copyOf}) to keep it beyond that.
  */
 public final class Tensor implements AutoCloseable {
     private static final Cleaner CLEANER = Cleaner.create();
@@ -22,6 +28,7 @@ public final class Tensor implements AutoCloseable {
 
     private final Shape shape;
     private final Tensor owner;      // null when this tensor owns its memory
+    private final String lender;     // non-null for a borrowed view: who owns the memory, for close()'s error
     private FloatPointer data;       // null once closed
     private final Ownership ownership;
     private final Cleaner.Cleanable cleanable;
@@ -49,10 +56,13 @@ public final class Tensor implements AutoCloseable {
         }
     }
 
-    private Tensor(Shape shape, FloatPointer data, Tensor owner) {
+    private Tensor(Shape shape, FloatPointer data, Tensor owner) { this(shape, data, owner, null); }
+
+    private Tensor(Shape shape, FloatPointer data, Tensor owner, String lender) {
         this.shape = shape;
         this.data = data;
         this.owner = owner;
+        this.lender = lender;
         if (owner == null) {
             ownership = new Ownership(shape.size() * Float.BYTES);
             LIVE.incrementAndGet();
@@ -117,6 +127,28 @@ public final class Tensor implements AutoCloseable {
                     + " does not fit in a tensor of " + size());
         FloatPointer v = pointer().getPointer(offset).capacity(viewShape.size());
         return new Tensor(viewShape, v, owner == null ? this : owner);
+    }
+
+    /**
+     * A borrowed view of all of this tensor (see the class comment): usable like this tensor while
+     * it is open, but its {@code close()} throws an {@link IllegalStateException} saying that the
+     * memory is owned by {@code lender} (e.g. "layer 3 (Linear(84→10)) of the model") and freed
+     * when that closes. What the caller gets of memory it must not free.
+     */
+    public Tensor borrowed(String lender) {
+        Objects.requireNonNull(lender);
+        FloatPointer v = pointer().getPointer(0).capacity(size());
+        return new Tensor(shape, v, owner == null ? this : owner, lender);
+    }
+
+    /** True for a view made by {@link #borrowed}, which its holder may not close. */
+    public boolean isBorrowed() { return lender != null; }
+
+    /** A new tensor (owned by the caller, who closes it) holding a copy of {@code src}'s values. */
+    public static Tensor copyOf(Tensor src) {
+        Tensor t = zeros(src.shape());
+        t.copyFrom(src);
+        return t;
     }
 
     /** The same memory seen with another shape of the same size. */
@@ -193,9 +225,16 @@ public final class Tensor implements AutoCloseable {
 
     public void fill(float v) { Conv4jNative.fill(size(), v, pointer()); }
 
-    /** Frees owned memory now; a view only becomes unusable. Idempotent. */
+    /**
+     * Frees owned memory now; a view only becomes unusable. Idempotent.
+     *
+     * @throws IllegalStateException on a {@link #borrowed} tensor, whose memory belongs to another object
+     */
     @Override
     public void close() {
+        if (lender != null)
+            throw new IllegalStateException("this tensor is owned by " + lender + " and freed when it closes; copy it with toArray() "
+                    + "or Tensor.copyOf to keep it, and do not close it (no try-with-resources)");
         FloatPointer p = data;
         data = null;
         if (p != null && owner == null) {

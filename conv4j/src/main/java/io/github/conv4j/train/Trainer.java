@@ -3,6 +3,7 @@ package io.github.conv4j.train;
 import io.github.conv4j.data.Batches;
 import io.github.conv4j.data.Dataset;
 import io.github.conv4j.data.Normalization;
+import io.github.conv4j.data.Preprocessing;
 import io.github.conv4j.io.ModelFile;
 import io.github.conv4j.loss.SoftmaxCrossEntropy;
 import io.github.conv4j.nn.Sequential;
@@ -55,6 +56,10 @@ public final class Trainer {
 
     /** Runs the remaining epochs (all of them, or those after the checkpoint when resuming). */
     public List<EpochResult> fit(Dataset train, Dataset test, Callback callback) throws IOException {
+        // The model remembers how its inputs are prepared and what its classes are, so that every
+        // file saved from it (checkpoints, the final model) describes itself.
+        int channels = model.sampleInput().rank() == 3 ? model.sampleInput().dim(0) : 1;
+        model.setPreprocessing(Preprocessing.of(config.normalization(), channels, train.classNames()));
         List<EpochResult> history = new ArrayList<>();
         int start = 0;
         if (config.checkpoint() != null) {
