@@ -4,6 +4,7 @@ import io.github.conv4j.binding.Conv4jNative;
 import io.github.conv4j.loss.SoftmaxCrossEntropy;
 import io.github.conv4j.nn.Sequential;
 import io.github.conv4j.optim.Sgd;
+import io.github.conv4j.optim.SgdConfig;
 import io.github.conv4j.tensor.IntTensor;
 import io.github.conv4j.tensor.Shape;
 import io.github.conv4j.tensor.Tensor;
@@ -47,7 +48,7 @@ final class BenchCommand implements Callable<Integer> {
         System.out.printf("sgemm 2048³: %.1f GFLOP/s (%d threads); conv4j kernels: %s%n", peak, nThreads, kernels);
         SplittableRandom rng = new SplittableRandom(1);
         try (Sequential net = new Sequential(arch.input(), 42, arch.layers());
-             Sgd sgd = new Sgd(net, 0.01, 0.9, 0, false);
+             Sgd sgd = new SgdConfig().learningRate(0.01).momentum(0.9).create(net);
              SoftmaxCrossEntropy loss = new SoftmaxCrossEntropy();
              Tensor x = random(arch.input().prependBatch(batch), rng);
              IntTensor labels = new IntTensor(batch)) {

@@ -1,5 +1,6 @@
 package io.github.conv4j.cli;
 
+import io.github.conv4j.data.BatchConfig;
 import io.github.conv4j.data.Batches;
 import io.github.conv4j.data.Dataset;
 import io.github.conv4j.data.Normalization;
@@ -26,7 +27,7 @@ final class EvalCommand implements Callable<Integer> {
             var model = loaded.model();
             loaded.warnings().forEach(w -> System.err.println("warning: " + w));
             Normalization norm = model.preprocessing().map(p -> p.channel(0)).orElse(Normalization.NONE);
-            try (Batches b = new Batches(test, 256, norm, false, 0)) {
+            try (Batches b = new BatchConfig().batchSize(256).normalization(norm).create(test)) {
                 Evaluation e = Evaluation.of(model, b);
                 System.out.printf("%s: test loss %.4f, accuracy %.2f%% on %,d images%n", modelFile, e.loss(), 100 * e.accuracy(), e.examples());
             }

@@ -4,12 +4,13 @@ import io.github.conv4j.data.Dataset;
 import io.github.conv4j.data.Normalization;
 import io.github.conv4j.io.ModelFile;
 import io.github.conv4j.nn.Sequential;
-import io.github.conv4j.optim.Adam;
+import io.github.conv4j.optim.AdamConfig;
 import io.github.conv4j.optim.LrSchedule;
 import io.github.conv4j.optim.Optimizer;
-import io.github.conv4j.optim.Sgd;
+import io.github.conv4j.optim.SgdConfig;
 import io.github.conv4j.train.EpochResult;
 import io.github.conv4j.train.Trainer;
+import io.github.conv4j.train.TrainingConfig;
 import io.github.conv4j.zoo.Zoo;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -66,10 +67,11 @@ final class TrainCommand implements Callable<Integer> {
         System.out.printf("conv4j train: %s on %s (%,d training, %,d test images), %d epochs, batch %d, %d threads%n", arch.name(), dir,
                 train.size(), test.size(), epochs, batch, nThreads);
         try (Sequential net = new Sequential(arch.input(), seed, arch.layers()); Optimizer opt = optimizer(net)) {
-            Trainer.Config config = new Trainer.Config(epochs, batch, seed, norm, schedule(), ckpt, resume,
-                    !noProgress && System.console() != null, meta);
+            TrainingConfig config = new TrainingConfig().epochs(epochs).batchSize(batch).seed(seed).normalization(norm)
+                    .schedule(schedule()).checkpoint(ckpt).resume(resume).progress(!noProgress && System.console() != null)
+                    .metadata(meta).onEpoch(r -> System.out.println(r.line()));
             long start = System.nanoTime();
-            List<EpochResult> history = new Trainer(net, opt, config, System.err).fit(train, test, r -> System.out.println(r.line()));
+            List<EpochResult> history = new Trainer(net, opt, config).fit(train, test);
             double seconds = (System.nanoTime() - start) / 1e9;
             ModelFile.save(out, net, meta);
             EpochResult last = history.get(history.size() - 1);
@@ -109,9 +111,9 @@ final class TrainCommand implements Callable<Integer> {
 
     private Optimizer optimizer(Sequential net) {
         return switch (optimizer) {
-            case "sgd" -> new Sgd(net, lr, momentum, weightDecay, nesterov);
-            case "adam" -> new Adam(net, lr, 0.9, 0.999, 1e-8, weightDecay, false);
-            case "adamw" -> new Adam(net, lr, 0.9, 0.999, 1e-8, weightDecay == 0 ? 0.01 : weightDecay, true);
+            case "sgd" -> new SgdConfig().learningRate(lr).momentum(momentum).weightDecay(weightDecay).nesterov(nesterov).create(net);
+            case "adam" -> new AdamConfig().learningRate(lr).weightDecay(weightDecay).create(net);
+            case "adamw" -> AdamConfig.adamW().learningRate(lr).weightDecay(weightDecay == 0 ? 0.01 : weightDecay).create(net);
             default -> throw new IllegalArgumentException("unknown optimizer '" + optimizer + "' (sgd, adam, adamw)");
         };
     }

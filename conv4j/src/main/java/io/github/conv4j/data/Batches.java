@@ -8,7 +8,8 @@ import java.util.SplittableRandom;
 /**
  * Iterates over a dataset in (optionally shuffled) batches, normalising each batch into one
  * reusable off-heap tensor (N×1×H×W) and label buffer. The order of epoch e depends only on
- * (seed, e), so a resumed run sees the same batches as an uninterrupted one.
+ * (seed, e), so a resumed run sees the same batches as an uninterrupted one. Made by
+ * {@link BatchConfig#create}.
  */
 public final class Batches implements AutoCloseable {
     private final Dataset data;
@@ -24,14 +25,13 @@ public final class Batches implements AutoCloseable {
     private Tensor full, tail;
     private int cursor, current;
 
-    public Batches(Dataset data, int batchSize, Normalization norm, boolean shuffle, long seed) {
-        if (batchSize <= 0) throw new IllegalArgumentException("batch size must be positive, got " + batchSize);
+    Batches(Dataset data, BatchConfig config) {
         this.data = data;
-        this.batchSize = Math.min(batchSize, data.size());
-        this.shuffle = shuffle;
-        this.seed = seed;
+        this.batchSize = Math.min(config.batchSize(), data.size());
+        this.shuffle = config.isShuffled();
+        this.seed = config.seed();
         this.order = new int[data.size()];
-        for (int i = 0; i < 256; i++) lut[i] = norm.apply(i / 255f);
+        for (int i = 0; i < 256; i++) lut[i] = config.normalization().apply(i / 255f);
         this.staging = new float[this.batchSize * data.pixelsPerImage()];
         this.labelStaging = new int[this.batchSize];
         this.storage = Tensor.zeros(Shape.of(this.batchSize, 1, data.rows(), data.cols()));
@@ -40,8 +40,11 @@ public final class Batches implements AutoCloseable {
         startEpoch(0);
     }
 
+    /** Batches per epoch (the last one may be smaller). */
     public int batchCount() { return (data.size() + batchSize - 1) / batchSize; }
+    /** Images per full batch (the configured size, or the dataset's when that is smaller). */
     public int batchSize() { return batchSize; }
+    /** The dataset these batches cut. */
     public Dataset dataset() { return data; }
 
     /** Rewinds; with shuffling, draws the permutation of epoch {@code epoch}. */
@@ -81,9 +84,13 @@ public final class Batches implements AutoCloseable {
         return tail;
     }
 
+    /** Labels of the current batch (its first {@link #size()} entries). */
     public IntTensor labels() { return labels; }
+
+    /** Images in the current batch. */
     public int size() { return current; }
 
+    /** Frees the image and label buffers. */
     @Override public void close() {
         storage.close();
         labels.close();

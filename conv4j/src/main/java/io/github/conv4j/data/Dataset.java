@@ -94,6 +94,14 @@ public final class Dataset {
     public int label(int i) { return labels[i]; }
     public int pixelsPerImage() { return rows * cols; }
 
+    /** Image {@code i}'s pixels, row by row, scaled to [0, 1] (what {@link io.github.conv4j.infer.Classifier#predict(float[], int)} takes). */
+    public float[] image(int i) {
+        if (i < 0 || i >= count) throw new IndexOutOfBoundsException("image " + i + " of a dataset of " + count);
+        float[] px = new float[rows * cols];
+        for (int j = 0; j < px.length; j++) px[j] = pixel(i, j) / 255f;
+        return px;
+    }
+
     /** Raw pixel {@code j} of image {@code i}, 0..255. */
     int pixel(int i, int j) { return pixels[i * rows * cols + j] & 0xFF; }
 

@@ -11,6 +11,7 @@ public interface Optimizer extends AutoCloseable {
     /** Applies one update with the current learning rate. */
     void step();
 
+    /** The learning rate of the next step (the configured one, or what a schedule last set). */
     double learningRate();
 
     /** Sets the learning rate for the next steps (schedules call this). */
@@ -28,5 +29,6 @@ public interface Optimizer extends AutoCloseable {
     /** A name for reports, e.g. {@code sgd(momentum 0.9)}. */
     String describe();
 
+    /** Frees the off-heap state. */
     @Override void close();
 }

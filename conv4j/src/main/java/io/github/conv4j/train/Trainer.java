@@ -1,61 +1,49 @@
 package io.github.conv4j.train;
 
+import io.github.conv4j.data.BatchConfig;
 import io.github.conv4j.data.Batches;
 import io.github.conv4j.data.Dataset;
-import io.github.conv4j.data.Normalization;
 import io.github.conv4j.data.Preprocessing;
 import io.github.conv4j.io.ModelFile;
 import io.github.conv4j.loss.SoftmaxCrossEntropy;
 import io.github.conv4j.nn.Sequential;
-import io.github.conv4j.optim.LrSchedule;
 import io.github.conv4j.optim.Optimizer;
 import io.github.conv4j.tensor.Tensor;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Trains a classifier: epochs of seeded shuffled batches, softmax cross-entropy, one optimiser
  * step per batch, evaluation after each epoch, a checkpoint after each epoch (atomic; resumable),
- * a progress bar and a per-epoch callback. A non-finite loss or gradient stops training with a
- * {@link TrainingDivergedException} naming where it appeared; the last checkpoint stays untouched.
+ * a progress bar and per-epoch listeners, all set in a {@link TrainingConfig}. A non-finite loss
+ * or gradient stops training with a {@link TrainingDivergedException} naming where it appeared;
+ * the last checkpoint stays untouched.
+ * <pre>{@code new Trainer(model, optimizer, new TrainingConfig().epochs(5).batchSize(64)).fit(train, test)}</pre>
  */
 public final class Trainer {
-    /** Called after each epoch (after its checkpoint is written). */
-    @FunctionalInterface
-    public interface Callback { void onEpoch(EpochResult result); }
-
-    /** How to train. {@code checkpoint} may be null (no checkpoints). */
-    public record Config(int epochs, int batchSize, long seed, Normalization normalization, LrSchedule schedule,
-                         Path checkpoint, boolean resume, boolean progress, Map<String, String> metadata) {
-        public Config {
-            if (epochs <= 0) throw new IllegalArgumentException("epochs must be positive, got " + epochs);
-            if (batchSize <= 0) throw new IllegalArgumentException("batch size must be positive, got " + batchSize);
-            metadata = Map.copyOf(metadata);
-        }
-    }
-
     private final Sequential model;
     private final Optimizer optimizer;
-    private final Config config;
+    private final TrainingConfig config;
     private final PrintStream log;
     private final double baseLr;
 
-    public Trainer(Sequential model, Optimizer optimizer, Config config, PrintStream log) {
-        this.model = model;
-        this.optimizer = optimizer;
-        this.config = config;
-        this.log = log;
+    /** A trainer of {@code model} with {@code optimizer} (made over the same model), configured by {@code config}. */
+    public Trainer(Sequential model, Optimizer optimizer, TrainingConfig config) {
+        this.model = Objects.requireNonNull(model, "model");
+        this.optimizer = Objects.requireNonNull(optimizer, "optimizer");
+        this.config = Objects.requireNonNull(config, "config");
+        this.log = config.log();
         this.baseLr = optimizer.learningRate();
     }
 
     /** Runs the remaining epochs (all of them, or those after the checkpoint when resuming). */
-    public List<EpochResult> fit(Dataset train, Dataset test, Callback callback) throws IOException {
+    public List<EpochResult> fit(Dataset train, Dataset test) throws IOException {
         // The model remembers how its inputs are prepared and what its classes are, so that every
         // file saved from it (checkpoints, the final model) describes itself.
         int channels = model.sampleInput().rank() == 3 ? model.sampleInput().dim(0) : 1;
@@ -65,15 +53,16 @@ public final class Trainer {
         if (config.checkpoint() != null) {
             if (ModelFile.removeLeftover(config.checkpoint()))
                 log.println("removed an unfinished checkpoint write left by a killed run");
-            if (config.resume() && Files.exists(config.checkpoint())) {
+            if (config.resumes() && Files.exists(config.checkpoint())) {
                 start = restore(history);
                 log.printf("resumed from %s after epoch %d%n", config.checkpoint(), start);
             }
         }
-        try (Batches trainBatches = new Batches(train, config.batchSize(), config.normalization(), true, config.seed());
-             Batches testBatches = new Batches(test, Math.max(config.batchSize(), 256), config.normalization(), false, 0);
+        BatchConfig batching = new BatchConfig().batchSize(config.batchSize()).normalization(config.normalization());
+        try (Batches trainBatches = batching.shuffle(config.seed()).create(train);
+             Batches testBatches = batching.batchSize(Math.max(config.batchSize(), 256)).create(test);
              SoftmaxCrossEntropy loss = new SoftmaxCrossEntropy()) {
-            ProgressBar bar = new ProgressBar(log, config.progress());
+            ProgressBar bar = new ProgressBar(log, config.showsProgress());
             int perEpoch = trainBatches.batchCount();
             for (int epoch = start; epoch < config.epochs(); epoch++) {
                 model.train(true);
@@ -104,7 +93,7 @@ public final class Trainer {
                         images / seconds, seconds, optimizer.learningRate());
                 history.add(r);
                 if (config.checkpoint() != null) checkpoint(history);
-                if (callback != null) callback.onEpoch(r);
+                for (EpochListener listener : config.listeners()) listener.onEpoch(r);
             }
         }
         return history;

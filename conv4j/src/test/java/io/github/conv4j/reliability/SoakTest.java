@@ -11,6 +11,7 @@ import io.github.conv4j.nn.MaxPool2d;
 import io.github.conv4j.nn.ReLU;
 import io.github.conv4j.nn.Sequential;
 import io.github.conv4j.optim.Sgd;
+import io.github.conv4j.optim.SgdConfig;
 import io.github.conv4j.tensor.IntTensor;
 import io.github.conv4j.tensor.Shape;
 import io.github.conv4j.tensor.Tensor;
@@ -48,7 +49,7 @@ class SoakTest {
         for (int i = 0; i < xs.length; i++) xs[i] = (float) rng.nextGaussian();
         try (Sequential m = new Sequential(Shape.of(1, 28, 28), 1, List.of(new Conv2d(1, 8, 3).padding(1), new ReLU(),
                      new MaxPool2d(2), new Conv2d(8, 8, 3).padding(1), new ReLU(), new MaxPool2d(2), new Flatten(), new Linear(392, 10)));
-             Sgd sgd = new Sgd(m, 0.01, 0.9, 0, false);
+             Sgd sgd = new SgdConfig().learningRate(0.01).momentum(0.9).create(m);
              SoftmaxCrossEntropy loss = new SoftmaxCrossEntropy();
              Tensor x = Tensor.of(xs, 32, 1, 28, 28);
              IntTensor labels = new IntTensor(32)) {

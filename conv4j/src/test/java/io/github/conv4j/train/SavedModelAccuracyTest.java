@@ -2,14 +2,15 @@ package io.github.conv4j.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.github.conv4j.data.BatchConfig;
 import io.github.conv4j.data.Batches;
 import io.github.conv4j.data.Dataset;
 import io.github.conv4j.data.Normalization;
 import io.github.conv4j.infer.Classifier;
 import io.github.conv4j.io.ModelFile;
 import io.github.conv4j.nn.Sequential;
-import io.github.conv4j.optim.LrSchedule;
 import io.github.conv4j.optim.Sgd;
+import io.github.conv4j.optim.SgdConfig;
 import io.github.conv4j.tensor.Shape;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -29,14 +30,15 @@ class SavedModelAccuracyTest {
         Dataset train = Dataset.loadFashionMnist(sample, "train").first(3200), test = Dataset.loadFashionMnist(sample, "t10k").first(1000);
         Path file = tmp.resolve("model.c4j");
         double trained;
-        try (Sequential m = new Sequential(Shape.of(1, 28, 28), 1, TrainerTest.small()); Sgd sgd = new Sgd(m, 0.01, 0.9, 0, false)) {
-            Trainer.Config config = new Trainer.Config(1, 64, 42, Normalization.FASHION_MNIST, LrSchedule.constant(), null, false, false, Map.of());
-            List<EpochResult> h = new Trainer(m, sgd, config, new PrintStream(OutputStream.nullOutputStream())).fit(train, test, null);
+        try (Sequential m = new Sequential(Shape.of(1, 28, 28), 1, TrainerTest.small()); Sgd sgd = new SgdConfig().learningRate(0.01).momentum(0.9).create(m)) {
+            TrainingConfig config = new TrainingConfig().epochs(1).normalization(Normalization.FASHION_MNIST)
+                    .log(new PrintStream(OutputStream.nullOutputStream()));
+            List<EpochResult> h = new Trainer(m, sgd, config).fit(train, test);
             trained = h.get(0).testAccuracy();
             ModelFile.save(file, m, Map.of());   // what the README does: no metadata of its own
         }
         int correct = 0;
-        try (Classifier c = Classifier.load(file); Batches raw = new Batches(test, 1, Normalization.NONE, false, 0)) {
+        try (Classifier c = Classifier.load(file); Batches raw = new BatchConfig().batchSize(1).inOrder().create(test)) {
             assertEquals(List.of(), c.warnings());
             assertEquals(Dataset.FASHION_MNIST_CLASSES, c.labels());
             for (int i = 0; raw.next(); i++)

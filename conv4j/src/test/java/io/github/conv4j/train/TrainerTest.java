@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.conv4j.data.BatchConfig;
 import io.github.conv4j.data.Dataset;
 import io.github.conv4j.data.Normalization;
 import io.github.conv4j.nn.Conv2d;
@@ -15,8 +16,8 @@ import io.github.conv4j.nn.Linear;
 import io.github.conv4j.nn.MaxPool2d;
 import io.github.conv4j.nn.ReLU;
 import io.github.conv4j.nn.Sequential;
-import io.github.conv4j.optim.LrSchedule;
 import io.github.conv4j.optim.Sgd;
+import io.github.conv4j.optim.SgdConfig;
 import io.github.conv4j.tensor.Shape;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -24,7 +25,6 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,14 +47,16 @@ class TrainerTest {
                 new MaxPool2d(2), new Flatten(), new Linear(784, 10));
     }
 
-    private Trainer.Config config(int epochs, Path checkpoint, boolean resume) {
-        return new Trainer.Config(epochs, 64, 42, Normalization.FASHION_MNIST, LrSchedule.constant(), checkpoint, resume, false, Map.of());
+    private TrainingConfig config(int epochs) {
+        return new TrainingConfig().epochs(epochs).batchSize(64).seed(42).normalization(Normalization.FASHION_MNIST).log(QUIET);
     }
 
+    private static Sgd sgd(Sequential m, double lr) { return new SgdConfig().learningRate(lr).momentum(0.9).create(m); }
+
     @Test void lossFallsAndAccuracyRisesOverAFewHundredSteps() throws IOException {
-        try (Sequential m = new Sequential(Shape.of(1, 28, 28), 1, small()); Sgd sgd = new Sgd(m, 0.01, 0.9, 0, false)) {
-            Evaluation before = Evaluation.of(m, new io.github.conv4j.data.Batches(test, 250, Normalization.FASHION_MNIST, false, 0));
-            List<EpochResult> h = new Trainer(m, sgd, config(3, null, false), QUIET).fit(train, test, null);  // 300 steps
+        try (Sequential m = new Sequential(Shape.of(1, 28, 28), 1, small()); Sgd sgd = sgd(m, 0.01)) {
+            Evaluation before = Evaluation.of(m, new BatchConfig().batchSize(250).normalization(Normalization.FASHION_MNIST).create(test));
+            List<EpochResult> h = new Trainer(m, sgd, config(3)).fit(train, test);  // 300 steps
             assertEquals(3, h.size());
             assertTrue(before.accuracy() < 0.3, "untrained accuracy is near chance: " + before.accuracy());
             assertTrue(h.get(2).trainLoss() < 0.7 * h.get(0).trainLoss(), "loss falls: " + h);
@@ -76,16 +78,16 @@ class TrainerTest {
     private void assertResumeIsExact(List<Layer> layers, long resumedSeed) throws IOException {
         Dataset tiny = train.first(640);
         float[] straight;
-        try (Sequential m = new Sequential(Shape.of(1, 28, 28), 1, layers); Sgd sgd = new Sgd(m, 0.01, 0.9, 0, false)) {
-            new Trainer(m, sgd, config(2, tmp.resolve("a.ckpt"), false), QUIET).fit(tiny, test.first(100), null);
+        try (Sequential m = new Sequential(Shape.of(1, 28, 28), 1, layers); Sgd sgd = sgd(m, 0.01)) {
+            new Trainer(m, sgd, config(2).checkpoint(tmp.resolve("a.ckpt"))).fit(tiny, test.first(100));
             straight = m.parameters().toArray();
         }
         Path ck = tmp.resolve("b.ckpt");
-        try (Sequential m = new Sequential(Shape.of(1, 28, 28), 1, layers); Sgd sgd = new Sgd(m, 0.01, 0.9, 0, false)) {
-            new Trainer(m, sgd, config(1, ck, false), QUIET).fit(tiny, test.first(100), null);
+        try (Sequential m = new Sequential(Shape.of(1, 28, 28), 1, layers); Sgd sgd = sgd(m, 0.01)) {
+            new Trainer(m, sgd, config(1).checkpoint(ck)).fit(tiny, test.first(100));
         }
-        try (Sequential m = new Sequential(Shape.of(1, 28, 28), resumedSeed, layers); Sgd sgd = new Sgd(m, 0.01, 0.9, 0, false)) {
-            List<EpochResult> h = new Trainer(m, sgd, config(2, ck, true), QUIET).fit(tiny, test.first(100), null);
+        try (Sequential m = new Sequential(Shape.of(1, 28, 28), resumedSeed, layers); Sgd sgd = sgd(m, 0.01)) {
+            List<EpochResult> h = new Trainer(m, sgd, config(2).checkpoint(ck).resume()).fit(tiny, test.first(100));
             assertEquals(2, h.size(), "history carries over");
             assertArrayEquals(straight, m.parameters().toArray());
         }
@@ -94,13 +96,13 @@ class TrainerTest {
     @Test void divergenceStopsWithTheLayerAndKeepsTheCheckpoint() throws IOException {
         Path ck = tmp.resolve("c.ckpt");
         Dataset tiny = train.first(640);
-        try (Sequential m = new Sequential(Shape.of(1, 28, 28), 1, small()); Sgd sgd = new Sgd(m, 0.01, 0.9, 0, false)) {
-            new Trainer(m, sgd, config(1, ck, false), QUIET).fit(tiny, test.first(100), null);
+        try (Sequential m = new Sequential(Shape.of(1, 28, 28), 1, small()); Sgd sgd = sgd(m, 0.01)) {
+            new Trainer(m, sgd, config(1).checkpoint(ck)).fit(tiny, test.first(100));
         }
         byte[] good = Files.readAllBytes(ck);
-        try (Sequential m = new Sequential(Shape.of(1, 28, 28), 1, small()); Sgd sgd = new Sgd(m, 1e9, 0.9, 0, false)) {
+        try (Sequential m = new Sequential(Shape.of(1, 28, 28), 1, small()); Sgd sgd = sgd(m, 1e9)) {
             TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
-                    () -> new Trainer(m, sgd, config(3, ck, true), QUIET).fit(tiny, test.first(100), null));
+                    () -> new Trainer(m, sgd, config(3).checkpoint(ck).resume()).fit(tiny, test.first(100)));
             assertTrue(e.getMessage().contains("epoch 2") && e.getMessage().contains("layer"), e.getMessage());
         }
         assertArrayEquals(good, Files.readAllBytes(ck), "the last good checkpoint is untouched");

@@ -1,0 +1,158 @@
+package io.github.conv4j.train;
+
+import io.github.conv4j.data.Normalization;
+import io.github.conv4j.optim.LrSchedule;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * How a {@link Trainer} trains, set by name; each option returns a new configuration and leaves
+ * this one as it was, so a base configuration can be shared and varied.
+ * <pre>{@code
+ * TrainingConfig config = new TrainingConfig().epochs(5).batchSize(64).normalization(Normalization.FASHION_MNIST)
+ *         .checkpoint(Path.of("run.ckpt")).resume().onEpoch(r -> System.out.println(r.line()));
+ * }</pre>
+ * Defaults: 5 epochs, batches of 64, seed 42, pixels scaled to [0, 1] ({@link Normalization#NONE}),
+ * a constant learning rate, no checkpoint, no progress bar, no extra metadata, no listeners, log
+ * lines to {@code System.err}. Every value is checked when it is set.
+ */
+public final class TrainingConfig {
+    /** Metadata keys under this prefix are the trainer's own, written into every checkpoint. */
+    public static final String RESERVED_METADATA_PREFIX = "checkpoint.";
+
+    // Fields are not final so that an option can copy this configuration and change one field;
+    // a configuration is never changed after an option (or the constructor) has returned it.
+    private int epochs = 5, batchSize = 64;
+    private long seed = 42;
+    private Normalization normalization = Normalization.NONE;
+    private LrSchedule schedule = LrSchedule.constant();
+    private Path checkpoint;
+    private boolean resume, progress;
+    private Map<String, String> metadata = Map.of();
+    private List<EpochListener> listeners = List.of();
+    private PrintStream log = System.err;
+
+    /** The defaults listed above. */
+    public TrainingConfig() {}
+
+    private TrainingConfig copy() {
+        TrainingConfig c = new TrainingConfig();
+        c.epochs = epochs; c.batchSize = batchSize; c.seed = seed; c.normalization = normalization; c.schedule = schedule;
+        c.checkpoint = checkpoint; c.resume = resume; c.progress = progress; c.metadata = metadata; c.listeners = listeners;
+        c.log = log;
+        return c;
+    }
+
+    /** Epochs to train in all, positive (default 5); when resuming, the checkpoint's epochs count towards them. */
+    public TrainingConfig epochs(int n) {
+        if (n <= 0) throw new IllegalArgumentException("epochs must be positive, got " + n);
+        TrainingConfig c = copy(); c.epochs = n; return c;
+    }
+
+    /** Training images per optimiser step, positive (default 64). Evaluation uses batches of at least 256. */
+    public TrainingConfig batchSize(int n) {
+        if (n <= 0) throw new IllegalArgumentException("batchSize must be positive, got " + n);
+        TrainingConfig c = copy(); c.batchSize = n; return c;
+    }
+
+    /** Seeds the order of the training batches, a new permutation each epoch (default 42); any value is valid. */
+    public TrainingConfig seed(long seed) { TrainingConfig c = copy(); c.seed = seed; return c; }
+
+    /** How pixels are standardised after scaling to [0, 1], for training and evaluation (default {@link Normalization#NONE}). */
+    public TrainingConfig normalization(Normalization n) {
+        Objects.requireNonNull(n, "normalization");
+        TrainingConfig c = copy(); c.normalization = n; return c;
+    }
+
+    /** The learning rate over the run, from the optimiser's configured rate (default {@link LrSchedule#constant()}). */
+    public TrainingConfig schedule(LrSchedule s) {
+        Objects.requireNonNull(s, "schedule");
+        TrainingConfig c = copy(); c.schedule = s; return c;
+    }
+
+    /** Write a checkpoint (parameters, optimiser state, history) to {@code path} after each epoch, atomically (default: none). */
+    public TrainingConfig checkpoint(Path path) {
+        Objects.requireNonNull(path, "checkpoint");
+        TrainingConfig c = copy(); c.checkpoint = path; return c;
+    }
+
+    /** Continue from the {@link #checkpoint(Path) checkpoint} when the file exists (default: start over). Set the checkpoint first. */
+    public TrainingConfig resume() { return resume(true); }
+
+    /** Continue from the checkpoint when it exists, or start over (the default); {@code true} needs a checkpoint set first. */
+    public TrainingConfig resume(boolean on) {
+        if (on && checkpoint == null) throw new IllegalStateException("resume needs a checkpoint: call checkpoint(path) before resume()");
+        TrainingConfig c = copy(); c.resume = on; return c;
+    }
+
+    /** Draw a progress bar on the log (default: off; turn it on for a terminal, not for a log file). */
+    public TrainingConfig progress() { return progress(true); }
+
+    /** A progress bar on the log, or none (the default). */
+    public TrainingConfig progress(boolean on) { TrainingConfig c = copy(); c.progress = on; return c; }
+
+    /** Adds one entry to the metadata written into every checkpoint (default: none); keys under {@value #RESERVED_METADATA_PREFIX} are the trainer's. */
+    public TrainingConfig metadata(String key, String value) {
+        Map<String, String> m = new LinkedHashMap<>(metadata);
+        m.put(checkedKey(key), Objects.requireNonNull(value, "metadata value of " + key));
+        TrainingConfig c = copy(); c.metadata = Collections.unmodifiableMap(m); return c;
+    }
+
+    /** Replaces the checkpoint metadata with {@code entries} (copied, order kept). */
+    public TrainingConfig metadata(Map<String, String> entries) {
+        Objects.requireNonNull(entries, "metadata");
+        Map<String, String> m = new LinkedHashMap<>();
+        entries.forEach((k, v) -> m.put(checkedKey(k), Objects.requireNonNull(v, "metadata value of " + k)));
+        TrainingConfig c = copy(); c.metadata = Collections.unmodifiableMap(m); return c;
+    }
+
+    private static String checkedKey(String key) {
+        Objects.requireNonNull(key, "metadata key");
+        if (key.startsWith(RESERVED_METADATA_PREFIX))
+            throw new IllegalArgumentException("metadata key '" + key + "' is reserved: the trainer writes the " + RESERVED_METADATA_PREFIX + "* keys");
+        return key;
+    }
+
+    /** Adds a listener, called after each epoch in the order added (default: none). */
+    public TrainingConfig onEpoch(EpochListener listener) {
+        Objects.requireNonNull(listener, "listener");
+        List<EpochListener> l = new ArrayList<>(listeners);
+        l.add(listener);
+        TrainingConfig c = copy(); c.listeners = List.copyOf(l); return c;
+    }
+
+    /** Where resume and divergence notes and the progress bar go (default {@code System.err}). */
+    public TrainingConfig log(PrintStream out) {
+        Objects.requireNonNull(out, "log");
+        TrainingConfig c = copy(); c.log = out; return c;
+    }
+
+    /** The epochs to train in all. */
+    public int epochs() { return epochs; }
+    /** The training batch size. */
+    public int batchSize() { return batchSize; }
+    /** The shuffling seed. */
+    public long seed() { return seed; }
+    /** The pixel standardisation. */
+    public Normalization normalization() { return normalization; }
+    /** The learning-rate schedule. */
+    public LrSchedule schedule() { return schedule; }
+    /** The checkpoint file, or null for none. */
+    public Path checkpoint() { return checkpoint; }
+    /** Whether training continues from an existing checkpoint. */
+    public boolean resumes() { return resume; }
+    /** Whether a progress bar is drawn. */
+    public boolean showsProgress() { return progress; }
+    /** The extra checkpoint metadata, unmodifiable, in insertion order. */
+    public Map<String, String> metadata() { return metadata; }
+    /** The epoch listeners, unmodifiable, in the order added. */
+    public List<EpochListener> listeners() { return listeners; }
+    /** The log stream. */
+    public PrintStream log() { return log; }
+}
