@@ -27,6 +27,11 @@ final class Common {
         return dir;
     }
 
+    /** "1 epoch", "5 epochs": a count with its noun, plural when it is not one. */
+    static String count(long n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
+    }
+
     /** Sets conv4j's thread count (0 = all cores) and policy ("batch" or "blas"); returns the count. */
     static int threads(int requested, String policy) {
         if (requested < 0) throw new IllegalArgumentException("--threads must be >= 0, got " + requested);
