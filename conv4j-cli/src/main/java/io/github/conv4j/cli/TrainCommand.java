@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
          description = "Train a CNN on Fashion-MNIST (the shipped sample, or --data DIR) and save it.")
 final class TrainCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
-    @Option(names = "--data", description = "Folder of IDX files (train-*, t10k-*; raw or .gz). Default: the shipped sample.")
+    @Option(names = "--data", description = "Folder of IDX files (train-*, t10k-*; raw or .gz) (default: the shipped sample).")
     Path data;
     @Option(names = "--model", defaultValue = "reference", description = "reference or lenet5 (default: ${DEFAULT-VALUE}).")
     String model;
@@ -55,7 +55,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue from the checkpoint if there is one.") boolean resume;
     @Option(names = "--report", description = "Write a JSON summary here (default: none).") Path report;
     @Option(names = "--plots", paramLabel = "DIR",
-            description = "Write PNG plots here: training curves, the first convolution's filters, the test confusion matrix (+ CSV).")
+            description = "Write PNG plots here: training curves, the first convolution's filters, the test confusion matrix (+ CSV) (default: none).")
     Path plots;
     @Option(names = "--no-progress", description = "No progress bar (there is none anyway when the output is not a terminal).") boolean noProgress;
 
