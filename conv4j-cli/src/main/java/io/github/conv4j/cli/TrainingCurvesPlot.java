@@ -4,6 +4,7 @@ import io.github.conv4j.train.EpochResult;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.ToDoubleFunction;
 import org.knowm.xchart.BitmapEncoder;
@@ -38,7 +39,15 @@ final class TrainingCurvesPlot {
         styler.setYAxisGroupPosition(ACCURACY_AXIS, Styler.YAxisPosition.Right);
         styler.setXAxisDecimalPattern("0");
         styler.setMarkerSize(8);
+        // Both axes from 0, accuracy up to 100 %: each axis scaled to its own min and max would put
+        // the lowest loss and the lowest accuracy at the same height (with one epoch, on top of each
+        // other), and a run's chart would not compare with another's.
         double[] epochs = values(history, EpochResult::epoch);
+        double maxLoss = Math.max(max(values(history, EpochResult::trainLoss)), max(values(history, EpochResult::testLoss)));
+        styler.setYAxisMin(LOSS_AXIS, 0.0);
+        if (Double.isFinite(maxLoss) && maxLoss > 0) styler.setYAxisMax(LOSS_AXIS, maxLoss * 1.1);
+        styler.setYAxisMin(ACCURACY_AXIS, 0.0);
+        styler.setYAxisMax(ACCURACY_AXIS, 100.0);
         add(chart, "training loss", epochs, values(history, EpochResult::trainLoss), TRAIN, false, LOSS_AXIS);
         add(chart, "test loss", epochs, values(history, EpochResult::testLoss), TEST, false, LOSS_AXIS);
         add(chart, "training accuracy", epochs, values(history, e -> 100 * e.trainAccuracy()), TRAIN, true, ACCURACY_AXIS);
@@ -54,6 +63,10 @@ final class TrainingCurvesPlot {
         s.setMarkerColor(color);
         s.setMarker(accuracy ? SeriesMarkers.SQUARE : SeriesMarkers.CIRCLE);
         s.setLineStyle(accuracy ? DASHED : SOLID);
+    }
+
+    private static double max(double[] v) {
+        return Arrays.stream(v).max().orElse(0);
     }
 
     private static double[] values(List<EpochResult> history, ToDoubleFunction<EpochResult> f) {
