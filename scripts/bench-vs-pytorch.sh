@@ -21,12 +21,12 @@ for layout in nchw channels_last; do
     "$py" scripts/bench_pytorch.py "$threads" "$steps" "$layout" > "$out/torch-$layout.json"
 done
 echo "conv4j ($threads threads)..." >&2
-scripts/conv4j bench --threads "$threads" --steps "$steps" --report "$out/conv4j.json" >&2
+scripts/conv4j bench --threads "$threads" --steps "$steps" --infer-batch 256 --report "$out/conv4j.json" >&2
 "$py" - "$out/torch-nchw.json" "$out/torch-channels_last.json" "$out/conv4j.json" <<'PY'
 import json, sys
 n, cl, c = (json.load(open(p)) for p in sys.argv[1:4])
 rows = [("training images/s", "train_images_per_second", True),
-        ("inference images/s, batch 256", "inference_images_per_second_batch256", True),
+        ("inference images/s, batch 256", "inference_images_per_second", True),
         ("batch-1 latency, ms (median)", "latency_ms_batch1_median", False),
         ("peak RSS, MB", "peak_rss_mb", False)]
 print(f"PyTorch {n['torch']}, BLAS: {n['blas']}; ratio = conv4j against PyTorch's better layout")

@@ -61,6 +61,6 @@ print(json.dumps({
     # the BLAS behind torch's GEMMs: Debian links the generic libblas.so.3, so ask the loader
     "blas": "openblas" if "openblas" in open("/proc/self/maps").read() else "other",
     "train_images_per_second": train_ips,
-    "inference_images_per_second_batch256": infer_ips,
+    "inference_images_per_second": infer_ips,
     "latency_ms_batch1_median": lat[len(lat) // 2],
     "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024}))

@@ -16,7 +16,9 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * The training benchmark: the reference CNN's training and inference throughput and batch-1
@@ -24,15 +26,24 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Training/inference throughput, latency and the sgemm peak.")
 final class BenchCommand implements Callable<Integer> {
-    @Option(names = "--model", defaultValue = "reference") String model;
-    @Option(names = "--parallel", defaultValue = "batch", description = "batch (split batches over cores, single-threaded GEMM) or blas (multi-threaded GEMM).")
+    @Spec CommandSpec spec;
+    @Option(names = "--model", defaultValue = "reference", description = "reference or lenet5 (default: ${DEFAULT-VALUE}).") String model;
+    @Option(names = "--parallel", defaultValue = "batch",
+            description = "batch (split batches over cores, single-threaded GEMM) or blas (multi-threaded GEMM) (default: ${DEFAULT-VALUE}).")
     String parallel;
-    @Option(names = "--threads", defaultValue = "0") int threads;
-    @Option(names = "--batch", defaultValue = "64") int batch;
-    @Option(names = "--steps", defaultValue = "200", description = "Timed training steps.") int steps;
-    @Option(names = "--report", description = "Write a JSON summary here.") Path report;
+    @Option(names = "--threads", defaultValue = "0", description = "Threads, 0 = all cores (default: ${DEFAULT-VALUE}).") int threads;
+    @Option(names = "--batch", defaultValue = "64", description = "Images per training step (default: ${DEFAULT-VALUE}).") int batch;
+    @Option(names = "--infer-batch", paramLabel = "N", description = "Images per inference forward pass (default: the --batch value).")
+    Integer inferBatch;
+    @Option(names = "--steps", defaultValue = "200", description = "Timed training steps (default: ${DEFAULT-VALUE}).") int steps;
+    @Option(names = "--report", description = "Write a JSON summary here (default: none).") Path report;
 
     @Override public Integer call() throws Exception {
+        Flags.notNegative(spec, "--threads", threads);
+        Flags.positive(spec, "--batch", batch);
+        Flags.positive(spec, "--steps", steps);
+        if (inferBatch != null) Flags.positive(spec, "--infer-batch", inferBatch);
+        int inference = inferBatch != null ? inferBatch : batch;
         int nThreads = Common.threads(threads, parallel);
         Zoo.Architecture arch = Zoo.byName(model);
         Map<String, Object> r = new LinkedHashMap<>();
@@ -40,6 +51,7 @@ final class BenchCommand implements Callable<Integer> {
         r.put("model", arch.name());
         r.put("threads", nThreads);
         r.put("batch", batch);
+        r.put("inference_batch", inference);
         double peak = sgemmPeak(2048, nThreads);
         Common.threads(nThreads, parallel);
         r.put("sgemm_2048_gflops", peak);
@@ -71,14 +83,14 @@ final class BenchCommand implements Callable<Integer> {
                     100 * flops / peak);
 
             net.train(false);
-            try (Tensor xb = random(arch.input().prependBatch(256), rng); Tensor x1 = random(arch.input().prependBatch(1), rng)) {
+            try (Tensor xb = random(arch.input().prependBatch(inference), rng); Tensor x1 = random(arch.input().prependBatch(1), rng)) {
                 for (int i = 0; i < 5; i++) net.forward(xb);
                 int reps = 20;
                 t0 = System.nanoTime();
                 for (int i = 0; i < reps; i++) net.forward(xb);
-                double inferIps = reps * 256.0 / ((System.nanoTime() - t0) / 1e9);
-                r.put("inference_images_per_second_batch256", inferIps);
-                System.out.printf("inference: %,.0f images/s (batch 256)%n", inferIps);
+                double inferIps = (double) reps * inference / ((System.nanoTime() - t0) / 1e9);
+                r.put("inference_images_per_second", inferIps);
+                System.out.printf("inference: %,.0f images/s (batch %d)%n", inferIps, inference);
                 double[] lat = new double[500];
                 for (int i = 0; i < 50; i++) net.forward(x1);
                 for (int i = 0; i < lat.length; i++) {

@@ -4,7 +4,6 @@ import io.github.conv4j.nn.Parallelism;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 
 /** What several commands share: dataset location, labels, threads, memory figures. */
 final class Common {
@@ -16,15 +15,17 @@ final class Common {
      */
     static final Path SAMPLE = Path.of(System.getProperty("conv4j.home", "."), "data", "fashion-mnist-sample").normalize();
 
-    static final List<String> FASHION_LABELS = List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt",
-            "Sneaker", "Bag", "Ankle boot");
-
     static Path dataDir(Path given) throws IOException {
         Path dir = given != null ? given : SAMPLE;
         if (!Files.isDirectory(dir))
             throw new IOException(given != null ? "data folder " + dir + " does not exist"
                     : "no --data given and the shipped sample " + SAMPLE + " is not there (pass --data DIR)");
         return dir;
+    }
+
+    /** "1 epoch", "5 epochs": a count with its noun, plural when it is not one. */
+    static String count(long n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
     }
 
     /** Sets conv4j's thread count (0 = all cores) and policy ("batch" or "blas"); returns the count. */

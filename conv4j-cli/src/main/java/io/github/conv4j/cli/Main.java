@@ -4,7 +4,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code conv4j} command: train, eval, predict, summary, bench. */
-@Command(name = "conv4j", mixinStandardHelpOptions = true, version = "conv4j 0.1.0",
+@Command(name = "conv4j", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
          description = "Convolutional neural networks on the CPU: im2col + OpenBLAS sgemm, from Java.",
          subcommands = {TrainCommand.class, EvalCommand.class, PredictCommand.class, SummaryCommand.class, BenchCommand.class})
 public final class Main implements Runnable {

@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
 
 @Command(name = "summary", mixinStandardHelpOptions = true, description = "Layers, output shapes, parameters and FLOPs of a zoo model.")
 final class SummaryCommand implements Callable<Integer> {
-    @Option(names = "--model", defaultValue = "reference", description = "reference, lenet5, alexnet or vgg16.") String model;
+    @Option(names = "--model", defaultValue = "reference", description = "reference, lenet5, alexnet or vgg16 (default: ${DEFAULT-VALUE}).") String model;
 
     @Override public Integer call() {
         Zoo.Architecture a = Zoo.byName(model);

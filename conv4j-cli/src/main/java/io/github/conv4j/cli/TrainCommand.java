@@ -19,44 +19,53 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(name = "train", mixinStandardHelpOptions = true,
          description = "Train a CNN on Fashion-MNIST (the shipped sample, or --data DIR) and save it.")
 final class TrainCommand implements Callable<Integer> {
-    @Option(names = "--data", description = "Folder of IDX files (train-*, t10k-*; raw or .gz). Default: the shipped sample.")
+    @Spec CommandSpec spec;
+    @Option(names = "--data", description = "Folder of IDX files (train-*, t10k-*; raw or .gz) (default: the shipped sample).")
     Path data;
     @Option(names = "--model", defaultValue = "reference", description = "reference or lenet5 (default: ${DEFAULT-VALUE}).")
     String model;
-    @Option(names = "--epochs", defaultValue = "5") int epochs;
-    @Option(names = "--batch", defaultValue = "64") int batch;
+    @Option(names = "--epochs", defaultValue = "5", description = "Passes over the training set (default: ${DEFAULT-VALUE}).") int epochs;
+    @Option(names = "--batch", defaultValue = "64", description = "Images per optimiser step (default: ${DEFAULT-VALUE}).") int batch;
     @Option(names = "--optimizer", defaultValue = "sgd", description = "sgd, adam or adamw (default: ${DEFAULT-VALUE}).")
     String optimizer;
-    @Option(names = "--lr", defaultValue = "0.01") double lr;
-    @Option(names = "--momentum", defaultValue = "0.9") double momentum;
-    @Option(names = "--nesterov", defaultValue = "false") boolean nesterov;
-    @Option(names = "--weight-decay", defaultValue = "0") double weightDecay;
-    @Option(names = "--schedule", defaultValue = "constant", description = "constant, step (×0.1 every 2 epochs) or cosine.")
+    @Option(names = "--lr", defaultValue = "0.01", description = "Learning rate (default: ${DEFAULT-VALUE}).") double lr;
+    @Option(names = "--momentum", defaultValue = "0.9", description = "SGD momentum, in [0, 1) (default: ${DEFAULT-VALUE}).") double momentum;
+    @Option(names = "--nesterov", defaultValue = "false", description = "Nesterov momentum for sgd (default: ${DEFAULT-VALUE}).") boolean nesterov;
+    @Option(names = "--weight-decay", defaultValue = "0", description = "L2 weight decay; adamw uses 0.01 when 0 (default: ${DEFAULT-VALUE}).")
+    double weightDecay;
+    @Option(names = "--schedule", defaultValue = "constant", description = "constant, step (×0.1 every 2 epochs) or cosine (default: ${DEFAULT-VALUE}).")
     String schedule;
-    @Option(names = "--warmup", defaultValue = "0", description = "Linear warm-up steps.") long warmup;
-    @Option(names = "--seed", defaultValue = "42") long seed;
-    @Option(names = "--parallel", defaultValue = "batch", description = "batch (split batches over cores, single-threaded GEMM) or blas (multi-threaded GEMM).")
+    @Option(names = "--warmup", defaultValue = "0", description = "Linear warm-up steps (default: ${DEFAULT-VALUE}).") long warmup;
+    @Option(names = "--seed", defaultValue = "42", description = "Seed of the initial weights and the shuffling (default: ${DEFAULT-VALUE}).") long seed;
+    @Option(names = "--parallel", defaultValue = "batch",
+            description = "batch (split batches over cores, single-threaded GEMM) or blas (multi-threaded GEMM) (default: ${DEFAULT-VALUE}).")
     String parallel;
-    @Option(names = "--threads", defaultValue = "0", description = "OpenBLAS threads (0 = all cores).") int threads;
-    @Option(names = "--train-limit", defaultValue = "0", description = "Use only the first N training images (0 = all).") int trainLimit;
-    @Option(names = "--test-limit", defaultValue = "0", description = "Use only the first N test images (0 = all).") int testLimit;
-    @Option(names = {"-o", "--out"}, defaultValue = "model.c4j", description = "Model file to write.") Path out;
-    @Option(names = "--checkpoint", description = "Checkpoint file (default: <out>.ckpt), written atomically each epoch.") Path checkpoint;
+    @Option(names = "--threads", defaultValue = "0", description = "Threads, 0 = all cores (default: ${DEFAULT-VALUE}).") int threads;
+    @Option(names = "--train-limit", paramLabel = "N", description = "Use only the first N training images (default: all).") Integer trainLimit;
+    @Option(names = "--test-limit", paramLabel = "N", description = "Use only the first N test images (default: all).") Integer testLimit;
+    @Option(names = {"-o", "--out"}, defaultValue = "model.c4j", description = "Model file to write (default: ${DEFAULT-VALUE}).") Path out;
+    @Option(names = "--checkpoint", description = "Checkpoint file, written atomically each epoch (default: <out>.ckpt).") Path checkpoint;
     @Option(names = "--resume", description = "Continue from the checkpoint if there is one.") boolean resume;
-    @Option(names = "--report", description = "Write a JSON summary here.") Path report;
-    @Option(names = "--no-progress", description = "No progress bar.") boolean noProgress;
+    @Option(names = "--report", description = "Write a JSON summary here (default: none).") Path report;
+    @Option(names = "--plots", paramLabel = "DIR",
+            description = "Write PNG plots here: training curves, the first convolution's filters, the test confusion matrix (+ CSV) (default: none).")
+    Path plots;
+    @Option(names = "--no-progress", description = "No progress bar (there is none anyway when the output is not a terminal).") boolean noProgress;
 
     @Override public Integer call() throws Exception {
+        checkFlags();
         int nThreads = Common.threads(threads, parallel);
         Path dir = Common.dataDir(data);
         Dataset train = Dataset.loadFashionMnist(dir, "train"), test = Dataset.loadFashionMnist(dir, "t10k");
-        if (trainLimit > 0) train = train.first(trainLimit);
-        if (testLimit > 0) test = test.first(testLimit);
+        if (trainLimit != null) train = train.first(trainLimit);
+        if (testLimit != null) test = test.first(testLimit);
         Zoo.Architecture arch = Zoo.byName(model);
         if (!arch.input().equals(io.github.conv4j.tensor.Shape.of(1, train.rows(), train.cols())))
             throw new IllegalArgumentException("model " + model + " takes " + arch.input() + " input, the data is 1×" + train.rows() + "×" + train.cols());
@@ -64,18 +73,19 @@ final class TrainCommand implements Callable<Integer> {
         Path ckpt = checkpoint != null ? checkpoint : out.resolveSibling(out.getFileName() + ".ckpt");
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("model", arch.name());   // normalisation and class names: the library stores them (Trainer.fit)
-        System.out.printf("conv4j train: %s on %s (%,d training, %,d test images), %d epochs, batch %d, %d threads%n", arch.name(), dir,
-                train.size(), test.size(), epochs, batch, nThreads);
+        System.out.printf("conv4j train: %s on %s (%,d training, %,d test images), %s, batch %d, %d threads%n", arch.name(), dir,
+                train.size(), test.size(), Common.count(epochs, "epoch"), batch, nThreads);
         try (Sequential net = new Sequential(arch.input(), seed, arch.layers()); Optimizer opt = optimizer(net)) {
             TrainingConfig config = new TrainingConfig().epochs(epochs).batchSize(batch).seed(seed).normalization(norm)
-                    .schedule(schedule()).checkpoint(ckpt).resume(resume).progress(!noProgress && System.console() != null)
+                    .schedule(schedule()).checkpoint(ckpt).resume(resume).progress(!noProgress)
                     .metadata(meta).onEpoch(r -> System.out.println(r.line()));
             long start = System.nanoTime();
             List<EpochResult> history = new Trainer(net, opt, config).fit(train, test);
             double seconds = (System.nanoTime() - start) / 1e9;
             ModelFile.save(out, net, meta);
             EpochResult last = history.get(history.size() - 1);
-            System.out.printf("test accuracy %.2f%% after %d epochs; model saved to %s%n", 100 * last.testAccuracy(), last.epoch(), out);
+            System.out.printf("test accuracy %.2f%% after %s; model saved to %s%n", 100 * last.testAccuracy(), Common.count(last.epoch(), "epoch"),
+                    out.toAbsolutePath());
             Map<String, Object> r = new LinkedHashMap<>();
             r.put("command", "train");
             r.put("model", arch.name());
@@ -103,10 +113,27 @@ final class TrainCommand implements Callable<Integer> {
             r.put("train_images_per_second", history.stream().mapToDouble(EpochResult::imagesPerSecond).average().orElse(0));
             r.put("wall_seconds", seconds);
             r.put("peak_rss_mb", Common.peakRssMb());
-            r.put("model_file", out.toString());
+            r.put("model_file", out.toAbsolutePath().toString());
+            if (plots != null) {
+                ConfusionMatrix confusion = ConfusionMatrix.of(net, test, norm, test.classNames());
+                for (Path written : Plots.write(plots, history, net, confusion)) System.out.println("wrote " + written.toAbsolutePath());
+                r.put("confusion_matrix", confusion.toReport());
+            }
             Reports.write(report, r);
         }
         return 0;
+    }
+
+    private void checkFlags() {
+        Flags.positive(spec, "--epochs", epochs);
+        Flags.positive(spec, "--batch", batch);
+        Flags.positive(spec, "--lr", lr);
+        Flags.inRange(spec, "--momentum", momentum, 0, 1);
+        Flags.notNegative(spec, "--weight-decay", weightDecay);
+        Flags.notNegative(spec, "--warmup", warmup);
+        Flags.notNegative(spec, "--threads", threads);
+        if (trainLimit != null) Flags.positive(spec, "--train-limit", trainLimit);
+        if (testLimit != null) Flags.positive(spec, "--test-limit", testLimit);
     }
 
     private Optimizer optimizer(Sequential net) {

@@ -56,12 +56,65 @@ class CliTest {
         assertEquals(1, wrongSize.code());
         assertEquals(1, wrongSize.err().strip().lines().count(), wrongSize.err());
         assertTrue(wrongSize.err().contains("28×28") && wrongSize.err().contains("32×30"), wrongSize.err());
+        assertTrue(wrongSize.err().contains(big + ": "), "the image file is named: " + wrongSize.err());
 
         Path text = tmp.resolve("notes.png");
         Files.writeString(text, "not an image");
         Run notImage = run("predict", model.toString(), text.toString());
         assertEquals(1, notImage.code());
-        assertTrue(notImage.err().contains("not an image format"), notImage.err());
+        assertTrue(notImage.err().contains(text + ": not an image format"), notImage.err());
+    }
+
+    @Test void numbersAreCheckedAtTheFlag() {
+        String[][] cases = {
+                {"--train-limit must be positive, got -5", "train", "--train-limit", "-5"},
+                {"--test-limit must be positive, got 0", "train", "--test-limit", "0"},
+                {"--epochs must be positive, got 0", "train", "--epochs", "0"},
+                {"--batch must be positive, got -1", "train", "--batch", "-1"},
+                {"--lr must be a positive number, got NaN", "train", "--lr", "NaN"},
+                {"--momentum must be in [0.0, 1.0), got 1.0", "train", "--momentum", "1"},
+                {"--threads must be 0 or more, got -2", "eval", "--threads", "-2", "m.c4j"},
+                {"--top must be positive, got 0", "predict", "--top", "0", "m.c4j", "x.png"},
+                {"--steps must be positive, got 0", "bench", "--steps", "0"},
+                {"--infer-batch must be positive, got 0", "bench", "--infer-batch", "0"},
+        };
+        for (String[] c : cases) {
+            Run r = run(java.util.Arrays.copyOfRange(c, 1, c.length));
+            assertEquals(2, r.code(), "a usage error: " + String.join(" ", c));
+            assertTrue(r.err().startsWith(c[0]), r.err());
+        }
+    }
+
+    @Test void helpGivesEveryOptionADescriptionAndItsDefault() {
+        var main = new picocli.CommandLine(new Main());
+        for (var sub : main.getSubcommands().values())
+            for (var option : sub.getCommandSpec().options()) {
+                if (option.usageHelp() || option.versionHelp()) continue;
+                String name = sub.getCommandName() + " " + option.longestName(), text = String.join(" ", option.description());
+                assertFalse(text.isBlank(), name + " has a description");
+                boolean flag = option.type() == boolean.class;
+                assertTrue(flag || text.contains("(default: "), name + " names its default: " + text);
+            }
+        String help = run("train", "--help").out();
+        assertTrue(help.contains("Images per optimiser step (default: 64)"), help);
+        assertTrue(help.contains("Learning rate (default: 0.01)"), help);
+    }
+
+    @Test void versionIsTheBuildsOwn() {
+        String expected = System.getProperty("conv4j.expected.version");
+        Run v = run("--version");
+        assertEquals(0, v.code());
+        assertEquals("conv4j " + (expected != null ? expected : VersionProvider.version()), v.out().strip());
+        assertFalse(v.out().contains("unknown"), v.out());
+    }
+
+    @Test void divergenceBeforeAnyCheckpointNamesNone() {
+        Path model = tmp.resolve("d.c4j");
+        Run r = run("train", "--model", "lenet5", "--epochs", "1", "--train-limit", "256", "--test-limit", "64", "--lr", "1e9", "-o",
+                model.toString(), "--no-progress");
+        assertEquals(1, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains("training diverged"), r.err());
+        assertFalse(r.err().contains("checkpoint"), "no checkpoint was written, so none is named: " + r.err());
     }
 
     @Test void summaryOfAlexNetAndVgg() {

@@ -4,7 +4,6 @@ import io.github.conv4j.binding.Conv4jNative;
 import io.github.conv4j.data.Normalization;
 import io.github.conv4j.data.Preprocessing;
 import io.github.conv4j.io.ModelFile;
-import io.github.conv4j.io.PreprocessingMetadata;
 import io.github.conv4j.nn.Sequential;
 import io.github.conv4j.tensor.Shape;
 import io.github.conv4j.tensor.Tensor;
@@ -27,12 +26,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * own replicas and buffers.
  */
 public final class Classifier implements AutoCloseable {
-    /** @deprecated the pre-1.0 key of the CLI; the library now writes {@link PreprocessingMetadata}'s keys (and still reads this one). */
-    @Deprecated public static final String META_MEAN = PreprocessingMetadata.LEGACY_MEAN;
-    /** @deprecated see {@link #META_MEAN}. */
-    @Deprecated public static final String META_STD = PreprocessingMetadata.LEGACY_STD;
-    /** @deprecated see {@link #META_MEAN}. */
-    @Deprecated public static final String META_LABELS = PreprocessingMetadata.LEGACY_LABELS;
 
     private final Sequential model;
     private final boolean ownsModel;

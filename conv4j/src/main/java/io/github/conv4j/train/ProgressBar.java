@@ -11,7 +11,8 @@ final class ProgressBar {
 
     ProgressBar(PrintStream out, boolean enabled) {
         this.out = out;
-        this.enabled = enabled;
+        // \r frames only make sense on a terminal: redirected to a log they pile up as one endless line.
+        this.enabled = enabled && System.console() != null;
     }
 
     void update(int epoch, int epochs, int done, int total, double loss, long images, long startNanos, boolean force) {

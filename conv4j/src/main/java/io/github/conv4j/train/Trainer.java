@@ -103,7 +103,7 @@ public final class Trainer {
         String where = model.firstNonFinite();
         throw new TrainingDivergedException("training diverged in epoch " + (epoch + 1) + ", batch " + (batch + 1) + ": " + what
                 + (where == null ? "" : "; first non-finite values in " + where)
-                + (config.checkpoint() == null ? "" : "; the last good checkpoint " + config.checkpoint() + " is kept")
+                + (config.checkpoint() == null || !Files.exists(config.checkpoint()) ? "" : "; the last good checkpoint " + config.checkpoint() + " is kept")
                 + " (try a lower learning rate)");
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.conv4j.data.Normalization;
 import io.github.conv4j.io.ModelFile;
+import io.github.conv4j.io.PreprocessingMetadata;
 import io.github.conv4j.nn.Sequential;
 import io.github.conv4j.zoo.Zoo;
 import java.awt.image.BufferedImage;
@@ -27,8 +28,8 @@ class ClassifierTest {
         Path file = tmp.resolve("lenet.c4j");
         Zoo.Architecture a = Zoo.lenet5();
         try (Sequential m = new Sequential(a.input(), 5, a.layers())) {
-            ModelFile.save(file, m, Map.of(Classifier.META_MEAN, "0.286", Classifier.META_STD, "0.353",
-                    Classifier.META_LABELS, "a,b,c,d,e,f,g,h,i,j"));
+            ModelFile.save(file, m, Map.of(PreprocessingMetadata.LEGACY_MEAN, "0.286", PreprocessingMetadata.LEGACY_STD, "0.353",
+                    PreprocessingMetadata.LEGACY_LABELS, "a,b,c,d,e,f,g,h,i,j"));
         }
         return file;
     }
