@@ -54,11 +54,15 @@ public final class Preprocessing {
         return List.copyOf(names);
     }
 
+    /** Input channels (one mean and std each). */
     public int channels() { return mean.length; }
+    /** Mean subtracted from {@code channel}. */
     public float mean(int channel) { return mean[channel]; }
+    /** Standard deviation {@code channel} is divided by. */
     public float std(int channel) { return std[channel]; }
     /** The normalisation of one channel. */
     public Normalization channel(int channel) { return new Normalization(mean[channel], std[channel]); }
+    /** Class names, one per output. */
     public List<String> classNames() { return classNames; }
 
     /** A value of {@code channel} already scaled to [0, 1], standardised. */

@@ -105,6 +105,7 @@ public final class Classifier implements AutoCloseable {
         return Preprocessing.identity(in.rank() == 3 ? in.dim(0) : 1, out.rank() == 1 ? out.dim(0) : 1);
     }
 
+    /** The per-sample input shape the model takes (C×H×W). */
     public Shape inputShape() { return sample; }
     /** The class names, in output order. */
     public List<String> labels() { return preprocessing.classNames(); }

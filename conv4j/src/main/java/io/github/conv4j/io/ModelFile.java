@@ -54,6 +54,7 @@ import java.util.zip.CheckedOutputStream;
  * {@link #save} from the model itself, then whatever the caller adds.
  */
 public final class ModelFile {
+    /** The byte layout's version, written in every file; a reader refuses versions it does not know. */
     public static final int FORMAT_VERSION = 1;
     private static final byte[] MAGIC = {'C', 'O', 'N', 'V', '4', 'J', 'M', 'F'};
     private static final int HEADER = 8 + 4 + 8, CHUNK = 1 << 16;

@@ -25,11 +25,22 @@ import java.util.Map;
 public final class PreprocessingMetadata {
     /** The layout version of the keys below. */
     public static final int VERSION = 1;
+    /** Prefix of every preprocessing key; callers may not use it for their own metadata. */
     public static final String PREFIX = "preprocessing.";
-    public static final String VERSION_KEY = PREFIX + "version", MEAN_KEY = PREFIX + "mean", STD_KEY = PREFIX + "std",
-            CLASSES_KEY = PREFIX + "classes";
-    /** The keys {@code conv4j train} wrote before 1.0 (read, never written). */
-    public static final String LEGACY_MEAN = "normalization.mean", LEGACY_STD = "normalization.std", LEGACY_LABELS = "labels";
+    /** The encoding's version ({@link #VERSION}). */
+    public static final String VERSION_KEY = PREFIX + "version";
+    /** Per-channel means, comma-separated. */
+    public static final String MEAN_KEY = PREFIX + "mean";
+    /** Per-channel standard deviations, comma-separated. */
+    public static final String STD_KEY = PREFIX + "std";
+    /** Class names, one per line. */
+    public static final String CLASSES_KEY = PREFIX + "classes";
+    /** The mean key {@code conv4j train} wrote before 1.0 (read, never written). */
+    public static final String LEGACY_MEAN = "normalization.mean";
+    /** The standard-deviation key {@code conv4j train} wrote before 1.0 (read, never written). */
+    public static final String LEGACY_STD = "normalization.std";
+    /** The class-names key (comma-separated) {@code conv4j train} wrote before 1.0 (read, never written). */
+    public static final String LEGACY_LABELS = "labels";
 
     private PreprocessingMetadata() {}
 

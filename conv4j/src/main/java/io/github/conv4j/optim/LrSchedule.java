@@ -6,6 +6,7 @@ package io.github.conv4j.optim;
  */
 @FunctionalInterface
 public interface LrSchedule {
+    /** The learning rate at optimiser step {@code step} (from 0) of a run starting at {@code baseLr}. */
     double at(double baseLr, long step, int stepsPerEpoch);
 
     /** The base rate throughout. */

@@ -91,6 +91,7 @@ public final class Tensor implements AutoCloseable {
         return new Tensor(shape, p, null);
     }
 
+    /** A new zero-filled tensor of these dimensions, owned by the caller. */
     public static Tensor zeros(int... dims) { return zeros(Shape.of(dims)); }
 
     /** A new tensor holding a copy of {@code values}, which must have exactly the shape's size. */
@@ -103,8 +104,11 @@ public final class Tensor implements AutoCloseable {
         return t;
     }
 
+    /** The shape. */
     public Shape shape() { return shape; }
+    /** Number of values. */
     public long size() { return shape.size(); }
+    /** Size of dimension {@code i}. */
     public int dim(int i) { return shape.dim(i); }
 
     /** True until this tensor (or, for a view, its owner) is closed. */
@@ -161,6 +165,7 @@ public final class Tensor implements AutoCloseable {
     // The pointer's position must stay 0: JavaCPP passes address + position to C. Array copies
     // move it, so each one puts it back.
 
+    /** Copies {@code src} in; its length must be this tensor's size. */
     public void copyFrom(float[] src) {
         if (src.length != size())
             throw new IllegalArgumentException(src.length + " values do not fill tensor " + shape);
@@ -180,6 +185,7 @@ public final class Tensor implements AutoCloseable {
         }
     }
 
+    /** Copies all values into {@code dst}, which must have this tensor's size. */
     public void copyTo(float[] dst) {
         if (dst.length != size())
             throw new IllegalArgumentException("array of " + dst.length + " cannot hold tensor " + shape);
@@ -199,11 +205,13 @@ public final class Tensor implements AutoCloseable {
         }
     }
 
+    /** Copies another tensor's values in (same size; shapes may differ). */
     public void copyFrom(Tensor src) {
         if (src.size() != size()) throw new IllegalArgumentException("cannot copy " + src.shape + " into " + shape);
         Conv4jNative.copy(size(), src.pointer(), pointer());
     }
 
+    /** A heap copy of all values, which the caller keeps. */
     public float[] toArray() {
         if (size() > Integer.MAX_VALUE - 8) throw new IllegalStateException("tensor " + shape + " is too large for a Java array");
         float[] out = new float[(int) size()];
@@ -211,18 +219,22 @@ public final class Tensor implements AutoCloseable {
         return out;
     }
 
+    /** Value {@code i} in row-major order (bounds-checked; for bulk access use {@link #toArray()}). */
     public float get(long i) {
         Objects.checkIndex(i, size());
         return pointer().get(i);
     }
 
+    /** Sets value {@code i} in row-major order (bounds-checked). */
     public void set(long i, float v) {
         Objects.checkIndex(i, size());
         pointer().put(i, v);
     }
 
+    /** Sets every value to 0. */
     public void zero() { fill(0f); }
 
+    /** Sets every value to {@code v} (one native call). */
     public void fill(float v) { Conv4jNative.fill(size(), v, pointer()); }
 
     /**

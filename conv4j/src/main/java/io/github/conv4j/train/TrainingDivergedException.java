@@ -4,5 +4,6 @@ package io.github.conv4j.train;
 public final class TrainingDivergedException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** An exception saying where training diverged. */
     public TrainingDivergedException(String message) { super(message); }
 }
