@@ -53,10 +53,18 @@ public final class BatchNorm2d implements Layer {
     @Override public long flops(Shape sampleInput) { return 2 * sampleInput.size(); }
 
     @Override public Op create(LayerContext ctx) {
-        String name = ctx.name() + " " + describe();
         Shape sample = ctx.sampleInput();
         outputShape(sample.prependBatch(1));
-        long hw = (long) sample.dim(1) * sample.dim(2);
+        return runtime(ctx, describe(), channels, (long) sample.dim(1) * sample.dim(2), eps, momentum);
+    }
+
+    /**
+     * The runtime over N×C×hw, per channel: BatchNorm2d's hw = H·W, {@link BatchNorm1d}'s hw = 1
+     * (the same kernel; the statistics of a channel then run over the N rows).
+     */
+    static Op runtime(LayerContext ctx, String description, int channels, long hw, float eps, float momentum) {
+        String name = ctx.name() + " " + description;
+        Shape sample = ctx.sampleInput();
         Tensor gamma = ctx.params().get(0), beta = ctx.params().get(1);
         Tensor dgamma = ctx.grads().isEmpty() ? null : ctx.grads().get(0);
         Tensor dbeta = ctx.grads().isEmpty() ? null : ctx.grads().get(1);
