@@ -182,8 +182,10 @@ void c4j_batchnorm2d_forward(int32_t n, int32_t c, int64_t hw, int32_t training,
                              float momentum, const float *x, const float *gamma, const float *beta,
                              float *running_mean, float *running_var, float *save_mean,
                              float *save_invstd, float *y);
-/* Backward of the training-mode forward: dx overwritten, dgamma/dbeta accumulated. */
-void c4j_batchnorm2d_backward(int32_t n, int32_t c, int64_t hw, const float *x, const float *gamma,
+/* Backward of the forward of the same `training` mode, from what it saved (the batch statistics,
+ * or the running ones in evaluation, where they are constants and dx = gamma*invstd*dy):
+ * dx overwritten (may be NULL), dgamma/dbeta accumulated (may be NULL). */
+void c4j_batchnorm2d_backward(int32_t n, int32_t c, int64_t hw, int32_t training, const float *x, const float *gamma,
                               const float *save_mean, const float *save_invstd, const float *dy,
                               float *dx, float *dgamma, float *dbeta);
 

@@ -322,8 +322,8 @@ public final class Conv4jNative {
             float eps, float momentum, @Const FloatPointer x, @Const FloatPointer gamma, @Const FloatPointer beta,
             FloatPointer runningMean, FloatPointer runningVar, FloatPointer saveMean, FloatPointer saveInvstd,
             FloatPointer y);
-    /** The backward of training-mode batch norm: dx overwritten, dgamma and dbeta accumulated. */
-    @Name("c4j_batchnorm2d_backward") public static native void batchNorm2dBackward(int n, int c, long hw,
+    /** The backward of batch norm's forward of the same mode (training 1: batch statistics; 0: the running ones, constants, so dx = γ·invstd·dy), from what that forward saved: dx overwritten, dgamma and dbeta accumulated; any of them may be null. */
+    @Name("c4j_batchnorm2d_backward") public static native void batchNorm2dBackward(int n, int c, long hw, int training,
             @Const FloatPointer x, @Const FloatPointer gamma, @Const FloatPointer saveMean,
             @Const FloatPointer saveInvstd, @Const FloatPointer dy, FloatPointer dx, FloatPointer dgamma,
             FloatPointer dbeta);

@@ -11,7 +11,9 @@ import java.util.SplittableRandom;
 /**
  * Batch normalisation per channel of N×C×H×W (PyTorch's BatchNorm2d): batch statistics in
  * training (updating running mean/variance with momentum 0.1), running statistics in evaluation.
- * Parameters γ (init 1) and β (init 0); state: running mean (0) and variance (1).
+ * Parameters γ (init 1) and β (init 0); state: running mean (0) and variance (1). The backward
+ * follows the last forward's mode, as PyTorch's: after an evaluation forward the running
+ * statistics are constants (fine-tuning with frozen statistics).
  */
 public final class BatchNorm2d implements Layer {
     private final int channels;
@@ -88,10 +90,9 @@ public final class BatchNorm2d implements Layer {
 
             @Override public Tensor backward(Tensor dy, boolean needInputGradient) {
                 if (x == null) throw new IllegalStateException(name + ": backward without a forward pass");
-                if (!trained) throw new IllegalStateException(name + ": backward needs a forward pass in training mode");
                 Checks.outputGradient(name, x.shape(), dy);
                 Tensor g = needInputGradient ? dx.get(x.dim(0)) : null;
-                Conv4jNative.batchNorm2dBackward(x.dim(0), channels, hw, x.pointer(), gamma.pointer(), saveMean.pointer(),
+                Conv4jNative.batchNorm2dBackward(x.dim(0), channels, hw, trained ? 1 : 0, x.pointer(), gamma.pointer(), saveMean.pointer(),
                         saveInvstd.pointer(), dy.pointer(), g == null ? null : g.pointer(),
                         dgamma == null ? null : dgamma.pointer(), dbeta == null ? null : dbeta.pointer());
                 return g;

@@ -145,6 +145,42 @@ class GradientCheckTest {
         checker.check(new AdaptiveAvgPool2d(5, 4), small, uniform((int) small.size(), new SplittableRandom(16)), 16);
     }
 
+    /** In evaluation the running statistics are constants: the gradients of that (affine) map. */
+    @Test void batchNormEvaluation() {
+        for (Layer bn : List.of(new BatchNorm2d(3), new BatchNorm1d(3))) {
+            Shape in = bn instanceof BatchNorm1d ? Shape.of(5, 3) : Shape.of(2, 3, 2, 3);
+            SplittableRandom rng = new SplittableRandom(19);
+            try (Sequential model = new Sequential(in.dropBatch(), 19, List.of(bn));
+                 Tensor x = Tensor.of(uniform((int) in.size(), rng), in.dims());
+                 Tensor dy = Tensor.of(uniform((int) in.size(), rng), in.dims())) {
+                float[] mean = {0.5f, -0.25f, 0.1f}, var = {2f, 0.5f, 1.5f}, gamma = {1.5f, -0.5f, 0.75f};
+                model.state().copyFrom(mean, 0, 0, 3);
+                model.state().copyFrom(var, 0, 3, 3);
+                model.parameters(0).get(0).copyFrom(gamma);
+                model.train(false);
+                model.zeroGrad();
+                float[] xs = x.toArray(), dys = dy.toArray();
+                model.forward(x);
+                float[] dx = model.backward(dy, true).toArray(), dg = model.gradients(0).get(0).toArray(),
+                        db = model.gradients(0).get(1).toArray();
+                int plane = (int) (in.size() / in.dim(0) / 3);
+                double[] wantDg = new double[3], wantDb = new double[3];
+                for (int i = 0; i < xs.length; i++) {
+                    int ch = i / plane % 3;
+                    double inv = 1 / Math.sqrt(var[ch] + 1e-5);
+                    assertEquals(gamma[ch] * inv * dys[i], dx[i], 1e-5, bn.describe() + " dx[" + i + "]");
+                    wantDg[ch] += dys[i] * (xs[i] - mean[ch]) * inv;
+                    wantDb[ch] += dys[i];
+                }
+                for (int ch = 0; ch < 3; ch++) {
+                    assertEquals(wantDg[ch], dg[ch], 1e-4, bn.describe() + " dgamma");
+                    assertEquals(wantDb[ch], db[ch], 1e-4, bn.describe() + " dbeta");
+                }
+                assertEquals(mean[1], model.state().get(1), "running statistics untouched");
+            }
+        }
+    }
+
     @Test void batchNorm1dTraining() {
         Shape in = Shape.of(6, 5);
         checker.check(new BatchNorm1d(5), in, uniform((int) in.size(), new SplittableRandom(17)), 17);
