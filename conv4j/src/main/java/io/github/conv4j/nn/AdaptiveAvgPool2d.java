@@ -34,7 +34,7 @@ public final class AdaptiveAvgPool2d implements Layer {
     }
 
     @Override public long flops(Shape sampleInput) {
-        // every output reads its window: at most ⌈H/OH⌉+1 rows by ⌈W/OW⌉+1 columns
+        // every output reads its window, at most ⌊H/OH⌋ + 2 rows by ⌊W/OW⌋ + 2 columns: an upper bound
         long rows = sampleInput.dim(1) / outH + 2, cols = sampleInput.dim(2) / outW + 2;
         return (long) sampleInput.dim(0) * outH * outW * Math.min(rows, sampleInput.dim(1)) * Math.min(cols, sampleInput.dim(2));
     }
