@@ -40,7 +40,7 @@ void c4j_batchnorm2d_forward(int32_t n, int32_t c, int64_t hw, int32_t training,
     }
 }
 
-void c4j_batchnorm2d_backward(int32_t n, int32_t c, int64_t hw, const float *x, const float *gamma,
+void c4j_batchnorm2d_backward(int32_t n, int32_t c, int64_t hw, int32_t training, const float *x, const float *gamma,
                               const float *save_mean, const float *save_invstd, const float *dy,
                               float *dx, float *dgamma, float *dbeta) {
     const double count = (double)n * (double)hw;
@@ -57,8 +57,10 @@ void c4j_batchnorm2d_backward(int32_t n, int32_t c, int64_t hw, const float *x, 
         if (dgamma) dgamma[ch] += (float)sum_dy_xhat;
         if (dbeta) dbeta[ch] += (float)sum_dy;
         if (!dx) continue;
-        /* dx = gamma*invstd * (dy - mean(dy) - xhat*mean(dy*xhat)) */
-        const double k = gamma[ch] * invstd, mdy = sum_dy / count, mdyx = sum_dy_xhat / count;
+        /* dx = gamma*invstd * (dy - mean(dy) - xhat*mean(dy*xhat)) in training; in evaluation the
+         * running statistics are constants, so the two batch terms vanish: gamma*invstd*dy */
+        const double k = gamma[ch] * invstd;
+        const double mdy = training ? sum_dy / count : 0.0, mdyx = training ? sum_dy_xhat / count : 0.0;
         for (int32_t i = 0; i < n; ++i) {
             const float *p = x + ((int64_t)i * c + ch) * hw, *d = dy + ((int64_t)i * c + ch) * hw;
             float *q = dx + ((int64_t)i * c + ch) * hw;

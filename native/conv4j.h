@@ -125,6 +125,42 @@ void c4j_relu_backward(int64_t begin, int64_t end, const float *y, const float *
 /* Inverted dropout: mask[i] = 0 or 1/(1-p) from a counter-based hash of (seed, i); y = x*mask. */
 void c4j_dropout_forward(int64_t len, float p, uint64_t seed, const float *x, float *y, float *mask);
 
+/* The pointwise activations of c4j_activation_forward/backward, as PyTorch defines them. */
+#define C4J_ACT_LEAKY_RELU 0   /* x > 0 ? x : alpha*x; slope alpha at 0 */
+#define C4J_ACT_SIGMOID 1      /* 1/(1+e^-x) */
+#define C4J_ACT_TANH 2
+#define C4J_ACT_RELU6 3        /* min(max(x, 0), 6); slope 0 at 0 and at 6 */
+#define C4J_ACT_SILU 4         /* x*sigmoid(x) */
+#define C4J_ACT_GELU 5         /* x*Phi(x), exact (erf) */
+#define C4J_ACT_GELU_TANH 6    /* 0.5x(1 + tanh(sqrt(2/pi)(x + 0.044715x^3))) */
+#define C4J_ACT_HARDSIGMOID 7  /* min(max(x + 3, 0), 6)/6; slope 1/6 on (-3, 3), else 0 */
+#define C4J_ACT_HARDSWISH 8    /* x*hardsigmoid(x); slope 0 below -3, x/3 + 1/2 on [-3, 3], 1 above */
+#define C4J_ACT_KINDS 9        /* kinds are [0, C4J_ACT_KINDS) */
+/* y[i] = f(x[i]) over len elements of the activation `kind` (alpha: leaky_relu's negative slope,
+ * ignored by the others). C4J_EBADARG for an unknown kind or len < 0, before touching memory. */
+int c4j_activation_forward(int32_t kind, float alpha, int64_t len, const float *x, float *y);
+/* dx[i] = dy[i] * f'(x[i]) (x is the forward's INPUT; dx overwritten). Statuses as the forward. */
+int c4j_activation_backward(int32_t kind, float alpha, int64_t len, const float *x, const float *dy, float *dx);
+
+/* ---- softmax.c: softmax / log-softmax along the rows of n x c (x, y, dy, dx: n*c floats) ---- */
+/* y = softmax(x) row by row, or log_softmax(x) when log_form is nonzero (max-subtracted).
+ * C4J_EBADARG for n < 0 or c <= 0. */
+int c4j_softmax_forward(int32_t n, int32_t c, int32_t log_form, const float *x, float *y);
+/* dx from the forward's OUTPUT y: y*(dy - sum(dy*y)) for softmax, dy - e^y*sum(dy) for
+ * log-softmax (sums per row; dx overwritten). Statuses as the forward. */
+int c4j_softmax_backward(int32_t n, int32_t c, int32_t log_form, const float *y, const float *dy, float *dx);
+
+/* ---- adaptive_pool.c: PyTorch's AdaptiveAvgPool2d over N x C x H x W -> N x C x OH x OW ------ */
+/* Output row i averages input rows floor(i*h/out_h) .. ceil((i+1)*h/out_h) - 1 (columns alike;
+ * windows may overlap). x holds n*c*h*w floats, y n*c*out_h*out_w. C4J_EBADARG for n < 0 or a
+ * non-positive c, h, w, out_h, out_w. */
+int c4j_adaptive_avgpool2d_forward(int32_t n, int32_t c, int32_t h, int32_t w, int32_t out_h, int32_t out_w,
+                                   const float *x, float *y);
+/* dx = the adjoint: every dy spread evenly over its window, overlapping windows adding up (dx
+ * overwritten). Statuses as the forward. */
+int c4j_adaptive_avgpool2d_backward(int32_t n, int32_t c, int32_t h, int32_t w, int32_t out_h, int32_t out_w,
+                                    const float *dy, float *dx);
+
 /* ---- linear.c ----------------------------------------------------------------------------- */
 /* Features [o_begin, o_end) of y[n,out] = x[n,in] . w[out,in]^T + b[out]; b may be NULL; a range
  * reaching outside [0, out) does nothing. */
@@ -138,14 +174,18 @@ void c4j_linear_backward(int32_t n, int32_t in, int32_t out, int32_t o_begin, in
                          const float *dy, float *dx, float *dw, float *db);
 
 /* ---- batchnorm.c -------------------------------------------------------------------------- */
-/* Training: normalise with the batch statistics, save mean and inverse std per channel, and
+/* x and y hold n*c*hw floats, the per-channel buffers c each. BatchNorm1d (N x C) is this with
+ * hw = 1: the statistics per channel over N*hw values are then over the N rows, its very math.
+ * Training: normalise with the batch statistics, save mean and inverse std per channel, and
  * update running_mean/running_var (unbiased variance) with momentum. Eval: use running stats. */
 void c4j_batchnorm2d_forward(int32_t n, int32_t c, int64_t hw, int32_t training, float eps,
                              float momentum, const float *x, const float *gamma, const float *beta,
                              float *running_mean, float *running_var, float *save_mean,
                              float *save_invstd, float *y);
-/* Backward of the training-mode forward: dx overwritten, dgamma/dbeta accumulated. */
-void c4j_batchnorm2d_backward(int32_t n, int32_t c, int64_t hw, const float *x, const float *gamma,
+/* Backward of the forward of the same `training` mode, from what it saved (the batch statistics,
+ * or the running ones in evaluation, where they are constants and dx = gamma*invstd*dy):
+ * dx overwritten (may be NULL), dgamma/dbeta accumulated (may be NULL). */
+void c4j_batchnorm2d_backward(int32_t n, int32_t c, int64_t hw, int32_t training, const float *x, const float *gamma,
                               const float *save_mean, const float *save_invstd, const float *dy,
                               float *dx, float *dgamma, float *dbeta);
 
@@ -155,7 +195,12 @@ void c4j_batchnorm2d_backward(int32_t n, int32_t c, int64_t hw, const float *x, 
  * correct[0] = rows whose argmax equals the label (may be NULL). */
 int c4j_softmax_cross_entropy(int32_t n, int32_t c, const float *logits, const int32_t *labels,
                               float *loss, float *dlogits, int32_t *correct);
-/* Row-wise softmax (inference). */
+/* The same with label smoothing: target (1 - smoothing)*onehot + smoothing/c, so
+ * loss[0] = mean of sum_j -target_j*log softmax_j and dlogits = (softmax - target)/n.
+ * smoothing = 0 is c4j_softmax_cross_entropy exactly; C4J_EBADARG outside [0, 1]. */
+int c4j_softmax_cross_entropy_smoothed(int32_t n, int32_t c, float smoothing, const float *logits,
+                                       const int32_t *labels, float *loss, float *dlogits, int32_t *correct);
+/* Row-wise softmax (inference): c4j_softmax_forward without the log form. */
 void c4j_softmax(int32_t n, int32_t c, const float *logits, float *probs);
 
 /* ---- optim.c: one update over a flat parameter buffer ------------------------------------- */

@@ -1,6 +1,6 @@
 /* Batch normalisation under AddressSanitizer/UBSan (scripts/native-sanitize.sh): the training
  * forward (batch statistics, saved mean and inverse std, running statistics with the unbiased
- * variance), the eval forward (running statistics) and the backward (dx overwritten,
+ * variance), the eval forward (running statistics) and the backward of both modes (dx overwritten,
  * dgamma/dbeta accumulated onto what was there), on buffers of exactly the documented sizes with
  * outputs pre-filled with NaN, against a naive double-precision reference. */
 #include "check.h"
@@ -68,9 +68,10 @@ static int forward_case(int it, const shape *s, int training, const float *x, co
     return ok;
 }
 
-/* dx = gamma*invstd/count * (count*dy - sum(dy) - xhat*sum(dy*xhat)); dgamma += sum(dy*xhat);
+/* In training dx = gamma*invstd/count * (count*dy - sum(dy) - xhat*sum(dy*xhat)); in evaluation
+ * (the saved statistics are constants) dx = gamma*invstd*dy. Both: dgamma += sum(dy*xhat),
  * dbeta += sum(dy), per channel, with the statistics recomputed here from x. */
-static int backward_case(int it, const shape *s, const float *x, const float *gamma) {
+static int backward_case(int it, const shape *s, int training, const float *x, const float *gamma) {
     const int64_t len = (int64_t)s->n * s->c * s->hw;
     float *dy = filled(len), *dx = nan_filled(len), *dgamma = filled(s->c), *dbeta = filled(s->c);
     float *smean = malloc((size_t)s->c * sizeof(float)), *sinv = malloc((size_t)s->c * sizeof(float));
@@ -94,10 +95,11 @@ static int backward_case(int it, const shape *s, const float *x, const float *ga
             for (int64_t j = 0; j < s->hw; ++j) {
                 double xhat = (at(s, x, i, ch, j) - smean[ch]) * inv;
                 want_dx[((int64_t)i * s->c + ch) * s->hw + j] =
-                    gamma[ch] * inv / count * (count * at(s, dy, i, ch, j) - sdy - xhat * sdyx);
+                    training ? gamma[ch] * inv / count * (count * at(s, dy, i, ch, j) - sdy - xhat * sdyx)
+                             : gamma[ch] * inv * at(s, dy, i, ch, j);
             }
     }
-    c4j_batchnorm2d_backward(s->n, s->c, s->hw, x, gamma, smean, sinv, dy, dx, dgamma, dbeta);
+    c4j_batchnorm2d_backward(s->n, s->c, s->hw, training, x, gamma, smean, sinv, dy, dx, dgamma, dbeta);
     /* gradients grow with the batch; the tolerance follows the sums' length */
     const double tol = 1e-5 * (1.0 + count);
     int ok = agrees("dx", it, dx, want_dx, len, tol) && agrees("dgamma", it, dgamma, want_dg, s->c, tol) &&
@@ -117,7 +119,7 @@ static int one_case(int it) {
     const int64_t len = (int64_t)s.n * s.c * s.hw;
     float *x = filled(len), *gamma = filled(s.c), *beta = filled(s.c);
     int ok = forward_case(it, &s, 1, x, gamma, beta) && forward_case(it, &s, 0, x, gamma, beta) &&
-             backward_case(it, &s, x, gamma);
+             backward_case(it, &s, 1, x, gamma) && backward_case(it, &s, 0, x, gamma);
     if (!ok) fprintf(stderr, "case %d: N%d C%d HW%lld\n", it, s.n, s.c, (long long)s.hw);
     free(x); free(gamma); free(beta);
     return !ok;

@@ -36,7 +36,7 @@ import org.bytedeco.javacpp.annotation.Properties;
 })
 public final class Conv4jNative {
     /** The C API version this binding was written for; see {@code C4J_ABI_VERSION} in blas.c. */
-    public static final int ABI_VERSION = 3;
+    public static final int ABI_VERSION = 4;
 
     static {
         Loader.load();
@@ -266,6 +266,46 @@ public final class Conv4jNative {
     /** Inverted dropout: mask[i] = 0 or 1/(1−p) from a counter-based hash of (seed, i); y = x·mask. */
     @Name("c4j_dropout_forward") public static native void dropoutForward(long len, float p,
             @Cast("uint64_t") long seed, @Const FloatPointer x, FloatPointer y, FloatPointer mask);
+    /** {@code C4J_ACT_LEAKY_RELU}: x &gt; 0 ? x : alpha·x (slope alpha at 0, as PyTorch). */
+    public static final int ACT_LEAKY_RELU = 0;
+    /** {@code C4J_ACT_SIGMOID}: 1/(1+e^−x). */
+    public static final int ACT_SIGMOID = 1;
+    /** {@code C4J_ACT_TANH}: tanh x. */
+    public static final int ACT_TANH = 2;
+    /** {@code C4J_ACT_RELU6}: min(max(x, 0), 6); slope 0 at 0 and at 6. */
+    public static final int ACT_RELU6 = 3;
+    /** {@code C4J_ACT_SILU}: x·sigmoid(x). */
+    public static final int ACT_SILU = 4;
+    /** {@code C4J_ACT_GELU}: x·Φ(x), exact (erf). */
+    public static final int ACT_GELU = 5;
+    /** {@code C4J_ACT_GELU_TANH}: GELU's tanh approximation 0.5x(1 + tanh(√(2/π)(x + 0.044715x³))). */
+    public static final int ACT_GELU_TANH = 6;
+    /** {@code C4J_ACT_HARDSIGMOID}: min(max(x + 3, 0), 6)/6; slope 1/6 on (−3, 3), else 0. */
+    public static final int ACT_HARDSIGMOID = 7;
+    /** {@code C4J_ACT_HARDSWISH}: x·hardsigmoid(x); slope 0 below −3, x/3 + 1/2 on [−3, 3], 1 above. */
+    public static final int ACT_HARDSWISH = 8;
+    /** y = f(x) over len floats for the activation {@code kind} (an {@code ACT_*} constant; alpha is leaky ReLU's slope, ignored by the others). Returns a {@link Status} code ({@link Status#BAD_ARGUMENT} for an unknown kind or len &lt; 0). */
+    @Name("c4j_activation_forward") public static native int activationForward(int kind, float alpha, long len,
+            @Const FloatPointer x, FloatPointer y);
+    /** dx = dy·f′(x) over len floats (x is the forward's input; dx overwritten). Returns a {@link Status} code as {@link #activationForward}. */
+    @Name("c4j_activation_backward") public static native int activationBackward(int kind, float alpha, long len,
+            @Const FloatPointer x, @Const FloatPointer dy, FloatPointer dx);
+
+    // ---- softmax.c
+    /** Softmax (logForm 0) or log-softmax (logForm 1) along the rows of n×c, max-subtracted. Returns a {@link Status} code ({@link Status#BAD_ARGUMENT} for n &lt; 0 or c &lt; 1). */
+    @Name("c4j_softmax_forward") public static native int softmaxForward(int n, int c, int logForm,
+            @Const FloatPointer x, FloatPointer y);
+    /** The backward from the forward's output y: y·(dy − Σdy·y) for softmax, dy − e^y·Σdy for log-softmax, sums per row; dx overwritten. Returns a {@link Status} code. */
+    @Name("c4j_softmax_backward") public static native int softmaxBackward(int n, int c, int logForm,
+            @Const FloatPointer y, @Const FloatPointer dy, FloatPointer dx);
+
+    // ---- adaptive_pool.c
+    /** Adaptive average pooling N×C×H×W → N×C×outH×outW: output row i averages input rows ⌊i·h/outH⌋ … ⌈(i+1)·h/outH⌉ − 1, columns alike. Returns a {@link Status} code ({@link Status#BAD_ARGUMENT} for a non-positive size or n &lt; 0). */
+    @Name("c4j_adaptive_avgpool2d_forward") public static native int adaptiveAvgPool2dForward(int n, int c, int h, int w,
+            int outH, int outW, @Const FloatPointer x, FloatPointer y);
+    /** The backward of {@link #adaptiveAvgPool2dForward}: each dy spread evenly over its window, overlaps adding up; dx overwritten. Returns a {@link Status} code. */
+    @Name("c4j_adaptive_avgpool2d_backward") public static native int adaptiveAvgPool2dBackward(int n, int c, int h, int w,
+            int outH, int outW, @Const FloatPointer dy, FloatPointer dx);
 
     // ---- linear.c
     /** Features [oBegin, oEnd) of y[n][out] = x[n][in] · w[out][in]ᵀ + b; b may be null; a range outside [0, out) does nothing. */
@@ -277,13 +317,13 @@ public final class Conv4jNative {
             FloatPointer dw, FloatPointer db);
 
     // ---- batchnorm.c
-    /** Batch norm over N×C×hw: in training, batch statistics (saved for backward) and running statistics updated with momentum; in evaluation, the running ones. */
+    /** Batch norm over N×C×hw (BatchNorm1d's N×C is hw = 1): in training, batch statistics (saved for backward) and running statistics updated with momentum; in evaluation, the running ones. */
     @Name("c4j_batchnorm2d_forward") public static native void batchNorm2dForward(int n, int c, long hw, int training,
             float eps, float momentum, @Const FloatPointer x, @Const FloatPointer gamma, @Const FloatPointer beta,
             FloatPointer runningMean, FloatPointer runningVar, FloatPointer saveMean, FloatPointer saveInvstd,
             FloatPointer y);
-    /** The backward of training-mode batch norm: dx overwritten, dgamma and dbeta accumulated. */
-    @Name("c4j_batchnorm2d_backward") public static native void batchNorm2dBackward(int n, int c, long hw,
+    /** The backward of batch norm's forward of the same mode (training 1: batch statistics; 0: the running ones, constants, so dx = γ·invstd·dy), from what that forward saved: dx overwritten, dgamma and dbeta accumulated; any of them may be null. */
+    @Name("c4j_batchnorm2d_backward") public static native void batchNorm2dBackward(int n, int c, long hw, int training,
             @Const FloatPointer x, @Const FloatPointer gamma, @Const FloatPointer saveMean,
             @Const FloatPointer saveInvstd, @Const FloatPointer dy, FloatPointer dx, FloatPointer dgamma,
             FloatPointer dbeta);
@@ -292,6 +332,10 @@ public final class Conv4jNative {
     /** Mean softmax cross-entropy of n rows of c logits: loss[0], dlogits = (softmax − onehot)/n (may be null), correct[0] = rows whose argmax is the label (may be null). Returns a {@link Status} code ({@link Status#LABEL} for a label outside [0, c)). */
     @Name("c4j_softmax_cross_entropy") public static native int softmaxCrossEntropy(int n, int c,
             @Const FloatPointer logits, @Const IntPointer labels, FloatPointer loss, FloatPointer dlogits,
+            IntPointer correct);
+    /** {@link #softmaxCrossEntropy} with label smoothing: the target is (1 − smoothing)·onehot + smoothing/c, dlogits = (softmax − target)/n; smoothing 0 is {@link #softmaxCrossEntropy} exactly. Returns a {@link Status} code ({@link Status#BAD_ARGUMENT} for smoothing outside [0, 1], {@link Status#LABEL} for a label outside [0, c)). */
+    @Name("c4j_softmax_cross_entropy_smoothed") public static native int softmaxCrossEntropySmoothed(int n, int c,
+            float smoothing, @Const FloatPointer logits, @Const IntPointer labels, FloatPointer loss, FloatPointer dlogits,
             IntPointer correct);
     /** Row-wise softmax of n rows of c logits. */
     @Name("c4j_softmax") public static native void softmax(int n, int c, @Const FloatPointer logits, FloatPointer probs);

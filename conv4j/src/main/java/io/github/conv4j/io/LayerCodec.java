@@ -1,16 +1,29 @@
 package io.github.conv4j.io;
 
+import io.github.conv4j.nn.AdaptiveAvgPool2d;
 import io.github.conv4j.nn.AvgPool2d;
+import io.github.conv4j.nn.BatchNorm1d;
 import io.github.conv4j.nn.BatchNorm2d;
 import io.github.conv4j.nn.Conv2d;
 import io.github.conv4j.nn.Dropout;
 import io.github.conv4j.nn.Flatten;
+import io.github.conv4j.nn.GELU;
 import io.github.conv4j.nn.GlobalAvgPool2d;
+import io.github.conv4j.nn.HardSigmoid;
+import io.github.conv4j.nn.HardSwish;
+import io.github.conv4j.nn.Identity;
 import io.github.conv4j.nn.Layer;
+import io.github.conv4j.nn.LeakyReLU;
 import io.github.conv4j.nn.Linear;
+import io.github.conv4j.nn.LogSoftmax;
 import io.github.conv4j.nn.MaxPool2d;
 import io.github.conv4j.nn.PaddingMode;
 import io.github.conv4j.nn.ReLU;
+import io.github.conv4j.nn.ReLU6;
+import io.github.conv4j.nn.SiLU;
+import io.github.conv4j.nn.Sigmoid;
+import io.github.conv4j.nn.Softmax;
+import io.github.conv4j.nn.Tanh;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -46,6 +59,23 @@ public final class LayerCodec {
             case "Dropout" -> kv.containsKey("seed") ? new Dropout(Double.parseDouble(s.get("p")), Long.parseLong(s.get("seed")))
                     : new Dropout(Double.parseDouble(s.get("p")));
             case "BatchNorm2d" -> new BatchNorm2d(s.i("channels"), Float.parseFloat(s.get("eps")), Float.parseFloat(s.get("momentum")));
+            case "BatchNorm1d" -> new BatchNorm1d(s.i("features"), s.f("eps"), s.f("momentum"));
+            case "AdaptiveAvgPool2d" -> new AdaptiveAvgPool2d(s.pair("size")[0], s.pair("size")[1]);
+            case "LeakyReLU" -> new LeakyReLU(s.f("slope"));
+            case "Sigmoid" -> new Sigmoid();
+            case "Tanh" -> new Tanh();
+            case "ReLU6" -> new ReLU6();
+            case "SiLU" -> new SiLU();
+            case "GELU" -> switch (s.get("approximate")) {
+                case "none" -> new GELU();
+                case "tanh" -> new GELU().tanhApproximation();
+                default -> throw new IllegalArgumentException("layer spec '" + line + "': approximate is not none or tanh");
+            };
+            case "HardSigmoid" -> new HardSigmoid();
+            case "HardSwish" -> new HardSwish();
+            case "Identity" -> new Identity();
+            case "Softmax" -> new Softmax();
+            case "LogSoftmax" -> new LogSoftmax();
             default -> throw new IllegalArgumentException("unknown layer type '" + words[0] + "'");
         };
         if (!layer.spec().equals(line.trim()))
@@ -65,6 +95,14 @@ public final class LayerCodec {
                 return Integer.parseInt(get(key));
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("layer spec '" + line + "': " + key + " is not an integer");
+            }
+        }
+
+        float f(String key) {
+            try {
+                return Float.parseFloat(get(key));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("layer spec '" + line + "': " + key + " is not a number");
             }
         }
 

@@ -10,12 +10,28 @@ import org.bytedeco.javacpp.IntPointer;
 
 /**
  * Mean softmax cross-entropy over N×C logits and N integer labels, with its gradient
- * {@code (softmax − onehot)/N}. Owns its gradient buffer (reused while the batch size holds).
+ * {@code (softmax − target)/N}: the target is the one-hot label, or with label smoothing ε
+ * (PyTorch's {@code label_smoothing}) {@code (1 − ε)·onehot + ε/C}. Owns its gradient buffer
+ * (reused while the batch size holds).
  */
 public final class SoftmaxCrossEntropy implements AutoCloseable {
+    private final float smoothing;
     private final FloatPointer loss = new FloatPointer(1);
     private final IntPointer correct = new IntPointer(1);
     private Tensor grad;
+
+    /** The plain cross-entropy (label smoothing 0, the default). */
+    public SoftmaxCrossEntropy() { this(0); }
+
+    /** Cross-entropy with label smoothing {@code smoothing} in [0, 1] (0: none, the default). */
+    public SoftmaxCrossEntropy(double smoothing) {
+        if (!(smoothing >= 0 && smoothing <= 1))
+            throw new IllegalArgumentException("SoftmaxCrossEntropy: label smoothing must be in [0, 1], got " + smoothing);
+        this.smoothing = (float) smoothing;
+    }
+
+    /** The label smoothing ε (0 unless given). */
+    public float smoothing() { return smoothing; }
 
     /**
      * Computes the loss of {@code logits} (N×C) against the first N labels; afterwards
@@ -32,7 +48,7 @@ public final class SoftmaxCrossEntropy implements AutoCloseable {
             if (grad != null) grad.close();
             grad = Tensor.zeros(s);
         }
-        int status = Conv4jNative.softmaxCrossEntropy(n, c, logits.pointer(), labels.pointer(), loss, grad.pointer(), correct);
+        int status = Conv4jNative.softmaxCrossEntropySmoothed(n, c, smoothing, logits.pointer(), labels.pointer(), loss, grad.pointer(), correct);
         if (status != Status.OK) Status.check(status, "SoftmaxCrossEntropy (" + c + " classes)");
         return loss.get();
     }

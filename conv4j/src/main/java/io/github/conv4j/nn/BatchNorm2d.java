@@ -11,7 +11,9 @@ import java.util.SplittableRandom;
 /**
  * Batch normalisation per channel of N×C×H×W (PyTorch's BatchNorm2d): batch statistics in
  * training (updating running mean/variance with momentum 0.1), running statistics in evaluation.
- * Parameters γ (init 1) and β (init 0); state: running mean (0) and variance (1).
+ * Parameters γ (init 1) and β (init 0); state: running mean (0) and variance (1). The backward
+ * follows the last forward's mode, as PyTorch's: after an evaluation forward the running
+ * statistics are constants (fine-tuning with frozen statistics).
  */
 public final class BatchNorm2d implements Layer {
     private final int channels;
@@ -53,10 +55,18 @@ public final class BatchNorm2d implements Layer {
     @Override public long flops(Shape sampleInput) { return 2 * sampleInput.size(); }
 
     @Override public Op create(LayerContext ctx) {
-        String name = ctx.name() + " " + describe();
         Shape sample = ctx.sampleInput();
         outputShape(sample.prependBatch(1));
-        long hw = (long) sample.dim(1) * sample.dim(2);
+        return runtime(ctx, describe(), channels, (long) sample.dim(1) * sample.dim(2), eps, momentum);
+    }
+
+    /**
+     * The runtime over N×C×hw, per channel: BatchNorm2d's hw = H·W, {@link BatchNorm1d}'s hw = 1
+     * (the same kernel; the statistics of a channel then run over the N rows).
+     */
+    static Op runtime(LayerContext ctx, String description, int channels, long hw, float eps, float momentum) {
+        String name = ctx.name() + " " + description;
+        Shape sample = ctx.sampleInput();
         Tensor gamma = ctx.params().get(0), beta = ctx.params().get(1);
         Tensor dgamma = ctx.grads().isEmpty() ? null : ctx.grads().get(0);
         Tensor dbeta = ctx.grads().isEmpty() ? null : ctx.grads().get(1);
@@ -80,10 +90,9 @@ public final class BatchNorm2d implements Layer {
 
             @Override public Tensor backward(Tensor dy, boolean needInputGradient) {
                 if (x == null) throw new IllegalStateException(name + ": backward without a forward pass");
-                if (!trained) throw new IllegalStateException(name + ": backward needs a forward pass in training mode");
                 Checks.outputGradient(name, x.shape(), dy);
                 Tensor g = needInputGradient ? dx.get(x.dim(0)) : null;
-                Conv4jNative.batchNorm2dBackward(x.dim(0), channels, hw, x.pointer(), gamma.pointer(), saveMean.pointer(),
+                Conv4jNative.batchNorm2dBackward(x.dim(0), channels, hw, trained ? 1 : 0, x.pointer(), gamma.pointer(), saveMean.pointer(),
                         saveInvstd.pointer(), dy.pointer(), g == null ? null : g.pointer(),
                         dgamma == null ? null : dgamma.pointer(), dbeta == null ? null : dbeta.pointer());
                 return g;

@@ -4,8 +4,15 @@ import static io.github.conv4j.testing.GradientChecker.awayFromZero;
 import static io.github.conv4j.testing.GradientChecker.distinct;
 import static io.github.conv4j.testing.GradientChecker.uniform;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.conv4j.loss.SoftmaxCrossEntropy;
+import io.github.conv4j.tensor.IntTensor;
 import io.github.conv4j.tensor.Shape;
+import io.github.conv4j.tensor.Tensor;
 import io.github.conv4j.testing.GradientChecker;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -91,5 +98,118 @@ class GradientCheckTest {
     @Test void flatten() {
         Shape in = Shape.of(2, 3, 2, 2);
         checker.check(new Flatten(), in, uniform((int) in.size(), new SplittableRandom(11)), 11);
+    }
+
+    /**
+     * Uniform values in (−range, range), each at least {@code margin} from every kink (the checker's
+     * central differences straddle a kink otherwise).
+     */
+    private static float[] awayFrom(int n, double range, double margin, SplittableRandom rng, double... kinks) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            double x;
+            boolean near;
+            do {
+                x = (rng.nextDouble() * 2 - 1) * range;
+                near = false;
+                for (double k : kinks) near |= Math.abs(x - k) < margin;
+            } while (near);
+            v[i] = (float) x;
+        }
+        return v;
+    }
+
+    @TestFactory
+    Stream<DynamicTest> pointwiseActivations() {
+        // inputs over ±7 reach every piece of relu6, hardsigmoid and hardswish; kinks kept 0.05 away
+        record Case(Layer layer, double... kinks) {}
+        List<Case> cases = List.of(new Case(new LeakyReLU(), 0), new Case(new LeakyReLU(-0.3), 0), new Case(new Sigmoid()),
+                new Case(new Tanh()), new Case(new ReLU6(), 0, 6), new Case(new SiLU()), new Case(new GELU()),
+                new Case(new GELU().tanhApproximation()), new Case(new HardSigmoid(), -3, 3), new Case(new HardSwish(), -3, 3),
+                new Case(new Identity()));
+        Shape in = Shape.of(3, 2, 4, 5);
+        return cases.stream().map(c -> DynamicTest.dynamicTest(c.layer().describe(), () -> checker.check(c.layer(), in,
+                awayFrom((int) in.size(), 7, 0.05, new SplittableRandom(12), c.kinks()), 12)));
+    }
+
+    @Test void softmaxAndLogSoftmax() {
+        Shape in = Shape.of(4, 7);
+        checker.check(new Softmax(), in, awayFrom((int) in.size(), 3, 0, new SplittableRandom(13)), 13);
+        checker.check(new LogSoftmax(), in, awayFrom((int) in.size(), 3, 0, new SplittableRandom(14)), 14);
+    }
+
+    @Test void adaptiveAvgPoolUnevenOverlappingAndUpsampling() {
+        Shape in = Shape.of(2, 2, 7, 5);
+        checker.check(new AdaptiveAvgPool2d(3, 2), in, uniform((int) in.size(), new SplittableRandom(15)), 15);
+        Shape small = Shape.of(1, 3, 3, 2);
+        checker.check(new AdaptiveAvgPool2d(5, 4), small, uniform((int) small.size(), new SplittableRandom(16)), 16);
+    }
+
+    /** In evaluation the running statistics are constants: the gradients of that (affine) map. */
+    @Test void batchNormEvaluation() {
+        for (Layer bn : List.of(new BatchNorm2d(3), new BatchNorm1d(3))) {
+            Shape in = bn instanceof BatchNorm1d ? Shape.of(5, 3) : Shape.of(2, 3, 2, 3);
+            SplittableRandom rng = new SplittableRandom(19);
+            try (Sequential model = new Sequential(in.dropBatch(), 19, List.of(bn));
+                 Tensor x = Tensor.of(uniform((int) in.size(), rng), in.dims());
+                 Tensor dy = Tensor.of(uniform((int) in.size(), rng), in.dims())) {
+                float[] mean = {0.5f, -0.25f, 0.1f}, var = {2f, 0.5f, 1.5f}, gamma = {1.5f, -0.5f, 0.75f};
+                model.state().copyFrom(mean, 0, 0, 3);
+                model.state().copyFrom(var, 0, 3, 3);
+                model.parameters(0).get(0).copyFrom(gamma);
+                model.train(false);
+                model.zeroGrad();
+                float[] xs = x.toArray(), dys = dy.toArray();
+                model.forward(x);
+                float[] dx = model.backward(dy, true).toArray(), dg = model.gradients(0).get(0).toArray(),
+                        db = model.gradients(0).get(1).toArray();
+                int plane = (int) (in.size() / in.dim(0) / 3);
+                double[] wantDg = new double[3], wantDb = new double[3];
+                for (int i = 0; i < xs.length; i++) {
+                    int ch = i / plane % 3;
+                    double inv = 1 / Math.sqrt(var[ch] + 1e-5);
+                    assertEquals(gamma[ch] * inv * dys[i], dx[i], 1e-5, bn.describe() + " dx[" + i + "]");
+                    wantDg[ch] += dys[i] * (xs[i] - mean[ch]) * inv;
+                    wantDb[ch] += dys[i];
+                }
+                for (int ch = 0; ch < 3; ch++) {
+                    assertEquals(wantDg[ch], dg[ch], 1e-4, bn.describe() + " dgamma");
+                    assertEquals(wantDb[ch], db[ch], 1e-4, bn.describe() + " dbeta");
+                }
+                assertEquals(mean[1], model.state().get(1), "running statistics untouched");
+            }
+        }
+    }
+
+    @Test void batchNorm1dTraining() {
+        Shape in = Shape.of(6, 5);
+        checker.check(new BatchNorm1d(5), in, uniform((int) in.size(), new SplittableRandom(17)), 17);
+    }
+
+    /** The smoothed cross-entropy's dlogits are the central differences of its loss. */
+    @Test void crossEntropyWithLabelSmoothing() {
+        int n = 5, c = 6;
+        double step = 1e-2;
+        SplittableRandom rng = new SplittableRandom(18);
+        int[] labels = new int[n];
+        for (int i = 0; i < n; i++) labels[i] = rng.nextInt(c);
+        try (SoftmaxCrossEntropy loss = new SoftmaxCrossEntropy(0.2);
+             Tensor logits = Tensor.of(awayFrom(n * c, 3, 0, rng), n, c);
+             IntTensor l = new IntTensor(n)) {
+            l.copyFrom(labels, 0, n);
+            loss.forward(logits, l);
+            float[] analytic = loss.gradient().toArray();
+            for (int i = 0; i < n * c; i++) {
+                float original = logits.get(i);
+                logits.set(i, (float) (original + step));
+                double plus = loss.forward(logits, l);
+                logits.set(i, (float) (original - step));
+                double minus = loss.forward(logits, l);
+                logits.set(i, original);
+                double numeric = (plus - minus) / (2 * step);
+                assertTrue(Math.abs(numeric - analytic[i]) <= 2e-3, "dlogits[" + i + "]: analytic " + analytic[i] + ", numeric " + numeric);
+            }
+            assertEquals(0.2f, loss.smoothing());
+        }
     }
 }

@@ -55,6 +55,19 @@ public final class ConformanceCase {
         return v;
     }
     public int i(String key) { return ints(key)[0]; }
+    /** A one-word header value that is not an integer (e.g. {@code function sigmoid}). */
+    public String word(String key) {
+        String v = words.get(key);
+        if (v == null) throw new IllegalArgumentException(file + ": no header " + key);
+        return v;
+    }
+    /** A numeric header value, integer or not (e.g. {@code momentum 0.1}, {@code alpha 0}). */
+    public float f(String key) {
+        String v = words.get(key);
+        return v != null ? Float.parseFloat(v) : i(key);
+    }
+    /** Whether the header has the key (integer or word valued). */
+    public boolean hasHeader(String key) { return header.containsKey(key) || words.containsKey(key); }
     public boolean has(String tensor) { return tensors.containsKey(tensor); }
     public float[] t(String name) {
         Named n = tensors.get(name);

@@ -1,0 +1,204 @@
+package io.github.conv4j;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import io.github.conv4j.loss.SoftmaxCrossEntropy;
+import io.github.conv4j.nn.AdaptiveAvgPool2d;
+import io.github.conv4j.nn.AvgPool2d;
+import io.github.conv4j.nn.BatchNorm1d;
+import io.github.conv4j.nn.BatchNorm2d;
+import io.github.conv4j.nn.GELU;
+import io.github.conv4j.nn.Layer;
+import io.github.conv4j.nn.LeakyReLU;
+import io.github.conv4j.nn.LogSoftmax;
+import io.github.conv4j.nn.ReLU6;
+import io.github.conv4j.nn.Sequential;
+import io.github.conv4j.nn.SiLU;
+import io.github.conv4j.nn.Sigmoid;
+import io.github.conv4j.nn.Softmax;
+import io.github.conv4j.nn.Tanh;
+import io.github.conv4j.tensor.IntTensor;
+import io.github.conv4j.tensor.Shape;
+import io.github.conv4j.tensor.Tensor;
+import io.github.conv4j.testing.ConformanceCase;
+import io.github.conv4j.testing.Tolerance;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * The layer cases of the second PyTorch reference set (system property
+ * {@code conv4j.conformance2.dir}, default {@code ../shared/conformance2}, resolved against the
+ * working directory, which is the repository root): activations, softmax and log-softmax,
+ * adaptive and plain average pooling, batch norm 1-D and 2-D, cross-entropy with label
+ * smoothing. The block and network cases ({@link #BLOCKS}) are skipped by op name: they need the
+ * graph models of issue 15, not single layers.
+ */
+class Conformance2Test {
+
+    /** The repository's copy of the layer cases this test runs, for checkouts without the shared folder. */
+    static final Path COPY = Path.of("conv4j/src/test/conformance2");
+
+    /** The ops this test runs. */
+    static final Set<String> LAYERS = Set.of("activation", "softmax", "log_softmax", "adaptive_avgpool2d", "avgpool2d",
+            "batchnorm1d", "batchnorm2d", "cross_entropy_smoothing");
+
+    /** The ops left to the graph-model work (residual and concatenating blocks, a whole ResNet). */
+    static final Set<String> BLOCKS = Set.of("resnet_basic_block", "resnet_bottleneck", "mobilenetv2_block", "concat_block",
+            "small_resnet");
+
+    static Path configuredDir() {
+        return Path.of(System.getProperty("conv4j.conformance2.dir", "../shared/conformance2"));
+    }
+
+    static Path caseDir() {
+        Path configured = configuredDir();
+        if (!Files.isDirectory(configured) && Files.isDirectory(COPY)) {
+            System.err.println("conformance2: " + configured + " not found; using the repository's copy " + COPY);
+            return COPY;
+        }
+        return configured;
+    }
+
+    private static List<Path> cases(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> p.toString().endsWith(".case")).sorted().toList();
+        }
+    }
+
+    /**
+     * The copy holds exactly the shared folder's cases of the ops this test runs, byte for byte
+     * (the block cases stay out of it: nothing here runs them).
+     */
+    @Test
+    void repositoryCopyMatchesTheSharedCases() throws IOException {
+        Path shared = configuredDir();
+        Assumptions.assumeTrue(Files.isDirectory(shared) && !shared.equals(COPY), "no shared conformance2 folder beside this checkout");
+        List<String> expected = new ArrayList<>();
+        for (Path f : cases(shared))
+            if (LAYERS.contains(ConformanceCase.parse(f).op())) expected.add(f.getFileName().toString());
+        List<String> copied = cases(COPY).stream().map(p -> p.getFileName().toString()).toList();
+        assertEquals(expected, copied, "the layer cases of " + shared + " and the copy " + COPY);
+        for (String name : copied)
+            assertEquals(-1L, Files.mismatch(shared.resolve(name), COPY.resolve(name)), name + " differs from the shared case");
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everyLayerCase() throws IOException {
+        Path dir = caseDir();
+        List<Path> files = cases(dir);
+        assertFalse(files.isEmpty(), "no .case file in " + dir.toAbsolutePath());
+        return files.stream().map(f -> DynamicTest.dynamicTest(f.getFileName().toString(), () -> {
+            ConformanceCase c = ConformanceCase.parse(f);
+            Assumptions.assumeFalse(BLOCKS.contains(c.op()), c.op() + " is a block case: the graph models of issue 15");
+            run(c);
+        }));
+    }
+
+    private static void run(ConformanceCase c) {
+        switch (c.op()) {
+            case "activation" -> check(c, activation(c), List.of(), List.of(), List.of(), exactActivation(c));
+            case "softmax" -> check(c, new Softmax(), List.of(), List.of(), List.of(), false);
+            case "log_softmax" -> check(c, new LogSoftmax(), List.of(), List.of(), List.of(), false);
+            case "adaptive_avgpool2d" -> check(c, new AdaptiveAvgPool2d(c.ints("output_size")[0], c.ints("output_size")[1]),
+                    List.of(), List.of(), List.of(), false);
+            case "avgpool2d" -> {
+                int[] k = c.ints("kernel"), st = c.ints("stride"), pad = c.ints("padding");
+                check(c, new AvgPool2d(k[0], k[1]).stride(st[0], st[1]).padding(pad[0], pad[1]).ceilMode(c.i("ceil_mode") == 1)
+                        .countIncludePad(c.i("count_include_pad") == 1), List.of(), List.of(), List.of(), false);
+            }
+            case "batchnorm1d", "batchnorm2d" -> batchNorm(c);
+            case "cross_entropy_smoothing" -> crossEntropySmoothing(c);
+            default -> throw new AssertionError(c.file + ": unknown op " + c.op());
+        }
+    }
+
+    private static Layer activation(ConformanceCase c) {
+        return switch (c.word("function")) {
+            case "leaky_relu" -> new LeakyReLU(c.f("alpha"));
+            case "sigmoid" -> new Sigmoid();
+            case "tanh" -> new Tanh();
+            case "relu6" -> new ReLU6();
+            case "silu" -> new SiLU();
+            case "gelu" -> new GELU();
+            case "gelu_tanh" -> new GELU().tanhApproximation();
+            default -> throw new AssertionError(c.file + ": unknown function " + c.word("function"));
+        };
+    }
+
+    /** relu6 only clamps and passes or drops gradients: no arithmetic, so it must match exactly. */
+    private static boolean exactActivation(ConformanceCase c) { return c.word("function").equals("relu6"); }
+
+    private static void batchNorm(ConformanceCase c) {
+        int[] in = c.ints("input");
+        float eps = c.f("eps"), momentum = c.f("momentum");
+        Layer bn = c.op().equals("batchnorm1d") ? new BatchNorm1d(in[1], eps, momentum) : new BatchNorm2d(in[1], eps, momentum);
+        assertEquals(1, c.i("affine"), c.file + ": only affine batch norm exists here");
+        check(c, bn, List.of("gamma", "beta"), List.of("dgamma", "dbeta"), List.of("running_mean", "running_var"), false);
+    }
+
+    /**
+     * Runs one layer (in the case's training mode, when it has one) forward on x with the case's
+     * parameters and state, backward with dy, and compares the output, the input and parameter
+     * gradients, and the state after the step.
+     */
+    private static void check(ConformanceCase c, Layer layer, List<String> params, List<String> grads, List<String> state,
+                              boolean exact) {
+        int[] inputDims = c.ints("input");
+        Shape input = Shape.of(inputDims);
+        try (Sequential model = new Sequential(input.dropBatch(), 1, List.of(layer));
+             Tensor x = Tensor.of(c.t("x"), inputDims);
+             Tensor dy = Tensor.of(c.t("dy"), c.shape("dy"))) {
+            for (int i = 0; i < params.size(); i++) model.parameters(0).get(i).copyFrom(c.t(params.get(i)));
+            long offset = 0;
+            for (String s : state) {
+                float[] v = c.t(s);
+                model.state().copyFrom(v, 0, offset, v.length);
+                offset += v.length;
+            }
+            model.train(!c.hasHeader("training") || c.i("training") == 1);
+            model.zeroGrad();
+            Tensor y = model.forward(x);
+            assertEquals(Shape.of(c.ints("output")), y.shape(), c.file + ": output shape");
+            (exact ? Tolerance.EXACT : Tolerance.FORWARD).check(c.file + " y", c.t("y"), y.toArray());
+            {
+                Tensor dx = model.backward(dy, true);
+                (exact ? Tolerance.EXACT : Tolerance.BACKWARD).check(c.file + " dx", c.t("dx"), dx.toArray());
+                for (int i = 0; i < grads.size(); i++)
+                    Tolerance.BACKWARD.check(c.file + " " + grads.get(i), c.t(grads.get(i)), model.gradients(0).get(i).toArray());
+            }
+            float[] after = state.isEmpty() ? new float[0] : model.state().toArray();
+            offset = 0;
+            for (String s : state) {
+                float[] expected = c.t(s + "_after"), got = new float[expected.length];
+                System.arraycopy(after, (int) offset, got, 0, got.length);
+                Tolerance.FORWARD.check(c.file + " " + s + "_after", expected, got);
+                offset += expected.length;
+            }
+        }
+    }
+
+    private static void crossEntropySmoothing(ConformanceCase c) {
+        int[] in = c.ints("input");
+        float[] labelValues = c.t("labels");
+        int[] labels = new int[labelValues.length];
+        for (int i = 0; i < labels.length; i++) labels[i] = (int) labelValues[i];
+        try (SoftmaxCrossEntropy loss = new SoftmaxCrossEntropy(c.f("label_smoothing"));
+             Tensor logits = Tensor.of(c.t("logits"), in);
+             IntTensor l = new IntTensor(labels.length)) {
+            l.copyFrom(labels, 0, labels.length);
+            float value = loss.forward(logits, l);
+            Tolerance.FORWARD.check(c.file + " loss", c.t("loss"), new float[] {value});
+            Tolerance.BACKWARD.check(c.file + " dlogits", c.t("dlogits"), loss.gradient().toArray());
+        }
+    }
+}
