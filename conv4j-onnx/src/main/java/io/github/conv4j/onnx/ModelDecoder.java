@@ -40,10 +40,10 @@ final class ModelDecoder {
     }
 
     OnnxModel decode(ModelProto model) throws OnnxModelException {
-        int opset = opset(model);
         if (!model.hasGraph()) {
             throw file.malformed("has no graph");
         }
+        int opset = opset(model);
         GraphProto graph = model.getGraph();
         if (graph.getSparseInitializerCount() > 0) {
             throw file.unsupported("sparse initializer '" + graph.getSparseInitializer(0).getValues().getName()
