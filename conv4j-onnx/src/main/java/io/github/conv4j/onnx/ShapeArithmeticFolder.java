@@ -1,0 +1,348 @@
+package io.github.conv4j.onnx;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.LongBinaryOperator;
+
+/**
+ * Evaluates, once at load time, the nodes whose outputs depend on constants and declared shapes
+ * only: the shape arithmetic that PyTorch writes around a Reshape ({@code x.view(x.size(0), -1)}
+ * becomes Shape, Gather, Unsqueeze, Concat) and Constant nodes. Their outputs become constants,
+ * so that the mapping onto layers finds a Reshape's shape or a Clip's bounds as plain tensors and
+ * never has to run integer arithmetic.
+ *
+ * <p>A node is folded when every input it reads is a constant (Shape: when its input's dims are
+ * known from an initializer, a folded constant or a fixed declared shape) and the case is one
+ * that shape arithmetic uses (rank-1 Gather, Concat and Slice, INT64 Div, Cast between FLOAT and
+ * INT64); any other node is left for the mapping. A case that no valid model contains (an index
+ * out of range, a division by zero) is refused.
+ */
+final class ShapeArithmeticFolder {
+
+    /**
+     * What folding left.
+     *
+     * @param remaining the nodes not folded, still in topological order
+     * @param constants the folded values by name
+     * @param folded the nodes that were evaluated
+     */
+    record Result(List<OnnxNode> remaining, Map<String, OnnxTensor> constants, List<OnnxNode> folded) {
+    }
+
+    private final ModelFile file;
+    private final int opset;
+    private final Map<String, OnnxTensor> constants = new HashMap<>();
+    private final Map<String, long[]> declaredDims;
+
+    private ShapeArithmeticFolder(ModelFile file, int opset, Map<String, OnnxTensor> initializers,
+            Map<String, long[]> declaredDims) {
+        this.file = file;
+        this.opset = opset;
+        this.constants.putAll(initializers);
+        this.declaredDims = declaredDims;
+    }
+
+    /**
+     * Folds what can be folded.
+     *
+     * @param file the file, for refusals
+     * @param opset the model's ai.onnx opset (Unsqueeze and Shape changed their signatures)
+     * @param sorted the nodes in topological order
+     * @param initializers the file's initializers by name
+     * @param declaredDims the fixed shapes the graph declares for its inputs and intermediate values
+     */
+    static Result fold(ModelFile file, int opset, List<OnnxNode> sorted, Map<String, OnnxTensor> initializers,
+            Map<String, long[]> declaredDims) throws OnnxModelException {
+        ShapeArithmeticFolder folder = new ShapeArithmeticFolder(file, opset, initializers, declaredDims);
+        List<OnnxNode> remaining = new ArrayList<>();
+        List<OnnxNode> folded = new ArrayList<>();
+        Map<String, OnnxTensor> produced = new LinkedHashMap<>();
+        for (OnnxNode node : sorted) {
+            Optional<OnnxTensor> value = node.outputs().size() == 1 ? folder.evaluate(node) : Optional.empty();
+            if (value.isEmpty()) {
+                remaining.add(node);
+                continue;
+            }
+            String output = node.outputs().get(0);
+            OnnxTensor tensor = value.get().renamed(output);
+            folder.constants.put(output, tensor);
+            produced.put(output, tensor);
+            folded.add(node);
+        }
+        return new Result(List.copyOf(remaining), produced, List.copyOf(folded));
+    }
+
+    private Optional<OnnxTensor> evaluate(OnnxNode node) throws OnnxModelException {
+        if (node.opType().equals("Constant")) {
+            return Optional.of(constantNode(node));
+        }
+        if (node.opType().equals("Shape")) {
+            return shape(node);
+        }
+        List<OnnxTensor> inputs = new ArrayList<>();
+        for (String input : node.inputs()) {
+            if (!input.isEmpty() && !constants.containsKey(input)) {
+                return Optional.empty();
+            }
+            inputs.add(input.isEmpty() ? null : constants.get(input));
+        }
+        // A node missing a required input is the mapping's to refuse, with the operator's signature at hand.
+        int required = node.opType().equals("Gather") || node.opType().equals("Div") ? 2 : 1;
+        if (inputs.size() < required || inputs.subList(0, required).contains(null)) {
+            return Optional.empty();
+        }
+        switch (node.opType()) {
+            case "Gather":
+                return gather(node, inputs.get(0), inputs.get(1));
+            case "Unsqueeze":
+                return unsqueeze(node, inputs);
+            case "Concat":
+                return concat(node, inputs);
+            case "Slice":
+                return slice(node, inputs);
+            case "Div":
+                return elementwise(node, inputs.get(0), inputs.get(1), (a, b) -> a / b);
+            case "Cast":
+                return cast(node, inputs.get(0));
+            default:
+                return Optional.empty();
+        }
+    }
+
+    private OnnxTensor constantNode(OnnxNode node) throws OnnxModelException {
+        if (node.attributes().size() != 1) {
+            throw file.malformed(node.describe() + " has attributes " + node.attributes().keySet()
+                    + "; a Constant has exactly one value attribute");
+        }
+        OnnxAttribute value = node.attributes().values().iterator().next();
+        String name = value.name();
+        if (name.equals("value") && value instanceof OnnxAttribute.TensorAttribute tensor) {
+            return tensor.value();
+        }
+        if (name.equals("value_float") && value instanceof OnnxAttribute.FloatAttribute f) {
+            return OnnxTensor.ofFloats(name, new long[0], new float[] {f.value()});
+        }
+        if (name.equals("value_floats") && value instanceof OnnxAttribute.FloatsAttribute fs) {
+            float[] values = new float[fs.values().size()];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = fs.values().get(i);
+            }
+            return OnnxTensor.ofFloats(name, new long[] {values.length}, values);
+        }
+        if (name.equals("value_int") && value instanceof OnnxAttribute.IntAttribute i) {
+            return OnnxTensor.ofLongs(name, new long[0], new long[] {i.value()});
+        }
+        if (name.equals("value_ints") && value instanceof OnnxAttribute.IntsAttribute is) {
+            long[] values = is.values().stream().mapToLong(Long::longValue).toArray();
+            return OnnxTensor.ofLongs(name, new long[] {values.length}, values);
+        }
+        throw file.unsupported(node.describe() + ": attribute '" + name
+                + "' is not a value conv4j reads (value, value_float(s), value_int(s))");
+    }
+
+    private Optional<OnnxTensor> shape(OnnxNode node) {
+        String input = node.inputs().isEmpty() ? "" : node.inputs().get(0);
+        long[] dims = constants.containsKey(input) ? constants.get(input).dims() : declaredDims.get(input);
+        if (dims == null) {
+            return Optional.empty();
+        }
+        int rank = dims.length;
+        // Opset 15 added start and end; before it they are absent and the defaults give the whole shape.
+        int start = clampAxis(intAttribute(node, "start", 0), rank);
+        int end = clampAxis(intAttribute(node, "end", rank), rank);
+        long[] slice = Arrays.copyOfRange(dims, start, Math.max(start, end));
+        return Optional.of(OnnxTensor.ofLongs("", new long[] {slice.length}, slice));
+    }
+
+    private static int clampAxis(long axis, int rank) {
+        long normalized = axis < 0 ? axis + rank : axis;
+        return (int) Math.max(0, Math.min(rank, normalized));
+    }
+
+    private Optional<OnnxTensor> gather(OnnxNode node, OnnxTensor data, OnnxTensor indices) throws OnnxModelException {
+        long axis = intAttribute(node, "axis", 0);
+        if (data.rank() != 1 || (axis != 0 && axis != -1) || indices.dataType() != OnnxDataType.INT64) {
+            return Optional.empty();
+        }
+        int length = data.size();
+        long[] positions = indices.longs();
+        for (int i = 0; i < positions.length; i++) {
+            long position = positions[i] < 0 ? positions[i] + length : positions[i];
+            if (position < 0 || position >= length) {
+                throw file.malformed(node.describe() + ": index " + positions[i] + " of '" + node.inputs().get(1)
+                        + "' is out of range for '" + node.inputs().get(0) + "' of length " + length);
+            }
+            positions[i] = position;
+        }
+        if (data.dataType() == OnnxDataType.INT64) {
+            long[] source = data.longs();
+            return Optional.of(OnnxTensor.ofLongs("", indices.dims(),
+                    Arrays.stream(positions).map(p -> source[(int) p]).toArray()));
+        }
+        float[] source = data.floats();
+        float[] gathered = new float[positions.length];
+        for (int i = 0; i < gathered.length; i++) {
+            gathered[i] = source[(int) positions[i]];
+        }
+        return Optional.of(OnnxTensor.ofFloats("", indices.dims(), gathered));
+    }
+
+    private Optional<OnnxTensor> unsqueeze(OnnxNode node, List<OnnxTensor> inputs) throws OnnxModelException {
+        OnnxTensor data = inputs.get(0);
+        long[] axes;
+        if (opset >= 13) {
+            // Opset 13 moved axes from an attribute to the second input.
+            if (inputs.size() < 2 || inputs.get(1) == null || inputs.get(1).dataType() != OnnxDataType.INT64) {
+                return Optional.empty();
+            }
+            axes = inputs.get(1).longs();
+        } else {
+            Optional<OnnxAttribute> attribute = node.attribute("axes");
+            if (attribute.isEmpty() || !(attribute.get() instanceof OnnxAttribute.IntsAttribute ints)) {
+                return Optional.empty();
+            }
+            axes = ints.values().stream().mapToLong(Long::longValue).toArray();
+        }
+        int outRank = data.rank() + axes.length;
+        boolean[] inserted = new boolean[outRank];
+        for (long axis : axes) {
+            long normalized = axis < 0 ? axis + outRank : axis;
+            if (normalized < 0 || normalized >= outRank || inserted[(int) normalized]) {
+                throw file.malformed(node.describe() + ": axes " + Arrays.toString(axes)
+                        + " are out of range or repeated for an output of rank " + outRank);
+            }
+            inserted[(int) normalized] = true;
+        }
+        long[] inDims = data.dims();
+        long[] outDims = new long[outRank];
+        for (int axis = 0, next = 0; axis < outRank; axis++) {
+            outDims[axis] = inserted[axis] ? 1 : inDims[next++];
+        }
+        return Optional.of(data.reshaped("", outDims));
+    }
+
+    private Optional<OnnxTensor> concat(OnnxNode node, List<OnnxTensor> inputs) {
+        long axis = intAttribute(node, "axis", 0);
+        if (inputs.isEmpty() || (axis != 0 && axis != -1)) {
+            return Optional.empty();
+        }
+        List<Long> values = new ArrayList<>();
+        for (OnnxTensor input : inputs) {
+            if (input == null || input.rank() != 1 || input.dataType() != OnnxDataType.INT64) {
+                return Optional.empty();
+            }
+            for (long value : input.longs()) {
+                values.add(value);
+            }
+        }
+        return Optional.of(OnnxTensor.ofLongs("", new long[] {values.size()},
+                values.stream().mapToLong(Long::longValue).toArray()));
+    }
+
+    private Optional<OnnxTensor> slice(OnnxNode node, List<OnnxTensor> inputs) throws OnnxModelException {
+        // Opset 10 moved starts, ends, axes and steps from attributes to inputs; this reader needs opset 11+.
+        OnnxTensor data = inputs.get(0);
+        if (data.rank() != 1 || data.dataType() != OnnxDataType.INT64 || inputs.size() < 3) {
+            return Optional.empty();
+        }
+        Optional<Long> start = single(inputs.get(1));
+        Optional<Long> end = single(inputs.get(2));
+        Optional<Long> axis = inputs.size() > 3 && inputs.get(3) != null ? single(inputs.get(3)) : Optional.of(0L);
+        Optional<Long> step = inputs.size() > 4 && inputs.get(4) != null ? single(inputs.get(4)) : Optional.of(1L);
+        if (start.isEmpty() || end.isEmpty() || axis.isEmpty() || step.isEmpty()
+                || (axis.get() != 0 && axis.get() != -1)) {
+            return Optional.empty();
+        }
+        if (step.get() == 0) {
+            throw file.malformed(node.describe() + " has step 0 in '" + node.inputs().get(4) + "'");
+        }
+        long[] source = data.longs();
+        long n = source.length;
+        long s = step.get();
+        // The specification's clamping: positive steps clamp to [0, n], negative ones to [-1, n - 1].
+        long from = start.get() < 0 ? start.get() + n : start.get();
+        long to = end.get() < 0 ? end.get() + n : end.get();
+        from = s > 0 ? Math.max(0, Math.min(n, from)) : Math.max(0, Math.min(n - 1, from));
+        to = s > 0 ? Math.max(0, Math.min(n, to)) : Math.max(-1, Math.min(n - 1, to));
+        List<Long> values = new ArrayList<>();
+        for (long i = from; s > 0 ? i < to : i > to; i += s) {
+            values.add(source[(int) i]);
+        }
+        return Optional.of(OnnxTensor.ofLongs("", new long[] {values.size()},
+                values.stream().mapToLong(Long::longValue).toArray()));
+    }
+
+    private static Optional<Long> single(OnnxTensor tensor) {
+        if (tensor == null || tensor.size() != 1 || tensor.rank() > 1 || tensor.dataType() != OnnxDataType.INT64) {
+            return Optional.empty();
+        }
+        return Optional.of(tensor.longs()[0]);
+    }
+
+    /** INT64 arithmetic with the broadcasting shape arithmetic uses: equal dims, or a one-value operand. */
+    private Optional<OnnxTensor> elementwise(OnnxNode node, OnnxTensor a, OnnxTensor b, LongBinaryOperator op)
+            throws OnnxModelException {
+        if (a.dataType() != OnnxDataType.INT64 || b.dataType() != OnnxDataType.INT64) {
+            return Optional.empty();
+        }
+        OnnxTensor shapeGiver;
+        if (Arrays.equals(a.dims(), b.dims()) || (b.size() == 1 && b.rank() <= a.rank())) {
+            shapeGiver = a;
+        } else if (a.size() == 1 && a.rank() <= b.rank()) {
+            shapeGiver = b;
+        } else {
+            return Optional.empty();
+        }
+        long[] left = a.longs();
+        long[] right = b.longs();
+        long[] result = new long[shapeGiver.size()];
+        for (int i = 0; i < result.length; i++) {
+            long divisor = right[right.length == 1 ? 0 : i];
+            if (divisor == 0) {
+                throw file.malformed(node.describe() + " divides by zero ('" + node.inputs().get(1) + "')");
+            }
+            // Truncation toward zero, as onnxruntime divides integers.
+            result[i] = op.applyAsLong(left[left.length == 1 ? 0 : i], divisor);
+        }
+        return Optional.of(OnnxTensor.ofLongs("", shapeGiver.dims(), result));
+    }
+
+    private Optional<OnnxTensor> cast(OnnxNode node, OnnxTensor input) {
+        long to = intAttribute(node, "to", OnnxDataType.UNDEFINED.code());
+        if (to == OnnxDataType.INT64.code()) {
+            return Optional.of(input.dataType() == OnnxDataType.INT64 ? input : OnnxTensor.ofLongs("", input.dims(),
+                    toLongs(input.floats())));
+        }
+        if (to == OnnxDataType.FLOAT.code()) {
+            return Optional.of(input.dataType() == OnnxDataType.FLOAT ? input : OnnxTensor.ofFloats("", input.dims(),
+                    toFloats(input.longs())));
+        }
+        return Optional.empty();
+    }
+
+    private static long[] toLongs(float[] values) {
+        long[] result = new long[values.length];
+        for (int i = 0; i < values.length; i++) {
+            result[i] = (long) values[i];
+        }
+        return result;
+    }
+
+    private static float[] toFloats(long[] values) {
+        float[] result = new float[values.length];
+        for (int i = 0; i < values.length; i++) {
+            result[i] = values[i];
+        }
+        return result;
+    }
+
+    private static long intAttribute(OnnxNode node, String name, long fallback) {
+        return node.attribute(name).filter(a -> a instanceof OnnxAttribute.IntAttribute)
+                .map(a -> ((OnnxAttribute.IntAttribute) a).value()).orElse(fallback);
+    }
+}
