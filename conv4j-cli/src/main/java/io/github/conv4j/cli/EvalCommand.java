@@ -31,7 +31,7 @@ final class EvalCommand implements Callable<Integer> {
         try (ModelFile.Loaded loaded = ModelFile.loadForInference(modelFile)) {
             var model = loaded.model();
             loaded.warnings().forEach(w -> System.err.println("warning: " + w));
-            Normalization norm = model.preprocessing().map(p -> p.channel(0)).orElse(Normalization.NONE);
+            Normalization norm = model.preprocessing().map(p -> p.normalization()).orElse(Normalization.NONE);
             try (Batches b = new BatchConfig().batchSize(256).normalization(norm).create(test)) {
                 Evaluation e = Evaluation.of(model, b);
                 System.out.printf("%s: test loss %.4f, accuracy %.2f%% on %,d images%n", modelFile, e.loss(), 100 * e.accuracy(), e.examples());

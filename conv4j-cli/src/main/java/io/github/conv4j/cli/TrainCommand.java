@@ -67,8 +67,8 @@ final class TrainCommand implements Callable<Integer> {
         if (trainLimit != null) train = train.first(trainLimit);
         if (testLimit != null) test = test.first(testLimit);
         Zoo.Architecture arch = Zoo.byName(model);
-        if (!arch.input().equals(io.github.conv4j.tensor.Shape.of(1, train.rows(), train.cols())))
-            throw new IllegalArgumentException("model " + model + " takes " + arch.input() + " input, the data is 1×" + train.rows() + "×" + train.cols());
+        if (!arch.input().equals(train.shape()))
+            throw new IllegalArgumentException("model " + model + " takes " + arch.input() + " input, the data is " + train.describeShape());
         Normalization norm = Normalization.FASHION_MNIST;
         Path ckpt = checkpoint != null ? checkpoint : out.resolveSibling(out.getFileName() + ".ckpt");
         Map<String, String> meta = new LinkedHashMap<>();
