@@ -7,7 +7,9 @@ import io.github.conv4j.nn.Sequential;
 /** Mean loss and accuracy of a model over a dataset, in evaluation mode. */
 public record Evaluation(double loss, double accuracy, int examples) {
 
+    /** Evaluates {@code model} on every batch of {@code batches}, whose images must have the model's input shape. */
     public static Evaluation of(Sequential model, Batches batches) {
+        InputShapes.requireFits(model, batches.dataset(), "evaluation");
         boolean was = model.isTraining();
         model.train(false);
         try (SoftmaxCrossEntropy loss = new SoftmaxCrossEntropy()) {
