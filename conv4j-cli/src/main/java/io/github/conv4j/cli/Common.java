@@ -1,5 +1,7 @@
 package io.github.conv4j.cli;
 
+import io.github.conv4j.data.DataFormat;
+import io.github.conv4j.data.Dataset;
 import io.github.conv4j.nn.Parallelism;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -21,6 +23,12 @@ final class Common {
             throw new IOException(given != null ? "data folder " + dir + " does not exist"
                     : "no --data given and the shipped sample " + SAMPLE + " is not there (pass --data DIR)");
         return dir;
+    }
+
+    /** {@code data: CIFAR-10 binary, 50,000 training / 10,000 test images, 3×32×32, 10 classes}: what --data was found to hold. */
+    static String describeData(DataFormat format, Path dir, Dataset train, Dataset test) {
+        return String.format("data: %s, %,d training / %,d test images, %s, %d classes", format.describe(dir), train.size(), test.size(),
+                train.describeShape(), train.classes());
     }
 
     /** "1 epoch", "5 epochs": a count with its noun, plural when it is not one. */

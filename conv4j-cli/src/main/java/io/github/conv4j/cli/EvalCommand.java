@@ -1,9 +1,9 @@
 package io.github.conv4j.cli;
 
-import io.github.conv4j.data.BatchConfig;
-import io.github.conv4j.data.Batches;
+import io.github.conv4j.data.DataFormat;
 import io.github.conv4j.data.Dataset;
 import io.github.conv4j.data.Normalization;
+import io.github.conv4j.data.Split;
 import io.github.conv4j.io.ModelFile;
 import io.github.conv4j.train.Evaluation;
 import java.nio.file.Path;
@@ -18,7 +18,8 @@ import picocli.CommandLine.Spec;
 final class EvalCommand implements Callable<Integer> {
     @Parameters(index = "0", description = "Model file.") Path modelFile;
     @Spec CommandSpec spec;
-    @Option(names = "--data", description = "Folder of IDX files (default: the shipped sample).") Path data;
+    @Option(names = "--data", description = "Folder of IDX files, CIFAR binary batches, NPY arrays or an image folder (its test/ or val/ "
+            + "images resized to the model's input) (default: the shipped sample).") Path data;
     @Option(names = "--parallel", defaultValue = "batch",
             description = "batch (split batches over cores, single-threaded GEMM) or blas (multi-threaded GEMM) (default: ${DEFAULT-VALUE}).")
     String parallel;
@@ -27,15 +28,17 @@ final class EvalCommand implements Callable<Integer> {
     @Override public Integer call() throws Exception {
         Flags.notNegative(spec, "--threads", threads);
         Common.threads(threads, parallel);
-        Dataset test = Dataset.load(Common.dataDir(data), "t10k", 10);
+        Path dir = Common.dataDir(data);
+        DataFormat format = DataFormat.detect(dir);
         try (ModelFile.Loaded loaded = ModelFile.loadForInference(modelFile)) {
             var model = loaded.model();
             loaded.warnings().forEach(w -> System.err.println("warning: " + w));
-            Normalization norm = model.preprocessing().map(p -> p.channel(0)).orElse(Normalization.NONE);
-            try (Batches b = new BatchConfig().batchSize(256).normalization(norm).create(test)) {
-                Evaluation e = Evaluation.of(model, b);
-                System.out.printf("%s: test loss %.4f, accuracy %.2f%% on %,d images%n", modelFile, e.loss(), 100 * e.accuracy(), e.examples());
-            }
+            var input = model.sampleInput();   // an image folder is read at the model's size and channels
+            Dataset test = format.read(dir, Split.TEST, input.dim(input.rank() - 1), input.rank() == 3 ? input.dim(0) : 0);
+            System.out.printf("data: %s, %,d test images, %s, %d classes%n", format.describe(dir), test.size(), test.describeShape(), test.classes());
+            Normalization norm = model.preprocessing().map(p -> p.normalization()).orElse(Normalization.NONE);
+            Evaluation e = Evaluation.of(model, test, norm);
+            System.out.printf("%s: test loss %.4f, accuracy %.2f%% on %,d images%n", modelFile, e.loss(), 100 * e.accuracy(), e.examples());
         }
         return 0;
     }

@@ -1,7 +1,9 @@
 package io.github.conv4j.cli;
 
+import io.github.conv4j.data.DataFormat;
 import io.github.conv4j.data.Dataset;
 import io.github.conv4j.data.Normalization;
+import io.github.conv4j.data.Split;
 import io.github.conv4j.io.ModelFile;
 import io.github.conv4j.nn.Sequential;
 import io.github.conv4j.optim.AdamConfig;
@@ -24,13 +26,22 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "train", mixinStandardHelpOptions = true,
-         description = "Train a CNN on Fashion-MNIST (the shipped sample, or --data DIR) and save it.")
+         description = "Train a CNN on labelled images (the shipped Fashion-MNIST sample, or --data DIR) and save it.")
 final class TrainCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
-    @Option(names = "--data", description = "Folder of IDX files (train-*, t10k-*; raw or .gz) (default: the shipped sample).")
+    @Option(names = "--data", description = "Folder of IDX files (train-*, t10k-*; raw or .gz), CIFAR-10/100 binary batches, "
+            + "NPY arrays (train_images.npy, train_labels.npy, test_…) or an image folder (train/<class>/…, test/ or val/) "
+            + "(default: the shipped sample).")
     Path data;
-    @Option(names = "--model", defaultValue = "reference", description = "reference or lenet5 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--model", defaultValue = "reference",
+            description = "reference, lenet5, alexnet or vgg16, made for the data's channels, size and classes (default: ${DEFAULT-VALUE}).")
     String model;
+    @Option(names = "--image-size", paramLabel = "N",
+            description = "Side images of an image folder are resized and cropped to (default: the model's own, 224 for alexnet and vgg16, 28 otherwise).")
+    Integer imageSize;
+    @Option(names = "--val-split", paramLabel = "F",
+            description = "Hold out this fraction of the training images (stratified, seeded by --seed) and report validation accuracy each epoch (default: none).")
+    Double valSplit;
     @Option(names = "--epochs", defaultValue = "5", description = "Passes over the training set (default: ${DEFAULT-VALUE}).") int epochs;
     @Option(names = "--batch", defaultValue = "64", description = "Images per optimiser step (default: ${DEFAULT-VALUE}).") int batch;
     @Option(names = "--optimizer", defaultValue = "sgd", description = "sgd, adam or adamw (default: ${DEFAULT-VALUE}).")
@@ -63,24 +74,34 @@ final class TrainCommand implements Callable<Integer> {
         checkFlags();
         int nThreads = Common.threads(threads, parallel);
         Path dir = Common.dataDir(data);
-        Dataset train = Dataset.loadFashionMnist(dir, "train"), test = Dataset.loadFashionMnist(dir, "t10k");
+        DataFormat format = DataFormat.detect(dir);
+        int side = imageSize != null ? imageSize : Zoo.naturalInput(model).dim(1);
+        Dataset train = format.read(dir, Split.TRAIN, side, 0);
+        Dataset test = format.read(dir, Split.TEST, side, train.channels());
+        System.out.println(Common.describeData(format, dir, train, test));
         if (trainLimit != null) train = train.first(trainLimit);
         if (testLimit != null) test = test.first(testLimit);
-        Zoo.Architecture arch = Zoo.byName(model);
-        if (!arch.input().equals(io.github.conv4j.tensor.Shape.of(1, train.rows(), train.cols())))
-            throw new IllegalArgumentException("model " + model + " takes " + arch.input() + " input, the data is 1×" + train.rows() + "×" + train.cols());
-        Normalization norm = Normalization.FASHION_MNIST;
+        Dataset validation = null;
+        if (valSplit != null) {
+            Dataset.Holdout parts = train.split(valSplit, seed);
+            train = parts.train();
+            validation = parts.validation();
+            System.out.printf("validation: %,d of the training images held out (stratified, seed %d), %,d left to train on%n",
+                    validation.size(), seed, train.size());
+        }
+        Zoo.Architecture arch = Zoo.byName(model, train.shape(), train.classes());
         Path ckpt = checkpoint != null ? checkpoint : out.resolveSibling(out.getFileName() + ".ckpt");
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("model", arch.name());   // normalisation and class names: the library stores them (Trainer.fit)
         System.out.printf("conv4j train: %s on %s (%,d training, %,d test images), %s, batch %d, %d threads%n", arch.name(), dir,
                 train.size(), test.size(), Common.count(epochs, "epoch"), batch, nThreads);
         try (Sequential net = new Sequential(arch.input(), seed, arch.layers()); Optimizer opt = optimizer(net)) {
-            TrainingConfig config = new TrainingConfig().epochs(epochs).batchSize(batch).seed(seed).normalization(norm)
+            // Per-channel statistics of the training images (the model file stores them).
+            TrainingConfig config = new TrainingConfig().epochs(epochs).batchSize(batch).seed(seed).normalizationFromData()
                     .schedule(schedule()).checkpoint(ckpt).resume(resume).progress(!noProgress)
                     .metadata(meta).onEpoch(r -> System.out.println(r.line()));
             long start = System.nanoTime();
-            List<EpochResult> history = new Trainer(net, opt, config).fit(train, test);
+            List<EpochResult> history = new Trainer(net, opt, config).fit(train, validation, test);
             double seconds = (System.nanoTime() - start) / 1e9;
             ModelFile.save(out, net, meta);
             EpochResult last = history.get(history.size() - 1);
@@ -90,8 +111,12 @@ final class TrainCommand implements Callable<Integer> {
             r.put("command", "train");
             r.put("model", arch.name());
             r.put("data", dir.toString());
+            r.put("data_format", format.describe(dir));
+            r.put("image_shape", train.describeShape());
+            r.put("classes", train.classes());
             r.put("train_images", train.size());
             r.put("test_images", test.size());
+            if (validation != null) r.put("validation_images", validation.size());
             r.put("epochs", epochs);
             r.put("batch", batch);
             r.put("threads", nThreads);
@@ -102,6 +127,10 @@ final class TrainCommand implements Callable<Integer> {
                 m.put("epoch", e.epoch());
                 m.put("train_loss", e.trainLoss());
                 m.put("train_accuracy", e.trainAccuracy());
+                if (e.hasValidation()) {
+                    m.put("validation_loss", e.validationLoss());
+                    m.put("validation_accuracy", e.validationAccuracy());
+                }
                 m.put("test_loss", e.testLoss());
                 m.put("test_accuracy", e.testAccuracy());
                 m.put("train_images_per_second", e.imagesPerSecond());
@@ -115,6 +144,7 @@ final class TrainCommand implements Callable<Integer> {
             r.put("peak_rss_mb", Common.peakRssMb());
             r.put("model_file", out.toAbsolutePath().toString());
             if (plots != null) {
+                Normalization norm = net.preprocessing().orElseThrow().normalization();
                 ConfusionMatrix confusion = ConfusionMatrix.of(net, test, norm, test.classNames());
                 for (Path written : Plots.write(plots, history, net, confusion)) System.out.println("wrote " + written.toAbsolutePath());
                 r.put("confusion_matrix", confusion.toReport());
@@ -134,6 +164,9 @@ final class TrainCommand implements Callable<Integer> {
         Flags.notNegative(spec, "--threads", threads);
         if (trainLimit != null) Flags.positive(spec, "--train-limit", trainLimit);
         if (testLimit != null) Flags.positive(spec, "--test-limit", testLimit);
+        if (imageSize != null) Flags.positive(spec, "--image-size", imageSize);
+        if (valSplit != null && !(valSplit > 0 && valSplit < 1))
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--val-split must be in (0, 1), got " + valSplit);
     }
 
     private Optimizer optimizer(Sequential net) {

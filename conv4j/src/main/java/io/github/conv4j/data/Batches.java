@@ -7,7 +7,8 @@ import java.util.SplittableRandom;
 
 /**
  * Iterates over a dataset in (optionally shuffled) batches, normalising each batch into one
- * reusable off-heap tensor (N×1×H×W) and label buffer. The order of epoch e depends only on
+ * reusable off-heap tensor (N×C×H×W, standardised per channel) and label buffer; after the
+ * constructor no step allocates. The order of epoch e depends only on
  * (seed, e), so a resumed run sees the same batches as an uninterrupted one. Made by
  * {@link BatchConfig#create}.
  */
@@ -17,7 +18,9 @@ public final class Batches implements AutoCloseable {
     private final boolean shuffle;
     private final long seed;
     private final int[] order;
-    private final float[] lut = new float[256];
+    private final int channels, plane;
+    private final float[] lut;            // byte images: channel c's value v is lut[c * 256 + v]
+    private final float[] mean, std;      // float images: (v − mean[c]) / std[c], as Normalization.apply
     private final float[] staging;
     private final int[] labelStaging;
     private final Tensor storage;
@@ -31,10 +34,22 @@ public final class Batches implements AutoCloseable {
         this.shuffle = config.isShuffled();
         this.seed = config.seed();
         this.order = new int[data.size()];
-        for (int i = 0; i < 256; i++) lut[i] = config.normalization().apply(i / 255f);
-        this.staging = new float[this.batchSize * data.pixelsPerImage()];
+        this.channels = data.channels();
+        this.plane = data.height() * data.width();
+        Normalization norm = config.normalization().forChannels(channels);
+        this.mean = new float[channels];
+        this.std = new float[channels];
+        for (int c = 0; c < channels; c++) { mean[c] = norm.mean(c); std[c] = norm.std(c); }
+        if (data.isBytes()) {
+            this.lut = new float[channels * 256];
+            for (int c = 0; c < channels; c++)
+                for (int v = 0; v < 256; v++) lut[c * 256 + v] = norm.apply(c, v / 255f);
+        } else {
+            this.lut = null;
+        }
+        this.staging = new float[Math.multiplyExact(this.batchSize, data.valuesPerImage())];
         this.labelStaging = new int[this.batchSize];
-        this.storage = Tensor.zeros(Shape.of(this.batchSize, 1, data.rows(), data.cols()));
+        this.storage = Tensor.zeros(Shape.of(this.batchSize, channels, data.height(), data.width()));
         this.labels = new IntTensor(this.batchSize);
         this.full = storage;
         startEpoch(0);
@@ -63,11 +78,21 @@ public final class Batches implements AutoCloseable {
     /** Loads the next batch; false at the end of the epoch. */
     public boolean next() {
         if (cursor >= order.length) return false;
-        int n = Math.min(batchSize, order.length - cursor), px = data.pixelsPerImage();
-        byte[] pixels = data.pixels();
+        int n = Math.min(batchSize, order.length - cursor), px = data.valuesPerImage();
+        byte[] pixels = data.bytes();
+        float[] values = data.floats();
         for (int i = 0; i < n; i++) {
-            int idx = order[cursor + i], src = idx * px, dst = i * px;
-            for (int j = 0; j < px; j++) staging[dst + j] = lut[pixels[src + j] & 0xFF];
+            int idx = order[cursor + i], src = data.source(idx) * px, dst = i * px;
+            for (int c = 0; c < channels; c++) {
+                int from = src + c * plane, to = dst + c * plane;
+                if (pixels != null) {
+                    int base = c * 256;
+                    for (int j = 0; j < plane; j++) staging[to + j] = lut[base + (pixels[from + j] & 0xFF)];
+                } else {
+                    float m = mean[c], s = std[c];
+                    for (int j = 0; j < plane; j++) staging[to + j] = (values[from + j] - m) / s;
+                }
+            }
             labelStaging[i] = data.label(idx);
         }
         storage.copyFrom(staging, 0, 0, n * px);
@@ -77,10 +102,10 @@ public final class Batches implements AutoCloseable {
         return true;
     }
 
-    /** Images of the current batch, N×1×H×W (the last batch of an epoch may be smaller). */
+    /** Images of the current batch, N×C×H×W (the last batch of an epoch may be smaller). */
     public Tensor images() {
         if (current == batchSize) return full;
-        if (tail == null || tail.dim(0) != current) tail = storage.view(0, Shape.of(current, 1, data.rows(), data.cols()));
+        if (tail == null || tail.dim(0) != current) tail = storage.view(0, Shape.of(current, channels, data.height(), data.width()));
         return tail;
     }
 

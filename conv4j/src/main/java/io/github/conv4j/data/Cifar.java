@@ -74,6 +74,17 @@ public final class Cifar {
                 + CIFAR100_DIR + "/train.bin, test.bin) binary files");
     }
 
+    /**
+     * "CIFAR-10" or "CIFAR-100" when {@code dir} (or the folder the archive was extracted into
+     * there) holds that binary version, by the files {@link #read(Path, Split, Labels)} reads; else null.
+     */
+    static String edition(Path dir) {
+        Path cifar10 = extracted(dir, CIFAR10_DIR), cifar100 = extracted(dir, CIFAR100_DIR);
+        if (Files.isRegularFile(cifar10.resolve("test_batch.bin")) || Files.isRegularFile(cifar10.resolve("data_batch_1.bin"))) return "CIFAR-10";
+        if (Files.isRegularFile(cifar100.resolve("train.bin")) || Files.isRegularFile(cifar100.resolve("test.bin"))) return "CIFAR-100";
+        return null;
+    }
+
     /** {@code dir/name} when the archive was extracted into dir, else dir itself. */
     private static Path extracted(Path dir, String name) {
         Path inner = dir.resolve(name);

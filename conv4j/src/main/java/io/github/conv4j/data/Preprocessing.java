@@ -1,7 +1,6 @@
 package io.github.conv4j.data;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -15,32 +14,28 @@ import java.util.List;
  * exactly as it was trained.
  */
 public final class Preprocessing {
-    private final float[] mean, std;
+    private final Normalization normalization;
     private final List<String> classNames;
 
-    private Preprocessing(float[] mean, float[] std, List<String> classNames) {
-        if (mean.length == 0 || mean.length != std.length)
-            throw new IllegalArgumentException("preprocessing needs one mean and one std per channel, got " + mean.length + " means and " + std.length + " stds");
-        for (int c = 0; c < mean.length; c++) new Normalization(mean[c], std[c]);   // the same checks, per channel
+    private Preprocessing(Normalization normalization, List<String> classNames) {
         if (classNames.isEmpty()) throw new IllegalArgumentException("preprocessing needs at least one class name");
         for (String n : classNames)
             if (n.isEmpty() || n.indexOf('\n') >= 0) throw new IllegalArgumentException("class name '" + n + "' is empty or has a line break");
-        this.mean = mean.clone();
-        this.std = std.clone();
+        this.normalization = normalization;
         this.classNames = List.copyOf(classNames);
     }
 
     /** Per-channel statistics ({@code mean.length == std.length} = the model's input channels). */
     public static Preprocessing perChannel(float[] mean, float[] std, List<String> classNames) {
-        return new Preprocessing(mean, std, classNames);
+        return new Preprocessing(Normalization.perChannel(mean, std), classNames);
     }
 
-    /** The same normalisation for each of {@code channels} channels. */
+    /**
+     * {@code norm} for {@code channels} channels (a uniform normalisation is repeated per channel;
+     * a per-channel one must have that many).
+     */
     public static Preprocessing of(Normalization norm, int channels, List<String> classNames) {
-        float[] m = new float[channels], s = new float[channels];
-        Arrays.fill(m, norm.mean());
-        Arrays.fill(s, norm.std());
-        return new Preprocessing(m, s, classNames);
+        return new Preprocessing(norm.forChannels(channels), classNames);
     }
 
     /** No standardisation (mean 0, std 1) and classes named "0", "1", …: what a model without a description is given. */
@@ -54,27 +49,27 @@ public final class Preprocessing {
         return List.copyOf(names);
     }
 
-    /** Input channels (one mean and std each). */
-    public int channels() { return mean.length; }
-    /** Mean subtracted from {@code channel}. */
-    public float mean(int channel) { return mean[channel]; }
-    /** Standard deviation {@code channel} is divided by. */
-    public float std(int channel) { return std[channel]; }
+    /** The input channels. */
+    public int channels() { return normalization.channels(); }
+    /** The mean of one channel. */
+    public float mean(int channel) { return normalization.mean(channel); }
+    /** The standard deviation of one channel. */
+    public float std(int channel) { return normalization.std(channel); }
     /** The normalisation of one channel. */
-    public Normalization channel(int channel) { return new Normalization(mean[channel], std[channel]); }
-    /** Class names, one per output. */
+    public Normalization channel(int channel) { return new Normalization(mean(channel), std(channel)); }
+    /** The normalisation of every channel (one mean and std per channel). */
+    public Normalization normalization() { return normalization; }
+    /** The class names, in output order. */
     public List<String> classNames() { return classNames; }
 
     /** A value of {@code channel} already scaled to [0, 1], standardised. */
-    public float apply(int channel, float unit) { return (unit - mean[channel]) / std[channel]; }
+    public float apply(int channel, float unit) { return normalization.apply(channel, unit); }
 
     @Override public boolean equals(Object o) {
-        return o instanceof Preprocessing p && Arrays.equals(mean, p.mean) && Arrays.equals(std, p.std) && classNames.equals(p.classNames);
+        return o instanceof Preprocessing p && normalization.equals(p.normalization) && classNames.equals(p.classNames);
     }
 
-    @Override public int hashCode() { return 31 * (31 * Arrays.hashCode(mean) + Arrays.hashCode(std)) + classNames.hashCode(); }
+    @Override public int hashCode() { return 31 * normalization.hashCode() + classNames.hashCode(); }
 
-    @Override public String toString() {
-        return "Preprocessing[mean " + Arrays.toString(mean) + ", std " + Arrays.toString(std) + ", classes " + classNames + "]";
-    }
+    @Override public String toString() { return "Preprocessing[" + normalization + ", classes " + classNames + "]"; }
 }

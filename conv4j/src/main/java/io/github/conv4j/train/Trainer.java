@@ -3,6 +3,7 @@ package io.github.conv4j.train;
 import io.github.conv4j.data.BatchConfig;
 import io.github.conv4j.data.Batches;
 import io.github.conv4j.data.Dataset;
+import io.github.conv4j.data.Normalization;
 import io.github.conv4j.data.Preprocessing;
 import io.github.conv4j.io.ModelFile;
 import io.github.conv4j.loss.SoftmaxCrossEntropy;
@@ -42,12 +43,22 @@ public final class Trainer {
         this.baseLr = optimizer.learningRate();
     }
 
-    /** Runs the remaining epochs (all of them, or those after the checkpoint when resuming). */
-    public List<EpochResult> fit(Dataset train, Dataset test) throws IOException {
+    /** Runs the remaining epochs (all of them, or those after the checkpoint when resuming), evaluating on {@code test}. */
+    public List<EpochResult> fit(Dataset train, Dataset test) throws IOException { return fit(train, null, test); }
+
+    /**
+     * Runs the remaining epochs, evaluating after each on {@code validation} (held out of the
+     * training data, e.g. by {@link Dataset#split}; null for none) and on {@code test}. Every set's
+     * images must have the model's input shape, or an IllegalArgumentException names both.
+     */
+    public List<EpochResult> fit(Dataset train, Dataset validation, Dataset test) throws IOException {
+        InputShapes.requireFits(model, train, "training");
+        if (validation != null) InputShapes.requireFits(model, validation, "validation");
+        InputShapes.requireFits(model, test, "test");
+        Normalization normalization = config.normalizesFromData() ? Normalization.of(train) : config.normalization();
         // The model remembers how its inputs are prepared and what its classes are, so that every
         // file saved from it (checkpoints, the final model) describes itself.
-        int channels = model.sampleInput().rank() == 3 ? model.sampleInput().dim(0) : 1;
-        model.setPreprocessing(Preprocessing.of(config.normalization(), channels, train.classNames()));
+        model.setPreprocessing(Preprocessing.of(normalization, train.channels(), train.classNames()));
         List<EpochResult> history = new ArrayList<>();
         int start = 0;
         if (config.checkpoint() != null) {
@@ -58,9 +69,11 @@ public final class Trainer {
                 log.printf("resumed from %s after epoch %d%n", config.checkpoint(), start);
             }
         }
-        BatchConfig batching = new BatchConfig().batchSize(config.batchSize()).normalization(config.normalization());
+        BatchConfig batching = new BatchConfig().batchSize(config.batchSize()).normalization(normalization);
+        BatchConfig evaluating = batching.batchSize(Math.max(config.batchSize(), 256));
         try (Batches trainBatches = batching.shuffle(config.seed()).create(train);
-             Batches testBatches = batching.batchSize(Math.max(config.batchSize(), 256)).create(test);
+             Batches validationBatches = validation == null ? null : evaluating.create(validation);
+             Batches testBatches = evaluating.create(test);
              SoftmaxCrossEntropy loss = new SoftmaxCrossEntropy()) {
             ProgressBar bar = new ProgressBar(log, config.showsProgress());
             int perEpoch = trainBatches.batchCount();
@@ -89,8 +102,10 @@ public final class Trainer {
                 }
                 double seconds = (System.nanoTime() - begin) / 1e9;
                 Evaluation eval = Evaluation.of(model, testBatches);
+                Evaluation held = validationBatches == null ? null : Evaluation.of(model, validationBatches);
                 EpochResult r = new EpochResult(epoch + 1, lossSum / images, (double) correct / images, eval.loss(), eval.accuracy(),
-                        images / seconds, seconds, optimizer.learningRate());
+                        images / seconds, seconds, optimizer.learningRate(),
+                        held == null ? Double.NaN : held.loss(), held == null ? Double.NaN : held.accuracy());
                 history.add(r);
                 if (config.checkpoint() != null) checkpoint(history);
                 for (EpochListener listener : config.listeners()) listener.onEpoch(r);

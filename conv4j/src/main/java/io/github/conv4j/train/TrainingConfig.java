@@ -64,11 +64,22 @@ public final class TrainingConfig {
     /** Seeds the order of the training batches, a new permutation each epoch (default 42); any value is valid. */
     public TrainingConfig seed(long seed) { TrainingConfig c = copy(); c.seed = seed; return c; }
 
-    /** How pixels are standardised after scaling to [0, 1], for training and evaluation (default {@link Normalization#NONE}). */
+    /**
+     * How pixels are standardised after scaling to [0, 1], for training and evaluation (default
+     * {@link Normalization#NONE}); a uniform one serves any channel count, a per-channel one must
+     * match the data's channels.
+     */
     public TrainingConfig normalization(Normalization n) {
         Objects.requireNonNull(n, "normalization");
         TrainingConfig c = copy(); c.normalization = n; return c;
     }
+
+    /**
+     * Standardise with the per-channel mean and std of the training set, measured when training
+     * starts ({@link Normalization#of(io.github.conv4j.data.Dataset)}); the validation and test
+     * sets are standardised with the same statistics, and the model stores them.
+     */
+    public TrainingConfig normalizationFromData() { TrainingConfig c = copy(); c.normalization = null; return c; }
 
     /** The learning rate over the run, from the optimiser's configured rate (default {@link LrSchedule#constant()}). */
     public TrainingConfig schedule(LrSchedule s) {
@@ -139,8 +150,10 @@ public final class TrainingConfig {
     public int batchSize() { return batchSize; }
     /** The shuffling seed. */
     public long seed() { return seed; }
-    /** The pixel standardisation. */
+    /** The pixel standardisation, or null when it is measured on the training set ({@link #normalizesFromData}). */
     public Normalization normalization() { return normalization; }
+    /** Whether the normalisation is measured on the training set ({@link #normalizationFromData}) rather than given. */
+    public boolean normalizesFromData() { return normalization == null; }
     /** The learning-rate schedule. */
     public LrSchedule schedule() { return schedule; }
     /** The checkpoint file, or null for none. */

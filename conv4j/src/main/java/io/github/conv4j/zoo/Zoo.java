@@ -10,8 +10,15 @@ import io.github.conv4j.nn.ReLU;
 import io.github.conv4j.tensor.Shape;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntFunction;
 
-/** Well-known architectures, as layer lists with the input shape they were designed for. */
+/**
+ * Well-known architectures, as layer lists with the input shape they take. Each is made for a
+ * given input (C×H×W) and class count: the first convolution takes the data's channels, the
+ * first fully connected layer takes whatever the convolutions leave of H×W, and the last layer
+ * has one output per class. Without arguments, each has the input and classes it was designed for.
+ * <pre>{@code Zoo.byName("reference", Shape.of(3, 32, 32), 10)   // conv(3→32) … fc(4096→256) … fc(256→10)}</pre>
+ */
 public final class Zoo {
     private Zoo() {}
 
@@ -21,13 +28,46 @@ public final class Zoo {
     /** The names {@link #byName} knows. */
     public static final List<String> NAMES = List.of("reference", "lenet5", "alexnet", "vgg16");
 
-    /** The architecture of that name, or an IllegalArgumentException listing the known ones. */
+    /** The architecture of that name for its designed input and classes, or an IllegalArgumentException listing the known ones. */
     public static Architecture byName(String name) {
+        return byName(name, naturalInput(name), naturalClasses(name));
+    }
+
+    /**
+     * The architecture of that name for images of {@code input} (C×H×W) and {@code classes}
+     * classes; an IllegalArgumentException lists the known names, or says why the input does not
+     * fit (too small for the convolutions and poolings).
+     */
+    public static Architecture byName(String name, Shape input, int classes) {
+        return switch (canonical(name)) {
+            case "reference" -> reference(input, classes);
+            case "lenet5" -> lenet5(input, classes);
+            case "alexnet" -> alexnet(input, classes);
+            default -> vgg16(input, classes);
+        };
+    }
+
+    /** The input an architecture was designed for: 1×28×28 for reference and lenet5, 3×224×224 for alexnet and vgg16. */
+    public static Shape naturalInput(String name) {
+        return switch (canonical(name)) {
+            case "reference", "lenet5" -> Shape.of(1, 28, 28);
+            default -> Shape.of(3, 224, 224);
+        };
+    }
+
+    private static int naturalClasses(String name) {
+        return switch (canonical(name)) {
+            case "reference", "lenet5" -> 10;
+            default -> 1000;   // ImageNet's
+        };
+    }
+
+    private static String canonical(String name) {
         return switch (name.toLowerCase()) {
-            case "reference" -> reference();
-            case "lenet5", "lenet-5", "lenet" -> lenet5();
-            case "alexnet" -> alexnet();
-            case "vgg16", "vgg-16" -> vgg16();
+            case "reference" -> "reference";
+            case "lenet5", "lenet-5", "lenet" -> "lenet5";
+            case "alexnet" -> "alexnet";
+            case "vgg16", "vgg-16" -> "vgg16";
             default -> throw new IllegalArgumentException("unknown model '" + name + "' (known: " + String.join(", ", NAMES) + ")");
         };
     }
@@ -36,48 +76,86 @@ public final class Zoo {
      * conv4j's reference CNN for 28×28 grey images: conv(1→32, 5×5, pad 2)-ReLU-maxpool 2 →
      * conv(32→64, 5×5, pad 2)-ReLU-maxpool 2 → flatten → fc(3136→256)-ReLU → fc(256→10).
      */
-    public static Architecture reference() {
-        return new Architecture("reference", Shape.of(1, 28, 28), List.of(
-                new Conv2d(1, 32, 5).padding(2), new ReLU(), new MaxPool2d(2),
-                new Conv2d(32, 64, 5).padding(2), new ReLU(), new MaxPool2d(2),
-                new Flatten(), new Linear(3136, 256), new ReLU(), new Linear(256, 10)));
+    public static Architecture reference() { return byName("reference"); }
+
+    /** The reference CNN for C×H×W images and {@code classes} classes (fc(64·⌊⌊H/2⌋/2⌋·⌊⌊W/2⌋/2⌋→256)). */
+    public static Architecture reference(Shape input, int classes) {
+        int c = channels(input);
+        return build("reference", input, List.of(
+                new Conv2d(c, 32, 5).padding(2), new ReLU(), new MaxPool2d(2),
+                new Conv2d(32, 64, 5).padding(2), new ReLU(), new MaxPool2d(2)),
+                flat -> List.of(new Linear(flat, 256), new ReLU(), new Linear(256, classes)), classes);
     }
 
     /** LeNet-5 (with ReLU and max pooling) for 28×28 grey images, padded to 32×32 by the first conv. */
-    public static Architecture lenet5() {
-        return new Architecture("lenet5", Shape.of(1, 28, 28), List.of(
-                new Conv2d(1, 6, 5).padding(2), new ReLU(), new MaxPool2d(2),
-                new Conv2d(6, 16, 5), new ReLU(), new MaxPool2d(2),
-                new Flatten(), new Linear(400, 120), new ReLU(), new Linear(120, 84), new ReLU(), new Linear(84, 10)));
+    public static Architecture lenet5() { return byName("lenet5"); }
+
+    /** LeNet-5 for C×H×W images and {@code classes} classes. */
+    public static Architecture lenet5(Shape input, int classes) {
+        int c = channels(input);
+        return build("lenet5", input, List.of(
+                new Conv2d(c, 6, 5).padding(2), new ReLU(), new MaxPool2d(2),
+                new Conv2d(6, 16, 5), new ReLU(), new MaxPool2d(2)),
+                flat -> List.of(new Linear(flat, 120), new ReLU(), new Linear(120, 84), new ReLU(), new Linear(84, classes)), classes);
     }
 
-    /** AlexNet in torchvision's layout (61,100,840 parameters) for 3×224×224 images. */
-    public static Architecture alexnet() {
-        return new Architecture("alexnet", Shape.of(3, 224, 224), List.of(
-                new Conv2d(3, 64, 11).stride(4).padding(2), new ReLU(), new MaxPool2d(3).stride(2),
+    /** AlexNet in torchvision's layout (61,100,840 parameters) for 3×224×224 images and 1000 classes. */
+    public static Architecture alexnet() { return byName("alexnet"); }
+
+    /** AlexNet for C×H×W images (designed for 224×224; at least 63×63) and {@code classes} classes. */
+    public static Architecture alexnet(Shape input, int classes) {
+        int c = channels(input);
+        return build("alexnet", input, List.of(
+                new Conv2d(c, 64, 11).stride(4).padding(2), new ReLU(), new MaxPool2d(3).stride(2),
                 new Conv2d(64, 192, 5).padding(2), new ReLU(), new MaxPool2d(3).stride(2),
                 new Conv2d(192, 384, 3).padding(1), new ReLU(),
                 new Conv2d(384, 256, 3).padding(1), new ReLU(),
-                new Conv2d(256, 256, 3).padding(1), new ReLU(), new MaxPool2d(3).stride(2),
-                new Flatten(), new Dropout(0.5), new Linear(9216, 4096), new ReLU(),
-                new Dropout(0.5), new Linear(4096, 4096), new ReLU(), new Linear(4096, 1000)));
+                new Conv2d(256, 256, 3).padding(1), new ReLU(), new MaxPool2d(3).stride(2)),
+                flat -> List.of(new Dropout(0.5), new Linear(flat, 4096), new ReLU(),
+                        new Dropout(0.5), new Linear(4096, 4096), new ReLU(), new Linear(4096, classes)), classes);
     }
 
-    /** VGG-16 (configuration D, 138,357,544 parameters) for 3×224×224 images. */
-    public static Architecture vgg16() {
+    /** VGG-16 (configuration D, 138,357,544 parameters) for 3×224×224 images and 1000 classes. */
+    public static Architecture vgg16() { return byName("vgg16"); }
+
+    /** VGG-16 for C×H×W images (designed for 224×224; at least 32×32) and {@code classes} classes. */
+    public static Architecture vgg16(Shape input, int classes) {
         int[][] blocks = {{64, 64}, {128, 128}, {256, 256, 256}, {512, 512, 512}, {512, 512, 512}};
-        List<Layer> layers = new ArrayList<>();
-        int in = 3;
+        List<Layer> features = new ArrayList<>();
+        int in = channels(input);
         for (int[] block : blocks) {
             for (int out : block) {
-                layers.add(new Conv2d(in, out, 3).padding(1));
-                layers.add(new ReLU());
+                features.add(new Conv2d(in, out, 3).padding(1));
+                features.add(new ReLU());
                 in = out;
             }
-            layers.add(new MaxPool2d(2));
+            features.add(new MaxPool2d(2));
         }
-        layers.addAll(List.of(new Flatten(), new Linear(25088, 4096), new ReLU(), new Dropout(0.5),
-                new Linear(4096, 4096), new ReLU(), new Dropout(0.5), new Linear(4096, 1000)));
-        return new Architecture("vgg16", Shape.of(3, 224, 224), layers);
+        return build("vgg16", input, features, flat -> List.of(new Linear(flat, 4096), new ReLU(), new Dropout(0.5),
+                new Linear(4096, 4096), new ReLU(), new Dropout(0.5), new Linear(4096, classes)), classes);
+    }
+
+    private static int channels(Shape input) {
+        if (input.rank() != 3 || input.dim(0) <= 0 || input.dim(1) <= 0 || input.dim(2) <= 0)
+            throw new IllegalArgumentException("a zoo model takes C×H×W images, got input " + input);
+        return input.dim(0);
+    }
+
+    /** The feature layers, a flatten, and the head made for the number of values the features leave. */
+    private static Architecture build(String name, Shape input, List<Layer> features, IntFunction<List<Layer>> head, int classes) {
+        if (classes <= 0) throw new IllegalArgumentException("model " + name + " needs a positive class count, got " + classes);
+        Shape s = input.prependBatch(1);
+        try {
+            for (Layer l : features) s = l.outputShape(s);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("model " + name + " cannot take " + input + " input: " + e.getMessage(), e);
+        }
+        long flat = s.sampleSize();
+        if (flat <= 0 || flat > Integer.MAX_VALUE)
+            throw new IllegalArgumentException("model " + name + ": " + input + " input leaves " + flat + " features to classify");
+        List<Layer> layers = new ArrayList<>(features);
+        layers.add(new Flatten());
+        layers.addAll(head.apply((int) flat));
+        return new Architecture(name, input, List.copyOf(layers));
     }
 }

@@ -16,7 +16,7 @@ class BatchConfigTest {
         byte[] px = new byte[20];
         int[] labels = new int[10];
         for (int i = 0; i < 10; i++) { px[2 * i] = (byte) (10 * i); px[2 * i + 1] = (byte) 255; labels[i] = i; }
-        return new Dataset(px, labels, 1, 2, 10);
+        return Dataset.of(px, 1, 1, 2, labels, Preprocessing.numberedClasses(10));
     }
 
     @Test void defaults() {

@@ -22,7 +22,7 @@ class IdxTest {
         Dataset train = Dataset.load(SAMPLE, "train", 10), test = Dataset.load(SAMPLE, "t10k", 10);
         assertEquals(10_000, train.size());
         assertEquals(2_000, test.size());
-        assertEquals(28, train.rows());
+        assertEquals(28, train.height());
         int[] counts = new int[10];
         for (int i = 0; i < train.size(); i++) counts[train.label(i)]++;
         for (int c : counts) assertTrue(c > 800 && c < 1200, "classes are roughly balanced: " + c);
