@@ -8,7 +8,7 @@
  * matrix, and every GEMM reads x and writes y in place.
  *
  * Where conv4j's AVX2/FMA kernels run (cpu.h), every convolution but the 1x1 one goes to
- * conv_fast.c instead: its own GEMM reads a padded copy of the input through offset tables, with
+ * conv_fast_avx2.c instead: its own GEMM reads a padded copy of the input through offset tables, with
  * no column matrix at all. The path below is the portable one (and the 1x1 one everywhere). */
 #include <string.h>
 #include <cblas.h>
@@ -44,7 +44,7 @@ static int is_pointwise(const c4j_conv_geom *g) {
 }
 
 /* Portable path: the column matrix of a chunk ([Cg*R*S][chunk*PQ]) and, for chunks of more
- * than one image, a [Kg][chunk*PQ] buffer. The fast path's needs are conv_fast.c's; the
+ * than one image, a [Kg][chunk*PQ] buffer. The fast path's needs are conv_fast_plan.c's; the
  * workspace covers both, so either may run (they can be switched at run time). */
 int64_t c4j_conv2d_workspace(const c4j_conv_geom *g) {
     if (!geom_ok(g) || is_pointwise(g)) return 0;
@@ -55,10 +55,12 @@ int64_t c4j_conv2d_workspace(const c4j_conv_geom *g) {
     return portable > fast ? portable : fast;
 }
 
+#if C4J_HAVE_AVX2
 /* The fast path runs: the kernels are on and the padded planes are addressable with int32. */
 static int use_fast(const c4j_conv_geom *g) {
     return !is_pointwise(g) && c4j_fast() && c4j_conv_fast_fits(g);
 }
+#endif
 
 /* Everything a GEMM helper needs to know about one group of one chunk. */
 typedef struct {
@@ -126,10 +128,12 @@ int c4j_conv2d_forward(const c4j_conv_geom *g, int32_t n_begin, int32_t n_end, c
                        int64_t workspace_len) {
     if (!range_ok(g, n_begin, n_end)) return C4J_EBADARG;
     if (workspace_len < c4j_conv2d_workspace(g)) return C4J_EWORKSPACE;
+#if C4J_HAVE_AVX2
     if (use_fast(g)) {
         c4j_conv_fast_forward(g, n_begin, n_end, x, w, b, y, workspace);
         return C4J_OK;
     }
+#endif
     const layout l = layout_of(g);
     const int pointwise = is_pointwise(g);
     for (int32_t n0 = n_begin; n0 < n_end; n0 += g->chunk) {
@@ -167,10 +171,12 @@ int c4j_conv2d_backward(const c4j_conv_geom *g, int32_t n_begin, int32_t n_end, 
                         float *workspace, int64_t workspace_len) {
     if (!range_ok(g, n_begin, n_end)) return C4J_EBADARG;
     if (workspace_len < c4j_conv2d_workspace(g)) return C4J_EWORKSPACE;
+#if C4J_HAVE_AVX2
     if (use_fast(g)) {
         c4j_conv_fast_backward(g, n_begin, n_end, x, w, dy, dx, dw, db, workspace);
         return C4J_OK;
     }
+#endif
     const layout l = layout_of(g);
     const int pointwise = is_pointwise(g);
     if (db) {

@@ -1,9 +1,32 @@
-/* conv_fast.h — internal: the convolution on conv4j's own GEMM (conv_fast.c), used by conv.c
- * where c4j_fast() is 1. Geometry and ranges are checked by conv.c before these run. */
+/* conv_fast.h — internal: the convolution on conv4j's own GEMM, used by conv.c where c4j_fast()
+ * is 1. Its plan (conv_fast_plan.c) is portable and serves every platform; its passes
+ * (conv_fast_avx2.c) are an AVX2 unit, on x86-64 only (cpu.h). Geometry and ranges are checked
+ * by conv.c before these run. */
 #ifndef CONV4J_CONV_FAST_H
 #define CONV4J_CONV_FAST_H
 
+#include <stdint.h>
 #include "conv4j.h"
+
+/* Sizes of one group, and where each scratch area (sized for g->chunk images) lies in the
+ * workspace (conv_fast_plan.c). */
+typedef struct {
+    const c4j_conv_geom *g;
+    int32_t cg, kg;
+    int64_t rs, pq, hw, rows; /* taps per channel, output plane, input plane, taps (cg*r*s) */
+    int64_t hp, wp;           /* padded input: every row/column some window reads */
+    int64_t mh, mw, hq, wq;   /* padded dy of the stride-1 input gradient: margins, size */
+    int32_t block;            /* channels per block of the strided input gradient */
+    int flipped;              /* the input gradient as the flipped correlation (stride 1) */
+    int64_t xplane, dyplane; /* floats of one image's padded input (one group), padded dy */
+    float *wt, *wflip, *xpad, *tmp, *dwt, *dypad, *col;
+    int32_t *pix, *tap, *pix2, *tap2;
+} c4j_conv_plan;
+
+/* Sizes and, when ws is not NULL, the scratch areas carved from it; returns the floats used.
+ * Only for geometries c4j_conv_fast_fits accepts: its bounds keep every product there in int64
+ * and every table value in int32. */
+int64_t c4j_conv_fast_plan(const c4j_conv_geom *g, float *ws, c4j_conv_plan *p);
 
 /* 1 if the padded planes of this geometry are small enough for int32 offsets. */
 int c4j_conv_fast_fits(const c4j_conv_geom *g);
@@ -11,6 +34,7 @@ int c4j_conv_fast_fits(const c4j_conv_geom *g);
 /* Floats of workspace the two passes below need. */
 int64_t c4j_conv_fast_workspace(const c4j_conv_geom *g);
 
+/* The passes, conv_fast_avx2.c: call only where c4j_fast() is 1, under #if C4J_HAVE_AVX2. */
 void c4j_conv_fast_forward(const c4j_conv_geom *g, int32_t n_begin, int32_t n_end, const float *x,
                            const float *w, const float *b, float *y, float *workspace);
 

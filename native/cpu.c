@@ -1,16 +1,71 @@
-/* Run-time choice between conv4j's AVX2/FMA kernels and the portable ones (see cpu.h). */
+/* Run-time choice between conv4j's AVX2/FMA kernels and the portable ones (see cpu.h).
+ *
+ * The CPU is asked with cpuid itself, not a compiler's __builtin_cpu_supports, so that every
+ * compiler of an x86-64 build (MSVC included) reaches the same answer from the same bits. The
+ * kernels may run when the CPU has AVX2 and FMA and the OS saves the upper halves of the ymm
+ * registers across context switches: a CPU can report AVX2 under an OS (or hypervisor) that never
+ * enabled that state, and the first ymm instruction would then fault. */
+#include <stdint.h>
 #include "conv4j.h"
 #include "cpu.h"
+
+#if C4J_HAVE_AVX2
+#if defined(_MSC_VER)
+#include <intrin.h>
+#else
+#include <cpuid.h>
+#endif
+
+/* cpuid(leaf, subleaf) into r[0..3] = eax, ebx, ecx, edx; 0 when the CPU has no such leaf. */
+static int cpuid(uint32_t leaf, uint32_t subleaf, uint32_t r[4]) {
+#if defined(_MSC_VER)
+    int v[4];
+    __cpuid(v, 0);
+    if ((uint32_t)v[0] < leaf) return 0;
+    __cpuidex(v, (int)leaf, (int)subleaf);
+    for (int i = 0; i < 4; ++i) r[i] = (uint32_t)v[i];
+    return 1;
+#else
+    unsigned a, b, c, d;
+    if (!__get_cpuid_count(leaf, subleaf, &a, &b, &c, &d)) return 0;
+    r[0] = a, r[1] = b, r[2] = c, r[3] = d;
+    return 1;
+#endif
+}
+
+/* XCR0: which register state the OS saves. Only read once cpuid reported OSXSAVE (else xgetbv
+ * faults). GCC and Clang get xgetbv as inline assembly: their _xgetbv needs -mxsave on the
+ * whole TU, and this one must stay baseline. */
+static uint64_t xcr0(void) {
+#if defined(_MSC_VER)
+    return _xgetbv(0);
+#else
+    uint32_t lo, hi;
+    __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+    return (uint64_t)hi << 32 | lo;
+#endif
+}
+
+static int detect_avx2_fma(void) {
+    enum { FMA = 1u << 12, OSXSAVE = 1u << 27, AVX = 1u << 28 }; /* leaf 1, ecx */
+    enum { AVX2 = 1u << 5 };                                     /* leaf 7.0, ebx */
+    enum { XMM_YMM = 6 };                                        /* XCR0: SSE and AVX state */
+    uint32_t r[4];
+    if (!cpuid(1, 0, r)) return 0;
+    const uint32_t ecx1 = r[2];
+    if ((ecx1 & (FMA | OSXSAVE | AVX)) != (FMA | OSXSAVE | AVX)) return 0;
+    if ((xcr0() & XMM_YMM) != XMM_YMM) return 0;
+    return cpuid(7, 0, r) && (r[1] & AVX2) != 0;
+}
+#endif
 
 static int enabled = 1;
 
 static int cpu_has_avx2_fma(void) {
 #if C4J_HAVE_AVX2
+    /* Racing first calls store the same value. */
     static int known = -1;
-    if (known < 0) {
-        __builtin_cpu_init();
-        known = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-    }
+    if (known < 0) known = detect_avx2_fma();
     return known;
 #else
     return 0;

@@ -1,21 +1,22 @@
-/* cpu.h — internal: conv4j's AVX2/FMA kernels (its own GEMM, col2im rows, transposes) are compiled beside the
- * portable code with a per-function target attribute, not a global -mavx2, so the library still
- * loads on any x86-64 (and builds on other CPUs and compilers, where they are left out); which
- * code runs is decided at run time by c4j_fast(). */
+/* cpu.h — internal: which of conv4j's kernels run. Its AVX2/FMA kernels (its own GEMM and the
+ * convolution on it, col2im rows, 2x2 max pooling) live in translation units of their own,
+ * listed in avx2-sources.txt and compiled with -mavx2 -mfma (/arch:AVX2 on MSVC) on x86-64 only;
+ * every other unit is compiled for the baseline ISA, so the library still loads on any x86-64.
+ * Portable code calls into those units only where c4j_fast() is 1, and only under
+ * #if C4J_HAVE_AVX2: elsewhere (aarch64) they are not compiled at all. */
 #ifndef CONV4J_CPU_H
 #define CONV4J_CPU_H
 
-#if (defined(__x86_64__) || defined(__i386__)) && (defined(__GNUC__) || defined(__clang__))
+/* The AVX2 units are part of this build: x86-64, whatever the compiler. CMake and the scripts
+ * ask this very macro whether to compile them (native/CMakeLists.txt, scripts/native-sources.sh). */
+#if (defined(__x86_64__) || defined(_M_X64)) && !defined(_M_ARM64EC)
 #define C4J_HAVE_AVX2 1
-#include <immintrin.h>
-#define C4J_AVX2 __attribute__((target("avx2,fma")))
-#define C4J_INLINE static inline __attribute__((always_inline))
 #else
 #define C4J_HAVE_AVX2 0
 #endif
 
-/* 1 when the AVX2/FMA kernels may run: compiled in, the CPU has AVX2 and FMA, not switched off
- * (c4j_set_fast_kernels). */
+/* 1 when the AVX2/FMA kernels may run: compiled in, the CPU has AVX2 and FMA and the OS saves
+ * the ymm registers (cpu.c), not switched off (c4j_set_fast_kernels). */
 int c4j_fast(void);
 
 #endif

@@ -4,7 +4,7 @@
  * convolution (64 output channels, a 64-deep input gradient) that copying and the im2col buffer
  * it re-reads cost as much as a third of the layer. This product reads its operands where they
  * lie, through strides or offset tables, so one routine serves every convolution product
- * (conv_fast.c) without a packed or lowered copy:
+ * (conv_fast_avx2.c) without a packed or lowered copy:
  *
  *   C(i, j) = sum_t A(t, i) * B(t, j)                 (or C(i, j) += ... when accumulating)
  *   A(t, i) = a[t * a_t + i * a_i]    any strides: read one element at a time (broadcast)
@@ -37,7 +37,7 @@ typedef struct {
     float *c;
     int64_t c_i;
     int accumulate;
-    int64_t kc;                      /* depth per block; 0: the default (gemm.c's KC) */
+    int64_t kc;                      /* depth per block; 0: the default (gemm_avx2.c's KC) */
 } c4j_gemm_args;
 
 /* C as above; m, n, depth >= 1. Reads only the A, B elements and writes only the C elements

@@ -2,6 +2,7 @@
 #include <math.h>
 #include <string.h>
 #include "conv4j.h"
+#include "avx2.h"
 #include "cpu.h"
 #include "window.h"
 
@@ -56,84 +57,11 @@ static int maxpool_2x2(const c4j_pool_geom *g, const float *in, float *out, int3
     return nan;
 }
 
-#if C4J_HAVE_AVX2
-/* Even and odd elements of the 16 floats v0:v1, in order (the shuffle interleaves 64-bit pairs
- * of the two 128-bit lanes; the permute puts them back). */
-C4J_AVX2 C4J_INLINE __m256 even_of(__m256 v0, __m256 v1) {
-    return _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(_mm256_shuffle_ps(v0, v1, 0x88)), 0xD8));
-}
-C4J_AVX2 C4J_INLINE __m256 odd_of(__m256 v0, __m256 v1) {
-    return _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(_mm256_shuffle_ps(v0, v1, 0xDD)), 0xD8));
-}
 
-/* Candidate v at offset `at` replaces the best so far when strictly greater (ordered: a NaN
- * never replaces, as in the scalar select). */
-C4J_AVX2 C4J_INLINE void take_if_greater(__m256 v, __m256i at, __m256 *best, __m256i *where) {
-    const __m256 take = _mm256_cmp_ps(v, *best, _CMP_GT_OQ);
-    *best = _mm256_blendv_ps(*best, v, take);
-    *where = _mm256_blendv_epi8(*where, at, _mm256_castps_si256(take));
-}
-
-/* Lanes below n of an 8-lane mask. */
-C4J_AVX2 C4J_INLINE __m256i lanes_below(int32_t n) {
-    return _mm256_cmpgt_epi32(_mm256_set1_epi32(n), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
-}
-
-/* Outputs q .. q+valid-1 (valid <= 8) of output row p; reads only inputs of those windows
- * (masked loads and stores when valid < 8). NaN lanes are or-ed into *nan. */
-C4J_AVX2 C4J_INLINE void eight_windows(const float *in, int32_t W, int32_t OW, int32_t p, int32_t q,
-                                       int32_t valid, float *out, int32_t *arg, __m256 *nan) {
-    const float *r0 = in + (int64_t)2 * p * W + 2 * q, *r1 = r0 + W;
-    __m256 v0, v1, u0, u1;
-    if (valid == 8) {
-        v0 = _mm256_loadu_ps(r0), v1 = _mm256_loadu_ps(r0 + 8);
-        u0 = _mm256_loadu_ps(r1), u1 = _mm256_loadu_ps(r1 + 8);
-    } else {
-        const __m256i lo = lanes_below(2 * valid), hi = lanes_below(2 * valid - 8);
-        v0 = _mm256_maskload_ps(r0, lo), v1 = _mm256_maskload_ps(r0 + 8, hi);
-        u0 = _mm256_maskload_ps(r1, lo), u1 = _mm256_maskload_ps(r1 + 8, hi);
-    }
-    const __m256 a = even_of(v0, v1), b = odd_of(v0, v1), c = even_of(u0, u1), d = odd_of(u0, u1);
-    const __m256i one = _mm256_set1_epi32(1), below = _mm256_set1_epi32(W),
-                  at = _mm256_add_epi32(_mm256_set1_epi32(2 * p * W + 2 * q), _mm256_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14));
-    __m256 best = a;
-    __m256i where = at;
-    take_if_greater(b, _mm256_add_epi32(at, one), &best, &where);
-    take_if_greater(c, _mm256_add_epi32(at, below), &best, &where);
-    take_if_greater(d, _mm256_add_epi32(_mm256_add_epi32(at, below), one), &best, &where);
-    *nan = _mm256_or_ps(*nan, _mm256_or_ps(_mm256_cmp_ps(a, b, _CMP_UNORD_Q), _mm256_cmp_ps(c, d, _CMP_UNORD_Q)));
-    if (valid == 8) {
-        _mm256_storeu_ps(out + p * OW + q, best);
-        _mm256_storeu_si256((__m256i *)(arg + p * OW + q), where);
-    } else {
-        const __m256i m = lanes_below(valid);
-        _mm256_maskstore_ps(out + p * OW + q, m, best);
-        _mm256_maskstore_epi32(arg + p * OW + q, m, where);
-    }
-}
-
-/* maxpool_2x2, eight outputs at a time; a ragged row end is done by one more block of eight
- * that overlaps the last (the same values stored twice), or masked when the row is shorter
- * than eight. Reads stay inside each window, since 2*OW <= W. */
-C4J_AVX2 static int maxpool_2x2_avx2(const c4j_pool_geom *g, const float *in, float *out, int32_t *arg) {
-    const int32_t W = g->w, OW = g->out_w;
-    __m256 nan = _mm256_setzero_ps();
-    for (int32_t p = 0; p < g->out_h; ++p) {
-        if (OW < 8) {
-            eight_windows(in, W, OW, p, 0, OW, out, arg, &nan);
-            continue;
-        }
-        for (int32_t q = 0; q < OW; q += 8)
-            eight_windows(in, W, OW, p, q + 8 <= OW ? q : OW - 8, 8, out, arg, &nan);
-    }
-    return _mm256_movemask_ps(nan) != 0;
-}
-#endif
-
-/* maxpool_2x2 on the AVX2 kernels where they run. */
+/* maxpool_2x2 on the AVX2 kernels where they run (pool_avx2.c). */
 static int maxpool_2x2_any(const c4j_pool_geom *g, const float *in, float *out, int32_t *arg) {
 #if C4J_HAVE_AVX2
-    if (c4j_fast()) return maxpool_2x2_avx2(g, in, out, arg);
+    if (c4j_fast()) return c4j_maxpool_2x2_avx2(g, in, out, arg);
 #endif
     return maxpool_2x2(g, in, out, arg);
 }
@@ -195,49 +123,6 @@ static inline float passed(const float *dy, const float *y, int64_t o) {
     return y && !(y[o] > 0.0f) ? 0.0f : dy[o];
 }
 
-#if C4J_HAVE_AVX2
-/* Zeroes the inputs of a plane no 2x2 window covers (an odd last row or column). */
-static void zero_uncovered(const c4j_pool_geom *g, float *dx) {
-    for (int32_t r = 0; r < 2 * g->out_h; ++r)
-        for (int32_t c = 2 * g->out_w; c < g->w; ++c) dx[(int64_t)r * g->w + c] = 0.0f;
-    memset(dx + (int64_t)2 * g->out_h * g->w, 0, (size_t)((int64_t)(g->h - 2 * g->out_h) * g->w) * sizeof(float));
-}
-
-/* One input row of 8 windows from their even- and odd-column values: (e0 o0 e1 o1 ... e7 o7). */
-C4J_AVX2 C4J_INLINE void store_interleaved(__m256 even, __m256 odd, float *row) {
-    const __m256 lo = _mm256_unpacklo_ps(even, odd), hi = _mm256_unpackhi_ps(even, odd);
-    _mm256_storeu_ps(row, _mm256_permute2f128_ps(lo, hi, 0x20));
-    _mm256_storeu_ps(row + 8, _mm256_permute2f128_ps(lo, hi, 0x31));
-}
-
-/* The 2x2/2 backward of a plane with rows of at least 8 windows, writing every input once (no
- * memset first): each input of a window gets the window's gradient where it won, 0 elsewhere;
- * eight windows at a time, a ragged row end as one more block overlapping the last (the same
- * values stored twice; masked stores are slow before Zen 4, and a scalar tail of selects
- * mispredicts: both measured slower than memset + scatter). */
-C4J_AVX2 static void unpool_2x2_avx2(const c4j_pool_geom *g, const float *dy, const int32_t *arg, const float *y,
-                                     float *dx) {
-    const int32_t W = g->w, OW = g->out_w;
-    const __m256i one = _mm256_set1_epi32(1), below = _mm256_set1_epi32(W),
-                  lanes = _mm256_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14);
-    for (int32_t p = 0; p < g->out_h; ++p)
-        for (int32_t q0 = 0; q0 < OW; q0 += 8) {
-            const int32_t q = q0 + 8 <= OW ? q0 : OW - 8;
-            const int64_t o = (int64_t)p * OW + q;
-            __m256 grad = _mm256_loadu_ps(dy + o);
-            if (y) grad = _mm256_and_ps(grad, _mm256_cmp_ps(_mm256_loadu_ps(y + o), _mm256_setzero_ps(), _CMP_GT_OQ));
-            const __m256i won = _mm256_loadu_si256((const __m256i *)(arg + o)),
-                          at = _mm256_add_epi32(_mm256_set1_epi32(2 * p * W + 2 * q), lanes),
-                          at_below = _mm256_add_epi32(at, below);
-#define WHERE(pos) _mm256_and_ps(grad, _mm256_castsi256_ps(_mm256_cmpeq_epi32(won, pos)))
-            float *row = dx + (int64_t)2 * p * W + 2 * q;
-            store_interleaved(WHERE(at), WHERE(_mm256_add_epi32(at, one)), row);
-            store_interleaved(WHERE(at_below), WHERE(_mm256_add_epi32(at_below, one)), row + W);
-#undef WHERE
-        }
-    zero_uncovered(g, dx);
-}
-#endif
 
 int c4j_maxpool2d_backward(const c4j_pool_geom *g, int32_t n_begin, int32_t n_end, const float *dy,
                            const int32_t *argmax, const float *y, float *dx) {
@@ -246,7 +131,7 @@ int c4j_maxpool2d_backward(const c4j_pool_geom *g, int32_t n_begin, int32_t n_en
 #if C4J_HAVE_AVX2
     if (is_2x2(g) && g->out_w >= 8 && c4j_fast()) {
         for (int64_t plane = (int64_t)n_begin * g->c; plane < (int64_t)n_end * g->c; ++plane)
-            unpool_2x2_avx2(g, dy + plane * pq, argmax + plane * pq, y ? y + plane * pq : NULL, dx + plane * hw);
+            c4j_unpool_2x2_avx2(g, dy + plane * pq, argmax + plane * pq, y ? y + plane * pq : NULL, dx + plane * hw);
         return C4J_OK;
     }
 #endif

@@ -1,9 +1,14 @@
-/* window.h — internal: which taps of a strided, dilated window fall inside an axis. */
+/* window.h — internal: which taps of a strided, dilated window fall inside an axis. Static inline
+ * only: the AVX2 units include it too, each with its own copy (avx2_unit.h). */
 #ifndef CONV4J_WINDOW_H
 #define CONV4J_WINDOW_H
 
 #include <stdint.h>
 #include "conv4j.h"
+
+/* 0 <= v < n (negative v wraps to a huge unsigned). Rows are int64: a window's row can lie up
+ * to 2^31 beyond either end of the input, and the step past the last one further still. */
+static inline int c4j_inside(int64_t v, int64_t n) { return (uint64_t)v < (uint64_t)n; }
 
 /* The indices t in [0, count) with 0 <= t*step + offset < size, as the range [*lo, *hi).
  * Used per kernel column by im2col (t = output column, step = stride) and per output by pooling

@@ -7,6 +7,8 @@
 #                   (the Linux cblas.h declares cpu_set_t functions Windows has no type for)
 #   linux-x86_64    clang (the release build uses gcc)
 # Each is linked as a shared library with --no-undefined, so a missing symbol fails here too.
+# The AVX2 units (native/avx2-sources.txt) get their flags as in CMake, on x86-64 only; the x86-64
+# libraries are then checked with objdump: FMAs present, no AVX instruction in a portable unit.
 # Then the *_bounds.c drivers run on linux-arm64 under qemu-user, with AddressSanitizer + UBSan
 # (the portable kernels: the AVX2 ones are not compiled there), and natively against clang's -O3
 # build (both kernel paths, with the real optimisation flags rather than the sanitizer build's).
@@ -46,41 +48,72 @@ if [ -z "$blas_x86" ]; then
     exit 1
 fi
 
-# The real build's GCC/Clang flags, read from the one line CMake itself uses.
-read -r -a gnu_flags < <(sed -n 's/^set(CONV4J_GNU_C_FLAGS \(.*\))$/\1/p' cmake/Conv4jCompilerFlags.cmake)
-if [ ${#gnu_flags[@]} -eq 0 ]; then
-    echo "native-cross: no CONV4J_GNU_C_FLAGS line in cmake/Conv4jCompilerFlags.cmake" >&2
-    exit 1
-fi
+# The real build's GCC/Clang flags, its AVX2 units and their flags, read from where CMake reads them.
+source scripts/native-sources.sh
 
-# compile TARGET CC OBJDIR FLAGS...: every native/*.c to OBJDIR; their paths in the array objs.
+# compile TARGET CC OBJDIR FLAGS...: every source of the target (native-sources.sh: the AVX2 units
+# with their flags, on x86-64 only) to OBJDIR; their paths in the array objs, and those of the
+# AVX2 units also in avx2_objs.
 compile() {
     local target=$1 cc=$2 dir=$3
     shift 3
     mkdir -p "$dir"
-    objs=()
-    local src name obj
-    for src in native/*.c; do
+    objs=() avx2_objs=()
+    local src name obj extra
+    while read -r src; do
         name=$(basename "$src")
         obj=$dir/${name%.c}.o
-        if ! "$cc" "$@" -c "$src" -o "$obj" 2>"$obj.log"; then
+        mapfile -t extra < <(source_flags "$src")
+        if ! "$cc" "$@" "${extra[@]}" -c "$src" -o "$obj" 2>"$obj.log"; then
             cat "$obj.log" >&2
             echo "native-cross: $target: $name does not compile cleanly" >&2
             return 1
         fi
         cat "$obj.log" >&2
         objs+=("$obj")
-    done
+        [ ${#extra[@]} -eq 0 ] || avx2_objs+=("$obj")
+    done < <(native_sources "$cc")
 }
 
-# library TARGET CC OPENBLAS_DIR BLAS_LIBRARY OUTPUT [EXTRA FLAGS...]: the -Werror build, linked.
+# check_isa TARGET OBJDUMP LIBRARY: the ISA rule, read off the machine code. On x86-64 the
+# portable objects hold no VEX-encoded (AVX) instruction, so the library loads on any x86-64, and
+# the linked library holds the AVX2 units' FMAs; elsewhere no AVX2 unit was compiled.
+check_isa() {
+    local target=$1 objdump=$2 lib=$3 obj count bad=0
+    if [ ${#avx2_objs[@]} -eq 0 ]; then
+        if [ -n "$objdump" ]; then
+            echo "native-cross: $target: an x86-64 build without its AVX2 units" >&2
+            return 1
+        fi
+        echo "native-cross: $target: no AVX2 unit compiled (${#objs[@]} portable objects)"
+        return 0
+    fi
+    for obj in "${objs[@]}"; do
+        [[ " ${avx2_objs[*]} " == *" $obj "* ]] && continue
+        # objdump -d: address, bytes, then the mnemonic, tab-separated; AVX mnemonics start with v
+        count=$("$objdump" -d --no-show-raw-insn "$obj" | awk -F'\t' '$2 ~ /^v/' | wc -l)
+        if [ "$count" -gt 0 ]; then
+            echo "native-cross: $target: $(basename "$obj") is portable but holds $count AVX instructions" >&2
+            bad=1
+        fi
+    done
+    count=$("$objdump" -d --no-show-raw-insn "$lib" | grep -c 'vfmadd' || true)
+    echo "native-cross: $target: $(basename "$lib") holds $count vfmadd instructions (${#avx2_objs[@]} AVX2 units);" \
+        "none in its $((${#objs[@]} - ${#avx2_objs[@]})) portable objects"
+    [ "$count" -gt 0 ] || { echo "native-cross: $target: no FMA in $(basename "$lib")" >&2; bad=1; }
+    return $bad
+}
+
+# library TARGET CC OBJDUMP OPENBLAS_DIR BLAS_LIBRARY OUTPUT [EXTRA FLAGS...]: the -Werror build,
+# linked, its machine code checked (check_isa; OBJDUMP "" for a target that is not x86-64).
 library() {
-    local target=$1 cc=$2 ob=$3 blas=$4 lib=$5
-    shift 5
+    local target=$1 cc=$2 objdump=$3 ob=$4 blas=$5 lib=$6
+    shift 6
     compile "$target" "$cc" "$out/$target/obj" -std=c99 "${gnu_flags[@]}" -Werror "$@" -Inative -I"$ob/include" ||
         return 1
     "$cc" -shared "${objs[@]}" "$blas" -Wl,--no-undefined -lm -o "$out/$target/$lib"
     echo "native-cross: $target: $lib built by $("$cc" --version | head -1)"
+    check_isa "$target" "$objdump" "$out/$target/$lib"
 }
 
 # run_drivers TARGET CC OPENBLAS_DIR RUNNER OBJDIR FLAGS...: every driver linked to the library
@@ -99,10 +132,10 @@ run_drivers() {
     return $status
 }
 
-library linux-arm64 aarch64-linux-gnu-gcc "$blas_arm64" "$blas_arm64/libopenblas.so.0" libconv4j.so -fPIC
+library linux-arm64 aarch64-linux-gnu-gcc "" "$blas_arm64" "$blas_arm64/libopenblas.so.0" libconv4j.so -fPIC
 # PE code is always position independent; the DLL links to OpenBLAS's DLL directly.
-library windows-x86_64 x86_64-w64-mingw32-gcc "$blas_win" "$blas_win/libopenblas.dll" conv4j.dll
-library linux-x86_64-clang clang "$blas_x86" "$blas_x86/libopenblas.so.0" libconv4j.so -fPIC
+library windows-x86_64 x86_64-w64-mingw32-gcc x86_64-w64-mingw32-objdump "$blas_win" "$blas_win/libopenblas.dll" conv4j.dll
+library linux-x86_64-clang clang objdump "$blas_x86" "$blas_x86/libopenblas.so.0" libconv4j.so -fPIC
 echo "native-cross: every target compiled with -Werror ($((SECONDS - started)) s)"
 
 export OPENBLAS_NUM_THREADS=1

@@ -11,6 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cases=${1:-300}
+source scripts/native-sources.sh
 ob=$(ls -d conv4j/target/openblas/org/bytedeco/openblas/*/ | head -1)
 ob=${ob%/}
 compilers=(${CC:-gcc clang})
@@ -31,12 +32,14 @@ for cc in "${compilers[@]}"; do
     mkdir -p "$out"
     echo "native-sanitize: $("$cc" --version | head -1)"
     # The library's objects once per compiler, shared by every driver's link.
+    # The AVX2 units with their flags, as CMake compiles them (native-sources.sh).
     objs=()
-    for src in native/*.c; do
+    while read -r src; do
         obj=$out/$(basename "${src%.c}").o
-        "$cc" "${flags[@]}" -c "$src" -o "$obj"
+        mapfile -t extra < <(source_flags "$src")
+        "$cc" "${flags[@]}" "${extra[@]}" -c "$src" -o "$obj"
         objs+=("$obj")
-    done
+    done < <(native_sources "$cc")
     for driver in conv4j/src/test/native/*_bounds.c; do
         name=$(basename "${driver%.c}")
         "$cc" "${flags[@]}" "$driver" "${objs[@]}" "$ob/libopenblas.so.0" -Wl,-rpath,"$PWD/$ob" -lm -o "$out/$name"

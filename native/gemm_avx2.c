@@ -11,20 +11,11 @@
  * the other layers were level in both; this machine's noise hides anything smaller. Rows are
  * taken MC at a time, so the part of A one depth block reads stays in L2 across the column
  * tiles of B (MC = 384 measured better than 96 or unblocked on 13x13, 28x28 and 56x56 convs). */
+#include "avx2_unit.h"
 #include <stddef.h>
 #include "gemm.h"
-#include "cpu.h"
 
 enum { MR = 6, NR = 16, KC = 256, MC = 384 };
-
-#if C4J_HAVE_AVX2
-
-/* Lanes j < n of an 8-lane vector (n may be <= 0 or >= 8). */
-C4J_AVX2 C4J_INLINE __m256i lanes_below(int64_t n) {
-    const __m256i index = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
-    int32_t k = n < 0 ? 0 : n > 8 ? 8 : (int32_t)n;
-    return _mm256_cmpgt_epi32(_mm256_set1_epi32(k), index);
-}
 
 /* Row i of the tile: its two accumulators, updated with broadcast A(t, i). Named registers, not
  * an array: GCC keeps an array of vectors on the stack and the loop would spill every step. */
@@ -47,9 +38,9 @@ typedef struct {
 } a_walk;
 
 /* Writes (or adds) one row of the tile to C. */
-C4J_AVX2 C4J_INLINE void store_row(const int full, int64_t n, __m256 lo, __m256 hi, float *row,
-                                   int accumulate) {
-    const __m256i mask0 = lanes_below(n), mask1 = lanes_below(n - 8);
+C4J_INLINE void store_row(const int full, int64_t n, __m256 lo, __m256 hi, float *row,
+                          int accumulate) {
+    const __m256i mask0 = c4j_lanes_below(n), mask1 = c4j_lanes_below(n - 8);
     if (accumulate) {
         lo = _mm256_add_ps(lo, full ? _mm256_loadu_ps(row) : _mm256_maskload_ps(row, mask0));
         hi = _mm256_add_ps(hi, full ? _mm256_loadu_ps(row + 8) : _mm256_maskload_ps(row + 8, mask1));
@@ -66,14 +57,14 @@ C4J_AVX2 C4J_INLINE void store_row(const int full, int64_t n, __m256 lo, __m256 
 /* One tile of m (<= MR, a constant after inlining) rows and n (<= NR) columns over `depth`
  * steps. `full` (a constant too) says n == NR, so B needs no masks; `tabled` (a constant) says
  * A is walked through its step table. */
-C4J_AVX2 C4J_INLINE void tile(const int m, const int full, const int tabled, int64_t n,
-                              int64_t depth, const a_walk *w, const float *b, int64_t b_t, float *c,
-                              int64_t c_i, int accumulate) {
+C4J_INLINE void tile(const int m, const int full, const int tabled, int64_t n,
+                     int64_t depth, const a_walk *w, const float *b, int64_t b_t, float *c,
+                     int64_t c_i, int accumulate) {
     __m256 lo0 = _mm256_setzero_ps(), hi0 = lo0, lo1 = lo0, hi1 = lo0, lo2 = lo0, hi2 = lo0,
            lo3 = lo0, hi3 = lo0, lo4 = lo0, hi4 = lo0, lo5 = lo0, hi5 = lo0;
     const int64_t o0 = w->off[0], o1 = m > 1 ? w->off[1] : 0, o2 = m > 2 ? w->off[2] : 0,
                   o3 = m > 3 ? w->off[3] : 0, o4 = m > 4 ? w->off[4] : 0, o5 = m > 5 ? w->off[5] : 0;
-    const __m256i mask0 = lanes_below(n), mask1 = lanes_below(n - 8);
+    const __m256i mask0 = c4j_lanes_below(n), mask1 = c4j_lanes_below(n - 8);
     const float *a = w->a;
     const int32_t *steps = w->steps;
     for (int64_t t = 0; t < depth; ++t, b += b_t) {
@@ -99,8 +90,8 @@ C4J_AVX2 C4J_INLINE void tile(const int m, const int full, const int tabled, int
     default: TILE(1); break;                                 \
     }
 
-C4J_AVX2 static void any_tile(int m, int64_t n, int64_t depth, const a_walk *w, const float *b,
-                              int64_t b_t, float *c, int64_t c_i, int accumulate) {
+static void any_tile(int m, int64_t n, int64_t depth, const a_walk *w, const float *b,
+                     int64_t b_t, float *c, int64_t c_i, int accumulate) {
     if (n == NR && w->steps) {
         const int full = 1, tabled = 1;
         ROWS
@@ -116,7 +107,7 @@ C4J_AVX2 static void any_tile(int m, int64_t n, int64_t depth, const a_walk *w, 
     }
 }
 
-C4J_AVX2 void c4j_gemm(const c4j_gemm_args *p) {
+void c4j_gemm(const c4j_gemm_args *p) {
     const int64_t kc_max = p->kc > 0 ? p->kc : KC;
     const int64_t blocks = (p->depth + kc_max - 1) / kc_max, block = (p->depth + blocks - 1) / blocks;
     for (int64_t t0 = 0; t0 < p->depth; t0 += block) {
@@ -143,8 +134,3 @@ C4J_AVX2 void c4j_gemm(const c4j_gemm_args *p) {
         }
     }
 }
-#else
-
-void c4j_gemm(const c4j_gemm_args *p) { (void)p; /* never called: c4j_fast() is 0 here */ }
-
-#endif

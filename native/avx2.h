@@ -1,0 +1,26 @@
+/* avx2.h — internal: the AVX2/FMA kernels that portable units call, each only where c4j_fast()
+ * is 1 and under #if C4J_HAVE_AVX2 (cpu.h). Prototypes only: safe for any unit to include. */
+#ifndef CONV4J_AVX2_H
+#define CONV4J_AVX2_H
+
+#include <stdint.h>
+#include "conv4j.h"
+
+/* im2col_avx2.c: col2im's fold of the out_h rows of one kernel offset, stride 1 along the row,
+ * into one channel's plane (height x width): output column q of window row p adds into pixel
+ * (row + p*stride_h) * width + col_off + q, for q in [lo, hi) (lo < hi), rows inside the plane. */
+void c4j_fold_rows_avx2(float *im, const float *col, int64_t height, int64_t width, int64_t row,
+                        int64_t stride_h, int64_t col_off, int64_t lo, int64_t hi, int32_t out_h,
+                        int32_t out_w);
+
+/* pool_avx2.c: pool.c's 2x2, stride-2, unpadded max pooling of one plane: same outputs and argmax
+ * as the scalar loop; returns 1 when a window holds a NaN (the caller redoes the plane). */
+int c4j_maxpool_2x2_avx2(const c4j_pool_geom *g, const float *in, float *out, int32_t *arg);
+
+/* pool_avx2.c: its backward for one plane with out_w >= 8, writing every input of the plane
+ * (dx need not be zeroed); y, when not NULL, is the output of a fused ReLU (dy passes where
+ * y > 0). */
+void c4j_unpool_2x2_avx2(const c4j_pool_geom *g, const float *dy, const int32_t *arg, const float *y,
+                         float *dx);
+
+#endif

@@ -1,0 +1,112 @@
+/* The fast convolution's plan (conv_fast.h): whether it may run a geometry, the sizes it works
+ * with and the workspace it needs. Portable and on every platform, unlike the passes themselves
+ * (conv_fast_avx2.c): conv.c sizes the workspace for both paths whichever runs, since they can
+ * be switched at run time. */
+#include <string.h>
+#include "conv_fast.h"
+
+/* Column-matrix floats per channel block of the strided input gradient (stays in L2). */
+enum { BLOCK_FLOATS = 48 * 1024 };
+
+/* The pixel and tap tables are int32 and their sums index the padded copies of a chunk, so a
+ * chunk's padded input (and padded dy) must stay below this many floats: int32 with room, and a
+ * padded copy of at most 4 GB. */
+#define TABLE_LIMIT ((int64_t)1 << 30)
+
+/* Nor is a padded copy worth making when it is far larger than what the portable path lowers or
+ * reads (a few pixels padded by 2^20): it must stay within this many times the larger of the
+ * input and the column matrix. Ordinary layers (padding up to a kernel extent) are far inside. */
+enum { PADDED_COPY_RATIO = 16 };
+
+/* The input gradient as the flipped correlation (stride 1, and enough input channels to fill
+ * the vector columns); otherwise by lowering and col2im. */
+static int flipped_input_grad(const c4j_conv_geom *g) {
+    return g->stride_h == 1 && g->stride_w == 1 && g->c / g->groups >= 16;
+}
+
+/* Rows (or columns) of the padded input some window reads: the span the windows sweep. */
+static int64_t swept(int32_t out, int32_t stride, int32_t kernel, int32_t dil) {
+    return (int64_t)(out - 1) * stride + (int64_t)(kernel - 1) * dil + 1;
+}
+
+/* Rows (or columns) of the stride-1 input gradient's padded dy: input, leading padding and a
+ * margin of one kernel extent. */
+static int64_t dy_extent(int32_t in, int32_t pad, int32_t kernel, int32_t dil) {
+    return (int64_t)in + pad + (int64_t)(kernel - 1) * dil;
+}
+
+int64_t c4j_conv_fast_plan(const c4j_conv_geom *g, float *ws, c4j_conv_plan *p) {
+    memset(p, 0, sizeof *p);
+    p->g = g;
+    p->cg = g->c / g->groups;
+    p->kg = g->k / g->groups;
+    p->rs = (int64_t)g->r * g->s;
+    p->pq = (int64_t)g->out_h * g->out_w;
+    p->hw = (int64_t)g->h * g->w;
+    p->rows = p->cg * p->rs;
+    p->hp = swept(g->out_h, g->stride_h, g->r, g->dil_h);
+    p->wp = swept(g->out_w, g->stride_w, g->s, g->dil_w);
+    p->mh = (int64_t)(g->r - 1) * g->dil_h;
+    p->mw = (int64_t)(g->s - 1) * g->dil_w;
+    p->hq = dy_extent(g->h, g->pad_h, g->r, g->dil_h);
+    p->wq = dy_extent(g->w, g->pad_w, g->s, g->dil_w);
+    int64_t per_channel = p->rs * p->pq, blk = BLOCK_FLOATS / per_channel;
+    p->block = blk < 1 ? 1 : blk > p->cg ? p->cg : (int32_t)blk;
+    const int64_t weights = (int64_t)g->groups * p->kg * p->rows, nb = g->chunk;
+    const int flipped = p->flipped = flipped_input_grad(g);
+    p->xplane = p->cg * p->hp * p->wp;
+    p->dyplane = flipped ? p->kg * p->hq * p->wq : 0;
+    /* floats, then int32 tables (the same size as a float) */
+    const int64_t sizes[] = {
+        weights,                                        /* wt */
+        flipped ? weights : 0,                          /* wflip */
+        nb * p->xplane,                                 /* xpad */
+        nb * (p->pq * p->kg > p->hw * p->cg ? p->pq * p->kg : p->hw * p->cg), /* tmp */
+        p->rows * p->kg,                                /* dwt */
+        flipped ? nb * p->dyplane : 0,                  /* dypad */
+        flipped ? 0 : (int64_t)p->block * per_channel,  /* col */
+        nb * p->pq, p->rows,                            /* pix, tap */
+        flipped ? nb * p->hw : 0, flipped ? (int64_t)p->kg * p->rs : 0, /* pix2, tap2 */
+    };
+    float **areas[] = {&p->wt, &p->wflip, &p->xpad, &p->tmp, &p->dwt, &p->dypad, &p->col,
+                       (float **)&p->pix, (float **)&p->tap, (float **)&p->pix2, (float **)&p->tap2};
+    int64_t used = 0;
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; ++i) {
+        if (ws) *areas[i] = ws + used;
+        used += sizes[i];
+    }
+    return used;
+}
+
+/* a*b, or `cap` + 1 when that is larger (a, b >= 0, a <= cap + 1): products of a chain of
+ * factors compared with cap without ever leaving int64. */
+static int64_t capped_mul(int64_t a, int64_t b, int64_t cap) {
+    return b > 0 && a > cap / b ? cap + 1 : a * b;
+}
+
+/* chunk * channels * rows * cols < limit, never leaving int64. */
+static int copy_fits(int64_t chunk, int64_t channels, int64_t rows, int64_t cols, int64_t limit) {
+    const int64_t cap = limit - 1;
+    return capped_mul(capped_mul(capped_mul(chunk, channels, cap), rows, cap), cols, cap) <= cap;
+}
+
+/* For a geometry conv.c's geom_ok accepted: the fast path may run it. Every pixel and tap table
+ * value, and their sums (offsets into a chunk's padded copies), then lie in [0, TABLE_LIMIT)
+ * (tap2 goes down to -(mh*wq + mw), its sum with pix2 stays >= 0), and every size c4j_conv_fast_plan
+ * forms fits int64. Otherwise the portable path runs it. */
+int c4j_conv_fast_fits(const c4j_conv_geom *g) {
+    const int64_t cg = g->c / g->groups, kg = g->k / g->groups;
+    const int64_t hp = swept(g->out_h, g->stride_h, g->r, g->dil_h), wp = swept(g->out_w, g->stride_w, g->s, g->dil_w);
+    if (!copy_fits(g->chunk, cg, hp, wp, TABLE_LIMIT)) return 0;
+    if (flipped_input_grad(g) && !copy_fits(g->chunk, kg, dy_extent(g->h, g->pad_h, g->r, g->dil_h),
+                                            dy_extent(g->w, g->pad_w, g->s, g->dil_w), TABLE_LIMIT))
+        return 0;
+    /* worth it: hp*wp < 2^30 now, and the plane sizes are below 2^31 (geom_ok) */
+    const int64_t input = (int64_t)g->h * g->w, lowered = (int64_t)g->r * g->s * g->out_h * g->out_w;
+    return hp * wp <= PADDED_COPY_RATIO * (input > lowered ? input : lowered);
+}
+
+int64_t c4j_conv_fast_workspace(const c4j_conv_geom *g) {
+    c4j_conv_plan p;
+    return c4j_conv_fast_fits(g) ? c4j_conv_fast_plan(g, NULL, &p) : 0;
+}
