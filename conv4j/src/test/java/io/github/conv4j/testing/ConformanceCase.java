@@ -56,6 +56,8 @@ public final class ConformanceCase {
     }
     public int i(String key) { return ints(key)[0]; }
     public boolean has(String tensor) { return tensors.containsKey(tensor); }
+    /** The names of every tensor in the case. */
+    public java.util.Set<String> names() { return java.util.Collections.unmodifiableSet(tensors.keySet()); }
     public float[] t(String name) {
         Named n = tensors.get(name);
         if (n == null) throw new IllegalArgumentException(file + ": no tensor " + name);
