@@ -14,7 +14,10 @@ import io.github.conv4j.nn.ReLU;
 import java.util.HashMap;
 import java.util.Map;
 
-/** Turns the one-line {@link Layer#spec()} of every layer type back into the layer. */
+/**
+ * Turns the one-line {@link Layer#spec()} of every layer type back into the layer: conv4j's own
+ * here, any other through the {@link LayerRegistry}.
+ */
 public final class LayerCodec {
     private LayerCodec() {}
 
@@ -46,7 +49,7 @@ public final class LayerCodec {
             case "Dropout" -> kv.containsKey("seed") ? new Dropout(Double.parseDouble(s.get("p")), Long.parseLong(s.get("seed")))
                     : new Dropout(Double.parseDouble(s.get("p")));
             case "BatchNorm2d" -> new BatchNorm2d(s.i("channels"), Float.parseFloat(s.get("eps")), Float.parseFloat(s.get("momentum")));
-            default -> throw new IllegalArgumentException("unknown layer type '" + words[0] + "'");
+            default -> LayerRegistry.layer(line);
         };
         if (!layer.spec().equals(line.trim()))
             throw new IllegalArgumentException("layer spec '" + line + "' does not round-trip (read back as '" + layer.spec() + "')");

@@ -2,12 +2,12 @@ package io.github.conv4j.train;
 
 import io.github.conv4j.data.Batches;
 import io.github.conv4j.loss.SoftmaxCrossEntropy;
-import io.github.conv4j.nn.Sequential;
+import io.github.conv4j.nn.Model;
 
 /** Mean loss and accuracy of a model over a dataset, in evaluation mode. */
 public record Evaluation(double loss, double accuracy, int examples) {
 
-    public static Evaluation of(Sequential model, Batches batches) {
+    public static Evaluation of(Model model, Batches batches) {
         boolean was = model.isTraining();
         model.train(false);
         try (SoftmaxCrossEntropy loss = new SoftmaxCrossEntropy()) {
