@@ -1,5 +1,6 @@
 /* Batch normalisation over N x C x (H*W): statistics per channel, computed in double. */
 #include <math.h>
+#include <stddef.h>
 #include "conv4j.h"
 
 void c4j_batchnorm2d_forward(int32_t n, int32_t c, int64_t hw, int32_t training, float eps,
@@ -65,5 +66,28 @@ void c4j_batchnorm2d_backward(int32_t n, int32_t c, int64_t hw, const float *x, 
             for (int64_t j = 0; j < hw; ++j)
                 q[j] = (float)(k * (d[j] - mdy - (p[j] - mean) * invstd * mdyx));
         }
+    }
+}
+
+void c4j_batchnorm2d_backward_eval(int32_t n, int32_t c, int64_t hw, const float *x, const float *gamma,
+                                   const float *save_mean, const float *save_invstd, const float *dy,
+                                   float *dx, float *dgamma, float *dbeta) {
+    /* The statistics are constants here (the running ones): y = gamma*(x - mean)*invstd + beta is
+     * affine in x, so dx = gamma*invstd*dy, without the batch-statistics terms of training. */
+    for (int32_t ch = 0; ch < c; ++ch) {
+        const double mean = save_mean[ch], invstd = save_invstd[ch];
+        double sum_dy = 0.0, sum_dy_xhat = 0.0;
+        const float k = gamma[ch] * (float)invstd;
+        for (int32_t i = 0; i < n; ++i) {
+            const float *p = x + ((int64_t)i * c + ch) * hw, *d = dy + ((int64_t)i * c + ch) * hw;
+            float *q = dx ? dx + ((int64_t)i * c + ch) * hw : NULL;
+            for (int64_t j = 0; j < hw; ++j) {
+                sum_dy += d[j];
+                sum_dy_xhat += d[j] * (p[j] - mean) * invstd;
+                if (q) q[j] = k * d[j];
+            }
+        }
+        if (dgamma) dgamma[ch] += (float)sum_dy_xhat;
+        if (dbeta) dbeta[ch] += (float)sum_dy;
     }
 }

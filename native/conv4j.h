@@ -148,6 +148,11 @@ void c4j_batchnorm2d_forward(int32_t n, int32_t c, int64_t hw, int32_t training,
 void c4j_batchnorm2d_backward(int32_t n, int32_t c, int64_t hw, const float *x, const float *gamma,
                               const float *save_mean, const float *save_invstd, const float *dy,
                               float *dx, float *dgamma, float *dbeta);
+/* Backward of the evaluation-mode forward (running statistics, saved by it as save_mean and
+ * save_invstd): dx = gamma*invstd*dy overwritten (may be NULL), dgamma/dbeta accumulated. */
+void c4j_batchnorm2d_backward_eval(int32_t n, int32_t c, int64_t hw, const float *x, const float *gamma,
+                                   const float *save_mean, const float *save_invstd, const float *dy,
+                                   float *dx, float *dgamma, float *dbeta);
 
 /* ---- loss.c ------------------------------------------------------------------------------- */
 /* Mean softmax cross-entropy over n rows of c logits (log-sum-exp stable).

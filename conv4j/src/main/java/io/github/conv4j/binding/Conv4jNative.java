@@ -330,6 +330,15 @@ public final class Conv4jNative {
             @Const FloatPointer x, @Const FloatPointer gamma, @Const FloatPointer saveMean,
             @Const FloatPointer saveInvstd, @Const FloatPointer dy, FloatPointer dx, FloatPointer dgamma,
             FloatPointer dbeta);
+    /**
+     * The backward of evaluation-mode batch norm (the running statistics, which its forward saved
+     * as {@code saveMean}/{@code saveInvstd}, are constants): dx = γ·invstd·dy overwritten (may be
+     * null), dgamma and dbeta accumulated. For fine-tuning with frozen statistics.
+     */
+    @Name("c4j_batchnorm2d_backward_eval") public static native void batchNorm2dBackwardEval(int n, int c, long hw,
+            @Const FloatPointer x, @Const FloatPointer gamma, @Const FloatPointer saveMean,
+            @Const FloatPointer saveInvstd, @Const FloatPointer dy, FloatPointer dx, FloatPointer dgamma,
+            FloatPointer dbeta);
 
     // ---- loss.c
     /** Mean softmax cross-entropy of n rows of c logits: loss[0], dlogits = (softmax − onehot)/n (may be null), correct[0] = rows whose argmax is the label (may be null). Returns a {@link Status} code ({@link Status#LABEL} for a label outside [0, c)). */

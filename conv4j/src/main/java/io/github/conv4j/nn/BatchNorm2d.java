@@ -80,12 +80,17 @@ public final class BatchNorm2d implements Layer {
 
             @Override public Tensor backward(Tensor dy, boolean needInputGradient) {
                 if (x == null) throw new IllegalStateException(name + ": backward without a forward pass");
-                if (!trained) throw new IllegalStateException(name + ": backward needs a forward pass in training mode");
                 Checks.outputGradient(name, x.shape(), dy);
                 Tensor g = needInputGradient ? dx.get(x.dim(0)) : null;
-                Conv4jNative.batchNorm2dBackward(x.dim(0), channels, hw, x.pointer(), gamma.pointer(), saveMean.pointer(),
-                        saveInvstd.pointer(), dy.pointer(), g == null ? null : g.pointer(),
-                        dgamma == null ? null : dgamma.pointer(), dbeta == null ? null : dbeta.pointer());
+                // after an evaluation-mode forward the statistics were the running ones, constants
+                if (trained)
+                    Conv4jNative.batchNorm2dBackward(x.dim(0), channels, hw, x.pointer(), gamma.pointer(), saveMean.pointer(),
+                            saveInvstd.pointer(), dy.pointer(), g == null ? null : g.pointer(),
+                            dgamma == null ? null : dgamma.pointer(), dbeta == null ? null : dbeta.pointer());
+                else
+                    Conv4jNative.batchNorm2dBackwardEval(x.dim(0), channels, hw, x.pointer(), gamma.pointer(), saveMean.pointer(),
+                            saveInvstd.pointer(), dy.pointer(), g == null ? null : g.pointer(),
+                            dgamma == null ? null : dgamma.pointer(), dbeta == null ? null : dbeta.pointer());
                 return g;
             }
 
