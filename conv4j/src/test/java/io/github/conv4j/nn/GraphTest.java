@@ -73,6 +73,22 @@ class GraphTest {
         assertTrue(s.toString().contains("14×14 /2×2"), s.toString());
     }
 
+    /** The README's example, as written there. */
+    @Test void theReadmeExampleBuildsAResNet() {
+        GraphBuilder b = new GraphBuilder(Shape.of(3, 32, 32));
+        Node x = b.add("conv1", new Conv2d(3, 16, 3).padding(1).bias(false), b.input());
+        x = b.add("relu", new ReLU(), b.add("bn1", new BatchNorm2d(16), x));
+        x = new BasicBlock(16, 16, 1).addTo(b, "layer1.0", x);
+        x = new BasicBlock(16, 32, 2).addTo(b, "layer2.0", x);   // 1×1 conv + BN shortcut
+        x = b.add("flatten", new Flatten(), b.add("avgpool", new GlobalAvgPool2d(), x));
+        try (Graph net = b.build(b.add("fc", new Linear(32, 10), x), 42)) {
+            assertArrayEquals(new int[] {32, 16, 1, 1}, net.namedParameters().get("layer2.0.downsample.0.weight").shape().dims());
+            ModelSummary s = net.summary();
+            assertEquals(Shape.of(10), s.rows().get(s.rows().size() - 1).output());
+            assertEquals(net.parameterCount(), s.parameters());
+        }
+    }
+
     @Test void closingAGraphFreesEverything() {
         long before = Tensor.liveCount();
         try (Graph g = GraphGradientTest.joins(1); Tensor x = Tensor.zeros(2, 2, 6, 6); Tensor dy = Tensor.zeros(2, 2, 4, 4)) {
