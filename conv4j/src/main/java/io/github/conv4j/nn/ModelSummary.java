@@ -77,7 +77,7 @@ public record ModelSummary(Shape input, List<Row> rows, long parameters, long fl
 
     @Override public String toString() {
         StringBuilder b = new StringBuilder();
-        String format = "%-22s %-40s %-16s %14s %16s %-14s %s%n";
+        String format = "%-24s %-44s %-16s %14s %16s %-16s %s%n";
         b.append(String.format(format, "name", "layer", "output", "params", "FLOPs", "receptive field", "inputs"));
         for (Row r : rows)
             b.append(String.format(format, r.name(), r.layer(), r.output(), String.format("%,d", r.parameters()),

@@ -1,10 +1,13 @@
 package io.github.conv4j.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.conv4j.data.Dataset;
 import io.github.conv4j.data.Normalization;
+import io.github.conv4j.infer.Classifier;
+import io.github.conv4j.io.ModelFile;
 import io.github.conv4j.nn.BasicBlock;
 import io.github.conv4j.nn.BatchNorm2d;
 import io.github.conv4j.nn.Conv2d;
@@ -22,6 +25,7 @@ import io.github.conv4j.tensor.Shape;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -67,6 +71,15 @@ class GraphTrainingTest {
         try (Graph g = tinyResNet(99); Sgd sgd = sgd(g)) {
             new Trainer(g, sgd, config(2).checkpoint(ck).resume()).fit(train, test);
             assertArrayEquals(straight, g.parameters().toArray());
+            // the trained graph, saved, is a classifier that predicts what the model does
+            Path file = tmp.resolve("resnet.c4j");
+            ModelFile.save(file, g, Map.of());
+            float[] image = new float[784];
+            for (int i = 0; i < image.length; i++) image[i] = (i % 28) / 28f;
+            try (Classifier c = Classifier.load(file); Classifier direct = Classifier.of(g.train(false))) {
+                assertEquals(train.classNames().get(0), c.labels().get(0));
+                assertEquals(direct.predict(image, 3), c.predict(image, 3));
+            }
         }
     }
 }
