@@ -41,6 +41,15 @@ final class ParameterBuffers implements AutoCloseable {
         lentParams = lend(params, "the model's parameters");
         lentGrads = lend(grads, "the model's gradients");
         lentState = lend(state, "the model's state");
+        try {
+            carve(layers, lenders, prefixes);
+        } catch (RuntimeException e) {
+            close();   // a layer whose names do not fit its tensors: free what was allocated
+            throw e;
+        }
+    }
+
+    private void carve(List<Layer> layers, List<String> lenders, List<String> prefixes) {
         long po = 0, so = 0;
         for (int i = 0; i < layers.size(); i++) {
             Layer l = layers.get(i);

@@ -26,6 +26,9 @@ import java.util.Arrays;
  * <pre>{@code try (Graph net = ResNet.resnet18(1000).build(42)) { ... }}</pre>
  */
 public final class ResNet implements Block {
+    /** The per-sample input shape the architecture was designed for. */
+    public static final Shape INPUT = Shape.of(3, 224, 224);
+
     private static final int[] PLANES = {64, 128, 256, 512};
     private final int[] blocks;
     private final boolean bottleneck;
@@ -46,9 +49,6 @@ public final class ResNet implements Block {
 
     /** ResNet-50: 3, 4, 6, 3 bottlenecks (25,557,032 parameters with 1000 classes). */
     public static ResNet resnet50(int classes) { return new ResNet(new int[] {3, 4, 6, 3}, true, classes); }
-
-    /** The per-sample input shape the architecture was designed for. */
-    public static final Shape INPUT = Shape.of(3, 224, 224);
 
     @Override public Node addTo(GraphBuilder b, String prefix, Node x) {
         Node s = b.add(GraphBuilder.join(prefix, "conv1"), new Conv2d(3, 64, 7).stride(2).padding(3).bias(false), x);
