@@ -1,5 +1,6 @@
 /* Batch normalisation over N x C x (H*W): statistics per channel, computed in double. */
 #include <math.h>
+#include <stddef.h>
 #include "conv4j.h"
 
 void c4j_batchnorm2d_forward(int32_t n, int32_t c, int64_t hw, int32_t training, float eps,

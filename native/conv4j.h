@@ -216,6 +216,21 @@ void c4j_adam_step(int64_t len, float *param, const float *grad, float *m, float
 /* 1 if every value is finite, else 0. */
 int c4j_all_finite(int64_t len, const float *x);
 
+/* ---- merge.c: the merge layers of graph models, one call over the whole batch ---- */
+/* out = inputs[0] + ... + inputs[count-1], each len floats (count >= 1). */
+int c4j_sum_forward(int64_t len, int32_t count, const float *const *inputs, float *out);
+/* Concatenation along axis 1 of n samples: sample s of input i is inner[i] floats (its channels
+ * times the plane), placed one after another in out's sample s. */
+int c4j_concat_forward(int32_t n, int32_t count, const int64_t *inner, const float *const *inputs, float *out);
+/* The split of dy back into the inputs' gradients (overwritten; dx[i] NULL skips input i). */
+int c4j_concat_backward(int32_t n, int32_t count, const int64_t *inner, const float *dy, float *const *dx);
+/* y = x * gate broadcast over planes: x and y are planes x plane floats, gate one per plane
+ * (N*C x H*W times N*C x 1: a squeeze-and-excitation gate). */
+int c4j_scale_forward(int64_t planes, int64_t plane, const float *x, const float *gate, float *y);
+/* dx = dy * gate (broadcast), dgate[p] = sum over plane p of dy * x; both overwritten, either may be NULL. */
+int c4j_scale_backward(int64_t planes, int64_t plane, const float *x, const float *gate, const float *dy, float *dx,
+                       float *dgate);
+
 /* ---- blas.c: the OpenBLAS we link, exposed for threading control and the peak benchmark ---- */
 void c4j_set_num_threads(int32_t threads);
 int32_t c4j_get_num_threads(void);

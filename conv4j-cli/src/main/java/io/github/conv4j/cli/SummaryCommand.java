@@ -1,6 +1,7 @@
 package io.github.conv4j.cli;
 
 import io.github.conv4j.nn.ModelSummary;
+import io.github.conv4j.zoo.ResNet;
 import io.github.conv4j.zoo.Zoo;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -8,9 +9,22 @@ import picocli.CommandLine.Option;
 
 @Command(name = "summary", mixinStandardHelpOptions = true, description = "Layers, output shapes, parameters and FLOPs of a zoo model.")
 final class SummaryCommand implements Callable<Integer> {
-    @Option(names = "--model", defaultValue = "reference", description = "reference, lenet5, alexnet or vgg16 (default: ${DEFAULT-VALUE}).") String model;
+    @Option(names = "--model", defaultValue = "reference",
+            description = "reference, lenet5, alexnet, vgg16, resnet18, resnet34 or resnet50 (default: ${DEFAULT-VALUE}).")
+    String model;
 
     @Override public Integer call() {
+        ResNet resnet = switch (model.toLowerCase()) {
+            case "resnet18", "resnet-18" -> ResNet.resnet18(1000);
+            case "resnet34", "resnet-34" -> ResNet.resnet34(1000);
+            case "resnet50", "resnet-50" -> ResNet.resnet50(1000);
+            default -> null;
+        };
+        if (resnet != null) {   // a graph, summarised from its nodes
+            System.out.println(model + ":");
+            System.out.print(resnet.summary());
+            return 0;
+        }
         Zoo.Architecture a = Zoo.byName(model);
         System.out.println(a.name() + ":");
         System.out.print(ModelSummary.of(a.input(), a.layers()));

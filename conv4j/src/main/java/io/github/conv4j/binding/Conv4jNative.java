@@ -3,7 +3,9 @@ package io.github.conv4j.binding;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacpp.Loader;
+import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.javacpp.PointerPointer;
 import org.bytedeco.javacpp.annotation.Cast;
 import org.bytedeco.javacpp.annotation.Const;
 import org.bytedeco.javacpp.annotation.Name;
@@ -220,6 +222,47 @@ public final class Conv4jNative {
     @Name("c4j_add") public static native void add(long len, @Const FloatPointer src, FloatPointer dst);
     /** out = a·b elementwise over len floats (dropout backward). */
     @Name("c4j_mul") public static native void mul(long len, @Const FloatPointer a, @Const FloatPointer b, FloatPointer out);
+
+    // ---- merge.c: the merge layers of graph models
+    /**
+     * out = inputs[0] + … + inputs[count−1], each {@code len} floats (Add's forward over the batch).
+     *
+     * @return {@link Status#OK}, or {@link Status#BAD_ARGUMENT} for a negative length, no input or a null pointer
+     */
+    @Name("c4j_sum_forward") public static native int sumForward(long len, int count,
+            @Cast("const float*const*") PointerPointer<FloatPointer> inputs, FloatPointer out);
+    /**
+     * Concatenation along axis 1 of {@code n} samples: sample s of input i is {@code inner[i]}
+     * floats (channels × plane), written one after the other into sample s of {@code out}.
+     *
+     * @return {@link Status#OK}, or {@link Status#BAD_ARGUMENT} for non-positive sizes or null pointers
+     */
+    @Name("c4j_concat_forward") public static native int concatForward(int n, int count, @Cast("const int64_t*") LongPointer inner,
+            @Cast("const float*const*") PointerPointer<FloatPointer> inputs, FloatPointer out);
+    /**
+     * The split of {@code dy} back into the inputs' gradients (overwritten; a null entry of
+     * {@code dx} skips that input). Sizes as {@link #concatForward}.
+     *
+     * @return {@link Status#OK}, or {@link Status#BAD_ARGUMENT}
+     */
+    @Name("c4j_concat_backward") public static native int concatBackward(int n, int count, @Cast("const int64_t*") LongPointer inner,
+            @Const FloatPointer dy, @Cast("float*const*") PointerPointer<FloatPointer> dx);
+    /**
+     * y = x · gate with one gate value per plane: x and y hold {@code planes} × {@code plane}
+     * floats (N·C planes of H·W, times an N×C×1×1 squeeze-and-excitation gate).
+     *
+     * @return {@link Status#OK}, or {@link Status#BAD_ARGUMENT} for non-positive sizes or null pointers
+     */
+    @Name("c4j_scale_forward") public static native int scaleForward(long planes, long plane, @Const FloatPointer x,
+            @Const FloatPointer gate, FloatPointer y);
+    /**
+     * The backward of {@link #scaleForward}: dx = dy · gate and dgate[p] = Σ over plane p of dy · x
+     * (summed in double), both overwritten; either may be null to skip it.
+     *
+     * @return {@link Status#OK}, or {@link Status#BAD_ARGUMENT}
+     */
+    @Name("c4j_scale_backward") public static native int scaleBackward(long planes, long plane, @Const FloatPointer x,
+            @Const FloatPointer gate, @Const FloatPointer dy, FloatPointer dx, FloatPointer dgate);
 
     // ---- im2col.c
     /** Lowers one image (channels × height × width) to its column matrix: channels·kernelH·kernelW rows of outH·outW entries, rows ldCol apart; zeros for padding. */

@@ -4,7 +4,7 @@ import io.github.conv4j.binding.Conv4jNative;
 import io.github.conv4j.data.Normalization;
 import io.github.conv4j.data.Preprocessing;
 import io.github.conv4j.io.ModelFile;
-import io.github.conv4j.nn.Sequential;
+import io.github.conv4j.nn.Model;
 import io.github.conv4j.tensor.Shape;
 import io.github.conv4j.tensor.Tensor;
 import java.awt.image.BufferedImage;
@@ -27,7 +27,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  */
 public final class Classifier implements AutoCloseable {
 
-    private final Sequential model;
+    private final Model model;
     private final boolean ownsModel;
     private final Preprocessing preprocessing;
     private final List<String> warnings;
@@ -39,14 +39,14 @@ public final class Classifier implements AutoCloseable {
 
     /** One thread's replica with its input and probability buffers. */
     private final class Worker {
-        final Sequential replica;
+        final Model replica;
         final Tensor input = Tensor.zeros(sample.prependBatch(1)), probs = Tensor.zeros(1, classes);
         final float[] staging = new float[(int) sample.size()], out = new float[classes];
-        Worker(Sequential replica) { this.replica = replica; }
+        Worker(Model replica) { this.replica = replica; }
         void close() { replica.close(); input.close(); probs.close(); }
     }
 
-    private Classifier(Sequential model, boolean ownsModel, Preprocessing preprocessing, List<String> warnings) {
+    private Classifier(Model model, boolean ownsModel, Preprocessing preprocessing, List<String> warnings) {
         this.sample = model.sampleInput();
         Shape out = model.sampleOutput();
         if (out.rank() != 1) throw new IllegalArgumentException("a classifier needs a model with a 1-D output per sample, got " + out);
@@ -70,7 +70,7 @@ public final class Classifier implements AutoCloseable {
      */
     public static Classifier load(Path path) throws IOException {
         try (ModelFile.Loaded loaded = ModelFile.loadForInference(path)) {
-            Sequential m = loaded.model();
+            Model m = loaded.model();
             Classifier c;
             try {
                 c = new Classifier(m, true, m.preprocessing().orElseGet(() -> identity(m)), loaded.warnings());
@@ -85,22 +85,22 @@ public final class Classifier implements AutoCloseable {
     /**
      * Wraps the caller's model, which stays the caller's: not closed by {@link #close()}, not
      * switched to evaluation mode (predictions run on evaluation-mode replicas). Uses the model's
-     * {@link Sequential#preprocessing()}; a model without one is given identity normalisation and
+     * {@link Model#preprocessing()}; a model without one is given identity normalisation and
      * numbered classes, reported in {@link #warnings()}.
      */
-    public static Classifier of(Sequential model) {
+    public static Classifier of(Model model) {
         List<String> warnings = model.preprocessing().isPresent() ? List.of()
                 : List.of("the model carries no preprocessing: inputs are not normalised and classes are numbered");
         return new Classifier(model, false, model.preprocessing().orElseGet(() -> identity(model)), warnings);
     }
 
-    /** Wraps the caller's model (as {@link #of(Sequential)}) with the given normalisation (every channel) and class names. */
-    public static Classifier of(Sequential model, Normalization norm, List<String> labels) {
+    /** Wraps the caller's model (as {@link #of(Model)}) with the given normalisation (every channel) and class names. */
+    public static Classifier of(Model model, Normalization norm, List<String> labels) {
         int channels = model.sampleInput().rank() == 3 ? model.sampleInput().dim(0) : 1;
         return new Classifier(model, false, Preprocessing.of(norm, channels, labels), List.of());
     }
 
-    private static Preprocessing identity(Sequential m) {
+    private static Preprocessing identity(Model m) {
         Shape in = m.sampleInput(), out = m.sampleOutput();
         return Preprocessing.identity(in.rank() == 3 ? in.dim(0) : 1, out.rank() == 1 ? out.dim(0) : 1);
     }

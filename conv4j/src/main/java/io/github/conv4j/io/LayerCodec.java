@@ -27,7 +27,10 @@ import io.github.conv4j.nn.Tanh;
 import java.util.HashMap;
 import java.util.Map;
 
-/** Turns the one-line {@link Layer#spec()} of every layer type back into the layer. */
+/**
+ * Turns the one-line {@link Layer#spec()} of every layer type back into the layer: conv4j's own
+ * here, any other through the {@link LayerRegistry}.
+ */
 public final class LayerCodec {
     private LayerCodec() {}
 
@@ -76,7 +79,7 @@ public final class LayerCodec {
             case "Identity" -> new Identity();
             case "Softmax" -> new Softmax();
             case "LogSoftmax" -> new LogSoftmax();
-            default -> throw new IllegalArgumentException("unknown layer type '" + words[0] + "'");
+            default -> LayerRegistry.layer(line);
         };
         if (!layer.spec().equals(line.trim()))
             throw new IllegalArgumentException("layer spec '" + line + "' does not round-trip (read back as '" + layer.spec() + "')");

@@ -1,8 +1,12 @@
 package io.github.conv4j.io;
 
 import io.github.conv4j.data.Preprocessing;
+import io.github.conv4j.nn.Graph;
+import io.github.conv4j.nn.GraphBuilder;
 import io.github.conv4j.nn.Layer;
+import io.github.conv4j.nn.Model;
 import io.github.conv4j.nn.ModelSummary;
+import io.github.conv4j.nn.Node;
 import io.github.conv4j.nn.Sequential;
 import io.github.conv4j.tensor.Shape;
 import io.github.conv4j.tensor.Tensor;
@@ -40,7 +44,10 @@ import java.util.zip.CheckedOutputStream;
  * payload:
  *   metadata              u32 count, then (UTF key, UTF value) pairs
  *   input shape           u32 rank, rank × u32
- *   layers                u32 count, then one UTF {@link Layer#spec()} each
+ *   layers                u32 count, then one UTF {@link Layer#spec()} each; for a graph
+ *                         (metadata {@value #KIND_KEY} = graph) one UTF line per node after the
+ *                         input, in topological order, the output last: its name, its input
+ *                         nodes' names joined by commas, and its layer's spec, space-separated
  *   tensors               u32 count, then (UTF name, u64 length, length × f32 little-endian)
  *                         — "params" and "state" (the model's flat buffers), then any extras
  * CRC32C of the payload   u32
@@ -66,23 +73,29 @@ public final class ModelFile {
     /** Metadata key of the model's seed, which seeds its random layers (Dropout) after loading too. */
     public static final String SEED_KEY = "model.seed";
 
+    /** Metadata key of the model's topology: {@value #GRAPH} for a {@link Graph}, absent for a {@link Sequential}. */
+    public static final String KIND_KEY = "model.kind";
+
+    /** The {@link #KIND_KEY} value of a graph. */
+    public static final String GRAPH = "graph";
+
     private ModelFile() {}
 
     /**
-     * What a file holds: the model (with its {@link Sequential#preprocessing()} when the file has
+     * What a file holds: the model (with its {@link Model#preprocessing()} when the file has
      * one), the metadata, extra tensors (optimiser state) and warnings about what the file lacks.
      *
      * <p>It owns the model and the extras: {@link #close()} frees both. To keep the model beyond
      * it, take it over with {@link #releaseModel()}; then the caller closes it.
      */
     public static final class Loaded implements AutoCloseable {
-        private final Sequential model;
+        private final Model model;
         private final Map<String, String> metadata;
         private final Map<String, Tensor> extras;
         private final List<String> warnings;
         private boolean modelReleased;
 
-        Loaded(Sequential model, Map<String, String> metadata, Map<String, Tensor> extras, List<String> warnings) {
+        Loaded(Model model, Map<String, String> metadata, Map<String, Tensor> extras, List<String> warnings) {
             this.model = model;
             this.metadata = java.util.Collections.unmodifiableMap(metadata);
             this.extras = java.util.Collections.unmodifiableMap(extras);
@@ -90,7 +103,13 @@ public final class ModelFile {
         }
 
         /** The model, owned by this object (closed with it) unless {@link #releaseModel()} was called. */
-        public Sequential model() { return model; }
+        public Model model() { return model; }
+
+        /** The model as the {@link Sequential} chain it is, or an IllegalStateException for a graph. */
+        public Sequential sequential() {
+            if (model instanceof Sequential s) return s;
+            throw new IllegalStateException("this file holds a " + model.getClass().getSimpleName() + ", not a Sequential: use model()");
+        }
 
         /** Every metadata entry of the file, the library's own keys included. */
         public Map<String, String> metadata() { return metadata; }
@@ -106,7 +125,7 @@ public final class ModelFile {
         public List<String> warnings() { return warnings; }
 
         /** Hands the model over to the caller, who closes it; {@link #close()} then frees only the extras. */
-        public Sequential releaseModel() {
+        public Model releaseModel() {
             modelReleased = true;
             return model;
         }
@@ -118,23 +137,27 @@ public final class ModelFile {
         }
     }
 
-    /** {@link #save(Path, Sequential, Map, Map)} without extra tensors. */
-    public static void save(Path path, Sequential model, Map<String, String> metadata) throws IOException {
+    /** {@link #save(Path, Model, Map, Map)} without extra tensors. */
+    public static void save(Path path, Model model, Map<String, String> metadata) throws IOException {
         save(path, model, metadata, Map.of());
     }
 
     /**
-     * Writes atomically the model, its seed, its {@link Sequential#preprocessing()} (when set) and
+     * Writes atomically the model (a {@link Sequential} or a {@link Graph}), its seed, its
+     * {@link Model#preprocessing()} (when set) and
      * {@code userMetadata} (whose keys may not start with {@value PreprocessingMetadata#PREFIX}:
      * that is the library's); {@code extras} are saved after the model's own tensors. The model
      * and tensors stay the caller's.
      */
-    public static void save(Path path, Sequential model, Map<String, String> userMetadata, Map<String, Tensor> extras) throws IOException {
+    public static void save(Path path, Model model, Map<String, String> userMetadata, Map<String, Tensor> extras) throws IOException {
         for (String key : userMetadata.keySet())
             if (key.startsWith(PreprocessingMetadata.PREFIX))
-                throw new IllegalArgumentException("metadata key '" + key + "' is reserved: set the model's preprocessing with Sequential.setPreprocessing");
+                throw new IllegalArgumentException("metadata key '" + key + "' is reserved: set the model's preprocessing with Model.setPreprocessing");
         Map<String, String> metadata = new LinkedHashMap<>(userMetadata);
         metadata.put(SEED_KEY, Long.toString(model.seed()));
+        if (model instanceof Graph) metadata.put(KIND_KEY, GRAPH);
+        else metadata.remove(KIND_KEY);
+        List<String> architecture = architecture(model);
         model.preprocessing().ifPresent(p -> metadata.putAll(PreprocessingMetadata.encode(p)));
         Path dir = path.toAbsolutePath().getParent();
         Files.createDirectories(dir);
@@ -146,7 +169,7 @@ public final class ModelFile {
             if (tensors.containsKey(e.getKey())) throw new IllegalArgumentException("extra tensor name '" + e.getKey() + "' is reserved");
             tensors.put(e.getKey(), e.getValue());
         }
-        long payload = payloadLength(model, metadata, tensors);
+        long payload = payloadLength(model, architecture, metadata, tensors);
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             OutputStream raw = new BufferedOutputStream(java.nio.channels.Channels.newOutputStream(ch), CHUNK);
             DataOutputStream head = new DataOutputStream(raw);
@@ -155,7 +178,7 @@ public final class ModelFile {
             head.writeLong(payload);
             CRC32C crc = new CRC32C();
             DataOutputStream out = new DataOutputStream(new CheckedOutputStream(raw, crc));
-            writePayload(out, model, metadata, tensors);
+            writePayload(out, model, architecture, metadata, tensors);
             out.flush();
             head.writeInt((int) crc.getValue());
             head.flush();
@@ -180,15 +203,30 @@ public final class ModelFile {
         }
     }
 
-    private static long payloadLength(Sequential model, Map<String, String> metadata, Map<String, Tensor> tensors) throws IOException {
+    /** The lines of the layers section: a chain's layer specs, or a graph's node lines. */
+    private static List<String> architecture(Model model) {
+        List<String> lines = new ArrayList<>();
+        if (model instanceof Sequential s) {
+            for (Layer l : s.layers()) lines.add(l.spec());
+        } else if (model instanceof Graph g) {
+            for (Node n : g.nodes().subList(1, g.nodes().size()))
+                lines.add(n.name() + " " + String.join(",", n.inputs().stream().map(Node::name).toList()) + " " + n.spec());
+        } else {
+            throw new IllegalArgumentException("ModelFile saves a Sequential or a Graph, not a " + model.getClass().getName());
+        }
+        return lines;
+    }
+
+    private static long payloadLength(Model model, List<String> architecture, Map<String, String> metadata, Map<String, Tensor> tensors)
+            throws IOException {
         CountingStream counter = new CountingStream();
         DataOutputStream d = new DataOutputStream(counter);
         d.writeInt(metadata.size());
         for (var e : metadata.entrySet()) { d.writeUTF(e.getKey()); d.writeUTF(e.getValue()); }
         d.writeInt(model.sampleInput().rank());
         for (int i = 0; i < model.sampleInput().rank(); i++) d.writeInt(0);
-        d.writeInt(model.layers().size());
-        for (Layer l : model.layers()) d.writeUTF(l.spec());
+        d.writeInt(architecture.size());
+        for (String line : architecture) d.writeUTF(line);
         d.writeInt(tensors.size());
         long total = counter.count;
         for (var e : tensors.entrySet()) {
@@ -200,15 +238,16 @@ public final class ModelFile {
         return total;
     }
 
-    private static void writePayload(DataOutputStream out, Sequential model, Map<String, String> metadata, Map<String, Tensor> tensors)
+    private static void writePayload(DataOutputStream out, Model model, List<String> architecture, Map<String, String> metadata,
+                                     Map<String, Tensor> tensors)
             throws IOException {
         out.writeInt(metadata.size());
         for (var e : metadata.entrySet()) { out.writeUTF(e.getKey()); out.writeUTF(e.getValue()); }
         Shape in = model.sampleInput();
         out.writeInt(in.rank());
         for (int i = 0; i < in.rank(); i++) out.writeInt(in.dim(i));
-        out.writeInt(model.layers().size());
-        for (Layer l : model.layers()) out.writeUTF(l.spec());
+        out.writeInt(architecture.size());
+        for (String line : architecture) out.writeUTF(line);
         out.writeInt(tensors.size());
         float[] chunk = new float[CHUNK];
         ByteBuffer bytes = ByteBuffer.allocate(CHUNK * 4).order(ByteOrder.LITTLE_ENDIAN);
@@ -246,7 +285,7 @@ public final class ModelFile {
     /**
      * Loads a model for inference only: no gradient buffer (as large as the parameters) and no
      * random initialisation of parameters the file then overwrites. The model cannot be trained
-     * ({@link Sequential#gradients()} and {@code backward} throw).
+     * ({@link Model#gradients()} and {@code backward} throw).
      */
     public static Loaded loadForInference(Path path) throws IOException { return load(path, false); }
 
@@ -302,13 +341,27 @@ public final class ModelFile {
         for (int i = 0; i < rank; i++) dims[i] = in.readInt();
         int layerCount = count(path, in, "layers", 1 << 16);
         List<Layer> layers = new ArrayList<>();
-        Sequential model;
+        boolean graph = GRAPH.equals(meta.get(KIND_KEY));
+        if (meta.containsKey(KIND_KEY) && !graph) throw new IOException(path + ": unknown model kind '" + meta.get(KIND_KEY) + "'");
+        Model model;
         try {
-            for (int i = 0; i < layerCount; i++) layers.add(LayerCodec.parse(in.readUTF()));
+            Shape input = Shape.of(dims);
             // Check the architecture and what its parameters need before allocating anything: a
             // header may lie, but the parameters must be in the file (found by fuzzing).
-            Shape input = Shape.of(dims);
-            ModelSummary.of(input, layers);
+            GraphBuilder builder = graph ? new GraphBuilder(input) : null;
+            Map<String, Node> byName = new java.util.HashMap<>();
+            if (graph) byName.put(Node.INPUT, builder.input());
+            for (int i = 0; i < layerCount; i++) {
+                String line = in.readUTF();
+                if (graph) addNode(builder, byName, line);
+                else layers.add(LayerCodec.parse(line));
+            }
+            if (graph) {
+                layers.clear();
+                for (Node n : builder.nodes()) n.layer().ifPresent(layers::add);
+            } else {
+                ModelSummary.of(input, layers);
+            }
             long floats = 0;
             for (Layer l : layers) {
                 for (Shape s : l.parameterShapes()) floats += s.size();
@@ -317,7 +370,13 @@ public final class ModelFile {
             if (floats > bounded.left / Float.BYTES)
                 throw new IOException(path + ": the architecture needs " + floats + " parameters, the file holds " + bounded.left + " bytes");
             long seed = Long.parseLong(meta.getOrDefault(SEED_KEY, Long.toString(Sequential.DEFAULT_SEED)));
-            model = trainable ? new Sequential(input, seed, layers) : Sequential.forInference(input, seed, layers);
+            if (graph) {
+                List<Node> nodes = builder.nodes();
+                Node output = nodes.get(nodes.size() - 1);
+                model = trainable ? builder.build(output, seed) : builder.buildForInference(output, seed);
+            } else {
+                model = trainable ? new Sequential(input, seed, layers) : Sequential.forInference(input, seed, layers);
+            }
         } catch (NumberFormatException e) {
             throw new IOException(path + ": bad " + SEED_KEY + " metadata: " + e.getMessage(), e);
         } catch (IllegalArgumentException | ArithmeticException e) {
@@ -370,8 +429,28 @@ public final class ModelFile {
         return new Loaded(model, meta, extras, warnings);
     }
 
+    /** Adds the node a graph's architecture line describes: name, input names (comma-separated), layer spec. */
+    private static void addNode(GraphBuilder builder, Map<String, Node> byName, String line) {
+        String[] parts = line.trim().split(" ", 3);
+        if (parts.length < 3) throw new IllegalArgumentException("graph node line '" + line + "' is not 'name inputs spec'");
+        List<Node> inputs = new ArrayList<>();
+        for (String name : parts[1].split(",")) {
+            Node n = byName.get(name);
+            if (n == null) throw new IllegalArgumentException("node '" + parts[0] + "' reads '" + name + "', which no earlier node is called");
+            inputs.add(n);
+        }
+        Node node;
+        if (LayerRegistry.isMerge(parts[2])) {
+            node = builder.add(parts[0], LayerRegistry.merge(parts[2]), inputs);
+        } else {
+            if (inputs.size() != 1) throw new IllegalArgumentException("node '" + parts[0] + "' has " + inputs.size() + " inputs, its layer takes one");
+            node = builder.add(parts[0], LayerCodec.parse(parts[2]), inputs.get(0));
+        }
+        byName.put(node.name(), node);
+    }
+
     /** Gives the model the preprocessing its metadata describes; returns the warnings, each naming the file. */
-    private static List<String> attachPreprocessing(Path path, Sequential model, Map<String, String> meta) throws IOException {
+    private static List<String> attachPreprocessing(Path path, Model model, Map<String, String> meta) throws IOException {
         Shape in = model.sampleInput(), out = model.sampleOutput();
         int channels = in.rank() == 3 ? in.dim(0) : 1, classes = out.rank() == 1 ? out.dim(0) : (int) Math.min(out.size(), 1 << 16);
         try {

@@ -32,6 +32,23 @@ final class Checks {
             throw new IllegalArgumentException(layer + ": expected output gradient " + expected + ", got " + dy.shape());
     }
 
+    /** A per-sample shape written as the batch it describes, e.g. {@code [N, 16, 8, 8]}. */
+    static String batchOf(Shape sample) { return "[N, " + sample.toString().substring(1); }
+
+    /** A merge's inputs must all have batch size {@code n} and their per-sample shapes; returns n. */
+    static int sameBatch(String node, java.util.List<Tensor> inputs, java.util.List<Shape> samples) {
+        if (inputs.size() != samples.size())
+            throw new IllegalArgumentException(node + ": expected " + samples.size() + " inputs, got " + inputs.size());
+        int n = inputs.get(0).shape().dim(0);
+        for (int i = 0; i < inputs.size(); i++) {
+            Shape s = inputs.get(i).shape();
+            if (!s.isBatchOf(samples.get(i)) || s.dim(0) != n)
+                throw new IllegalArgumentException(node + ": expected input " + i + " " + batchOf(samples.get(i)).replace("N", Integer.toString(n))
+                        + ", got " + s);
+        }
+        return n;
+    }
+
     /** GEMM dimensions are 32-bit in CBLAS: refuse layers whose matrices would overflow them. */
     static void fitsBlas(String layer, String what, long v) {
         if (v > Integer.MAX_VALUE)

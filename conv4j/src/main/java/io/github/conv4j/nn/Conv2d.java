@@ -120,6 +120,11 @@ public final class Conv2d implements Layer {
         for (Tensor p : params) Init.uniformFanIn(p, fanIn(), rng);
     }
 
+    @Override public ReceptiveField receptiveField(Shape sampleInput, ReceptiveField rf) {
+        Shape o = outputShape(sampleInput.prependBatch(1));
+        return rf.window(kh, kw, sh, sw, dh, dw, o.dim(2), o.dim(3));
+    }
+
     @Override public long flops(Shape sampleInput) {
         Shape o = outputShape(sampleInput.prependBatch(1));
         return 2L * out * o.dim(2) * o.dim(3) * fanIn();

@@ -14,6 +14,9 @@ public final class GlobalAvgPool2d implements Layer {
 
     @Override public long flops(Shape sampleInput) { return sampleInput.size(); }
 
+    /** Every output sees the whole plane. */
+    @Override public ReceptiveField receptiveField(Shape sampleInput, ReceptiveField rf) { return rf.whole(); }
+
     @Override public Op create(LayerContext ctx) {
         Shape s = ctx.sampleInput();
         Layer.requireRank(ctx.name() + " " + describe(), s, 3, "C×H×W per sample");

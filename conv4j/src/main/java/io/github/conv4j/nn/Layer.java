@@ -29,11 +29,34 @@ public interface Layer {
     /** Shapes of the trainable parameters (weight first, then bias), in the model's flat buffer. */
     default List<Shape> parameterShapes() { return List.of(); }
 
+    /**
+     * The names of the parameters, as PyTorch's {@code state_dict} names them after the layer's
+     * name: {@code weight} and {@code bias} (what Conv2d, Linear and the normalisations have).
+     */
+    default List<String> parameterNames() { return defaultNames(List.of("weight", "bias"), parameterShapes().size(), "param"); }
+
+    /** The names of the state tensors: {@code running_mean} and {@code running_var}, a normalisation's. */
+    default List<String> stateNames() { return defaultNames(List.of("running_mean", "running_var"), stateShapes().size(), "state"); }
+
+    /** The first {@code count} of {@code usual}, then {@code other + index} for any further ones. */
+    private static List<String> defaultNames(List<String> usual, int count, String other) {
+        List<String> names = new java.util.ArrayList<>();
+        for (int i = 0; i < count; i++) names.add(i < usual.size() ? usual.get(i) : other + i);
+        return names;
+    }
+
     /** Shapes of non-trainable state saved with the model (e.g. running statistics). */
     default List<Shape> stateShapes() { return List.of(); }
 
     /** Fills freshly allocated parameters and state (PyTorch's default initialisation, seeded). */
     default void initialize(List<Tensor> params, List<Tensor> state, SplittableRandom rng) {}
+
+    /**
+     * The receptive field of this layer's output given that of its input ({@code in}) of per-sample
+     * shape {@code sampleInput}. The default keeps it: a pointwise layer (activation, normalisation,
+     * 1×1 convolution, flattening) sees what its input saw.
+     */
+    default ReceptiveField receptiveField(Shape sampleInput, ReceptiveField in) { return in; }
 
     /** Multiply-adds × 2 of one forward pass over one sample. */
     default long flops(Shape sampleInput) { return 0; }

@@ -68,6 +68,9 @@ public final class Linear implements Layer {
 
     @Override public long flops(Shape sampleInput) { return 2L * in * out; }
 
+    /** Every output sees every input feature, hence every position the features came from. */
+    @Override public ReceptiveField receptiveField(Shape sampleInput, ReceptiveField rf) { return rf.whole(); }
+
     @Override public Op create(LayerContext ctx) {
         String name = ctx.name() + " " + describe();
         Shape sample = ctx.sampleInput();

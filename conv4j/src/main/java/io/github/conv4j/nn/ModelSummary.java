@@ -1,47 +1,87 @@
 package io.github.conv4j.nn;
 
 import io.github.conv4j.tensor.Shape;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Per layer: output shape, parameter count and forward FLOPs for one sample, and totals. Computed
- * from the configuration alone, so even VGG-16 is summarised without allocating its weights.
+ * Per layer: output shape, parameter count, forward FLOPs and receptive field for one sample, and
+ * totals. Computed from the configuration alone, so even VGG-16 is summarised without allocating
+ * its weights.
  */
 public record ModelSummary(Shape input, List<Row> rows, long parameters, long flops) {
-    /** One layer: its description, per-sample output shape, parameters and FLOPs. */
-    public record Row(String layer, Shape output, long parameters, long flops) {}
+    /**
+     * One layer: its node name (the index in a {@link Sequential}), its description, the names of
+     * its inputs, its per-sample output shape, parameters, FLOPs and receptive field.
+     */
+    public record Row(String name, String layer, List<String> inputs, Shape output, long parameters, long flops,
+                      ReceptiveField receptiveField) {}
 
-    /** The summary of these layers over inputs of {@code sampleInput} (checks every shape). */
+    /** The summary of a chain of layers over inputs of {@code sampleInput} (checks every shape). */
     public static ModelSummary of(Shape sampleInput, List<Layer> layers) {
-        Shape s = sampleInput.prependBatch(1);
-        List<Row> rows = new java.util.ArrayList<>();
+        Shape s = sampleInput;
+        ReceptiveField rf = ReceptiveField.of(sampleInput);
+        List<Row> rows = new ArrayList<>();
         long params = 0, flops = 0;
         for (int i = 0; i < layers.size(); i++) {
             Layer l = layers.get(i);
             Shape out;
             try {
-                out = l.outputShape(s);
+                out = l.outputShape(s.prependBatch(1)).dropBatch();
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("layer " + i + ": " + e.getMessage(), e);
             }
-            long p = l.parameterShapes().stream().mapToLong(Shape::size).sum();
-            long f = l.flops(s.dropBatch());
-            rows.add(new Row(l.describe(), out.dropBatch(), p, f));
-            params += p;
-            flops += f;
+            rf = l.receptiveField(s, rf);
+            Row r = new Row(Integer.toString(i), l.describe(), List.of(i == 0 ? Node.INPUT : Integer.toString(i - 1)), out,
+                    parameters(l), l.flops(s), rf);
+            rows.add(r);
+            params += r.parameters();
+            flops += r.flops();
             s = out;
         }
         return new ModelSummary(sampleInput, List.copyOf(rows), params, flops);
     }
 
+    /**
+     * The summary of a graph's nodes in topological order, the input node first (not listed as a
+     * row); a merge's receptive field is the largest of its inputs'.
+     */
+    public static ModelSummary ofGraph(List<Node> nodes) {
+        if (nodes.isEmpty() || !nodes.get(0).isInput()) throw new IllegalArgumentException("a graph's nodes start with its input node");
+        java.util.Map<Node, ReceptiveField> fields = new java.util.HashMap<>();
+        Shape sampleInput = nodes.get(0).sampleOutput();
+        fields.put(nodes.get(0), ReceptiveField.of(sampleInput));
+        List<Row> rows = new ArrayList<>();
+        long params = 0, flops = 0;
+        for (Node n : nodes.subList(1, nodes.size())) {
+            List<ReceptiveField> in = new ArrayList<>();
+            List<Shape> shapes = new ArrayList<>();
+            List<String> names = new ArrayList<>();
+            for (Node i : n.inputs()) {
+                in.add(fields.get(i));
+                shapes.add(i.sampleOutput());
+                names.add(i.name());
+            }
+            ReceptiveField rf = n.layer().map(l -> l.receptiveField(shapes.get(0), in.get(0))).orElseGet(() -> ReceptiveField.max(in));
+            fields.put(n, rf);
+            long p = n.layer().map(ModelSummary::parameters).orElse(0L);
+            long f = n.layer().map(l -> l.flops(shapes.get(0))).orElseGet(() -> n.merge().orElseThrow().flops(shapes));
+            rows.add(new Row(n.name(), n.describe(), List.copyOf(names), n.sampleOutput(), p, f, rf));
+            params += p;
+            flops += f;
+        }
+        return new ModelSummary(sampleInput, List.copyOf(rows), params, flops);
+    }
+
+    static long parameters(Layer l) { return l.parameterShapes().stream().mapToLong(Shape::size).sum(); }
+
     @Override public String toString() {
         StringBuilder b = new StringBuilder();
-        String format = "%-4s %-44s %-16s %14s %16s%n";
-        b.append(String.format(format, "#", "layer", "output", "params", "FLOPs"));
-        for (int i = 0; i < rows.size(); i++) {
-            Row r = rows.get(i);
-            b.append(String.format(format, i, r.layer(), r.output(), String.format("%,d", r.parameters()), String.format("%,d", r.flops())));
-        }
+        String format = "%-24s %-44s %-16s %14s %16s %-16s %s%n";
+        b.append(String.format(format, "name", "layer", "output", "params", "FLOPs", "receptive field", "inputs"));
+        for (Row r : rows)
+            b.append(String.format(format, r.name(), r.layer(), r.output(), String.format("%,d", r.parameters()),
+                    String.format("%,d", r.flops()), r.receptiveField(), String.join(", ", r.inputs())));
         b.append(String.format("input %s · total parameters %,d · forward FLOPs per sample %,d%n", input, parameters, flops));
         return b.toString();
     }

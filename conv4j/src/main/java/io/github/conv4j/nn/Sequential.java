@@ -1,12 +1,11 @@
 package io.github.conv4j.nn;
 
-import io.github.conv4j.binding.Conv4jNative;
 import io.github.conv4j.data.Preprocessing;
 import io.github.conv4j.tensor.Shape;
 import io.github.conv4j.tensor.Tensor;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -32,17 +31,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>A model may carry a {@link Preprocessing} (how its inputs were normalised, what its classes
  * are called): {@code Trainer.fit} sets it, {@code ModelFile} saves and loads it.
  */
-public final class Sequential implements AutoCloseable {
+public final class Sequential implements Model {
     /** The seed used when none is given, so that two runs of the same program start equal. */
     public static final long DEFAULT_SEED = 42L;
 
     private final List<Layer> layers;
     private final Shape sampleInput;
     private final List<Shape> sampleOutputs = new ArrayList<>();
-    private final Tensor params, grads, state;   // null when the model has none
-    private final Tensor lentParams, lentGrads, lentState;   // borrowed views of them, what callers get
-    private final boolean ownsParams;
-    private final List<List<Tensor>> paramViews = new ArrayList<>(), gradViews = new ArrayList<>(), stateViews = new ArrayList<>();
+    private final ParameterBuffers buffers;
+    private final Tensor params, grads, state;   // the buffers' own, null when the model has none
     private final List<Op> ops = new ArrayList<>();
     private final Tensor[] outputs;   // the last forward's output of each layer, for diagnostics
     private final Workspace workspace;
@@ -60,7 +57,7 @@ public final class Sequential implements AutoCloseable {
     public Sequential(Shape sampleInput, long seed, List<Layer> layers) {
         this(sampleInput, seed, layers, null, null, true, new Workspace());
         SplittableRandom rng = new SplittableRandom(seed);
-        for (int i = 0; i < layers.size(); i++) layers.get(i).initialize(paramViews.get(i), stateViews.get(i), rng);
+        for (int i = 0; i < layers.size(); i++) layers.get(i).initialize(buffers.params(i), buffers.state(i), rng);
     }
 
     /**
@@ -83,7 +80,6 @@ public final class Sequential implements AutoCloseable {
         this.workspace = workspace;
         this.outputs = new Tensor[layers.size()];
         Shape s = sampleInput.prependBatch(1);
-        long paramCount = 0, stateCount = 0;
         for (int i = 0; i < layers.size(); i++) {
             Layer l = layers.get(i);
             try {
@@ -92,36 +88,22 @@ public final class Sequential implements AutoCloseable {
                 throw new IllegalArgumentException("layer " + i + ": " + e.getMessage(), e);
             }
             sampleOutputs.add(s.dropBatch());
-            for (Shape p : l.parameterShapes()) paramCount += p.size();
-            for (Shape p : l.stateShapes()) stateCount += p.size();
         }
-        ownsParams = sharedParams == null;
-        params = ownsParams ? allocate(paramCount) : sharedParams;
-        state = ownsParams ? allocate(stateCount) : sharedState;
-        grads = trainable ? allocate(paramCount) : null;
-        lentParams = lend(params, "the model's parameters");
-        lentGrads = lend(grads, "the model's gradients");
-        lentState = lend(state, "the model's state");
-        long po = 0, so = 0;
+        List<String> lenders = new ArrayList<>(), prefixes = new ArrayList<>();
+        for (int i = 0; i < layers.size(); i++) {
+            lenders.add(layerName(i));
+            prefixes.add(Integer.toString(i));   // PyTorch's nn.Sequential names: 0.weight, 3.running_mean
+        }
+        buffers = new ParameterBuffers(this.layers, lenders, prefixes, sharedParams, sharedState, trainable);
+        params = buffers.params;
+        grads = buffers.grads;
+        state = buffers.state;
         Shape in = sampleInput;
         try {
             for (int i = 0; i < layers.size(); i++) {
                 Layer l = layers.get(i);
-                String lender = layerName(i);
-                List<Tensor> pv = new ArrayList<>(), gv = new ArrayList<>(), sv = new ArrayList<>();
-                for (Shape p : l.parameterShapes()) {
-                    pv.add(params.view(po, p).borrowed(lender));
-                    if (grads != null) gv.add(grads.view(po, p).borrowed(lender));
-                    po += p.size();
-                }
-                for (Shape p : l.stateShapes()) {
-                    sv.add(state.view(so, p).borrowed(lender));
-                    so += p.size();
-                }
-                paramViews.add(Collections.unmodifiableList(pv));
-                gradViews.add(Collections.unmodifiableList(gv));
-                stateViews.add(Collections.unmodifiableList(sv));
-                Op op = l.create(new LayerContext("layer " + i, in, pv, gv, sv, workspace, Seeds.mix(seed, i), this::trainingSteps));
+                Op op = l.create(new LayerContext("layer " + i, in, buffers.params(i), buffers.grads(i), buffers.state(i), workspace,
+                        Seeds.mix(seed, i), this::trainingSteps));
                 ops.add(op);
                 in = sampleOutputs.get(i);
             }
@@ -146,17 +128,13 @@ public final class Sequential implements AutoCloseable {
             }
     }
 
-    private static Tensor allocate(long n) { return n == 0 ? null : Tensor.zeros(Shape.of(Math.toIntExact(n))); }
-
-    private static Tensor lend(Tensor t, String lender) { return t == null ? null : t.borrowed(lender); }
-
     private String layerName(int i) { return "layer " + i + " (" + layers.get(i).describe() + ") of the model"; }
 
     /**
      * An inference-only model sharing this model's parameters and state (no gradients, own
      * activation buffers and workspace): one per thread for concurrent prediction.
      */
-    public Sequential replica() {
+    @Override public Sequential replica() {
         requireOpen();
         Sequential r = new Sequential(sampleInput, seed, layers, params, state, false, new Workspace());
         r.training = false;
@@ -165,13 +143,13 @@ public final class Sequential implements AutoCloseable {
     }
 
     public List<Layer> layers() { return layers; }
-    public Shape sampleInput() { return sampleInput; }
-    public Shape sampleOutput() { return sampleOutputs.get(sampleOutputs.size() - 1); }
+    @Override public Shape sampleInput() { return sampleInput; }
+    @Override public Shape sampleOutput() { return sampleOutputs.get(sampleOutputs.size() - 1); }
     /** Per-sample output shape of layer i. */
     public Shape sampleOutput(int layer) { return sampleOutputs.get(layer); }
 
     /** The flat parameter buffer (null for a model without parameters), borrowed: the model frees it. */
-    public Tensor parameters() { requireOpen(); return lentParams; }
+    @Override public Tensor parameters() { requireOpen(); return buffers.lentParams; }
 
     /**
      * The flat gradient buffer, same layout as {@link #parameters()}, borrowed (null for a model
@@ -179,73 +157,74 @@ public final class Sequential implements AutoCloseable {
      *
      * @throws IllegalStateException for an inference-only model or replica, which has none
      */
-    public Tensor gradients() {
+    @Override public Tensor gradients() {
         requireOpen();
         if (grads == null && params != null)
             throw new IllegalStateException("this model is for inference only (a replica, or loaded with ModelFile.loadForInference): it has no gradients; "
                     + "load it with ModelFile.load to train it");
-        return lentGrads;
+        return buffers.lentGrads;
     }
 
     /** True when the model has a gradient buffer, i.e. it can be trained (not a replica or inference-only model). */
-    public boolean isTrainable() { return grads != null || params == null; }
+    @Override public boolean isTrainable() { return grads != null || params == null; }
 
     /** Non-trainable state (running statistics), saved with the model; may be null. Borrowed. */
-    public Tensor state() { requireOpen(); return lentState; }
+    @Override public Tensor state() { requireOpen(); return buffers.lentState; }
+
+    /** Parameters by PyTorch's {@code nn.Sequential} names: layer index, then the parameter's ({@code 0.weight}, {@code 0.bias}). */
+    @Override public Map<String, Tensor> namedParameters() { requireOpen(); return buffers.namedParameters(); }
+
+    @Override public Map<String, Tensor> namedGradients() { requireOpen(); return buffers.namedGradients(); }
+
+    /** State by PyTorch's {@code nn.Sequential} names, e.g. {@code 1.running_mean}. */
+    @Override public Map<String, Tensor> namedState() { requireOpen(); return buffers.namedState(); }
     /** Borrowed views of layer {@code layer}'s parameters (weight first, then bias). */
-    public List<Tensor> parameters(int layer) { return paramViews.get(layer); }
+    public List<Tensor> parameters(int layer) { return buffers.params(layer); }
     /** Borrowed views of layer {@code layer}'s parameter gradients; empty for an inference-only model. */
-    public List<Tensor> gradients(int layer) { return gradViews.get(layer); }
-    public long parameterCount() { return params == null ? 0 : params.size(); }
+    public List<Tensor> gradients(int layer) { return buffers.grads(layer); }
+    @Override public long parameterCount() { return params == null ? 0 : params.size(); }
     public long workspaceBytes() { return workspace.sizeFloats() * Float.BYTES; }
 
     /** The seed this model was built from: it initialised the parameters and seeds every random layer. */
-    public long seed() { return seed; }
+    @Override public long seed() { return seed; }
 
     /**
      * Training-mode forward passes so far: what Dropout keys its masks on. A checkpoint saves it
      * and a resumed run restores it ({@link #setTrainingSteps}), so its masks continue the sequence.
      */
-    public long trainingSteps() { return trainingSteps; }
+    @Override public long trainingSteps() { return trainingSteps; }
 
-    public void setTrainingSteps(long steps) {
+    @Override public void setTrainingSteps(long steps) {
         if (steps < 0) throw new IllegalArgumentException("training steps must be non-negative, got " + steps);
         trainingSteps = steps;
     }
 
-    public boolean isTraining() { return training; }
+    @Override public boolean isTraining() { return training; }
     /** Training mode (dropout active, batch statistics) or evaluation mode. */
-    public Sequential train(boolean on) { training = on; return this; }
+    @Override public Sequential train(boolean on) { training = on; return this; }
 
     /** How this model's inputs are to be prepared and what its classes are called; empty until set. */
-    public Optional<Preprocessing> preprocessing() { return Optional.ofNullable(preprocessing); }
+    @Override public Optional<Preprocessing> preprocessing() { return Optional.ofNullable(preprocessing); }
 
     /**
      * Attaches {@code p} (saved with the model by {@code ModelFile.save}); null removes it. Its
      * channel count must match the input's (the first dimension of a C×H×W input), and with a
      * 1-D output its class names must be as many as the outputs.
      */
-    public Sequential setPreprocessing(Preprocessing p) {
-        if (p != null) {
-            int channels = sampleInput.rank() == 3 ? sampleInput.dim(0) : 1;
-            if (p.channels() != channels)
-                throw new IllegalArgumentException("preprocessing for " + p.channels() + " channels, the model's input " + sampleInput + " has " + channels);
-            Shape out = sampleOutput();
-            if (out.rank() == 1 && p.classNames().size() != out.dim(0))
-                throw new IllegalArgumentException(p.classNames().size() + " class names for a model of " + out.dim(0) + " outputs");
-        }
+    @Override public Sequential setPreprocessing(Preprocessing p) {
+        PreprocessingCheck.require(p, sampleInput, sampleOutput());
         preprocessing = p;
         return this;
     }
 
-    public void zeroGrad() { if (grads != null) grads.zero(); }
+    @Override public void zeroGrad() { if (grads != null) grads.zero(); }
 
     /**
      * Runs every layer on batch {@code x}. The result is borrowed from the model's last layer:
      * valid until the next call, freed by the model, and its {@code close()} throws (copy it to keep
      * it). {@code x} stays the caller's.
      */
-    public Tensor forward(Tensor x) {
+    @Override public Tensor forward(Tensor x) {
         enter();
         try {
             Tensor t = x;
@@ -267,7 +246,7 @@ public final class Sequential implements AutoCloseable {
      * accumulating into {@link #gradients()}. Returns the input gradient when asked, else null;
      * like {@link #forward}'s result it is borrowed from the model (of layer 0) until the next call.
      */
-    public Tensor backward(Tensor dy, boolean needInputGradient) {
+    @Override public Tensor backward(Tensor dy, boolean needInputGradient) {
         if (grads == null && parameterCount() > 0)
             throw new IllegalStateException("this model is for inference only (a replica, or loaded with ModelFile.loadForInference): no gradients");
         enter();
@@ -285,7 +264,7 @@ public final class Sequential implements AutoCloseable {
         }
     }
 
-    public Tensor backward(Tensor dy) { return backward(dy, false); }
+    @Override public Tensor backward(Tensor dy) { return backward(dy, false); }
 
     private void enter() {
         requireOpen();
@@ -300,26 +279,26 @@ public final class Sequential implements AutoCloseable {
      * layer whose parameters, then whose output, then whose parameter gradient holds one; null if
      * none. (A ReLU turns NaN into 0, also where a convolution applies it to its own output.)
      */
-    public String firstNonFinite() {
-        for (int i = 0; i < paramViews.size(); i++)
-            for (Tensor p : paramViews.get(i))
+    @Override public String firstNonFinite() {
+        for (int i = 0; i < layers.size(); i++)
+            for (Tensor p : buffers.params(i))
                 if (!finite(p)) return "the parameters of layer " + i + " " + layers.get(i).describe();
         for (int i = 0; i < outputs.length; i++)
             if (outputs[i] != null && outputs[i].isOpen() && !finite(outputs[i]))
                 return "the output of layer " + i + " " + layers.get(i).describe();
-        for (int i = 0; i < gradViews.size(); i++)
-            for (Tensor g : gradViews.get(i))
+        for (int i = 0; i < layers.size(); i++)
+            for (Tensor g : buffers.grads(i))
                 if (!finite(g)) return "the parameter gradient of layer " + i + " " + layers.get(i).describe();
         return null;
     }
 
     /** True when the flat gradient buffer holds only finite values. */
-    public boolean gradientsFinite() { return grads == null || finite(grads); }
+    @Override public boolean gradientsFinite() { return buffers.gradientsFinite(); }
 
-    private static boolean finite(Tensor t) { return Conv4jNative.allFinite(t.size(), t.pointer()) == 1; }
+    private static boolean finite(Tensor t) { return ParameterBuffers.finite(t); }
 
     /** Per layer: output shape, parameters and FLOPs for one sample, and totals. */
-    public ModelSummary summary() { return ModelSummary.of(sampleInput, layers); }
+    @Override public ModelSummary summary() { return ModelSummary.of(sampleInput, layers); }
 
     /** Frees parameters (unless shared), gradients, activations and workspace. Idempotent. */
     @Override public void close() {
@@ -327,10 +306,6 @@ public final class Sequential implements AutoCloseable {
         closed = true;
         for (Op op : ops) op.close();
         workspace.close();
-        if (grads != null) grads.close();
-        if (ownsParams) {
-            if (params != null) params.close();
-            if (state != null) state.close();
-        }
+        if (buffers != null) buffers.close();
     }
 }

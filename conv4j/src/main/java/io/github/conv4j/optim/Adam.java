@@ -1,7 +1,7 @@
 package io.github.conv4j.optim;
 
 import io.github.conv4j.binding.Conv4jNative;
-import io.github.conv4j.nn.Sequential;
+import io.github.conv4j.nn.Model;
 import io.github.conv4j.tensor.Tensor;
 import java.util.List;
 import java.util.Objects;
@@ -17,7 +17,7 @@ public final class Adam implements Optimizer {
     private double lr;
     private long steps;
 
-    Adam(Sequential model, AdamConfig config) {
+    Adam(Model model, AdamConfig config) {
         Objects.requireNonNull(model, "model");
         this.config = Objects.requireNonNull(config, "config");
         this.params = model.parameters();

@@ -1,6 +1,6 @@
 package io.github.conv4j.optim;
 
-import io.github.conv4j.nn.Sequential;
+import io.github.conv4j.nn.Model;
 
 /**
  * Hyperparameters of {@link Adam} (and AdamW, with {@link #decoupled()} weight decay), set by name;
@@ -59,7 +59,7 @@ public final class AdamConfig implements OptimizerConfig {
     public boolean isDecoupled() { return decoupled; }
 
     /** A new Adam optimiser over {@code model}'s parameters, with zeroed moments. */
-    @Override public Adam create(Sequential model) { return new Adam(model, this); }
+    @Override public Adam create(Model model) { return new Adam(model, this); }
 
     /** For example {@code adamw(lr 0.001, weight decay 0.01)}. */
     @Override public String toString() { return Adam.describe(learningRate, this); }

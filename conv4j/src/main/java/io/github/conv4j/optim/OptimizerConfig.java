@@ -1,6 +1,6 @@
 package io.github.conv4j.optim;
 
-import io.github.conv4j.nn.Sequential;
+import io.github.conv4j.nn.Model;
 
 /**
  * An optimiser's hyperparameters, separate from the optimiser itself: the configuration is a small
@@ -10,5 +10,5 @@ import io.github.conv4j.nn.Sequential;
  */
 public interface OptimizerConfig {
     /** A new optimiser with these hyperparameters over {@code model}'s parameters; close it before the model. */
-    Optimizer create(Sequential model);
+    Optimizer create(Model model);
 }

@@ -1,7 +1,7 @@
 package io.github.conv4j.optim;
 
 import io.github.conv4j.binding.Conv4jNative;
-import io.github.conv4j.nn.Sequential;
+import io.github.conv4j.nn.Model;
 import io.github.conv4j.tensor.Tensor;
 import java.util.List;
 import java.util.Objects;
@@ -18,7 +18,7 @@ public final class Sgd implements Optimizer {
     private double lr;
     private long steps;
 
-    Sgd(Sequential model, SgdConfig config) {
+    Sgd(Model model, SgdConfig config) {
         Objects.requireNonNull(model, "model");
         this.config = Objects.requireNonNull(config, "config");
         this.params = model.parameters();

@@ -1,6 +1,6 @@
 package io.github.conv4j.optim;
 
-import io.github.conv4j.nn.Sequential;
+import io.github.conv4j.nn.Model;
 
 /**
  * Hyperparameters of {@link Sgd}, set by name; each option returns a new configuration.
@@ -58,7 +58,7 @@ public final class SgdConfig implements OptimizerConfig {
     public boolean isNesterov() { return nesterov; }
 
     /** A new SGD optimiser over {@code model}'s parameters, with a zeroed velocity buffer. */
-    @Override public Sgd create(Sequential model) { return new Sgd(model, this); }
+    @Override public Sgd create(Model model) { return new Sgd(model, this); }
 
     /** For example {@code sgd(lr 0.01, momentum 0.9, nesterov)}: the options that differ from zero. */
     @Override public String toString() { return Sgd.describe(learningRate, this); }

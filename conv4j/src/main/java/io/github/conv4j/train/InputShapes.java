@@ -1,7 +1,7 @@
 package io.github.conv4j.train;
 
 import io.github.conv4j.data.Dataset;
-import io.github.conv4j.nn.Sequential;
+import io.github.conv4j.nn.Model;
 import io.github.conv4j.tensor.Shape;
 
 /** The check that data fits a model, made before the first batch so that a mismatch is named, not met deep in a layer. */
@@ -13,7 +13,7 @@ final class InputShapes {
      * model's input, or its classes more than the model's outputs; {@code role} ("training",
      * "test", …) says which set.
      */
-    static void requireFits(Sequential model, Dataset data, String role) {
+    static void requireFits(Model model, Dataset data, String role) {
         Shape in = model.sampleInput(), out = model.sampleOutput();
         if (!in.equals(data.shape()))
             throw new IllegalArgumentException("the model takes " + in + " input, the " + role + " data is " + data.describeShape()

@@ -7,7 +7,7 @@ import io.github.conv4j.data.Normalization;
 import io.github.conv4j.data.Preprocessing;
 import io.github.conv4j.io.ModelFile;
 import io.github.conv4j.loss.SoftmaxCrossEntropy;
-import io.github.conv4j.nn.Sequential;
+import io.github.conv4j.nn.Model;
 import io.github.conv4j.optim.Optimizer;
 import io.github.conv4j.tensor.Tensor;
 import java.io.IOException;
@@ -28,14 +28,14 @@ import java.util.Objects;
  * <pre>{@code new Trainer(model, optimizer, new TrainingConfig().epochs(5).batchSize(64)).fit(train, test)}</pre>
  */
 public final class Trainer {
-    private final Sequential model;
+    private final Model model;
     private final Optimizer optimizer;
     private final TrainingConfig config;
     private final PrintStream log;
     private final double baseLr;
 
     /** A trainer of {@code model} with {@code optimizer} (made over the same model), configured by {@code config}. */
-    public Trainer(Sequential model, Optimizer optimizer, TrainingConfig config) {
+    public Trainer(Model model, Optimizer optimizer, TrainingConfig config) {
         this.model = Objects.requireNonNull(model, "model");
         this.optimizer = Objects.requireNonNull(optimizer, "optimizer");
         this.config = Objects.requireNonNull(config, "config");
@@ -139,7 +139,7 @@ public final class Trainer {
 
     /** Loads parameters, model state and optimiser state from the checkpoint; returns the epochs done. */
     private int restore(List<EpochResult> history) throws IOException {
-        try (ModelFile.Loaded ck = ModelFile.load(config.checkpoint()); Sequential saved = ck.model()) {
+        try (ModelFile.Loaded ck = ModelFile.load(config.checkpoint()); Model saved = ck.model()) {
             if (!saved.summary().rows().equals(model.summary().rows()))
                 throw new IOException(config.checkpoint() + ": checkpoint of a different architecture");
             if (model.parameters() != null) model.parameters().copyFrom(saved.parameters());

@@ -1,9 +1,16 @@
 package io.github.conv4j.fuzz;
 
 import io.github.conv4j.io.ModelFile;
+import io.github.conv4j.nn.Add;
+import io.github.conv4j.nn.Concat;
 import io.github.conv4j.nn.Conv2d;
 import io.github.conv4j.nn.Flatten;
+import io.github.conv4j.nn.GlobalAvgPool2d;
+import io.github.conv4j.nn.Graph;
+import io.github.conv4j.nn.GraphBuilder;
 import io.github.conv4j.nn.Linear;
+import io.github.conv4j.nn.Mul;
+import io.github.conv4j.nn.Node;
 import io.github.conv4j.nn.Sequential;
 import io.github.conv4j.tensor.Shape;
 import java.io.ByteArrayOutputStream;
@@ -36,6 +43,18 @@ public final class SeedCorpus {
         byte[] file = Files.readAllBytes(model);
         write(root.resolve("modelFile/valid"), file);
         write(root.resolve("modelPayload/valid"), java.util.Arrays.copyOfRange(file, 20, file.length - 4));
+        // a graph: fan-out, a residual Add, a gate Mul and a Concat
+        GraphBuilder b = new GraphBuilder(Shape.of(2, 4, 4));
+        Node c = b.add("conv", new Conv2d(2, 2, 3).padding(1), b.input());
+        Node sum = b.add("add", new Add(), c, b.input());
+        Node gate = b.add("gate", new Conv2d(2, 2, 1), b.add("pool", new GlobalAvgPool2d(), sum));
+        Node cat = b.add("cat", new Concat(), b.add("mul", new Mul(), sum, gate), c);
+        try (Graph g = b.build(b.add("fc", new Linear(64, 3), b.add("flatten", new Flatten(), cat)), 1)) {
+            ModelFile.save(model, g, Map.of());
+        }
+        file = Files.readAllBytes(model);
+        write(root.resolve("modelFile/valid-graph"), file);
+        write(root.resolve("modelPayload/valid-graph"), java.util.Arrays.copyOfRange(file, 20, file.length - 4));
     }
 
     private static byte[] gzip(byte[] b) throws Exception {

@@ -46,7 +46,7 @@ class ModelFileTest {
             m.forward(x); // a training-mode pass moves BatchNorm's running statistics: they must be saved too
             float[] before = predict(m, x);
             ModelFile.save(file, m, Map.of("note", "täst"));
-            try (ModelFile.Loaded l = ModelFile.load(file); Sequential back = l.model()) {
+            try (ModelFile.Loaded l = ModelFile.load(file); Sequential back = l.sequential()) {
                 assertEquals("täst", l.metadata().get("note"));
                 assertArrayEquals(before, predict(back, x));
                 assertArrayEquals(m.parameters().toArray(), back.parameters().toArray());

@@ -62,7 +62,7 @@ class DropoutSeedTest {
             forwardOnes(m);
             expected = forwardOnes(m);   // step 2
         }
-        try (ModelFile.Loaded loaded = ModelFile.load(file); Sequential m = loaded.model()) {
+        try (ModelFile.Loaded loaded = ModelFile.load(file); Sequential m = loaded.sequential()) {
             assertEquals(7, m.seed());
             m.train(true).setTrainingSteps(2);
             assertArrayEquals(expected, forwardOnes(m));
@@ -74,7 +74,7 @@ class DropoutSeedTest {
         try (Sequential m = new Sequential(Shape.of(N), 7, List.of(new Dropout(0.4, 123)))) {
             ModelFile.save(file, m, Map.of());
         }
-        try (ModelFile.Loaded loaded = ModelFile.load(file); Sequential m = loaded.model();
+        try (ModelFile.Loaded loaded = ModelFile.load(file); Sequential m = loaded.sequential();
              Sequential other = new Sequential(Shape.of(N), 99, List.of(new Dropout(0.4, 123)))) {
             assertEquals("Dropout p=0.4 seed=123", m.layers().get(0).spec());
             m.train(true);

@@ -31,7 +31,7 @@ class LazyWorkspaceTest {
         }
         assertTrue(Files.size(file) < 10_000, "the file is tiny: " + Files.size(file));
         long before = Tensor.liveBytes();
-        try (ModelFile.Loaded loaded = ModelFile.load(file); Sequential m = loaded.model()) {
+        try (ModelFile.Loaded loaded = ModelFile.load(file); Sequential m = loaded.sequential()) {
             long held = Tensor.liveBytes() - before;
             assertTrue(held < 100_000, "loading a 904-parameter model holds " + held + " bytes off-heap");
             assertEquals(0, m.workspaceBytes());

@@ -58,7 +58,7 @@ class OwnershipTest {
             ModelFile.save(file, m, Map.of());
         }
         long start = Tensor.liveCount();
-        Sequential model;
+        Model model;
         try (ModelFile.Loaded l = ModelFile.loadForInference(file)) {
             model = l.model();
         }
@@ -66,7 +66,7 @@ class OwnershipTest {
         assertEquals(start, Tensor.liveCount());
 
         ModelFile.Loaded l = ModelFile.loadForInference(file);
-        try (Sequential kept = l.releaseModel()) {
+        try (Model kept = l.releaseModel()) {
             l.close();
             kept.parameters();   // still open: it was handed over
         }

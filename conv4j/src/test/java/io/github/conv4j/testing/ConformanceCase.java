@@ -69,6 +69,8 @@ public final class ConformanceCase {
     /** Whether the header has the key (integer or word valued). */
     public boolean hasHeader(String key) { return header.containsKey(key) || words.containsKey(key); }
     public boolean has(String tensor) { return tensors.containsKey(tensor); }
+    /** The names of every tensor in the case. */
+    public java.util.Set<String> names() { return java.util.Collections.unmodifiableSet(tensors.keySet()); }
     public float[] t(String name) {
         Named n = tensors.get(name);
         if (n == null) throw new IllegalArgumentException(file + ": no tensor " + name);

@@ -3,6 +3,7 @@ package io.github.conv4j.testing;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.conv4j.nn.Layer;
+import io.github.conv4j.nn.Model;
 import io.github.conv4j.nn.Sequential;
 import io.github.conv4j.tensor.Shape;
 import io.github.conv4j.tensor.Tensor;
@@ -31,27 +32,35 @@ public final class GradientChecker {
      * (max, ReLU) should keep a margin larger than the step from their kinks.
      */
     public void check(Layer layer, Shape batchInput, float[] x, long seed) {
+        try (Sequential model = new Sequential(batchInput.dropBatch(), seed, List.of(layer))) {
+            check(model, batchInput, x, seed);
+        }
+    }
+
+    /**
+     * Checks a whole model (a {@link io.github.conv4j.nn.Graph} with fan-out and merges, say) on a
+     * batch: the input gradient and every named parameter's gradient. The model stays the caller's.
+     */
+    public void check(Model model, Shape batchInput, float[] x, long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
-        try (Sequential model = new Sequential(batchInput.dropBatch(), seed, List.of(layer));
-             Tensor input = Tensor.of(x, batchInput.dims())) {
-            Shape outShape = layer.outputShape(batchInput);
+        try (Tensor input = Tensor.of(x, batchInput.dims())) {
+            Shape outShape = model.sampleOutput().prependBatch(batchInput.dim(0));
             float[] dyValues = new float[(int) outShape.size()];
             for (int i = 0; i < dyValues.length; i++) dyValues[i] = (float) (rng.nextDouble() * 2 - 1);
             try (Tensor dy = Tensor.of(dyValues, outShape.dims())) {
                 model.zeroGrad();
                 model.forward(input);
                 float[] dx = model.backward(dy, true).toArray();
-                compare(layer.describe() + " input", model, input, dx, dyValues, input, rng);
-                List<Tensor> params = model.parameters(0);
-                for (int p = 0; p < params.size(); p++) {
-                    float[] analytic = model.gradients(0).get(p).toArray();
-                    compare(layer.describe() + " parameter " + p, model, input, analytic, dyValues, params.get(p), rng);
+                compare("input", model, input, dx, dyValues, input, rng);
+                for (var p : model.namedParameters().entrySet()) {
+                    float[] analytic = model.namedGradients().get(p.getKey()).toArray();
+                    compare("parameter " + p.getKey(), model, input, analytic, dyValues, p.getValue(), rng);
                 }
             }
         }
     }
 
-    private void compare(String what, Sequential model, Tensor input, float[] analytic, float[] dy, Tensor wrt,
+    private void compare(String what, Model model, Tensor input, float[] analytic, float[] dy, Tensor wrt,
                          SplittableRandom rng) {
         int n = (int) wrt.size();
         int count = Math.min(samples, n);
@@ -70,7 +79,7 @@ public final class GradientChecker {
         }
     }
 
-    private static double objective(Sequential model, Tensor input, float[] dy) {
+    private static double objective(Model model, Tensor input, float[] dy) {
         float[] y = model.forward(input).toArray();
         double sum = 0;
         for (int i = 0; i < y.length; i++) sum += (double) y[i] * dy[i];

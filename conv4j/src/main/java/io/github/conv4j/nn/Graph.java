@@ -1,0 +1,306 @@
+package io.github.conv4j.nn;
+
+import io.github.conv4j.binding.Conv4jNative;
+import io.github.conv4j.data.Preprocessing;
+import io.github.conv4j.tensor.Shape;
+import io.github.conv4j.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A model whose layers form a directed acyclic graph of named nodes (built with a
+ * {@link GraphBuilder}): residual additions, concatenated branches, gates. Nodes run in topological
+ * order; a node whose output feeds several others gets the sum of their gradients, accumulated
+ * off-heap in one native call per extra consumer. As in {@link Sequential}, all parameters live in
+ * one flat buffer (gradients in another), each tensor named after its node
+ * ({@code layer1.0.conv1.weight}, {@code bn1.running_mean}), the scratch space is one shared
+ * {@link Workspace}, and everything handed out is {@linkplain Tensor#borrowed borrowed}.
+ *
+ * <p>Not thread-safe: one thread at a time (another gets an {@link IllegalStateException}); give
+ * other threads a {@link #replica()}.
+ */
+public final class Graph implements Model {
+    private final List<Node> nodes;   // topological; the input first, the output last
+    private final Shape sampleInput;
+    private final long seed;
+    private final ParameterBuffers buffers;
+    private final Workspace workspace;
+    private final Op[] ops;           // per node, null for the input and merges
+    private final MergeOp[] merges;   // per node, null unless a merge
+    private final int[][] inputIndex;   // per node, the indices of its input nodes
+    private final int[] consumers;      // per node, how many inputs of later nodes read it
+    private final Tensor[][] mergeInputs;   // per merge node, reused as its forward's argument
+    private final List<List<Tensor>> mergeInputLists = new ArrayList<>();   // per node, a list view of mergeInputs (null if not a merge)
+    private final Tensor[] outputs, gradients;   // per node: the last forward's output, the current backward's gradient
+    private final int[] received;
+    private final BatchBuffer[] accumulators;   // per node with several consumers: the sum of their gradients
+    private final AtomicBoolean busy = new AtomicBoolean();
+    private long trainingSteps;
+    private boolean training = true, closed;
+    private Preprocessing preprocessing;
+    private Tensor lastRawOutput, lastLentOutput, lastRawInputGrad, lastLentInputGrad;
+
+    static Graph build(List<Node> nodes, long seed, boolean trainable) {
+        Graph g = new Graph(nodes, seed, null, null, trainable, new Workspace());
+        if (trainable) {
+            SplittableRandom rng = new SplittableRandom(seed);
+            for (int i = 0; i < nodes.size(); i++)
+                if (g.ops[i] != null) nodes.get(i).layer().orElseThrow().initialize(g.buffers.params(i), g.buffers.state(i), rng);
+        } else {
+            g.training = false;
+        }
+        return g;
+    }
+
+    private Graph(List<Node> nodes, long seed, Tensor sharedParams, Tensor sharedState, boolean trainable, Workspace workspace) {
+        this.nodes = List.copyOf(nodes);
+        this.sampleInput = nodes.get(0).sampleOutput();
+        this.seed = seed;
+        this.workspace = workspace;
+        int n = nodes.size();
+        ops = new Op[n];
+        merges = new MergeOp[n];
+        inputIndex = new int[n][];
+        consumers = new int[n];
+        mergeInputs = new Tensor[n][];
+        outputs = new Tensor[n];
+        gradients = new Tensor[n];
+        received = new int[n];
+        accumulators = new BatchBuffer[n];
+        List<Layer> layers = new ArrayList<>();
+        List<String> lenders = new ArrayList<>(), prefixes = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Node node = nodes.get(i);
+            inputIndex[i] = node.inputs().stream().mapToInt(Node::index).toArray();
+            for (int j : inputIndex[i]) consumers[j]++;
+            layers.add(node.layer().orElse(null));
+            lenders.add("node '" + node.name() + "' (" + node.describe() + ") of the graph");
+            prefixes.add(node.name());
+        }
+        buffers = new ParameterBuffers(layers, lenders, prefixes, sharedParams, sharedState, trainable);
+        mergeInputLists.add(null);   // the input node
+        try {
+            for (int i = 1; i < n; i++) {
+                Node node = nodes.get(i);
+                List<Shape> in = node.inputs().stream().map(Node::sampleOutput).toList();
+                if (node.layer().isPresent())
+                    ops[i] = node.layer().get().create(new LayerContext(node.name(), in.get(0), buffers.params(i), buffers.grads(i),
+                            buffers.state(i), workspace, Seeds.mix(seed, i), this::trainingSteps));
+                else {
+                    merges[i] = node.merge().orElseThrow().create(node.name(), in);
+                    mergeInputs[i] = new Tensor[in.size()];
+                }
+                mergeInputLists.add(mergeInputs[i] == null ? null : Arrays.asList(mergeInputs[i]));
+            }
+            for (int i = 0; i < n; i++) if (consumers[i] > 1) accumulators[i] = new BatchBuffer(nodes.get(i).sampleOutput());
+            fuseReLUs();
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    /**
+     * Lets a ReLU's neighbours do its work, as {@link Sequential} does, where the graph allows it: a
+     * layer rectifies its own output when the ReLU is that output's only reader, and the layer
+     * after a ReLU drops the gradient of non-positive inputs when it is the ReLU's only reader.
+     * {@code -Dconv4j.fuse=false} keeps every ReLU on its own.
+     */
+    private void fuseReLUs() {
+        if (!Boolean.parseBoolean(System.getProperty("conv4j.fuse", "true"))) return;
+        int last = nodes.size() - 1;
+        for (int i = 1; i <= last; i++) {
+            if (!(ops[i] instanceof ReLU.Runtime relu)) continue;
+            int producer = inputIndex[i][0];
+            if (ops[producer] != null && consumers[producer] == 1 && ops[producer].fuseReluForward()) relu.forwardFused();
+            if (i < last && consumers[i] == 1) {
+                int reader = onlyReader(i);
+                if (ops[reader] != null && ops[reader].fuseReluBackward()) relu.backwardFused();
+            }
+        }
+    }
+
+    private int onlyReader(int node) {
+        for (int i = node + 1; i < nodes.size(); i++)
+            for (int j : inputIndex[i]) if (j == node) return i;
+        throw new IllegalStateException("node " + node + " has no reader");
+    }
+
+    /** The nodes in topological order: the input first, the output last. */
+    public List<Node> nodes() { return nodes; }
+
+    /** The node called {@code name}, or an IllegalArgumentException listing none. */
+    public Node node(String name) {
+        for (Node n : nodes) if (n.name().equals(name)) return n;
+        throw new IllegalArgumentException("the graph has no node '" + name + "'");
+    }
+
+    /** The node whose output is the model's. */
+    public Node output() { return nodes.get(nodes.size() - 1); }
+
+    @Override public Shape sampleInput() { return sampleInput; }
+    @Override public Shape sampleOutput() { return output().sampleOutput(); }
+
+    @Override public Tensor parameters() { requireOpen(); return buffers.lentParams; }
+
+    @Override public Tensor gradients() {
+        requireOpen();
+        if (buffers.grads == null && buffers.params != null)
+            throw new IllegalStateException("this graph is for inference only (a replica, or loaded with ModelFile.loadForInference): it has no gradients");
+        return buffers.lentGrads;
+    }
+
+    @Override public Tensor state() { requireOpen(); return buffers.lentState; }
+    @Override public Map<String, Tensor> namedParameters() { requireOpen(); return buffers.namedParameters(); }
+    @Override public Map<String, Tensor> namedGradients() { requireOpen(); return buffers.namedGradients(); }
+    @Override public Map<String, Tensor> namedState() { requireOpen(); return buffers.namedState(); }
+    @Override public boolean isTrainable() { return buffers.grads != null || buffers.params == null; }
+    @Override public void zeroGrad() { if (buffers.grads != null) buffers.grads.zero(); }
+    @Override public boolean isTraining() { return training; }
+    @Override public Graph train(boolean on) { training = on; return this; }
+    @Override public long seed() { return seed; }
+    @Override public long trainingSteps() { return trainingSteps; }
+
+    @Override public void setTrainingSteps(long steps) {
+        if (steps < 0) throw new IllegalArgumentException("training steps must be non-negative, got " + steps);
+        trainingSteps = steps;
+    }
+
+    @Override public Optional<Preprocessing> preprocessing() { return Optional.ofNullable(preprocessing); }
+
+    @Override public Graph setPreprocessing(Preprocessing p) {
+        PreprocessingCheck.require(p, sampleInput, sampleOutput());
+        preprocessing = p;
+        return this;
+    }
+
+    /** Bytes of the shared scratch space reserved so far. */
+    public long workspaceBytes() { return workspace.sizeFloats() * Float.BYTES; }
+
+    @Override public Tensor forward(Tensor x) {
+        enter();
+        try {
+            outputs[0] = x;
+            for (int i = 1; i < nodes.size(); i++) {
+                int[] in = inputIndex[i];
+                if (ops[i] != null) {
+                    outputs[i] = ops[i].forward(outputs[in[0]], training);
+                } else {
+                    for (int k = 0; k < in.length; k++) mergeInputs[i][k] = outputs[in[k]];
+                    outputs[i] = merges[i].forward(mergeInputLists.get(i), training);
+                }
+            }
+            if (training) trainingSteps++;
+            Tensor t = outputs[nodes.size() - 1];
+            if (t == x) return x;
+            if (t != lastRawOutput) {
+                lastRawOutput = t;
+                lastLentOutput = t.borrowed("the output node '" + output().name() + "' of the graph");
+            }
+            return lastLentOutput;
+        } finally {
+            busy.set(false);
+        }
+    }
+
+    @Override public Tensor backward(Tensor dy, boolean needInputGradient) {
+        if (buffers.grads == null && buffers.params != null)
+            throw new IllegalStateException("this graph is for inference only (a replica, or loaded with ModelFile.loadForInference): no gradients");
+        enter();
+        try {
+            Arrays.fill(gradients, null);
+            Arrays.fill(received, 0);
+            int last = nodes.size() - 1;
+            gradients[last] = dy;
+            for (int i = last; i >= 1; i--) {
+                Tensor g = gradients[i];
+                if (g == null) throw new IllegalStateException("node '" + nodes.get(i).name() + "' got no gradient: run forward first");
+                int[] in = inputIndex[i];
+                if (ops[i] != null) {
+                    contribute(in[0], ops[i].backward(g, in[0] != 0 || needInputGradient));
+                } else {
+                    List<Tensor> gs = merges[i].backward(g);
+                    for (int k = 0; k < in.length; k++) contribute(in[k], gs.get(k));
+                }
+            }
+            Tensor g = needInputGradient ? gradients[0] : null;
+            if (g == null || g == dy) return g;
+            if (g != lastRawInputGrad) {
+                lastRawInputGrad = g;
+                lastLentInputGrad = g.borrowed("the input gradient of the graph");
+            }
+            return lastLentInputGrad;
+        } finally {
+            busy.set(false);
+        }
+    }
+
+    /** Adds one reader's gradient to node {@code j}'s: the first is taken as it is, unless more follow. */
+    private void contribute(int j, Tensor g) {
+        if (g == null) return;
+        if (consumers[j] == 1) {
+            gradients[j] = g;
+            return;
+        }
+        if (received[j]++ == 0) {
+            Tensor sum = accumulators[j].get(g.dim(0));
+            Conv4jNative.copy(g.size(), g.pointer(), sum.pointer());
+            gradients[j] = sum;
+        } else {
+            Tensor sum = gradients[j];
+            if (!sum.shape().equals(g.shape()))
+                throw new IllegalStateException("node '" + nodes.get(j).name() + "': gradients " + sum.shape() + " and " + g.shape() + " differ");
+            Conv4jNative.add(g.size(), g.pointer(), sum.pointer());
+        }
+    }
+
+    private void enter() {
+        requireOpen();
+        if (!busy.compareAndSet(false, true))
+            throw new IllegalStateException("this graph is already running on another thread: a model is used by one thread at a time (use replica() for concurrent inference)");
+    }
+
+    private void requireOpen() { if (closed) throw new IllegalStateException("model is closed"); }
+
+    @Override public String firstNonFinite() {
+        for (int i = 1; i < nodes.size(); i++)
+            for (Tensor p : buffers.params(i))
+                if (!ParameterBuffers.finite(p)) return "the parameters of node '" + nodes.get(i).name() + "' " + nodes.get(i).describe();
+        for (int i = 1; i < nodes.size(); i++)
+            if (outputs[i] != null && outputs[i].isOpen() && !ParameterBuffers.finite(outputs[i]))
+                return "the output of node '" + nodes.get(i).name() + "' " + nodes.get(i).describe();
+        for (int i = 1; i < nodes.size(); i++)
+            for (Tensor g : buffers.grads(i))
+                if (!ParameterBuffers.finite(g)) return "the parameter gradient of node '" + nodes.get(i).name() + "' " + nodes.get(i).describe();
+        return null;
+    }
+
+    @Override public boolean gradientsFinite() { return buffers.gradientsFinite(); }
+
+    @Override public ModelSummary summary() { return ModelSummary.ofGraph(nodes); }
+
+    /** An inference-only graph sharing this one's parameters and state, with its own activations and workspace. */
+    @Override public Graph replica() {
+        requireOpen();
+        Graph r = new Graph(nodes, seed, buffers.params, buffers.state, false, new Workspace());
+        r.training = false;
+        r.preprocessing = preprocessing;
+        return r;
+    }
+
+    /** Frees parameters (unless shared), gradients, activations, accumulators and workspace. Idempotent. */
+    @Override public void close() {
+        if (closed) return;
+        closed = true;
+        for (Op op : ops) if (op != null) op.close();
+        for (MergeOp m : merges) if (m != null) m.close();
+        for (BatchBuffer b : accumulators) if (b != null) b.close();
+        workspace.close();
+        if (buffers != null) buffers.close();
+    }
+}
