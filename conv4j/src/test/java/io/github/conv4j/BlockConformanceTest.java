@@ -13,6 +13,7 @@ import io.github.conv4j.nn.BatchNorm2d;
 import io.github.conv4j.nn.Flatten;
 import io.github.conv4j.nn.GlobalAvgPool2d;
 import io.github.conv4j.nn.Graph;
+import io.github.conv4j.nn.InvertedResidual;
 import io.github.conv4j.nn.GraphBuilder;
 import io.github.conv4j.nn.Linear;
 import io.github.conv4j.nn.Node;
@@ -69,7 +70,8 @@ class BlockConformanceTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"resnet_basic_block_downsample_train", "resnet_basic_block_identity_train", "resnet_basic_block_identity_eval",
-            "resnet_bottleneck_downsample_train", "concat_block_two_branches", "small_resnet_w4_c10_train"})
+            "resnet_bottleneck_downsample_train", "concat_block_two_branches", "small_resnet_w4_c10_train",
+            "mobilenetv2_block_residual_train", "mobilenetv2_block_stride2_train"})
     void blockMatchesPyTorch(String name) throws IOException {
         Path file = caseDir().resolve(name + ".case");
         Assumptions.assumeTrue(Files.exists(file), "no case " + file);
@@ -133,6 +135,7 @@ class BlockConformanceTest {
         Node y = switch (c.op()) {
             case "resnet_basic_block" -> new BasicBlock(c.i("inplanes"), c.i("planes"), c.i("stride")).addTo(b, "", x);
             case "resnet_bottleneck" -> new Bottleneck(c.i("inplanes"), c.i("planes"), c.i("stride")).addTo(b, "", x);
+            case "mobilenetv2_block" -> new InvertedResidual(c.i("inp"), c.i("oup"), c.i("stride"), c.i("expand_ratio")).addTo(b, "", x);
             case "concat_block" -> {
                 Node b1 = b.add("relu1", new ReLU(), b.add("branch1", new Conv2d(c.i("inp"), c.i("branch1"), 1), x));
                 Node b2 = b.add("relu2", new ReLU(), b.add("branch2", new Conv2d(c.i("inp"), c.i("branch2"), 3).padding(1), x));

@@ -1,6 +1,7 @@
 package io.github.conv4j;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.github.conv4j.loss.SoftmaxCrossEntropy;
@@ -87,7 +88,9 @@ class Conformance2Test {
         for (Path f : cases(shared))
             if (LAYERS.contains(ConformanceCase.parse(f).op())) expected.add(f.getFileName().toString());
         List<String> copied = cases(COPY).stream().map(p -> p.getFileName().toString()).toList();
-        assertEquals(expected, copied, "the layer cases of " + shared + " and the copy " + COPY);
+        // the copy also holds the block cases BlockConformanceTest runs; every layer case must be there
+        assertTrue(copied.containsAll(expected), "the layer cases of " + shared + " missing from the copy " + COPY + ": "
+                + expected.stream().filter(n -> !copied.contains(n)).toList());
         for (String name : copied)
             assertEquals(-1L, Files.mismatch(shared.resolve(name), COPY.resolve(name)), name + " differs from the shared case");
     }
@@ -99,7 +102,7 @@ class Conformance2Test {
         assertFalse(files.isEmpty(), "no .case file in " + dir.toAbsolutePath());
         return files.stream().map(f -> DynamicTest.dynamicTest(f.getFileName().toString(), () -> {
             ConformanceCase c = ConformanceCase.parse(f);
-            Assumptions.assumeFalse(BLOCKS.contains(c.op()), c.op() + " is a block case: the graph models of issue 15");
+            Assumptions.assumeFalse(BLOCKS.contains(c.op()), c.op() + " is a block case: BlockConformanceTest runs it");
             run(c);
         }));
     }

@@ -10,15 +10,14 @@ import static io.github.conv4j.nn.GraphBuilder.join;
  * {@code out} and a batch normalisation. The input is added back when the stride is 1 and the
  * widths agree.
  *
- * <p>MobileNetV2's activation is ReLU6; give it with {@link #activation}. The default is
- * {@link ReLU}, which differs from ReLU6 only above 6.
+ * <p>The activation is MobileNetV2's {@link ReLU6} unless {@link #activation} gives another.
  */
 public final class InvertedResidual implements Block {
     private final int in, out, stride, expand;
     private final Layer activation;
 
     /** A block from {@code in} to {@code out} channels with {@code stride} (1 or 2) and expansion ratio {@code expand}. */
-    public InvertedResidual(int in, int out, int stride, int expand) { this(in, out, stride, expand, new ReLU()); }
+    public InvertedResidual(int in, int out, int stride, int expand) { this(in, out, stride, expand, new ReLU6()); }
 
     private InvertedResidual(int in, int out, int stride, int expand, Layer activation) {
         this.in = Checks.positive("InvertedResidual", "in channels", in);
