@@ -21,10 +21,14 @@ class OnnxSharedModelsTest {
     void shippedCopiesEqualTheSharedFolder() throws IOException {
         Path shared = Path.of(System.getProperty("conv4j.onnx.shared.dir", "../shared/onnx"));
         assumeTrue(Files.isDirectory(shared), "no shared folder at " + shared);
-        for (String name : OnnxTestModels.SHARED_MODELS) {
+        for (String name : concat(OnnxTestModels.SHARED_MODELS, OnnxTestModels.SHARED_CASES)) {
             assertArrayEquals(Files.readAllBytes(shared.resolve(name)),
                     Files.readAllBytes(OnnxTestModels.resource(name)), name + " differs from " + shared);
         }
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        return java.util.stream.Stream.concat(a.stream(), b.stream()).toList();
     }
 
     @Test

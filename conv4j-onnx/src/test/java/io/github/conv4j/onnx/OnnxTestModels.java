@@ -24,6 +24,8 @@ final class OnnxTestModels {
     /** The five PyTorch exports of the shared folder, shipped as test resources. */
     static final List<String> SHARED_MODELS = List.of("reference_cnn.onnx", "small_resnet_w8.onnx",
             "small_resnet_w8_bn.onnx", "mobilenet_v2_w025.onnx", "ops_net.onnx");
+    /** PyTorch's input and output for each shared model, shipped as test resources too. */
+    static final List<String> SHARED_CASES = SHARED_MODELS.stream().map(m -> "onnx_" + m.replace(".onnx", ".case")).toList();
 
     private OnnxTestModels() {
     }

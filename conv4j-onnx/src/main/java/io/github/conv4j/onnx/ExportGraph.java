@@ -1,0 +1,90 @@
+package io.github.conv4j.onnx;
+
+import io.github.conv4j.onnx.proto.OnnxProtos.AttributeProto;
+import io.github.conv4j.onnx.proto.OnnxProtos.GraphProto;
+import io.github.conv4j.onnx.proto.OnnxProtos.NodeProto;
+import io.github.conv4j.onnx.proto.OnnxProtos.TensorProto;
+import io.github.conv4j.tensor.Shape;
+import com.google.protobuf.ByteString;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The graph being exported, one layer after the other: each node reads the value the previous
+ * one wrote, so the graph is a chain. Names follow PyTorch's exporter: initializers
+ * {@code <layer>.<role>} as in a state_dict ({@code 0.weight}, {@code 3.running_var}), nodes
+ * {@code /<layer>/<op>} and their outputs {@code /<layer>/<op>_output_0}.
+ */
+final class ExportGraph {
+    /** The opset the exporter writes unless a layer needs a newer operator. */
+    static final int BASE_OPSET = 13;
+
+    private final GraphProto.Builder graph = GraphProto.newBuilder().setName("conv4j");
+    private String current;
+    private int layer;
+    private int opset = BASE_OPSET;
+
+    ExportGraph(String input) {
+        this.current = input;
+    }
+
+    /** Names what follows after layer {@code index}. */
+    void startLayer(int index) {
+        layer = index;
+    }
+
+    /** Adds an initializer {@code <layer>.<role>} holding {@code values} of {@code shape} (a scalar when null). */
+    String initializer(String role, Shape shape, float[] values) {
+        String name = layer + "." + role;
+        long[] dims = shape == null ? new long[0] : Arrays.stream(shape.dims()).asLongStream().toArray();
+        ByteBuffer bytes = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        bytes.asFloatBuffer().put(values);
+        graph.addInitializer(TensorProto.newBuilder().setName(name).setDataType(OnnxDataType.FLOAT.code())
+                .addAllDims(Arrays.stream(dims).boxed().toList()).setRawData(ByteString.copyFrom(bytes.array())));
+        return name;
+    }
+
+    /** A node reading the current value, then {@code constants}, and writing the new current value. */
+    void node(String opType, List<String> constants, AttributeProto... attributes) {
+        String name = "/" + layer + "/" + opType;
+        String output = name + "_output_0";
+        graph.addNode(NodeProto.newBuilder().setName(name).setOpType(opType).addInput(current).addAllInput(constants)
+                .addOutput(output).addAllAttribute(List.of(attributes)));
+        current = output;
+    }
+
+    /** Records that a node needs at least {@code version} (HardSwish came in opset 14). */
+    void requireOpset(int version) {
+        opset = Math.max(opset, version);
+    }
+
+    int opset() {
+        return opset;
+    }
+
+    /** Renames the last node's output to {@code output}, the graph output's name, and returns the graph. */
+    GraphProto.Builder finish(String output) {
+        graph.getNodeBuilder(graph.getNodeCount() - 1).setOutput(0, output);
+        return graph;
+    }
+
+    static AttributeProto ints(String name, long... values) {
+        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS)
+                .addAllInts(Arrays.stream(values).boxed().toList()).build();
+    }
+
+    static AttributeProto integer(String name, long value) {
+        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT).setI(value).build();
+    }
+
+    static AttributeProto number(String name, float value) {
+        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.FLOAT).setF(value).build();
+    }
+
+    static AttributeProto text(String name, String value) {
+        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.STRING)
+                .setS(ByteString.copyFromUtf8(value)).build();
+    }
+}

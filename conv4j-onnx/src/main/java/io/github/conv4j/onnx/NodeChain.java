@@ -1,0 +1,90 @@
+package io.github.conv4j.onnx;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Checks that a model's nodes form one chain, as a {@link io.github.conv4j.nn.Sequential} does:
+ * one graph input, each node reading the one computed value of the node before it (its other
+ * inputs constants), each computed value read by one node, the last one the graph's only output.
+ * A residual or concatenating model is refused naming the first node whose output branches (or
+ * the first that joins two values), until conv4j's graph model lands.
+ */
+final class NodeChain {
+    private static final String GRAPHS_LATER = "conv4j imports chains of nodes (a Sequential) until its graph model lands";
+
+    private NodeChain() {
+    }
+
+    /** The model's nodes, checked to be a chain, in order. */
+    static List<OnnxNode> of(OnnxModel model) throws UnsupportedOnnxModelException {
+        if (model.inputs().size() != 1 || model.outputs().size() != 1) {
+            throw refuse(model, "has " + model.inputs().size() + " inputs and " + model.outputs().size()
+                    + " outputs: " + GRAPHS_LATER + ", with one input and one output");
+        }
+        Map<String, List<OnnxNode>> readers = new HashMap<>();
+        for (OnnxNode node : model.nodes()) {
+            for (String value : computedInputs(model, node)) {
+                readers.computeIfAbsent(value, v -> new ArrayList<>()).add(node);
+            }
+        }
+        String current = model.inputs().get(0).name();
+        requireOneReader(model, "the graph input '" + current + "'", current, readers);
+        for (OnnxNode node : model.nodes()) {
+            List<String> computed = computedInputs(model, node);
+            if (computed.size() != 1) {
+                throw refuse(model, node.describe() + " joins " + computed.size() + " computed values " + computed
+                        + ": " + GRAPHS_LATER);
+            }
+            if (!computed.get(0).equals(current)) {
+                throw refuse(model, node.describe() + " reads '" + computed.get(0) + "', not '" + current
+                        + "', the value of the chain before it: " + GRAPHS_LATER);
+            }
+            for (String output : node.outputs().subList(1, node.outputs().size())) {
+                if (readers.containsKey(output)) {
+                    throw refuse(model, node.describe() + " branches: its second output '" + output + "' is read by "
+                            + describe(readers.get(output)) + ": " + GRAPHS_LATER);
+                }
+            }
+            current = node.outputs().get(0);
+            if (node != model.nodes().get(model.nodes().size() - 1)) {
+                requireOneReader(model, node.describe(), current, readers);
+            }
+        }
+        String output = model.outputs().get(0).name();
+        if (!current.equals(output)) {
+            throw refuse(model, "the chain ends in '" + current + "' but the graph's output is '" + output + "': "
+                    + GRAPHS_LATER);
+        }
+        return model.nodes();
+    }
+
+    /** The inputs of a node that the graph computes: neither omitted nor constant. */
+    static List<String> computedInputs(OnnxModel model, OnnxNode node) {
+        return node.inputs().stream().filter(name -> !name.isEmpty() && model.constant(name).isEmpty()).toList();
+    }
+
+    private static void requireOneReader(OnnxModel model, String producer, String value,
+            Map<String, List<OnnxNode>> readers) throws UnsupportedOnnxModelException {
+        List<OnnxNode> nodes = readers.getOrDefault(value, List.of());
+        if (nodes.size() > 1) {
+            throw refuse(model, producer + " branches: its output '" + value + "' feeds " + nodes.size() + " nodes, "
+                    + describe(nodes) + ": " + GRAPHS_LATER);
+        }
+        if (nodes.isEmpty()) {
+            throw refuse(model, producer + " ends the chain early: its output '" + value + "' is read by no node: "
+                    + GRAPHS_LATER);
+        }
+    }
+
+    private static String describe(List<OnnxNode> nodes) {
+        return nodes.stream().map(OnnxNode::describe).collect(Collectors.joining(", "));
+    }
+
+    private static UnsupportedOnnxModelException refuse(OnnxModel model, String detail) {
+        return new UnsupportedOnnxModelException(model.source(), detail);
+    }
+}

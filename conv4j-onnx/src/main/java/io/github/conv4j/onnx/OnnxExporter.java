@@ -1,0 +1,111 @@
+package io.github.conv4j.onnx;
+
+import io.github.conv4j.io.ModelFile;
+import io.github.conv4j.io.PreprocessingMetadata;
+import io.github.conv4j.nn.Layer;
+import io.github.conv4j.nn.Sequential;
+import io.github.conv4j.onnx.proto.OnnxProtos.GraphProto;
+import io.github.conv4j.onnx.proto.OnnxProtos.ModelProto;
+import io.github.conv4j.onnx.proto.OnnxProtos.OperatorSetIdProto;
+import io.github.conv4j.onnx.proto.OnnxProtos.StringStringEntryProto;
+import io.github.conv4j.onnx.proto.OnnxProtos.TensorShapeProto;
+import io.github.conv4j.onnx.proto.OnnxProtos.TypeProto;
+import io.github.conv4j.onnx.proto.OnnxProtos.ValueInfoProto;
+import io.github.conv4j.tensor.Shape;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Writes a conv4j {@link Sequential} as an ONNX model of opset 13 (14 when it has a HardSwish),
+ * one node per layer, that {@link OnnxImporter} reads back to the same layers and values.
+ *
+ * <pre>{@code
+ * OnnxExporter.export(model, Path.of("model.onnx"));
+ * }</pre>
+ *
+ * <p>The file holds the weights as initializers named like a PyTorch state_dict ({@code 0.weight},
+ * {@code 0.bias}, {@code 1.running_mean}), an input {@code input} and an output {@code output}
+ * whose batch dimension is the symbol {@code N}, and in metadata_props {@code conv4j.version},
+ * the model's seed and its {@link Sequential#preprocessing()} (per-channel mean and std, class
+ * names; keys of {@link PreprocessingMetadata}). It is written atomically: a reader sees the old
+ * file or the new one.
+ */
+public final class OnnxExporter {
+    /** The metadata_props key of the conv4j version that wrote the file. */
+    public static final String VERSION_KEY = "conv4j.version";
+    /** The ONNX IR version written: 8, as PyTorch 1.13 writes for opset 13. */
+    static final long IR_VERSION = 8;
+    private static final String BATCH = "N";
+
+    private OnnxExporter() {
+    }
+
+    /**
+     * Exports a model. Its values are read as they are: export a trained model, not one mid-step.
+     *
+     * @param model the model, left as it was and the caller's
+     * @param file the ONNX file to write, replaced if it exists
+     * @throws IllegalArgumentException if a layer has no ONNX equivalent (SiLU, GELU, an adaptive
+     *         pooling whose windows differ), naming the layer
+     * @throws IOException if the file cannot be written
+     */
+    public static void export(Sequential model, Path file) throws IOException {
+        AtomicFile.write(file, toProto(model).toByteArray());
+    }
+
+    /**
+     * The layer types {@link #export} writes.
+     *
+     * @return the type names of their {@link Layer#spec()}, sorted
+     */
+    public static Set<String> exportedLayerTypes() {
+        return LayerExporters.exported();
+    }
+
+    static ModelProto toProto(Sequential model) {
+        String version = Conv4jVersion.get();
+        ExportGraph graph = new ExportGraph("input");
+        for (int i = 0; i < model.layers().size(); i++) {
+            Layer layer = model.layers().get(i);
+            LayerSpec spec = LayerSpec.of(layer);
+            ExportedLayer exported = new ExportedLayer(i, spec, LayerBuffers.parameters(model, i),
+                    LayerBuffers.state(model, i), i == 0 ? model.sampleInput() : model.sampleOutput(i - 1));
+            LayerExporter exporter = LayerExporters.of(spec.type()).orElseThrow(() -> exported.refuse(
+                    "conv4j exports " + String.join(", ", LayerExporters.exported()) + " to ONNX, not " + spec.type()));
+            graph.startLayer(i);
+            exporter.export(exported, graph);
+        }
+        GraphProto.Builder proto = graph.finish("output")
+                .addInput(value("input", model.sampleInput()))
+                .addOutput(value("output", model.sampleOutput()));
+        ModelProto.Builder result = ModelProto.newBuilder().setIrVersion(IR_VERSION).setProducerName("conv4j")
+                .setProducerVersion(version)
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(graph.opset()))
+                .setGraph(proto);
+        metadata(model, version).forEach((key, value) ->
+                result.addMetadataProps(StringStringEntryProto.newBuilder().setKey(key).setValue(value)));
+        return result.build();
+    }
+
+    private static Map<String, String> metadata(Sequential model, String version) {
+        Map<String, String> metadata = new LinkedHashMap<>();
+        metadata.put(VERSION_KEY, version);
+        metadata.put(ModelFile.SEED_KEY, Long.toString(model.seed()));
+        model.preprocessing().ifPresent(p -> metadata.putAll(PreprocessingMetadata.encode(p)));
+        return metadata;
+    }
+
+    /** A FLOAT value of shape [N, sample...]. */
+    private static ValueInfoProto value(String name, Shape sample) {
+        TensorShapeProto.Builder shape = TensorShapeProto.newBuilder()
+                .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam(BATCH));
+        for (int d : sample.dims()) {
+            shape.addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(d));
+        }
+        return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder().setTensorType(
+                TypeProto.Tensor.newBuilder().setElemType(OnnxDataType.FLOAT.code()).setShape(shape))).build();
+    }
+}

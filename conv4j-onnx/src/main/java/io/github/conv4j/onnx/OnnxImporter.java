@@ -1,0 +1,196 @@
+package io.github.conv4j.onnx;
+
+import io.github.conv4j.io.ModelFile;
+import io.github.conv4j.io.PreprocessingMetadata;
+import io.github.conv4j.nn.Layer;
+import io.github.conv4j.nn.Sequential;
+import io.github.conv4j.tensor.Shape;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+
+/**
+ * Maps an ONNX model whose nodes form one chain onto a conv4j {@link Sequential}, weights and
+ * BatchNorm statistics included, for inference and for further training.
+ *
+ * <pre>{@code
+ * try (Sequential model = OnnxImporter.importModel(Path.of("model.onnx"))) {
+ *     Tensor y = model.forward(x);
+ * }
+ * }</pre>
+ *
+ * <p>The mapped ops: Conv, Gemm, MatMul (with the Add of its bias), Relu, Clip to [0, 6] or
+ * [0, ∞), LeakyRelu, Sigmoid, Tanh, HardSigmoid (PyTorch's), HardSwish, Softmax, LogSoftmax,
+ * MaxPool, AveragePool, GlobalAveragePool, ReduceMean over H and W, BatchNormalization, Flatten,
+ * Reshape to [N, -1], Dropout and Identity. A model of other ops is refused with the list of all
+ * of them; a model whose nodes branch and join (ResNet's Add, a Concat) is refused naming the
+ * first node that branches, until conv4j has a graph model. Every refusal is an
+ * {@link OnnxModelException} naming the file, the node (name and op type) and the value.
+ */
+public final class OnnxImporter {
+    private OnnxImporter() {
+    }
+
+    /**
+     * Reads and imports a model.
+     *
+     * @param file an ONNX file
+     * @return the model, in evaluation mode (call {@code train(true)} to train it), owned by the caller
+     * @throws OnnxModelException if the file is not a consistent ONNX model or not one conv4j imports
+     * @throws IOException if the file cannot be read
+     */
+    public static Sequential importModel(Path file) throws IOException {
+        return importModel(OnnxModel.read(file));
+    }
+
+    /**
+     * Imports a model already read. Its {@code preprocessing.*} metadata (which
+     * {@link OnnxExporter} writes) becomes the model's {@link Sequential#preprocessing()}, its
+     * {@code model.seed} the model's seed.
+     *
+     * @param model the model read by {@link OnnxModel#read(Path)}
+     * @return the model, in evaluation mode, owned by the caller
+     * @throws OnnxModelException if the model is not one conv4j imports
+     */
+    public static Sequential importModel(OnnxModel model) throws OnnxModelException {
+        Set<String> unknown = model.unsupportedOpTypes(OpMappers.known());
+        if (!unknown.isEmpty()) {
+            throw new UnsupportedOnnxModelException(model.source(), "uses op types conv4j does not map: "
+                    + String.join(", ", unknown) + " (it maps " + String.join(", ", OpMappers.mapped()) + ")");
+        }
+        List<OnnxNode> chain = NodeChain.of(model);
+        OnnxValueInfo input = model.inputs().get(0);
+        Shape shape = sampleShape(model, input);
+        List<MappedLayer> mapped = new ArrayList<>();
+        for (int i = 0; i < chain.size(); i++) {
+            OnnxNode node = chain.get(i);
+            NodeContext context = new NodeContext(model, node, shape, i + 1 < chain.size() ? chain.get(i + 1) : null,
+                    declaredBatch(input));
+            OpMapper mapper = OpMappers.of(node.opType()).orElseThrow(() -> context.unsupported(
+                    "it combines computed values, which needs conv4j's graph model; a chain uses it only as the "
+                            + "bias of a MatMul"));
+            for (MappedLayer layer : mapLayers(context, mapper)) {
+                shape = outputShape(context, layer.layer(), shape);
+                mapped.add(layer);
+            }
+            if (context.tookNext()) {
+                i++;
+            }
+        }
+        requireDeclaredOutput(model, shape);
+        return build(model, input, mapped);
+    }
+
+    /** The mapper's layers; a layer that conv4j refuses to configure is refused naming the node. */
+    private static List<MappedLayer> mapLayers(NodeContext context, OpMapper mapper) throws OnnxModelException {
+        try {
+            return mapper.map(context);
+        } catch (IllegalArgumentException e) {
+            throw context.unsupported("conv4j refuses its layer: " + e.getMessage());
+        }
+    }
+
+    private static Shape outputShape(NodeContext context, Layer layer, Shape sample) throws OnnxModelException {
+        try {
+            return layer.outputShape(sample.prependBatch(1)).dropBatch();
+        } catch (IllegalArgumentException e) {
+            throw context.unsupported("its input " + NodeContext.withBatch(sample) + " does not fit its layer: "
+                    + e.getMessage());
+        }
+    }
+
+    /** The per-sample shape of the graph input: every dimension after the batch must be fixed. */
+    private static Shape sampleShape(OnnxModel model, OnnxValueInfo input) throws OnnxModelException {
+        if (input.shape().isEmpty() || input.shape().get().size() < 2) {
+            throw new UnsupportedOnnxModelException(model.source(), "graph input '" + input.name() + "' has shape "
+                    + input.shape().map(Object::toString).orElse("unknown") + ": conv4j needs a batch then fixed sizes");
+        }
+        List<OnnxDimension> dims = input.shape().get().subList(1, input.shape().get().size());
+        if (!dims.stream().allMatch(OnnxDimension::isFixed) || dims.stream().anyMatch(d -> d.size() > Integer.MAX_VALUE)) {
+            throw new UnsupportedOnnxModelException(model.source(), "graph input '" + input.name() + "' has shape "
+                    + input.shape().get() + ": conv4j needs fixed sizes after the batch");
+        }
+        return Shape.of(dims.stream().mapToInt(d -> (int) d.size()).toArray());
+    }
+
+    private static OptionalLong declaredBatch(OnnxValueInfo input) {
+        OnnxDimension batch = input.shape().orElseThrow().get(0);
+        return batch.isFixed() ? OptionalLong.of(batch.size()) : OptionalLong.empty();
+    }
+
+    /** The layers' output must be the graph output's declared shape (when it declares one). */
+    private static void requireDeclaredOutput(OnnxModel model, Shape sample) throws OnnxModelException {
+        OnnxValueInfo output = model.outputs().get(0);
+        if (output.shape().isEmpty()) {
+            return;
+        }
+        List<OnnxDimension> declared = output.shape().get();
+        boolean agrees = declared.size() == sample.rank() + 1;
+        for (int i = 1; agrees && i < declared.size(); i++) {
+            agrees = !declared.get(i).isFixed() || declared.get(i).size() == sample.dim(i - 1);
+        }
+        if (!agrees) {
+            throw new MalformedOnnxModelException(model.source(), "graph output '" + output.name() + "' is declared "
+                    + declared + " but its nodes compute " + NodeContext.withBatch(sample), null);
+        }
+    }
+
+    private static Sequential build(OnnxModel model, OnnxValueInfo input, List<MappedLayer> mapped)
+            throws OnnxModelException {
+        List<Layer> layers = mapped.stream().map(MappedLayer::layer).toList();
+        Map<String, String> metadata = model.metadata();
+        long seed = metadata.containsKey(ModelFile.SEED_KEY) ? parseSeed(model, metadata.get(ModelFile.SEED_KEY))
+                : Sequential.DEFAULT_SEED;
+        Shape sample = sampleShape(model, input);
+        Sequential result;
+        try {
+            result = new Sequential(sample, seed, layers);
+        } catch (IllegalArgumentException e) {
+            throw new UnsupportedOnnxModelException(model.source(), "conv4j refuses the model's layers " + layers.stream()
+                    .map(Layer::describe).toList() + ": " + e.getMessage());
+        }
+        try {
+            for (int i = 0; i < mapped.size(); i++) {
+                LayerBuffers.write(result, i, mapped.get(i).parameters(), mapped.get(i).state());
+            }
+            if (metadata.containsKey(PreprocessingMetadata.VERSION_KEY)) {
+                result.setPreprocessing(PreprocessingMetadata.decode(metadata, channels(sample),
+                        Math.toIntExact(result.sampleOutput().size())).preprocessing());
+            }
+            return result.train(false);
+        } catch (IllegalArgumentException e) {
+            result.close();
+            throw new MalformedOnnxModelException(model.source(), "metadata_props " + PreprocessingMetadata.PREFIX
+                    + "*: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            result.close();
+            throw e;
+        }
+    }
+
+    private static int channels(Shape sample) {
+        return sample.rank() == 3 ? sample.dim(0) : 1;
+    }
+
+    private static long parseSeed(OnnxModel model, String value) throws MalformedOnnxModelException {
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new MalformedOnnxModelException(model.source(), "metadata_props " + ModelFile.SEED_KEY + " is '"
+                    + value + "', not an integer", e);
+        }
+    }
+
+    /**
+     * The op types {@link #importModel} maps onto layers.
+     *
+     * @return the op types, sorted
+     */
+    public static Set<String> mappedOpTypes() {
+        return OpMappers.mapped();
+    }
+}

@@ -1,0 +1,75 @@
+package io.github.conv4j.onnx;
+
+import io.github.conv4j.nn.HardSwish;
+import io.github.conv4j.nn.Identity;
+import io.github.conv4j.nn.Layer;
+import io.github.conv4j.nn.ReLU;
+import io.github.conv4j.nn.Sigmoid;
+import io.github.conv4j.nn.Tanh;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Supplier;
+
+/**
+ * The mapper of each op type conv4j imports. A new op is one entry here and, unless it is a
+ * plain layer, one mapping function in the file of its kind.
+ *
+ * <p>The ops that combine values (Add, Concat, Mul, Sum) are known, not unsupported: they make a
+ * model a graph, which {@link NodeChain} refuses until conv4j's graph model lands. Only the Add
+ * of a MatMul's bias is mapped, by {@link LinearMappers#matMul}.
+ */
+final class OpMappers {
+    private static final Map<String, OpMapper> MAPPERS = Map.ofEntries(
+            Map.entry("Conv", ConvMapper::map),
+            Map.entry("Gemm", LinearMappers::gemm),
+            Map.entry("MatMul", LinearMappers::matMul),
+            Map.entry("Relu", plain(ReLU::new)),
+            Map.entry("Clip", ActivationMappers::clip),
+            Map.entry("LeakyRelu", ActivationMappers::leakyRelu),
+            Map.entry("Sigmoid", plain(Sigmoid::new)),
+            Map.entry("Tanh", plain(Tanh::new)),
+            Map.entry("HardSigmoid", ActivationMappers::hardSigmoid),
+            Map.entry("HardSwish", plain(HardSwish::new)),
+            Map.entry("Softmax", ActivationMappers::softmax),
+            Map.entry("LogSoftmax", ActivationMappers::logSoftmax),
+            Map.entry("MaxPool", PoolMappers::maxPool),
+            Map.entry("AveragePool", PoolMappers::averagePool),
+            Map.entry("GlobalAveragePool", PoolMappers::globalAveragePool),
+            Map.entry("ReduceMean", PoolMappers::reduceMean),
+            Map.entry("BatchNormalization", BatchNormMapper::map),
+            Map.entry("Flatten", ShapeMappers::flatten),
+            Map.entry("Reshape", ShapeMappers::reshape),
+            Map.entry("Dropout", ShapeMappers::dropout),
+            Map.entry("Identity", plain(Identity::new)));
+
+    /** The ops that join or scale computed values: a graph's, mapped once conv4j has a graph model. */
+    static final Set<String> GRAPH_OPS = Set.of("Add", "Concat", "Mul", "Sum");
+
+    private OpMappers() {
+    }
+
+    /** Every op type a file may use: the mapped ones and the graph ones. */
+    static Set<String> known() {
+        Set<String> known = new TreeSet<>(MAPPERS.keySet());
+        known.addAll(GRAPH_OPS);
+        return known;
+    }
+
+    /** The mapper of {@code opType}, or empty for a graph op (or an unknown one). */
+    static Optional<OpMapper> of(String opType) {
+        return Optional.ofNullable(MAPPERS.get(opType));
+    }
+
+    /** The ops mapped onto layers, sorted. */
+    static Set<String> mapped() {
+        return new TreeSet<>(MAPPERS.keySet());
+    }
+
+    /** An op whose layer has no options: any attribute it has is ONNX's fixed default. */
+    private static OpMapper plain(Supplier<Layer> layer) {
+        return context -> List.of(MappedLayer.of(layer.get()));
+    }
+}

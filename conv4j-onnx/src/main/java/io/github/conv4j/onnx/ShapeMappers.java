@@ -1,0 +1,66 @@
+package io.github.conv4j.onnx;
+
+import io.github.conv4j.nn.Dropout;
+import io.github.conv4j.nn.Flatten;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The nodes that move values without computing: Flatten at axis 1 and a Reshape to [N, -1]
+ * (PyTorch's {@code x.view(x.size(0), -1)}, folded to a constant shape by {@link OnnxModel#read})
+ * → {@link Flatten}; Dropout → {@link Dropout} of its ratio, the identity in evaluation.
+ */
+final class ShapeMappers {
+    /** Dropout's default ratio. */
+    private static final float DEFAULT_RATIO = 0.5f;
+
+    private ShapeMappers() {
+    }
+
+    static List<MappedLayer> flatten(NodeContext context) throws OnnxModelException {
+        int rank = context.input().rank() + 1;
+        long axis = context.attributes().integer("axis", 1);
+        if ((axis < 0 ? axis + rank : axis) != 1) {
+            throw context.unsupported("attribute 'axis' is " + axis + " on input " + NodeContext.withBatch(context.input())
+                    + ": conv4j flattens at axis 1, to N×features");
+        }
+        return List.of(MappedLayer.of(new Flatten()));
+    }
+
+    /**
+     * A Reshape whose constant shape keeps the batch (0, -1 with the features given, or the
+     * declared batch size) and joins the rest (-1 or their product).
+     */
+    static List<MappedLayer> reshape(NodeContext context) throws OnnxModelException {
+        OnnxTensor shape = context.constantInput(1, "shape");
+        if (shape.dataType() != OnnxDataType.INT64) {
+            throw context.malformed("shape '" + shape.name() + "' is " + shape.dataType() + ", not INT64");
+        }
+        long[] target = shape.longs();
+        long features = context.input().size();
+        boolean allowZero = context.attributes().integer("allowzero", 0) == 1;
+        if (target.length == 2) {
+            boolean featuresJoined = target[1] == -1 || target[1] == features;
+            boolean batchKept = (target[0] == 0 && !allowZero)
+                    || (target[0] == -1 && target[1] == features)
+                    || (context.declaredBatch().isPresent() && target[0] == context.declaredBatch().getAsLong());
+            if (featuresJoined && batchKept) {
+                return List.of(MappedLayer.of(new Flatten()));
+            }
+        }
+        throw context.unsupported("reshapes " + NodeContext.withBatch(context.input()) + " to " + Arrays.toString(target)
+                + ": conv4j maps a Reshape to [N, -1] (a Flatten) only");
+    }
+
+    /** Dropout of the constant ratio (an input since opset 12, an attribute before). */
+    static List<MappedLayer> dropout(NodeContext context) throws OnnxModelException {
+        Optional<OnnxTensor> ratioInput = context.optionalConstantInput(1, "ratio");
+        float ratio = ratioInput.isPresent() ? context.scalar(ratioInput.get(), "ratio")
+                : context.attributes().number("ratio", DEFAULT_RATIO);
+        if (!(ratio >= 0f && ratio < 1f)) {
+            throw context.unsupported("ratio " + ratio + ": conv4j's Dropout drops with a probability in [0, 1)");
+        }
+        return List.of(MappedLayer.of(new Dropout(ratio)));
+    }
+}

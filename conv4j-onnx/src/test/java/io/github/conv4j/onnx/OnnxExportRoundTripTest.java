@@ -1,0 +1,194 @@
+package io.github.conv4j.onnx;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.conv4j.data.Preprocessing;
+import io.github.conv4j.nn.AdaptiveAvgPool2d;
+import io.github.conv4j.nn.AvgPool2d;
+import io.github.conv4j.nn.BatchNorm1d;
+import io.github.conv4j.nn.BatchNorm2d;
+import io.github.conv4j.nn.Conv2d;
+import io.github.conv4j.nn.Dropout;
+import io.github.conv4j.nn.Flatten;
+import io.github.conv4j.nn.GlobalAvgPool2d;
+import io.github.conv4j.nn.HardSigmoid;
+import io.github.conv4j.nn.HardSwish;
+import io.github.conv4j.nn.Identity;
+import io.github.conv4j.nn.Layer;
+import io.github.conv4j.nn.LeakyReLU;
+import io.github.conv4j.nn.Linear;
+import io.github.conv4j.nn.LogSoftmax;
+import io.github.conv4j.nn.MaxPool2d;
+import io.github.conv4j.nn.PaddingMode;
+import io.github.conv4j.nn.ReLU;
+import io.github.conv4j.nn.ReLU6;
+import io.github.conv4j.nn.SiLU;
+import io.github.conv4j.nn.Sequential;
+import io.github.conv4j.nn.Sigmoid;
+import io.github.conv4j.nn.Softmax;
+import io.github.conv4j.nn.Tanh;
+import io.github.conv4j.tensor.Shape;
+import io.github.conv4j.tensor.Tensor;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** conv4j models exported to ONNX and imported back compute the same outputs with the same layers. */
+class OnnxExportRoundTripTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void referenceCnnImportedExportedAndImportedAgainIsBitForBit() throws IOException {
+        try (Sequential pytorch = OnnxImporter.importModel(OnnxTestModels.resource("reference_cnn.onnx"))) {
+            Path file = dir.resolve("reference_cnn.onnx");
+            OnnxExporter.export(pytorch, file);
+            OnnxModel read = OnnxModel.read(file);
+            assertEquals(13, read.opset());
+            assertEquals(List.of("0.weight", "0.bias", "3.weight", "3.bias", "7.weight", "7.bias", "9.weight", "9.bias"),
+                    List.copyOf(read.initializers().keySet()));
+            try (Sequential back = OnnxImporter.importModel(read)) {
+                assertSameModel(pytorch, back, 4);
+                OnnxImportSharedModelsTest.maxAbsError(back, "onnx_reference_cnn.case", 1e-4, 1e-5);
+            }
+        }
+    }
+
+    @Test
+    void everyExportedLayerTypeRoundTrips() throws IOException {
+        Sequential model = new Sequential(Shape.of(3, 13, 11), 7L, List.of(
+                new Conv2d(3, 8, 3, 3).padding(1).dilation(2, 1),
+                new BatchNorm2d(8, 1e-3f, 0.2f),
+                new LeakyReLU(0.1),
+                new MaxPool2d(3).stride(2).padding(1).ceilMode(true),
+                new Conv2d(8, 8, 3, 3).groups(4).bias(false).mode(PaddingMode.SAME),
+                new Sigmoid(),
+                new AvgPool2d(3, 2).stride(1, 2).padding(1, 1).countIncludePad(false).ceilMode(true),
+                new Tanh(),
+                new AvgPool2d(2).countIncludePad(true),
+                new ReLU6(),
+                new HardSigmoid(),
+                new GlobalAvgPool2d(),
+                new Flatten(),
+                new Dropout(0.25),
+                new Linear(8, 6),
+                new BatchNorm1d(6),
+                new HardSwish(),
+                new Identity(),
+                new Linear(6, 4).bias(false),
+                new ReLU(),
+                new Softmax()));
+        try (model) {
+            randomize(model);
+            model.setPreprocessing(Preprocessing.perChannel(new float[] {0.5f, 0.4f, 0.3f}, new float[] {0.2f, 0.25f, 0.3f},
+                    List.of("cat", "dog", "bird", "fish")));
+            Path file = dir.resolve("all.onnx");
+            OnnxExporter.export(model, file);
+            OnnxModel read = OnnxModel.read(file);
+            assertEquals(14, read.opset(), "HardSwish is an opset 14 operator");
+            assertEquals(Conv4jVersion.get(), read.metadata().get(OnnxExporter.VERSION_KEY));
+            assertTrue(read.metadata().get(OnnxExporter.VERSION_KEY).matches("\\d+\\.\\d+.*"));
+            try (Sequential back = OnnxImporter.importModel(read)) {
+                assertSameModel(model.train(false), back, 3);
+                assertEquals(model.preprocessing(), back.preprocessing());
+                assertEquals(model.seed(), back.seed());
+            }
+            try (Stream<Path> files = Files.list(dir)) {
+                assertEquals(List.of(file), files.toList(), "no temporary file is left behind");
+            }
+        }
+    }
+
+    @Test
+    void anAdaptivePoolOfOneIsTheGlobalOne() throws IOException {
+        try (Sequential model = new Sequential(Shape.of(2, 4, 6), new AdaptiveAvgPool2d(1))) {
+            Path file = dir.resolve("global.onnx");
+            OnnxExporter.export(model, file);
+            assertEquals(List.of("GlobalAveragePool"), OnnxModel.read(file).nodes().stream().map(OnnxNode::opType).toList());
+        }
+    }
+
+    @Test
+    void adaptivePoolsWhoseWindowsTileTheInputAreAveragePools() throws IOException {
+        try (Sequential model = new Sequential(Shape.of(2, 4, 6), new AdaptiveAvgPool2d(2), new Flatten())) {
+            Path file = dir.resolve("adaptive.onnx");
+            OnnxExporter.export(model, file);
+            try (Sequential back = OnnxImporter.importModel(file)) {
+                assertEquals("AvgPool2d kernel=2,3 stride=2,3 padding=0,0 dilation=1,1 ceil=false mode=TRUNCATE "
+                        + "countIncludePad=false", back.layers().get(0).spec());
+                float[] x = new float[2 * 2 * 4 * 6];
+                for (int i = 0; i < x.length; i++) {
+                    x[i] = i * 0.37f - 3;
+                }
+                try (Tensor input = Tensor.of(x, 2, 2, 4, 6)) {
+                    float[] expected = model.forward(input).toArray();
+                    float[] actual = back.forward(input).toArray();
+                    // The same averages, summed in another order.
+                    for (int i = 0; i < expected.length; i++) {
+                        assertEquals(expected[i], actual[i], 1e-6f * Math.abs(expected[i]), "output " + i);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void adaptivePoolsWhoseWindowsDifferAreRefused() {
+        try (Sequential model = new Sequential(Shape.of(1, 5, 5), new AdaptiveAvgPool2d(2), new Flatten())) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> OnnxExporter.export(model, dir.resolve("x.onnx")));
+            assertEquals("layer 0 AdaptiveAvgPool2d(2×2): its 2×2 output does not divide its 5×5 input, so its windows "
+                    + "differ in size, which no ONNX pooling computes", e.getMessage());
+        }
+    }
+
+    @Test
+    void layersWithoutAnOnnxOperatorAreRefusedByName() {
+        try (Sequential model = new Sequential(Shape.of(4), new Linear(4, 2), new SiLU())) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> OnnxExporter.export(model, dir.resolve("x.onnx")));
+            assertTrue(e.getMessage().startsWith("layer 1 SiLU: conv4j exports "), e.getMessage());
+            assertTrue(e.getMessage().endsWith(" to ONNX, not SiLU"), e.getMessage());
+        }
+    }
+
+    /** Random values everywhere, also in the running statistics, so that no layer passes by luck. */
+    private static void randomize(Sequential model) {
+        SplittableRandom random = new SplittableRandom(11);
+        float[] state = new float[Math.toIntExact(model.state().size())];
+        for (int i = 0; i < state.length; i++) {
+            state[i] = (float) random.nextDouble(0.5, 1.5);
+        }
+        model.state().copyFrom(state);
+        float[] params = model.parameters().toArray();
+        for (int i = 0; i < params.length; i++) {
+            params[i] = (float) random.nextDouble(-1, 1);
+        }
+        model.parameters().copyFrom(params);
+    }
+
+    /** The same layers, values and outputs, bit for bit. */
+    private static void assertSameModel(Sequential expected, Sequential actual, int batch) {
+        assertEquals(expected.layers().stream().map(Layer::spec).toList(), actual.layers().stream().map(Layer::spec).toList());
+        assertArrayEquals(expected.parameters().toArray(), actual.parameters().toArray());
+        if (expected.state() != null) {
+            assertArrayEquals(expected.state().toArray(), actual.state().toArray());
+        }
+        float[] x = new float[Math.toIntExact(batch * expected.sampleInput().size())];
+        SplittableRandom random = new SplittableRandom(5);
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) random.nextGaussian();
+        }
+        try (Tensor input = Tensor.of(x, expected.sampleInput().prependBatch(batch).dims())) {
+            assertArrayEquals(expected.forward(input).toArray(), actual.forward(input).toArray(), "bit for bit");
+        }
+    }
+}
