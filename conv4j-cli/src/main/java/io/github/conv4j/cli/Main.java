@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
 public final class Main implements Runnable {
     @Override public void run() { CommandLine.usage(this, System.out); }
 
+    /** Runs the command line and exits with its status (0 success, 1 failure, 2 usage error). */
     public static void main(String[] args) { System.exit(run(args)); }
 
     /** Runs the CLI and returns the exit code: 0 ok, 1 failure, 2 bad usage. */

@@ -14,6 +14,7 @@ import java.util.function.LongSupplier;
  */
 public record LayerContext(String name, Shape sampleInput, List<Tensor> params, List<Tensor> grads,
                            List<Tensor> state, Workspace workspace, long seed, LongSupplier trainingSteps) {
+    /** Copies the lists, so the context is immutable. */
     public LayerContext {
         params = List.copyOf(params);
         grads = List.copyOf(grads);

@@ -51,6 +51,7 @@ public final class Sequential implements Model {
     private Preprocessing preprocessing;   // null until set
     private Tensor lastRawOutput, lastLentOutput, lastRawInputGrad, lastLentInputGrad;   // the borrowed view of the last result, reused while it is the same buffer
 
+    /** A model of these layers for inputs of {@code sampleInput}, initialised from {@link #DEFAULT_SEED}. */
     public Sequential(Shape sampleInput, Layer... layers) { this(sampleInput, DEFAULT_SEED, List.of(layers)); }
 
     /** A model for inputs of {@code sampleInput} (e.g. 1×28×28), initialised from {@code seed}. */
@@ -142,6 +143,7 @@ public final class Sequential implements Model {
         return r;
     }
 
+    /** The layers, in order. */
     public List<Layer> layers() { return layers; }
     @Override public Shape sampleInput() { return sampleInput; }
     @Override public Shape sampleOutput() { return sampleOutputs.get(sampleOutputs.size() - 1); }
@@ -183,6 +185,7 @@ public final class Sequential implements Model {
     /** Borrowed views of layer {@code layer}'s parameter gradients; empty for an inference-only model. */
     public List<Tensor> gradients(int layer) { return buffers.grads(layer); }
     @Override public long parameterCount() { return params == null ? 0 : params.size(); }
+    /** Bytes of scratch space reserved so far (0 before the first batch). */
     public long workspaceBytes() { return workspace.sizeFloats() * Float.BYTES; }
 
     /** The seed this model was built from: it initialised the parameters and seeds every random layer. */
