@@ -89,8 +89,8 @@ class OnnxImportOpsTest {
                 node("/Erf", "Erf", List.of("x"), List.of("a")), node("/Relu", "Relu", List.of("a"), List.of("b")),
                 node("/Celu", "Celu", List.of("b"), List.of("y")));
         UnsupportedOnnxModelException e = assertThrows(UnsupportedOnnxModelException.class, () -> importGraph(graph));
-        assertTrue(e.detail().startsWith("uses op types conv4j does not map: Celu, Erf (it maps AveragePool, "
-                + "BatchNormalization, Clip, Conv, "), e.detail());
+        assertTrue(e.detail().startsWith("uses op types conv4j does not map: Celu, Erf (it maps Add, AveragePool, "
+                + "BatchNormalization, Clip, Concat, Conv, "), e.detail());
     }
 
     @Test
