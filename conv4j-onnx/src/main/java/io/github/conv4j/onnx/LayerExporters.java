@@ -12,8 +12,8 @@ import java.util.TreeSet;
 /**
  * The exporter of each conv4j layer type, by the type name of its {@link LayerSpec}, one layer
  * to one node. SiLU and GELU are missing on purpose: opset 13 has no operator for them, and their
- * formulas (x·sigmoid(x), x·Φ(x)) read x twice, which makes a graph that the importer refuses
- * until conv4j has a graph model.
+ * formulas (x·sigmoid(x), x·Φ(x)) read x twice: a graph, which {@link OnnxImporter#importModel}
+ * refuses, so a Sequential's export would not import back onto a Sequential.
  */
 final class LayerExporters {
     private static final Map<String, LayerExporter> EXPORTERS = Map.ofEntries(

@@ -71,7 +71,7 @@ final class LinearMappers {
         if (!inputs.contains(product)) {
             return Optional.empty();
         }
-        // The chain check has made the product the Add's only computed input, so the other is a constant.
+        // Empty when the other input is computed too: that Add joins two values, a graph's merge.
         return context.constant(inputs.get(inputs.get(0).equals(product) ? 1 : 0));
     }
 

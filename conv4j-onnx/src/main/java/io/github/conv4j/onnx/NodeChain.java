@@ -11,10 +11,10 @@ import java.util.stream.Collectors;
  * one graph input, each node reading the one computed value of the node before it (its other
  * inputs constants), each computed value read by one node, the last one the graph's only output.
  * A residual or concatenating model is refused naming the first node whose output branches (or
- * the first that joins two values), until conv4j's graph model lands.
+ * the first that joins two values), and pointing to {@link OnnxImporter#importGraph}.
  */
 final class NodeChain {
-    private static final String GRAPHS_LATER = "conv4j imports chains of nodes (a Sequential) until its graph model lands";
+    private static final String SEQUENTIAL_ONLY = "a Sequential is a chain of nodes; OnnxImporter.importGraph imports it onto a Graph";
 
     private NodeChain() {
     }
@@ -23,7 +23,7 @@ final class NodeChain {
     static List<OnnxNode> of(OnnxModel model) throws UnsupportedOnnxModelException {
         if (model.inputs().size() != 1 || model.outputs().size() != 1) {
             throw refuse(model, "has " + model.inputs().size() + " inputs and " + model.outputs().size()
-                    + " outputs: " + GRAPHS_LATER + ", with one input and one output");
+                    + " outputs: a Sequential has one input and one output");
         }
         Map<String, List<OnnxNode>> readers = new HashMap<>();
         for (OnnxNode node : model.nodes()) {
@@ -37,16 +37,16 @@ final class NodeChain {
             List<String> computed = computedInputs(model, node);
             if (computed.size() != 1) {
                 throw refuse(model, node.describe() + " joins " + computed.size() + " computed values " + computed
-                        + ": " + GRAPHS_LATER);
+                        + ": " + SEQUENTIAL_ONLY);
             }
             if (!computed.get(0).equals(current)) {
                 throw refuse(model, node.describe() + " reads '" + computed.get(0) + "', not '" + current
-                        + "', the value of the chain before it: " + GRAPHS_LATER);
+                        + "', the value of the chain before it: " + SEQUENTIAL_ONLY);
             }
             for (String output : node.outputs().subList(1, node.outputs().size())) {
                 if (readers.containsKey(output)) {
                     throw refuse(model, node.describe() + " branches: its second output '" + output + "' is read by "
-                            + describe(readers.get(output)) + ": " + GRAPHS_LATER);
+                            + describe(readers.get(output)) + ": " + SEQUENTIAL_ONLY);
                 }
             }
             current = node.outputs().get(0);
@@ -57,7 +57,7 @@ final class NodeChain {
         String output = model.outputs().get(0).name();
         if (!current.equals(output)) {
             throw refuse(model, "the chain ends in '" + current + "' but the graph's output is '" + output + "': "
-                    + GRAPHS_LATER);
+                    + SEQUENTIAL_ONLY);
         }
         return model.nodes();
     }
@@ -72,11 +72,11 @@ final class NodeChain {
         List<OnnxNode> nodes = readers.getOrDefault(value, List.of());
         if (nodes.size() > 1) {
             throw refuse(model, producer + " branches: its output '" + value + "' feeds " + nodes.size() + " nodes, "
-                    + describe(nodes) + ": " + GRAPHS_LATER);
+                    + describe(nodes) + ": " + SEQUENTIAL_ONLY);
         }
         if (nodes.isEmpty()) {
             throw refuse(model, producer + " ends the chain early: its output '" + value + "' is read by no node: "
-                    + GRAPHS_LATER);
+                    + SEQUENTIAL_ONLY);
         }
     }
 

@@ -2,7 +2,9 @@ package io.github.conv4j.onnx;
 
 import io.github.conv4j.io.ModelFile;
 import io.github.conv4j.io.PreprocessingMetadata;
+import io.github.conv4j.nn.Graph;
 import io.github.conv4j.nn.Layer;
+import io.github.conv4j.nn.Model;
 import io.github.conv4j.nn.Sequential;
 import io.github.conv4j.tensor.Shape;
 import java.io.IOException;
@@ -14,8 +16,9 @@ import java.util.OptionalLong;
 import java.util.Set;
 
 /**
- * Maps an ONNX model whose nodes form one chain onto a conv4j {@link Sequential}, weights and
- * BatchNorm statistics included, for inference and for further training.
+ * Maps an ONNX model onto a conv4j model, weights and BatchNorm statistics included, for inference
+ * and for further training: a model whose nodes form one chain onto a {@link Sequential}
+ * ({@link #importModel}), any model onto a {@link Graph} ({@link #importGraph}).
  *
  * <pre>{@code
  * try (Sequential model = OnnxImporter.importModel(Path.of("model.onnx"))) {
@@ -26,9 +29,10 @@ import java.util.Set;
  * <p>The mapped ops: Conv, Gemm, MatMul (with the Add of its bias), Relu, Clip to [0, 6] or
  * [0, ∞), LeakyRelu, Sigmoid, Tanh, HardSigmoid (PyTorch's), HardSwish, Softmax, LogSoftmax,
  * MaxPool, AveragePool, GlobalAveragePool, ReduceMean over H and W, BatchNormalization, Flatten,
- * Reshape to [N, -1], Dropout and Identity. A model of other ops is refused with the list of all
- * of them; a model whose nodes branch and join (ResNet's Add, a Concat) is refused naming the
- * first node that branches, until conv4j has a graph model. Every refusal is an
+ * Reshape to [N, -1], Dropout and Identity; in a graph also Add and Sum of values of one shape,
+ * Concat of channels and Mul by a per-channel gate. A model of other ops is refused with the list
+ * of all of them; {@link #importModel} refuses a model whose nodes branch and join (ResNet's Add,
+ * a Concat) naming the first node that branches. Every refusal is an
  * {@link OnnxModelException} naming the file, the node (name and op type) and the value.
  */
 public final class OnnxImporter {
@@ -57,11 +61,7 @@ public final class OnnxImporter {
      * @throws OnnxModelException if the model is not one conv4j imports
      */
     public static Sequential importModel(OnnxModel model) throws OnnxModelException {
-        Set<String> unknown = model.unsupportedOpTypes(OpMappers.known());
-        if (!unknown.isEmpty()) {
-            throw new UnsupportedOnnxModelException(model.source(), "uses op types conv4j does not map: "
-                    + String.join(", ", unknown) + " (it maps " + String.join(", ", OpMappers.mapped()) + ")");
-        }
+        requireKnownOps(model);
         List<OnnxNode> chain = NodeChain.of(model);
         OnnxValueInfo input = model.inputs().get(0);
         Shape shape = sampleShape(model, input);
@@ -71,7 +71,7 @@ public final class OnnxImporter {
             NodeContext context = new NodeContext(model, node, shape, i + 1 < chain.size() ? chain.get(i + 1) : null,
                     declaredBatch(input));
             OpMapper mapper = OpMappers.of(node.opType()).orElseThrow(() -> context.unsupported(
-                    "it combines computed values, which needs conv4j's graph model; a chain uses it only as the "
+                    "it combines computed values, which OnnxImporter.importGraph maps onto a Graph; a chain uses it only as the "
                             + "bias of a MatMul"));
             for (MappedLayer layer : mapLayers(context, mapper)) {
                 shape = outputShape(context, layer.layer(), shape);
@@ -85,8 +85,43 @@ public final class OnnxImporter {
         return build(model, input, mapped);
     }
 
+    /**
+     * Reads and imports a model onto a graph: residual networks, concatenated branches, gates,
+     * and chains too.
+     *
+     * @param file an ONNX file
+     * @return the model, in evaluation mode (call {@code train(true)} to train it), owned by the caller;
+     *     its {@link Graph#namedParameters()} carry the initializers' names where they are PyTorch paths
+     * @throws OnnxModelException if the file is not a consistent ONNX model or not one conv4j imports
+     * @throws IOException if the file cannot be read
+     */
+    public static Graph importGraph(Path file) throws IOException {
+        return importGraph(OnnxModel.read(file));
+    }
+
+    /**
+     * Imports a model already read onto a graph, its metadata as {@link #importModel(OnnxModel)}
+     * takes it.
+     *
+     * @param model the model read by {@link OnnxModel#read(Path)}
+     * @return the model, in evaluation mode, owned by the caller
+     * @throws OnnxModelException if the model is not one conv4j imports
+     */
+    public static Graph importGraph(OnnxModel model) throws OnnxModelException {
+        requireKnownOps(model);
+        return withMetadata(model, GraphImport.of(model));
+    }
+
+    private static void requireKnownOps(OnnxModel model) throws UnsupportedOnnxModelException {
+        Set<String> unknown = model.unsupportedOpTypes(OpMappers.known());
+        if (!unknown.isEmpty()) {
+            throw new UnsupportedOnnxModelException(model.source(), "uses op types conv4j does not map: "
+                    + String.join(", ", unknown) + " (it maps " + String.join(", ", OpMappers.known()) + ")");
+        }
+    }
+
     /** The mapper's layers; a layer that conv4j refuses to configure is refused naming the node. */
-    private static List<MappedLayer> mapLayers(NodeContext context, OpMapper mapper) throws OnnxModelException {
+    static List<MappedLayer> mapLayers(NodeContext context, OpMapper mapper) throws OnnxModelException {
         try {
             return mapper.map(context);
         } catch (IllegalArgumentException e) {
@@ -94,7 +129,7 @@ public final class OnnxImporter {
         }
     }
 
-    private static Shape outputShape(NodeContext context, Layer layer, Shape sample) throws OnnxModelException {
+    static Shape outputShape(NodeContext context, Layer layer, Shape sample) throws OnnxModelException {
         try {
             return layer.outputShape(sample.prependBatch(1)).dropBatch();
         } catch (IllegalArgumentException e) {
@@ -104,7 +139,7 @@ public final class OnnxImporter {
     }
 
     /** The per-sample shape of the graph input: every dimension after the batch must be fixed. */
-    private static Shape sampleShape(OnnxModel model, OnnxValueInfo input) throws OnnxModelException {
+    static Shape sampleShape(OnnxModel model, OnnxValueInfo input) throws OnnxModelException {
         if (input.shape().isEmpty() || input.shape().get().size() < 2) {
             throw new UnsupportedOnnxModelException(model.source(), "graph input '" + input.name() + "' has shape "
                     + input.shape().map(Object::toString).orElse("unknown") + ": conv4j needs a batch then fixed sizes");
@@ -117,13 +152,13 @@ public final class OnnxImporter {
         return Shape.of(dims.stream().mapToInt(d -> (int) d.size()).toArray());
     }
 
-    private static OptionalLong declaredBatch(OnnxValueInfo input) {
+    static OptionalLong declaredBatch(OnnxValueInfo input) {
         OnnxDimension batch = input.shape().orElseThrow().get(0);
         return batch.isFixed() ? OptionalLong.of(batch.size()) : OptionalLong.empty();
     }
 
     /** The layers' output must be the graph output's declared shape (when it declares one). */
-    private static void requireDeclaredOutput(OnnxModel model, Shape sample) throws OnnxModelException {
+    static void requireDeclaredOutput(OnnxModel model, Shape sample) throws OnnxModelException {
         OnnxValueInfo output = model.outputs().get(0);
         if (output.shape().isEmpty()) {
             return;
@@ -142,13 +177,9 @@ public final class OnnxImporter {
     private static Sequential build(OnnxModel model, OnnxValueInfo input, List<MappedLayer> mapped)
             throws OnnxModelException {
         List<Layer> layers = mapped.stream().map(MappedLayer::layer).toList();
-        Map<String, String> metadata = model.metadata();
-        long seed = metadata.containsKey(ModelFile.SEED_KEY) ? parseSeed(model, metadata.get(ModelFile.SEED_KEY))
-                : Sequential.DEFAULT_SEED;
-        Shape sample = sampleShape(model, input);
         Sequential result;
         try {
-            result = new Sequential(sample, seed, layers);
+            result = new Sequential(sampleShape(model, input), seed(model), layers);
         } catch (IllegalArgumentException e) {
             throw new UnsupportedOnnxModelException(model.source(), "conv4j refuses the model's layers " + layers.stream()
                     .map(Layer::describe).toList() + ": " + e.getMessage());
@@ -157,11 +188,29 @@ public final class OnnxImporter {
             for (int i = 0; i < mapped.size(); i++) {
                 LayerBuffers.write(result, i, mapped.get(i).parameters(), mapped.get(i).state());
             }
+        } catch (RuntimeException e) {
+            result.close();
+            throw e;
+        }
+        return withMetadata(model, result);
+    }
+
+    /** The model's seed: its {@code model.seed} metadata, else conv4j's default. */
+    static long seed(OnnxModel model) throws MalformedOnnxModelException {
+        String seed = model.metadata().get(ModelFile.SEED_KEY);
+        return seed != null ? parseSeed(model, seed) : Sequential.DEFAULT_SEED;
+    }
+
+    /** Attaches the {@code preprocessing.*} metadata and puts the model in evaluation mode; closes it on failure. */
+    private static <M extends Model> M withMetadata(OnnxModel model, M result) throws OnnxModelException {
+        Map<String, String> metadata = model.metadata();
+        try {
             if (metadata.containsKey(PreprocessingMetadata.VERSION_KEY)) {
-                result.setPreprocessing(PreprocessingMetadata.decode(metadata, channels(sample),
+                result.setPreprocessing(PreprocessingMetadata.decode(metadata, channels(result.sampleInput()),
                         Math.toIntExact(result.sampleOutput().size())).preprocessing());
             }
-            return result.train(false);
+            result.train(false);
+            return result;
         } catch (IllegalArgumentException e) {
             result.close();
             throw new MalformedOnnxModelException(model.source(), "metadata_props " + PreprocessingMetadata.PREFIX
@@ -186,7 +235,8 @@ public final class OnnxImporter {
     }
 
     /**
-     * The op types {@link #importModel} maps onto layers.
+     * The op types {@link #importModel} maps onto layers; {@link #importGraph} maps these and the
+     * merges Add, Sum, Concat and Mul.
      *
      * @return the op types, sorted
      */

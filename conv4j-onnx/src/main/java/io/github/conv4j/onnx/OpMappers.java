@@ -17,9 +17,9 @@ import java.util.function.Supplier;
  * The mapper of each op type conv4j imports. A new op is one entry here and, unless it is a
  * plain layer, one mapping function in the file of its kind.
  *
- * <p>The ops that combine values (Add, Concat, Mul, Sum) are known, not unsupported: they make a
- * model a graph, which {@link NodeChain} refuses until conv4j's graph model lands. Only the Add
- * of a MatMul's bias is mapped, by {@link LinearMappers#matMul}.
+ * <p>The ops that combine values (Add, Concat, Mul, Sum) have no mapper here: they become a
+ * graph's merge nodes ({@link MergeMappers}). A chain has only the Add of a MatMul's bias, which
+ * {@link LinearMappers#matMul} takes.
  */
 final class OpMappers {
     private static final Map<String, OpMapper> MAPPERS = Map.ofEntries(
@@ -45,20 +45,17 @@ final class OpMappers {
             Map.entry("Dropout", ShapeMappers::dropout),
             Map.entry("Identity", plain(Identity::new)));
 
-    /** The ops that join or scale computed values: a graph's, mapped once conv4j has a graph model. */
-    static final Set<String> GRAPH_OPS = Set.of("Add", "Concat", "Mul", "Sum");
-
     private OpMappers() {
     }
 
-    /** Every op type a file may use: the mapped ones and the graph ones. */
+    /** Every op type a file may use: the mapped ones and the merges, sorted. */
     static Set<String> known() {
         Set<String> known = new TreeSet<>(MAPPERS.keySet());
-        known.addAll(GRAPH_OPS);
+        known.addAll(MergeMappers.OPS);
         return known;
     }
 
-    /** The mapper of {@code opType}, or empty for a graph op (or an unknown one). */
+    /** The mapper of {@code opType}, or empty for a merge (or an unknown one). */
     static Optional<OpMapper> of(String opType) {
         return Optional.ofNullable(MAPPERS.get(opType));
     }

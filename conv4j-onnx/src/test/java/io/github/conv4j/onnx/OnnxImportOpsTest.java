@@ -1,10 +1,10 @@
 package io.github.conv4j.onnx;
 
+import static io.github.conv4j.onnx.OnnxTestModels.graph;
 import static io.github.conv4j.onnx.OnnxTestModels.longs;
 import static io.github.conv4j.onnx.OnnxTestModels.model;
 import static io.github.conv4j.onnx.OnnxTestModels.node;
 import static io.github.conv4j.onnx.OnnxTestModels.rawFloats;
-import static io.github.conv4j.onnx.OnnxTestModels.tensorValue;
 import static io.github.conv4j.onnx.OnnxTestModels.write;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -12,9 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.conv4j.nn.Layer;
 import io.github.conv4j.nn.Sequential;
-import io.github.conv4j.onnx.proto.OnnxProtos.NodeProto;
 import io.github.conv4j.onnx.proto.OnnxProtos.GraphProto;
-import io.github.conv4j.onnx.proto.OnnxProtos.TensorProto;
 import io.github.conv4j.tensor.Tensor;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -89,8 +87,8 @@ class OnnxImportOpsTest {
                 node("/Erf", "Erf", List.of("x"), List.of("a")), node("/Relu", "Relu", List.of("a"), List.of("b")),
                 node("/Celu", "Celu", List.of("b"), List.of("y")));
         UnsupportedOnnxModelException e = assertThrows(UnsupportedOnnxModelException.class, () -> importGraph(graph));
-        assertTrue(e.detail().startsWith("uses op types conv4j does not map: Celu, Erf (it maps AveragePool, "
-                + "BatchNormalization, Clip, Conv, "), e.detail());
+        assertTrue(e.detail().startsWith("uses op types conv4j does not map: Celu, Erf (it maps Add, AveragePool, "
+                + "BatchNormalization, Clip, Concat, Conv, "), e.detail());
     }
 
     @Test
@@ -160,13 +158,6 @@ class OnnxImportOpsTest {
         try (Sequential model = importGraph(graph)) {
             return describe(model);
         }
-    }
-
-    /** A graph from x of {@code in} to y of {@code out} through {@code nodes}. */
-    private static GraphProto.Builder graph(long[] in, long[] out, List<TensorProto> initializers,
-            NodeProto... nodes) {
-        return GraphProto.newBuilder().setName("ops").addInput(tensorValue("x", in)).addOutput(tensorValue("y", out))
-                .addAllInitializer(initializers).addAllNode(List.of(nodes));
     }
 
     private Sequential importGraph(GraphProto.Builder graph) throws IOException {

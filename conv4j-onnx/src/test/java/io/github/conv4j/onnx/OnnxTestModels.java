@@ -46,6 +46,12 @@ final class OnnxTestModels {
                 .addNode(node("/Relu", "Relu", List.of("x"), List.of("y")));
     }
 
+    /** A graph from x of {@code in} to y of {@code out} through {@code nodes}. */
+    static GraphProto.Builder graph(long[] in, long[] out, List<TensorProto> initializers, NodeProto... nodes) {
+        return GraphProto.newBuilder().setName("ops").addInput(tensorValue("x", in)).addOutput(tensorValue("y", out))
+                .addAllInitializer(initializers).addAllNode(List.of(nodes));
+    }
+
     static ModelProto model(int opset, GraphProto.Builder graph) {
         return ModelProto.newBuilder().setIrVersion(7).setProducerName("conv4j-tests")
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(opset))
