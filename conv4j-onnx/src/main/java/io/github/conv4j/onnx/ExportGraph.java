@@ -12,10 +12,13 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The graph being exported, one layer after the other: each node reads the value the previous
- * one wrote, so the graph is a chain. Names follow PyTorch's exporter: initializers
- * {@code <layer>.<role>} as in a state_dict ({@code 0.weight}, {@code 3.running_var}), nodes
- * {@code /<layer>/<op>} and their outputs {@code /<layer>/<op>_output_0}.
+ * The graph being exported, one layer after the other: a layer's nodes read the value it is
+ * started on ({@link #startLayer}) and each following node the value the one before wrote. A chain
+ * starts every layer on the previous one's output; a conv4j graph starts each on its input node's
+ * output, and merges read several values ({@link #merge}), so that fan-out is just a value read
+ * twice. Names follow PyTorch's exporter: initializers {@code <layer>.<role>} as in a state_dict
+ * ({@code 0.weight}, {@code layer1.0.conv1.weight}), nodes {@code /<layer path>/<op>} and their
+ * outputs {@code /<layer path>/<op>_output_0}.
  */
 final class ExportGraph {
     /** The opset the exporter writes unless a layer needs a newer operator. */
@@ -23,16 +26,25 @@ final class ExportGraph {
 
     private final GraphProto.Builder graph = GraphProto.newBuilder().setName("conv4j");
     private String current;
-    private int layer;
+    private String layer;
     private int opset = BASE_OPSET;
 
     ExportGraph(String input) {
         this.current = input;
     }
 
-    /** Names what follows after layer {@code index}. */
-    void startLayer(int index) {
-        layer = index;
+    /**
+     * Starts the nodes of layer {@code name} (a Sequential's index, a graph node's dotted name),
+     * reading {@code input}.
+     */
+    void startLayer(String name, String input) {
+        layer = name;
+        current = input;
+    }
+
+    /** The value the last node wrote: the output of the layer so far. */
+    String current() {
+        return current;
     }
 
     /** Adds an initializer {@code <layer>.<role>} holding {@code values} of {@code shape} (a scalar when null). */
@@ -48,11 +60,17 @@ final class ExportGraph {
 
     /** A node reading the current value, then {@code constants}, and writing the new current value. */
     void node(String opType, List<String> constants, AttributeProto... attributes) {
-        String name = "/" + layer + "/" + opType;
+        String name = "/" + layer.replace('.', '/') + "/" + opType;
         String output = name + "_output_0";
         graph.addNode(NodeProto.newBuilder().setName(name).setOpType(opType).addInput(current).addAllInput(constants)
                 .addOutput(output).addAllAttribute(List.of(attributes)));
         current = output;
+    }
+
+    /** A node of layer {@code name} reading {@code inputs}, in order, and writing the new current value. */
+    void merge(String name, String opType, List<String> inputs, AttributeProto... attributes) {
+        startLayer(name, inputs.get(0));
+        node(opType, inputs.subList(1, inputs.size()), attributes);
     }
 
     /** Records that a node needs at least {@code version} (HardSwish came in opset 14). */

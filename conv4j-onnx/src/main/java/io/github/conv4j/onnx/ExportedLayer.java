@@ -4,16 +4,16 @@ import io.github.conv4j.tensor.Shape;
 import java.util.List;
 
 /**
- * One layer of the model being exported: its index, its options, the values of its parameters
- * and state, and the per-sample shape flowing into it.
+ * One layer of the model being exported: what to call it, its options, the values of its
+ * parameters and state, and the per-sample shape flowing into it.
  *
- * @param index the layer's position in the model
+ * @param label how messages name it: {@code layer 3} in a Sequential, {@code node 'layer1.0.conv1'} in a graph
  * @param spec its options
  * @param parameters its parameters' values, weight first
  * @param state its state's values, running mean first
  * @param input the per-sample shape of its input
  */
-record ExportedLayer(int index, LayerSpec spec, List<float[]> parameters, List<float[]> state, Shape input) {
+record ExportedLayer(String label, LayerSpec spec, List<float[]> parameters, List<float[]> state, Shape input) {
 
     /** The shape of parameter {@code i}. */
     Shape parameterShape(int i) {
@@ -22,6 +22,6 @@ record ExportedLayer(int index, LayerSpec spec, List<float[]> parameters, List<f
 
     /** A refusal naming the layer. */
     IllegalArgumentException refuse(String detail) {
-        return new IllegalArgumentException("layer " + index + " " + spec.layer().describe() + ": " + detail);
+        return new IllegalArgumentException(label + " " + spec.layer().describe() + ": " + detail);
     }
 }

@@ -48,6 +48,13 @@ final class LayerExporters {
         return Optional.ofNullable(EXPORTERS.get(type));
     }
 
+    /** Appends {@code layer} to the graph with its type's exporter, or refuses it naming the layer. */
+    static void write(ExportedLayer layer, ExportGraph graph) {
+        LayerExporter exporter = of(layer.spec().type()).orElseThrow(() -> layer.refuse(
+                "conv4j exports " + String.join(", ", exported()) + " to ONNX, not " + layer.spec().type()));
+        exporter.export(layer, graph);
+    }
+
     /** The layer types exported, sorted. */
     static Set<String> exported() {
         return new TreeSet<>(EXPORTERS.keySet());

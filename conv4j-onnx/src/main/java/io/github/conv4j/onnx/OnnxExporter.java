@@ -2,7 +2,10 @@ package io.github.conv4j.onnx;
 
 import io.github.conv4j.io.ModelFile;
 import io.github.conv4j.io.PreprocessingMetadata;
+import io.github.conv4j.nn.Graph;
 import io.github.conv4j.nn.Layer;
+import io.github.conv4j.nn.Model;
+import io.github.conv4j.nn.Node;
 import io.github.conv4j.nn.Sequential;
 import io.github.conv4j.onnx.proto.OnnxProtos.GraphProto;
 import io.github.conv4j.onnx.proto.OnnxProtos.ModelProto;
@@ -19,17 +22,19 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Writes a conv4j {@link Sequential} as an ONNX model of opset 13 (14 when it has a HardSwish),
- * one node per layer, that {@link OnnxImporter} reads back to the same layers and values.
+ * Writes a conv4j {@link Sequential} or {@link Graph} as an ONNX model of opset 13 (14 when it has
+ * a HardSwish), one node per layer or merge, that {@link OnnxImporter#importModel} (a Sequential)
+ * or {@link OnnxImporter#importGraph} (a graph) reads back to the same layers and values.
  *
  * <pre>{@code
  * OnnxExporter.export(model, Path.of("model.onnx"));
  * }</pre>
  *
  * <p>The file holds the weights as initializers named like a PyTorch state_dict ({@code 0.weight},
- * {@code 0.bias}, {@code 1.running_mean}), an input {@code input} and an output {@code output}
+ * {@code 0.bias}, {@code 1.running_mean}; a graph's own names, {@code layer1.0.conv1.weight}), a
+ * graph's merges as Add (Sum for more than two inputs), Concat on axis 1 and Mul, an input {@code input} and an output {@code output}
  * whose batch dimension is the symbol {@code N}, and in metadata_props {@code conv4j.version},
- * the model's seed and its {@link Sequential#preprocessing()} (per-channel mean and std, class
+ * the model's seed and its {@link Model#preprocessing()} (per-channel mean and std, class
  * names; keys of {@link PreprocessingMetadata}). It is written atomically: a reader sees the old
  * file or the new one.
  */
@@ -39,6 +44,8 @@ public final class OnnxExporter {
     /** The ONNX IR version written: 8, as PyTorch 1.13 writes for opset 13. */
     static final long IR_VERSION = 8;
     private static final String BATCH = "N";
+    /** The graph input's name, also that of a conv4j graph's input node. */
+    private static final String INPUT = Node.INPUT;
 
     private OnnxExporter() {
     }
@@ -48,11 +55,12 @@ public final class OnnxExporter {
      *
      * @param model the model, left as it was and the caller's
      * @param file the ONNX file to write, replaced if it exists
-     * @throws IllegalArgumentException if a layer has no ONNX equivalent (SiLU, GELU, an adaptive
-     *         pooling whose windows differ), naming the layer
+     * @throws IllegalArgumentException if the model is neither a Sequential nor a Graph, or a layer
+     *         has no ONNX equivalent (SiLU, GELU, an adaptive pooling whose windows differ), naming
+     *         the layer
      * @throws IOException if the file cannot be written
      */
-    public static void export(Sequential model, Path file) throws IOException {
+    public static void export(Model model, Path file) throws IOException {
         AtomicFile.write(file, toProto(model).toByteArray());
     }
 
@@ -65,21 +73,19 @@ public final class OnnxExporter {
         return LayerExporters.exported();
     }
 
-    static ModelProto toProto(Sequential model) {
+    static ModelProto toProto(Model model) {
         String version = Conv4jVersion.get();
-        ExportGraph graph = new ExportGraph("input");
-        for (int i = 0; i < model.layers().size(); i++) {
-            Layer layer = model.layers().get(i);
-            LayerSpec spec = LayerSpec.of(layer);
-            ExportedLayer exported = new ExportedLayer(i, spec, LayerBuffers.parameters(model, i),
-                    LayerBuffers.state(model, i), i == 0 ? model.sampleInput() : model.sampleOutput(i - 1));
-            LayerExporter exporter = LayerExporters.of(spec.type()).orElseThrow(() -> exported.refuse(
-                    "conv4j exports " + String.join(", ", LayerExporters.exported()) + " to ONNX, not " + spec.type()));
-            graph.startLayer(i);
-            exporter.export(exported, graph);
+        ExportGraph graph = new ExportGraph(INPUT);
+        if (model instanceof Sequential chain) {
+            writeChain(chain, graph);
+        } else if (model instanceof Graph branching) {
+            GraphExport.write(branching, graph);
+        } else {
+            throw new IllegalArgumentException("conv4j exports a Sequential or a Graph to ONNX, not a "
+                    + model.getClass().getName());
         }
         GraphProto.Builder proto = graph.finish("output")
-                .addInput(value("input", model.sampleInput()))
+                .addInput(value(INPUT, model.sampleInput()))
                 .addOutput(value("output", model.sampleOutput()));
         ModelProto.Builder result = ModelProto.newBuilder().setIrVersion(IR_VERSION).setProducerName("conv4j")
                 .setProducerVersion(version)
@@ -90,7 +96,18 @@ public final class OnnxExporter {
         return result.build();
     }
 
-    private static Map<String, String> metadata(Sequential model, String version) {
+    /** Each layer reads the one before it, its initializers named after its index. */
+    private static void writeChain(Sequential model, ExportGraph graph) {
+        for (int i = 0; i < model.layers().size(); i++) {
+            Layer layer = model.layers().get(i);
+            ExportedLayer exported = new ExportedLayer("layer " + i, LayerSpec.of(layer), LayerBuffers.parameters(model, i),
+                    LayerBuffers.state(model, i), i == 0 ? model.sampleInput() : model.sampleOutput(i - 1));
+            graph.startLayer(Integer.toString(i), graph.current());
+            LayerExporters.write(exported, graph);
+        }
+    }
+
+    private static Map<String, String> metadata(Model model, String version) {
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put(VERSION_KEY, version);
         metadata.put(ModelFile.SEED_KEY, Long.toString(model.seed()));
