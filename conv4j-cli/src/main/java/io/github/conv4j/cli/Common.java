@@ -17,6 +17,18 @@ final class Common {
      */
     static final Path SAMPLE = Path.of(System.getProperty("conv4j.home", "."), "data", "fashion-mnist-sample").normalize();
 
+    /** Fails naming {@code file} unless it is a readable file: the JDK's own exception gives the path alone. */
+    static void requireFile(Path file) throws IOException {
+        if (!java.nio.file.Files.isRegularFile(file)) throw new IOException(file + ": no such file");
+    }
+
+    /** {@code file} with its extension (the part from the last dot of its name) replaced by {@code extension}. */
+    static Path withExtension(Path file, String extension) {
+        String name = file.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        return file.resolveSibling((dot > 0 ? name.substring(0, dot) : name) + extension);
+    }
+
     static Path dataDir(Path given) throws IOException {
         Path dir = given != null ? given : SAMPLE;
         if (!Files.isDirectory(dir))

@@ -26,6 +26,10 @@ final class Flags {
         if (!(value >= 0) || Double.isInfinite(value)) throw usage(spec, flag + " must be a number 0 or more, got " + value);
     }
 
+    static void finite(CommandSpec spec, String flag, double value) {
+        if (!Double.isFinite(value)) throw usage(spec, flag + " must be a finite number, got " + value);
+    }
+
     /** {@code lo <= value < hi}. */
     static void inRange(CommandSpec spec, String flag, double value, double lo, double hi) {
         if (!(value >= lo && value < hi)) throw usage(spec, flag + " must be in [" + lo + ", " + hi + "), got " + value);

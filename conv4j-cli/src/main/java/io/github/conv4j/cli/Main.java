@@ -3,10 +3,11 @@ package io.github.conv4j.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code conv4j} command: train, eval, predict, summary, bench. */
+/** The {@code conv4j} command: train, eval, predict, summary, bench, import, export. */
 @Command(name = "conv4j", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
          description = "Convolutional neural networks on the CPU: im2col + OpenBLAS sgemm, from Java.",
-         subcommands = {TrainCommand.class, EvalCommand.class, PredictCommand.class, SummaryCommand.class, BenchCommand.class})
+         subcommands = {TrainCommand.class, EvalCommand.class, PredictCommand.class, SummaryCommand.class, BenchCommand.class,
+                        ImportCommand.class, ExportCommand.class})
 public final class Main implements Runnable {
     @Override public void run() { CommandLine.usage(this, System.out); }
 
