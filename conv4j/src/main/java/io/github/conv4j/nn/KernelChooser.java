@@ -57,8 +57,15 @@ public final class KernelChooser {
         /** The portable path everywhere. */
         PORTABLE;
 
-        /** The mode of {@link Conv4jNative#kernelsMode()}'s value (which rejects unknown ones). */
-        public static Mode of(String kernels) { return valueOf(kernels.toUpperCase()); }
+        /**
+         * The mode spelt {@code auto}, {@code fast} or {@code portable}, as {@code -Dconv4j.kernels}.
+         *
+         * @throws IllegalArgumentException for anything else
+         */
+        public static Mode of(String kernels) {
+            for (Mode m : values()) if (m.name().equalsIgnoreCase(kernels)) return m;
+            throw new IllegalArgumentException("kernels must be 'auto', 'fast' or 'portable', not '" + kernels + "'");
+        }
     }
 
     /** Runs one product once on one path: the work being timed. */
@@ -90,6 +97,16 @@ public final class KernelChooser {
 
         /** "fwd/dW/dX" as paths, e.g. {@code fast/fast/portable}. */
         public String describe() { return forward + "/" + weightGradient + "/" + inputGradient; }
+
+        /** The fast path's best trials in microseconds, "fwd/dW/dX" ("-" untimed). */
+        public String fastMicros() { return micros(fastNanos); }
+
+        /** The portable path's best trials in microseconds, "fwd/dW/dX" ("-" untimed). */
+        public String portableMicros() { return micros(portableNanos); }
+
+        private static String micros(long[] nanos) {
+            return nanos[0] < 0 ? "-" : String.format("%d/%d/%d", nanos[0] / 1000, nanos[1] / 1000, nanos[2] / 1000);
+        }
     }
 
     private static volatile KernelChooser shared;
