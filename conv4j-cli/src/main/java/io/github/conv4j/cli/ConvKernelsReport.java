@@ -14,10 +14,10 @@ final class ConvKernelsReport {
         Map<String, String> out = new LinkedHashMap<>();
         Map<Object, Choice> choices = KernelChooser.shared().choices();
         if (choices.isEmpty()) return out;
-        System.out.printf("%-44s %-24s %s%n", "convolution (per worker's chunk)", "kernels fwd/dW/dX", "trial µs fast | portable");
+        System.out.printf("%-44s %-27s %s%n", "convolution (per worker's chunk)", "kernels fwd/dW/dX", "trial µs fast | portable");
         choices.forEach((shape, c) -> {
             out.put(shape.toString(), c.describe());
-            System.out.printf("%-44s %-24s %s | %s%n", shape, c.describe(), c.fastMicros(), c.portableMicros());
+            System.out.printf("%-44s %-27s %s | %s%n", shape, c.describe(), c.fastMicros(), c.portableMicros());
         });
         return out;
     }
