@@ -15,8 +15,9 @@ import java.util.function.IntConsumer;
 /**
  * 2-D convolution (cross-correlation, as PyTorch's Conv2d) over NCHW input, computed in C: on
  * x86-64 with AVX2/FMA by conv4j's own GEMM reading a padded copy of the input (native
- * {@code conv_fast_avx2.c}), elsewhere (or with {@code -Dconv4j.kernels=portable}) lowered to
- * im2col + OpenBLAS sgemm. Weight K × C/groups × R × S, optional bias K.
+ * {@code conv_fast_avx2.c}) or lowered to im2col + OpenBLAS sgemm, per product whichever
+ * {@link KernelChooser} timed faster for this shape ({@code -Dconv4j.kernels=fast} or
+ * {@code portable} forces one); elsewhere always the latter. Weight K × C/groups × R × S, optional bias K.
  * <pre>{@code new Conv2d(1, 32, 5).padding(2)   new Conv2d(64, 64, 3).stride(2).padding(1).groups(64)}</pre>
  */
 public final class Conv2d implements Layer {
