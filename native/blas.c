@@ -3,7 +3,7 @@
 #include "conv4j.h"
 
 /* Bumped whenever a signature in conv4j.h changes; the Java binding refuses a mismatched library. */
-#define C4J_ABI_VERSION 4
+#define C4J_ABI_VERSION 5
 
 void c4j_set_num_threads(int32_t threads) { openblas_set_num_threads(threads); }
 

@@ -7,9 +7,11 @@
  * A 1x1 kernel with stride 1 and no padding needs no lowering: the image already is its column
  * matrix, and every GEMM reads x and writes y in place.
  *
- * Where conv4j's AVX2/FMA kernels run (cpu.h), every convolution but the 1x1 one goes to
+ * Where conv4j's AVX2/FMA kernels run (cpu.h), every convolution but the 1x1 one may go to
  * conv_fast_avx2.c instead: its own GEMM reads a padded copy of the input through offset tables, with
- * no column matrix at all. The path below is the portable one (and the 1x1 one everywhere). */
+ * no column matrix at all. Which path computes each product is the geometry's path_* field (the
+ * caller measures both, nn/KernelChooser.java); the path below is the portable one (and the 1x1
+ * one everywhere). */
 #include <string.h>
 #include <cblas.h>
 #include "conv4j.h"
@@ -22,8 +24,11 @@
  * bottom/right than at the top/left; im2col reads zeros for any window part outside the input,
  * so the only other bound is that no window starts past the input plus one kernel extent of
  * padding: (out-1)*stride <= in + 2*pad. */
+static int path_ok(int32_t path) { return path == C4J_PATH_DEFAULT || path == C4J_PATH_FAST || path == C4J_PATH_PORTABLE; }
+
 static int geom_ok(const c4j_conv_geom *g) {
-    if (!g || g->n <= 0 || g->c <= 0 || g->k <= 0 || g->groups <= 0 || g->chunk <= 0 || g->chunk > g->n)
+    if (!g || !path_ok(g->path_fwd) || !path_ok(g->path_dw) || !path_ok(g->path_dx)) return 0;
+    if (g->n <= 0 || g->c <= 0 || g->k <= 0 || g->groups <= 0 || g->chunk <= 0 || g->chunk > g->n)
         return 0;
     if (g->c % g->groups || g->k % g->groups) return 0;
     if (!c4j_axis_ok(g->h, g->r, g->pad_h, g->stride_h, g->dil_h, g->out_h) ||
@@ -56,10 +61,14 @@ int64_t c4j_conv2d_workspace(const c4j_conv_geom *g) {
 }
 
 #if C4J_HAVE_AVX2
-/* The fast path runs: the kernels are on and the padded planes are addressable with int32. */
-static int use_fast(const c4j_conv_geom *g) {
-    return !is_pointwise(g) && c4j_fast() && c4j_conv_fast_fits(g);
+/* The fast path runs this product: its path field asks for it (or defers to the switch, which is
+ * on), the CPU has the kernels and the padded planes are addressable with int32. */
+static int use_fast(const c4j_conv_geom *g, int32_t path) {
+    const int wanted = path == C4J_PATH_FAST ? c4j_fast_kernels_available() : path == C4J_PATH_DEFAULT && c4j_fast();
+    return wanted && !is_pointwise(g) && c4j_conv_fast_fits(g);
 }
+#else
+static int use_fast(const c4j_conv_geom *g, int32_t path) { (void)g; (void)path; return 0; }
 #endif
 
 /* Everything a GEMM helper needs to know about one group of one chunk. */
@@ -129,7 +138,7 @@ int c4j_conv2d_forward(const c4j_conv_geom *g, int32_t n_begin, int32_t n_end, c
     if (!range_ok(g, n_begin, n_end)) return C4J_EBADARG;
     if (workspace_len < c4j_conv2d_workspace(g)) return C4J_EWORKSPACE;
 #if C4J_HAVE_AVX2
-    if (use_fast(g)) {
+    if (use_fast(g, g->path_fwd)) {
         c4j_conv_fast_forward(g, n_begin, n_end, x, w, b, y, workspace);
         return C4J_OK;
     }
@@ -166,17 +175,9 @@ int c4j_conv2d_forward(const c4j_conv_geom *g, int32_t n_begin, int32_t n_end, c
     return C4J_OK;
 }
 
-int c4j_conv2d_backward(const c4j_conv_geom *g, int32_t n_begin, int32_t n_end, const float *x,
-                        const float *w, const float *dy, float *dx, float *dw, float *db,
-                        float *workspace, int64_t workspace_len) {
-    if (!range_ok(g, n_begin, n_end)) return C4J_EBADARG;
-    if (workspace_len < c4j_conv2d_workspace(g)) return C4J_EWORKSPACE;
-#if C4J_HAVE_AVX2
-    if (use_fast(g)) {
-        c4j_conv_fast_backward(g, n_begin, n_end, x, w, dy, dx, dw, db, workspace);
-        return C4J_OK;
-    }
-#endif
+/* The portable backward of whichever of dx, dw, db are not NULL. */
+static void portable_backward(const c4j_conv_geom *g, int32_t n_begin, int32_t n_end, const float *x,
+                              const float *w, const float *dy, float *dx, float *dw, float *db, float *workspace) {
     const layout l = layout_of(g);
     const int pointwise = is_pointwise(g);
     if (db) {
@@ -229,5 +230,24 @@ int c4j_conv2d_backward(const c4j_conv_geom *g, int32_t n_begin, int32_t n_end, 
             }
         }
     }
+}
+
+/* dw and db follow path_dw, dx path_dx. Where they differ, each path runs over the range for its
+ * own gradients only: one after the other on the same workspace (sized for both), and each reads
+ * dy again, which costs less than the slower path would. */
+int c4j_conv2d_backward(const c4j_conv_geom *g, int32_t n_begin, int32_t n_end, const float *x,
+                        const float *w, const float *dy, float *dx, float *dw, float *db,
+                        float *workspace, int64_t workspace_len) {
+    if (!range_ok(g, n_begin, n_end)) return C4J_EBADARG;
+    if (workspace_len < c4j_conv2d_workspace(g)) return C4J_EWORKSPACE;
+    const int fast_dw = use_fast(g, g->path_dw), fast_dx = use_fast(g, g->path_dx);
+#if C4J_HAVE_AVX2
+    if ((fast_dw && (dw || db)) || (fast_dx && dx))
+        c4j_conv_fast_backward(g, n_begin, n_end, x, w, dy, fast_dx ? dx : NULL, fast_dw ? dw : NULL,
+                               fast_dw ? db : NULL, workspace);
+#endif
+    if ((!fast_dw && (dw || db)) || (!fast_dx && dx))
+        portable_backward(g, n_begin, n_end, x, w, dy, fast_dx ? NULL : dx, fast_dw ? NULL : dw,
+                          fast_dw ? NULL : db, workspace);
     return C4J_OK;
 }

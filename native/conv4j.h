@@ -44,7 +44,19 @@ typedef struct c4j_conv_geom {
     int32_t chunk;               /* images lowered together by one im2col + one GEMM */
     int32_t relu;                /* forward: nonzero applies max(0, .) after the bias (a ReLU
                                     fused into the convolution: y > 0 ? y : 0, NaN gives 0) */
+    /* Which kernels compute each product, one C4J_PATH_* each: the forward (y), the weight
+     * gradient (dw, and db with it) and the input gradient (dx). The backward may mix them: it
+     * then runs once per path, each run computing only its own gradients. Any other value is
+     * C4J_EBADARG. A zeroed geometry keeps the process-wide switch (c4j_set_fast_kernels). */
+    int32_t path_fwd, path_dw, path_dx;
 } c4j_conv_geom;
+
+/* Values of c4j_conv_geom's path_* fields. FAST runs conv4j's AVX2/FMA convolution wherever the
+ * CPU has it, whatever the process-wide switch; where it cannot run (no AVX2, a 1x1/s1/p0 kernel,
+ * a padded plane past int32 offsets) the portable path runs instead, as with the switch. */
+#define C4J_PATH_DEFAULT 0   /* the process-wide switch: fast where c4j_fast_kernels() is 1 */
+#define C4J_PATH_FAST 1
+#define C4J_PATH_PORTABLE 2  /* im2col + OpenBLAS sgemm */
 
 /* Geometry of one 2-D pooling over a batch (max or average). */
 typedef struct c4j_pool_geom {
@@ -98,6 +110,8 @@ int32_t c4j_fast_kernels(void);
 /* 0 switches them off (portable C and cblas_sgemm everywhere), anything else back on where the
  * CPU has them. Set it while no kernel runs. */
 void c4j_set_fast_kernels(int32_t on);
+/* 1 where the CPU (and OS) can run them, whatever c4j_set_fast_kernels says: C4J_PATH_FAST's test. */
+int32_t c4j_fast_kernels_available(void);
 
 /* ---- pool.c ------------------------------------------------------------------------------- */
 /* Pooling layers also take an image range [n_begin, n_end) of the batch, so that

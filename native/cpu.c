@@ -77,3 +77,5 @@ int c4j_fast(void) { return enabled && cpu_has_avx2_fma(); }
 int32_t c4j_fast_kernels(void) { return c4j_fast(); }
 
 void c4j_set_fast_kernels(int32_t on) { enabled = on != 0; }
+
+int32_t c4j_fast_kernels_available(void) { return cpu_has_avx2_fma(); }

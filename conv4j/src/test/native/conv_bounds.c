@@ -129,6 +129,21 @@ static int run(const c4j_conv_geom *g, int refusable, int it) {
         free(work);
     }
     ok &= rc[0] == rc[1];
+    if (ok && rc[0] == C4J_OK) { /* per-product paths, mixed at random, the switch off: they override it */
+        c4j_set_fast_kernels(0);
+        c4j_conv_geom mixed = *g;
+        mixed.path_fwd = pick(1, 2); mixed.path_dw = pick(1, 2); mixed.path_dx = pick(1, 2);
+        float *work = malloc((size_t)(wl > 0 ? wl : 1) * sizeof(float));
+        outputs m;
+        ok &= pass(&mixed, pick(0, g->n), x, w, b, dy, pick(0, 7), work, wl, &m) == C4J_OK &&
+              near("mixed y", m.y, ry, ys, taps) && (!m.dx || near("mixed dx", m.dx, rdx, xs, back)) &&
+              (!m.dw || near("mixed dw", m.dw, rdw, ws, pixels)) && (!m.db || near("mixed db", m.db, rdb, g->k, pixels));
+        release(&m);
+        mixed.path_dx = pick(0, 1) ? 3 : -1; /* not a path */
+        ok &= c4j_conv2d_forward(&mixed, 0, g->n, x, w, b, dy, work, wl) == C4J_EBADARG &&
+              c4j_conv2d_workspace(&mixed) == 0;
+        free(work);
+    }
     if (ok && rc[0] == C4J_OK)
         ok = close_enough("y", out[1].y, out[0].y, ys, taps) && close_enough("dx", out[1].dx, out[0].dx, xs, taps) &&
              close_enough("dw", out[1].dw, out[0].dw, ws, pixels) && close_enough("db", out[1].db, out[0].db, g->k, pixels);
@@ -150,7 +165,7 @@ static c4j_conv_geom geom_of(const axis *h, const axis *v, int32_t n, int32_t c,
                              int32_t chunk) {
     c4j_conv_geom g = {n, c, (int32_t)h->in, (int32_t)v->in, k, (int32_t)h->k, (int32_t)v->k,
                        (int32_t)h->stride, (int32_t)v->stride, (int32_t)h->pad, (int32_t)v->pad,
-                       (int32_t)h->dil, (int32_t)v->dil, groups, (int32_t)h->out, (int32_t)v->out, chunk, 0};
+                       (int32_t)h->dil, (int32_t)v->dil, groups, (int32_t)h->out, (int32_t)v->out, chunk, 0, 0, 0, 0};
     return g;
 }
 
@@ -174,7 +189,7 @@ static int fixed_cases(void) {
     ok &= run(&g, 0, -4);
     /* issue 12's crash: Conv2d(1, 1, (2, 1)) with stride (2^30, 1), padding (2^30, 0) and
      * dilation (2^30, 1) on one pixel; its padded height 2^31 + 1 is refused on both sides */
-    const c4j_conv_geom crash = {1, 1, 1, 1, 1, 2, 1, 1 << 30, 1, 1 << 30, 0, 1 << 30, 1, 1, 2, 1, 1, 0};
+    const c4j_conv_geom crash = {1, 1, 1, 1, 1, 2, 1, 1 << 30, 1, 1 << 30, 0, 1 << 30, 1, 1, 2, 1, 1, 0, 0, 0, 0};
     ok &= run(&crash, 1, -5);
     return ok;
 }

@@ -2,6 +2,7 @@ package io.github.conv4j.bench;
 
 import io.github.conv4j.binding.Conv4jNative;
 import io.github.conv4j.nn.Conv2d;
+import io.github.conv4j.nn.KernelChooser;
 import io.github.conv4j.nn.Parallelism;
 import io.github.conv4j.nn.Sequential;
 import io.github.conv4j.tensor.Shape;
@@ -43,7 +44,10 @@ public class ConvBenchmark {
     @Param({"batch"})
     public String parallel;
 
-    /** fast (conv4j's AVX2/FMA kernels where the CPU has them) or portable (plain C + OpenBLAS). */
+    /**
+     * auto (each product on the path timed fastest, nn.KernelChooser), fast (conv4j's AVX2/FMA
+     * kernels where the CPU has them) or portable (plain C + OpenBLAS).
+     */
     @Param({"fast"})
     public String kernels;
 
@@ -69,8 +73,8 @@ public class ConvBenchmark {
 
     @Setup public void setup() {
         Parallelism.configure(threads, Parallelism.Mode.valueOf(parallel.toUpperCase()));
-        if (!kernels.equals("fast") && !kernels.equals("portable")) throw new IllegalArgumentException("kernels: fast or portable");
-        Conv4jNative.setFastKernels(kernels.equals("fast") ? 1 : 0);
+        KernelChooser.useMode(KernelChooser.Mode.of(kernels));   // rejects anything but auto, fast, portable
+        Conv4jNative.setFastKernels(kernels.equals("portable") ? 0 : 1);
         int[] s = parse(shape);
         Shape in = Shape.of(s[0], s[1], s[2], s[3]);
         model = new Sequential(in.dropBatch(), 1, List.of(conv(s)));

@@ -2,6 +2,7 @@ package io.github.conv4j.cli;
 
 import io.github.conv4j.binding.Conv4jNative;
 import io.github.conv4j.loss.SoftmaxCrossEntropy;
+import io.github.conv4j.nn.KernelChooser;
 import io.github.conv4j.nn.Sequential;
 import io.github.conv4j.optim.Sgd;
 import io.github.conv4j.optim.SgdConfig;
@@ -55,7 +56,9 @@ final class BenchCommand implements Callable<Integer> {
         double peak = sgemmPeak(2048, nThreads);
         Common.threads(nThreads, parallel);
         r.put("sgemm_2048_gflops", peak);
-        String kernels = Conv4jNative.fastKernels() == 1 ? "fast (AVX2/FMA)" : "portable (C + OpenBLAS)";
+        String kernels = Conv4jNative.fastKernels() == 0 ? "portable (C + OpenBLAS)"
+                : KernelChooser.shared().mode() == KernelChooser.Mode.AUTO ? "auto (per layer and product, timed; see below)"
+                : "fast (AVX2/FMA)";
         r.put("kernels", kernels);
         System.out.printf("sgemm 2048³: %.1f GFLOP/s (%d threads); conv4j kernels: %s%n", peak, nThreads, kernels);
         SplittableRandom rng = new SplittableRandom(1);
@@ -104,6 +107,7 @@ final class BenchCommand implements Callable<Integer> {
                 System.out.printf("batch-1 latency: median %.3f ms, p99 %.3f ms%n", lat[lat.length / 2], lat[(int) (lat.length * 0.99)]);
             }
         }
+        r.put("conv_kernels", ConvKernelsReport.print());   // after inference too: batch 1 has chunks of its own
         r.put("peak_rss_mb", Common.peakRssMb());
         System.out.printf("peak RSS: %d MB%n", Common.peakRssMb());
         Reports.write(report, r);

@@ -1,19 +1,31 @@
 package io.github.conv4j.cli;
 
+import io.github.conv4j.nn.Model;
 import io.github.conv4j.nn.ModelSummary;
+import io.github.conv4j.nn.Sequential;
+import io.github.conv4j.tensor.Tensor;
 import io.github.conv4j.zoo.ResNet;
 import io.github.conv4j.zoo.Zoo;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(name = "summary", mixinStandardHelpOptions = true, description = "Layers, output shapes, parameters and FLOPs of a zoo model.")
 final class SummaryCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
     @Option(names = "--model", defaultValue = "reference",
             description = "reference, lenet5, alexnet, vgg16, resnet18, resnet34 or resnet50 (default: ${DEFAULT-VALUE}).")
     String model;
+    @Option(names = "--kernels-batch", paramLabel = "N", defaultValue = "0",
+            description = "Also build the model, run one training step on N zero images and list the convolution kernels "
+                    + "(fwd/dW/dX) -Dconv4j.kernels=auto chose for that batch; 0 = only the summary (default: ${DEFAULT-VALUE}).")
+    int kernelsBatch;
 
     @Override public Integer call() {
+        Flags.notNegative(spec, "--kernels-batch", kernelsBatch);
         ResNet resnet = switch (model.toLowerCase()) {
             case "resnet18", "resnet-18" -> ResNet.resnet18(1000);
             case "resnet34", "resnet-34" -> ResNet.resnet34(1000);
@@ -23,11 +35,26 @@ final class SummaryCommand implements Callable<Integer> {
         if (resnet != null) {   // a graph, summarised from its nodes
             System.out.println(model + ":");
             System.out.print(resnet.summary());
+            chooseKernels(() -> resnet.build(42));
             return 0;
         }
         Zoo.Architecture a = Zoo.byName(model);
         System.out.println(a.name() + ":");
         System.out.print(ModelSummary.of(a.input(), a.layers()));
+        chooseKernels(() -> new Sequential(a.input(), 42, a.layers()));
         return 0;
+    }
+
+    /** With --kernels-batch: the kernels are chosen at a layer's first batch, so run one and report them. */
+    private void chooseKernels(Supplier<? extends Model> build) {
+        if (kernelsBatch == 0) return;
+        try (Model m = build.get(); Tensor x = Tensor.zeros(m.sampleInput().prependBatch(kernelsBatch))) {
+            Tensor y = m.forward(x);
+            try (Tensor dy = Tensor.zeros(y.shape())) {
+                m.backward(dy);
+            }
+        }
+        System.out.println();
+        if (ConvKernelsReport.print().isEmpty()) System.out.println("convolution kernels: not timed (-Dconv4j.kernels is not auto, or no AVX2)");
     }
 }

@@ -117,6 +117,12 @@ class CliTest {
         assertFalse(r.err().contains("checkpoint"), "no checkpoint was written, so none is named: " + r.err());
     }
 
+    @Test void summaryListsTheKernelsAutoChoseForABatch() {
+        String out = run("summary", "--model", "reference", "--kernels-batch", "4").out();
+        assertTrue(out.contains("kernels fwd/dW/dX") || out.contains("not timed"), out);
+        if (out.contains("kernels fwd/dW/dX")) assertTrue(out.contains("32x14x14 -> 64 k5x5 s1 p2"), out);
+    }
+
     @Test void summaryOfAlexNetAndVgg() {
         assertTrue(run("summary", "--model", "alexnet").out().contains("61,100,840"));
         assertTrue(run("summary", "--model", "vgg16").out().contains("138,357,544"));

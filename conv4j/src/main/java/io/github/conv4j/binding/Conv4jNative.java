@@ -38,7 +38,7 @@ import org.bytedeco.javacpp.annotation.Properties;
 })
 public final class Conv4jNative {
     /** The C API version this binding was written for; see {@code C4J_ABI_VERSION} in blas.c. */
-    public static final int ABI_VERSION = 4;
+    public static final int ABI_VERSION = 5;
 
     static {
         Loader.load();
@@ -52,17 +52,33 @@ public final class Conv4jNative {
 
     private Conv4jNative() {}
 
+    /** {@code C4J_PATH_DEFAULT}: a product follows the process-wide switch ({@link #setFastKernels}). */
+    public static final int PATH_DEFAULT = 0;
+    /** {@code C4J_PATH_FAST}: conv4j's AVX2/FMA convolution wherever the CPU has it, whatever the switch. */
+    public static final int PATH_FAST = 1;
+    /** {@code C4J_PATH_PORTABLE}: im2col + OpenBLAS sgemm. */
+    public static final int PATH_PORTABLE = 2;
+
     /**
-     * Whether conv4j's AVX2/FMA kernels are wanted: {@code -Dconv4j.kernels=fast} (default) or
-     * {@code portable}, which leaves them out (portable C, every convolution GEMM on OpenBLAS: to
-     * compare, or to rule them out).
+     * {@code -Dconv4j.kernels}: {@code auto} (default) times both convolution paths per layer and
+     * product and keeps the faster (see {@code io.github.conv4j.nn.KernelChooser}); {@code fast}
+     * runs conv4j's AVX2/FMA kernels wherever the CPU has them; {@code portable} leaves them out
+     * (portable C, every convolution GEMM on OpenBLAS: to compare, or to rule them out).
+     *
+     * @throws IllegalArgumentException for any other value
      */
-    public static boolean fastKernelsWanted() {
-        String kernels = System.getProperty("conv4j.kernels", "fast");
-        if (!kernels.equals("fast") && !kernels.equals("portable"))
-            throw new IllegalArgumentException("conv4j.kernels must be 'fast' or 'portable', not '" + kernels + "'");
-        return kernels.equals("fast");
+    public static String kernelsMode() {
+        String kernels = System.getProperty("conv4j.kernels", "auto");
+        if (!kernels.equals("auto") && !kernels.equals("fast") && !kernels.equals("portable"))
+            throw new IllegalArgumentException("conv4j.kernels must be 'auto', 'fast' or 'portable', not '" + kernels + "'");
+        return kernels;
     }
+
+    /**
+     * Whether conv4j's AVX2/FMA kernels may run at all ({@code -Dconv4j.kernels} is {@code auto}
+     * or {@code fast}): the process-wide switch's setting.
+     */
+    public static boolean fastKernelsWanted() { return !kernelsMode().equals("portable"); }
 
     /** Forces the native libraries to load (and fail early with a clear error if they cannot). */
     public static void load() {}
@@ -146,6 +162,18 @@ public final class Conv4jNative {
         public native int relu();
         /** Sets the nonzero: the forward applies a fused ReLU after the bias; returns this geometry. */
         public native ConvGeom relu(int v);
+        /** The forward's path: {@link #PATH_DEFAULT}, {@link #PATH_FAST} or {@link #PATH_PORTABLE}. */
+        public native int path_fwd();
+        /** Sets the forward's path (a {@code PATH_*} value); returns this geometry. */
+        public native ConvGeom path_fwd(int v);
+        /** The weight (and bias) gradient's path, a {@code PATH_*} value. */
+        public native int path_dw();
+        /** Sets the weight (and bias) gradient's path (a {@code PATH_*} value); returns this geometry. */
+        public native ConvGeom path_dw(int v);
+        /** The input gradient's path, a {@code PATH_*} value. */
+        public native int path_dx();
+        /** Sets the input gradient's path (a {@code PATH_*} value); returns this geometry. */
+        public native ConvGeom path_dx(int v);
     }
 
     /** {@code c4j_pool_geom}: geometry of one pooling over a batch. */
@@ -412,4 +440,6 @@ public final class Conv4jNative {
     @Name("c4j_fast_kernels") public static native int fastKernels();
     /** Switches conv4j's AVX2/FMA kernels on (where the CPU has them) or off; not while a layer runs. */
     @Name("c4j_set_fast_kernels") public static native void setFastKernels(int on);
+    /** 1 where the CPU (and OS) can run conv4j's AVX2/FMA kernels, whatever the switch says. */
+    @Name("c4j_fast_kernels_available") public static native int fastKernelsAvailable();
 }

@@ -15,8 +15,9 @@ import java.util.function.IntConsumer;
 /**
  * 2-D convolution (cross-correlation, as PyTorch's Conv2d) over NCHW input, computed in C: on
  * x86-64 with AVX2/FMA by conv4j's own GEMM reading a padded copy of the input (native
- * {@code conv_fast_avx2.c}), elsewhere (or with {@code -Dconv4j.kernels=portable}) lowered to
- * im2col + OpenBLAS sgemm. Weight K × C/groups × R × S, optional bias K.
+ * {@code conv_fast_avx2.c}) or lowered to im2col + OpenBLAS sgemm, per product whichever
+ * {@link KernelChooser} timed faster for this shape ({@code -Dconv4j.kernels=fast} or
+ * {@code portable} forces one); elsewhere always the latter. Weight K × C/groups × R × S, optional bias K.
  * <pre>{@code new Conv2d(1, 32, 5).padding(2)   new Conv2d(64, 64, 3).stride(2).padding(1).groups(64)}</pre>
  */
 public final class Conv2d implements Layer {
@@ -158,6 +159,10 @@ public final class Conv2d implements Layer {
         private Tensor x, dy, output, grad;
         private long scratchFloats;   // per worker, for the chunk size of the current call
         private final IntConsumer forwardShard = this::forwardShard, backwardShard = this::backwardShard;
+        // What the geometry's paths were chosen for (see choosePaths).
+        private int chosenBatch = -1;
+        private boolean chosenFast;
+        private KernelChooser chosenBy;
 
         Runtime(LayerContext ctx) {
             name = ctx.name() + " " + describe();
@@ -199,6 +204,26 @@ public final class Conv2d implements Layer {
             geom.n(batch).chunk(chunkFor((batch + count - 1) / count, (long) geom.out_h() * geom.out_w()));
             scratchFloats = Conv4jNative.conv2dWorkspace(geom);
             if (needsScratch) workspace.reserve(scratchFloats, count, name);
+            choosePaths(batch);
+        }
+
+        /**
+         * Sets the geometry's path per product: the process-wide {@link KernelChooser}'s choice
+         * for this geometry and chunk, timed there (a few ms, once per process) at the first batch
+         * of a size whose chunk it has not seen. Done per batch size rather than when the model
+         * is built because the chunk, and with it which path wins, depends on the batch and the
+         * workers. Asked again only when the batch size, the chooser or whether the fast path may
+         * run at all (the process-wide switch: off in BLAS mode and under -Dconv4j.kernels=portable) changes.
+         */
+        private void choosePaths(int batch) {
+            KernelChooser chooser = KernelChooser.shared();
+            boolean fastPossible = needsScratch && Conv4jNative.fastKernels() == 1;
+            if (batch == chosenBatch && chooser == chosenBy && fastPossible == chosenFast) return;
+            KernelChooser.Choice c = chooser.choose(ConvShape.of(geom), fastPossible, () -> new ConvTrials(geom, b != null, name));
+            geom.path_fwd(c.forward().code()).path_dw(c.weightGradient().code()).path_dx(c.inputGradient().code());
+            chosenBatch = batch;
+            chosenBy = chooser;
+            chosenFast = fastPossible;
         }
 
         private Tensor scratch(int shard) { return workspace.get(shard, scratchFloats); }
