@@ -213,6 +213,9 @@ void c4j_sgd_step(int64_t len, float *param, const float *grad, float *velocity,
 void c4j_adam_step(int64_t len, float *param, const float *grad, float *m, float *v, float lr,
                    float beta1, float beta2, float eps, float weight_decay, int32_t decoupled,
                    int64_t step);
+/* Gradient clipping by global norm: when the L2 norm of grad exceeds max_norm, scales grad by
+ * max_norm/(norm + 1e-6) (PyTorch's clip_grad_norm_); returns the norm before clipping. */
+float c4j_clip_grad_norm(int64_t len, float *grad, float max_norm);
 /* 1 if every value is finite, else 0. */
 int c4j_all_finite(int64_t len, const float *x);
 

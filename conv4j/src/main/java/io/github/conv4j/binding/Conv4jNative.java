@@ -392,6 +392,11 @@ public final class Conv4jNative {
     @Name("c4j_adam_step") public static native void adamStep(long len, FloatPointer param, @Const FloatPointer grad,
             FloatPointer m, FloatPointer v, float lr, float beta1, float beta2, float eps, float weightDecay,
             int decoupled, long step);
+    /**
+     * Clips len gradients by their global L2 norm: when it exceeds maxNorm they are scaled by
+     * maxNorm/(norm + 1e-6) (PyTorch's {@code clip_grad_norm_}), else left alone. Returns the norm before clipping.
+     */
+    @Name("c4j_clip_grad_norm") public static native float clipGradNorm(long len, FloatPointer grad, float maxNorm);
     /** 1 if all len values are finite, else 0. */
     @Name("c4j_all_finite") public static native int allFinite(long len, @Const FloatPointer x);
 

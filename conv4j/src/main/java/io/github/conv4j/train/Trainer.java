@@ -8,6 +8,7 @@ import io.github.conv4j.data.Preprocessing;
 import io.github.conv4j.io.ModelFile;
 import io.github.conv4j.loss.SoftmaxCrossEntropy;
 import io.github.conv4j.nn.Model;
+import io.github.conv4j.optim.GradientClipping;
 import io.github.conv4j.optim.Optimizer;
 import io.github.conv4j.tensor.Tensor;
 import java.io.IOException;
@@ -92,6 +93,7 @@ public final class Trainer {
                     if (!Float.isFinite(l)) diverged(epoch, batch, "loss " + l);
                     model.backward(loss.gradient());
                     if (!model.gradientsFinite()) diverged(epoch, batch, "a non-finite gradient");
+                    if (config.gradientNormLimit() > 0) GradientClipping.clipByGlobalNorm(model.gradients(), config.gradientNormLimit());
                     optimizer.step();
                     int n = trainBatches.size();
                     lossSum += (double) l * n;

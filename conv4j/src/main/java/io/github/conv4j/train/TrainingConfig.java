@@ -37,6 +37,7 @@ public final class TrainingConfig {
     private Map<String, String> metadata = Map.of();
     private List<EpochListener> listeners = List.of();
     private PrintStream log = System.err;
+    private double clipGradientNorm;   // 0: no clipping
 
     /** The defaults listed above. */
     public TrainingConfig() {}
@@ -45,7 +46,7 @@ public final class TrainingConfig {
         TrainingConfig c = new TrainingConfig();
         c.epochs = epochs; c.batchSize = batchSize; c.seed = seed; c.normalization = normalization; c.schedule = schedule;
         c.checkpoint = checkpoint; c.resume = resume; c.progress = progress; c.metadata = metadata; c.listeners = listeners;
-        c.log = log;
+        c.log = log; c.clipGradientNorm = clipGradientNorm;
         return c;
     }
 
@@ -144,8 +145,19 @@ public final class TrainingConfig {
         TrainingConfig c = copy(); c.log = out; return c;
     }
 
+    /**
+     * Clips the gradients by their global L2 norm before each optimiser step: scaled to
+     * {@code max} (positive) when their norm exceeds it, the direction kept (default: no clipping).
+     */
+    public TrainingConfig clipGradientNorm(double max) {
+        if (!(max > 0) || Double.isInfinite(max)) throw new IllegalArgumentException("clipGradientNorm must be positive and finite, got " + max);
+        TrainingConfig c = copy(); c.clipGradientNorm = max; return c;
+    }
+
     /** The epochs to train in all. */
     public int epochs() { return epochs; }
+    /** The maximum global gradient norm, or 0 when gradients are not clipped. */
+    public double gradientNormLimit() { return clipGradientNorm; }
     /** The training batch size. */
     public int batchSize() { return batchSize; }
     /** The shuffling seed. */
