@@ -380,6 +380,15 @@ public final class Conv4jNative {
     @Name("c4j_softmax_cross_entropy_smoothed") public static native int softmaxCrossEntropySmoothed(int n, int c,
             float smoothing, @Const FloatPointer logits, @Const IntPointer labels, FloatPointer loss, FloatPointer dlogits,
             IntPointer correct);
+    /**
+     * {@link #softmaxCrossEntropySmoothed} with c class weights: PyTorch's {@code cross_entropy(weight=, label_smoothing=)},
+     * the mean weighted by the weights of the rows' labels. Returns a {@link Status} code ({@link Status#BAD_ARGUMENT} for a
+     * negative or non-finite weight, smoothing outside [0, 1], or labels whose weights sum to 0; {@link Status#LABEL} for a
+     * label outside [0, c)).
+     */
+    @Name("c4j_softmax_cross_entropy_weighted") public static native int softmaxCrossEntropyWeighted(int n, int c,
+            float smoothing, @Const FloatPointer weights, @Const FloatPointer logits, @Const IntPointer labels, FloatPointer loss,
+            FloatPointer dlogits, IntPointer correct);
     /** Row-wise softmax of n rows of c logits. */
     @Name("c4j_softmax") public static native void softmax(int n, int c, @Const FloatPointer logits, FloatPointer probs);
 
