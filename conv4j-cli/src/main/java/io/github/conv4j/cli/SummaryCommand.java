@@ -1,6 +1,5 @@
 package io.github.conv4j.cli;
 
-import io.github.conv4j.nn.ModelSummary;
 import io.github.conv4j.zoo.ResNet;
 import io.github.conv4j.zoo.Zoo;
 import java.util.concurrent.Callable;
@@ -10,7 +9,7 @@ import picocli.CommandLine.Option;
 @Command(name = "summary", mixinStandardHelpOptions = true, description = "Layers, output shapes, parameters and FLOPs of a zoo model.")
 final class SummaryCommand implements Callable<Integer> {
     @Option(names = "--model", defaultValue = "reference",
-            description = "reference, lenet5, alexnet, vgg16, resnet18, resnet34 or resnet50 (default: ${DEFAULT-VALUE}).")
+            description = "reference, lenet5, alexnet, vgg16, resnet20, mobilenetv2, resnet18, resnet34 or resnet50 (default: ${DEFAULT-VALUE}).")
     String model;
 
     @Override public Integer call() {
@@ -25,9 +24,9 @@ final class SummaryCommand implements Callable<Integer> {
             System.out.print(resnet.summary());
             return 0;
         }
-        Zoo.Architecture a = Zoo.byName(model);
-        System.out.println(a.name() + ":");
-        System.out.print(ModelSummary.of(a.input(), a.layers()));
+        String name = Zoo.canonicalName(model);   // the zoo's own, for its designed input and classes
+        System.out.println(name + ":");
+        System.out.print(Zoo.summary(name, Zoo.naturalInput(name), Zoo.naturalClasses(name)));
         return 0;
     }
 }

@@ -5,7 +5,7 @@ import io.github.conv4j.data.Dataset;
 import io.github.conv4j.data.Normalization;
 import io.github.conv4j.data.Split;
 import io.github.conv4j.io.ModelFile;
-import io.github.conv4j.nn.Sequential;
+import io.github.conv4j.nn.Model;
 import io.github.conv4j.optim.AdamConfig;
 import io.github.conv4j.optim.LrSchedule;
 import io.github.conv4j.optim.Optimizer;
@@ -34,10 +34,10 @@ final class TrainCommand implements Callable<Integer> {
             + "(default: the shipped sample).")
     Path data;
     @Option(names = "--model", defaultValue = "reference",
-            description = "reference, lenet5, alexnet or vgg16, made for the data's channels, size and classes (default: ${DEFAULT-VALUE}).")
+            description = "reference, lenet5, alexnet, vgg16, resnet20 or mobilenetv2, made for the data's channels, size and classes (default: ${DEFAULT-VALUE}).")
     String model;
     @Option(names = "--image-size", paramLabel = "N",
-            description = "Side images of an image folder are resized and cropped to (default: the model's own, 224 for alexnet and vgg16, 28 otherwise).")
+            description = "Side images of an image folder are resized and cropped to (default: the model's own, 224 for alexnet, vgg16 and mobilenetv2, 32 for resnet20, 28 otherwise).")
     Integer imageSize;
     @Option(names = "--val-split", paramLabel = "F",
             description = "Hold out this fraction of the training images (stratified, seeded by --seed) and report validation accuracy each epoch (default: none).")
@@ -89,13 +89,13 @@ final class TrainCommand implements Callable<Integer> {
             System.out.printf("validation: %,d of the training images held out (stratified, seed %d), %,d left to train on%n",
                     validation.size(), seed, train.size());
         }
-        Zoo.Architecture arch = Zoo.byName(model, train.shape(), train.classes());
+        String arch = Zoo.canonicalName(model);
         Path ckpt = checkpoint != null ? checkpoint : out.resolveSibling(out.getFileName() + ".ckpt");
         Map<String, String> meta = new LinkedHashMap<>();
-        meta.put("model", arch.name());   // normalisation and class names: the library stores them (Trainer.fit)
-        System.out.printf("conv4j train: %s on %s (%,d training, %,d test images), %s, batch %d, %d threads%n", arch.name(), dir,
+        meta.put("model", arch);   // normalisation and class names: the library stores them (Trainer.fit)
+        System.out.printf("conv4j train: %s on %s (%,d training, %,d test images), %s, batch %d, %d threads%n", arch, dir,
                 train.size(), test.size(), Common.count(epochs, "epoch"), batch, nThreads);
-        try (Sequential net = new Sequential(arch.input(), seed, arch.layers()); Optimizer opt = optimizer(net)) {
+        try (Model net = Zoo.create(arch, train.shape(), train.classes(), seed); Optimizer opt = optimizer(net)) {
             // Per-channel statistics of the training images (the model file stores them).
             TrainingConfig config = new TrainingConfig().epochs(epochs).batchSize(batch).seed(seed).normalizationFromData()
                     .schedule(schedule()).checkpoint(ckpt).resume(resume).progress(!noProgress)
@@ -109,7 +109,7 @@ final class TrainCommand implements Callable<Integer> {
                     out.toAbsolutePath());
             Map<String, Object> r = new LinkedHashMap<>();
             r.put("command", "train");
-            r.put("model", arch.name());
+            r.put("model", arch);
             r.put("data", dir.toString());
             r.put("data_format", format.describe(dir));
             r.put("image_shape", train.describeShape());
@@ -169,7 +169,7 @@ final class TrainCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--val-split must be in (0, 1), got " + valSplit);
     }
 
-    private Optimizer optimizer(Sequential net) {
+    private Optimizer optimizer(Model net) {
         return switch (optimizer) {
             case "sgd" -> new SgdConfig().learningRate(lr).momentum(momentum).weightDecay(weightDecay).nesterov(nesterov).create(net);
             case "adam" -> new AdamConfig().learningRate(lr).weightDecay(weightDecay).create(net);
