@@ -75,7 +75,7 @@ public final class Trainer {
         try (Batches trainBatches = batching.shuffle(config.seed()).create(train);
              Batches validationBatches = validation == null ? null : evaluating.create(validation);
              Batches testBatches = evaluating.create(test);
-             SoftmaxCrossEntropy loss = new SoftmaxCrossEntropy()) {
+             SoftmaxCrossEntropy loss = new SoftmaxCrossEntropy(config.labelSmoothing(), config.classWeights())) {
             ProgressBar bar = new ProgressBar(log, config.showsProgress());
             int perEpoch = trainBatches.batchCount();
             for (int epoch = start; epoch < config.epochs(); epoch++) {
