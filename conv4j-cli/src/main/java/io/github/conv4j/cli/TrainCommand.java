@@ -51,6 +51,14 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--nesterov", defaultValue = "false", description = "Nesterov momentum for sgd (default: ${DEFAULT-VALUE}).") boolean nesterov;
     @Option(names = "--weight-decay", defaultValue = "0", description = "L2 weight decay; adamw uses 0.01 when 0 (default: ${DEFAULT-VALUE}).")
     double weightDecay;
+    @Option(names = "--no-decay-bias-norm", description = "No weight decay on biases and BatchNorm parameters.") boolean noDecayBiasNorm;
+    @Option(names = "--freeze", paramLabel = "PREFIX",
+            description = "Do not update parameters whose name starts with PREFIX, e.g. layer1. (repeatable; see the summary for names) (default: none).")
+    List<String> freeze = new ArrayList<>();
+    @Option(names = "--clip-grad-norm", paramLabel = "MAX", description = "Clip the gradients to this global L2 norm (default: no clipping).")
+    Double clipGradNorm;
+    @Option(names = "--label-smoothing", defaultValue = "0", description = "Label smoothing of the loss, in [0, 1] (default: ${DEFAULT-VALUE}).")
+    double labelSmoothing;
     @Option(names = "--schedule", defaultValue = "constant", description = "constant, step (×0.1 every 2 epochs) or cosine (default: ${DEFAULT-VALUE}).")
     String schedule;
     @Option(names = "--warmup", defaultValue = "0", description = "Linear warm-up steps (default: ${DEFAULT-VALUE}).") long warmup;
@@ -99,7 +107,8 @@ final class TrainCommand implements Callable<Integer> {
             // Per-channel statistics of the training images (the model file stores them).
             TrainingConfig config = new TrainingConfig().epochs(epochs).batchSize(batch).seed(seed).normalizationFromData()
                     .schedule(schedule()).checkpoint(ckpt).resume(resume).progress(!noProgress)
-                    .metadata(meta).onEpoch(r -> System.out.println(r.line()));
+                    .metadata(meta).onEpoch(r -> System.out.println(r.line())).labelSmoothing(labelSmoothing);
+            if (clipGradNorm != null) config = config.clipGradientNorm(clipGradNorm);
             long start = System.nanoTime();
             List<EpochResult> history = new Trainer(net, opt, config).fit(train, validation, test);
             double seconds = (System.nanoTime() - start) / 1e9;
@@ -162,6 +171,8 @@ final class TrainCommand implements Callable<Integer> {
         Flags.notNegative(spec, "--weight-decay", weightDecay);
         Flags.notNegative(spec, "--warmup", warmup);
         Flags.notNegative(spec, "--threads", threads);
+        if (clipGradNorm != null) Flags.positive(spec, "--clip-grad-norm", clipGradNorm);
+        Flags.inRange(spec, "--label-smoothing", labelSmoothing, 0, 1);
         if (trainLimit != null) Flags.positive(spec, "--train-limit", trainLimit);
         if (testLimit != null) Flags.positive(spec, "--test-limit", testLimit);
         if (imageSize != null) Flags.positive(spec, "--image-size", imageSize);
@@ -170,12 +181,24 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private Optimizer optimizer(Model net) {
-        return switch (optimizer) {
-            case "sgd" -> new SgdConfig().learningRate(lr).momentum(momentum).weightDecay(weightDecay).nesterov(nesterov).create(net);
-            case "adam" -> new AdamConfig().learningRate(lr).weightDecay(weightDecay).create(net);
-            case "adamw" -> AdamConfig.adamW().learningRate(lr).weightDecay(weightDecay == 0 ? 0.01 : weightDecay).create(net);
+        for (String prefix : freeze)
+            if (net.namedParameters().keySet().stream().noneMatch(n -> n.startsWith(prefix)))
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--freeze " + prefix + " matches no parameter of the model");
+        switch (optimizer) {
+            case "sgd" -> {
+                SgdConfig c = new SgdConfig().learningRate(lr).momentum(momentum).weightDecay(weightDecay).nesterov(nesterov).noDecayOnBiasAndNorm(noDecayBiasNorm);
+                for (String prefix : freeze) c = c.freeze(prefix);
+                return c.create(net);
+            }
+            case "adam", "adamw" -> {
+                AdamConfig c = optimizer.equals("adam") ? new AdamConfig().weightDecay(weightDecay)
+                        : AdamConfig.adamW().weightDecay(weightDecay == 0 ? 0.01 : weightDecay);
+                c = c.learningRate(lr).noDecayOnBiasAndNorm(noDecayBiasNorm);
+                for (String prefix : freeze) c = c.freeze(prefix);
+                return c.create(net);
+            }
             default -> throw new IllegalArgumentException("unknown optimizer '" + optimizer + "' (sgd, adam, adamw)");
-        };
+        }
     }
 
     private LrSchedule schedule() {
