@@ -214,6 +214,12 @@ int c4j_softmax_cross_entropy(int32_t n, int32_t c, const float *logits, const i
  * smoothing = 0 is c4j_softmax_cross_entropy exactly; C4J_EBADARG outside [0, 1]. */
 int c4j_softmax_cross_entropy_smoothed(int32_t n, int32_t c, float smoothing, const float *logits,
                                        const int32_t *labels, float *loss, float *dlogits, int32_t *correct);
+/* c4j_softmax_cross_entropy_smoothed with class weights (c of them, non-negative and finite):
+ * PyTorch's cross_entropy(weight=, label_smoothing=) with mean reduction, the mean weighted by
+ * the targets' weights. C4J_EBADARG for a bad weight or when the targets' weights sum to 0. */
+int c4j_softmax_cross_entropy_weighted(int32_t n, int32_t c, float smoothing, const float *weights,
+                                       const float *logits, const int32_t *labels, float *loss,
+                                       float *dlogits, int32_t *correct);
 /* Row-wise softmax (inference): c4j_softmax_forward without the log form. */
 void c4j_softmax(int32_t n, int32_t c, const float *logits, float *probs);
 
@@ -227,6 +233,9 @@ void c4j_sgd_step(int64_t len, float *param, const float *grad, float *velocity,
 void c4j_adam_step(int64_t len, float *param, const float *grad, float *m, float *v, float lr,
                    float beta1, float beta2, float eps, float weight_decay, int32_t decoupled,
                    int64_t step);
+/* Gradient clipping by global norm: when the L2 norm of grad exceeds max_norm, scales grad by
+ * max_norm/(norm + 1e-6) (PyTorch's clip_grad_norm_); returns the norm before clipping. */
+float c4j_clip_grad_norm(int64_t len, float *grad, float max_norm);
 /* 1 if every value is finite, else 0. */
 int c4j_all_finite(int64_t len, const float *x);
 

@@ -37,3 +37,16 @@ int c4j_all_finite(int64_t len, const float *x) {
         if (!isfinite(x[i])) return 0;
     return 1;
 }
+
+/* The norm is accumulated in double: a float sum of millions of squares loses the small ones.
+ * The scale max/(norm + 1e-6) is PyTorch's clip_grad_norm_, applied only when it shrinks. */
+float c4j_clip_grad_norm(int64_t len, float *grad, float max_norm) {
+    double sum = 0.0;
+    for (int64_t i = 0; i < len; ++i) sum += (double)grad[i] * grad[i];
+    const double norm = sqrt(sum), scale = max_norm / (norm + 1e-6);
+    if (scale < 1.0) {
+        const float s = (float)scale;
+        for (int64_t i = 0; i < len; ++i) grad[i] *= s;
+    }
+    return (float)norm;
+}

@@ -4,7 +4,7 @@ import io.github.conv4j.data.BatchConfig;
 import io.github.conv4j.data.Batches;
 import io.github.conv4j.data.Dataset;
 import io.github.conv4j.data.Normalization;
-import io.github.conv4j.nn.Sequential;
+import io.github.conv4j.nn.Model;
 import io.github.conv4j.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,7 +22,7 @@ final class ConfusionMatrix {
     }
 
     /** Runs {@code model} in evaluation mode over {@code data} and counts (true, predicted) pairs. */
-    static ConfusionMatrix of(Sequential model, Dataset data, Normalization norm, List<String> classNames) {
+    static ConfusionMatrix of(Model model, Dataset data, Normalization norm, List<String> classNames) {
         int k = classNames.size();
         if (model.sampleOutput().dim(0) != k)
             throw new IllegalArgumentException("the model has " + model.sampleOutput().dim(0) + " outputs but there are " + k + " class names");

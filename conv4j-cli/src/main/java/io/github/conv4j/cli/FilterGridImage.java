@@ -1,13 +1,10 @@
 package io.github.conv4j.cli;
 
-import io.github.conv4j.nn.Conv2d;
-import io.github.conv4j.nn.Layer;
-import io.github.conv4j.nn.Sequential;
+import io.github.conv4j.nn.Model;
 import io.github.conv4j.tensor.Tensor;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -24,12 +21,12 @@ final class FilterGridImage {
 
     private FilterGridImage() {}
 
-    /** Empty when the model has no convolution. */
-    static Optional<BufferedImage> render(Sequential model) {
-        List<Layer> layers = model.layers();
-        for (int i = 0; i < layers.size(); i++)
-            if (layers.get(i) instanceof Conv2d) return Optional.of(render(model.parameters(i).get(0)));
-        return Optional.empty();
+    /**
+     * The first convolution's filters, whatever the topology: the first rank-4 parameter in buffer
+     * order (only convolution weights are out × in × kh × kw). Empty when the model has no convolution.
+     */
+    static Optional<BufferedImage> render(Model model) {
+        return model.namedParameters().values().stream().filter(p -> p.shape().rank() == 4).findFirst().map(FilterGridImage::render);
     }
 
     /** {@code weights}: out × in × kh × kw. */

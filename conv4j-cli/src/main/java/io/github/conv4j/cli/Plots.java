@@ -1,6 +1,6 @@
 package io.github.conv4j.cli;
 
-import io.github.conv4j.nn.Sequential;
+import io.github.conv4j.nn.Model;
 import io.github.conv4j.train.EpochResult;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -15,7 +15,7 @@ final class Plots {
     private Plots() {}
 
     /** Writes the plots into {@code dir} (created if needed); returns the files written. */
-    static List<Path> write(Path dir, List<EpochResult> history, Sequential model, ConfusionMatrix confusion) throws IOException {
+    static List<Path> write(Path dir, List<EpochResult> history, Model model, ConfusionMatrix confusion) throws IOException {
         List<Path> written = new ArrayList<>();
         Path curves = dir.resolve(CURVES);
         AtomicFiles.writePng(curves, TrainingCurvesPlot.render(history));

@@ -1,8 +1,6 @@
 package io.github.conv4j.cli;
 
 import io.github.conv4j.nn.Model;
-import io.github.conv4j.nn.ModelSummary;
-import io.github.conv4j.nn.Sequential;
 import io.github.conv4j.tensor.Tensor;
 import io.github.conv4j.zoo.ResNet;
 import io.github.conv4j.zoo.Zoo;
@@ -17,7 +15,7 @@ import picocli.CommandLine.Spec;
 final class SummaryCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Option(names = "--model", defaultValue = "reference",
-            description = "reference, lenet5, alexnet, vgg16, resnet18, resnet34 or resnet50 (default: ${DEFAULT-VALUE}).")
+            description = "reference, lenet5, alexnet, vgg16, resnet20, mobilenetv2, resnet18, resnet34 or resnet50 (default: ${DEFAULT-VALUE}).")
     String model;
     @Option(names = "--kernels-batch", paramLabel = "N", defaultValue = "0",
             description = "Also build the model, run one training step on N zero images and list the convolution kernels "
@@ -38,10 +36,10 @@ final class SummaryCommand implements Callable<Integer> {
             chooseKernels(() -> resnet.build(42));
             return 0;
         }
-        Zoo.Architecture a = Zoo.byName(model);
-        System.out.println(a.name() + ":");
-        System.out.print(ModelSummary.of(a.input(), a.layers()));
-        chooseKernels(() -> new Sequential(a.input(), 42, a.layers()));
+        String name = Zoo.canonicalName(model);   // the zoo's own, for its designed input and classes
+        System.out.println(name + ":");
+        System.out.print(Zoo.summary(name, Zoo.naturalInput(name), Zoo.naturalClasses(name)));
+        chooseKernels(() -> Zoo.create(name, Zoo.naturalInput(name), Zoo.naturalClasses(name), 42));
         return 0;
     }
 

@@ -5,7 +5,7 @@ import io.github.conv4j.data.Dataset;
 import io.github.conv4j.data.Normalization;
 import io.github.conv4j.data.Split;
 import io.github.conv4j.io.ModelFile;
-import io.github.conv4j.nn.Sequential;
+import io.github.conv4j.nn.Model;
 import io.github.conv4j.optim.AdamConfig;
 import io.github.conv4j.optim.LrSchedule;
 import io.github.conv4j.optim.Optimizer;
@@ -34,10 +34,10 @@ final class TrainCommand implements Callable<Integer> {
             + "(default: the shipped sample).")
     Path data;
     @Option(names = "--model", defaultValue = "reference",
-            description = "reference, lenet5, alexnet or vgg16, made for the data's channels, size and classes (default: ${DEFAULT-VALUE}).")
+            description = "reference, lenet5, alexnet, vgg16, resnet20 or mobilenetv2, made for the data's channels, size and classes (default: ${DEFAULT-VALUE}).")
     String model;
     @Option(names = "--image-size", paramLabel = "N",
-            description = "Side images of an image folder are resized and cropped to (default: the model's own, 224 for alexnet and vgg16, 28 otherwise).")
+            description = "Side images of an image folder are resized and cropped to (default: the model's own, 224 for alexnet, vgg16 and mobilenetv2, 32 for resnet20, 28 otherwise).")
     Integer imageSize;
     @Option(names = "--val-split", paramLabel = "F",
             description = "Hold out this fraction of the training images (stratified, seeded by --seed) and report validation accuracy each epoch (default: none).")
@@ -51,6 +51,14 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--nesterov", defaultValue = "false", description = "Nesterov momentum for sgd (default: ${DEFAULT-VALUE}).") boolean nesterov;
     @Option(names = "--weight-decay", defaultValue = "0", description = "L2 weight decay; adamw uses 0.01 when 0 (default: ${DEFAULT-VALUE}).")
     double weightDecay;
+    @Option(names = "--no-decay-bias-norm", description = "No weight decay on biases and BatchNorm parameters.") boolean noDecayBiasNorm;
+    @Option(names = "--freeze", paramLabel = "PREFIX",
+            description = "Do not update parameters whose name starts with PREFIX, e.g. layer1. (repeatable; see the summary for names) (default: none).")
+    List<String> freeze = new ArrayList<>();
+    @Option(names = "--clip-grad-norm", paramLabel = "MAX", description = "Clip the gradients to this global L2 norm (default: no clipping).")
+    Double clipGradNorm;
+    @Option(names = "--label-smoothing", defaultValue = "0", description = "Label smoothing of the loss, in [0, 1] (default: ${DEFAULT-VALUE}).")
+    double labelSmoothing;
     @Option(names = "--schedule", defaultValue = "constant", description = "constant, step (×0.1 every 2 epochs) or cosine (default: ${DEFAULT-VALUE}).")
     String schedule;
     @Option(names = "--warmup", defaultValue = "0", description = "Linear warm-up steps (default: ${DEFAULT-VALUE}).") long warmup;
@@ -89,17 +97,18 @@ final class TrainCommand implements Callable<Integer> {
             System.out.printf("validation: %,d of the training images held out (stratified, seed %d), %,d left to train on%n",
                     validation.size(), seed, train.size());
         }
-        Zoo.Architecture arch = Zoo.byName(model, train.shape(), train.classes());
+        String arch = Zoo.canonicalName(model);
         Path ckpt = checkpoint != null ? checkpoint : out.resolveSibling(out.getFileName() + ".ckpt");
         Map<String, String> meta = new LinkedHashMap<>();
-        meta.put("model", arch.name());   // normalisation and class names: the library stores them (Trainer.fit)
-        System.out.printf("conv4j train: %s on %s (%,d training, %,d test images), %s, batch %d, %d threads%n", arch.name(), dir,
+        meta.put("model", arch);   // normalisation and class names: the library stores them (Trainer.fit)
+        System.out.printf("conv4j train: %s on %s (%,d training, %,d test images), %s, batch %d, %d threads%n", arch, dir,
                 train.size(), test.size(), Common.count(epochs, "epoch"), batch, nThreads);
-        try (Sequential net = new Sequential(arch.input(), seed, arch.layers()); Optimizer opt = optimizer(net)) {
+        try (Model net = Zoo.create(arch, train.shape(), train.classes(), seed); Optimizer opt = optimizer(net)) {
             // Per-channel statistics of the training images (the model file stores them).
             TrainingConfig config = new TrainingConfig().epochs(epochs).batchSize(batch).seed(seed).normalizationFromData()
                     .schedule(schedule()).checkpoint(ckpt).resume(resume).progress(!noProgress)
-                    .metadata(meta).onEpoch(r -> System.out.println(r.line()));
+                    .metadata(meta).onEpoch(r -> System.out.println(r.line())).labelSmoothing(labelSmoothing);
+            if (clipGradNorm != null) config = config.clipGradientNorm(clipGradNorm);
             long start = System.nanoTime();
             List<EpochResult> history = new Trainer(net, opt, config).fit(train, validation, test);
             double seconds = (System.nanoTime() - start) / 1e9;
@@ -109,7 +118,7 @@ final class TrainCommand implements Callable<Integer> {
                     out.toAbsolutePath());
             Map<String, Object> r = new LinkedHashMap<>();
             r.put("command", "train");
-            r.put("model", arch.name());
+            r.put("model", arch);
             r.put("data", dir.toString());
             r.put("data_format", format.describe(dir));
             r.put("image_shape", train.describeShape());
@@ -162,6 +171,8 @@ final class TrainCommand implements Callable<Integer> {
         Flags.notNegative(spec, "--weight-decay", weightDecay);
         Flags.notNegative(spec, "--warmup", warmup);
         Flags.notNegative(spec, "--threads", threads);
+        if (clipGradNorm != null) Flags.positive(spec, "--clip-grad-norm", clipGradNorm);
+        Flags.inRange(spec, "--label-smoothing", labelSmoothing, 0, 1);
         if (trainLimit != null) Flags.positive(spec, "--train-limit", trainLimit);
         if (testLimit != null) Flags.positive(spec, "--test-limit", testLimit);
         if (imageSize != null) Flags.positive(spec, "--image-size", imageSize);
@@ -169,13 +180,25 @@ final class TrainCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--val-split must be in (0, 1), got " + valSplit);
     }
 
-    private Optimizer optimizer(Sequential net) {
-        return switch (optimizer) {
-            case "sgd" -> new SgdConfig().learningRate(lr).momentum(momentum).weightDecay(weightDecay).nesterov(nesterov).create(net);
-            case "adam" -> new AdamConfig().learningRate(lr).weightDecay(weightDecay).create(net);
-            case "adamw" -> AdamConfig.adamW().learningRate(lr).weightDecay(weightDecay == 0 ? 0.01 : weightDecay).create(net);
+    private Optimizer optimizer(Model net) {
+        for (String prefix : freeze)
+            if (net.namedParameters().keySet().stream().noneMatch(n -> n.startsWith(prefix)))
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--freeze " + prefix + " matches no parameter of the model");
+        switch (optimizer) {
+            case "sgd" -> {
+                SgdConfig c = new SgdConfig().learningRate(lr).momentum(momentum).weightDecay(weightDecay).nesterov(nesterov).noDecayOnBiasAndNorm(noDecayBiasNorm);
+                for (String prefix : freeze) c = c.freeze(prefix);
+                return c.create(net);
+            }
+            case "adam", "adamw" -> {
+                AdamConfig c = optimizer.equals("adam") ? new AdamConfig().weightDecay(weightDecay)
+                        : AdamConfig.adamW().weightDecay(weightDecay == 0 ? 0.01 : weightDecay);
+                c = c.learningRate(lr).noDecayOnBiasAndNorm(noDecayBiasNorm);
+                for (String prefix : freeze) c = c.freeze(prefix);
+                return c.create(net);
+            }
             default -> throw new IllegalArgumentException("unknown optimizer '" + optimizer + "' (sgd, adam, adamw)");
-        };
+        }
     }
 
     private LrSchedule schedule() {

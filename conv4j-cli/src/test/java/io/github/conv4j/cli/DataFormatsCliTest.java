@@ -16,9 +16,9 @@ class DataFormatsCliTest {
     static final int TRAIN = 1600, TEST = 400, SIDE = 32;
     @TempDir Path tmp;
 
-    private record Run(int code, String out, String err) {}
+    record Run(int code, String out, String err) {}
 
-    private static Run run(String... args) {
+    static Run run(String... args) {
         PrintStream oldOut = System.out, oldErr = System.err;
         ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
         try {
@@ -32,7 +32,7 @@ class DataFormatsCliTest {
     }
 
     /** Sample test images centred in 32×32 and colourised (R = p, G = 255 − p, B = p / 2), as CIFAR-10's batches: 5 of 320, then 400 to test. */
-    private static void writeCifar10(Path dir) throws Exception {
+    static void writeCifar10(Path dir) throws Exception {
         Dataset sample = Dataset.loadFashionMnist(Path.of("data", "fashion-mnist-sample"), "t10k");
         Files.createDirectories(dir);
         ByteArrayOutputStream batch = new ByteArrayOutputStream();

@@ -408,6 +408,15 @@ public final class Conv4jNative {
     @Name("c4j_softmax_cross_entropy_smoothed") public static native int softmaxCrossEntropySmoothed(int n, int c,
             float smoothing, @Const FloatPointer logits, @Const IntPointer labels, FloatPointer loss, FloatPointer dlogits,
             IntPointer correct);
+    /**
+     * {@link #softmaxCrossEntropySmoothed} with c class weights: PyTorch's {@code cross_entropy(weight=, label_smoothing=)},
+     * the mean weighted by the weights of the rows' labels. Returns a {@link Status} code ({@link Status#BAD_ARGUMENT} for a
+     * negative or non-finite weight, smoothing outside [0, 1], or labels whose weights sum to 0; {@link Status#LABEL} for a
+     * label outside [0, c)).
+     */
+    @Name("c4j_softmax_cross_entropy_weighted") public static native int softmaxCrossEntropyWeighted(int n, int c,
+            float smoothing, @Const FloatPointer weights, @Const FloatPointer logits, @Const IntPointer labels, FloatPointer loss,
+            FloatPointer dlogits, IntPointer correct);
     /** Row-wise softmax of n rows of c logits. */
     @Name("c4j_softmax") public static native void softmax(int n, int c, @Const FloatPointer logits, FloatPointer probs);
 
@@ -420,6 +429,11 @@ public final class Conv4jNative {
     @Name("c4j_adam_step") public static native void adamStep(long len, FloatPointer param, @Const FloatPointer grad,
             FloatPointer m, FloatPointer v, float lr, float beta1, float beta2, float eps, float weightDecay,
             int decoupled, long step);
+    /**
+     * Clips len gradients by their global L2 norm: when it exceeds maxNorm they are scaled by
+     * maxNorm/(norm + 1e-6) (PyTorch's {@code clip_grad_norm_}), else left alone. Returns the norm before clipping.
+     */
+    @Name("c4j_clip_grad_norm") public static native float clipGradNorm(long len, FloatPointer grad, float maxNorm);
     /** 1 if all len values are finite, else 0. */
     @Name("c4j_all_finite") public static native int allFinite(long len, @Const FloatPointer x);
 

@@ -5,8 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Per layer: output shape, parameter count, forward FLOPs and receptive field for one sample, and
- * totals. Computed from the configuration alone, so even VGG-16 is summarised without allocating
+ * Per layer: output shape, parameter count, forward FLOPs, activation memory and receptive field
+ * for one sample, and totals. Computed from the configuration alone, so even VGG-16 is summarised without allocating
  * its weights.
  */
 public record ModelSummary(Shape input, List<Row> rows, long parameters, long flops) {
@@ -15,7 +15,19 @@ public record ModelSummary(Shape input, List<Row> rows, long parameters, long fl
      * its inputs, its per-sample output shape, parameters, FLOPs and receptive field.
      */
     public record Row(String name, String layer, List<String> inputs, Shape output, long parameters, long flops,
-                      ReceptiveField receptiveField) {}
+                      ReceptiveField receptiveField) {
+        /**
+         * Bytes of this node's output for one sample (float32): what the forward pass keeps for
+         * the backward pass, per image of the batch.
+         */
+        public long activationBytes() { return output.size() * Float.BYTES; }
+    }
+
+    /**
+     * Bytes of every node's output for one sample, summed: the activation memory training holds
+     * per image of a batch (outputs only; a layer's own saved buffers and workspaces come on top).
+     */
+    public long activationBytes() { return rows.stream().mapToLong(Row::activationBytes).sum(); }
 
     /** The summary of a chain of layers over inputs of {@code sampleInput} (checks every shape). */
     public static ModelSummary of(Shape sampleInput, List<Layer> layers) {
@@ -73,16 +85,27 @@ public record ModelSummary(Shape input, List<Row> rows, long parameters, long fl
         return new ModelSummary(sampleInput, List.copyOf(rows), params, flops);
     }
 
+    /** For example {@code 98.0 KiB}: bytes in binary units, one decimal. */
+    static String bytes(long n) {
+        if (n < 1024) return n + " B";
+        String[] units = {"KiB", "MiB", "GiB", "TiB"};
+        double v = n;
+        int u = -1;
+        do { v /= 1024; u++; } while (v >= 1024 && u < units.length - 1);
+        return String.format(java.util.Locale.ROOT, "%.1f %s", v, units[u]);
+    }
+
     static long parameters(Layer l) { return l.parameterShapes().stream().mapToLong(Shape::size).sum(); }
 
     @Override public String toString() {
         StringBuilder b = new StringBuilder();
-        String format = "%-24s %-44s %-16s %14s %16s %-16s %s%n";
-        b.append(String.format(format, "name", "layer", "output", "params", "FLOPs", "receptive field", "inputs"));
+        String format = "%-24s %-44s %-16s %14s %16s %14s %-16s %s%n";
+        b.append(String.format(format, "name", "layer", "output", "params", "FLOPs", "activations", "receptive field", "inputs"));
         for (Row r : rows)
             b.append(String.format(format, r.name(), r.layer(), r.output(), String.format("%,d", r.parameters()),
-                    String.format("%,d", r.flops()), r.receptiveField(), String.join(", ", r.inputs())));
-        b.append(String.format("input %s · total parameters %,d · forward FLOPs per sample %,d%n", input, parameters, flops));
+                    String.format("%,d", r.flops()), bytes(r.activationBytes()), r.receptiveField(), String.join(", ", r.inputs())));
+        b.append(String.format("input %s · total parameters %,d · forward FLOPs per sample %,d · activation memory per sample %s%n",
+                input, parameters, flops, bytes(activationBytes())));
         return b.toString();
     }
 }

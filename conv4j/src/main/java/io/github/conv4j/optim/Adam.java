@@ -5,15 +5,19 @@ import io.github.conv4j.nn.Model;
 import io.github.conv4j.tensor.Tensor;
 import java.util.List;
 import java.util.Objects;
+import org.bytedeco.javacpp.FloatPointer;
 
 /**
  * Adam, and AdamW when the weight decay is decoupled (PyTorch's update rules). Made by
- * {@link AdamConfig#create}; owns two off-heap moment buffers, so close it (before the model).
+ * {@link AdamConfig#create}; per parameter group ({@link AdamConfig#group}), one native update per
+ * contiguous range of the flat buffer sharing a group's options; owns two off-heap moment buffers, so close it (before the model).
  */
 public final class Adam implements Optimizer {
     private final Tensor params, grads, m, v;
     private final AdamConfig config;
-    private final float beta1, beta2, eps, weightDecay;
+    private final float beta1, beta2, eps;
+    private final List<UpdateRange> ranges;
+    private final FloatPointer[] p, g, mp, vp;   // each range's start in params, grads, m, v
     private double lr;
     private long steps;
 
@@ -29,7 +33,11 @@ public final class Adam implements Optimizer {
         this.beta1 = (float) config.beta1();
         this.beta2 = (float) config.beta2();
         this.eps = (float) config.eps();
-        this.weightDecay = (float) config.weightDecay();
+        this.ranges = config.grouping().ranges(model, lr, config.weightDecay());
+        this.p = UpdateRange.in(ranges, params);
+        this.g = UpdateRange.in(ranges, grads);
+        this.mp = UpdateRange.in(ranges, m);
+        this.vp = UpdateRange.in(ranges, v);
     }
 
     /** The hyperparameters this optimiser was made with (its learning rate as configured, before any schedule). */
@@ -37,8 +45,11 @@ public final class Adam implements Optimizer {
 
     @Override public void step() {
         steps++;
-        Conv4jNative.adamStep(params.size(), params.pointer(), grads.pointer(), m.pointer(), v.pointer(), (float) lr, beta1, beta2,
-                eps, weightDecay, config.isDecoupled() ? 1 : 0, steps);
+        for (int r = 0; r < ranges.size(); r++) {
+            UpdateRange u = ranges.get(r);
+            Conv4jNative.adamStep(u.length(), p[r], g[r], mp[r], vp[r], (float) (lr * u.lrFactor()), beta1, beta2, eps, u.weightDecay(),
+                    config.isDecoupled() ? 1 : 0, steps);
+        }
     }
 
     @Override public double learningRate() { return lr; }
@@ -49,7 +60,7 @@ public final class Adam implements Optimizer {
     @Override public String describe() { return describe(lr, config); }
 
     static String describe(double lr, AdamConfig c) {
-        return (c.isDecoupled() ? "adamw" : "adam") + "(lr " + lr + (c.weightDecay() > 0 ? ", weight decay " + (float) c.weightDecay() : "") + ")";
+        return (c.isDecoupled() ? "adamw" : "adam") + "(lr " + lr + (c.weightDecay() > 0 ? ", weight decay " + (float) c.weightDecay() : "") + c.grouping().describe() + ")";
     }
 
     @Override public void close() { m.close(); v.close(); }

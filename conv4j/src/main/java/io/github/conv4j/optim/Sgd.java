@@ -5,16 +5,20 @@ import io.github.conv4j.nn.Model;
 import io.github.conv4j.tensor.Tensor;
 import java.util.List;
 import java.util.Objects;
+import org.bytedeco.javacpp.FloatPointer;
 
 /**
  * Stochastic gradient descent with momentum, dampening, Nesterov momentum and weight decay
- * (PyTorch's update rule). Made by {@link SgdConfig#create}; owns an off-heap velocity buffer, so
+ * (PyTorch's update rule), per parameter group ({@link SgdConfig#group}): one native update per
+ * contiguous range of the flat buffer that shares a group's options. Made by {@link SgdConfig#create}; owns an off-heap velocity buffer, so
  * close it (before the model).
  */
 public final class Sgd implements Optimizer {
     private final Tensor params, grads, velocity;
     private final SgdConfig config;
-    private final float momentum, dampening, weightDecay;
+    private final float momentum, dampening;
+    private final List<UpdateRange> ranges;
+    private final FloatPointer[] p, g, v;   // each range's start in params, grads, velocity
     private double lr;
     private long steps;
 
@@ -28,15 +32,21 @@ public final class Sgd implements Optimizer {
         this.lr = config.learningRate();
         this.momentum = (float) config.momentum();
         this.dampening = (float) config.dampening();
-        this.weightDecay = (float) config.weightDecay();
+        this.ranges = config.grouping().ranges(model, lr, config.weightDecay());
+        this.p = UpdateRange.in(ranges, params);
+        this.g = UpdateRange.in(ranges, grads);
+        this.v = UpdateRange.in(ranges, velocity);
     }
 
     /** The hyperparameters this optimiser was made with (its learning rate as configured, before any schedule). */
     public SgdConfig config() { return config; }
 
     @Override public void step() {
-        Conv4jNative.sgdStep(params.size(), params.pointer(), grads.pointer(), velocity.pointer(), (float) lr, momentum, dampening,
-                weightDecay, config.isNesterov() ? 1 : 0, steps == 0 ? 1 : 0);
+        for (int r = 0; r < ranges.size(); r++) {
+            UpdateRange u = ranges.get(r);
+            Conv4jNative.sgdStep(u.length(), p[r], g[r], v[r], (float) (lr * u.lrFactor()), momentum, dampening, u.weightDecay(),
+                    config.isNesterov() ? 1 : 0, steps == 0 ? 1 : 0);
+        }
         steps++;
     }
 
@@ -49,7 +59,7 @@ public final class Sgd implements Optimizer {
 
     static String describe(double lr, SgdConfig c) {
         return "sgd(lr " + lr + (c.momentum() > 0 ? ", momentum " + (float) c.momentum() : "") + (c.dampening() > 0 ? ", dampening " + (float) c.dampening() : "")
-                + (c.isNesterov() ? ", nesterov" : "") + (c.weightDecay() > 0 ? ", weight decay " + (float) c.weightDecay() : "") + ")";
+                + (c.isNesterov() ? ", nesterov" : "") + (c.weightDecay() > 0 ? ", weight decay " + (float) c.weightDecay() : "") + c.grouping().describe() + ")";
     }
 
     @Override public void close() { velocity.close(); }

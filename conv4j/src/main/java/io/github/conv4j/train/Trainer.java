@@ -8,6 +8,7 @@ import io.github.conv4j.data.Preprocessing;
 import io.github.conv4j.io.ModelFile;
 import io.github.conv4j.loss.SoftmaxCrossEntropy;
 import io.github.conv4j.nn.Model;
+import io.github.conv4j.optim.GradientClipping;
 import io.github.conv4j.optim.Optimizer;
 import io.github.conv4j.tensor.Tensor;
 import java.io.IOException;
@@ -74,7 +75,7 @@ public final class Trainer {
         try (Batches trainBatches = batching.shuffle(config.seed()).create(train);
              Batches validationBatches = validation == null ? null : evaluating.create(validation);
              Batches testBatches = evaluating.create(test);
-             SoftmaxCrossEntropy loss = new SoftmaxCrossEntropy()) {
+             SoftmaxCrossEntropy loss = new SoftmaxCrossEntropy(config.labelSmoothing(), config.classWeights())) {
             ProgressBar bar = new ProgressBar(log, config.showsProgress());
             int perEpoch = trainBatches.batchCount();
             for (int epoch = start; epoch < config.epochs(); epoch++) {
@@ -92,6 +93,7 @@ public final class Trainer {
                     if (!Float.isFinite(l)) diverged(epoch, batch, "loss " + l);
                     model.backward(loss.gradient());
                     if (!model.gradientsFinite()) diverged(epoch, batch, "a non-finite gradient");
+                    if (config.gradientNormLimit() > 0) GradientClipping.clipByGlobalNorm(model.gradients(), config.gradientNormLimit());
                     optimizer.step();
                     int n = trainBatches.size();
                     lossSum += (double) l * n;

@@ -1,6 +1,7 @@
 package io.github.conv4j.train;
 
 import io.github.conv4j.data.Normalization;
+import io.github.conv4j.loss.SoftmaxCrossEntropy;
 import io.github.conv4j.optim.LrSchedule;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -19,7 +20,8 @@ import java.util.Objects;
  *         .checkpoint(Path.of("run.ckpt")).resume().onEpoch(r -> System.out.println(r.line()));
  * }</pre>
  * Defaults: 5 epochs, batches of 64, seed 42, pixels scaled to [0, 1] ({@link Normalization#NONE}),
- * a constant learning rate, no checkpoint, no progress bar, no extra metadata, no listeners, log
+ * a constant learning rate, no gradient clipping, an unweighted loss without label smoothing, no
+ * checkpoint, no progress bar, no extra metadata, no listeners, log
  * lines to {@code System.err}. Every value is checked when it is set.
  */
 public final class TrainingConfig {
@@ -37,6 +39,9 @@ public final class TrainingConfig {
     private Map<String, String> metadata = Map.of();
     private List<EpochListener> listeners = List.of();
     private PrintStream log = System.err;
+    private double clipGradientNorm;   // 0: no clipping
+    private double labelSmoothing;
+    private float[] classWeights;   // null: unweighted
 
     /** The defaults listed above. */
     public TrainingConfig() {}
@@ -45,7 +50,8 @@ public final class TrainingConfig {
         TrainingConfig c = new TrainingConfig();
         c.epochs = epochs; c.batchSize = batchSize; c.seed = seed; c.normalization = normalization; c.schedule = schedule;
         c.checkpoint = checkpoint; c.resume = resume; c.progress = progress; c.metadata = metadata; c.listeners = listeners;
-        c.log = log;
+        c.log = log; c.clipGradientNorm = clipGradientNorm;
+        c.labelSmoothing = labelSmoothing; c.classWeights = classWeights;
         return c;
     }
 
@@ -144,8 +150,39 @@ public final class TrainingConfig {
         TrainingConfig c = copy(); c.log = out; return c;
     }
 
+    /**
+     * Clips the gradients by their global L2 norm before each optimiser step: scaled to
+     * {@code max} (positive) when their norm exceeds it, the direction kept (default: no clipping).
+     */
+    public TrainingConfig clipGradientNorm(double max) {
+        if (!(max > 0) || Double.isInfinite(max)) throw new IllegalArgumentException("clipGradientNorm must be positive and finite, got " + max);
+        TrainingConfig c = copy(); c.clipGradientNorm = max; return c;
+    }
+
+    /** Label smoothing of the training loss, in [0, 1] (default 0: none); see {@link SoftmaxCrossEntropy}. */
+    public TrainingConfig labelSmoothing(double epsilon) {
+        if (!(epsilon >= 0 && epsilon <= 1)) throw new IllegalArgumentException("labelSmoothing must be in [0, 1], got " + epsilon);
+        TrainingConfig c = copy(); c.labelSmoothing = epsilon; return c;
+    }
+
+    /**
+     * One weight per class for the training loss (PyTorch's {@code weight=}: the mean over the
+     * targets' weights), non-negative and finite; null for none (the default). Checked against
+     * the class count when training starts.
+     */
+    public TrainingConfig classWeights(float... weights) {
+        new SoftmaxCrossEntropy(0, weights).close();   // the loss's own checks, naming the bad weight
+        TrainingConfig c = copy(); c.classWeights = weights == null ? null : weights.clone(); return c;
+    }
+
     /** The epochs to train in all. */
     public int epochs() { return epochs; }
+    /** The maximum global gradient norm, or 0 when gradients are not clipped. */
+    public double gradientNormLimit() { return clipGradientNorm; }
+    /** The training loss's label smoothing. */
+    public double labelSmoothing() { return labelSmoothing; }
+    /** A copy of the training loss's class weights, or null when unweighted. */
+    public float[] classWeights() { return classWeights == null ? null : classWeights.clone(); }
     /** The training batch size. */
     public int batchSize() { return batchSize; }
     /** The shuffling seed. */

@@ -1,19 +1,25 @@
 package io.github.conv4j.zoo;
 
+import io.github.conv4j.nn.Block;
 import io.github.conv4j.nn.Conv2d;
 import io.github.conv4j.nn.Dropout;
 import io.github.conv4j.nn.Flatten;
 import io.github.conv4j.nn.Layer;
 import io.github.conv4j.nn.Linear;
 import io.github.conv4j.nn.MaxPool2d;
+import io.github.conv4j.nn.Model;
+import io.github.conv4j.nn.ModelSummary;
 import io.github.conv4j.nn.ReLU;
+import io.github.conv4j.nn.Sequential;
 import io.github.conv4j.tensor.Shape;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntFunction;
 
 /**
- * Well-known architectures, as layer lists with the input shape they take. Each is made for a
+ * Well-known architectures: layer lists with the input shape they take ({@link #byName}), and
+ * graphs ({@link #GRAPH_NAMES}: the CIFAR ResNet-20 and MobileNetV2); {@link #create} makes any of
+ * them as a {@link Model}. Each is made for a
  * given input (C×H×W) and class count: the first convolution takes the data's channels, the
  * first fully connected layer takes whatever the convolutions leave of H×W, and the last layer
  * has one output per class. Without arguments, each has the input and classes it was designed for.
@@ -25,8 +31,40 @@ public final class Zoo {
     /** An architecture: a name, the per-sample input shape and the layers. */
     public record Architecture(String name, Shape input, List<Layer> layers) {}
 
-    /** The names {@link #byName} knows. */
+    /** The names {@link #byName} knows: the layer lists. */
     public static final List<String> NAMES = List.of("reference", "lenet5", "alexnet", "vgg16");
+
+    /** The graph architectures {@link #create} also knows: {@link CifarResNet#resnet20} and {@link MobileNetV2} (width 1.0). */
+    public static final List<String> GRAPH_NAMES = List.of("resnet20", "mobilenetv2");
+
+    /**
+     * The architecture of that name (any of {@link #NAMES} or {@link #GRAPH_NAMES}) made for images
+     * of {@code input} (C×H×W) and {@code classes} classes, initialised from {@code seed}: a
+     * {@link Sequential} or a {@link io.github.conv4j.nn.Graph}.
+     */
+    public static Model create(String name, Shape input, int classes, long seed) {
+        String c = canonical(name);
+        if (GRAPH_NAMES.contains(c)) return GraphArchitecture.build(graph(c, input, classes), input, seed);
+        Architecture a = byName(c, input, classes);
+        return new Sequential(a.input(), seed, a.layers());
+    }
+
+    /** The summary of {@link #create}'s model for that name, input and classes, without allocating its weights. */
+    public static ModelSummary summary(String name, Shape input, int classes) {
+        String c = canonical(name);
+        if (GRAPH_NAMES.contains(c)) return GraphArchitecture.summary(graph(c, input, classes), input);
+        Architecture a = byName(c, input, classes);
+        return ModelSummary.of(a.input(), a.layers());
+    }
+
+    /** The name's canonical spelling (e.g. {@code resnet-20} → {@code resnet20}), or an IllegalArgumentException listing the known ones. */
+    public static String canonicalName(String name) { return canonical(name); }
+
+    private static Block graph(String canonical, Shape input, int classes) {
+        if (classes <= 0) throw new IllegalArgumentException("model " + canonical + " needs a positive class count, got " + classes);
+        int c = GraphArchitecture.channels("model " + canonical, input);
+        return canonical.equals("resnet20") ? CifarResNet.resnet20(c, classes) : new MobileNetV2(c, classes, 1.0);
+    }
 
     /** The architecture of that name for its designed input and classes, or an IllegalArgumentException listing the known ones. */
     public static Architecture byName(String name) {
@@ -39,7 +77,9 @@ public final class Zoo {
      * fit (too small for the convolutions and poolings).
      */
     public static Architecture byName(String name, Shape input, int classes) {
-        return switch (canonical(name)) {
+        String c = canonical(name);
+        if (GRAPH_NAMES.contains(c)) throw new IllegalArgumentException("model " + c + " is a graph, not a layer list: make it with Zoo.create");
+        return switch (c) {
             case "reference" -> reference(input, classes);
             case "lenet5" -> lenet5(input, classes);
             case "alexnet" -> alexnet(input, classes);
@@ -47,17 +87,19 @@ public final class Zoo {
         };
     }
 
-    /** The input an architecture was designed for: 1×28×28 for reference and lenet5, 3×224×224 for alexnet and vgg16. */
+    /** The input an architecture was designed for: 1×28×28 for reference and lenet5, 3×32×32 for resnet20, 3×224×224 for alexnet, vgg16 and mobilenetv2. */
     public static Shape naturalInput(String name) {
         return switch (canonical(name)) {
             case "reference", "lenet5" -> Shape.of(1, 28, 28);
+            case "resnet20" -> CifarResNet.INPUT;
             default -> Shape.of(3, 224, 224);
         };
     }
 
-    private static int naturalClasses(String name) {
+    /** The classes an architecture was designed for: 10 (MNIST's, CIFAR-10's) or 1000 (ImageNet's). */
+    public static int naturalClasses(String name) {
         return switch (canonical(name)) {
-            case "reference", "lenet5" -> 10;
+            case "reference", "lenet5", "resnet20" -> 10;
             default -> 1000;   // ImageNet's
         };
     }
@@ -68,7 +110,10 @@ public final class Zoo {
             case "lenet5", "lenet-5", "lenet" -> "lenet5";
             case "alexnet" -> "alexnet";
             case "vgg16", "vgg-16" -> "vgg16";
-            default -> throw new IllegalArgumentException("unknown model '" + name + "' (known: " + String.join(", ", NAMES) + ")");
+            case "resnet20", "resnet-20" -> "resnet20";
+            case "mobilenetv2", "mobilenet-v2", "mobilenet_v2" -> "mobilenetv2";
+            default -> throw new IllegalArgumentException("unknown model '" + name + "' (known: " + String.join(", ", NAMES) + ", "
+                    + String.join(", ", GRAPH_NAMES) + ")");
         };
     }
 
