@@ -27,6 +27,15 @@ final class ReaderFixtures {
         return Arrays.copyOf(Idx.readLabels(SAMPLE_LABELS), n);
     }
 
+    /** The first {@code n} sample images padded to 32×32 and {@link #colourised}: CIFAR-like N×3×32×32 bytes. */
+    static byte[] cifarLike(int n) throws IOException {
+        int side = 32;
+        byte[] grey = greyImages(n), padded = new byte[n * side * side];
+        for (int i = 0; i < n; i++)
+            for (int y = 0; y < SIDE; y++) System.arraycopy(grey, i * PLANE + y * SIDE, padded, i * side * side + (y + 2) * side + 2, SIDE);
+        return colourised(padded, side * side);
+    }
+
     /** N×plane grey images as N×3×plane colour ones: R = p, G = 255 − p, B = p / 2. */
     static byte[] colourised(byte[] grey, int plane) {
         int n = grey.length / plane;

@@ -59,7 +59,7 @@ public final class RandomCrop implements Augmentation {
                 }
                 int row = plane + sy * width;
                 for (int x = 0; x < inFrom; x++) dst[to + x] = edge(src, row, x + dx, width);
-                System.arraycopy(src, row + inFrom + dx, dst, to + inFrom, inTo - inFrom);
+                if (inTo > inFrom) System.arraycopy(src, row + inFrom + dx, dst, to + inFrom, inTo - inFrom);
                 for (int x = inTo; x < width; x++) dst[to + x] = edge(src, row, x + dx, width);
             }
         }
