@@ -17,7 +17,7 @@ final class ReaderFixtures {
 
     private ReaderFixtures() {}
 
-    /** The first {@code n} sample images, N×28×28. */
+    /** The first {@code n} sample images (of 2,000), N×28×28. */
     static byte[] greyImages(int n) throws IOException {
         return Arrays.copyOf(Idx.readImages(SAMPLE_IMAGES).pixels(), n * PLANE);
     }
