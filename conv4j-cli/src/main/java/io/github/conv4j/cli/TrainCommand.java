@@ -42,6 +42,15 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--val-split", paramLabel = "F",
             description = "Hold out this fraction of the training images (stratified, seeded by --seed) and report validation accuracy each epoch (default: none).")
     Double valSplit;
+    @Option(names = "--augment", defaultValue = "none", paramLabel = "LIST",
+            description = "Training augmentations, comma-separated, applied in this order to the training images only: " + AugmentFlag.NAMES
+                    + "; seeded by --seed (default: ${DEFAULT-VALUE}).")
+    String augment;
+    @Option(names = "--loader-threads", defaultValue = "1", paramLabel = "N",
+            description = "Threads preparing the next training batches while the current step runs, 0 to " + io.github.conv4j.data.BatchConfig.MAX_LOADER_THREADS
+                    + "; 0 prepares them in the training thread (default: ${DEFAULT-VALUE}).")
+    int loaderThreads;
+    private List<String> augmentations;   // --augment's names, checked by checkFlags
     @Option(names = "--epochs", defaultValue = "5", description = "Passes over the training set (default: ${DEFAULT-VALUE}).") int epochs;
     @Option(names = "--batch", defaultValue = "64", description = "Images per optimiser step (default: ${DEFAULT-VALUE}).") int batch;
     @Option(names = "--optimizer", defaultValue = "sgd", description = "sgd, adam or adamw (default: ${DEFAULT-VALUE}).")
@@ -106,6 +115,7 @@ final class TrainCommand implements Callable<Integer> {
         try (Model net = Zoo.create(arch, train.shape(), train.classes(), seed); Optimizer opt = optimizer(net)) {
             // Per-channel statistics of the training images (the model file stores them).
             TrainingConfig config = new TrainingConfig().epochs(epochs).batchSize(batch).seed(seed).normalizationFromData()
+                    .augment(AugmentFlag.transforms(augmentations, Math.min(train.height(), train.width()))).loaderThreads(loaderThreads)
                     .schedule(schedule()).checkpoint(ckpt).resume(resume).progress(!noProgress)
                     .metadata(meta).onEpoch(r -> System.out.println(r.line())).labelSmoothing(labelSmoothing);
             if (clipGradNorm != null) config = config.clipGradientNorm(clipGradNorm);
@@ -130,6 +140,8 @@ final class TrainCommand implements Callable<Integer> {
             r.put("batch", batch);
             r.put("threads", nThreads);
             r.put("optimizer", opt.describe());
+            r.put("augment", augmentations.isEmpty() ? "none" : String.join(",", augmentations));
+            r.put("loader_threads", loaderThreads);
             List<Map<String, Object>> per = new ArrayList<>();
             for (EpochResult e : history) {
                 Map<String, Object> m = new LinkedHashMap<>();
@@ -144,6 +156,7 @@ final class TrainCommand implements Callable<Integer> {
                 m.put("test_accuracy", e.testAccuracy());
                 m.put("train_images_per_second", e.imagesPerSecond());
                 m.put("seconds", e.seconds());
+                m.put("data_wait_share", e.dataWaitShare());
                 per.add(m);
             }
             r.put("per_epoch", per);
@@ -173,6 +186,11 @@ final class TrainCommand implements Callable<Integer> {
         Flags.notNegative(spec, "--threads", threads);
         if (clipGradNorm != null) Flags.positive(spec, "--clip-grad-norm", clipGradNorm);
         Flags.inRange(spec, "--label-smoothing", labelSmoothing, 0, 1);
+        Flags.notNegative(spec, "--loader-threads", loaderThreads);
+        if (loaderThreads > io.github.conv4j.data.BatchConfig.MAX_LOADER_THREADS)
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--loader-threads must be at most " + io.github.conv4j.data.BatchConfig.MAX_LOADER_THREADS + ", got " + loaderThreads);
+        augmentations = AugmentFlag.names(spec, augment);
         if (trainLimit != null) Flags.positive(spec, "--train-limit", trainLimit);
         if (testLimit != null) Flags.positive(spec, "--test-limit", testLimit);
         if (imageSize != null) Flags.positive(spec, "--image-size", imageSize);

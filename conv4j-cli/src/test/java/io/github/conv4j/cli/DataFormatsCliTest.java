@@ -84,4 +84,24 @@ class DataFormatsCliTest {
         Run nothing = run("train", "--data", tmp.toString(), "--epochs", "1");
         assertTrue(nothing.err().contains(tmp + ": not a labelled image folder conv4j knows"), nothing.err());
     }
+
+    @Test void trainsWithAugmentationAndLoaderThreadsAndReportsTheDataWait() throws Exception {
+        Path data = tmp.resolve("cifar"), model = tmp.resolve("a.c4j"), report = tmp.resolve("a.json");
+        writeCifar10(data);
+        Run t = run("train", "--data", data.toString(), "--epochs", "1", "--batch", "32", "--augment", "crop,flip,erase", "--loader-threads", "2",
+                "--train-limit", "640", "--test-limit", "100", "-o", model.toString(), "--report", report.toString(), "--no-progress");
+        assertEquals(0, t.code(), t.err());
+        assertTrue(t.out().contains("| data wait "), t.out());
+        String json = Files.readString(report);
+        assertTrue(json.contains("\"augment\": \"crop,flip,erase\"") && json.contains("\"loader_threads\": 2"), json);
+        double share = Double.parseDouble(json.replaceAll("(?s).*\"data_wait_share\": ([0-9.Ee-]+).*", "$1"));
+        assertTrue(share >= 0 && share <= 1, "a share: " + share);
+
+        Run unknown = run("train", "--data", data.toString(), "--augment", "crop,rotate");
+        assertEquals(2, unknown.code());
+        assertTrue(unknown.err().contains("--augment: unknown augmentation 'rotate' (crop, flip, erase, resized-crop, or none)"), unknown.err());
+        Run threads = run("train", "--data", data.toString(), "--loader-threads", "-1");
+        assertEquals(2, threads.code());
+        assertTrue(threads.err().contains("--loader-threads must be 0 or more, got -1"), threads.err());
+    }
 }

@@ -6,11 +6,14 @@ import io.github.conv4j.tensor.Tensor;
 import java.util.SplittableRandom;
 
 /**
- * Iterates over a dataset in (optionally shuffled) batches, normalising each batch into one
+ * Iterates over a dataset in (optionally shuffled) batches, normalising each batch into a
  * reusable off-heap tensor (N×C×H×W, standardised per channel) and label buffer; after the
- * constructor no step allocates. The order of epoch e depends only on
- * (seed, e), so a resumed run sees the same batches as an uninterrupted one. Made by
- * {@link BatchConfig#create}.
+ * constructor no step allocates. The order of epoch e depends only on (seed, e), and the
+ * {@linkplain BatchConfig#augment augmentation} of sample i in epoch e only on (seed, e, i), so a
+ * resumed run sees the same batches as an uninterrupted one, with any number of
+ * {@linkplain BatchConfig#loaderThreads loader threads}. With loader threads the coming batches
+ * are prepared in the background while the caller works on the current one; {@link #waitNanos()}
+ * tells how long the caller still waited for them. Made by {@link BatchConfig#create}.
  */
 public final class Batches implements AutoCloseable {
     private final Dataset data;
@@ -18,15 +21,15 @@ public final class Batches implements AutoCloseable {
     private final boolean shuffle;
     private final long seed;
     private final int[] order;
-    private final int channels, plane;
-    private final float[] lut;            // byte images: channel c's value v is lut[c * 256 + v]
-    private final float[] mean, std;      // float images: (v − mean[c]) / std[c], as Normalization.apply
-    private final float[] staging;
-    private final int[] labelStaging;
+    private final Shape imageShape;
+    // Without loader threads the batch is assembled here, in the caller's thread, into `storage`.
+    private final BatchAssembler assembler;
     private final Tensor storage;
     private final IntTensor labels;
-    private Tensor full, tail;
-    private int cursor, current;
+    private final BackgroundLoader loader;
+    private Tensor tail;
+    private int cursor, current, epoch;
+    private long waited;
 
     Batches(Dataset data, BatchConfig config) {
         this.data = data;
@@ -34,25 +37,22 @@ public final class Batches implements AutoCloseable {
         this.shuffle = config.isShuffled();
         this.seed = config.seed();
         this.order = new int[data.size()];
-        this.channels = data.channels();
-        this.plane = data.height() * data.width();
-        Normalization norm = config.normalization().forChannels(channels);
-        this.mean = new float[channels];
-        this.std = new float[channels];
-        for (int c = 0; c < channels; c++) { mean[c] = norm.mean(c); std[c] = norm.std(c); }
-        if (data.isBytes()) {
-            this.lut = new float[channels * 256];
-            for (int c = 0; c < channels; c++)
-                for (int v = 0; v < 256; v++) lut[c * 256 + v] = norm.apply(c, v / 255f);
+        Normalization norm = config.normalization().forChannels(data.channels());
+        BatchAssembler first = new BatchAssembler(data, norm, config.augmentations(), seed, batchSize);
+        this.imageShape = Shape.of(data.channels(), first.outputHeight(), first.outputWidth());
+        reorder(0);
+        if (config.loaderThreads() == 0) {
+            this.assembler = first;
+            this.storage = Tensor.zeros(Shape.of(batchSize, imageShape.dim(0), imageShape.dim(1), imageShape.dim(2)));
+            this.labels = new IntTensor(batchSize);
+            this.loader = null;
         } else {
-            this.lut = null;
+            this.assembler = null;
+            this.storage = null;
+            this.labels = null;
+            this.loader = new BackgroundLoader(order, batchSize, imageShape, config.loaderThreads(),
+                    t -> t == 0 ? first : new BatchAssembler(data, norm, config.augmentations(), seed, batchSize));
         }
-        this.staging = new float[Math.multiplyExact(this.batchSize, data.valuesPerImage())];
-        this.labelStaging = new int[this.batchSize];
-        this.storage = Tensor.zeros(Shape.of(this.batchSize, channels, data.height(), data.width()));
-        this.labels = new IntTensor(this.batchSize);
-        this.full = storage;
-        startEpoch(0);
     }
 
     /** Batches per epoch (the last one may be smaller). */
@@ -61,9 +61,19 @@ public final class Batches implements AutoCloseable {
     public int batchSize() { return batchSize; }
     /** The dataset these batches cut. */
     public Dataset dataset() { return data; }
+    /** C×H×W of the batches' images: the dataset's, unless an augmentation resizes them. */
+    public Shape imageShape() { return imageShape; }
 
-    /** Rewinds; with shuffling, draws the permutation of epoch {@code epoch}. */
+    /** Rewinds; with shuffling, draws the permutation of epoch {@code epoch}; augmentations draw that epoch's transforms. */
     public void startEpoch(int epoch) {
+        if (loader != null) loader.restart(epoch, () -> reorder(epoch));
+        else reorder(epoch);
+        this.epoch = epoch;
+        cursor = 0;
+        waited = 0;
+    }
+
+    private void reorder(int epoch) {
         for (int i = 0; i < order.length; i++) order[i] = i;
         if (shuffle) {
             SplittableRandom rng = new SplittableRandom(seed ^ (0x9E3779B97F4A7C15L * (epoch + 1)));
@@ -72,52 +82,56 @@ public final class Batches implements AutoCloseable {
                 int t = order[i]; order[i] = order[j]; order[j] = t;
             }
         }
-        cursor = 0;
     }
 
-    /** Loads the next batch; false at the end of the epoch. */
+    /**
+     * Loads the next batch, or with loader threads waits for it (rethrowing a worker's failure as a
+     * {@link BatchLoadingException}); false at the end of the epoch. The previous batch's buffers
+     * may be refilled once this is called.
+     */
     public boolean next() {
-        if (cursor >= order.length) return false;
-        int n = Math.min(batchSize, order.length - cursor), px = data.valuesPerImage();
-        byte[] pixels = data.bytes();
-        float[] values = data.floats();
-        for (int i = 0; i < n; i++) {
-            int idx = order[cursor + i], src = data.source(idx) * px, dst = i * px;
-            for (int c = 0; c < channels; c++) {
-                int from = src + c * plane, to = dst + c * plane;
-                if (pixels != null) {
-                    int base = c * 256;
-                    for (int j = 0; j < plane; j++) staging[to + j] = lut[base + (pixels[from + j] & 0xFF)];
-                } else {
-                    float m = mean[c], s = std[c];
-                    for (int j = 0; j < plane; j++) staging[to + j] = (values[from + j] - m) / s;
-                }
-            }
-            labelStaging[i] = data.label(idx);
+        long begin = System.nanoTime();
+        try {
+            if (loader != null) return loader.next();
+            if (cursor >= order.length) return false;
+            int n = Math.min(batchSize, order.length - cursor);
+            assembler.assemble(order, cursor, n, epoch, storage, labels);
+            cursor += n;
+            current = n;
+            return true;
+        } finally {
+            waited += System.nanoTime() - begin;
         }
-        storage.copyFrom(staging, 0, 0, n * px);
-        labels.copyFrom(labelStaging, 0, n);
-        cursor += n;
-        current = n;
-        return true;
     }
+
+    /**
+     * Nanoseconds spent in {@link #next()} since the epoch started: assembling the batches in the
+     * caller's thread, or with loader threads, waiting for them.
+     */
+    public long waitNanos() { return waited; }
 
     /** Images of the current batch, N×C×H×W (the last batch of an epoch may be smaller). */
     public Tensor images() {
-        if (current == batchSize) return full;
-        if (tail == null || tail.dim(0) != current) tail = storage.view(0, Shape.of(current, channels, data.height(), data.width()));
+        if (loader != null) return loader.images();
+        if (current == batchSize) return storage;
+        if (tail == null || tail.dim(0) != current)
+            tail = storage.view(0, Shape.of(current, imageShape.dim(0), imageShape.dim(1), imageShape.dim(2)));
         return tail;
     }
 
     /** Labels of the current batch (its first {@link #size()} entries). */
-    public IntTensor labels() { return labels; }
+    public IntTensor labels() { return loader != null ? loader.labels() : labels; }
 
     /** Images in the current batch. */
-    public int size() { return current; }
+    public int size() { return loader != null ? loader.size() : current; }
 
-    /** Frees the image and label buffers. */
+    /** Stops the loader threads, if any, and frees the image and label buffers. */
     @Override public void close() {
-        storage.close();
-        labels.close();
+        if (loader != null) {
+            loader.close();
+        } else {
+            storage.close();
+            labels.close();
+        }
     }
 }

@@ -72,12 +72,16 @@ public final class Trainer {
         }
         BatchConfig batching = new BatchConfig().batchSize(config.batchSize()).normalization(normalization);
         BatchConfig evaluating = batching.batchSize(Math.max(config.batchSize(), 256));
-        try (Batches trainBatches = batching.shuffle(config.seed()).create(train);
+        // Only the training batches are augmented and loaded in the background: evaluation sees the images as they are.
+        try (Batches trainBatches = batching.shuffle(config.seed()).augment(config.augmentations()).loaderThreads(config.loaderThreads()).create(train);
              Batches validationBatches = validation == null ? null : evaluating.create(validation);
              Batches testBatches = evaluating.create(test);
              SoftmaxCrossEntropy loss = new SoftmaxCrossEntropy(config.labelSmoothing(), config.classWeights())) {
             ProgressBar bar = new ProgressBar(log, config.showsProgress());
             int perEpoch = trainBatches.batchCount();
+            if (!trainBatches.imageShape().equals(train.shape()))
+                throw new IllegalArgumentException("the augmentations turn " + train.describeShape() + " training images into " + trainBatches.imageShape()
+                        + ", but the model takes " + train.describeShape());
             for (int epoch = start; epoch < config.epochs(); epoch++) {
                 model.train(true);
                 trainBatches.startEpoch(epoch);
@@ -102,12 +106,14 @@ public final class Trainer {
                     batch++;
                     bar.update(epoch + 1, config.epochs(), batch, perEpoch, lossSum / images, images, begin, batch == perEpoch);
                 }
-                double seconds = (System.nanoTime() - begin) / 1e9;
+                long trainingNanos = System.nanoTime() - begin;
+                double seconds = trainingNanos / 1e9;
+                double dataWait = Math.min(1, (double) trainBatches.waitNanos() / Math.max(1, trainingNanos));
                 Evaluation eval = Evaluation.of(model, testBatches);
                 Evaluation held = validationBatches == null ? null : Evaluation.of(model, validationBatches);
                 EpochResult r = new EpochResult(epoch + 1, lossSum / images, (double) correct / images, eval.loss(), eval.accuracy(),
                         images / seconds, seconds, optimizer.learningRate(),
-                        held == null ? Double.NaN : held.loss(), held == null ? Double.NaN : held.accuracy());
+                        held == null ? Double.NaN : held.loss(), held == null ? Double.NaN : held.accuracy(), dataWait);
                 history.add(r);
                 if (config.checkpoint() != null) checkpoint(history);
                 for (EpochListener listener : config.listeners()) listener.onEpoch(r);

@@ -1,6 +1,8 @@
 package io.github.conv4j.train;
 
+import io.github.conv4j.data.BatchConfig;
 import io.github.conv4j.data.Normalization;
+import io.github.conv4j.data.augment.Augmentation;
 import io.github.conv4j.loss.SoftmaxCrossEntropy;
 import io.github.conv4j.optim.LrSchedule;
 import java.io.PrintStream;
@@ -20,8 +22,9 @@ import java.util.Objects;
  *         .checkpoint(Path.of("run.ckpt")).resume().onEpoch(r -> System.out.println(r.line()));
  * }</pre>
  * Defaults: 5 epochs, batches of 64, seed 42, pixels scaled to [0, 1] ({@link Normalization#NONE}),
- * a constant learning rate, no gradient clipping, an unweighted loss without label smoothing, no
- * checkpoint, no progress bar, no extra metadata, no listeners, log
+ * no augmentation, one background loader thread, a constant learning rate, no gradient clipping, an
+ * unweighted loss without label smoothing, no checkpoint, no progress bar, no extra metadata, no
+ * listeners, log
  * lines to {@code System.err}. Every value is checked when it is set.
  */
 public final class TrainingConfig {
@@ -34,6 +37,8 @@ public final class TrainingConfig {
     private long seed = 42;
     private Normalization normalization = Normalization.NONE;
     private LrSchedule schedule = LrSchedule.constant();
+    private List<Augmentation> augmentations = List.of();
+    private int loaderThreads = 1;
     private Path checkpoint;
     private boolean resume, progress;
     private Map<String, String> metadata = Map.of();
@@ -49,6 +54,7 @@ public final class TrainingConfig {
     private TrainingConfig copy() {
         TrainingConfig c = new TrainingConfig();
         c.epochs = epochs; c.batchSize = batchSize; c.seed = seed; c.normalization = normalization; c.schedule = schedule;
+        c.augmentations = augmentations; c.loaderThreads = loaderThreads;
         c.checkpoint = checkpoint; c.resume = resume; c.progress = progress; c.metadata = metadata; c.listeners = listeners;
         c.log = log; c.clipGradientNorm = clipGradientNorm;
         c.labelSmoothing = labelSmoothing; c.classWeights = classWeights;
@@ -86,6 +92,31 @@ public final class TrainingConfig {
      * sets are standardised with the same statistics, and the model stores them.
      */
     public TrainingConfig normalizationFromData() { TrainingConfig c = copy(); c.normalization = null; return c; }
+
+    /**
+     * Transforms each training image with {@code steps}, in this order, before normalisation
+     * (default: none; no arguments: none), drawn from the seed, the epoch and the sample, so that a
+     * resumed run sees the same images. Validation and test images are never augmented; the
+     * steps must keep the dataset's image size (the model's input).
+     */
+    public TrainingConfig augment(Augmentation... steps) { return augment(List.of(steps)); }
+
+    /** {@link #augment(Augmentation...)} from a list (copied). */
+    public TrainingConfig augment(List<Augmentation> steps) {
+        List<Augmentation> copied = new BatchConfig().augment(steps).augmentations();   // checks them as BatchConfig does
+        TrainingConfig c = copy(); c.augmentations = copied; return c;
+    }
+
+    /**
+     * Threads that prepare the coming training batches while the current step runs, in [0,
+     * {@value BatchConfig#MAX_LOADER_THREADS}] (default 1; 0 assembles each batch in the training
+     * thread). The batches are the same for any count.
+     */
+    public TrainingConfig loaderThreads(int n) {
+        if (n < 0 || n > BatchConfig.MAX_LOADER_THREADS)
+            throw new IllegalArgumentException("loaderThreads must be in [0, " + BatchConfig.MAX_LOADER_THREADS + "], got " + n);
+        TrainingConfig c = copy(); c.loaderThreads = n; return c;
+    }
 
     /** The learning rate over the run, from the optimiser's configured rate (default {@link LrSchedule#constant()}). */
     public TrainingConfig schedule(LrSchedule s) {
@@ -191,6 +222,10 @@ public final class TrainingConfig {
     public Normalization normalization() { return normalization; }
     /** Whether the normalisation is measured on the training set ({@link #normalizationFromData}) rather than given. */
     public boolean normalizesFromData() { return normalization == null; }
+    /** The training augmentations, in order; unmodifiable, empty for none. */
+    public List<Augmentation> augmentations() { return augmentations; }
+    /** The background loader threads of the training batches (0: none). */
+    public int loaderThreads() { return loaderThreads; }
     /** The learning-rate schedule. */
     public LrSchedule schedule() { return schedule; }
     /** The checkpoint file, or null for none. */

@@ -1,7 +1,5 @@
 package io.github.conv4j.data;
 
-import static io.github.conv4j.data.ReaderFixtures.PLANE;
-import static io.github.conv4j.data.ReaderFixtures.colourised;
 import static io.github.conv4j.data.ReaderFixtures.refused;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -27,10 +25,7 @@ class CifarTest {
     @TempDir Path dir;
 
     @BeforeAll static void sample() throws IOException {
-        byte[] grey = ReaderFixtures.greyImages(N), padded = new byte[N * SIDE * SIDE];
-        for (int i = 0; i < N; i++)
-            for (int y = 0; y < 28; y++) System.arraycopy(grey, i * PLANE + y * 28, padded, i * SIDE * SIDE + (y + 2) * SIDE + 2, 28);
-        images = colourised(padded, SIDE * SIDE);
+        images = ReaderFixtures.cifarLike(N);
         labels = ReaderFixtures.labels(N);
     }
 

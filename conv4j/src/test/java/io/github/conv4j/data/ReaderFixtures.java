@@ -17,7 +17,7 @@ final class ReaderFixtures {
 
     private ReaderFixtures() {}
 
-    /** The first {@code n} sample images, N×28×28. */
+    /** The first {@code n} sample images (of 2,000), N×28×28. */
     static byte[] greyImages(int n) throws IOException {
         return Arrays.copyOf(Idx.readImages(SAMPLE_IMAGES).pixels(), n * PLANE);
     }
@@ -25,6 +25,15 @@ final class ReaderFixtures {
     /** The first {@code n} sample labels, 0..9. */
     static int[] labels(int n) throws IOException {
         return Arrays.copyOf(Idx.readLabels(SAMPLE_LABELS), n);
+    }
+
+    /** The first {@code n} sample images padded to 32×32 and {@link #colourised}: CIFAR-like N×3×32×32 bytes. */
+    static byte[] cifarLike(int n) throws IOException {
+        int side = 32;
+        byte[] grey = greyImages(n), padded = new byte[n * side * side];
+        for (int i = 0; i < n; i++)
+            for (int y = 0; y < SIDE; y++) System.arraycopy(grey, i * PLANE + y * SIDE, padded, i * side * side + (y + 2) * side + 2, SIDE);
+        return colourised(padded, side * side);
     }
 
     /** N×plane grey images as N×3×plane colour ones: R = p, G = 255 − p, B = p / 2. */
