@@ -1,8 +1,5 @@
 package io.github.conv4j.nn;
 
-import static io.github.conv4j.nn.Checks.positive;
-
-import io.github.conv4j.binding.Conv4jNative;
 import io.github.conv4j.tensor.Shape;
 import io.github.conv4j.tensor.Tensor;
 import java.util.List;
@@ -16,89 +13,37 @@ import java.util.SplittableRandom;
  * statistics are constants (fine-tuning with frozen statistics).
  */
 public final class BatchNorm2d implements Layer {
-    private final int channels;
-    private final float eps, momentum;
+    private final BatchNormSettings settings;
 
     /** Batch normalisation of {@code channels} channels with PyTorch's defaults (eps 1e-5, momentum 0.1). */
     public BatchNorm2d(int channels) { this(channels, 1e-5f, 0.1f); }
 
-    /** Batch normalisation with the given epsilon and running-statistics momentum. */
+    /** Batch normalisation with the given epsilon (&gt; 0) and running-statistics momentum (in [0, 1]). */
     public BatchNorm2d(int channels, float eps, float momentum) {
-        this.channels = positive("BatchNorm2d", "channels", channels);
-        if (!(eps > 0) || !(momentum >= 0 && momentum <= 1))
-            throw new IllegalArgumentException("BatchNorm2d: eps must be > 0 and momentum in [0, 1], got " + eps + ", " + momentum);
-        this.eps = eps;
-        this.momentum = momentum;
+        settings = new BatchNormSettings("BatchNorm2d", "channels", channels, eps, momentum);
     }
 
-    @Override public String spec() { return "BatchNorm2d channels=" + channels + " eps=" + eps + " momentum=" + momentum; }
+    @Override public String spec() { return settings.spec(); }
 
-    @Override public String describe() { return "BatchNorm2d(" + channels + ")"; }
+    @Override public String describe() { return settings.describe(); }
 
     @Override public Shape outputShape(Shape input) {
         Layer.requireRank(describe(), input, 4, "N×C×H×W");
-        if (input.dim(1) != channels)
-            throw new IllegalArgumentException(describe() + ": expected input [N, " + channels + ", H, W], got " + input);
+        if (input.dim(1) != settings.count())
+            throw new IllegalArgumentException(describe() + ": expected input [N, " + settings.count() + ", H, W], got " + input);
         return input;
     }
 
-    @Override public List<Shape> parameterShapes() { return List.of(Shape.of(channels), Shape.of(channels)); }
-    @Override public List<Shape> stateShapes() { return List.of(Shape.of(channels), Shape.of(channels)); }
+    @Override public List<Shape> parameterShapes() { return settings.parameterShapes(); }
+    @Override public List<Shape> stateShapes() { return settings.stateShapes(); }
 
-    @Override public void initialize(List<Tensor> params, List<Tensor> state, SplittableRandom rng) {
-        params.get(0).fill(1f);
-        params.get(1).fill(0f);
-        state.get(0).fill(0f);
-        state.get(1).fill(1f);
-    }
+    @Override public void initialize(List<Tensor> params, List<Tensor> state, SplittableRandom rng) { settings.initialize(params, state); }
 
     @Override public long flops(Shape sampleInput) { return 2 * sampleInput.size(); }
 
     @Override public Op create(LayerContext ctx) {
         Shape sample = ctx.sampleInput();
         outputShape(sample.prependBatch(1));
-        return runtime(ctx, describe(), channels, (long) sample.dim(1) * sample.dim(2), eps, momentum);
-    }
-
-    /**
-     * The runtime over N×C×hw, per channel: BatchNorm2d's hw = H·W, {@link BatchNorm1d}'s hw = 1
-     * (the same kernel; the statistics of a channel then run over the N rows).
-     */
-    static Op runtime(LayerContext ctx, String description, int channels, long hw, float eps, float momentum) {
-        String name = ctx.name() + " " + description;
-        Shape sample = ctx.sampleInput();
-        Tensor gamma = ctx.params().get(0), beta = ctx.params().get(1);
-        Tensor dgamma = ctx.grads().isEmpty() ? null : ctx.grads().get(0);
-        Tensor dbeta = ctx.grads().isEmpty() ? null : ctx.grads().get(1);
-        Tensor runMean = ctx.state().get(0), runVar = ctx.state().get(1);
-        return new Op() {
-            private final BatchBuffer y = new BatchBuffer(sample), dx = new BatchBuffer(sample);
-            private final Tensor saveMean = Tensor.zeros(channels), saveInvstd = Tensor.zeros(channels);
-            private Tensor x;
-            private boolean trained;
-
-            @Override public Tensor forward(Tensor input, boolean training) {
-                int n = Checks.batchOf(name, input, sample);
-                Tensor o = y.get(n);
-                Conv4jNative.batchNorm2dForward(n, channels, hw, training ? 1 : 0, eps, momentum, input.pointer(),
-                        gamma.pointer(), beta.pointer(), runMean.pointer(), runVar.pointer(), saveMean.pointer(),
-                        saveInvstd.pointer(), o.pointer());
-                x = input;
-                trained = training;
-                return o;
-            }
-
-            @Override public Tensor backward(Tensor dy, boolean needInputGradient) {
-                if (x == null) throw new IllegalStateException(name + ": backward without a forward pass");
-                Checks.outputGradient(name, x.shape(), dy);
-                Tensor g = needInputGradient ? dx.get(x.dim(0)) : null;
-                Conv4jNative.batchNorm2dBackward(x.dim(0), channels, hw, trained ? 1 : 0, x.pointer(), gamma.pointer(), saveMean.pointer(),
-                        saveInvstd.pointer(), dy.pointer(), g == null ? null : g.pointer(),
-                        dgamma == null ? null : dgamma.pointer(), dbeta == null ? null : dbeta.pointer());
-                return g;
-            }
-
-            @Override public void close() { y.close(); dx.close(); saveMean.close(); saveInvstd.close(); }
-        };
+        return settings.runtime(ctx, (long) sample.dim(1) * sample.dim(2));
     }
 }

@@ -1,0 +1,84 @@
+package io.github.conv4j.nn;
+
+import static io.github.conv4j.nn.Checks.positive;
+
+import io.github.conv4j.binding.Conv4jNative;
+import io.github.conv4j.tensor.Shape;
+import io.github.conv4j.tensor.Tensor;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * What {@link BatchNorm1d} and {@link BatchNorm2d} share: the per-channel count, epsilon and
+ * momentum (checked), their spec and description, γ/β and the running statistics with PyTorch's
+ * initial values, and the runtime over N×C×hw (hw = H·W for 2-D, 1 for 1-D: the same kernel and
+ * the same math, the statistics of a channel running over N·hw values).
+ *
+ * @param kind     the layer's type name ("BatchNorm2d")
+ * @param countKey the spec key of the count ("channels" or "features")
+ */
+record BatchNormSettings(String kind, String countKey, int count, float eps, float momentum) {
+    BatchNormSettings {
+        positive(kind, countKey, count);
+        if (!(eps > 0) || !(momentum >= 0 && momentum <= 1))
+            throw new IllegalArgumentException(kind + ": eps must be > 0 and momentum in [0, 1], got " + eps + ", " + momentum);
+    }
+
+    String spec() { return kind + " " + countKey + "=" + count + " eps=" + eps + " momentum=" + momentum; }
+
+    String describe() { return kind + "(" + count + ")"; }
+
+    /** γ and β. */
+    List<Shape> parameterShapes() { return List.of(Shape.of(count), Shape.of(count)); }
+
+    /** Running mean and variance. */
+    List<Shape> stateShapes() { return List.of(Shape.of(count), Shape.of(count)); }
+
+    /** γ = 1, β = 0, running mean 0, running variance 1 (PyTorch's). */
+    void initialize(List<Tensor> params, List<Tensor> state) {
+        params.get(0).fill(1f);
+        params.get(1).fill(0f);
+        state.get(0).fill(0f);
+        state.get(1).fill(1f);
+    }
+
+    /** The runtime over N×C×hw of the layer in {@code ctx}. */
+    Op runtime(LayerContext ctx, long hw) {
+        String name = ctx.name() + " " + describe();
+        int channels = count;
+        Shape sample = ctx.sampleInput();
+        Tensor gamma = ctx.params().get(0), beta = ctx.params().get(1);
+        Tensor dgamma = ctx.grads().isEmpty() ? null : ctx.grads().get(0);
+        Tensor dbeta = ctx.grads().isEmpty() ? null : ctx.grads().get(1);
+        Tensor runMean = ctx.state().get(0), runVar = ctx.state().get(1);
+        return new Op() {
+            private final BatchBuffer y = new BatchBuffer(sample), dx = new BatchBuffer(sample);
+            private final Tensor saveMean = Tensor.zeros(channels), saveInvstd = Tensor.zeros(channels);
+            private Tensor x;
+            private boolean trained;
+
+            @Override public Tensor forward(Tensor input, boolean training) {
+                int n = Checks.batchOf(name, input, sample);
+                Tensor o = y.get(n);
+                Conv4jNative.batchNorm2dForward(n, channels, hw, training ? 1 : 0, eps, momentum, input.pointer(),
+                        gamma.pointer(), beta.pointer(), runMean.pointer(), runVar.pointer(), saveMean.pointer(),
+                        saveInvstd.pointer(), o.pointer());
+                x = input;
+                trained = training;
+                return o;
+            }
+
+            @Override public Tensor backward(Tensor dy, boolean needInputGradient) {
+                if (x == null) throw new IllegalStateException(name + ": backward without a forward pass");
+                Checks.outputGradient(name, x.shape(), dy);
+                Tensor g = needInputGradient ? dx.get(x.dim(0)) : null;
+                Conv4jNative.batchNorm2dBackward(x.dim(0), channels, hw, trained ? 1 : 0, x.pointer(), gamma.pointer(), saveMean.pointer(),
+                        saveInvstd.pointer(), dy.pointer(), g == null ? null : g.pointer(),
+                        dgamma == null ? null : dgamma.pointer(), dbeta == null ? null : dbeta.pointer());
+                return g;
+            }
+
+            @Override public void close() { y.close(); dx.close(); saveMean.close(); saveInvstd.close(); }
+        };
+    }
+}
