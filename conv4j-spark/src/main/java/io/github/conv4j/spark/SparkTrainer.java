@@ -1,0 +1,114 @@
+package io.github.conv4j.spark;
+
+import io.github.conv4j.data.Preprocessing;
+import io.github.conv4j.nn.Model;
+import io.github.conv4j.optim.Optimizer;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * Synchronous data-parallel SGD on Spark, the way MLlib's optimisers work: the samples stay cached
+ * on the executors; every step the driver broadcasts the flat parameters as a {@code float[]},
+ * each partition computes the gradient sum of its share of the global batch with a pooled native
+ * model ({@link ExecutorModels}), {@code treeAggregate} adds the sums up, and the driver averages
+ * them and applies the optimiser, whose state never leaves the driver. N partitions of B samples
+ * each therefore take the same step as one process with a batch of N·B, up to float rounding.
+ * <pre>{@code
+ * SparkTrainer trainer = new SparkTrainer(ModelSpec.of("reference", Shape.of(1, 28, 28), 10),
+ *         new SparkTrainingConfig().optimizer(new SgdConfig().learningRate(0.05).momentum(0.9)).globalBatch(128).epochs(3));
+ * try (SparkTrainingResult r = trainer.fit(SparkDatasets.parallelize(sc, train, 2))) { ... r.model() ... }
+ * }</pre>
+ * Models with running statistics (BatchNorm) are refused: their state would need aggregating too.
+ */
+public final class SparkTrainer {
+    private final ModelSpec spec;
+    private final SparkTrainingConfig config;
+
+    /** A trainer of models of {@code spec} with {@code config}. */
+    public SparkTrainer(ModelSpec spec, SparkTrainingConfig config) {
+        this.spec = Objects.requireNonNull(spec, "spec");
+        this.config = Objects.requireNonNull(config, "config");
+    }
+
+    /**
+     * Trains on {@code samples} (cached here if not already) and returns the model and the
+     * timing of each step; with a checkpoint configured, resumes from it when it exists.
+     */
+    public SparkTrainingResult fit(JavaRDD<LabelledImage> samples) throws IOException {
+        JavaRDD<LabelledImage> data = samples.getStorageLevel().equals(StorageLevel.NONE()) ? samples.persist(StorageLevel.MEMORY_ONLY()) : samples;
+        int[] sizes = partitionSizes(data);
+        BatchPlan plan = new BatchPlan(sizes, config.globalBatch(), config.seed());
+        long totalSteps = config.steps() > 0 ? config.steps() : (long) config.epochs() * plan.stepsPerEpoch();
+        InputScaling scaling = new InputScaling(config.normalization(), spec.channels());
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(data.context());
+        Model model = spec.build(config.seed());
+        try {
+            if (model.state() != null)
+                throw new IllegalArgumentException(spec.architecture() + " has running statistics (BatchNorm), which data-parallel training does not aggregate yet");
+            model.setPreprocessing(Preprocessing.of(config.normalization(), spec.channels(), classNames()));
+            List<StepTiming> timings = new ArrayList<>();
+            try (Optimizer optimizer = config.optimizer().create(model)) {
+                DriverCheckpoint checkpoint = config.checkpoint() == null ? null : new DriverCheckpoint(config.checkpoint());
+                String partitioning = Arrays.toString(sizes);
+                long start = checkpoint == null ? 0 : checkpoint.restore(model, optimizer, partitioning);
+                float[] parameters = new float[Math.toIntExact(model.parameterCount())];
+                for (long step = start; step < totalSteps; step++) {
+                    timings.add(step(sc, data, model, optimizer, parameters, scaling, plan, step));
+                    boolean last = step + 1 == totalSteps;
+                    if (checkpoint != null && ((step + 1) % config.checkpointEvery() == 0 || last)) checkpoint.save(model, optimizer, partitioning);
+                }
+            }
+            return new SparkTrainingResult(model, timings);
+        } catch (RuntimeException | IOException e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    private StepTiming step(JavaSparkContext sc, JavaRDD<LabelledImage> data, Model model, Optimizer optimizer, float[] parameters,
+                            InputScaling scaling, BatchPlan plan, long step) {
+        long t0 = System.nanoTime();
+        model.parameters().copyTo(parameters);
+        Broadcast<float[]> shared = sc.broadcast(parameters);
+        GradientSum sum;
+        try {
+            sum = data.mapPartitionsWithIndex(new PartitionGradient(spec, shared, scaling, plan, step), false)
+                    .treeAggregate(new GradientSum(), GradientSum::add, GradientSum::add);
+        } finally {
+            shared.destroy();   // one parameter copy per step, not one per step ever taken, stays on the executors
+        }
+        long t1 = System.nanoTime();
+        float[] mean = sum.gradient();
+        float scale = 1f / sum.samples();
+        for (int i = 0; i < mean.length; i++) mean[i] *= scale;
+        model.gradients().copyFrom(mean);
+        if (!model.gradientsFinite())
+            throw new IllegalStateException("training diverged at step " + (step + 1) + ": non-finite gradients (try a lower learning rate)");
+        optimizer.step();
+        long t2 = System.nanoTime();
+        return new StepTiming(step, t2 - t0, sum.slowestComputeNanos(), t2 - t1, sum.samples(),
+                sum.loss() / sum.samples(), (double) sum.correct() / sum.samples());
+    }
+
+    private static int[] partitionSizes(JavaRDD<LabelledImage> data) {
+        List<Integer> counts = data.mapPartitions(it -> {
+            int n = 0;
+            for (; it.hasNext(); it.next()) n++;
+            return List.of(n).iterator();
+        }).collect();
+        return counts.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    private List<String> classNames() {
+        List<String> names = new ArrayList<>(spec.classes());
+        for (int c = 0; c < spec.classes(); c++) names.add(Integer.toString(c));
+        return names;
+    }
+}
