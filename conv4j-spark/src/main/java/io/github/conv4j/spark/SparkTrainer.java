@@ -42,7 +42,16 @@ public final class SparkTrainer {
      * timing of each step; with a checkpoint configured, resumes from it when it exists.
      */
     public SparkTrainingResult fit(JavaRDD<LabelledImage> samples) throws IOException {
-        JavaRDD<LabelledImage> data = samples.getStorageLevel().equals(StorageLevel.NONE()) ? samples.persist(StorageLevel.MEMORY_ONLY()) : samples;
+        boolean cachedHere = samples.getStorageLevel().equals(StorageLevel.NONE());
+        JavaRDD<LabelledImage> data = cachedHere ? samples.persist(StorageLevel.MEMORY_ONLY()) : samples;
+        try {
+            return fitCached(data);
+        } finally {
+            if (cachedHere) data.unpersist(false);
+        }
+    }
+
+    private SparkTrainingResult fitCached(JavaRDD<LabelledImage> data) throws IOException {
         int[] sizes = partitionSizes(data);
         BatchPlan plan = new BatchPlan(sizes, config.globalBatch(), config.seed());
         long totalSteps = config.steps() > 0 ? config.steps() : (long) config.epochs() * plan.stepsPerEpoch();
@@ -58,9 +67,8 @@ public final class SparkTrainer {
                 DriverCheckpoint checkpoint = config.checkpoint() == null ? null : new DriverCheckpoint(config.checkpoint());
                 String partitioning = Arrays.toString(sizes);
                 long start = checkpoint == null ? 0 : checkpoint.restore(model, optimizer, partitioning);
-                float[] parameters = new float[Math.toIntExact(model.parameterCount())];
                 for (long step = start; step < totalSteps; step++) {
-                    timings.add(step(sc, data, model, optimizer, parameters, scaling, plan, step));
+                    timings.add(step(sc, data, model, optimizer, scaling, plan, step));
                     boolean last = step + 1 == totalSteps;
                     if (checkpoint != null && ((step + 1) % config.checkpointEvery() == 0 || last)) checkpoint.save(model, optimizer, partitioning);
                 }
@@ -72,11 +80,12 @@ public final class SparkTrainer {
         }
     }
 
-    private StepTiming step(JavaSparkContext sc, JavaRDD<LabelledImage> data, Model model, Optimizer optimizer, float[] parameters,
+    private StepTiming step(JavaSparkContext sc, JavaRDD<LabelledImage> data, Model model, Optimizer optimizer,
                             InputScaling scaling, BatchPlan plan, long step) {
         long t0 = System.nanoTime();
-        model.parameters().copyTo(parameters);
-        Broadcast<float[]> shared = sc.broadcast(parameters);
+        // A fresh array per step: in local mode executors read the broadcast object itself, which
+        // must not change under a straggling task of the previous step.
+        Broadcast<float[]> shared = sc.broadcast(model.parameters().toArray());
         GradientSum sum;
         try {
             sum = data.mapPartitionsWithIndex(new PartitionGradient(spec, shared, scaling, plan, step), false)
