@@ -38,8 +38,9 @@ public final class SparkTrainer {
     }
 
     /**
-     * Trains on {@code samples} (cached here if not already) and returns the model and the
-     * timing of each step; with a checkpoint configured, resumes from it when it exists.
+     * Trains on {@code samples} (cached for the run and uncached after, unless the caller persisted
+     * them) and returns the model and the timing of each step; with a checkpoint configured,
+     * resumes from it when it exists.
      */
     public SparkTrainingResult fit(JavaRDD<LabelledImage> samples) throws IOException {
         boolean cachedHere = samples.getStorageLevel().equals(StorageLevel.NONE());
