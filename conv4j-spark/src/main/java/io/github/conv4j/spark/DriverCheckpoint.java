@@ -18,15 +18,20 @@ import java.util.Map;
  * partitioning.
  */
 final class DriverCheckpoint {
-    private static final String STEPS = "checkpoint.steps", PARTITIONS = "spark.partitionSizes", OPTIMIZER = "optimizer.";
+    private static final String STEPS = "checkpoint.steps", OPTIMIZER_STEPS = "checkpoint.optimizerSteps",
+            PARTITIONS = "spark.partitionSizes", OPTIMIZER = "optimizer.";
     private final Path path;
 
     DriverCheckpoint(Path path) { this.path = path; }
 
-    /** Saves the model and optimiser after {@link Optimizer#steps()} steps of a plan over {@code partitionSizes}. */
-    void save(Model model, Optimizer optimizer, String partitionSizes) throws IOException {
+    /**
+     * Saves the model and optimiser after {@code batches} batches of a plan over {@code partitionSizes}
+     * (as many as the optimiser's steps when synchronous, more with local SGD).
+     */
+    void save(Model model, Optimizer optimizer, long batches, String partitionSizes) throws IOException {
         Map<String, String> meta = new LinkedHashMap<>();
-        meta.put(STEPS, Long.toString(optimizer.steps()));
+        meta.put(STEPS, Long.toString(batches));
+        meta.put(OPTIMIZER_STEPS, Long.toString(optimizer.steps()));
         meta.put("checkpoint.optimizer", optimizer.describe());
         meta.put(PARTITIONS, partitionSizes);
         Map<String, Tensor> extras = new LinkedHashMap<>();
@@ -35,7 +40,7 @@ final class DriverCheckpoint {
         ModelFile.save(path, model, meta, extras);
     }
 
-    /** Restores parameters, optimiser state and steps if a checkpoint exists; returns the steps done (0 when starting afresh). */
+    /** Restores parameters, optimiser state and steps if a checkpoint exists; returns the batches done (0 when starting afresh). */
     long restore(Model model, Optimizer optimizer, String partitionSizes) throws IOException {
         ModelFile.removeLeftover(path);
         if (!Files.exists(path)) return 0;
@@ -54,9 +59,9 @@ final class DriverCheckpoint {
                     throw new IOException(path + ": optimiser state " + i + " missing or of another size (different optimiser?)");
                 state.get(i).copyFrom(t);
             }
-            long steps = Long.parseLong(ck.metadata().getOrDefault(STEPS, "0"));
-            optimizer.setSteps(steps);
-            return steps;
+            long batches = Long.parseLong(ck.metadata().getOrDefault(STEPS, "0"));
+            optimizer.setSteps(Long.parseLong(ck.metadata().getOrDefault(OPTIMIZER_STEPS, Long.toString(batches))));
+            return batches;
         } catch (NumberFormatException e) {
             throw new IOException(path + ": bad checkpoint metadata: " + e.getMessage(), e);
         }

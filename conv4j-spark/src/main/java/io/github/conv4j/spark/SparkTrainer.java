@@ -6,10 +6,12 @@ import io.github.conv4j.optim.Optimizer;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.storage.StorageLevel;
 
@@ -25,6 +27,8 @@ import org.apache.spark.storage.StorageLevel;
  *         new SparkTrainingConfig().optimizer(new SgdConfig().learningRate(0.05).momentum(0.9)).globalBatch(128).epochs(3));
  * try (SparkTrainingResult r = trainer.fit(SparkDatasets.parallelize(sc, train, 2))) { ... r.model() ... }
  * }</pre>
+ * With {@link SparkTrainingConfig#localSgd} the partitions instead take several plain SGD steps
+ * between communications and the driver's optimiser applies the averaged move.
  * Models with running statistics (BatchNorm) are refused: their state would need aggregating too.
  */
 public final class SparkTrainer {
@@ -67,11 +71,19 @@ public final class SparkTrainer {
             try (Optimizer optimizer = config.optimizer().create(model)) {
                 DriverCheckpoint checkpoint = config.checkpoint() == null ? null : new DriverCheckpoint(config.checkpoint());
                 String partitioning = Arrays.toString(sizes);
-                long start = checkpoint == null ? 0 : checkpoint.restore(model, optimizer, partitioning);
-                for (long step = start; step < totalSteps; step++) {
-                    timings.add(step(sc, data, model, optimizer, scaling, plan, step));
-                    boolean last = step + 1 == totalSteps;
-                    if (checkpoint != null && ((step + 1) % config.checkpointEvery() == 0 || last)) checkpoint.save(model, optimizer, partitioning);
+                long step = checkpoint == null ? 0 : checkpoint.restore(model, optimizer, partitioning);
+                while (step < totalSteps) {
+                    // A synchronous step takes one batch; a local-SGD round up to localSteps of them.
+                    int batches = (int) Math.min(Math.max(1, config.localSteps()), totalSteps - step);
+                    long first = step;
+                    PartitionWork work = config.localSteps() == 0
+                            ? shared -> new PartitionGradient(spec, shared, scaling, plan, first)
+                            : shared -> new PartitionLocalSgd(spec, shared, scaling, plan, first, batches, config.localLearningRate());
+                    timings.add(step(sc, data, model, optimizer, step, work));
+                    long done = step + batches;
+                    if (checkpoint != null && (done / config.checkpointEvery() > step / config.checkpointEvery() || done == totalSteps))
+                        checkpoint.save(model, optimizer, done, partitioning);
+                    step = done;
                 }
             }
             return new SparkTrainingResult(model, timings);
@@ -81,16 +93,19 @@ public final class SparkTrainer {
         }
     }
 
-    private StepTiming step(JavaSparkContext sc, JavaRDD<LabelledImage> data, Model model, Optimizer optimizer,
-                            InputScaling scaling, BatchPlan plan, long step) {
+    /** What every partition computes in one step, given the step's broadcast parameters (made on the driver, never serialised itself). */
+    private interface PartitionWork {
+        Function2<Integer, Iterator<LabelledImage>, Iterator<GradientSum>> task(Broadcast<float[]> parameters);
+    }
+
+    private StepTiming step(JavaSparkContext sc, JavaRDD<LabelledImage> data, Model model, Optimizer optimizer, long step, PartitionWork work) {
         long t0 = System.nanoTime();
         // A fresh array per step: in local mode executors read the broadcast object itself, which
         // must not change under a straggling task of the previous step.
         Broadcast<float[]> shared = sc.broadcast(model.parameters().toArray());
         GradientSum sum;
         try {
-            sum = data.mapPartitionsWithIndex(new PartitionGradient(spec, shared, scaling, plan, step), false)
-                    .treeAggregate(new GradientSum(), GradientSum::add, GradientSum::add);
+            sum = data.mapPartitionsWithIndex(work.task(shared), false).treeAggregate(new GradientSum(), GradientSum::add, GradientSum::add);
         } finally {
             shared.destroy();   // one parameter copy per step, not one per step ever taken, stays on the executors
         }

@@ -22,12 +22,14 @@ public final class SparkTrainingConfig {
     private final Normalization normalization;
     private final Path checkpoint;
     private final int checkpointEvery;
+    private final int localSteps;   // 0: synchronous gradient steps
+    private final double localLearningRate;
 
     /** SGD (learning rate 0.01), a global batch of 64, one epoch, seed 42, no normalisation, no checkpoint. */
-    public SparkTrainingConfig() { this(new SgdConfig().learningRate(0.01), 64, 1, 0, 42, Normalization.NONE, null, 0); }
+    public SparkTrainingConfig() { this(new SgdConfig().learningRate(0.01), 64, 1, 0, 42, Normalization.NONE, null, 0, 0, 0); }
 
     private SparkTrainingConfig(OptimizerConfig optimizer, int globalBatch, int epochs, long steps, long seed,
-                                Normalization normalization, Path checkpoint, int checkpointEvery) {
+                                Normalization normalization, Path checkpoint, int checkpointEvery, int localSteps, double localLearningRate) {
         this.optimizer = Objects.requireNonNull(optimizer, "optimizer");
         if (globalBatch <= 0) throw new IllegalArgumentException("global batch must be positive, got " + globalBatch);
         if (epochs <= 0) throw new IllegalArgumentException("epochs must be positive, got " + epochs);
@@ -40,32 +42,51 @@ public final class SparkTrainingConfig {
         this.normalization = Objects.requireNonNull(normalization, "normalization");
         this.checkpoint = checkpoint;
         this.checkpointEvery = checkpointEvery;
+        if (localSteps < 0) throw new IllegalArgumentException("local steps must be non-negative, got " + localSteps);
+        if (localSteps > 0 && !(localLearningRate > 0 && Double.isFinite(localLearningRate)))
+            throw new IllegalArgumentException("the local learning rate must be positive and finite, got " + localLearningRate);
+        this.localSteps = localSteps;
+        this.localLearningRate = localLearningRate;
     }
 
     /** With this optimiser; its state stays on the driver. */
-    public SparkTrainingConfig optimizer(OptimizerConfig o) { return new SparkTrainingConfig(o, globalBatch, epochs, steps, seed, normalization, checkpoint, checkpointEvery); }
+    public SparkTrainingConfig optimizer(OptimizerConfig o) { return new SparkTrainingConfig(o, globalBatch, epochs, steps, seed, normalization, checkpoint, checkpointEvery, localSteps, localLearningRate); }
 
     /** With {@code n} samples per step, over all partitions together. */
-    public SparkTrainingConfig globalBatch(int n) { return new SparkTrainingConfig(optimizer, n, epochs, steps, seed, normalization, checkpoint, checkpointEvery); }
+    public SparkTrainingConfig globalBatch(int n) { return new SparkTrainingConfig(optimizer, n, epochs, steps, seed, normalization, checkpoint, checkpointEvery, localSteps, localLearningRate); }
 
     /** Training for {@code n} epochs (unless {@link #steps(long)} is set). */
-    public SparkTrainingConfig epochs(int n) { return new SparkTrainingConfig(optimizer, globalBatch, n, 0, seed, normalization, checkpoint, checkpointEvery); }
+    public SparkTrainingConfig epochs(int n) { return new SparkTrainingConfig(optimizer, globalBatch, n, 0, seed, normalization, checkpoint, checkpointEvery, localSteps, localLearningRate); }
 
     /** Training for exactly {@code n} optimiser steps in total, whatever the epochs. */
     public SparkTrainingConfig steps(long n) {
         if (n <= 0) throw new IllegalArgumentException("steps must be positive, got " + n);
-        return new SparkTrainingConfig(optimizer, globalBatch, epochs, n, seed, normalization, checkpoint, checkpointEvery);
+        return new SparkTrainingConfig(optimizer, globalBatch, epochs, n, seed, normalization, checkpoint, checkpointEvery, localSteps, localLearningRate);
     }
 
     /** With this seed for the initial parameters and every step's sample choice. */
-    public SparkTrainingConfig seed(long s) { return new SparkTrainingConfig(optimizer, globalBatch, epochs, steps, s, normalization, checkpoint, checkpointEvery); }
+    public SparkTrainingConfig seed(long s) { return new SparkTrainingConfig(optimizer, globalBatch, epochs, steps, s, normalization, checkpoint, checkpointEvery, localSteps, localLearningRate); }
 
     /** With this input standardisation (e.g. {@link Normalization#FASHION_MNIST}). */
-    public SparkTrainingConfig normalization(Normalization n) { return new SparkTrainingConfig(optimizer, globalBatch, epochs, steps, seed, n, checkpoint, checkpointEvery); }
+    public SparkTrainingConfig normalization(Normalization n) { return new SparkTrainingConfig(optimizer, globalBatch, epochs, steps, seed, n, checkpoint, checkpointEvery, localSteps, localLearningRate); }
 
     /** Saving a resumable checkpoint (parameters and optimiser state, atomically) to {@code path} on the driver every {@code everySteps} steps and at the end; an existing one is resumed from. */
     public SparkTrainingConfig checkpoint(Path path, int everySteps) {
-        return new SparkTrainingConfig(optimizer, globalBatch, epochs, steps, seed, normalization, Objects.requireNonNull(path, "path"), everySteps);
+        return new SparkTrainingConfig(optimizer, globalBatch, epochs, steps, seed, normalization, Objects.requireNonNull(path, "path"), everySteps, localSteps, localLearningRate);
+    }
+
+    /**
+     * Local SGD instead of a synchronous step: each round, every partition takes {@code steps}
+     * plain SGD steps of {@code learningRate} on its own shares, and the driver hands how far the
+     * sample-weighted average model moved to {@link #optimizer(OptimizerConfig)} as its gradient
+     * (an outer SGD of learning rate 1 without momentum makes the new parameters that average).
+     * One broadcast and one aggregate per {@code steps} batches; a plan step still means one
+     * global batch, so {@link #steps(long)}, {@link #epochs(int)} and checkpoint intervals count
+     * batches. {@code steps} = 1 with an outer SGD of rate 1 is synchronous SGD of rate {@code learningRate}.
+     */
+    public SparkTrainingConfig localSgd(int steps, double learningRate) {
+        if (steps <= 0) throw new IllegalArgumentException("local steps must be positive, got " + steps);
+        return new SparkTrainingConfig(optimizer, globalBatch, epochs, this.steps, seed, normalization, checkpoint, checkpointEvery, steps, learningRate);
     }
 
     /** The optimiser configuration. */
@@ -84,4 +105,8 @@ public final class SparkTrainingConfig {
     public Path checkpoint() { return checkpoint; }
     /** Steps between checkpoints (0 without a checkpoint). */
     public int checkpointEvery() { return checkpointEvery; }
+    /** Batches per local-SGD round, or 0 for synchronous gradient steps. */
+    public int localSteps() { return localSteps; }
+    /** The learning rate of the partitions' local SGD (0 when synchronous). */
+    public double localLearningRate() { return localLearningRate; }
 }

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Two partitions of B samples each, with a global batch of 2·B, must take the same steps as one
  * plain process training on a batch of all 2·B samples: the distributed sum of per-partition
- * gradient sums is the full batch's gradient, only added in another order.
+ * gradient sums is the full batch's gradient, only added in another order. And local SGD of one
+ * step per round, averaged with an outer SGD of rate 1, must be synchronous SGD.
  */
 class SparkEquivalenceTest {
     private static final int PER_WORKER = 16, WORKERS = 2, STEPS = 5;
@@ -51,6 +52,27 @@ class SparkEquivalenceTest {
         }
         System.out.printf("equivalence after %d steps: max |single - distributed| = %.3g over %d parameters (max |w| %.3g)%n",
                 STEPS, maxDiff, single.length, maxAbs);
+        assertTrue(maxDiff < 1e-5, "parameters differ by up to " + maxDiff);
+    }
+
+    @Test void localSgdOfOneStepEqualsSynchronousSgd() throws Exception {
+        Dataset data = Dataset.loadFashionMnist(Path.of("data/fashion-mnist-sample"), "train").first(4 * PER_WORKER * WORKERS);
+        ModelSpec spec = ModelSpec.of("lenet5", data.shape(), 10);
+        SparkTrainingConfig base = new SparkTrainingConfig().globalBatch(PER_WORKER * WORKERS).steps(STEPS).seed(5)
+                .normalization(Normalization.FASHION_MNIST);
+        float[] synchronous, local;
+        try (SparkTrainingResult r = new SparkTrainer(spec, base.optimizer(new SgdConfig().learningRate(0.05))).fit(SparkDatasets.parallelize(sc, data, WORKERS))) {
+            synchronous = r.model().parameters().toArray();
+        }
+        // Rounds of one local step averaged by an outer SGD of rate 1: the same update, by another path.
+        SparkTrainingConfig rounds = base.optimizer(new SgdConfig().learningRate(1)).localSgd(1, 0.05);
+        try (SparkTrainingResult r = new SparkTrainer(spec, rounds).fit(SparkDatasets.parallelize(sc, data, WORKERS))) {
+            assertEquals(STEPS, r.steps().size());
+            local = r.model().parameters().toArray();
+        }
+        double maxDiff = 0;
+        for (int i = 0; i < local.length; i++) maxDiff = Math.max(maxDiff, Math.abs(local[i] - synchronous[i]));
+        System.out.printf("local SGD of 1 step vs synchronous SGD, %d steps: max |Δw| = %.3g%n", STEPS, maxDiff);
         assertTrue(maxDiff < 1e-5, "parameters differ by up to " + maxDiff);
     }
 
