@@ -16,6 +16,8 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerExecutorRemoved;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -24,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * partition, and because a task's gradient is a function of (parameters, partition, step) alone,
  * the run ends with the parameters of an undisturbed local[2] run.
  */
+@DisabledOnOs(value = OS.WINDOWS, disabledReason = "Spark's standalone worker has only been tried on Linux here")
 class SparkStandaloneClusterTest {
     private static final int STEPS = 16;
 
