@@ -21,6 +21,7 @@ import io.github.conv4j.nn.ReLU;
 import io.github.conv4j.tensor.IntTensor;
 import io.github.conv4j.tensor.Shape;
 import io.github.conv4j.tensor.Tensor;
+import io.github.conv4j.testing.ConformanceFolder;
 import io.github.conv4j.testing.ConformanceCase;
 import io.github.conv4j.testing.Tolerance;
 import java.io.IOException;
@@ -41,28 +42,14 @@ import org.junit.jupiter.params.provider.ValueSource;
  * names: output, input gradient, every parameter's gradient and the running statistics after
  * the step must match (cases of {@code conformance2}, tolerances of its README).
  */
-class BlockConformanceTest {
-    /** The repository's copy of the cases used here, for checkouts without the shared folder. */
-    static final Path COPY = Path.of("conv4j/src/test/conformance2");
-    /** Gradients chain many layers: the README's block tolerance. */
+class BlockConformanceTest {    /** Gradients chain many layers: the README's block tolerance. */
     static final Tolerance BLOCK = new Tolerance(2e-3, 2e-4);
-
-    static Path configuredDir() {
-        String dir = System.getProperty("conv4j.conformance2.dir");
-        if (dir != null) return Path.of(dir);
-        return Path.of(System.getProperty("conv4j.conformance.dir", "../shared/conformance")).resolveSibling("conformance2");
-    }
-
-    static Path caseDir() {
-        Path configured = configuredDir();
-        return !Files.isDirectory(configured) && Files.isDirectory(COPY) ? COPY : configured;
-    }
 
     /** Each case the repository carries is the shared reference's file, byte for byte. */
     @Test void repositoryCopyMatchesTheSharedCases() throws IOException {
-        Path shared = configuredDir();
-        Assumptions.assumeTrue(Files.isDirectory(shared) && Files.isDirectory(COPY), "no shared conformance2 folder beside this checkout");
-        try (Stream<Path> copies = Files.list(COPY)) {
+        Path shared = ConformanceFolder.MODERN.configured();
+        Assumptions.assumeTrue(ConformanceFolder.MODERN.sharedPresent(), "no shared conformance2 folder beside this checkout");
+        try (Stream<Path> copies = Files.list(ConformanceFolder.MODERN.copy())) {
             for (Path copy : copies.toList())
                 assertArrayEquals(Files.readAllBytes(shared.resolve(copy.getFileName())), Files.readAllBytes(copy), copy.toString());
         }
@@ -73,7 +60,7 @@ class BlockConformanceTest {
             "resnet_bottleneck_downsample_train", "concat_block_two_branches", "small_resnet_w4_c10_train",
             "mobilenetv2_block_residual_train", "mobilenetv2_block_stride2_train"})
     void blockMatchesPyTorch(String name) throws IOException {
-        Path file = caseDir().resolve(name + ".case");
+        Path file = ConformanceFolder.MODERN.cases().resolve(name + ".case");
         Assumptions.assumeTrue(Files.exists(file), "no case " + file);
         ConformanceCase c = ConformanceCase.parse(file);
         int[] in = c.ints("input");

@@ -22,6 +22,7 @@ import io.github.conv4j.nn.Tanh;
 import io.github.conv4j.tensor.IntTensor;
 import io.github.conv4j.tensor.Shape;
 import io.github.conv4j.tensor.Tensor;
+import io.github.conv4j.testing.ConformanceFolder;
 import io.github.conv4j.testing.ConformanceCase;
 import io.github.conv4j.testing.Tolerance;
 import java.io.IOException;
@@ -46,9 +47,6 @@ import org.junit.jupiter.api.TestFactory;
  */
 class Conformance2Test {
 
-    /** The repository's copy of the layer cases this test runs, for checkouts without the shared folder. */
-    static final Path COPY = Path.of("conv4j/src/test/conformance2");
-
     /** The ops this test runs. */
     static final Set<String> LAYERS = Set.of("activation", "softmax", "log_softmax", "adaptive_avgpool2d", "avgpool2d",
             "batchnorm1d", "batchnorm2d", "cross_entropy_smoothing");
@@ -56,19 +54,6 @@ class Conformance2Test {
     /** The ops left to the graph-model work (residual and concatenating blocks, a whole ResNet). */
     static final Set<String> BLOCKS = Set.of("resnet_basic_block", "resnet_bottleneck", "mobilenetv2_block", "concat_block",
             "small_resnet");
-
-    static Path configuredDir() {
-        return Path.of(System.getProperty("conv4j.conformance2.dir", "../shared/conformance2"));
-    }
-
-    static Path caseDir() {
-        Path configured = configuredDir();
-        if (!Files.isDirectory(configured) && Files.isDirectory(COPY)) {
-            System.err.println("conformance2: " + configured + " not found; using the repository's copy " + COPY);
-            return COPY;
-        }
-        return configured;
-    }
 
     private static List<Path> cases(Path dir) throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
@@ -82,22 +67,22 @@ class Conformance2Test {
      */
     @Test
     void repositoryCopyMatchesTheSharedCases() throws IOException {
-        Path shared = configuredDir();
-        Assumptions.assumeTrue(Files.isDirectory(shared) && !shared.equals(COPY), "no shared conformance2 folder beside this checkout");
+        Path shared = ConformanceFolder.MODERN.configured();
+        Assumptions.assumeTrue(ConformanceFolder.MODERN.sharedPresent(), "no shared conformance2 folder beside this checkout");
         List<String> expected = new ArrayList<>();
         for (Path f : cases(shared))
             if (LAYERS.contains(ConformanceCase.parse(f).op())) expected.add(f.getFileName().toString());
-        List<String> copied = cases(COPY).stream().map(p -> p.getFileName().toString()).toList();
+        List<String> copied = cases(ConformanceFolder.MODERN.copy()).stream().map(p -> p.getFileName().toString()).toList();
         // the copy also holds the block cases BlockConformanceTest runs; every layer case must be there
-        assertTrue(copied.containsAll(expected), "the layer cases of " + shared + " missing from the copy " + COPY + ": "
+        assertTrue(copied.containsAll(expected), "the layer cases of " + shared + " missing from the copy " + ConformanceFolder.MODERN.copy() + ": "
                 + expected.stream().filter(n -> !copied.contains(n)).toList());
         for (String name : copied)
-            assertEquals(-1L, Files.mismatch(shared.resolve(name), COPY.resolve(name)), name + " differs from the shared case");
+            assertEquals(-1L, Files.mismatch(shared.resolve(name), ConformanceFolder.MODERN.copy().resolve(name)), name + " differs from the shared case");
     }
 
     @TestFactory
     Stream<DynamicTest> everyLayerCase() throws IOException {
-        Path dir = caseDir();
+        Path dir = ConformanceFolder.MODERN.cases();
         List<Path> files = cases(dir);
         assertFalse(files.isEmpty(), "no .case file in " + dir.toAbsolutePath());
         return files.stream().map(f -> DynamicTest.dynamicTest(f.getFileName().toString(), () -> {

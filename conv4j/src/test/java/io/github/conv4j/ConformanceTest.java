@@ -13,6 +13,7 @@ import io.github.conv4j.nn.Sequential;
 import io.github.conv4j.tensor.IntTensor;
 import io.github.conv4j.tensor.Shape;
 import io.github.conv4j.tensor.Tensor;
+import io.github.conv4j.testing.ConformanceFolder;
 import io.github.conv4j.testing.ConformanceCase;
 import io.github.conv4j.testing.PortableKernels;
 import io.github.conv4j.testing.Tolerance;
@@ -30,41 +31,25 @@ import org.junit.jupiter.api.TestFactory;
  */
 class ConformanceTest {
 
-    /** The repository's copy of the cases, for checkouts without the shared folder beside them. */
-    static final Path COPY = Path.of("conv4j/src/test/conformance");
-
-    static Path configuredDir() {
-        return Path.of(System.getProperty("conv4j.conformance.dir", "../shared/conformance"));
-    }
-
-    static Path caseDir() {
-        Path configured = configuredDir();
-        if (!Files.isDirectory(configured) && Files.isDirectory(COPY)) {
-            System.err.println("conformance: " + configured + " not found; using the repository's copy " + COPY);
-            return COPY;
-        }
-        return configured;
-    }
-
     /** The copy the repository carries is the shared reference, file for file. */
     @org.junit.jupiter.api.Test
     void repositoryCopyMatchesTheSharedCases() throws IOException {
-        Path shared = configuredDir();
-        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(shared) && !shared.equals(COPY),
+        Path shared = ConformanceFolder.LAYERS.configured();
+        org.junit.jupiter.api.Assumptions.assumeTrue(ConformanceFolder.LAYERS.sharedPresent(),
                 "no shared conformance folder beside this checkout");
         List<String> a, b;
-        try (Stream<Path> s = Files.list(shared); Stream<Path> c = Files.list(COPY)) {
+        try (Stream<Path> s = Files.list(shared); Stream<Path> c = Files.list(ConformanceFolder.LAYERS.copy())) {
             a = s.map(p -> p.getFileName().toString()).sorted().toList();
             b = c.map(p -> p.getFileName().toString()).sorted().toList();
         }
         assertEquals(a, b, "file names");
         for (String name : a)
-            assertEquals(-1L, Files.mismatch(shared.resolve(name), COPY.resolve(name)), name + " differs from the shared case");
+            assertEquals(-1L, Files.mismatch(shared.resolve(name), ConformanceFolder.LAYERS.copy().resolve(name)), name + " differs from the shared case");
     }
 
     @TestFactory
     Stream<DynamicTest> everyCase() throws IOException {
-        Path dir = caseDir();
+        Path dir = ConformanceFolder.LAYERS.cases();
         List<Path> files;
         try (Stream<Path> s = Files.list(dir)) {
             files = s.filter(p -> p.toString().endsWith(".case")).sorted().toList();
