@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -15,24 +13,11 @@ import org.junit.jupiter.api.io.TempDir;
 class CliTest {
     @TempDir Path tmp;
 
-    private record Run(int code, String out, String err) {}
 
-    private static Run run(String... args) {
-        PrintStream oldOut = System.out, oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true));
-        System.setErr(new PrintStream(err, true));
-        try {
-            return new Run(Main.run(args), out.toString(), err.toString());
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
 
     @Test void trainEvalPredictOnTheSample() throws Exception {
         Path model = tmp.resolve("m.c4j"), report = tmp.resolve("r.json");
-        Run t = run("train", "--model", "lenet5", "--epochs", "1", "--train-limit", "1280", "--test-limit", "200", "-o", model.toString(),
+        CliRun t = CliRun.of("train", "--model", "lenet5", "--epochs", "1", "--train-limit", "1280", "--test-limit", "200", "-o", model.toString(),
                 "--report", report.toString(), "--no-progress");
         assertEquals(0, t.code(), t.err());
         assertTrue(t.out().contains("test accuracy"), t.out());
@@ -40,19 +25,19 @@ class CliTest {
         assertTrue(json.contains("\"per_epoch\"") && json.contains("\"test_accuracy\"") && json.contains("\"peak_rss_mb\""), json);
         assertTrue(Files.exists(model));
 
-        Run e = run("eval", model.toString());
+        CliRun e = CliRun.of("eval", model.toString());
         assertEquals(0, e.code(), e.err());
         assertTrue(e.out().contains("accuracy"), e.out());
 
         Path png = tmp.resolve("x.png");
         javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(28, 28, java.awt.image.BufferedImage.TYPE_BYTE_GRAY), "png", png.toFile());
-        Run p = run("predict", model.toString(), png.toString());
+        CliRun p = CliRun.of("predict", model.toString(), png.toString());
         assertEquals(0, p.code(), p.err());
         assertTrue(p.out().contains("%"), p.out());
 
         Path big = tmp.resolve("big.png");
         javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(32, 30, java.awt.image.BufferedImage.TYPE_INT_RGB), "png", big.toFile());
-        Run wrongSize = run("predict", model.toString(), big.toString());
+        CliRun wrongSize = CliRun.of("predict", model.toString(), big.toString());
         assertEquals(1, wrongSize.code());
         assertEquals(1, wrongSize.err().strip().lines().count(), wrongSize.err());
         assertTrue(wrongSize.err().contains("28×28") && wrongSize.err().contains("32×30"), wrongSize.err());
@@ -60,7 +45,7 @@ class CliTest {
 
         Path text = tmp.resolve("notes.png");
         Files.writeString(text, "not an image");
-        Run notImage = run("predict", model.toString(), text.toString());
+        CliRun notImage = CliRun.of("predict", model.toString(), text.toString());
         assertEquals(1, notImage.code());
         assertTrue(notImage.err().contains(text + ": not an image format"), notImage.err());
     }
@@ -79,7 +64,7 @@ class CliTest {
                 {"--infer-batch must be positive, got 0", "bench", "--infer-batch", "0"},
         };
         for (String[] c : cases) {
-            Run r = run(java.util.Arrays.copyOfRange(c, 1, c.length));
+            CliRun r = CliRun.of(java.util.Arrays.copyOfRange(c, 1, c.length));
             assertEquals(2, r.code(), "a usage error: " + String.join(" ", c));
             assertTrue(r.err().startsWith(c[0]), r.err());
         }
@@ -95,14 +80,14 @@ class CliTest {
                 boolean flag = option.type() == boolean.class;
                 assertTrue(flag || text.contains("(default: "), name + " names its default: " + text);
             }
-        String help = run("train", "--help").out();
+        String help = CliRun.of("train", "--help").out();
         assertTrue(help.contains("Images per optimiser step (default: 64)"), help);
         assertTrue(help.contains("Learning rate (default: 0.01)"), help);
     }
 
     @Test void versionIsTheBuildsOwn() {
         String expected = System.getProperty("conv4j.expected.version");
-        Run v = run("--version");
+        CliRun v = CliRun.of("--version");
         assertEquals(0, v.code());
         assertEquals("conv4j " + (expected != null ? expected : VersionProvider.version()), v.out().strip());
         assertFalse(v.out().contains("unknown"), v.out());
@@ -110,7 +95,7 @@ class CliTest {
 
     @Test void divergenceBeforeAnyCheckpointNamesNone() {
         Path model = tmp.resolve("d.c4j");
-        Run r = run("train", "--model", "lenet5", "--epochs", "1", "--train-limit", "256", "--test-limit", "64", "--lr", "1e9", "-o",
+        CliRun r = CliRun.of("train", "--model", "lenet5", "--epochs", "1", "--train-limit", "256", "--test-limit", "64", "--lr", "1e9", "-o",
                 model.toString(), "--no-progress");
         assertEquals(1, r.code(), r.out() + r.err());
         assertTrue(r.err().contains("training diverged"), r.err());
@@ -118,18 +103,18 @@ class CliTest {
     }
 
     @Test void summaryListsTheKernelsAutoChoseForABatch() {
-        String out = run("summary", "--model", "reference", "--kernels-batch", "4").out();
+        String out = CliRun.of("summary", "--model", "reference", "--kernels-batch", "4").out();
         assertTrue(out.contains("kernels fwd/dW/dX") || out.contains("not timed"), out);
         if (out.contains("kernels fwd/dW/dX")) assertTrue(out.contains("32x14x14 -> 64 k5x5 s1 p2"), out);
     }
 
     @Test void summaryOfAlexNetAndVgg() {
-        assertTrue(run("summary", "--model", "alexnet").out().contains("61,100,840"));
-        assertTrue(run("summary", "--model", "vgg16").out().contains("138,357,544"));
+        assertTrue(CliRun.of("summary", "--model", "alexnet").out().contains("61,100,840"));
+        assertTrue(CliRun.of("summary", "--model", "vgg16").out().contains("138,357,544"));
     }
 
     @Test void badInputIsOneLineAndANonZeroExit() throws Exception {
-        Run missing = run("eval", tmp.resolve("nope.c4j").toString());
+        CliRun missing = CliRun.of("eval", tmp.resolve("nope.c4j").toString());
         assertEquals(1, missing.code());
         assertEquals(1, missing.err().strip().lines().count(), missing.err());
         assertTrue(missing.err().contains("no such model file"));
@@ -137,13 +122,13 @@ class CliTest {
 
         Path notAModel = tmp.resolve("x.c4j");
         Files.writeString(notAModel, "hello, this is not a model file at all");
-        Run wrong = run("eval", notAModel.toString());
+        CliRun wrong = CliRun.of("eval", notAModel.toString());
         assertEquals(1, wrong.code());
         assertTrue(wrong.err().contains("not a conv4j model file"), wrong.err());
 
-        Run flag = run("train", "--epochs", "many");
+        CliRun flag = CliRun.of("train", "--epochs", "many");
         assertEquals(2, flag.code());
-        Run unknown = run("summary", "--model", "resnet9000");
+        CliRun unknown = CliRun.of("summary", "--model", "resnet9000");
         assertEquals(1, unknown.code());
         assertTrue(unknown.err().contains("unknown model"), unknown.err());
     }

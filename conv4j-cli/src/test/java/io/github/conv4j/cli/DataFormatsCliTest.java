@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.conv4j.data.Dataset;
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -16,20 +15,7 @@ class DataFormatsCliTest {
     static final int TRAIN = 1600, TEST = 400, SIDE = 32;
     @TempDir Path tmp;
 
-    record Run(int code, String out, String err) {}
 
-    static Run run(String... args) {
-        PrintStream oldOut = System.out, oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true));
-            System.setErr(new PrintStream(err, true));
-            return new Run(Main.run(args), out.toString(), err.toString());
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
 
     /** Sample test images centred in 32×32 and colourised (R = p, G = 255 − p, B = p / 2), as CIFAR-10's batches: 5 of 320, then 400 to test. */
     static void writeCifar10(Path dir) throws Exception {
@@ -60,7 +46,7 @@ class DataFormatsCliTest {
     @Test void trainsAndEvaluatesACifarFolderWithAValidationSplit() throws Exception {
         Path data = tmp.resolve("cifar"), model = tmp.resolve("c.c4j"), report = tmp.resolve("r.json");
         writeCifar10(data);
-        Run t = run("train", "--data", data.toString(), "--epochs", "2", "--batch", "32", "--val-split", "0.1", "-o", model.toString(),
+        CliRun t = CliRun.of("train", "--data", data.toString(), "--epochs", "2", "--batch", "32", "--val-split", "0.1", "-o", model.toString(),
                 "--report", report.toString(), "--no-progress");
         assertEquals(0, t.code(), t.err());
         assertTrue(t.out().contains("data: CIFAR-10 binary, 1,600 training / 400 test images, 3×32×32, 10 classes"), t.out());
@@ -72,23 +58,23 @@ class DataFormatsCliTest {
         System.out.println(t.out().lines().filter(l -> l.startsWith("data:") || l.startsWith("validation:") || l.startsWith("epoch 2")).toList());
         assertTrue(accuracy > 0.65, "test accuracy " + accuracy + " of the adapted reference CNN after 2 epochs");
 
-        Run e = run("eval", model.toString(), "--data", data.toString());
+        CliRun e = CliRun.of("eval", model.toString(), "--data", data.toString());
         assertEquals(0, e.code(), e.err());
         assertTrue(e.out().contains("data: CIFAR-10 binary, 400 test images, 3×32×32, 10 classes"), e.out());
         assertTrue(e.out().contains("accuracy"), e.out());
 
-        Run grey = run("eval", model.toString());   // the shipped 1×28×28 sample does not fit a 3×32×32 model
+        CliRun grey = CliRun.of("eval", model.toString());   // the shipped 1×28×28 sample does not fit a 3×32×32 model
         assertEquals(1, grey.code());
         assertTrue(grey.err().contains("the model takes [3, 32, 32] input, the evaluation data is 1×28×28"), grey.err());
 
-        Run nothing = run("train", "--data", tmp.toString(), "--epochs", "1");
+        CliRun nothing = CliRun.of("train", "--data", tmp.toString(), "--epochs", "1");
         assertTrue(nothing.err().contains(tmp + ": not a labelled image folder conv4j knows"), nothing.err());
     }
 
     @Test void trainsWithAugmentationAndLoaderThreadsAndReportsTheDataWait() throws Exception {
         Path data = tmp.resolve("cifar"), model = tmp.resolve("a.c4j"), report = tmp.resolve("a.json");
         writeCifar10(data);
-        Run t = run("train", "--data", data.toString(), "--epochs", "1", "--batch", "32", "--augment", "crop,flip,erase", "--loader-threads", "2",
+        CliRun t = CliRun.of("train", "--data", data.toString(), "--epochs", "1", "--batch", "32", "--augment", "crop,flip,erase", "--loader-threads", "2",
                 "--train-limit", "640", "--test-limit", "100", "-o", model.toString(), "--report", report.toString(), "--no-progress");
         assertEquals(0, t.code(), t.err());
         assertTrue(t.out().contains("| data wait "), t.out());
@@ -97,10 +83,10 @@ class DataFormatsCliTest {
         double share = Double.parseDouble(json.replaceAll("(?s).*\"data_wait_share\": ([0-9.Ee-]+).*", "$1"));
         assertTrue(share >= 0 && share <= 1, "a share: " + share);
 
-        Run unknown = run("train", "--data", data.toString(), "--augment", "crop,rotate");
+        CliRun unknown = CliRun.of("train", "--data", data.toString(), "--augment", "crop,rotate");
         assertEquals(2, unknown.code());
         assertTrue(unknown.err().contains("--augment: unknown augmentation 'rotate' (crop, flip, erase, resized-crop, or none)"), unknown.err());
-        Run threads = run("train", "--data", data.toString(), "--loader-threads", "-1");
+        CliRun threads = CliRun.of("train", "--data", data.toString(), "--loader-threads", "-1");
         assertEquals(2, threads.code());
         assertTrue(threads.err().contains("--loader-threads must be 0 or more, got -1"), threads.err());
     }

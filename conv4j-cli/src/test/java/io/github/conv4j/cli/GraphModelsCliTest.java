@@ -1,6 +1,5 @@
 package io.github.conv4j.cli;
 
-import static io.github.conv4j.cli.DataFormatsCliTest.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -21,7 +20,7 @@ class GraphModelsCliTest {
     @Test void resnet20TrainsOnATinyCifarFolderAboveChance() throws Exception {
         Path data = tmp.resolve("cifar"), model = tmp.resolve("r20.c4j"), report = tmp.resolve("r.json");
         DataFormatsCliTest.writeCifar10(data);
-        DataFormatsCliTest.Run t = run("train", "--model", "resnet20", "--data", data.toString(), "--epochs", "2", "--batch", "32",
+        CliRun t = CliRun.of("train", "--model", "resnet20", "--data", data.toString(), "--epochs", "2", "--batch", "32",
                 "--lr", "0.05", "--train-limit", "960", "--test-limit", "200", "-o", model.toString(), "--report", report.toString(), "--no-progress");
         assertEquals(0, t.code(), t.err());
         assertTrue(t.out().contains("conv4j train: resnet20 on"), t.out());
@@ -29,14 +28,14 @@ class GraphModelsCliTest {
         double accuracy = Double.parseDouble(json.replaceAll("(?s).*\"test_accuracy\": ([0-9.]+)\\s*,\\s*\"train_images_per_second\".*", "$1"));
         System.out.println(t.out().lines().filter(l -> l.startsWith("epoch")).toList());
         assertTrue(accuracy > 0.3, "test accuracy " + accuracy + " of ResNet-20 after 2 epochs on 960 images (chance 0.1)");
-        DataFormatsCliTest.Run e = run("eval", model.toString(), "--data", data.toString());   // the saved graph loads and evaluates
+        CliRun e = CliRun.of("eval", model.toString(), "--data", data.toString());   // the saved graph loads and evaluates
         assertEquals(0, e.code(), e.err());
     }
 
     @Test void fineTuningFlagsFreezeByNameAndRegularise() throws Exception {
         Path data = tmp.resolve("cifar"), model = tmp.resolve("frozen.c4j");
         DataFormatsCliTest.writeCifar10(data);
-        DataFormatsCliTest.Run t = run("train", "--model", "resnet20", "--data", data.toString(), "--epochs", "1", "--batch", "32",
+        CliRun t = CliRun.of("train", "--model", "resnet20", "--data", data.toString(), "--epochs", "1", "--batch", "32",
                 "--train-limit", "320", "--test-limit", "100", "--freeze", "conv1.", "--freeze", "layer1.", "--no-decay-bias-norm",
                 "--weight-decay", "5e-4", "--clip-grad-norm", "5", "--label-smoothing", "0.1", "-o", model.toString(), "--no-progress");
         assertEquals(0, t.code(), t.err());
@@ -47,17 +46,17 @@ class GraphModelsCliTest {
                 assertEquals(name.startsWith("conv1.") || name.startsWith("layer1."), same, name);
             }
         }
-        DataFormatsCliTest.Run bad = run("train", "--model", "resnet20", "--data", data.toString(), "--freeze", "layer9.");
+        CliRun bad = CliRun.of("train", "--model", "resnet20", "--data", data.toString(), "--freeze", "layer9.");
         assertEquals(2, bad.code());
         assertTrue(bad.err().contains("--freeze layer9. matches no parameter of the model"), bad.err());
     }
 
     @Test void summariesOfTheGraphModelsCountTheirParametersAndActivations() {
-        DataFormatsCliTest.Run r20 = run("summary", "--model", "resnet20");
+        CliRun r20 = CliRun.of("summary", "--model", "resnet20");
         assertEquals(0, r20.code(), r20.err());
         assertTrue(r20.out().contains("total parameters 272,474") && r20.out().contains("activation memory per sample"), r20.out());
         assertTrue(r20.out().contains("layer3.0.downsample.0"), r20.out());
-        DataFormatsCliTest.Run mobile = run("summary", "--model", "mobilenetv2");
+        CliRun mobile = CliRun.of("summary", "--model", "mobilenetv2");
         assertEquals(0, mobile.code(), mobile.err());
         assertTrue(mobile.out().contains("total parameters 3,504,872"), mobile.out());
     }
