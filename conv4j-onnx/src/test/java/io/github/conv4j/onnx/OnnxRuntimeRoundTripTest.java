@@ -9,6 +9,7 @@ import io.github.conv4j.nn.Concat;
 import io.github.conv4j.nn.Conv2d;
 import io.github.conv4j.nn.Dropout;
 import io.github.conv4j.nn.Flatten;
+import io.github.conv4j.nn.GELU;
 import io.github.conv4j.nn.GlobalAvgPool2d;
 import io.github.conv4j.nn.Graph;
 import io.github.conv4j.nn.GraphBuilder;
@@ -25,6 +26,7 @@ import io.github.conv4j.nn.PaddingMode;
 import io.github.conv4j.nn.ReLU;
 import io.github.conv4j.nn.ReLU6;
 import io.github.conv4j.nn.Sequential;
+import io.github.conv4j.nn.SiLU;
 import io.github.conv4j.nn.Sigmoid;
 import io.github.conv4j.nn.Softmax;
 import io.github.conv4j.nn.SqueezeExcitation;
@@ -89,6 +91,8 @@ class OnnxRuntimeRoundTripTest {
     void squeezeAndExcitationBlocks() throws Exception {
         GraphBuilder b = new GraphBuilder(Shape.of(3, 12, 12));
         Node x = b.add("stem", new Conv2d(3, 16, 3).padding(1), b.input());
+        // EfficientNet's activation, read by the block's pooling and its gate's Mul.
+        x = b.add("stem_act", new SiLU(), x);
         x = new SqueezeExcitation(16, 4, new Sigmoid()).addTo(b, "se1", x);
         x = b.add("conv", new Conv2d(16, 16, 3).stride(2).padding(1), x);
         // MobileNetV3's gate.
@@ -123,6 +127,9 @@ class OnnxRuntimeRoundTripTest {
                 new ReLU(),
                 new Identity(),
                 new Linear(6, 5).bias(false),
+                new SiLU(),
+                new GELU(),
+                new GELU().tanhApproximation(),
                 new Softmax(),
                 new Linear(5, 4),
                 new LogSoftmax()));
@@ -156,7 +163,7 @@ class OnnxRuntimeRoundTripTest {
 
     /**
      * Exports the model in evaluation mode and checks ONNX Runtime's outputs on a random batch
-     * against conv4j's; the model's BatchNorm statistics are made random first, so that an
+     * against conv4j's, and against conv4j's import of the exported file; the model's BatchNorm statistics are made random first, so that an
      * evaluation-mode BatchNorm is not the identity its fresh statistics would make it.
      */
     private void assertOnnxRuntimeAgrees(Model model, String name, double rtol, double atol) throws Exception {
@@ -172,6 +179,10 @@ class OnnxRuntimeRoundTripTest {
         }
         float[] onnxRuntime = OnnxRuntimeReference.run(file, x, dims, model.sampleOutput().prependBatch(BATCH).dims());
         double error = OnnxRuntimeReference.assertClose(onnxRuntime, expected, rtol, atol, name);
+        // And conv4j's import of the same file, the SiLU and GELU chains recognised, computes it too.
+        try (Graph back = OnnxImporter.importGraph(file); Tensor input = Tensor.of(x, dims)) {
+            OnnxRuntimeReference.assertClose(onnxRuntime, back.forward(input).toArray(), rtol, atol, name + " imported back");
+        }
         System.out.println(name + ": max abs difference conv4j vs ONNX Runtime " + error);
     }
 
