@@ -29,10 +29,10 @@ import java.util.Set;
  * <p>The mapped ops: Conv, Gemm, MatMul (with the Add of its bias), Relu, Clip to [0, 6] or
  * [0, ∞), LeakyRelu, Sigmoid, Tanh, HardSigmoid (PyTorch's), HardSwish, Softmax, LogSoftmax,
  * MaxPool, AveragePool, GlobalAveragePool, ReduceMean over H and W, BatchNormalization, Flatten,
- * Reshape to [N, -1], Dropout and Identity; in a graph also Add and Sum of values of one shape,
- * Concat of channels and Mul by a per-channel gate. A model of other ops is refused with the list
- * of all of them; {@link #importModel} refuses a model whose nodes branch and join (ResNet's Add,
- * a Concat) naming the first node that branches. Every refusal is an
+ * Reshape to [N, -1], Dropout, Identity and a Pad of zeros; in a graph also Add and Sum of values
+ * of one shape, Concat of channels and Mul by a per-channel gate. A model of other ops is refused
+ * with the list of all of them; {@link #importModel} refuses a model whose nodes branch and join
+ * (ResNet's Add, a Concat) naming the first node that branches. Every refusal is an
  * {@link OnnxModelException} naming the file, the node (name and op type) and the value.
  */
 public final class OnnxImporter {

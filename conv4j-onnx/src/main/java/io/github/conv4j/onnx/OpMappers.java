@@ -43,6 +43,7 @@ final class OpMappers {
             Map.entry("Flatten", ShapeMappers::flatten),
             Map.entry("Reshape", ShapeMappers::reshape),
             Map.entry("Dropout", ShapeMappers::dropout),
+            Map.entry("Pad", ShapeMappers::pad),
             Map.entry("Identity", plain(Identity::new)));
 
     private OpMappers() {
