@@ -30,7 +30,7 @@ import java.util.TreeSet;
  * <p>The mapped ops: Conv, Gemm, MatMul (with the Add of its bias), Relu, Clip to [0, 6] or
  * [0, ∞), LeakyRelu, Sigmoid, Tanh, HardSigmoid (PyTorch's), HardSwish, Softmax, LogSoftmax,
  * MaxPool, AveragePool, GlobalAveragePool, ReduceMean over H and W, BatchNormalization, Flatten,
- * Reshape to [N, -1], Dropout and Identity, and the node chains PyTorch exports for SiLU
+ * Reshape to [N, -1], Dropout, Identity, a Pad of zeros, and the node chains PyTorch exports for SiLU
  * (Sigmoid, Mul) and GELU (Div, Erf, Add, Mul; or its tanh form), recognised as one layer each
  * ({@link ActivationPatterns}); in a graph also Add and Sum of values of one shape,
  * Concat of channels and Mul by a per-channel gate. A model of other ops is refused with the list

@@ -45,6 +45,7 @@ final class OpMappers {
             Map.entry("Flatten", ShapeMappers::flatten),
             Map.entry("Reshape", ShapeMappers::reshape),
             Map.entry("Dropout", ShapeMappers::dropout),
+            Map.entry("Pad", ShapeMappers::pad),
             Map.entry("Identity", plain(Identity::new)),
             // Not ai.onnx operators: the node chains ActivationPatterns recognises.
             Map.entry(ActivationPatterns.SILU, plain(SiLU::new)),
