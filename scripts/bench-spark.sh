@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Per-step compute and communication of `conv4j train --spark` (the reference CNN, 3,000 sample
+# Per-step compute and communication of `conv4j train --spark` (a model, 3,000 sample
 # images, global batch 64, one epoch: 46 steps), three processes each in local[2] and on a
 # standalone cluster on the loopback (a master and two workers of one core, whose executors are
 # JVMs of their own), started here from the Spark jars the build resolved (no Spark download).
-# Prints each report's medians and the median over the three. Usage: scripts/bench-spark.sh [OUT_DIR]
+# Prints each report's medians and the median over the three.
+# Usage: scripts/bench-spark.sh [OUT_DIR [MODEL]]   (MODEL: reference by default; lenet5 for a smaller payload)
 # Run it on a quiet machine (the figures in docs/spark.md were taken under the team's build lock).
 set -euo pipefail
 root=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
@@ -11,7 +12,7 @@ out=${1:-$(mktemp -d)}
 mkdir -p "$out"
 cli="$root/conv4j-cli/target"
 "$root/scripts/conv4j" --version >/dev/null   # builds the CLI when missing or stale
-args=(--model reference --epochs 1 --train-limit 3000 --test-limit 500 --batch 64 --lr 0.05 --no-progress)
+args=(--model "${2:-reference}" --epochs 1 --train-limit 3000 --test-limit 500 --batch 64 --lr 0.05 --no-progress)
 for i in 1 2 3; do
     "$root/scripts/conv4j" train --spark 'local[2]' "${args[@]}" -o "$out/local-$i.c4j" --report "$out/local-$i.json" > "$out/local-$i.log" 2>&1
 done
@@ -48,7 +49,8 @@ python3 - "$out" <<'PY'
 import glob, json, statistics, sys
 for kind in ("local", "cluster"):
     reports = [json.load(open(f)) for f in sorted(glob.glob(f"{sys.argv[1]}/{kind}-*.json"))]
-    print(f"{kind}: {reports[0]['spark_master']}, {reports[0]['workers']} workers, {reports[0]['steps']} steps; "
+    print(f"{kind}: {reports[0]['model']} ({reports[0]['parameters']:,} parameters), {reports[0]['spark_master']}, "
+          f"{reports[0]['workers']} workers, {reports[0]['steps']} steps; "
           f"test accuracy {[round(r['test_accuracy'], 3) for r in reports]}")
     for k in ("step_wall_ms", "step_compute_ms", "step_communication_ms", "step_update_ms"):
         medians = [r[k]["median"] for r in reports]

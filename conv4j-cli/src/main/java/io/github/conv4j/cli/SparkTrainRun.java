@@ -92,7 +92,8 @@ final class SparkTrainRun {
                         : history.get(history.size() - 1).testAccuracy();
                 System.out.printf("test accuracy %.2f%% after %s on %d workers; model saved to %s%n", 100 * testAccuracy,
                         Common.count(flags.epochs, "epoch"), partitions, flags.out.toAbsolutePath());
-                Reports.write(flags.report, report(conf, partitions, train, validation, test, result.steps(), history, testAccuracy, seconds));
+                Reports.write(flags.report, report(conf, partitions, result.model().parameterCount(), train, validation, test, result.steps(),
+                        history, testAccuracy, seconds));
             }
         }
         return 0;
@@ -145,7 +146,7 @@ final class SparkTrainRun {
                 held == null ? Double.NaN : held.loss(), held == null ? Double.NaN : held.accuracy());
     }
 
-    private Map<String, Object> report(SparkConf conf, int partitions, Dataset train, Dataset validation, Dataset test, List<StepTiming> steps,
+    private Map<String, Object> report(SparkConf conf, int partitions, long parameters, Dataset train, Dataset validation, Dataset test, List<StepTiming> steps,
                                        List<EpochResult> history, double testAccuracy, double seconds) {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("command", "train");
@@ -162,6 +163,7 @@ final class SparkTrainRun {
         r.put("optimizer", flags.optimizerConfig().toString());
         r.put("spark_master", conf.get("spark.master"));
         r.put("workers", partitions);
+        r.put("parameters", parameters);   // 4 bytes each go to every worker and back each step
         r.put("steps", steps.size());
         // Per step over the whole run (the median shrugs off the first steps' JIT and model-pool warm-up).
         r.put("step_wall_ms", milliseconds(steps, StepTiming::wallNanos));
