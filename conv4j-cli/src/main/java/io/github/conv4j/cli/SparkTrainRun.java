@@ -148,18 +148,7 @@ final class SparkTrainRun {
 
     private Map<String, Object> report(SparkConf conf, int partitions, long parameters, Dataset train, Dataset validation, Dataset test, List<StepTiming> steps,
                                        List<EpochResult> history, double testAccuracy, double seconds) {
-        Map<String, Object> r = new LinkedHashMap<>();
-        r.put("command", "train");
-        r.put("model", arch);
-        r.put("data", dir.toString());
-        r.put("data_format", format.describe(dir));
-        r.put("image_shape", train.describeShape());
-        r.put("classes", train.classes());
-        r.put("train_images", train.size());
-        r.put("test_images", test.size());
-        if (validation != null) r.put("validation_images", validation.size());
-        r.put("epochs", flags.epochs);
-        r.put("batch", flags.batch);
+        Map<String, Object> r = TrainReports.header(arch, dir, format, train, validation, test, flags.epochs, flags.batch);
         r.put("optimizer", flags.optimizerConfig().toString());
         r.put("spark_master", conf.get("spark.master"));
         r.put("workers", partitions);
@@ -170,7 +159,7 @@ final class SparkTrainRun {
         r.put("step_compute_ms", milliseconds(steps, StepTiming::computeNanos));
         r.put("step_communication_ms", milliseconds(steps, StepTiming::communicationNanos));
         r.put("step_update_ms", milliseconds(steps, StepTiming::updateNanos));
-        r.put("per_epoch", EpochReports.of(history));
+        r.put("per_epoch", TrainReports.perEpoch(history));
         r.put("test_accuracy", testAccuracy);
         r.put("train_images_per_second", history.stream().mapToDouble(EpochResult::imagesPerSecond).average().orElse(0));
         r.put("wall_seconds", seconds);

@@ -139,23 +139,12 @@ final class TrainCommand implements Callable<Integer> {
             EpochResult last = history.get(history.size() - 1);
             System.out.printf("test accuracy %.2f%% after %s; model saved to %s%n", 100 * last.testAccuracy(), Common.count(last.epoch(), "epoch"),
                     out.toAbsolutePath());
-            Map<String, Object> r = new LinkedHashMap<>();
-            r.put("command", "train");
-            r.put("model", arch);
-            r.put("data", dir.toString());
-            r.put("data_format", format.describe(dir));
-            r.put("image_shape", train.describeShape());
-            r.put("classes", train.classes());
-            r.put("train_images", train.size());
-            r.put("test_images", test.size());
-            if (validation != null) r.put("validation_images", validation.size());
-            r.put("epochs", epochs);
-            r.put("batch", batch);
+            Map<String, Object> r = TrainReports.header(arch, dir, format, train, validation, test, epochs, batch);
             r.put("threads", nThreads);
             r.put("optimizer", opt.describe());
             r.put("augment", augmentations.isEmpty() ? "none" : String.join(",", augmentations));
             r.put("loader_threads", loaderThreads);
-            r.put("per_epoch", EpochReports.of(history));
+            r.put("per_epoch", TrainReports.perEpoch(history));
             r.put("test_accuracy", last.testAccuracy());
             r.put("train_images_per_second", history.stream().mapToDouble(EpochResult::imagesPerSecond).average().orElse(0));
             r.put("wall_seconds", seconds);
