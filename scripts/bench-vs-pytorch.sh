@@ -55,7 +55,8 @@ out, runs, workloads = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
 load = lambda w, side: [json.load(open(f"{out}/{w}-{side}-{r}.json")) for r in range(1, runs + 1)]
 def cell(vals):
     m = statistics.median(vals)
-    return f"{m:,.1f} ({min(vals):,.1f}-{max(vals):,.1f})" if len(vals) > 1 else f"{m:,.1f}"
+    f = (lambda v: f"{v:,.1f}") if m >= 10 else (lambda v: f"{v:.3f}")   # latencies in ms need the decimals
+    return f"{f(m)} ({f(min(vals))}-{f(max(vals))})" if len(vals) > 1 else f(m)
 t0 = load(workloads[0], "torch")[0]
 print(f"PyTorch {t0['torch']}, {t0['layout']}, BLAS mapped: {', '.join(t0['blas'])}")
 print(f"medians of {runs} processes a side (range); ratio = how many times better conv4j is (for latency and RSS: PyTorch's ÷ conv4j's)")
