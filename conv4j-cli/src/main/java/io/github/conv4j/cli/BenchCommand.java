@@ -3,7 +3,6 @@ package io.github.conv4j.cli;
 import io.github.conv4j.binding.Conv4jNative;
 import io.github.conv4j.loss.SoftmaxCrossEntropy;
 import io.github.conv4j.nn.BatchNormFolding;
-import io.github.conv4j.nn.KernelChooser;
 import io.github.conv4j.nn.Model;
 import io.github.conv4j.optim.Sgd;
 import io.github.conv4j.optim.SgdConfig;
@@ -72,9 +71,7 @@ final class BenchCommand implements Callable<Integer> {
         double peak = sgemmPeak(2048, nThreads);
         Common.threads(nThreads, parallel);
         r.put("sgemm_2048_gflops", peak);
-        String kernels = Conv4jNative.fastKernels() == 0 ? "portable (C + OpenBLAS)"
-                : KernelChooser.shared().mode() == KernelChooser.Mode.AUTO ? "auto (per layer and product, timed; see below)"
-                : "fast (AVX2/FMA)";
+        String kernels = ConvKernelsReport.mode();
         r.put("kernels", kernels);
         System.out.printf("sgemm 2048³: %.1f GFLOP/s (%d threads); conv4j kernels: %s%n", peak, nThreads, kernels);
         SplittableRandom rng = new SplittableRandom(1);

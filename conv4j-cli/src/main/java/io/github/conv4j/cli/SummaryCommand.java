@@ -19,7 +19,7 @@ final class SummaryCommand implements Callable<Integer> {
     String model;
     @Option(names = "--kernels-batch", paramLabel = "N", defaultValue = "0",
             description = "Also build the model, run one training step on N zero images and list the convolution kernels "
-                    + "(fwd/dW/dX) -Dconv4j.kernels=auto chose for that batch; 0 = only the summary (default: ${DEFAULT-VALUE}).")
+                    + "(fwd/dW/dX) auto, the default -Dconv4j.kernels, chose for that batch; 0 = only the summary (default: ${DEFAULT-VALUE}).")
     int kernelsBatch;
 
     @Override public Integer call() {
@@ -53,6 +53,7 @@ final class SummaryCommand implements Callable<Integer> {
             }
         }
         System.out.println();
-        if (ConvKernelsReport.print().isEmpty()) System.out.println("convolution kernels: not timed (-Dconv4j.kernels is not auto, or no AVX2)");
+        System.out.println("convolution kernels: " + ConvKernelsReport.mode());
+        ConvKernelsReport.print();
     }
 }

@@ -9,6 +9,7 @@ import io.github.conv4j.nn.Model;
 import io.github.conv4j.optim.AdamConfig;
 import io.github.conv4j.optim.LrSchedule;
 import io.github.conv4j.optim.Optimizer;
+import io.github.conv4j.optim.OptimizerConfig;
 import io.github.conv4j.optim.SgdConfig;
 import io.github.conv4j.train.EpochResult;
 import io.github.conv4j.train.Trainer;
@@ -86,6 +87,13 @@ final class TrainCommand implements Callable<Integer> {
             description = "Write PNG plots here: training curves, the first convolution's filters, the test confusion matrix (+ CSV) (default: none).")
     Path plots;
     @Option(names = "--no-progress", description = "No progress bar (there is none anyway when the output is not a terminal).") boolean noProgress;
+    @Option(names = "--spark", paramLabel = "MASTER",
+            description = "Train data-parallel on Apache Spark: local[N] or spark://HOST:PORT; needs Spark 3.5 (Scala 2.13) on the class path, "
+                    + "which scripts/conv4j adds (see docs/spark.md) (default: no Spark).")
+    String spark;
+    @Option(names = "--workers", paramLabel = "N",
+            description = "With --spark: partitions of the training data, one task each per step (default: Spark's default parallelism).")
+    Integer workers;
 
     @Override public Integer call() throws Exception {
         checkFlags();
@@ -108,6 +116,11 @@ final class TrainCommand implements Callable<Integer> {
         }
         String arch = Zoo.canonicalName(model);
         Path ckpt = checkpoint != null ? checkpoint : out.resolveSibling(out.getFileName() + ".ckpt");
+        if (spark != null) {   // data-parallel on Spark: its own run and report (SparkTrainRun)
+            SparkAvailability.require();
+            try (Model probe = Zoo.create(arch, train.shape(), train.classes(), seed)) { checkFreeze(probe); }
+            return new SparkTrainRun(this, arch, dir, format, ckpt).run(train, validation, test);
+        }
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("model", arch);   // normalisation and class names: the library stores them (Trainer.fit)
         System.out.printf("conv4j train: %s on %s (%,d training, %,d test images), %s, batch %d, %d threads%n", arch, dir,
@@ -126,40 +139,12 @@ final class TrainCommand implements Callable<Integer> {
             EpochResult last = history.get(history.size() - 1);
             System.out.printf("test accuracy %.2f%% after %s; model saved to %s%n", 100 * last.testAccuracy(), Common.count(last.epoch(), "epoch"),
                     out.toAbsolutePath());
-            Map<String, Object> r = new LinkedHashMap<>();
-            r.put("command", "train");
-            r.put("model", arch);
-            r.put("data", dir.toString());
-            r.put("data_format", format.describe(dir));
-            r.put("image_shape", train.describeShape());
-            r.put("classes", train.classes());
-            r.put("train_images", train.size());
-            r.put("test_images", test.size());
-            if (validation != null) r.put("validation_images", validation.size());
-            r.put("epochs", epochs);
-            r.put("batch", batch);
+            Map<String, Object> r = TrainReports.header(arch, dir, format, train, validation, test, epochs, batch);
             r.put("threads", nThreads);
             r.put("optimizer", opt.describe());
             r.put("augment", augmentations.isEmpty() ? "none" : String.join(",", augmentations));
             r.put("loader_threads", loaderThreads);
-            List<Map<String, Object>> per = new ArrayList<>();
-            for (EpochResult e : history) {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("epoch", e.epoch());
-                m.put("train_loss", e.trainLoss());
-                m.put("train_accuracy", e.trainAccuracy());
-                if (e.hasValidation()) {
-                    m.put("validation_loss", e.validationLoss());
-                    m.put("validation_accuracy", e.validationAccuracy());
-                }
-                m.put("test_loss", e.testLoss());
-                m.put("test_accuracy", e.testAccuracy());
-                m.put("train_images_per_second", e.imagesPerSecond());
-                m.put("seconds", e.seconds());
-                m.put("data_wait_share", e.dataWaitShare());
-                per.add(m);
-            }
-            r.put("per_epoch", per);
+            r.put("per_epoch", TrainReports.perEpoch(history));
             r.put("test_accuracy", last.testAccuracy());
             r.put("train_images_per_second", history.stream().mapToDouble(EpochResult::imagesPerSecond).average().orElse(0));
             r.put("wall_seconds", seconds);
@@ -199,27 +184,36 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private Optimizer optimizer(Model net) {
+        checkFreeze(net);
+        return optimizerConfig().create(net);
+    }
+
+    private void checkFreeze(Model net) {
         for (String prefix : freeze)
             if (net.namedParameters().keySet().stream().noneMatch(n -> n.startsWith(prefix)))
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--freeze " + prefix + " matches no parameter of the model");
+    }
+
+    /** The optimiser the flags describe (also what a --spark run's driver applies). */
+    OptimizerConfig optimizerConfig() {
         switch (optimizer) {
             case "sgd" -> {
                 SgdConfig c = new SgdConfig().learningRate(lr).momentum(momentum).weightDecay(weightDecay).nesterov(nesterov).noDecayOnBiasAndNorm(noDecayBiasNorm);
                 for (String prefix : freeze) c = c.freeze(prefix);
-                return c.create(net);
+                return c;
             }
             case "adam", "adamw" -> {
                 AdamConfig c = optimizer.equals("adam") ? new AdamConfig().weightDecay(weightDecay)
                         : AdamConfig.adamW().weightDecay(weightDecay == 0 ? 0.01 : weightDecay);
                 c = c.learningRate(lr).noDecayOnBiasAndNorm(noDecayBiasNorm);
                 for (String prefix : freeze) c = c.freeze(prefix);
-                return c.create(net);
+                return c;
             }
             default -> throw new IllegalArgumentException("unknown optimizer '" + optimizer + "' (sgd, adam, adamw)");
         }
     }
 
-    private LrSchedule schedule() {
+    LrSchedule schedule() {
         LrSchedule s = switch (schedule) {
             case "constant" -> LrSchedule.constant();
             case "step" -> LrSchedule.step(2, 0.1);

@@ -20,8 +20,12 @@ class GraphModelsCliTest {
     @Test void resnet20TrainsOnATinyCifarFolderAboveChance() throws Exception {
         Path data = tmp.resolve("cifar"), model = tmp.resolve("r20.c4j"), report = tmp.resolve("r.json");
         DataFormatsCliTest.writeCifar10(data);
+        // A cosine schedule, so that the weights have settled when the BatchNorm running statistics
+        // (which evaluation uses) catch up with them. At a constant rate to the end, test accuracy
+        // after these 60 steps ranged from 19 % to 55 % over seeds 1-4 and 42 on every kernel path
+        // (float rounding alone moves it that far); with cosine it was 55-72 % on each.
         CliRun t = CliRun.of("train", "--model", "resnet20", "--data", data.toString(), "--epochs", "2", "--batch", "32",
-                "--lr", "0.05", "--train-limit", "960", "--test-limit", "200", "-o", model.toString(), "--report", report.toString(), "--no-progress");
+                "--lr", "0.05", "--schedule", "cosine", "--train-limit", "960", "--test-limit", "200", "-o", model.toString(), "--report", report.toString(), "--no-progress");
         assertEquals(0, t.code(), t.err());
         assertTrue(t.out().contains("conv4j train: resnet20 on"), t.out());
         String json = Files.readString(report);

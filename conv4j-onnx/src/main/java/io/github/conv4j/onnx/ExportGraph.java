@@ -8,8 +8,11 @@ import io.github.conv4j.tensor.Shape;
 import com.google.protobuf.ByteString;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The graph being exported, one layer after the other: a layer's nodes read the value it is
@@ -28,6 +31,8 @@ final class ExportGraph {
     private String current;
     private String layer;
     private int opset = BASE_OPSET;
+    /** How many nodes took each name so far, to number the next one. */
+    private final Map<String, Integer> nodeNames = new HashMap<>();
 
     ExportGraph(String input) {
         this.current = input;
@@ -60,11 +65,31 @@ final class ExportGraph {
 
     /** A node reading the current value, then {@code constants}, and writing the new current value. */
     void node(String opType, List<String> constants, AttributeProto... attributes) {
-        String name = "/" + layer.replace('.', '/') + "/" + opType;
+        List<String> inputs = new ArrayList<>();
+        inputs.add(current);
+        inputs.addAll(constants);
+        apply(opType, inputs, attributes);
+    }
+
+    /**
+     * A node of the current layer reading {@code inputs}, in order, and writing the new current
+     * value: for a layer whose nodes read its input again further on (SiLU's x·sigmoid(x)).
+     */
+    void apply(String opType, List<String> inputs, AttributeProto... attributes) {
+        String name = uniqueName("/" + layer.replace('.', '/') + "/" + opType);
         String output = name + "_output_0";
-        graph.addNode(NodeProto.newBuilder().setName(name).setOpType(opType).addInput(current).addAllInput(constants)
+        graph.addNode(NodeProto.newBuilder().setName(name).setOpType(opType).addAllInput(inputs)
                 .addOutput(output).addAllAttribute(List.of(attributes)));
         current = output;
+    }
+
+    /**
+     * {@code base}, or for a layer's second node of one op type {@code base_1}, then
+     * {@code base_2}, as PyTorch names them: ONNX needs every value's name unique.
+     */
+    private String uniqueName(String base) {
+        int seen = nodeNames.merge(base, 1, Integer::sum) - 1;
+        return seen == 0 ? base : base + "_" + seen;
     }
 
     /** A node of layer {@code name} reading {@code inputs}, in order, and writing the new current value. */

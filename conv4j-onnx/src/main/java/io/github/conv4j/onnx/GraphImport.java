@@ -76,6 +76,10 @@ final class GraphImport {
             }
             inputs.add(producer);
         }
+        if (MergeMappers.passesThrough(node, inputs.size())) {
+            values.put(node.outputs().get(0), inputs.get(0));
+            return;
+        }
         NodeContext context = new NodeContext(model, node, dataShape(node, inputs), onlyReader(node), declaredBatch);
         requireOutputsUnread(context);
         Node out = MergeMappers.OPS.contains(node.opType()) ? merge(context, inputs) : layers(context, inputs.get(0));

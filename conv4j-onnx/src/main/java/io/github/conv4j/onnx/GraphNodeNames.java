@@ -16,7 +16,6 @@ import java.util.regex.Pattern;
 final class GraphNodeNames {
     /** A PyTorch state_dict name: dotted identifiers, such as {@code features.1.conv.0.0.weight}. */
     private static final Pattern STATE_DICT_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z0-9_]+)+");
-    private static final Pattern NOT_ALLOWED = Pattern.compile("[\\s,]");
 
     private final OnnxModel model;
     private final Set<String> taken = new HashSet<>(Set.of(Node.INPUT));
@@ -42,7 +41,10 @@ final class GraphNodeNames {
     }
 
     private static String sanitise(String path) {
-        String dotted = NOT_ALLOWED.matcher(path).replaceAll("_").replace('/', '.');
+        StringBuilder allowed = new StringBuilder(path.length());
+        // GraphBuilder's test, Character.isWhitespace, which also counts the separators U+001C to U+001F.
+        path.chars().forEach(c -> allowed.append(Character.isWhitespace(c) || c == ',' ? '_' : (char) c));
+        String dotted = allowed.toString().replace('/', '.');
         // PyTorch's paths start with '/': a leading dot would be an empty first segment.
         while (dotted.startsWith(".")) {
             dotted = dotted.substring(1);

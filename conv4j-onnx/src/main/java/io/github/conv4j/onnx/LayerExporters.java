@@ -11,9 +11,10 @@ import java.util.TreeSet;
 
 /**
  * The exporter of each conv4j layer type, by the type name of its {@link LayerSpec}, one layer
- * to one node. SiLU and GELU are missing on purpose: opset 13 has no operator for them, and their
- * formulas (x·sigmoid(x), x·Φ(x)) read x twice: a graph, which {@link OnnxImporter#importModel}
- * refuses, so a Sequential's export would not import back onto a Sequential.
+ * to one node, but SiLU and GELU, which opsets 13 and 14 have no operator for: they are written
+ * as PyTorch's node chains ({@link ActivationExports}), which the importer recognises as one layer
+ * again. A layer type missing here (a user's own {@link io.github.conv4j.nn.Layer}) is refused
+ * naming the layer.
  */
 final class LayerExporters {
     private static final Map<String, LayerExporter> EXPORTERS = Map.ofEntries(
@@ -39,7 +40,9 @@ final class LayerExporters {
             Map.entry("LogSoftmax", (layer, graph) -> graph.node("LogSoftmax", List.of(), integer("axis", 1))),
             Map.entry("Flatten", (layer, graph) -> graph.node("Flatten", List.of(), integer("axis", 1))),
             Map.entry("Dropout", LayerExporters::dropout),
-            Map.entry("Identity", plain("Identity")));
+            Map.entry("Identity", plain("Identity")),
+            Map.entry("SiLU", ActivationExports::silu),
+            Map.entry("GELU", ActivationExports::gelu));
 
     private LayerExporters() {
     }

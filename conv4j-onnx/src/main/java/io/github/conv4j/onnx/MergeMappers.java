@@ -23,6 +23,15 @@ final class MergeMappers {
     }
 
     /**
+     * Whether the node joins nothing: a Concat or Sum of one value is that value (DenseNet's
+     * first layer of each block concatenates a list of one), so the graph needs no node for it.
+     */
+    static boolean passesThrough(OnnxNode node, int computedInputs) {
+        boolean joinsAll = node.opType().equals("Concat") || node.opType().equals("Sum");
+        return joinsAll && node.inputs().size() == 1 && computedInputs == 1;
+    }
+
+    /**
      * The merge layer of the context's node.
      *
      * @param context the node (its {@link NodeContext#input()} is its first input's shape)

@@ -23,7 +23,9 @@ import java.util.Set;
 
 /**
  * Writes a conv4j {@link Sequential} or {@link Graph} as an ONNX model of opset 13 (14 when it has
- * a HardSwish), one node per layer or merge, that {@link OnnxImporter#importModel} (a Sequential)
+ * a HardSwish), one node per layer or merge (SiLU and GELU, which have no operator in these
+ * opsets, as the node chains PyTorch writes for them: Sigmoid and Mul; Div, Erf, Add and Mul, or
+ * the tanh form's Mul, Add and Tanh), that {@link OnnxImporter#importModel} (a Sequential)
  * or {@link OnnxImporter#importGraph} (a graph) reads back to the same layers and values.
  *
  * <pre>{@code
@@ -56,8 +58,8 @@ public final class OnnxExporter {
      * @param model the model, left as it was and the caller's
      * @param file the ONNX file to write, replaced if it exists
      * @throws IllegalArgumentException if the model is neither a Sequential nor a Graph, or a layer
-     *         has no ONNX equivalent (SiLU, GELU, an adaptive pooling whose windows differ), naming
-     *         the layer
+     *         has no ONNX equivalent (an adaptive pooling whose windows differ in size, a layer
+     *         type of the user's own), naming the layer
      * @throws IOException if the file cannot be written
      */
     public static void export(Model model, Path file) throws IOException {

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Maps an ONNX model onto a conv4j model, weights and BatchNorm statistics included, for inference
@@ -29,7 +30,9 @@ import java.util.Set;
  * <p>The mapped ops: Conv, Gemm, MatMul (with the Add of its bias), Relu, Clip to [0, 6] or
  * [0, ∞), LeakyRelu, Sigmoid, Tanh, HardSigmoid (PyTorch's), HardSwish, Softmax, LogSoftmax,
  * MaxPool, AveragePool, GlobalAveragePool, ReduceMean over H and W, BatchNormalization, Flatten,
- * Reshape to [N, -1], Dropout and Identity; in a graph also Add and Sum of values of one shape,
+ * Reshape to [N, -1], Dropout, Identity, a Pad of zeros, and the node chains PyTorch exports for SiLU
+ * (Sigmoid, Mul) and GELU (Div, Erf, Add, Mul; or its tanh form), recognised as one layer each
+ * ({@link ActivationPatterns}); in a graph also Add and Sum of values of one shape,
  * Concat of channels and Mul by a per-channel gate. A model of other ops is refused with the list
  * of all of them; {@link #importModel} refuses a model whose nodes branch and join (ResNet's Add,
  * a Concat) naming the first node that branches. Every refusal is an
@@ -61,6 +64,7 @@ public final class OnnxImporter {
      * @throws OnnxModelException if the model is not one conv4j imports
      */
     public static Sequential importModel(OnnxModel model) throws OnnxModelException {
+        model = ActivationPatterns.fuse(model);
         requireKnownOps(model);
         List<OnnxNode> chain = NodeChain.of(model);
         OnnxValueInfo input = model.inputs().get(0);
@@ -108,15 +112,20 @@ public final class OnnxImporter {
      * @throws OnnxModelException if the model is not one conv4j imports
      */
     public static Graph importGraph(OnnxModel model) throws OnnxModelException {
+        model = ActivationPatterns.fuse(model);
         requireKnownOps(model);
         return withMetadata(model, GraphImport.of(model));
     }
 
+    /** Every op of a model whose SiLU and GELU chains have been recognised must have a mapper or be a merge. */
     private static void requireKnownOps(OnnxModel model) throws UnsupportedOnnxModelException {
-        Set<String> unknown = model.unsupportedOpTypes(OpMappers.known());
+        Set<String> known = new TreeSet<>(OpMappers.known());
+        known.addAll(ActivationPatterns.OPS);
+        Set<String> unknown = model.unsupportedOpTypes(known);
         if (!unknown.isEmpty()) {
             throw new UnsupportedOnnxModelException(model.source(), "uses op types conv4j does not map: "
-                    + String.join(", ", unknown) + " (it maps " + String.join(", ", OpMappers.known()) + ")");
+                    + String.join(", ", unknown) + " (it maps " + String.join(", ", OpMappers.known())
+                    + ", and SiLU and GELU as the node chains PyTorch exports for them)");
         }
     }
 

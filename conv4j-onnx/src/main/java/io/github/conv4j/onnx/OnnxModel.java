@@ -91,6 +91,15 @@ public final class OnnxModel {
     }
 
     /**
+     * This model with other nodes to map, for a pass that rewrites node patterns
+     * ({@link ActivationPatterns}): the nodes must still read only values the model has.
+     */
+    OnnxModel withNodes(List<OnnxNode> newNodes) {
+        return new OnnxModel(source, irVersion, opset, producerName, producerVersion, inputs, outputs, initializers,
+                foldedConstants, newNodes, foldedNodes, metadata);
+    }
+
+    /**
      * The file the model was read from.
      *
      * @return the path as given to {@link #read(Path)}

@@ -1,9 +1,11 @@
 package io.github.conv4j.onnx;
 
+import io.github.conv4j.nn.GELU;
 import io.github.conv4j.nn.HardSwish;
 import io.github.conv4j.nn.Identity;
 import io.github.conv4j.nn.Layer;
 import io.github.conv4j.nn.ReLU;
+import io.github.conv4j.nn.SiLU;
 import io.github.conv4j.nn.Sigmoid;
 import io.github.conv4j.nn.Tanh;
 import java.util.List;
@@ -43,14 +45,19 @@ final class OpMappers {
             Map.entry("Flatten", ShapeMappers::flatten),
             Map.entry("Reshape", ShapeMappers::reshape),
             Map.entry("Dropout", ShapeMappers::dropout),
-            Map.entry("Identity", plain(Identity::new)));
+            Map.entry("Pad", ShapeMappers::pad),
+            Map.entry("Identity", plain(Identity::new)),
+            // Not ai.onnx operators: the node chains ActivationPatterns recognises.
+            Map.entry(ActivationPatterns.SILU, plain(SiLU::new)),
+            Map.entry(ActivationPatterns.GELU, plain(GELU::new)),
+            Map.entry(ActivationPatterns.GELU_TANH, plain(() -> new GELU().tanhApproximation())));
 
     private OpMappers() {
     }
 
     /** Every op type a file may use: the mapped ones and the merges, sorted. */
     static Set<String> known() {
-        Set<String> known = new TreeSet<>(MAPPERS.keySet());
+        Set<String> known = mapped();
         known.addAll(MergeMappers.OPS);
         return known;
     }
@@ -60,9 +67,11 @@ final class OpMappers {
         return Optional.ofNullable(MAPPERS.get(opType));
     }
 
-    /** The ops mapped onto layers, sorted. */
+    /** The ai.onnx ops mapped onto layers, sorted: not the op types of recognised chains, which no file uses. */
     static Set<String> mapped() {
-        return new TreeSet<>(MAPPERS.keySet());
+        Set<String> mapped = new TreeSet<>(MAPPERS.keySet());
+        mapped.removeAll(ActivationPatterns.OPS);
+        return mapped;
     }
 
     /** An op whose layer has no options: any attribute it has is ONNX's fixed default. */

@@ -19,8 +19,8 @@ import java.util.function.LongBinaryOperator;
  * <p>A node is folded when every input it reads is a constant (Shape: when its input's dims are
  * known from an initializer, a folded constant or a fixed declared shape) and the case is one
  * that shape arithmetic uses (rank-1 Gather, Concat and Slice, INT64 Div, Cast between FLOAT and
- * INT64); any other node is left for the mapping. A case that no valid model contains (an index
- * out of range, a division by zero) is refused.
+ * INT64) or an Identity of a constant; any other node is left for the mapping. A case that no
+ * valid model contains (an index out of range, a division by zero) is refused.
  */
 final class ShapeArithmeticFolder {
 
@@ -109,6 +109,9 @@ final class ShapeArithmeticFolder {
                 return elementwise(node, inputs.get(0), inputs.get(1), (a, b) -> a / b);
             case "Cast":
                 return cast(node, inputs.get(0));
+            case "Identity":
+                // PyTorch writes an Identity of an initializer where two modules share one weight tensor.
+                return Optional.of(inputs.get(0));
             default:
                 return Optional.empty();
         }

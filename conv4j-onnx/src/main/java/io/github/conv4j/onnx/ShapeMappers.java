@@ -2,6 +2,7 @@ package io.github.conv4j.onnx;
 
 import io.github.conv4j.nn.Dropout;
 import io.github.conv4j.nn.Flatten;
+import io.github.conv4j.nn.Identity;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -9,7 +10,8 @@ import java.util.Optional;
 /**
  * The nodes that move values without computing: Flatten at axis 1 and a Reshape to [N, -1]
  * (PyTorch's {@code x.view(x.size(0), -1)}, folded to a constant shape by {@link OnnxModel#read})
- * → {@link Flatten}; Dropout → {@link Dropout} of its ratio, the identity in evaluation.
+ * → {@link Flatten}; Dropout → {@link Dropout} of its ratio, the identity in evaluation; a Pad
+ * that pads nothing → {@link Identity}.
  */
 final class ShapeMappers {
     /** Dropout's default ratio. */
@@ -62,5 +64,28 @@ final class ShapeMappers {
             throw context.unsupported("ratio " + ratio + ": conv4j's Dropout drops with a probability in [0, 1)");
         }
         return List.of(MappedLayer.of(new Dropout(ratio)));
+    }
+
+    /**
+     * A Pad of zero pads (inputs data, pads, optional constant value since opset 11): PyTorch
+     * writes one before the AveragePool of every DenseNet transition. conv4j has no padding layer,
+     * so a Pad that pads (or crops) anything is refused.
+     */
+    static List<MappedLayer> pad(NodeContext context) throws OnnxModelException {
+        OnnxTensor pads = context.constantInput(1, "pads");
+        if (pads.dataType() != OnnxDataType.INT64) {
+            throw context.malformed("pads '" + pads.name() + "' is " + pads.dataType() + ", not INT64");
+        }
+        long[] amounts = pads.longs();
+        int rank = context.input().rank() + 1;
+        if (amounts.length != 2 * rank) {
+            throw context.malformed("pads '" + pads.name() + "' has " + amounts.length + " values but its input "
+                    + NodeContext.withBatch(context.input()) + " needs " + 2 * rank + " (a begin and an end per axis)");
+        }
+        if (Arrays.stream(amounts).anyMatch(a -> a != 0)) {
+            throw context.unsupported("pads " + Arrays.toString(amounts) + ": conv4j has no padding layer and maps a "
+                    + "Pad only when it pads nothing (pad inside the Conv or pooling instead)");
+        }
+        return List.of(MappedLayer.of(new Identity()));
     }
 }

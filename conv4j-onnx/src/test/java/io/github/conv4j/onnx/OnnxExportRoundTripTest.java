@@ -13,15 +13,18 @@ import io.github.conv4j.nn.BatchNorm2d;
 import io.github.conv4j.nn.Conv2d;
 import io.github.conv4j.nn.Dropout;
 import io.github.conv4j.nn.Flatten;
+import io.github.conv4j.nn.GELU;
 import io.github.conv4j.nn.GlobalAvgPool2d;
 import io.github.conv4j.nn.HardSigmoid;
 import io.github.conv4j.nn.HardSwish;
 import io.github.conv4j.nn.Identity;
 import io.github.conv4j.nn.Layer;
+import io.github.conv4j.nn.LayerContext;
 import io.github.conv4j.nn.LeakyReLU;
 import io.github.conv4j.nn.Linear;
 import io.github.conv4j.nn.LogSoftmax;
 import io.github.conv4j.nn.MaxPool2d;
+import io.github.conv4j.nn.Op;
 import io.github.conv4j.nn.PaddingMode;
 import io.github.conv4j.nn.ReLU;
 import io.github.conv4j.nn.ReLU6;
@@ -33,9 +36,11 @@ import io.github.conv4j.nn.Tanh;
 import io.github.conv4j.tensor.Shape;
 import io.github.conv4j.tensor.Tensor;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -84,6 +89,9 @@ class OnnxExportRoundTripTest {
                 new HardSwish(),
                 new Identity(),
                 new Linear(6, 4).bias(false),
+                new SiLU(),
+                new GELU(),
+                new GELU().tanhApproximation(),
                 new ReLU(),
                 new Softmax()));
         try (model) {
@@ -151,13 +159,49 @@ class OnnxExportRoundTripTest {
     }
 
     @Test
+    void siluAndGeluAreWrittenAsPyTorchsNodeChains() throws IOException {
+        try (Sequential model = new Sequential(Shape.of(4), new SiLU(), new GELU(), new GELU().tanhApproximation())) {
+            Path file = dir.resolve("activations.onnx");
+            OnnxExporter.export(model, file);
+            OnnxModel read = OnnxModel.read(file);
+            assertEquals(13, read.opset());
+            assertEquals(List.of("Sigmoid", "Mul", "Div", "Erf", "Add", "Mul", "Mul", "Mul", "Mul", "Mul", "Add", "Mul",
+                    "Tanh", "Add", "Mul", "Mul"), read.nodes().stream().map(OnnxNode::opType).toList());
+            assertEquals(List.of("/0/Sigmoid", "/0/Mul"), read.nodes().subList(0, 2).stream().map(OnnxNode::name).toList());
+            assertEquals(List.of("input", "/0/Sigmoid_output_0"), read.nodes().get(1).inputs(), "x·sigmoid(x), as PyTorch writes it");
+            assertEquals("/2/Mul_5", read.nodes().get(15).name(), "one layer's nodes of one op are numbered");
+            try (Sequential back = OnnxImporter.importModel(read)) {
+                assertEquals(List.of("SiLU", "GELU", "GELU(tanh)"), back.layers().stream().map(Layer::describe).toList());
+            }
+        }
+    }
+
+    @Test
     void layersWithoutAnOnnxOperatorAreRefusedByName() {
-        try (Sequential model = new Sequential(Shape.of(4), new Linear(4, 2), new SiLU())) {
+        Layer own = new Layer() {
+            @Override public String spec() { return "Swish beta=2"; }
+            @Override public String describe() { return "Swish(β=2)"; }
+            @Override public Shape outputShape(Shape input) { return input; }
+            @Override public Op create(LayerContext context) { return new SiLU().create(context); }
+        };
+        try (Sequential model = new Sequential(Shape.of(4), new Linear(4, 2), own)) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> OnnxExporter.export(model, dir.resolve("x.onnx")));
-            assertTrue(e.getMessage().startsWith("layer 1 SiLU: conv4j exports "), e.getMessage());
-            assertTrue(e.getMessage().endsWith(" to ONNX, not SiLU"), e.getMessage());
+            assertTrue(e.getMessage().startsWith("layer 1 Swish(β=2): conv4j exports "), e.getMessage());
+            assertTrue(e.getMessage().endsWith(" to ONNX, not Swish"), e.getMessage());
         }
+        try (Stream<Path> files = Files.list(dir)) {
+            assertEquals(List.of(), files.toList(), "nothing is written for a refused model");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void everyLayerTypeOfConv4jButAUsersOwnIsExported() {
+        assertEquals(Set.of("AdaptiveAvgPool2d", "AvgPool2d", "BatchNorm1d", "BatchNorm2d", "Conv2d", "Dropout", "Flatten",
+                "GELU", "GlobalAvgPool2d", "HardSigmoid", "HardSwish", "Identity", "LeakyReLU", "Linear", "LogSoftmax",
+                "MaxPool2d", "ReLU", "ReLU6", "SiLU", "Sigmoid", "Softmax", "Tanh"), OnnxExporter.exportedLayerTypes());
     }
 
     /** Random values everywhere, also in the running statistics, so that no layer passes by luck. */

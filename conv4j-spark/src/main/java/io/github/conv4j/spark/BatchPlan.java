@@ -1,7 +1,7 @@
 package io.github.conv4j.spark;
 
+import io.github.conv4j.data.Batches;
 import java.io.Serializable;
-import java.util.SplittableRandom;
 
 /**
  * Which samples each partition contributes to each step's global batch, as a pure function of
@@ -11,7 +11,9 @@ import java.util.SplittableRandom;
  * Partition {@code p}'s share of a global batch of G samples is proportional to its size
  * (largest remainders, so the shares add up to G exactly). Within an epoch a partition walks a
  * permutation of its samples drawn from (seed, epoch, p), {@code share} samples per step,
- * wrapping around when rounding gave it a little more than its size.
+ * wrapping around when rounding gave it a little more than its size. That permutation is the one
+ * {@link Batches} shuffles epoch e with, seeded per partition (partition 0 with the plan's seed),
+ * so one partition with a global batch dividing its size takes the plain Trainer's batches.
  */
 public final class BatchPlan implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -69,23 +71,15 @@ public final class BatchPlan implements Serializable {
         int[] picked = new int[share];
         if (share == 0) return picked;
         long epoch = step / stepsPerEpoch, within = step % stepsPerEpoch;
-        int[] order = permutation(n, new SplittableRandom(mix(seed, epoch, p)));
+        int[] order = new int[n];
+        Batches.epochOrder(order, partitionSeed(seed, p), epoch);
         for (int j = 0; j < share; j++) picked[j] = order[(int) ((within * share + j) % n)];
         return picked;
     }
 
-    private static int[] permutation(int n, SplittableRandom rng) {
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) order[i] = i;
-        for (int i = n - 1; i > 0; i--) {   // Fisher–Yates
-            int j = rng.nextInt(i + 1), t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
-        return order;
-    }
-
-    private static long mix(long seed, long epoch, int partition) {
-        return new SplittableRandom(seed ^ 0x9E3779B97F4A7C15L * (epoch + 1)).nextLong() ^ (0xC2B2AE3D27D4EB4FL * (partition + 1));
-    }
+    /**
+     * Partition {@code p}'s seed: the plan's own for partition 0, so that a single partition walks
+     * exactly the batches the plain {@code Trainer} (its {@link Batches}) walks with that seed.
+     */
+    private static long partitionSeed(long seed, int partition) { return seed ^ (0xC2B2AE3D27D4EB4FL * partition); }
 }

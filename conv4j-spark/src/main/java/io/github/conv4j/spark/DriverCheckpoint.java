@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The driver's checkpoint of a Spark run: parameters, optimiser state and step count in a
+ * The driver's checkpoint of a Spark run: parameters, running statistics, optimiser state and step count in a
  * {@link ModelFile} (written atomically, so a killed driver leaves the previous one intact), with
  * the partition sizes of the batch plan, since resuming only continues identically over the same
  * partitioning.
@@ -52,6 +52,7 @@ final class DriverCheckpoint {
                 throw new IOException(path + ": checkpoint of partitions " + savedPartitions + ", the data now has " + partitionSizes
                         + " (resume over the same partitioning to continue the same batches)");
             model.parameters().copyFrom(saved.parameters());
+            if (model.state() != null) model.state().copyFrom(saved.state());   // BatchNorm's running statistics
             List<Tensor> state = optimizer.state();
             for (int i = 0; i < state.size(); i++) {
                 Tensor t = ck.extras().get(OPTIMIZER + i);

@@ -1,6 +1,6 @@
 package io.github.conv4j.spark;
 
-import io.github.conv4j.nn.Sequential;
+import io.github.conv4j.nn.Model;
 import io.github.conv4j.tensor.Shape;
 import io.github.conv4j.zoo.Zoo;
 import java.io.Serializable;
@@ -10,7 +10,7 @@ import java.io.Serializable;
  * to an input shape and class count. Sent instead of a model, since a model is off-heap memory that
  * cannot leave its JVM; also the key under which {@link ExecutorModels} pools the built models.
  *
- * @param architecture a {@link Zoo#NAMES} name, e.g. {@code reference} or {@code lenet5}
+ * @param architecture a {@link Zoo#NAMES} or {@link Zoo#GRAPH_NAMES} name, e.g. {@code reference} or {@code resnet20}
  * @param channels     input channels C
  * @param height       input height H
  * @param width        input width W
@@ -19,7 +19,7 @@ import java.io.Serializable;
 public record ModelSpec(String architecture, int channels, int height, int width, int classes) implements Serializable {
     /** Checks the spec eagerly on the driver, so a bad name or shape fails before any task runs. */
     public ModelSpec {
-        Zoo.byName(architecture, Shape.of(channels, height, width), classes);
+        Zoo.summary(architecture, Shape.of(channels, height, width), classes);
     }
 
     /** The spec of {@code architecture} for images of {@code input} (C×H×W) and {@code classes} classes. */
@@ -34,8 +34,5 @@ public record ModelSpec(String architecture, int channels, int height, int width
     public int valuesPerImage() { return channels * height * width; }
 
     /** A new trainable model of this architecture initialised from {@code seed}; the caller closes it. */
-    public Sequential build(long seed) {
-        Zoo.Architecture a = Zoo.byName(architecture, input(), classes);
-        return new Sequential(a.input(), seed, a.layers());
-    }
+    public Model build(long seed) { return Zoo.create(architecture, input(), classes, seed); }
 }

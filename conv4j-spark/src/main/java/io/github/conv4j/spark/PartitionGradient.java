@@ -8,20 +8,20 @@ import org.apache.spark.broadcast.Broadcast;
 /**
  * The task of one synchronous step on one partition: the gradient sum of the partition's share of
  * the global batch ({@link BatchPlan}) under the broadcast parameters. Holds only serialisable
- * values (the spec, a broadcast handle of a {@code float[]}, the plan, the step), never a model or
+ * values (the spec, a broadcast handle of plain arrays, the plan, the step), never a model or
  * a pointer, and its result depends on nothing else, so a retried task returns the same sum.
  */
 final class PartitionGradient implements Function2<Integer, Iterator<LabelledImage>, Iterator<GradientSum>> {
     private static final long serialVersionUID = 1L;
     private final ModelSpec spec;
-    private final Broadcast<float[]> parameters;
+    private final Broadcast<ModelValues> values;
     private final InputScaling scaling;
     private final BatchPlan plan;
     private final long step;
 
-    PartitionGradient(ModelSpec spec, Broadcast<float[]> parameters, InputScaling scaling, BatchPlan plan, long step) {
+    PartitionGradient(ModelSpec spec, Broadcast<ModelValues> values, InputScaling scaling, BatchPlan plan, long step) {
         this.spec = spec;
-        this.parameters = parameters;
+        this.values = values;
         this.scaling = scaling;
         this.plan = plan;
         this.step = step;
@@ -29,7 +29,7 @@ final class PartitionGradient implements Function2<Integer, Iterator<LabelledIma
 
     @Override public Iterator<GradientSum> call(Integer partition, Iterator<LabelledImage> samples) {
         List<LabelledImage> batch = new PartitionSamples(samples, plan, partition).batch(step);
-        GradientSum sum = ExecutorModels.with(spec, w -> w.gradientSum(parameters.value(), batch, scaling, step));
+        GradientSum sum = ExecutorModels.with(spec, w -> w.gradientSum(values.value(), batch, scaling, step));
         return List.of(sum).iterator();
     }
 }

@@ -29,7 +29,13 @@ import org.apache.spark.storage.StorageLevel;
  * }</pre>
  * With {@link SparkTrainingConfig#localSgd} the partitions instead take several plain SGD steps
  * between communications and the driver's optimiser applies the averaged move.
- * Models with running statistics (BatchNorm) are refused: their state would need aggregating too.
+ * <p>
+ * Models with running statistics (BatchNorm) train with "local BN", as PyTorch's DDP without
+ * SyncBatchNorm: each partition normalises with the statistics of its own share of the batch
+ * (not the global batch's) and updates its copy of the running statistics, which start every
+ * step from the driver's; the driver's new running statistics are the partitions' weighted by
+ * their samples. Running means therefore follow the global batch exactly, running variances
+ * miss the spread between the partitions' means. With one partition it is the plain Trainer.
  */
 public final class SparkTrainer {
     private final ModelSpec spec;
@@ -64,25 +70,36 @@ public final class SparkTrainer {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(data.context());
         Model model = spec.build(config.seed());
         try {
-            if (model.state() != null)
-                throw new IllegalArgumentException(spec.architecture() + " has running statistics (BatchNorm), which data-parallel training does not aggregate yet");
             model.setPreprocessing(Preprocessing.of(config.normalization(), spec.channels(), classNames()));
             List<StepTiming> timings = new ArrayList<>();
             try (Optimizer optimizer = config.optimizer().create(model)) {
+                StepRates rates = new StepRates(config.schedule(), config.localSteps() == 0 ? optimizer.learningRate() : config.localLearningRate(),
+                        plan.stepsPerEpoch());
                 DriverCheckpoint checkpoint = config.checkpoint() == null ? null : new DriverCheckpoint(config.checkpoint());
                 String partitioning = Arrays.toString(sizes);
                 long step = checkpoint == null ? 0 : checkpoint.restore(model, optimizer, partitioning);
+                int epochStart = 0;   // index in timings of the current epoch's first step
                 while (step < totalSteps) {
                     // A synchronous step takes one batch; a local-SGD round up to localSteps of them.
                     int batches = (int) Math.min(Math.max(1, config.localSteps()), totalSteps - step);
                     long first = step;
-                    PartitionWork work = config.localSteps() == 0
-                            ? shared -> new PartitionGradient(spec, shared, scaling, plan, first)
-                            : shared -> new PartitionLocalSgd(spec, shared, scaling, plan, first, batches, config.localLearningRate());
+                    PartitionWork work;
+                    if (config.localSteps() == 0) {
+                        optimizer.setLearningRate(rates.at(step));
+                        work = shared -> new PartitionGradient(spec, shared, scaling, plan, first);
+                    } else {
+                        double[] local = rates.from(step, batches);
+                        work = shared -> new PartitionLocalSgd(spec, shared, scaling, plan, first, local);
+                    }
                     timings.add(step(sc, data, model, optimizer, step, work));
                     long done = step + batches;
                     if (checkpoint != null && (done / config.checkpointEvery() > step / config.checkpointEvery() || done == totalSteps))
                         checkpoint.save(model, optimizer, done, partitioning);
+                    if (done / plan.stepsPerEpoch() > step / plan.stepsPerEpoch() || done == totalSteps) {
+                        int epoch = (int) ((done + plan.stepsPerEpoch() - 1) / plan.stepsPerEpoch());
+                        config.epochListener().onEpoch(epoch, model, List.copyOf(timings.subList(epochStart, timings.size())));
+                        epochStart = timings.size();
+                    }
                     step = done;
                 }
             }
@@ -93,16 +110,17 @@ public final class SparkTrainer {
         }
     }
 
-    /** What every partition computes in one step, given the step's broadcast parameters (made on the driver, never serialised itself). */
+    /** What every partition computes in one step, given the step's broadcast values (made on the driver, never serialised itself). */
     private interface PartitionWork {
-        Function2<Integer, Iterator<LabelledImage>, Iterator<GradientSum>> task(Broadcast<float[]> parameters);
+        Function2<Integer, Iterator<LabelledImage>, Iterator<GradientSum>> task(Broadcast<ModelValues> values);
     }
 
     private StepTiming step(JavaSparkContext sc, JavaRDD<LabelledImage> data, Model model, Optimizer optimizer, long step, PartitionWork work) {
         long t0 = System.nanoTime();
-        // A fresh array per step: in local mode executors read the broadcast object itself, which
+        // Fresh arrays per step: in local mode executors read the broadcast object itself, which
         // must not change under a straggling task of the previous step.
-        Broadcast<float[]> shared = sc.broadcast(model.parameters().toArray());
+        Broadcast<ModelValues> shared = sc.broadcast(new ModelValues(model.parameters().toArray(),
+                model.state() == null ? null : model.state().toArray()));
         GradientSum sum;
         try {
             sum = data.mapPartitionsWithIndex(work.task(shared), false).treeAggregate(new GradientSum(), GradientSum::add, GradientSum::add);
@@ -110,16 +128,21 @@ public final class SparkTrainer {
             shared.destroy();   // one parameter copy per step, not one per step ever taken, stays on the executors
         }
         long t1 = System.nanoTime();
-        float[] mean = sum.gradient();
-        float scale = 1f / sum.samples();
-        for (int i = 0; i < mean.length; i++) mean[i] *= scale;
-        model.gradients().copyFrom(mean);
+        model.gradients().copyFrom(perSample(sum.gradient(), sum.samples()));
         if (!model.gradientsFinite())
             throw new IllegalStateException("training diverged at step " + (step + 1) + ": non-finite gradients (try a lower learning rate)");
+        if (sum.state() != null) model.state().copyFrom(perSample(sum.state(), sum.samples()));
         optimizer.step();
         long t2 = System.nanoTime();
         return new StepTiming(step, t2 - t0, sum.slowestComputeNanos(), t2 - t1, sum.samples(),
                 sum.loss() / sum.samples(), (double) sum.correct() / sum.samples());
+    }
+
+    /** {@code weighted} (a sum over samples) divided by the {@code samples}, in place: the sample-weighted mean. */
+    private static float[] perSample(float[] weighted, long samples) {
+        float scale = 1f / samples;   // exact for powers of two, so one partition's sum × n ÷ n gives back its mean bit for bit
+        for (int i = 0; i < weighted.length; i++) weighted[i] *= scale;
+        return weighted;
     }
 
     private static int[] partitionSizes(JavaRDD<LabelledImage> data) {
@@ -132,6 +155,7 @@ public final class SparkTrainer {
     }
 
     private List<String> classNames() {
+        if (config.classNames() != null) return config.classNames();
         List<String> names = new ArrayList<>(spec.classes());
         for (int c = 0; c < spec.classes(); c++) names.add(Integer.toString(c));
         return names;

@@ -60,16 +60,15 @@ public final class Conv4jNative {
     public static final int PATH_PORTABLE = 2;
 
     /**
-     * {@code -Dconv4j.kernels}: {@code fast} (default) runs conv4j's AVX2/FMA kernels wherever the
-     * CPU has them; {@code auto} times both convolution paths per layer and product and keeps the
-     * faster (see {@code io.github.conv4j.nn.KernelChooser}; opt-in until the mixed-path training
-     * failure it shows on ResNet-20 is explained); {@code portable} leaves the AVX2 kernels out
-     * (portable C, every convolution GEMM on OpenBLAS: to compare, or to rule them out).
+     * {@code -Dconv4j.kernels}: {@code auto} (default) times both convolution paths per layer and
+     * product and keeps the faster (see {@code io.github.conv4j.nn.KernelChooser}); {@code fast}
+     * runs conv4j's AVX2/FMA kernels wherever the CPU has them, untimed; {@code portable} leaves
+     * them out (portable C, every convolution GEMM on OpenBLAS: to compare, or to rule them out).
      *
      * @throws IllegalArgumentException for any other value
      */
     public static String kernelsMode() {
-        String kernels = System.getProperty("conv4j.kernels", "fast");
+        String kernels = System.getProperty("conv4j.kernels", "auto");
         if (!kernels.equals("auto") && !kernels.equals("fast") && !kernels.equals("portable"))
             throw new IllegalArgumentException("conv4j.kernels must be 'auto', 'fast' or 'portable', not '" + kernels + "'");
         return kernels;

@@ -74,13 +74,21 @@ public final class Batches implements AutoCloseable {
     }
 
     private void reorder(int epoch) {
+        if (shuffle) epochOrder(order, seed, epoch);
+        else for (int i = 0; i < order.length; i++) order[i] = i;
+    }
+
+    /**
+     * Fills {@code order} with the sample order of epoch {@code epoch} of batches shuffled with
+     * {@code seed}: a permutation of 0…n−1 that depends on (seed, epoch, n) alone. Public so that
+     * other batchings (conv4j-spark's per-partition plan) walk the very samples these batches walk.
+     */
+    public static void epochOrder(int[] order, long seed, long epoch) {
         for (int i = 0; i < order.length; i++) order[i] = i;
-        if (shuffle) {
-            SplittableRandom rng = new SplittableRandom(seed ^ (0x9E3779B97F4A7C15L * (epoch + 1)));
-            for (int i = order.length - 1; i > 0; i--) {
-                int j = rng.nextInt(i + 1);
-                int t = order[i]; order[i] = order[j]; order[j] = t;
-            }
+        SplittableRandom rng = new SplittableRandom(seed ^ (0x9E3779B97F4A7C15L * (epoch + 1)));
+        for (int i = order.length - 1; i > 0; i--) {   // Fisher–Yates
+            int j = rng.nextInt(i + 1);
+            int t = order[i]; order[i] = order[j]; order[j] = t;
         }
     }
 

@@ -2,6 +2,7 @@ package io.github.conv4j.data;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -141,7 +142,14 @@ public final class Cifar {
         if (!Files.isRegularFile(file)) throw new IOException(file + ": no such file (the class names)");
         if (Files.size(file) > 1 << 20) throw new IOException(file + ": over 1 MiB, not a list of class names");
         List<String> names = new ArrayList<>();
-        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) names.add(line.strip());
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (CharacterCodingException e) {
+            // The decoder's message ("Input length = 1") names neither the file nor the problem.
+            throw new IOException(file + ": not UTF-8 text, not a list of class names", e);
+        }
+        for (String line : lines) names.add(line.strip());
         while (!names.isEmpty() && names.get(names.size() - 1).isEmpty()) names.remove(names.size() - 1);
         if (names.isEmpty()) throw new IOException(file + ": no class names");
         int blank = names.indexOf("");

@@ -5,6 +5,12 @@ import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Iterator;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 
 /**
  * The stored values of a decoded image as planes, and torchvision's {@code Resize(size)} then
@@ -20,7 +26,41 @@ public final class ImageDecoding {
     /** ITU-R 601-2 luma, the weights of PIL's {@code convert("L")} and torchvision's {@code Grayscale}. */
     private static final float LUMA_R = 0.299f, LUMA_G = 0.587f, LUMA_B = 0.114f;
 
+    /**
+     * The most pixels {@link #read} decodes: 2^26 (8192×8192), whose raster and float planes take
+     * about 1 GiB. A few bytes of header can declare any size, which ImageIO would allocate before
+     * reading a single pixel.
+     */
+    public static final long MAX_PIXELS = 1L << 26;
+
     private ImageDecoding() {}
+
+    /**
+     * Decodes {@code file} as {@link ImageIO#read(java.io.File)} does (the first reader that
+     * recognises its content), after checking the size its header declares against
+     * {@link #MAX_PIXELS}.
+     *
+     * @return the image, or null when no ImageIO reader recognises the file
+     * @throws IOException if the file cannot be read, the decoder fails (the message does not name
+     *                     the file: callers do) or the image declares more than {@link #MAX_PIXELS}
+     */
+    public static BufferedImage read(Path file) throws IOException {
+        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            if (in == null) throw new IOException("cannot open an image stream on it");
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) return null;
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                long width = reader.getWidth(0), height = reader.getHeight(0);
+                if (width * height > MAX_PIXELS)
+                    throw new IOException("it declares " + width + "×" + height + " pixels, more than the " + MAX_PIXELS + " conv4j decodes");
+                return reader.read(0);
+            } finally {
+                reader.dispose();
+            }
+        }
+    }
 
     /**
      * Whether the image is grey: a grey colour space, or a palette whose every entry is grey (GIFs

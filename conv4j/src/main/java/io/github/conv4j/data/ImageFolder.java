@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Stream;
-import javax.imageio.ImageIO;
 
 /**
  * Reader of image folders in torchvision's {@code ImageFolder} convention:
@@ -116,7 +115,7 @@ public final class ImageFolder {
     private static BufferedImage decode(Path file) throws IOException {
         BufferedImage image;
         try {
-            image = ImageIO.read(file.toFile());
+            image = ImageDecoding.read(file);
         } catch (IOException | RuntimeException e) {
             // ImageIO's decoders report damaged data as either, often without naming the file.
             throw new IOException(file + ": undecodable image: " + e.getMessage(), e);

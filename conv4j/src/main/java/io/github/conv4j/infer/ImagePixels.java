@@ -1,5 +1,6 @@
 package io.github.conv4j.infer;
 
+import io.github.conv4j.data.ImageDecoding;
 import io.github.conv4j.tensor.Shape;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
@@ -9,7 +10,6 @@ import java.awt.image.Raster;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import javax.imageio.ImageIO;
 
 /**
  * Turns an image into a model's input values in [0, 1], channel-major (C×H×W).
@@ -28,8 +28,9 @@ public final class ImagePixels {
         if (!Files.isRegularFile(file)) throw new IOException(file + ": no such image file");
         BufferedImage image;
         try {
-            image = ImageIO.read(file.toFile());
-        } catch (IOException e) {
+            image = ImageDecoding.read(file);
+        } catch (IOException | RuntimeException e) {
+            // ImageIO's decoders report damaged data as either, often without naming the file.
             throw new IOException(file + ": unreadable image: " + e.getMessage(), e);
         }
         if (image == null) throw new IOException(file + ": not an image format Java can read (PNG, JPEG, GIF, BMP)");

@@ -56,17 +56,26 @@ class FastKernelsAgreementTest {
 
     /** y, dx, dw, db of one forward and backward pass on seeded random data. */
     static float[][] run(int n, int c, int h, int w, int k, int kernel, int stride, int pad, int groups, int dil) {
+        return run(n, c, h, w, k, kernel, stride, pad, groups, dil, true, true);
+    }
+
+    /**
+     * y, dx, dw, db as above, the layer with or without a bias and the backward asked for the
+     * input gradient or not (then dx, and db without a bias, are empty).
+     */
+    static float[][] run(int n, int c, int h, int w, int k, int kernel, int stride, int pad, int groups, int dil,
+                         boolean bias, boolean inputGradient) {
         Shape in = Shape.of(c, h, w);
-        try (Sequential m = new Sequential(in, 7, List.of(new Conv2d(c, k, kernel).stride(stride).padding(pad).dilation(dil).groups(groups)));
+        try (Sequential m = new Sequential(in, 7, List.of(new Conv2d(c, k, kernel).stride(stride).padding(pad).dilation(dil).groups(groups).bias(bias)));
              Tensor x = Tensor.zeros(in.prependBatch(n));
              Tensor dy = Tensor.zeros(m.sampleOutput().prependBatch(n))) {
             x.copyFrom(random(x.size(), 1));
             dy.copyFrom(random(dy.size(), 2));
             m.zeroGrad();
             float[] y = m.forward(x).toArray();
-            float[] dx = m.backward(dy, true).toArray();
+            Tensor dx = m.backward(dy, inputGradient);
             List<Tensor> g = m.gradients(0);
-            return new float[][] {y, dx, g.get(0).toArray(), g.get(1).toArray()};
+            return new float[][] {y, dx == null ? new float[0] : dx.toArray(), g.get(0).toArray(), bias ? g.get(1).toArray() : new float[0]};
         }
     }
 

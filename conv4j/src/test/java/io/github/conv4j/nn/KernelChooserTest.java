@@ -115,8 +115,8 @@ class KernelChooserTest {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, Conv4jNative::kernelsMode);
             assertTrue(e.getMessage().contains("'auto', 'fast' or 'portable'"), e.getMessage());
             System.clearProperty("conv4j.kernels");
-            assertEquals("fast", Conv4jNative.kernelsMode(), "fast is the default (auto is opt-in)");
-            assertEquals(Mode.FAST, Mode.of(Conv4jNative.kernelsMode()));
+            assertEquals("auto", Conv4jNative.kernelsMode(), "auto is the default");
+            assertEquals(Mode.AUTO, Mode.of(Conv4jNative.kernelsMode()));
         } finally {
             if (before == null) System.clearProperty("conv4j.kernels");
             else System.setProperty("conv4j.kernels", before);

@@ -62,6 +62,39 @@ class MixedPathsTest {
         FastKernelsAgreementTest.assertAgree(mixed, portable, n, c, h, w, kernel);
     }
 
+    /**
+     * Every mix of paths on each convolution of ResNet-20 (3×32×32, no biases), as it trains: a
+     * batch of 32 (two workers' chunks of 16, where there are two cores), and a backward with and
+     * without the input gradient (the first layer's is never asked for).
+     */
+    @ParameterizedTest(name = "C{0} {1}x{1} K{2} k{3} stride {4} pad {5}, input gradient {6}")
+    @CsvSource({
+            "3, 32, 16, 3, 1, 1, false",    // conv1
+            "16, 32, 16, 3, 1, 1, true",    // layer1
+            "16, 32, 32, 3, 2, 1, true",    // layer2.0.conv1
+            "32, 16, 32, 3, 1, 1, true",    // layer2
+            "16, 32, 32, 1, 2, 0, true",    // layer2.0.downsample
+            "32, 16, 64, 3, 2, 1, true",    // layer3.0.conv1
+            "64, 8, 64, 3, 1, 1, true",     // layer3
+            "32, 16, 64, 1, 2, 0, true",    // layer3.0.downsample
+            "64, 8, 64, 3, 1, 1, false"})
+    void everyMixOnResNet20sConvolutions(int c, int side, int k, int kernel, int stride, int pad, boolean inputGradient) {
+        assumeTrue(Conv4jNative.fastKernels() == 1, "the fast kernels need x86-64 with AVX2/FMA");
+        int n = 32;
+        KernelChooser.useMode(Mode.PORTABLE);
+        float[][] portable = FastKernelsAgreementTest.run(n, c, side, side, k, kernel, stride, pad, 1, 1, false, inputGradient);
+        for (int mix = 0; mix < 8; mix++) {
+            String paths = path(mix, 4) + "/" + path(mix, 2) + "/" + path(mix, 1);
+            KernelChooser mixedChooser = new KernelChooser(Mode.AUTO, scripted(paths), 1);
+            KernelChooser.use(mixedChooser);
+            float[][] mixed = FastKernelsAgreementTest.run(n, c, side, side, k, kernel, stride, pad, 1, 1, false, inputGradient);
+            assertEquals(paths, mixedChooser.choices().values().iterator().next().describe());
+            FastKernelsAgreementTest.assertAgree(mixed, portable, n, c, side, side, kernel);
+        }
+    }
+
+    private static String path(int mix, int bit) { return (mix & bit) != 0 ? "portable" : "fast"; }
+
     @Test void theNativeSideRefusesUnknownPaths() {
         try (ConvGeom g = new ConvGeom()) {
             g.n(1).c(1).h(3).w(3).k(1).r(3).s(3).stride_h(1).stride_w(1).dil_h(1).dil_w(1).groups(1).out_h(1).out_w(1).chunk(1);
