@@ -1,40 +1,81 @@
 #!/usr/bin/env bash
-# Times the reference CNN (batch 64, SGD momentum 0.9, lr 0.01) in PyTorch and in conv4j in one
-# run, same machine and thread count, and prints both figures and the ratios.
-# Installs Debian's python3-torch and libopenblas0-pthread when absent (PyTorch's strongest set-up
-# here: oneDNN convolutions, OpenBLAS GEMMs). Usage: scripts/bench-vs-pytorch.sh [THREADS] [STEPS]
+# Times issue 18's workloads in conv4j and in PyTorch's strongest set-up on this machine, each
+# in its own process, RUNS processes a side, alternating (conv4j, PyTorch, conv4j, ...), and
+# prints the medians, the ranges and the ratios. PyTorch runs oneDNN convolutions in
+# channels_last with Debian's OpenMP build of OpenBLAS behind its GEMMs (its directory first in
+# LD_LIBRARY_PATH; the BLAS the process mapped is printed). Installs python3-torch,
+# python3-torchvision and libopenblas0-openmp only when one is missing.
+# Usage: scripts/bench-vs-pytorch.sh [THREADS [RUNS [WORKLOAD...]]]   (default: 2 3, every workload)
+# Workloads: reference (batch 64), resnet20 (128), alexnet (16), resnet18 (16).
+# BENCH_LOCK=FILE holds `flock FILE` (a shared machine's lock) over each conv4j + PyTorch pair of
+# processes, released between pairs; BENCH_OUT=DIR keeps every process's JSON report there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 threads=${1:-2}
-steps=${2:-200}
-py=/usr/bin/python3
-if ! "$py" -c "import torch" 2>/dev/null || ! dpkg -s libopenblas0-pthread >/dev/null 2>&1; then
-    echo "installing python3-torch and libopenblas0-pthread..." >&2
-    apt-get update -q >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q python3-torch libopenblas0-pthread >&2
-fi
-out=$(mktemp -d)
-trap 'rm -rf "$out"' EXIT
-# PyTorch in both memory layouts (NCHW, and oneDNN's preferred channels_last): each row compares
-# with the better of the two
-for layout in nchw channels_last; do
-    echo "PyTorch ($threads threads, $layout)..." >&2
-    "$py" scripts/bench_pytorch.py "$threads" "$steps" "$layout" > "$out/torch-$layout.json"
+runs=${2:-3}
+shift $(( $# < 2 ? $# : 2 ))
+workloads=("$@")
+[ ${#workloads[@]} -gt 0 ] || workloads=(reference resnet20 alexnet resnet18)
+# workload -> training batch, inference batch, timed steps, warm-up steps
+declare -A spec=([reference]="64 256 200 20" [resnet20]="128 256 30 5" [alexnet]="16 64 15 3" [resnet18]="16 16 6 2")
+for w in "${workloads[@]}"; do
+    [ -n "${spec[$w]:-}" ] || { echo "unknown workload '$w' (known: ${!spec[*]})" >&2; exit 2; }
 done
-echo "conv4j ($threads threads)..." >&2
-scripts/conv4j bench --threads "$threads" --steps "$steps" --infer-batch 256 --report "$out/conv4j.json" >&2
-"$py" - "$out/torch-nchw.json" "$out/torch-channels_last.json" "$out/conv4j.json" <<'PY'
-import json, sys
-n, cl, c = (json.load(open(p)) for p in sys.argv[1:4])
+py=/usr/bin/python3
+blas=/usr/lib/x86_64-linux-gnu/openblas-openmp
+if ! "$py" -c "import torch, torchvision" 2>/dev/null || ! dpkg -s libopenblas0-openmp >/dev/null 2>&1; then
+    echo "installing python3-torch, python3-torchvision and libopenblas0-openmp..." >&2
+    scripts/apt-install.sh python3-torch python3-torchvision libopenblas0-openmp >&2
+fi
+[ -f "$blas/libblas.so.3" ] || { echo "no OpenBLAS-openmp under $blas" >&2; exit 1; }
+hold() { [ -z "${BENCH_LOCK:-}" ] || { exec 9>>"$BENCH_LOCK"; flock 9; }; }
+release() { [ -z "${BENCH_LOCK:-}" ] || { flock -u 9; exec 9>&-; }; }
+out=${BENCH_OUT:-$(mktemp -d)}
+mkdir -p "$out"
+[ -n "${BENCH_OUT:-}" ] || trap 'rm -rf "$out"' EXIT
+hold
+scripts/conv4j --version >/dev/null   # builds the jars when stale, not inside a timed run
+release
+for w in "${workloads[@]}"; do
+    read -r batch infer steps warmup <<<"${spec[$w]}"
+    for r in $(seq "$runs"); do
+        echo "$w, run $r of $runs: conv4j, then PyTorch ($threads threads)..." >&2
+        hold
+        scripts/conv4j bench --model "$w" --threads "$threads" --batch "$batch" --infer-batch "$infer" \
+            --steps "$steps" --warmup "$warmup" --report "$out/$w-conv4j-$r.json" >&2
+        LD_LIBRARY_PATH="$blas${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" "$py" scripts/bench_pytorch.py --model "$w" \
+            --threads "$threads" --batch "$batch" --infer-batch "$infer" --steps "$steps" --warmup "$warmup" \
+            --layout channels_last > "$out/$w-torch-$r.json"
+        release
+    done
+done
+"$py" - "$out" "$runs" "${workloads[@]}" <<'PY'
+import json, statistics, sys
+out, runs, workloads = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
+load = lambda w, side: [json.load(open(f"{out}/{w}-{side}-{r}.json")) for r in range(1, runs + 1)]
+def cell(vals):
+    m = statistics.median(vals)
+    f = (lambda v: f"{v:,.1f}") if m >= 10 else (lambda v: f"{v:.3f}")   # latencies in ms need the decimals
+    return f"{f(m)} ({f(min(vals))}-{f(max(vals))})" if len(vals) > 1 else f(m)
+t0 = load(workloads[0], "torch")[0]
+print(f"PyTorch {t0['torch']}, {t0['layout']}, BLAS mapped: {', '.join(t0['blas'])}")
+print(f"medians of {runs} processes a side (range); ratio = how many times better conv4j is (for latency and RSS: PyTorch's ÷ conv4j's)")
+print(f"{'workload':10} {'':32} {'conv4j':>26} {'PyTorch':>26} {'ratio':>7}")
 rows = [("training images/s", "train_images_per_second", True),
-        ("inference images/s, batch 256", "inference_images_per_second", True),
-        ("batch-1 latency, ms (median)", "latency_ms_batch1_median", False),
-        ("peak RSS, MB", "peak_rss_mb", False)]
-print(f"PyTorch {n['torch']}, BLAS: {n['blas']}; ratio = conv4j against PyTorch's better layout")
-print(f"{'':32} {'PyTorch NCHW':>13} {'channels_last':>14} {'conv4j':>10} {'ratio':>8}")
-for label, key, higher in rows:
-    a = max(n[key], cl[key]) if higher else min(n[key], cl[key])
-    b = c[key]
-    ratio = b / a if higher else a / b
-    print(f"{label:32} {n[key]:13.2f} {cl[key]:14.2f} {b:10.2f} {ratio:7.2f}x" + ("" if higher else " (better when >1)"))
-print(f"sgemm 2048^3 peak in this run: {c['sgemm_2048_gflops']:.1f} GFLOP/s; conv4j training at {c['train_gflops']:.1f} GFLOP/s")
+        ("inference images/s", "inference_images_per_second", True),
+        ("  BN folded", "inference_folded_images_per_second", True),
+        ("batch-1 latency ms (median)", "latency_ms_batch1_median", False),
+        ("  BN folded", "latency_ms_batch1_folded_median", False),
+        ("peak RSS MB", "peak_rss_mb", False)]
+for w in workloads:
+    c, t = load(w, "conv4j"), load(w, "torch")
+    print(f"{w:10} batch {c[0]['batch']}, inference batch {c[0]['inference_batch']}; sgemm peak {cell([r['sgemm_2048_gflops'] for r in c])} GFLOP/s, "
+          f"conv4j training at {100 * statistics.median(r['train_share_of_peak'] for r in c):.0f} % of it")
+    for label, key, higher in rows:
+        if key not in c[0]:
+            continue
+        tkey = key.replace("folded_", "")   # PyTorch runs its model as built: nothing folded
+        a, b = statistics.median(r[key] for r in c), statistics.median(r[tkey] for r in t)
+        ratio = a / b if higher else b / a
+        print(f"{'':10} {label:32} {cell([r[key] for r in c]):>26} {cell([r[tkey] for r in t]):>26} {ratio:6.2f}x")
 PY

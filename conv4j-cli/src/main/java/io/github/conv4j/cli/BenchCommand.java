@@ -2,7 +2,8 @@ package io.github.conv4j.cli;
 
 import io.github.conv4j.binding.Conv4jNative;
 import io.github.conv4j.loss.SoftmaxCrossEntropy;
-import io.github.conv4j.nn.Sequential;
+import io.github.conv4j.nn.BatchNormFolding;
+import io.github.conv4j.nn.Model;
 import io.github.conv4j.optim.Sgd;
 import io.github.conv4j.optim.SgdConfig;
 import io.github.conv4j.tensor.IntTensor;
@@ -21,13 +22,18 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * The training benchmark: the reference CNN's training and inference throughput and batch-1
- * latency on synthetic data, next to the sgemm peak of the same run.
+ * The training benchmark: a zoo model's training and inference throughput and batch-1 latency on
+ * synthetic data, next to the sgemm peak of the same run. Any model of the zoo, chains and graphs
+ * alike (reference, alexnet, resnet20, resnet18, …), at the input and classes it was designed for.
+ * A model with batch normalisations after its convolutions is also timed
+ * {@linkplain BatchNormFolding folded}, as {@code Classifier.load} runs it.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Training/inference throughput, latency and the sgemm peak.")
 final class BenchCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
-    @Option(names = "--model", defaultValue = "reference", description = "reference or lenet5 (default: ${DEFAULT-VALUE}).") String model;
+    @Option(names = "--model", defaultValue = "reference",
+            description = "Any zoo model at its designed input: reference, lenet5 (1×28×28), resnet20 (3×32×32), alexnet, vgg16, resnet18, "
+                    + "mobilenetv2 (3×224×224) (default: ${DEFAULT-VALUE}).") String model;
     @Option(names = "--parallel", defaultValue = "batch",
             description = "batch (split batches over cores, single-threaded GEMM) or blas (multi-threaded GEMM) (default: ${DEFAULT-VALUE}).")
     String parallel;
@@ -36,19 +42,29 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--infer-batch", paramLabel = "N", description = "Images per inference forward pass (default: the --batch value).")
     Integer inferBatch;
     @Option(names = "--steps", defaultValue = "200", description = "Timed training steps (default: ${DEFAULT-VALUE}).") int steps;
+    @Option(names = "--warmup", defaultValue = "20", description = "Untimed training steps first (default: ${DEFAULT-VALUE}).") int warmup;
+    @Option(names = "--layers", description = "Also time each layer's forward and backward on its own, at the training batch (where the time goes).")
+    boolean layers;
     @Option(names = "--report", description = "Write a JSON summary here (default: none).") Path report;
+
+    /** Inference passes: at most this many, and no more once this many seconds are spent (at least 3). */
+    static final int INFERENCE_PASSES = 20, LATENCY_CALLS = 500;
+    static final double INFERENCE_SECONDS = 3, LATENCY_SECONDS = 5;
 
     @Override public Integer call() throws Exception {
         Flags.notNegative(spec, "--threads", threads);
         Flags.positive(spec, "--batch", batch);
         Flags.positive(spec, "--steps", steps);
+        Flags.notNegative(spec, "--warmup", warmup);
         if (inferBatch != null) Flags.positive(spec, "--infer-batch", inferBatch);
         int inference = inferBatch != null ? inferBatch : batch;
         int nThreads = Common.threads(threads, parallel);
-        Zoo.Architecture arch = Zoo.byName(model);
+        String name = Zoo.canonicalName(model);
+        Shape input = Zoo.naturalInput(name);
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("command", "bench");
-        r.put("model", arch.name());
+        r.put("model", name);
+        r.put("input", input.toString());
         r.put("threads", nThreads);
         r.put("batch", batch);
         r.put("inference_batch", inference);
@@ -59,49 +75,41 @@ final class BenchCommand implements Callable<Integer> {
         r.put("kernels", kernels);
         System.out.printf("sgemm 2048³: %.1f GFLOP/s (%d threads); conv4j kernels: %s%n", peak, nThreads, kernels);
         SplittableRandom rng = new SplittableRandom(1);
-        try (Sequential net = new Sequential(arch.input(), 42, arch.layers());
+        try (Model net = Zoo.create(name, input, Zoo.naturalClasses(name), 42);
              Sgd sgd = new SgdConfig().learningRate(0.01).momentum(0.9).create(net);
              SoftmaxCrossEntropy loss = new SoftmaxCrossEntropy();
-             Tensor x = random(arch.input().prependBatch(batch), rng);
+             Tensor x = random(input.prependBatch(batch), rng);
              IntTensor labels = new IntTensor(batch)) {
             int classes = net.sampleOutput().dim(0);
             for (int i = 0; i < batch; i++) labels.set(i, rng.nextInt(classes));
+            double gflopPerImage = net.summary().flops() / 1e9;
+            r.put("gflop_per_image_forward", gflopPerImage);
+            System.out.printf("%s, input %s, %,d parameters, %.3f GFLOP per image forward%n", name, input, net.parameterCount(), gflopPerImage);
             Runnable step = () -> {
                 net.zeroGrad();
                 loss.forward(net.forward(x), labels);
                 net.backward(loss.gradient());
                 sgd.step();
             };
-            for (int i = 0; i < 20; i++) step.run();
+            for (int i = 0; i < warmup; i++) step.run();
             long t0 = System.nanoTime();
             for (int i = 0; i < steps; i++) step.run();
             double trainIps = (double) steps * batch / ((System.nanoTime() - t0) / 1e9);
-            double flops = 3.0 * net.summary().flops() * trainIps / 1e9;
+            double flops = 3.0 * gflopPerImage * trainIps;   // backward ≈ twice the forward's multiply-adds
             r.put("train_images_per_second", trainIps);
             r.put("train_gflops", flops);
-            System.out.printf("training: %,.0f images/s (batch %d), %.1f GFLOP/s = %.0f%% of the sgemm peak%n", trainIps, batch, flops,
+            r.put("train_share_of_peak", flops / peak);
+            System.out.printf("training: %,.1f images/s (batch %d), %.1f GFLOP/s = %.0f%% of the sgemm peak%n", trainIps, batch, flops,
                     100 * flops / peak);
+            if (layers) r.put("layers", LayerProfile.print(net, batch, rng));
 
             net.train(false);
-            try (Tensor xb = random(arch.input().prependBatch(inference), rng); Tensor x1 = random(arch.input().prependBatch(1), rng)) {
-                for (int i = 0; i < 5; i++) net.forward(xb);
-                int reps = 20;
-                t0 = System.nanoTime();
-                for (int i = 0; i < reps; i++) net.forward(xb);
-                double inferIps = (double) reps * inference / ((System.nanoTime() - t0) / 1e9);
-                r.put("inference_images_per_second", inferIps);
-                System.out.printf("inference: %,.0f images/s (batch %d)%n", inferIps, inference);
-                double[] lat = new double[500];
-                for (int i = 0; i < 50; i++) net.forward(x1);
-                for (int i = 0; i < lat.length; i++) {
-                    long s = System.nanoTime();
-                    net.forward(x1);
-                    lat[i] = (System.nanoTime() - s) / 1e6;
+            inference(net, "", input, inference, gflopPerImage, peak, r, rng);
+            if (BatchNormFolding.foldable(net) > 0) {
+                System.out.printf("with the %d batch normalisations folded into their convolutions:%n", BatchNormFolding.foldable(net));
+                try (Model folded = BatchNormFolding.fold(net)) {
+                    inference(folded, "folded_", input, inference, gflopPerImage, peak, r, rng);
                 }
-                Arrays.sort(lat);
-                r.put("latency_ms_batch1_median", lat[lat.length / 2]);
-                r.put("latency_ms_batch1_p99", lat[(int) (lat.length * 0.99)]);
-                System.out.printf("batch-1 latency: median %.3f ms, p99 %.3f ms%n", lat[lat.length / 2], lat[(int) (lat.length * 0.99)]);
             }
         }
         r.put("conv_kernels", ConvKernelsReport.print());   // after inference too: batch 1 has chunks of its own
@@ -111,7 +119,47 @@ final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static Tensor random(Shape s, SplittableRandom rng) {
+    /** Times {@code net}'s inference at {@code batch} and its batch-1 latency; reports under keys with {@code prefix}. */
+    private static void inference(Model net, String prefix, Shape input, int batch, double gflopPerImage, double peak, Map<String, Object> r,
+                                  SplittableRandom rng) {
+        try (Tensor xb = random(input.prependBatch(batch), rng); Tensor x1 = random(input.prependBatch(1), rng)) {
+            double[] passes = timeCalls(() -> net.forward(xb), 5, INFERENCE_PASSES, INFERENCE_SECONDS);
+            double ms = 0;
+            for (double p : passes) ms += p;
+            double inferIps = passes.length * batch / (ms / 1e3);
+            r.put("inference_" + prefix + "images_per_second", inferIps);
+            r.put("inference_" + prefix + "share_of_peak", gflopPerImage * inferIps / peak);
+            System.out.printf("inference: %,.1f images/s (batch %d), %.0f%% of the sgemm peak%n", inferIps, batch, 100 * gflopPerImage * inferIps / peak);
+            double[] lat = timeCalls(() -> net.forward(x1), 50, LATENCY_CALLS, LATENCY_SECONDS);
+            Arrays.sort(lat);
+            double median = lat[lat.length / 2], p99 = lat[(int) (lat.length * 0.99)];
+            r.put("latency_ms_batch1_" + prefix + "median", median);
+            r.put("latency_ms_batch1_" + prefix + "p99", p99);
+            System.out.printf("batch-1 latency: median %.3f ms, p99 %.3f ms (%d calls)%n", median, p99, lat.length);
+        }
+    }
+
+    /**
+     * Milliseconds of each call of {@code call} after {@code warmup} untimed ones (those also
+     * stop after the time budget): at most {@code max} calls, fewer when {@code budgetSeconds}
+     * run out first, at least 3. {@code scripts/bench_pytorch.py} times PyTorch by the same rule.
+     */
+    static double[] timeCalls(Runnable call, int warmup, int max, double budgetSeconds) {
+        long budget = (long) (budgetSeconds * 1e9), start = System.nanoTime();
+        for (int i = 0; i < warmup && System.nanoTime() - start < budget / 5; i++) call.run();
+        double[] ms = new double[max];
+        int n = 0;
+        start = System.nanoTime();
+        while (n < max && (n < 3 || System.nanoTime() - start < budget)) {
+            long s = System.nanoTime();
+            call.run();
+            ms[n++] = (System.nanoTime() - s) / 1e6;
+        }
+        return Arrays.copyOf(ms, n);
+    }
+
+    /** A tensor of standard normal values: the synthetic data of every benchmark. */
+    static Tensor random(Shape s, SplittableRandom rng) {
         float[] v = new float[(int) s.size()];
         for (int i = 0; i < v.length; i++) v[i] = (float) rng.nextGaussian();
         return Tensor.of(v, s.dims());

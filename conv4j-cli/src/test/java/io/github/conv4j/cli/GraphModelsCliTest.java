@@ -55,6 +55,26 @@ class GraphModelsCliTest {
         assertTrue(bad.err().contains("--freeze layer9. matches no parameter of the model"), bad.err());
     }
 
+    @Test void benchRunsAGraphModelAndTimesItWithBatchNormFolded() throws Exception {
+        Path report = tmp.resolve("bench.json");
+        CliRun b = CliRun.of("bench", "--model", "resnet-20", "--threads", "1", "--batch", "2", "--steps", "1", "--warmup", "0",
+                "--layers", "--report", report.toString());
+        assertEquals(0, b.code(), b.err());
+        assertTrue(b.out().contains("with the 21 batch normalisations folded into their convolutions"), b.out());
+        assertTrue(b.out().contains("layer3.2.conv2") && b.out().contains("sum of the layers"), "the per-layer table: " + b.out());
+        String json = Files.readString(report);
+        for (String key : new String[] {"\"model\": \"resnet20\"", "\"input\": \"[3, 32, 32]\"", "\"train_images_per_second\"",
+                "\"train_share_of_peak\"", "\"inference_images_per_second\"", "\"inference_folded_images_per_second\"",
+                "\"latency_ms_batch1_folded_median\"", "\"peak_rss_mb\"", "\"backward_ms\""})
+            assertTrue(json.contains(key), key + " in " + json);
+        // the model's own count (about 41 M multiply-adds, ResNet-20's published figure), which the GFLOP/s figures rest on
+        double gflop = Double.parseDouble(json.replaceAll("(?s).*\"gflop_per_image_forward\": ([0-9.]+).*", "$1"));
+        assertEquals(Zoo.summary("resnet20", Shape.of(3, 32, 32), 10).flops() / 1e9, gflop, 1e-9);
+        assertEquals(0.082, gflop, 0.002);
+        CliRun unknown = CliRun.of("bench", "--model", "resnet99");
+        assertTrue(unknown.code() != 0 && unknown.err().contains("unknown model 'resnet99'"), unknown.err());
+    }
+
     @Test void summariesOfTheGraphModelsCountTheirParametersAndActivations() {
         CliRun r20 = CliRun.of("summary", "--model", "resnet20");
         assertEquals(0, r20.code(), r20.err());

@@ -4,6 +4,7 @@ import io.github.conv4j.binding.Conv4jNative;
 import io.github.conv4j.data.Normalization;
 import io.github.conv4j.data.Preprocessing;
 import io.github.conv4j.io.ModelFile;
+import io.github.conv4j.nn.BatchNormFolding;
 import io.github.conv4j.nn.Model;
 import io.github.conv4j.tensor.Shape;
 import io.github.conv4j.tensor.Tensor;
@@ -66,18 +67,22 @@ public final class Classifier implements AutoCloseable {
     /**
      * Loads a model file for inference (no gradient buffer) with the preprocessing it records.
      * The classifier owns the model. A file that records none still loads, with identity
-     * normalisation and numbered classes, and says so in {@link #warnings()}.
+     * normalisation and numbered classes, and says so in {@link #warnings()}. Batch normalisations
+     * that follow a convolution are {@linkplain BatchNormFolding folded} into it: the model is
+     * only ever evaluated, so the same outputs come without the normalisations' passes.
      */
     public static Classifier load(Path path) throws IOException {
         try (ModelFile.Loaded loaded = ModelFile.loadForInference(path)) {
-            Model m = loaded.model();
+            Model read = loaded.model();
+            Model m = BatchNormFolding.foldable(read) > 0 ? BatchNormFolding.fold(read) : read;   // the read one is closed with `loaded`
             Classifier c;
             try {
                 c = new Classifier(m, true, m.preprocessing().orElseGet(() -> identity(m)), loaded.warnings());
             } catch (IllegalArgumentException e) {
+                if (m != read) m.close();
                 throw new IOException(path + ": not a classifier: " + e.getMessage(), e);
             }
-            loaded.releaseModel();
+            if (m == read) loaded.releaseModel();
             return c;
         }
     }

@@ -4,6 +4,7 @@ import io.github.conv4j.binding.Conv4jNative;
 import io.github.conv4j.binding.Status;
 import io.github.conv4j.tensor.Shape;
 import io.github.conv4j.tensor.Tensor;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import org.bytedeco.javacpp.FloatPointer;
@@ -34,6 +35,9 @@ public final class Add implements MergeLayer {
         return new MergeOp() {
             private final BatchBuffer y = new BatchBuffer(sample);
             private final PointerPointer<FloatPointer> inputs = new PointerPointer<>(sampleInputs.size());
+            // d(a + b)/da = 1: each input's gradient is the output's. One list, refilled per call, so a step allocates nothing.
+            private final Tensor[] gradients = new Tensor[sampleInputs.size()];
+            private final List<Tensor> gradientList = Collections.unmodifiableList(Arrays.asList(gradients));
             private Shape shape;
 
             @Override public Tensor forward(List<Tensor> xs, boolean training) {
@@ -48,7 +52,8 @@ public final class Add implements MergeLayer {
             @Override public List<Tensor> backward(Tensor dy) {
                 if (shape == null) throw new IllegalStateException(who + ": backward without a forward pass");
                 Checks.outputGradient(who, shape, dy);
-                return Collections.nCopies(sampleInputs.size(), dy);   // d(a + b)/da = 1: each input's gradient is the output's
+                Arrays.fill(gradients, dy);
+                return gradientList;
             }
 
             @Override public void close() { y.close(); inputs.deallocate(); }

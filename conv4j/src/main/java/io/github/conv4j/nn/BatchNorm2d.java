@@ -25,6 +25,9 @@ public final class BatchNorm2d implements Layer {
 
     @Override public String spec() { return settings.spec(); }
 
+    /** The epsilon added to the variance: what {@link BatchNormFolding} needs to fold the running statistics. */
+    float eps() { return settings.eps(); }
+
     @Override public String describe() { return settings.describe(); }
 
     @Override public Shape outputShape(Shape input) {

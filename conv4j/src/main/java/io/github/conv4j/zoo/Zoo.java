@@ -18,7 +18,7 @@ import java.util.function.IntFunction;
 
 /**
  * Well-known architectures: layer lists with the input shape they take ({@link #byName}), and
- * graphs ({@link #GRAPH_NAMES}: the CIFAR ResNet-20 and MobileNetV2); {@link #create} makes any of
+ * graphs ({@link #GRAPH_NAMES}: the CIFAR ResNet-20, torchvision's ResNet-18 and MobileNetV2); {@link #create} makes any of
  * them as a {@link Model}. Each is made for a
  * given input (C×H×W) and class count: the first convolution takes the data's channels, the
  * first fully connected layer takes whatever the convolutions leave of H×W, and the last layer
@@ -34,8 +34,8 @@ public final class Zoo {
     /** The names {@link #byName} knows: the layer lists. */
     public static final List<String> NAMES = List.of("reference", "lenet5", "alexnet", "vgg16");
 
-    /** The graph architectures {@link #create} also knows: {@link CifarResNet#resnet20} and {@link MobileNetV2} (width 1.0). */
-    public static final List<String> GRAPH_NAMES = List.of("resnet20", "mobilenetv2");
+    /** The graph architectures {@link #create} also knows: {@link CifarResNet#resnet20}, {@link ResNet#resnet18} and {@link MobileNetV2} (width 1.0). */
+    public static final List<String> GRAPH_NAMES = List.of("resnet20", "resnet18", "mobilenetv2");
 
     /**
      * The architecture of that name (any of {@link #NAMES} or {@link #GRAPH_NAMES}) made for images
@@ -63,7 +63,14 @@ public final class Zoo {
     private static Block graph(String canonical, Shape input, int classes) {
         if (classes <= 0) throw new IllegalArgumentException("model " + canonical + " needs a positive class count, got " + classes);
         int c = GraphArchitecture.channels("model " + canonical, input);
-        return canonical.equals("resnet20") ? CifarResNet.resnet20(c, classes) : new MobileNetV2(c, classes, 1.0);
+        return switch (canonical) {
+            case "resnet20" -> CifarResNet.resnet20(c, classes);
+            case "resnet18" -> {
+                if (c != 3) throw new IllegalArgumentException("model resnet18 takes 3-channel images, got input " + input);
+                yield ResNet.resnet18(classes);
+            }
+            default -> new MobileNetV2(c, classes, 1.0);
+        };
     }
 
     /** The architecture of that name for its designed input and classes, or an IllegalArgumentException listing the known ones. */
@@ -87,7 +94,7 @@ public final class Zoo {
         };
     }
 
-    /** The input an architecture was designed for: 1×28×28 for reference and lenet5, 3×32×32 for resnet20, 3×224×224 for alexnet, vgg16 and mobilenetv2. */
+    /** The input an architecture was designed for: 1×28×28 for reference and lenet5, 3×32×32 for resnet20, 3×224×224 for alexnet, vgg16, resnet18 and mobilenetv2. */
     public static Shape naturalInput(String name) {
         return switch (canonical(name)) {
             case "reference", "lenet5" -> Shape.of(1, 28, 28);
@@ -111,6 +118,7 @@ public final class Zoo {
             case "alexnet" -> "alexnet";
             case "vgg16", "vgg-16" -> "vgg16";
             case "resnet20", "resnet-20" -> "resnet20";
+            case "resnet18", "resnet-18" -> "resnet18";
             case "mobilenetv2", "mobilenet-v2", "mobilenet_v2" -> "mobilenetv2";
             default -> throw new IllegalArgumentException("unknown model '" + name + "' (known: " + String.join(", ", NAMES) + ", "
                     + String.join(", ", GRAPH_NAMES) + ")");

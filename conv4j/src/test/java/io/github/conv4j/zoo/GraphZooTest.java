@@ -40,6 +40,14 @@ class GraphZooTest {
                 Zoo.summary("mobilenetv2", MobileNetV2.INPUT, 1000).rows().size() - 3).output());
     }
 
+    @Test void resnet18IsInTheZooWithTorchvisionsParameterCount() {
+        assertEquals(11_689_512, Zoo.summary("resnet-18", ResNet.INPUT, 1000).parameters());
+        assertEquals(Shape.of(3, 224, 224), Zoo.naturalInput("resnet18"));
+        assertEquals(1000, Zoo.naturalClasses("resnet18"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Zoo.summary("resnet18", Shape.of(1, 224, 224), 10));
+        assertTrue(e.getMessage().contains("3-channel"), e.getMessage());
+    }
+
     @Test void mobileNetV2NarrowOnCifarSizedImages() {
         try (Graph net = new MobileNetV2(3, 10, 0.25).build(CifarResNet.INPUT, 1); Tensor x = Tensor.zeros(2, 3, 32, 32)) {
             assertEquals(Shape.of(2, 10), net.forward(x).shape());
