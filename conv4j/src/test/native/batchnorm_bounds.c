@@ -1,7 +1,9 @@
 /* Batch normalisation under AddressSanitizer/UBSan (scripts/native-sanitize.sh): the training
  * forward (batch statistics, saved mean and inverse std, running statistics with the unbiased
  * variance), the eval forward (running statistics) and the backward of both modes (dx overwritten,
- * dgamma/dbeta accumulated onto what was there), on buffers of exactly the documented sizes with
+ * dgamma/dbeta accumulated onto what was there), each plain and with the ReLU fused (forward
+ * rectified; backward passing dy only where the given output is positive), the channels computed
+ * in two calls split at a random channel, on buffers of exactly the documented sizes with
  * outputs pre-filled with NaN, against a naive double-precision reference. */
 #include "check.h"
 
@@ -35,7 +37,7 @@ static void normalise(const shape *s, const float *x, int32_t ch, double mean, d
             y[((int64_t)i * s->c + ch) * s->hw + j] = gamma * (at(s, x, i, ch, j) - mean) * inv + beta;
 }
 
-static int forward_case(int it, const shape *s, int training, const float *x, const float *gamma,
+static int forward_case(int it, const shape *s, int training, int relu, const float *x, const float *gamma,
                         const float *beta) {
     const int64_t len = (int64_t)s->n * s->c * s->hw;
     const float eps = 1e-5f, momentum = (float)pick(0, 10) / 10.0f;
@@ -57,7 +59,11 @@ static int forward_case(int it, const shape *s, int training, const float *x, co
         want_si[ch] = 1.0 / sqrt(var + eps);
         normalise(s, x, ch, mean, var, eps, gamma[ch], beta[ch], want_y);
     }
-    c4j_batchnorm2d_forward(s->n, s->c, s->hw, training, eps, momentum, x, gamma, beta, rmean, rvar, smean, sinv, y);
+    if (relu)
+        for (int64_t i = 0; i < len; ++i) want_y[i] = want_y[i] > 0.0 ? want_y[i] : 0.0;
+    const int32_t split = pick(0, s->c);
+    c4j_batchnorm2d_forward(s->n, s->c, s->hw, 0, split, training, relu, eps, momentum, x, gamma, beta, rmean, rvar, smean, sinv, y);
+    c4j_batchnorm2d_forward(s->n, s->c, s->hw, split, s->c, training, relu, eps, momentum, x, gamma, beta, rmean, rvar, smean, sinv, y);
     /* the eval pass's saved statistics are not part of its contract: only training's are checked */
     int ok = agrees("y", it, y, want_y, len, 1e-4) && agrees("running_mean", it, rmean, want_rm, s->c, 1e-5) &&
              agrees("running_var", it, rvar, want_rv, s->c, 1e-5) &&
@@ -71,9 +77,12 @@ static int forward_case(int it, const shape *s, int training, const float *x, co
 /* In training dx = gamma*invstd/count * (count*dy - sum(dy) - xhat*sum(dy*xhat)); in evaluation
  * (the saved statistics are constants) dx = gamma*invstd*dy. Both: dgamma += sum(dy*xhat),
  * dbeta += sum(dy), per channel, with the statistics recomputed here from x. */
-static int backward_case(int it, const shape *s, int training, const float *x, const float *gamma) {
+static int backward_case(int it, const shape *s, int training, int relu, const float *x, const float *gamma) {
     const int64_t len = (int64_t)s->n * s->c * s->hw;
     float *dy = filled(len), *dx = nan_filled(len), *dgamma = filled(s->c), *dbeta = filled(s->c);
+    float *y = relu ? filled(len) : NULL;   /* a rectified output's signs: dy passes where y > 0 */
+    float *g = malloc((size_t)len * sizeof(float));   /* the gradient the batch norm sees */
+    for (int64_t i = 0; i < len; ++i) g[i] = !y || y[i] > 0.0f ? dy[i] : 0.0f;
     float *smean = malloc((size_t)s->c * sizeof(float)), *sinv = malloc((size_t)s->c * sizeof(float));
     double *want_dx = zeros(len), *want_dg = zeros(s->c), *want_db = zeros(s->c);
     const double count = (double)s->n * (double)s->hw, eps = 1e-5;
@@ -86,8 +95,8 @@ static int backward_case(int it, const shape *s, int training, const float *x, c
         double sdy = 0.0, sdyx = 0.0;
         for (int32_t i = 0; i < s->n; ++i)
             for (int64_t j = 0; j < s->hw; ++j) {
-                sdy += at(s, dy, i, ch, j);
-                sdyx += at(s, dy, i, ch, j) * (at(s, x, i, ch, j) - smean[ch]) * inv;
+                sdy += at(s, g, i, ch, j);
+                sdyx += at(s, g, i, ch, j) * (at(s, x, i, ch, j) - smean[ch]) * inv;
             }
         want_dg[ch] = dgamma[ch] + sdyx;
         want_db[ch] = dbeta[ch] + sdy;
@@ -95,16 +104,18 @@ static int backward_case(int it, const shape *s, int training, const float *x, c
             for (int64_t j = 0; j < s->hw; ++j) {
                 double xhat = (at(s, x, i, ch, j) - smean[ch]) * inv;
                 want_dx[((int64_t)i * s->c + ch) * s->hw + j] =
-                    training ? gamma[ch] * inv / count * (count * at(s, dy, i, ch, j) - sdy - xhat * sdyx)
-                             : gamma[ch] * inv * at(s, dy, i, ch, j);
+                    training ? gamma[ch] * inv / count * (count * at(s, g, i, ch, j) - sdy - xhat * sdyx)
+                             : gamma[ch] * inv * at(s, g, i, ch, j);
             }
     }
-    c4j_batchnorm2d_backward(s->n, s->c, s->hw, training, x, gamma, smean, sinv, dy, dx, dgamma, dbeta);
+    const int32_t split = pick(0, s->c);
+    c4j_batchnorm2d_backward(s->n, s->c, s->hw, 0, split, training, x, y, gamma, smean, sinv, dy, dx, dgamma, dbeta);
+    c4j_batchnorm2d_backward(s->n, s->c, s->hw, split, s->c, training, x, y, gamma, smean, sinv, dy, dx, dgamma, dbeta);
     /* gradients grow with the batch; the tolerance follows the sums' length */
     const double tol = 1e-5 * (1.0 + count);
     int ok = agrees("dx", it, dx, want_dx, len, tol) && agrees("dgamma", it, dgamma, want_dg, s->c, tol) &&
              agrees("dbeta", it, dbeta, want_db, s->c, tol);
-    free(dy); free(dx); free(dgamma); free(dbeta); free(smean); free(sinv);
+    free(dy); free(dx); free(y); free(g); free(dgamma); free(dbeta); free(smean); free(sinv);
     free(want_dx); free(want_dg); free(want_db);
     return ok;
 }
@@ -115,11 +126,13 @@ static int one_case(int it) {
     shape s;
     s.n = pick(1, 4);
     s.c = pick(1, 5);
-    s.hw = pick(1, 40);
+    s.hw = pick(1, 600);   /* past the kernel's 256-float blocks */
     const int64_t len = (int64_t)s.n * s.c * s.hw;
     float *x = filled(len), *gamma = filled(s.c), *beta = filled(s.c);
-    int ok = forward_case(it, &s, 1, x, gamma, beta) && forward_case(it, &s, 0, x, gamma, beta) &&
-             backward_case(it, &s, 1, x, gamma) && backward_case(it, &s, 0, x, gamma);
+    int ok = 1;
+    for (int relu = 0; relu <= 1 && ok; ++relu)
+        ok = forward_case(it, &s, 1, relu, x, gamma, beta) && forward_case(it, &s, 0, relu, x, gamma, beta) &&
+             backward_case(it, &s, 1, relu, x, gamma) && backward_case(it, &s, 0, relu, x, gamma);
     if (!ok) fprintf(stderr, "case %d: N%d C%d HW%lld\n", it, s.n, s.c, (long long)s.hw);
     free(x); free(gamma); free(beta);
     return !ok;

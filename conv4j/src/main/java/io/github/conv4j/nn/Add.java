@@ -6,13 +6,15 @@ import io.github.conv4j.tensor.Shape;
 import io.github.conv4j.tensor.Tensor;
 import java.util.Collections;
 import java.util.List;
+import java.util.function.IntConsumer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.PointerPointer;
 
 /**
  * The elementwise sum of two or more inputs of one shape: a residual connection
  * ({@code y = F(x) + x}). Forward is one native pass over the batch; backward has nothing to
- * compute, since every input's gradient is the output's.
+ * compute, since every input's gradient is the output's. In a {@link Graph} it takes over the
+ * ReLU that reads it (a residual block's last), rectifying its own output.
  */
 public final class Add implements MergeLayer {
     @Override public String spec() { return "Add"; }
@@ -31,27 +33,50 @@ public final class Add implements MergeLayer {
     @Override public MergeOp create(String name, List<Shape> sampleInputs) {
         Shape sample = outputShape(sampleInputs);
         String who = name + " " + describe();
+        long perImage = sample.size();
         return new MergeOp() {
-            private final BatchBuffer y = new BatchBuffer(sample);
+            private final BatchBuffer y = new BatchBuffer(sample), dx = new BatchBuffer(sample);
             private final PointerPointer<FloatPointer> inputs = new PointerPointer<>(sampleInputs.size());
-            private Shape shape;
+            private final BatchShards shards = new BatchShards(List.of());   // images split over the workers, as for ReLU
+            private final IntConsumer forwardShard = this::forwardShard, backwardShard = this::backwardShard;
+            private boolean relu;
+            private Tensor out, dy, g;   // the current call's, read by the shards
+
+            @Override public boolean fuseRelu() {
+                relu = true;
+                return true;
+            }
+
+            private void forwardShard(int s) {
+                Status.check(Conv4jNative.sumForward(shards.begin(s) * perImage, shards.end(s) * perImage, sampleInputs.size(), inputs,
+                        relu ? 1 : 0, out.pointer()), who);
+            }
+
+            private void backwardShard(int s) {
+                Conv4jNative.reluBackward(shards.begin(s) * perImage, shards.end(s) * perImage, out.pointer(), dy.pointer(), g.pointer());
+            }
 
             @Override public Tensor forward(List<Tensor> xs, boolean training) {
                 int n = Checks.sameBatch(who, xs, sampleInputs);
                 for (int i = 0; i < xs.size(); i++) inputs.put(i, xs.get(i).pointer());
-                Tensor out = y.get(n);
-                Status.check(Conv4jNative.sumForward(out.size(), xs.size(), inputs, out.pointer()), who);
-                shape = out.shape();
+                out = y.get(n);
+                shards.split(n, Integer.MAX_VALUE);
+                shards.run(forwardShard, false);
                 return out;
             }
 
-            @Override public List<Tensor> backward(Tensor dy) {
-                if (shape == null) throw new IllegalStateException(who + ": backward without a forward pass");
-                Checks.outputGradient(who, shape, dy);
-                return Collections.nCopies(sampleInputs.size(), dy);   // d(a + b)/da = 1: each input's gradient is the output's
+            @Override public List<Tensor> backward(Tensor gradient) {
+                if (out == null) throw new IllegalStateException(who + ": backward without a forward pass");
+                Checks.outputGradient(who, out.shape(), gradient);
+                if (!relu) return Collections.nCopies(sampleInputs.size(), gradient);   // d(a + b)/da = 1: each input's gradient is the output's
+                dy = gradient;
+                g = dx.get(out.dim(0));
+                shards.split(out.dim(0), Integer.MAX_VALUE);
+                shards.run(backwardShard, false);
+                return Collections.nCopies(sampleInputs.size(), g);   // the fused ReLU's gradient, the same for every input
             }
 
-            @Override public void close() { y.close(); inputs.deallocate(); }
+            @Override public void close() { y.close(); dx.close(); inputs.deallocate(); shards.close(); }
         };
     }
 }

@@ -17,5 +17,11 @@ public interface MergeOp extends AutoCloseable {
      */
     List<Tensor> backward(Tensor dy);
 
+    /**
+     * Asks this merge to take over the whole of the ReLU that is the only reader of its output,
+     * as {@link Op#fuseRelu()}; true if it will.
+     */
+    default boolean fuseRelu() { return false; }
+
     @Override void close();
 }

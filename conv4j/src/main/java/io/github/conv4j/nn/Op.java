@@ -31,5 +31,21 @@ public interface Op extends AutoCloseable {
      */
     default boolean fuseReluBackward() { return false; }
 
+    /**
+     * Tells this op which of its parameters are frozen ({@code frozen[i]} for the i-th of its
+     * layer's {@link Layer#parameterShapes()}): from now on it computes no gradient for those,
+     * leaving them as they are; true if it will, false if it computes them anyway (the model then
+     * zeroes them after each backward). Called again with other values when the freezing changes.
+     */
+    default boolean freeze(boolean[] frozen) { return false; }
+
+    /**
+     * Asks this op to take over the whole of the ReLU that is the only reader of its output:
+     * apply max(0, ·) to its output (NaN giving 0, as {@link ReLU}) and, in backward, pass the
+     * output gradient only where that output is positive, so that the ReLU computes nothing
+     * either way; true if it will. Results are those of the separate ReLU, bit for bit.
+     */
+    default boolean fuseRelu() { return false; }
+
     @Override void close();
 }
