@@ -62,12 +62,16 @@ final class TrainCommand implements Callable<Integer> {
     double weightDecay;
     @Option(names = "--no-decay-bias-norm", description = "No weight decay on biases and BatchNorm parameters.") boolean noDecayBiasNorm;
     @Option(names = "--freeze", paramLabel = "PREFIX",
-            description = "Do not update parameters whose name starts with PREFIX, e.g. layer1. (repeatable; see the summary for names) (default: none).")
+            description = "Do not train parameters whose name starts with PREFIX, e.g. layer1.: no gradient, no update (repeatable; see the summary for names) (default: none).")
     List<String> freeze = new ArrayList<>();
     @Option(names = "--clip-grad-norm", paramLabel = "MAX", description = "Clip the gradients to this global L2 norm (default: no clipping).")
     Double clipGradNorm;
     @Option(names = "--label-smoothing", defaultValue = "0", description = "Label smoothing of the loss, in [0, 1] (default: ${DEFAULT-VALUE}).")
     double labelSmoothing;
+    @Option(names = "--class-weights", paramLabel = "W1,W2,…|auto",
+            description = "One loss weight per class, or auto: the inverse class frequency of the training images, n / (classes × count) (default: none).")
+    String classWeights;
+    private float[] givenClassWeights;   // --class-weights' numbers (null for auto), checked by checkFlags
     @Option(names = "--schedule", defaultValue = "constant", description = "constant, step (×0.1 every 2 epochs) or cosine (default: ${DEFAULT-VALUE}).")
     String schedule;
     @Option(names = "--warmup", defaultValue = "0", description = "Linear warm-up steps (default: ${DEFAULT-VALUE}).") long warmup;
@@ -114,11 +118,13 @@ final class TrainCommand implements Callable<Integer> {
                 train.size(), test.size(), Common.count(epochs, "epoch"), batch, nThreads);
         try (Model net = Zoo.create(arch, train.shape(), train.classes(), seed); Optimizer opt = optimizer(net)) {
             // Per-channel statistics of the training images (the model file stores them).
+            float[] weights = classWeights == null ? null : ClassWeightsFlag.forData(spec, givenClassWeights, train);
             TrainingConfig config = new TrainingConfig().epochs(epochs).batchSize(batch).seed(seed).normalizationFromData()
                     .augment(AugmentFlag.transforms(augmentations, Math.min(train.height(), train.width()))).loaderThreads(loaderThreads)
                     .schedule(schedule()).checkpoint(ckpt).resume(resume).progress(!noProgress)
                     .metadata(meta).onEpoch(r -> System.out.println(r.line())).labelSmoothing(labelSmoothing);
             if (clipGradNorm != null) config = config.clipGradientNorm(clipGradNorm);
+            if (weights != null) config = config.classWeights(weights);
             long start = System.nanoTime();
             List<EpochResult> history = new Trainer(net, opt, config).fit(train, validation, test);
             double seconds = (System.nanoTime() - start) / 1e9;
@@ -142,6 +148,7 @@ final class TrainCommand implements Callable<Integer> {
             r.put("optimizer", opt.describe());
             r.put("augment", augmentations.isEmpty() ? "none" : String.join(",", augmentations));
             r.put("loader_threads", loaderThreads);
+            if (weights != null) r.put("class_weights", Map.of("given", classWeights.strip(), "weights", weightList(weights)));
             List<Map<String, Object>> per = new ArrayList<>();
             for (EpochResult e : history) {
                 Map<String, Object> m = new LinkedHashMap<>();
@@ -191,6 +198,7 @@ final class TrainCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "--loader-threads must be at most " + io.github.conv4j.data.BatchConfig.MAX_LOADER_THREADS + ", got " + loaderThreads);
         augmentations = AugmentFlag.names(spec, augment);
+        if (classWeights != null) givenClassWeights = ClassWeightsFlag.parse(spec, classWeights);
         if (trainLimit != null) Flags.positive(spec, "--train-limit", trainLimit);
         if (testLimit != null) Flags.positive(spec, "--test-limit", testLimit);
         if (imageSize != null) Flags.positive(spec, "--image-size", imageSize);
@@ -198,10 +206,17 @@ final class TrainCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--val-split must be in (0, 1), got " + valSplit);
     }
 
+    private static List<Float> weightList(float[] w) {
+        List<Float> l = new ArrayList<>();
+        for (float v : w) l.add(v);
+        return l;
+    }
+
     private Optimizer optimizer(Model net) {
         for (String prefix : freeze)
             if (net.namedParameters().keySet().stream().noneMatch(n -> n.startsWith(prefix)))
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--freeze " + prefix + " matches no parameter of the model");
+        for (String prefix : freeze) net.freeze(prefix);   // no gradients computed for them, no backward below the lowest trained layer
         switch (optimizer) {
             case "sgd" -> {
                 SgdConfig c = new SgdConfig().learningRate(lr).momentum(momentum).weightDecay(weightDecay).nesterov(nesterov).noDecayOnBiasAndNorm(noDecayBiasNorm);
