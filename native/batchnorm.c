@@ -8,8 +8,6 @@
  * BLOCK / LANES additions whatever the batch and plane. */
 #include <math.h>
 #include <stddef.h>
-#include <stdint.h>
-#include <string.h>
 #include "conv4j.h"
 
 enum { LANES = 8, BLOCK = 256 };
@@ -41,53 +39,27 @@ static double plane_sum(const float *p, int64_t len, float m, int square) {
     return total + tail;
 }
 
-/* g where y > 0, else 0 (c4j_relu_backward's select), as a bit mask rather than a branch: the
- * sums' lanes then still compile to vector code. */
-static inline float passed(float g, float y) {
-    uint32_t bits;
-    memcpy(&bits, &g, sizeof bits);
-    bits &= (uint32_t)0 - (uint32_t)(y > 0.0f);
-    memcpy(&g, &bits, sizeof g);
-    return g;
-}
-
-/* Σ g and Σ g·(x - m) over len floats, g = dy, or with `masked` dy only where y > 0 (the fused
- * ReLU's backward, c4j_relu_backward's select: both loads unconditional, so it is a blend).
- * Called with a constant `masked`, so each call site compiles to its own vector loop. */
-static inline void plane_grad_sums(const float *x, const float *dy, const float *y, int masked, int64_t len, float m,
-                                   double *sum_g, double *sum_gx) {
+/* Σ dy and Σ dy·(x - m) over len floats, added to *sum_g and *sum_gx. */
+static void plane_grad_sums(const float *x, const float *dy, int64_t len, float m, double *sum_g, double *sum_gx) {
     double total_g = 0.0, total_gx = 0.0;
     int64_t j = 0;
     for (; j + BLOCK <= len; j += BLOCK) {
         float ag[LANES] = {0}, agx[LANES] = {0};
         for (int64_t k = j; k < j + BLOCK; k += LANES)
             for (int l = 0; l < LANES; ++l) {
-                float g = masked ? passed(dy[k + l], y[k + l]) : dy[k + l];
-                ag[l] += g;
-                agx[l] += g * (x[k + l] - m);
+                ag[l] += dy[k + l];
+                agx[l] += dy[k + l] * (x[k + l] - m);
             }
         total_g += lanes_total(ag);
         total_gx += lanes_total(agx);
     }
     float tg = 0.0f, tgx = 0.0f;
     for (; j < len; ++j) {
-        float g = dy[j];
-        if (masked) g = y[j] > 0.0f ? g : 0.0f;
-        tg += g;
-        tgx += g * (x[j] - m);
+        tg += dy[j];
+        tgx += dy[j] * (x[j] - m);
     }
     *sum_g += total_g + tg;
     *sum_gx += total_gx + tgx;
-}
-
-/* dx = a*g - b - (x - mean)*k over len floats, g as in plane_grad_sums. */
-static inline void plane_dx(const float *x, const float *dy, const float *y, int masked, int64_t len, float mean, float a,
-                            float b, float k, float *dx) {
-    for (int64_t j = 0; j < len; ++j) {
-        float g = dy[j];
-        if (masked) g = y[j] > 0.0f ? g : 0.0f;
-        dx[j] = a * g - b - (x[j] - mean) * k;
-    }
 }
 
 void c4j_batchnorm2d_forward(int32_t n, int32_t c, int64_t hw, int32_t c_begin, int32_t c_end, int32_t training,
@@ -131,7 +103,7 @@ void c4j_batchnorm2d_forward(int32_t n, int32_t c, int64_t hw, int32_t c_begin, 
 }
 
 void c4j_batchnorm2d_backward(int32_t n, int32_t c, int64_t hw, int32_t c_begin, int32_t c_end, int32_t training,
-                              const float *x, const float *y, const float *gamma, const float *save_mean,
+                              const float *x, const float *gamma, const float *save_mean,
                               const float *save_invstd, const float *dy, float *dx, float *dgamma, float *dbeta) {
     if (c_begin < 0) c_begin = 0;
     if (c_end > c) c_end = c;
@@ -142,8 +114,7 @@ void c4j_batchnorm2d_backward(int32_t n, int32_t c, int64_t hw, int32_t c_begin,
         double sum_dy = 0.0, sum_dy_xc = 0.0;   /* Σ dy and Σ dy·(x - mean) */
         for (int32_t i = 0; i < n; ++i) {
             const int64_t off = ((int64_t)i * c + ch) * hw;
-            if (y) plane_grad_sums(x + off, dy + off, y + off, 1, hw, mean, &sum_dy, &sum_dy_xc);
-            else plane_grad_sums(x + off, dy + off, NULL, 0, hw, mean, &sum_dy, &sum_dy_xc);
+            plane_grad_sums(x + off, dy + off, hw, mean, &sum_dy, &sum_dy_xc);
         }
         const double sum_dy_xhat = sum_dy_xc * invstd;
         if (dgamma) dgamma[ch] += (float)sum_dy_xhat;
@@ -157,8 +128,9 @@ void c4j_batchnorm2d_backward(int32_t n, int32_t c, int64_t hw, int32_t c_begin,
         const float fa = (float)a, fb = (float)(a * mdy), fk = (float)(a * invstd * mdyx);
         for (int32_t i = 0; i < n; ++i) {
             const int64_t off = ((int64_t)i * c + ch) * hw;
-            if (y) plane_dx(x + off, dy + off, y + off, 1, hw, mean, fa, fb, fk, dx + off);
-            else plane_dx(x + off, dy + off, NULL, 0, hw, mean, fa, fb, fk, dx + off);
+            const float *p = x + off, *d = dy + off;
+            float *q = dx + off;
+            for (int64_t j = 0; j < hw; ++j) q[j] = fa * d[j] - fb - (p[j] - mean) * fk;
         }
     }
 }

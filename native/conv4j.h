@@ -202,10 +202,9 @@ void c4j_batchnorm2d_forward(int32_t n, int32_t c, int64_t hw, int32_t c_begin, 
 /* Backward of the forward of the same `training` mode, from what it saved (the batch statistics,
  * or the running ones in evaluation, where they are constants and dx = gamma*invstd*dy), for
  * channels [c_begin, c_end): dx overwritten (may be NULL), dgamma/dbeta accumulated (may be
- * NULL). y: NULL, or the output of a forward with relu, when dy is the gradient of that
- * rectified output: it then passes only where y > 0 (the fused ReLU's backward). */
+ * NULL). */
 void c4j_batchnorm2d_backward(int32_t n, int32_t c, int64_t hw, int32_t c_begin, int32_t c_end, int32_t training,
-                              const float *x, const float *y, const float *gamma, const float *save_mean,
+                              const float *x, const float *gamma, const float *save_mean,
                               const float *save_invstd, const float *dy, float *dx, float *dgamma, float *dbeta);
 
 /* ---- loss.c ------------------------------------------------------------------------------- */

@@ -403,10 +403,9 @@ public final class Conv4jNative {
      * The backward of batch norm's forward of the same mode (training 1: batch statistics; 0: the
      * running ones, constants, so dx = γ·invstd·dy), from what that forward saved, channels
      * [cBegin, cEnd): dx overwritten, dgamma and dbeta accumulated; any of them may be null.
-     * {@code y}: null, or the output of a forward with relu 1, dy then passing only where y &gt; 0.
      */
     @Name("c4j_batchnorm2d_backward") public static native void batchNorm2dBackward(int n, int c, long hw, int cBegin, int cEnd,
-            int training, @Const FloatPointer x, @Const FloatPointer y, @Const FloatPointer gamma, @Const FloatPointer saveMean,
+            int training, @Const FloatPointer x, @Const FloatPointer gamma, @Const FloatPointer saveMean,
             @Const FloatPointer saveInvstd, @Const FloatPointer dy, FloatPointer dx, FloatPointer dgamma, FloatPointer dbeta);
 
     // ---- loss.c

@@ -13,8 +13,9 @@ import org.bytedeco.javacpp.PointerPointer;
 /**
  * The elementwise sum of two or more inputs of one shape: a residual connection
  * ({@code y = F(x) + x}). Forward is one native pass over the batch; backward has nothing to
- * compute, since every input's gradient is the output's. In a {@link Graph} it takes over the
- * ReLU that reads it (a residual block's last), rectifying its own output.
+ * compute, since every input's gradient is the output's. In a {@link Graph} it rectifies its own
+ * output when a ReLU is its only reader (a residual block's last), which then has only its
+ * backward left to compute.
  */
 public final class Add implements MergeLayer {
     @Override public String spec() { return "Add"; }
@@ -35,14 +36,14 @@ public final class Add implements MergeLayer {
         String who = name + " " + describe();
         long perImage = sample.size();
         return new MergeOp() {
-            private final BatchBuffer y = new BatchBuffer(sample), dx = new BatchBuffer(sample);
+            private final BatchBuffer y = new BatchBuffer(sample);
             private final PointerPointer<FloatPointer> inputs = new PointerPointer<>(sampleInputs.size());
             private final BatchShards shards = new BatchShards(List.of());   // images split over the workers, as for ReLU
-            private final IntConsumer forwardShard = this::forwardShard, backwardShard = this::backwardShard;
+            private final IntConsumer forwardShard = this::forwardShard;
             private boolean relu;
-            private Tensor out, dy, g;   // the current call's, read by the shards
+            private Tensor out;   // the current call's, read by the shards
 
-            @Override public boolean fuseRelu() {
+            @Override public boolean fuseReluForward() {
                 relu = true;
                 return true;
             }
@@ -50,10 +51,6 @@ public final class Add implements MergeLayer {
             private void forwardShard(int s) {
                 Status.check(Conv4jNative.sumForward(shards.begin(s) * perImage, shards.end(s) * perImage, sampleInputs.size(), inputs,
                         relu ? 1 : 0, out.pointer()), who);
-            }
-
-            private void backwardShard(int s) {
-                Conv4jNative.reluBackward(shards.begin(s) * perImage, shards.end(s) * perImage, out.pointer(), dy.pointer(), g.pointer());
             }
 
             @Override public Tensor forward(List<Tensor> xs, boolean training) {
@@ -68,15 +65,10 @@ public final class Add implements MergeLayer {
             @Override public List<Tensor> backward(Tensor gradient) {
                 if (out == null) throw new IllegalStateException(who + ": backward without a forward pass");
                 Checks.outputGradient(who, out.shape(), gradient);
-                if (!relu) return Collections.nCopies(sampleInputs.size(), gradient);   // d(a + b)/da = 1: each input's gradient is the output's
-                dy = gradient;
-                g = dx.get(out.dim(0));
-                shards.split(out.dim(0), Integer.MAX_VALUE);
-                shards.run(backwardShard, false);
-                return Collections.nCopies(sampleInputs.size(), g);   // the fused ReLU's gradient, the same for every input
+                return Collections.nCopies(sampleInputs.size(), gradient);   // d(a + b)/da = 1: each input's gradient is the output's
             }
 
-            @Override public void close() { y.close(); dx.close(); inputs.deallocate(); shards.close(); }
+            @Override public void close() { y.close(); inputs.deallocate(); shards.close(); }
         };
     }
 }

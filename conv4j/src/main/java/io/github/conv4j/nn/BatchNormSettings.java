@@ -46,7 +46,7 @@ record BatchNormSettings(String kind, String countKey, int count, float eps, flo
     /**
      * The runtime over N×C×hw of the layer in {@code ctx}: one native call per worker, each over
      * its share of the channels (whose statistics and gradients are their own, so the split
-     * changes no result). It can take over the ReLU after it ({@link Op#fuseRelu()}).
+     * changes no result). It can rectify its own output for the ReLU after it ({@link Op#fuseReluForward()}).
      */
     Op runtime(LayerContext ctx, long hw) {
         String name = ctx.name() + " " + describe();
@@ -74,7 +74,7 @@ record BatchNormSettings(String kind, String countKey, int count, float eps, flo
                 return true;
             }
 
-            @Override public boolean fuseRelu() {
+            @Override public boolean fuseReluForward() {
                 relu = true;
                 return true;
             }
@@ -87,7 +87,7 @@ record BatchNormSettings(String kind, String countKey, int count, float eps, flo
 
             private void backwardShard(int s) {
                 Conv4jNative.batchNorm2dBackward(n, channels, hw, shards.begin(s), shards.end(s), trained ? 1 : 0, x.pointer(),
-                        relu ? out.pointer() : null, gamma.pointer(), saveMean.pointer(), saveInvstd.pointer(), dy.pointer(),
+                        gamma.pointer(), saveMean.pointer(), saveInvstd.pointer(), dy.pointer(),
                         g == null ? null : g.pointer(), dgamma == null || gammaFrozen ? null : dgamma.pointer(),
                         dbeta == null || betaFrozen ? null : dbeta.pointer());
             }

@@ -113,10 +113,9 @@ public final class Graph implements Model {
 
     /**
      * Lets a ReLU's neighbours do its work, as {@link Sequential} does, where the graph allows it:
-     * when the ReLU is the only reader of its producer's output, a batch normalisation or an
-     * addition before it takes it over both ways ({@link Op#fuseRelu()}), a convolution rectifies
-     * its own output; else the layer after a ReLU drops the gradient of non-positive inputs when it
-     * is the ReLU's only reader. {@code -Dconv4j.fuse=false} keeps every ReLU on its own.
+     * a convolution, batch normalisation or addition rectifies its own output when the ReLU is
+     * that output's only reader, and the layer after a ReLU drops the gradient of non-positive
+     * inputs when it is the ReLU's only reader. {@code -Dconv4j.fuse=false} keeps every ReLU on its own.
      */
     private void fuseReLUs() {
         if (!Boolean.parseBoolean(System.getProperty("conv4j.fuse", "true"))) return;
@@ -124,15 +123,9 @@ public final class Graph implements Model {
         for (int i = 1; i <= last; i++) {
             if (!(ops[i] instanceof ReLU.Runtime relu)) continue;
             int producer = inputIndex[i][0];
-            if (consumers[producer] == 1) {
-                boolean whole = ops[producer] != null ? ops[producer].fuseRelu() : merges[producer] != null && merges[producer].fuseRelu();
-                if (whole) {
-                    relu.forwardFused();
-                    relu.backwardFused();
-                    continue;
-                }
-                if (ops[producer] != null && ops[producer].fuseReluForward()) relu.forwardFused();
-            }
+            if (consumers[producer] == 1
+                    && (ops[producer] != null ? ops[producer].fuseReluForward() : merges[producer] != null && merges[producer].fuseReluForward()))
+                relu.forwardFused();
             if (i < last && consumers[i] == 1) {
                 int reader = onlyReader(i);
                 if (ops[reader] != null && ops[reader].fuseReluBackward()) relu.backwardFused();

@@ -18,10 +18,10 @@ public interface MergeOp extends AutoCloseable {
     List<Tensor> backward(Tensor dy);
 
     /**
-     * Asks this merge to take over the whole of the ReLU that is the only reader of its output,
-     * as {@link Op#fuseRelu()}; true if it will.
+     * Asks this merge to apply max(0, ·) to its own output from now on, as
+     * {@link Op#fuseReluForward()}; true if it will.
      */
-    default boolean fuseRelu() { return false; }
+    default boolean fuseReluForward() { return false; }
 
     @Override void close();
 }

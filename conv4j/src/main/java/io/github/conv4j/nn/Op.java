@@ -39,13 +39,5 @@ public interface Op extends AutoCloseable {
      */
     default boolean freeze(boolean[] frozen) { return false; }
 
-    /**
-     * Asks this op to take over the whole of the ReLU that is the only reader of its output:
-     * apply max(0, ·) to its output (NaN giving 0, as {@link ReLU}) and, in backward, pass the
-     * output gradient only where that output is positive, so that the ReLU computes nothing
-     * either way; true if it will. Results are those of the separate ReLU, bit for bit.
-     */
-    default boolean fuseRelu() { return false; }
-
     @Override void close();
 }

@@ -120,20 +120,15 @@ public final class Sequential implements Model {
     }
 
     /**
-     * Lets each ReLU's neighbours do its work where they can (a batch normalisation takes it over
-     * both ways, a convolution rectifies its own output, a max pooling drops the gradient of
-     * non-positive inputs): one pass over the activations saved each way.
+     * Lets each ReLU's neighbours do its work where they can (a convolution or batch normalisation
+     * rectifies its own output, a max pooling drops the gradient of non-positive inputs): one
+     * pass over the activations saved each way.
      * {@code -Dconv4j.fuse=false} keeps every ReLU on its own.
      */
     private void fuseReLUs() {
         if (!Boolean.parseBoolean(System.getProperty("conv4j.fuse", "true"))) return;
         for (int i = 0; i < ops.size(); i++)
             if (ops.get(i) instanceof ReLU.Runtime relu) {
-                if (i > 0 && ops.get(i - 1).fuseRelu()) {
-                    relu.forwardFused();
-                    relu.backwardFused();
-                    continue;
-                }
                 if (i > 0 && ops.get(i - 1).fuseReluForward()) relu.forwardFused();
                 if (i + 1 < ops.size() && ops.get(i + 1).fuseReluBackward()) relu.backwardFused();
             }

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 /**
  * A ReLU whose work its neighbours took over (a convolution rectifying its own output, a max
  * pooling dropping the gradient of non-positive inputs, a batch normalisation or a residual
- * addition doing both) gives bit for bit what a ReLU on its own gives: outputs, input gradients
+ * addition rectifying its own output) gives bit for bit what a ReLU on its own gives: outputs, input gradients
  * and every parameter gradient, on both kernel paths, in chains and in graphs.
  */
 class ReluFusionTest {
@@ -46,7 +46,7 @@ class ReluFusionTest {
     }
 
     /**
-     * Residual blocks: bn1 → relu1 and add → relu fused both ways, one block with the identity
+     * Residual blocks: bn1 → relu1 and add → relu fused forward, one block with the identity
      * shortcut (the add's input read twice, its gradient accumulated) and one with the
      * downsampling projection, in training and in evaluation mode.
      */
