@@ -190,18 +190,22 @@ void c4j_linear_backward(int32_t n, int32_t in, int32_t out, int32_t o_begin, in
 /* ---- batchnorm.c -------------------------------------------------------------------------- */
 /* x and y hold n*c*hw floats, the per-channel buffers c each. BatchNorm1d (N x C) is this with
  * hw = 1: the statistics per channel over N*hw values are then over the N rows, its very math.
+ * Only channels [c_begin, c_end) (clamped to [0, c)) are computed: the callers split the
+ * channels over threads, each channel's results being its own.
  * Training: normalise with the batch statistics, save mean and inverse std per channel, and
- * update running_mean/running_var (unbiased variance) with momentum. Eval: use running stats. */
-void c4j_batchnorm2d_forward(int32_t n, int32_t c, int64_t hw, int32_t training, float eps,
-                             float momentum, const float *x, const float *gamma, const float *beta,
-                             float *running_mean, float *running_var, float *save_mean,
+ * update running_mean/running_var (unbiased variance) with momentum. Eval: use running stats.
+ * relu nonzero: y = max(0, .) of the normalised value (the ReLU after it fused; NaN gives 0). */
+void c4j_batchnorm2d_forward(int32_t n, int32_t c, int64_t hw, int32_t c_begin, int32_t c_end, int32_t training,
+                             int32_t relu, float eps, float momentum, const float *x, const float *gamma,
+                             const float *beta, float *running_mean, float *running_var, float *save_mean,
                              float *save_invstd, float *y);
 /* Backward of the forward of the same `training` mode, from what it saved (the batch statistics,
- * or the running ones in evaluation, where they are constants and dx = gamma*invstd*dy):
- * dx overwritten (may be NULL), dgamma/dbeta accumulated (may be NULL). */
-void c4j_batchnorm2d_backward(int32_t n, int32_t c, int64_t hw, int32_t training, const float *x, const float *gamma,
-                              const float *save_mean, const float *save_invstd, const float *dy,
-                              float *dx, float *dgamma, float *dbeta);
+ * or the running ones in evaluation, where they are constants and dx = gamma*invstd*dy), for
+ * channels [c_begin, c_end): dx overwritten (may be NULL), dgamma/dbeta accumulated (may be
+ * NULL). */
+void c4j_batchnorm2d_backward(int32_t n, int32_t c, int64_t hw, int32_t c_begin, int32_t c_end, int32_t training,
+                              const float *x, const float *gamma, const float *save_mean,
+                              const float *save_invstd, const float *dy, float *dx, float *dgamma, float *dbeta);
 
 /* ---- loss.c ------------------------------------------------------------------------------- */
 /* Mean softmax cross-entropy over n rows of c logits (log-sum-exp stable).
@@ -240,8 +244,9 @@ float c4j_clip_grad_norm(int64_t len, float *grad, float max_norm);
 int c4j_all_finite(int64_t len, const float *x);
 
 /* ---- merge.c: the merge layers of graph models, one call over the whole batch ---- */
-/* out = inputs[0] + ... + inputs[count-1], each len floats (count >= 1). */
-int c4j_sum_forward(int64_t len, int32_t count, const float *const *inputs, float *out);
+/* out = inputs[0] + ... + inputs[count-1] (count >= 1) over the elements [begin, end); relu
+ * nonzero: max(0, .) of the sum (the ReLU after it fused; NaN gives 0). */
+int c4j_sum_forward(int64_t begin, int64_t end, int32_t count, const float *const *inputs, int32_t relu, float *out);
 /* Concatenation along axis 1 of n samples: sample s of input i is inner[i] floats (its channels
  * times the plane), placed one after another in out's sample s. */
 int c4j_concat_forward(int32_t n, int32_t count, const int64_t *inner, const float *const *inputs, float *out);

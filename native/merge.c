@@ -8,17 +8,31 @@
 #include <stddef.h>
 #include <string.h>
 
-int c4j_sum_forward(int64_t len, int32_t count, const float *const *inputs, float *out) {
-    if (len < 0 || count < 1 || inputs == NULL || out == NULL) return C4J_EBADARG;
+int c4j_sum_forward(int64_t begin, int64_t end, int32_t count, const float *const *inputs, int32_t relu, float *out) {
+    if (begin < 0 || end < begin || count < 1 || inputs == NULL || out == NULL) return C4J_EBADARG;
     for (int32_t i = 0; i < count; ++i)
         if (inputs[i] == NULL) return C4J_EBADARG;
-    /* two inputs (the residual case) in one pass; further inputs added one pass each */
+    /* two inputs (the residual case) in one pass, with the ReLU after it when fused; further
+     * inputs added one pass each, the ReLU in the last */
     const float *a = inputs[0], *b = count > 1 ? inputs[1] : NULL;
-    if (b == NULL) memmove(out, a, (size_t)len * sizeof(float));
-    else for (int64_t j = 0; j < len; ++j) out[j] = a[j] + b[j];
+    const int rectify_first = relu && count <= 2;
+    if (b == NULL && !rectify_first) memmove(out + begin, a + begin, (size_t)(end - begin) * sizeof(float));
+    else if (b == NULL) for (int64_t j = begin; j < end; ++j) out[j] = a[j] > 0.0f ? a[j] : 0.0f;
+    else if (!rectify_first) for (int64_t j = begin; j < end; ++j) out[j] = a[j] + b[j];
+    else
+        for (int64_t j = begin; j < end; ++j) {
+            float v = a[j] + b[j];
+            out[j] = v > 0.0f ? v : 0.0f;   /* c4j_relu_forward's: NaN gives 0 */
+        }
     for (int32_t i = 2; i < count; ++i) {
         const float *x = inputs[i];
-        for (int64_t j = 0; j < len; ++j) out[j] += x[j];
+        if (relu && i == count - 1)
+            for (int64_t j = begin; j < end; ++j) {
+                float v = out[j] + x[j];
+                out[j] = v > 0.0f ? v : 0.0f;
+            }
+        else
+            for (int64_t j = begin; j < end; ++j) out[j] += x[j];
     }
     return C4J_OK;
 }

@@ -1,7 +1,9 @@
 /* Batch normalisation under AddressSanitizer/UBSan (scripts/native-sanitize.sh): the training
  * forward (batch statistics, saved mean and inverse std, running statistics with the unbiased
  * variance), the eval forward (running statistics) and the backward of both modes (dx overwritten,
- * dgamma/dbeta accumulated onto what was there), on buffers of exactly the documented sizes with
+ * dgamma/dbeta accumulated onto what was there), the forward also with the ReLU fused (its
+ * output rectified), the channels computed
+ * in two calls split at a random channel, on buffers of exactly the documented sizes with
  * outputs pre-filled with NaN, against a naive double-precision reference. */
 #include "check.h"
 
@@ -35,7 +37,7 @@ static void normalise(const shape *s, const float *x, int32_t ch, double mean, d
             y[((int64_t)i * s->c + ch) * s->hw + j] = gamma * (at(s, x, i, ch, j) - mean) * inv + beta;
 }
 
-static int forward_case(int it, const shape *s, int training, const float *x, const float *gamma,
+static int forward_case(int it, const shape *s, int training, int relu, const float *x, const float *gamma,
                         const float *beta) {
     const int64_t len = (int64_t)s->n * s->c * s->hw;
     const float eps = 1e-5f, momentum = (float)pick(0, 10) / 10.0f;
@@ -57,7 +59,11 @@ static int forward_case(int it, const shape *s, int training, const float *x, co
         want_si[ch] = 1.0 / sqrt(var + eps);
         normalise(s, x, ch, mean, var, eps, gamma[ch], beta[ch], want_y);
     }
-    c4j_batchnorm2d_forward(s->n, s->c, s->hw, training, eps, momentum, x, gamma, beta, rmean, rvar, smean, sinv, y);
+    if (relu)
+        for (int64_t i = 0; i < len; ++i) want_y[i] = want_y[i] > 0.0 ? want_y[i] : 0.0;
+    const int32_t split = pick(0, s->c);
+    c4j_batchnorm2d_forward(s->n, s->c, s->hw, 0, split, training, relu, eps, momentum, x, gamma, beta, rmean, rvar, smean, sinv, y);
+    c4j_batchnorm2d_forward(s->n, s->c, s->hw, split, s->c, training, relu, eps, momentum, x, gamma, beta, rmean, rvar, smean, sinv, y);
     /* the eval pass's saved statistics are not part of its contract: only training's are checked */
     int ok = agrees("y", it, y, want_y, len, 1e-4) && agrees("running_mean", it, rmean, want_rm, s->c, 1e-5) &&
              agrees("running_var", it, rvar, want_rv, s->c, 1e-5) &&
@@ -99,7 +105,9 @@ static int backward_case(int it, const shape *s, int training, const float *x, c
                              : gamma[ch] * inv * at(s, dy, i, ch, j);
             }
     }
-    c4j_batchnorm2d_backward(s->n, s->c, s->hw, training, x, gamma, smean, sinv, dy, dx, dgamma, dbeta);
+    const int32_t split = pick(0, s->c);
+    c4j_batchnorm2d_backward(s->n, s->c, s->hw, 0, split, training, x, gamma, smean, sinv, dy, dx, dgamma, dbeta);
+    c4j_batchnorm2d_backward(s->n, s->c, s->hw, split, s->c, training, x, gamma, smean, sinv, dy, dx, dgamma, dbeta);
     /* gradients grow with the batch; the tolerance follows the sums' length */
     const double tol = 1e-5 * (1.0 + count);
     int ok = agrees("dx", it, dx, want_dx, len, tol) && agrees("dgamma", it, dgamma, want_dg, s->c, tol) &&
@@ -115,10 +123,11 @@ static int one_case(int it) {
     shape s;
     s.n = pick(1, 4);
     s.c = pick(1, 5);
-    s.hw = pick(1, 40);
+    s.hw = pick(1, 600);   /* past the kernel's 256-float blocks */
     const int64_t len = (int64_t)s.n * s.c * s.hw;
     float *x = filled(len), *gamma = filled(s.c), *beta = filled(s.c);
-    int ok = forward_case(it, &s, 1, x, gamma, beta) && forward_case(it, &s, 0, x, gamma, beta) &&
+    int ok = forward_case(it, &s, 1, 0, x, gamma, beta) && forward_case(it, &s, 0, 0, x, gamma, beta) &&
+             forward_case(it, &s, 1, 1, x, gamma, beta) && forward_case(it, &s, 0, 1, x, gamma, beta) &&
              backward_case(it, &s, 1, x, gamma) && backward_case(it, &s, 0, x, gamma);
     if (!ok) fprintf(stderr, "case %d: N%d C%d HW%lld\n", it, s.n, s.c, (long long)s.hw);
     free(x); free(gamma); free(beta);

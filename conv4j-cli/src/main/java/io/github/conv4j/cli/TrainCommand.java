@@ -63,12 +63,16 @@ final class TrainCommand implements Callable<Integer> {
     double weightDecay;
     @Option(names = "--no-decay-bias-norm", description = "No weight decay on biases and BatchNorm parameters.") boolean noDecayBiasNorm;
     @Option(names = "--freeze", paramLabel = "PREFIX",
-            description = "Do not update parameters whose name starts with PREFIX, e.g. layer1. (repeatable; see the summary for names) (default: none).")
+            description = "Do not train parameters whose name starts with PREFIX, e.g. layer1.: no gradient, no update (repeatable; see the summary for names) (default: none).")
     List<String> freeze = new ArrayList<>();
     @Option(names = "--clip-grad-norm", paramLabel = "MAX", description = "Clip the gradients to this global L2 norm (default: no clipping).")
     Double clipGradNorm;
     @Option(names = "--label-smoothing", defaultValue = "0", description = "Label smoothing of the loss, in [0, 1] (default: ${DEFAULT-VALUE}).")
     double labelSmoothing;
+    @Option(names = "--class-weights", paramLabel = "W1,W2,…|auto",
+            description = "One loss weight per class, or auto: the inverse class frequency of the training images, n / (classes × count) (default: none).")
+    String classWeights;
+    private float[] givenClassWeights;   // --class-weights' numbers (null for auto), checked by checkFlags
     @Option(names = "--schedule", defaultValue = "constant", description = "constant, step (×0.1 every 2 epochs) or cosine (default: ${DEFAULT-VALUE}).")
     String schedule;
     @Option(names = "--warmup", defaultValue = "0", description = "Linear warm-up steps (default: ${DEFAULT-VALUE}).") long warmup;
@@ -118,7 +122,7 @@ final class TrainCommand implements Callable<Integer> {
         Path ckpt = checkpoint != null ? checkpoint : out.resolveSibling(out.getFileName() + ".ckpt");
         if (spark != null) {   // data-parallel on Spark: its own run and report (SparkTrainRun)
             SparkAvailability.require();
-            try (Model probe = Zoo.create(arch, train.shape(), train.classes(), seed)) { checkFreeze(probe); }
+            try (Model probe = Zoo.create(arch, train.shape(), train.classes(), seed)) { freezeLayers(probe); }
             return new SparkTrainRun(this, arch, dir, format, ckpt).run(train, validation, test);
         }
         Map<String, String> meta = new LinkedHashMap<>();
@@ -127,11 +131,13 @@ final class TrainCommand implements Callable<Integer> {
                 train.size(), test.size(), Common.count(epochs, "epoch"), batch, nThreads);
         try (Model net = Zoo.create(arch, train.shape(), train.classes(), seed); Optimizer opt = optimizer(net)) {
             // Per-channel statistics of the training images (the model file stores them).
+            float[] weights = classWeights == null ? null : ClassWeightsFlag.forData(spec, givenClassWeights, train);
             TrainingConfig config = new TrainingConfig().epochs(epochs).batchSize(batch).seed(seed).normalizationFromData()
                     .augment(AugmentFlag.transforms(augmentations, Math.min(train.height(), train.width()))).loaderThreads(loaderThreads)
                     .schedule(schedule()).checkpoint(ckpt).resume(resume).progress(!noProgress)
                     .metadata(meta).onEpoch(r -> System.out.println(r.line())).labelSmoothing(labelSmoothing);
             if (clipGradNorm != null) config = config.clipGradientNorm(clipGradNorm);
+            if (weights != null) config = config.classWeights(weights);
             long start = System.nanoTime();
             List<EpochResult> history = new Trainer(net, opt, config).fit(train, validation, test);
             double seconds = (System.nanoTime() - start) / 1e9;
@@ -145,6 +151,7 @@ final class TrainCommand implements Callable<Integer> {
             r.put("augment", augmentations.isEmpty() ? "none" : String.join(",", augmentations));
             r.put("loader_threads", loaderThreads);
             r.put("per_epoch", TrainReports.perEpoch(history));
+            if (weights != null) r.put("class_weights", Map.of("given", classWeights.strip(), "weights", weightList(weights)));
             r.put("test_accuracy", last.testAccuracy());
             r.put("train_images_per_second", history.stream().mapToDouble(EpochResult::imagesPerSecond).average().orElse(0));
             r.put("wall_seconds", seconds);
@@ -176,6 +183,7 @@ final class TrainCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "--loader-threads must be at most " + io.github.conv4j.data.BatchConfig.MAX_LOADER_THREADS + ", got " + loaderThreads);
         augmentations = AugmentFlag.names(spec, augment);
+        if (classWeights != null) givenClassWeights = ClassWeightsFlag.parse(spec, classWeights);
         if (trainLimit != null) Flags.positive(spec, "--train-limit", trainLimit);
         if (testLimit != null) Flags.positive(spec, "--test-limit", testLimit);
         if (imageSize != null) Flags.positive(spec, "--image-size", imageSize);
@@ -183,15 +191,23 @@ final class TrainCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--val-split must be in (0, 1), got " + valSplit);
     }
 
+    private static List<Float> weightList(float[] w) {
+        List<Float> l = new ArrayList<>();
+        for (float v : w) l.add(v);
+        return l;
+    }
+
     private Optimizer optimizer(Model net) {
-        checkFreeze(net);
+        freezeLayers(net);
         return optimizerConfig().create(net);
     }
 
-    private void checkFreeze(Model net) {
+    /** Checks each --freeze prefix names parameters, then freezes them in the model (no gradients, no backward below). */
+    private void freezeLayers(Model net) {
         for (String prefix : freeze)
             if (net.namedParameters().keySet().stream().noneMatch(n -> n.startsWith(prefix)))
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--freeze " + prefix + " matches no parameter of the model");
+        for (String prefix : freeze) net.freeze(prefix);   // no gradients computed for them, no backward below the lowest trained layer
     }
 
     /** The optimiser the flags describe (also what a --spark run's driver applies). */

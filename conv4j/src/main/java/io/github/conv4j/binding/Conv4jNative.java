@@ -253,12 +253,13 @@ public final class Conv4jNative {
 
     // ---- merge.c: the merge layers of graph models
     /**
-     * out = inputs[0] + … + inputs[count−1], each {@code len} floats (Add's forward over the batch).
+     * out = inputs[0] + … + inputs[count−1] over the elements [begin, end) (Add's forward over
+     * a share of the batch); relu 1: max(0, ·) of the sum (the next ReLU fused, NaN → 0).
      *
-     * @return {@link Status#OK}, or {@link Status#BAD_ARGUMENT} for a negative length, no input or a null pointer
+     * @return {@link Status#OK}, or {@link Status#BAD_ARGUMENT} for a bad range, no input or a null pointer
      */
-    @Name("c4j_sum_forward") public static native int sumForward(long len, int count,
-            @Cast("const float*const*") PointerPointer<FloatPointer> inputs, FloatPointer out);
+    @Name("c4j_sum_forward") public static native int sumForward(long begin, long end, int count,
+            @Cast("const float*const*") PointerPointer<FloatPointer> inputs, int relu, FloatPointer out);
     /**
      * Concatenation along axis 1 of {@code n} samples: sample s of input i is {@code inner[i]}
      * floats (channels × plane), written one after the other into sample s of {@code out}.
@@ -388,16 +389,23 @@ public final class Conv4jNative {
             FloatPointer dw, FloatPointer db);
 
     // ---- batchnorm.c
-    /** Batch norm over N×C×hw (BatchNorm1d's N×C is hw = 1): in training, batch statistics (saved for backward) and running statistics updated with momentum; in evaluation, the running ones. */
-    @Name("c4j_batchnorm2d_forward") public static native void batchNorm2dForward(int n, int c, long hw, int training,
-            float eps, float momentum, @Const FloatPointer x, @Const FloatPointer gamma, @Const FloatPointer beta,
-            FloatPointer runningMean, FloatPointer runningVar, FloatPointer saveMean, FloatPointer saveInvstd,
-            FloatPointer y);
-    /** The backward of batch norm's forward of the same mode (training 1: batch statistics; 0: the running ones, constants, so dx = γ·invstd·dy), from what that forward saved: dx overwritten, dgamma and dbeta accumulated; any of them may be null. */
-    @Name("c4j_batchnorm2d_backward") public static native void batchNorm2dBackward(int n, int c, long hw, int training,
-            @Const FloatPointer x, @Const FloatPointer gamma, @Const FloatPointer saveMean,
-            @Const FloatPointer saveInvstd, @Const FloatPointer dy, FloatPointer dx, FloatPointer dgamma,
-            FloatPointer dbeta);
+    /**
+     * Batch norm over N×C×hw (BatchNorm1d's N×C is hw = 1), channels [cBegin, cEnd) only: in
+     * training, batch statistics (saved for backward) and running statistics updated with
+     * momentum; in evaluation, the running ones. relu 1: y = max(0, ·) (the next ReLU fused, NaN → 0).
+     */
+    @Name("c4j_batchnorm2d_forward") public static native void batchNorm2dForward(int n, int c, long hw, int cBegin, int cEnd,
+            int training, int relu, float eps, float momentum, @Const FloatPointer x, @Const FloatPointer gamma,
+            @Const FloatPointer beta, FloatPointer runningMean, FloatPointer runningVar, FloatPointer saveMean,
+            FloatPointer saveInvstd, FloatPointer y);
+    /**
+     * The backward of batch norm's forward of the same mode (training 1: batch statistics; 0: the
+     * running ones, constants, so dx = γ·invstd·dy), from what that forward saved, channels
+     * [cBegin, cEnd): dx overwritten, dgamma and dbeta accumulated; any of them may be null.
+     */
+    @Name("c4j_batchnorm2d_backward") public static native void batchNorm2dBackward(int n, int c, long hw, int cBegin, int cEnd,
+            int training, @Const FloatPointer x, @Const FloatPointer gamma, @Const FloatPointer saveMean,
+            @Const FloatPointer saveInvstd, @Const FloatPointer dy, FloatPointer dx, FloatPointer dgamma, FloatPointer dbeta);
 
     // ---- loss.c
     /** Mean softmax cross-entropy of n rows of c logits: loss[0], dlogits = (softmax − onehot)/n (may be null), correct[0] = rows whose argmax is the label (may be null). Returns a {@link Status} code ({@link Status#LABEL} for a label outside [0, c)). */

@@ -7,13 +7,16 @@ import io.github.conv4j.tensor.Tensor;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.function.IntConsumer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.PointerPointer;
 
 /**
  * The elementwise sum of two or more inputs of one shape: a residual connection
  * ({@code y = F(x) + x}). Forward is one native pass over the batch; backward has nothing to
- * compute, since every input's gradient is the output's.
+ * compute, since every input's gradient is the output's. In a {@link Graph} it rectifies its own
+ * output when a ReLU is its only reader (a residual block's last), which then has only its
+ * backward left to compute.
  */
 public final class Add implements MergeLayer {
     @Override public String spec() { return "Add"; }
@@ -32,31 +35,45 @@ public final class Add implements MergeLayer {
     @Override public MergeOp create(String name, List<Shape> sampleInputs) {
         Shape sample = outputShape(sampleInputs);
         String who = name + " " + describe();
+        long perImage = sample.size();
         return new MergeOp() {
             private final BatchBuffer y = new BatchBuffer(sample);
             private final PointerPointer<FloatPointer> inputs = new PointerPointer<>(sampleInputs.size());
             // d(a + b)/da = 1: each input's gradient is the output's. One list, refilled per call, so a step allocates nothing.
             private final Tensor[] gradients = new Tensor[sampleInputs.size()];
             private final List<Tensor> gradientList = Collections.unmodifiableList(Arrays.asList(gradients));
-            private Shape shape;
+            private final BatchShards shards = new BatchShards(List.of());   // images split over the workers, as for ReLU
+            private final IntConsumer forwardShard = this::forwardShard;
+            private boolean relu;
+            private Tensor out;   // the current call's, read by the shards
+
+            @Override public boolean fuseReluForward() {
+                relu = true;
+                return true;
+            }
+
+            private void forwardShard(int s) {
+                Status.check(Conv4jNative.sumForward(shards.begin(s) * perImage, shards.end(s) * perImage, sampleInputs.size(), inputs,
+                        relu ? 1 : 0, out.pointer()), who);
+            }
 
             @Override public Tensor forward(List<Tensor> xs, boolean training) {
                 int n = Checks.sameBatch(who, xs, sampleInputs);
                 for (int i = 0; i < xs.size(); i++) inputs.put(i, xs.get(i).pointer());
-                Tensor out = y.get(n);
-                Status.check(Conv4jNative.sumForward(out.size(), xs.size(), inputs, out.pointer()), who);
-                shape = out.shape();
+                out = y.get(n);
+                shards.split(n, Integer.MAX_VALUE);
+                shards.run(forwardShard, false);
                 return out;
             }
 
-            @Override public List<Tensor> backward(Tensor dy) {
-                if (shape == null) throw new IllegalStateException(who + ": backward without a forward pass");
-                Checks.outputGradient(who, shape, dy);
-                Arrays.fill(gradients, dy);
+            @Override public List<Tensor> backward(Tensor gradient) {
+                if (out == null) throw new IllegalStateException(who + ": backward without a forward pass");
+                Checks.outputGradient(who, out.shape(), gradient);
+                Arrays.fill(gradients, gradient);
                 return gradientList;
             }
 
-            @Override public void close() { y.close(); inputs.deallocate(); }
+            @Override public void close() { y.close(); inputs.deallocate(); shards.close(); }
         };
     }
 }

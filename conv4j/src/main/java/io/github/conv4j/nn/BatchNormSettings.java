@@ -7,6 +7,7 @@ import io.github.conv4j.tensor.Shape;
 import io.github.conv4j.tensor.Tensor;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.IntConsumer;
 
 /**
  * What {@link BatchNorm1d} and {@link BatchNorm2d} share: the per-channel count, epsilon and
@@ -42,7 +43,11 @@ record BatchNormSettings(String kind, String countKey, int count, float eps, flo
         state.get(1).fill(1f);
     }
 
-    /** The runtime over N×C×hw of the layer in {@code ctx}. */
+    /**
+     * The runtime over N×C×hw of the layer in {@code ctx}: one native call per worker, each over
+     * its share of the channels (whose statistics and gradients are their own, so the split
+     * changes no result). It can rectify its own output for the ReLU after it ({@link Op#fuseReluForward()}).
+     */
     Op runtime(LayerContext ctx, long hw) {
         String name = ctx.name() + " " + describe();
         int channels = count;
@@ -54,31 +59,60 @@ record BatchNormSettings(String kind, String countKey, int count, float eps, flo
         return new Op() {
             private final BatchBuffer y = new BatchBuffer(sample), dx = new BatchBuffer(sample);
             private final Tensor saveMean = Tensor.zeros(channels), saveInvstd = Tensor.zeros(channels);
-            private Tensor x;
+            private final BatchShards shards = new BatchShards(List.of());   // channel ranges: nothing to reduce
+            private final IntConsumer forwardShard = this::forwardShard, backwardShard = this::backwardShard;
+            private boolean relu;
+            private boolean gammaFrozen, betaFrozen;   // no gradient computed for these (Model.freeze)
+            // the current call, read by the shards
+            private Tensor x, out, dy, g;
+            private int n;
             private boolean trained;
 
-            @Override public Tensor forward(Tensor input, boolean training) {
-                int n = Checks.batchOf(name, input, sample);
-                Tensor o = y.get(n);
-                Conv4jNative.batchNorm2dForward(n, channels, hw, training ? 1 : 0, eps, momentum, input.pointer(),
-                        gamma.pointer(), beta.pointer(), runMean.pointer(), runVar.pointer(), saveMean.pointer(),
-                        saveInvstd.pointer(), o.pointer());
-                x = input;
-                trained = training;
-                return o;
+            @Override public boolean freeze(boolean[] frozen) {
+                gammaFrozen = frozen[0];
+                betaFrozen = frozen[1];
+                return true;
             }
 
-            @Override public Tensor backward(Tensor dy, boolean needInputGradient) {
+            @Override public boolean fuseReluForward() {
+                relu = true;
+                return true;
+            }
+
+            private void forwardShard(int s) {
+                Conv4jNative.batchNorm2dForward(n, channels, hw, shards.begin(s), shards.end(s), trained ? 1 : 0, relu ? 1 : 0, eps,
+                        momentum, x.pointer(), gamma.pointer(), beta.pointer(), runMean.pointer(), runVar.pointer(), saveMean.pointer(),
+                        saveInvstd.pointer(), out.pointer());
+            }
+
+            private void backwardShard(int s) {
+                Conv4jNative.batchNorm2dBackward(n, channels, hw, shards.begin(s), shards.end(s), trained ? 1 : 0, x.pointer(),
+                        gamma.pointer(), saveMean.pointer(), saveInvstd.pointer(), dy.pointer(),
+                        g == null ? null : g.pointer(), dgamma == null || gammaFrozen ? null : dgamma.pointer(),
+                        dbeta == null || betaFrozen ? null : dbeta.pointer());
+            }
+
+            @Override public Tensor forward(Tensor input, boolean training) {
+                n = Checks.batchOf(name, input, sample);
+                x = input;
+                out = y.get(n);
+                trained = training;
+                shards.split(channels, Integer.MAX_VALUE);
+                shards.run(forwardShard, false);
+                return out;
+            }
+
+            @Override public Tensor backward(Tensor gradient, boolean needInputGradient) {
                 if (x == null) throw new IllegalStateException(name + ": backward without a forward pass");
-                Checks.outputGradient(name, x.shape(), dy);
-                Tensor g = needInputGradient ? dx.get(x.dim(0)) : null;
-                Conv4jNative.batchNorm2dBackward(x.dim(0), channels, hw, trained ? 1 : 0, x.pointer(), gamma.pointer(), saveMean.pointer(),
-                        saveInvstd.pointer(), dy.pointer(), g == null ? null : g.pointer(),
-                        dgamma == null ? null : dgamma.pointer(), dbeta == null ? null : dbeta.pointer());
+                Checks.outputGradient(name, x.shape(), gradient);
+                dy = gradient;
+                g = needInputGradient ? dx.get(n) : null;
+                shards.split(channels, Integer.MAX_VALUE);
+                shards.run(backwardShard, false);
                 return g;
             }
 
-            @Override public void close() { y.close(); dx.close(); saveMean.close(); saveInvstd.close(); }
+            @Override public void close() { y.close(); dx.close(); saveMean.close(); saveInvstd.close(); shards.close(); }
         };
     }
 }

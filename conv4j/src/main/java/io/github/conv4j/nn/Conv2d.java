@@ -149,6 +149,7 @@ public final class Conv2d implements Layer {
         private final Shape sample;
         private final Tensor w, b;
         private final boolean hasGrads;
+        private boolean weightFrozen, biasFrozen;   // no gradient computed for these (Model.freeze)
         private final Workspace workspace;
         private final ConvGeom geom = new ConvGeom();
         private final BatchBuffer y, dx;
@@ -193,6 +194,14 @@ public final class Conv2d implements Layer {
             return true;
         }
 
+        @Override public boolean freeze(boolean[] frozen) {
+            weightFrozen = frozen[0];
+            biasFrozen = b != null && frozen[1];
+            return true;
+        }
+
+        /** True when backward computes a weight or bias gradient. */
+        private boolean trains() { return hasGrads && !(weightFrozen && (b == null || biasFrozen)); }
 
         /**
          * Splits a batch over the workers, sizes the chunks to a worker's share, and reserves each
@@ -238,7 +247,8 @@ public final class Conv2d implements Layer {
             Tensor ws = scratch(s);
             Tensor[] g = shards.gradients(s);
             Status.check(Conv4jNative.conv2dBackward(geom, shards.begin(s), shards.end(s), x.pointer(), w.pointer(), dy.pointer(),
-                    grad == null ? null : grad.pointer(), hasGrads ? g[0].pointer() : null, hasGrads && b != null ? g[1].pointer() : null,
+                    grad == null ? null : grad.pointer(), hasGrads && !weightFrozen ? g[0].pointer() : null,
+                    hasGrads && b != null && !biasFrozen ? g[1].pointer() : null,
                     ws == null ? null : ws.pointer(), ws == null ? 0 : ws.size()), name);
         }
 
@@ -258,7 +268,7 @@ public final class Conv2d implements Layer {
             prepare(batch);
             dy = gradient;
             grad = needInputGradient ? dx.get(batch) : null;
-            shards.run(backwardShard, hasGrads);
+            shards.run(backwardShard, trains());
             return grad;
         }
 

@@ -39,6 +39,10 @@ public final class Graph implements Model {
     private final Tensor[] outputs, gradients;   // per node: the last forward's output, the current backward's gradient
     private final int[] received;
     private final BatchBuffer[] accumulators;   // per node with several consumers: the sum of their gradients
+    private final boolean[] zeroFrozen;         // per node: its op computes frozen gradients anyway, so they are zeroed after backward
+    // per node: whether backward needs the gradient of its output (it trains, or something it reads
+    // does), without and with the model's input gradient
+    private boolean[] neededWithout, neededWith;
     private final AtomicBoolean busy = new AtomicBoolean();
     private long trainingSteps;
     private boolean training = true, closed;
@@ -72,6 +76,7 @@ public final class Graph implements Model {
         gradients = new Tensor[n];
         received = new int[n];
         accumulators = new BatchBuffer[n];
+        zeroFrozen = new boolean[n];
         List<Layer> layers = new ArrayList<>();
         List<String> lenders = new ArrayList<>(), prefixes = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -99,6 +104,7 @@ public final class Graph implements Model {
             }
             for (int i = 0; i < n; i++) if (consumers[i] > 1) accumulators[i] = new BatchBuffer(nodes.get(i).sampleOutput());
             fuseReLUs();
+            applyFreezing();
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -106,10 +112,10 @@ public final class Graph implements Model {
     }
 
     /**
-     * Lets a ReLU's neighbours do its work, as {@link Sequential} does, where the graph allows it: a
-     * layer rectifies its own output when the ReLU is that output's only reader, and the layer
-     * after a ReLU drops the gradient of non-positive inputs when it is the ReLU's only reader.
-     * {@code -Dconv4j.fuse=false} keeps every ReLU on its own.
+     * Lets a ReLU's neighbours do its work, as {@link Sequential} does, where the graph allows it:
+     * a convolution, batch normalisation or addition rectifies its own output when the ReLU is
+     * that output's only reader, and the layer after a ReLU drops the gradient of non-positive
+     * inputs when it is the ReLU's only reader. {@code -Dconv4j.fuse=false} keeps every ReLU on its own.
      */
     private void fuseReLUs() {
         if (!Boolean.parseBoolean(System.getProperty("conv4j.fuse", "true"))) return;
@@ -117,13 +123,56 @@ public final class Graph implements Model {
         for (int i = 1; i <= last; i++) {
             if (!(ops[i] instanceof ReLU.Runtime relu)) continue;
             int producer = inputIndex[i][0];
-            if (ops[producer] != null && consumers[producer] == 1 && ops[producer].fuseReluForward()) relu.forwardFused();
+            if (consumers[producer] == 1
+                    && (ops[producer] != null ? ops[producer].fuseReluForward() : merges[producer] != null && merges[producer].fuseReluForward()))
+                relu.forwardFused();
             if (i < last && consumers[i] == 1) {
                 int reader = onlyReader(i);
                 if (ops[reader] != null && ops[reader].fuseReluBackward()) relu.backwardFused();
             }
         }
     }
+
+    /** Tells each op with parameters which of them are frozen, and marks the nodes backward must visit. */
+    private void applyFreezing() {
+        for (int i = 1; i < nodes.size(); i++) {
+            if (ops[i] == null || buffers.params(i).isEmpty()) continue;
+            boolean[] f = buffers.frozen(i);
+            boolean accepted = ops[i].freeze(f), any = false;
+            for (boolean b : f) any |= b;
+            zeroFrozen[i] = any && !accepted;
+        }
+        neededWithout = gradientNeeded(false);
+        neededWith = gradientNeeded(true);
+    }
+
+    /** Per node: its output's gradient is needed when it trains parameters or a node it reads needs one (the input: when asked). */
+    private boolean[] gradientNeeded(boolean inputGradient) {
+        boolean[] need = new boolean[nodes.size()];
+        need[0] = inputGradient;
+        for (int i = 1; i < need.length; i++) {
+            boolean b = buffers.trains(i);
+            for (int j : inputIndex[i]) b |= need[j];
+            need[i] = b;
+        }
+        return need;
+    }
+
+    @Override public List<String> freeze(String prefix) {
+        requireOpen();
+        List<String> names = buffers.setFrozen(prefix, true);
+        applyFreezing();
+        return names;
+    }
+
+    @Override public List<String> unfreeze(String prefix) {
+        requireOpen();
+        List<String> names = buffers.setFrozen(prefix, false);
+        applyFreezing();
+        return names;
+    }
+
+    @Override public boolean isFrozen(String name) { return buffers.isFrozen(name); }
 
     private int onlyReader(int node) {
         for (int i = node + 1; i < nodes.size(); i++)
@@ -217,15 +266,20 @@ public final class Graph implements Model {
             Arrays.fill(received, 0);
             int last = nodes.size() - 1;
             gradients[last] = dy;
+            // nodes that neither train nor lead to one that does (a frozen prefix) are not visited
+            boolean[] need = needInputGradient ? neededWith : neededWithout;
             for (int i = last; i >= 1; i--) {
+                if (!need[i]) continue;
                 Tensor g = gradients[i];
                 if (g == null) throw new IllegalStateException("node '" + nodes.get(i).name() + "' got no gradient: run forward first");
                 int[] in = inputIndex[i];
                 if (ops[i] != null) {
-                    contribute(in[0], ops[i].backward(g, in[0] != 0 || needInputGradient));
+                    Tensor gi = ops[i].backward(g, need[in[0]]);
+                    if (need[in[0]]) contribute(in[0], gi);
+                    if (zeroFrozen[i]) buffers.zeroFrozenGradients(i);
                 } else {
                     List<Tensor> gs = merges[i].backward(g);
-                    for (int k = 0; k < in.length; k++) contribute(in[k], gs.get(k));
+                    for (int k = 0; k < in.length; k++) if (need[in[k]]) contribute(in[k], gs.get(k));
                 }
             }
             Tensor g = needInputGradient ? gradients[0] : null;

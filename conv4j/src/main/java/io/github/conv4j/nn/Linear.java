@@ -82,6 +82,7 @@ public final class Linear implements Layer {
             private final BatchBuffer y = new BatchBuffer(Shape.of(out)), dx = new BatchBuffer(sample);
             private Tensor x, o, dy, g, dw, db;
             private int n, count = 1;   // batch and workers of the current call
+            private boolean weightFrozen, biasFrozen;   // no gradient computed for these (Model.freeze)
             private final IntConsumer forwardShard = s -> Conv4jNative.linearForward(n, in, out, slice(out, s, count),
                     slice(out, s + 1, count), x.pointer(), w.pointer(), b == null ? null : b.pointer(), o.pointer());
             private final IntConsumer backwardShard = s -> Conv4jNative.linearBackward(n, in, out, slice(out, s, count),
@@ -92,6 +93,12 @@ public final class Linear implements Layer {
                 count = (long) n * in * out < MIN_SPLIT_WORK ? 1 : widest;
                 if (count > 1 || n == 1) Parallelism.pool().run(shard, count);
                 else shard.accept(0);
+            }
+
+            @Override public boolean freeze(boolean[] frozen) {
+                weightFrozen = frozen[0];
+                biasFrozen = b != null && frozen[1];
+                return true;
             }
 
             @Override public Tensor forward(Tensor input, boolean training) {
@@ -107,8 +114,8 @@ public final class Linear implements Layer {
                 Checks.outputGradient(name, o.shape(), gradient);
                 dy = gradient;
                 g = needInputGradient ? dx.get(n) : null;
-                dw = hasGrads ? ctx.grads().get(0) : null;
-                db = hasGrads && b != null ? ctx.grads().get(1) : null;
+                dw = hasGrads && !weightFrozen ? ctx.grads().get(0) : null;
+                db = hasGrads && b != null && !biasFrozen ? ctx.grads().get(1) : null;
                 run(backwardShard);
                 return g;
             }

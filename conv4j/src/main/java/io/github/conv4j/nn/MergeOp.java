@@ -17,5 +17,11 @@ public interface MergeOp extends AutoCloseable {
      */
     List<Tensor> backward(Tensor dy);
 
+    /**
+     * Asks this merge to apply max(0, ·) to its own output from now on, as
+     * {@link Op#fuseReluForward()}; true if it will.
+     */
+    default boolean fuseReluForward() { return false; }
+
     @Override void close();
 }

@@ -3,6 +3,7 @@ package io.github.conv4j.nn;
 import io.github.conv4j.data.Preprocessing;
 import io.github.conv4j.tensor.Shape;
 import io.github.conv4j.tensor.Tensor;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -57,6 +58,24 @@ public interface Model extends AutoCloseable {
 
     /** Number of trainable parameters. */
     default long parameterCount() { Tensor p = parameters(); return p == null ? 0 : p.size(); }
+
+    /**
+     * Freezes every parameter whose name starts with {@code prefix} (e.g. {@code layer1.}, or a
+     * whole name such as {@code fc.weight}), for fine-tuning: backward computes no gradient for it
+     * (its gradient stays as it was: zero after {@link #zeroGrad()}), and stops below the lowest
+     * layer that still has a parameter to train unless the input gradient is asked for; optimisers
+     * made afterwards do not update it. The trainable parameters' gradients are those of the
+     * unfrozen model. Returns the names frozen.
+     *
+     * @throws IllegalArgumentException when {@code prefix} is empty or matches no parameter
+     */
+    List<String> freeze(String prefix);
+
+    /** Undoes {@link #freeze} for the parameters whose name starts with {@code prefix}; returns their names. */
+    List<String> unfreeze(String prefix);
+
+    /** True when the parameter called {@code name} is frozen ({@link #freeze}). */
+    boolean isFrozen(String name);
 
     /** Zeroes the gradient buffer. */
     void zeroGrad();

@@ -31,5 +31,13 @@ public interface Op extends AutoCloseable {
      */
     default boolean fuseReluBackward() { return false; }
 
+    /**
+     * Tells this op which of its parameters are frozen ({@code frozen[i]} for the i-th of its
+     * layer's {@link Layer#parameterShapes()}): from now on it computes no gradient for those,
+     * leaving them as they are; true if it will, false if it computes them anyway (the model then
+     * zeroes them after each backward). Called again with other values when the freezing changes.
+     */
+    default boolean freeze(boolean[] frozen) { return false; }
+
     @Override void close();
 }

@@ -20,6 +20,8 @@ final class ParameterBuffers implements AutoCloseable {
     private final boolean ownsParams;
     private final List<List<Tensor>> paramViews = new ArrayList<>(), gradViews = new ArrayList<>(), stateViews = new ArrayList<>();
     private final Map<String, Tensor> namedParams = new LinkedHashMap<>(), namedGrads = new LinkedHashMap<>(), namedState = new LinkedHashMap<>();
+    private final List<List<String>> paramNames = new ArrayList<>();   // per layer, its parameters' dotted names
+    private final List<boolean[]> frozen = new ArrayList<>();          // per layer, which of its parameters are frozen
 
     /**
      * Buffers for {@code layers} (a null entry has no parameters: a merge node), the views of layer
@@ -54,6 +56,7 @@ final class ParameterBuffers implements AutoCloseable {
         for (int i = 0; i < layers.size(); i++) {
             Layer l = layers.get(i);
             List<Tensor> pv = new ArrayList<>(), gv = new ArrayList<>(), sv = new ArrayList<>();
+            List<String> names = new ArrayList<>();
             if (l != null) {
                 List<Shape> ps = l.parameterShapes(), ss = l.stateShapes();
                 List<String> pn = l.parameterNames(), sn = l.stateNames();
@@ -65,6 +68,7 @@ final class ParameterBuffers implements AutoCloseable {
                     Tensor view = params.view(po, ps.get(p)).borrowed(lender);
                     pv.add(view);
                     name(namedParams, prefixes.get(i), pn.get(p), view);
+                    names.add(dotted(prefixes.get(i), pn.get(p)));
                     if (grads != null) {
                         Tensor g = grads.view(po, ps.get(p)).borrowed(lender);
                         gv.add(g);
@@ -82,6 +86,8 @@ final class ParameterBuffers implements AutoCloseable {
             paramViews.add(Collections.unmodifiableList(pv));
             gradViews.add(Collections.unmodifiableList(gv));
             stateViews.add(Collections.unmodifiableList(sv));
+            paramNames.add(List.copyOf(names));
+            frozen.add(new boolean[names.size()]);
         }
     }
 
@@ -105,6 +111,51 @@ final class ParameterBuffers implements AutoCloseable {
     Map<String, Tensor> namedParameters() { return Collections.unmodifiableMap(namedParams); }
     Map<String, Tensor> namedGradients() { return Collections.unmodifiableMap(namedGrads); }
     Map<String, Tensor> namedState() { return Collections.unmodifiableMap(namedState); }
+
+    /**
+     * Freezes ({@code on}) or unfreezes every parameter whose name starts with {@code prefix};
+     * returns their names, or throws an IllegalArgumentException naming the prefix when it
+     * matches none.
+     */
+    List<String> setFrozen(String prefix, boolean on) {
+        if (prefix == null || prefix.isEmpty()) throw new IllegalArgumentException("freeze needs a non-empty name prefix, got '" + prefix + "'");
+        List<String> matched = new ArrayList<>();
+        for (int i = 0; i < paramNames.size(); i++)
+            for (int p = 0; p < paramNames.get(i).size(); p++)
+                if (paramNames.get(i).get(p).startsWith(prefix)) {
+                    frozen.get(i)[p] = on;
+                    matched.add(paramNames.get(i).get(p));
+                }
+        if (matched.isEmpty())
+            throw new IllegalArgumentException("'" + prefix + "' matches no parameter of the model (its parameters: "
+                    + String.join(", ", namedParams.keySet().stream().limit(6).toList()) + (namedParams.size() > 6 ? ", …" : "") + ")");
+        return List.copyOf(matched);
+    }
+
+    /** Which of layer {@code layer}'s parameters are frozen (a copy). */
+    boolean[] frozen(int layer) { return frozen.get(layer).clone(); }
+
+    /** True when layer {@code layer} has a parameter whose gradient is computed: one that is not frozen, in a model with gradients. */
+    boolean trains(int layer) {
+        if (grads == null) return false;
+        for (boolean f : frozen.get(layer)) if (!f) return true;
+        return false;
+    }
+
+    /** True when the parameter called {@code name} is frozen (false for a name the model does not have). */
+    boolean isFrozen(String name) {
+        for (int i = 0; i < paramNames.size(); i++) {
+            int p = paramNames.get(i).indexOf(name);
+            if (p >= 0) return frozen.get(i)[p];
+        }
+        return false;
+    }
+
+    /** Zeroes the gradients of layer {@code layer}'s frozen parameters (for a layer whose op computes them anyway). */
+    void zeroFrozenGradients(int layer) {
+        boolean[] f = frozen.get(layer);
+        for (int p = 0; p < f.length; p++) if (f[p] && grads != null) gradViews.get(layer).get(p).zero();
+    }
 
     /** True when the gradient buffer holds only finite values (or there is none). */
     boolean gradientsFinite() { return grads == null || finite(grads); }

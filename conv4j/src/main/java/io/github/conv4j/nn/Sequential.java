@@ -42,6 +42,8 @@ public final class Sequential implements Model {
     private final Tensor params, grads, state;   // the buffers' own, null when the model has none
     private final List<Op> ops = new ArrayList<>();
     private final Tensor[] outputs;   // the last forward's output of each layer, for diagnostics
+    private final boolean[] zeroFrozen;   // per layer: its op computes frozen gradients anyway, so they are zeroed after backward
+    private int lowestTrainable;          // backward without an input gradient stops at this layer (its parameters are the lowest to train)
     private final Workspace workspace;
     private final AtomicBoolean busy = new AtomicBoolean();
     private final long seed;
@@ -80,6 +82,7 @@ public final class Sequential implements Model {
         this.seed = seed;
         this.workspace = workspace;
         this.outputs = new Tensor[layers.size()];
+        this.zeroFrozen = new boolean[layers.size()];
         Shape s = sampleInput.prependBatch(1);
         for (int i = 0; i < layers.size(); i++) {
             Layer l = layers.get(i);
@@ -109,6 +112,7 @@ public final class Sequential implements Model {
                 in = sampleOutputs.get(i);
             }
             fuseReLUs();
+            applyFreezing();
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -116,9 +120,10 @@ public final class Sequential implements Model {
     }
 
     /**
-     * Lets each ReLU's neighbours do its work where they can (a convolution rectifies its own
-     * output, a max pooling drops the gradient of non-positive inputs): one pass over the
-     * activations saved each way. {@code -Dconv4j.fuse=false} keeps every ReLU on its own.
+     * Lets each ReLU's neighbours do its work where they can (a convolution or batch normalisation
+     * rectifies its own output, a max pooling drops the gradient of non-positive inputs): one
+     * pass over the activations saved each way.
+     * {@code -Dconv4j.fuse=false} keeps every ReLU on its own.
      */
     private void fuseReLUs() {
         if (!Boolean.parseBoolean(System.getProperty("conv4j.fuse", "true"))) return;
@@ -128,6 +133,35 @@ public final class Sequential implements Model {
                 if (i + 1 < ops.size() && ops.get(i + 1).fuseReluBackward()) relu.backwardFused();
             }
     }
+
+    /** Tells each op with parameters which of them are frozen, and finds where backward may stop. */
+    private void applyFreezing() {
+        lowestTrainable = ops.size();
+        for (int i = ops.size() - 1; i >= 0; i--) {
+            if (layers.get(i).parameterShapes().isEmpty()) continue;
+            boolean[] f = buffers.frozen(i);
+            boolean accepted = ops.get(i).freeze(f), any = false;
+            for (boolean b : f) any |= b;
+            zeroFrozen[i] = any && !accepted;
+            if (buffers.trains(i)) lowestTrainable = i;
+        }
+    }
+
+    @Override public List<String> freeze(String prefix) {
+        requireOpen();
+        List<String> names = buffers.setFrozen(prefix, true);
+        applyFreezing();
+        return names;
+    }
+
+    @Override public List<String> unfreeze(String prefix) {
+        requireOpen();
+        List<String> names = buffers.setFrozen(prefix, false);
+        applyFreezing();
+        return names;
+    }
+
+    @Override public boolean isFrozen(String name) { return buffers.isFrozen(name); }
 
     private String layerName(int i) { return "layer " + i + " (" + layers.get(i).describe() + ") of the model"; }
 
@@ -254,8 +288,14 @@ public final class Sequential implements Model {
             throw new IllegalStateException("this model is for inference only (a replica, or loaded with ModelFile.loadForInference): no gradients");
         enter();
         try {
+            // below the lowest layer with parameters to train, only the input gradient would be left to compute
+            int stop = needInputGradient ? 0 : lowestTrainable;
             Tensor g = dy;
-            for (int i = ops.size() - 1; i >= 0; i--) g = ops.get(i).backward(g, i > 0 || needInputGradient);
+            for (int i = ops.size() - 1; i >= stop; i--) {
+                g = ops.get(i).backward(g, i > stop || needInputGradient);
+                if (zeroFrozen[i]) buffers.zeroFrozenGradients(i);
+            }
+            if (!needInputGradient) return null;
             if (g == null || g == dy) return g;
             if (g != lastRawInputGrad) {
                 lastRawInputGrad = g;

@@ -57,7 +57,7 @@ final class ParameterGrouping {
     /**
      * The update ranges of {@code model}'s flat buffer for an optimiser of learning rate
      * {@code lr} and weight decay {@code weightDecay}: neighbouring parameters with the same
-     * options merged into one range, frozen parameters left out.
+     * options merged into one range, parameters frozen here or on the model ({@link Model#freeze}) left out.
      */
     List<UpdateRange> ranges(Model model, double lr, double weightDecay) {
         List<UpdateRange> out = new ArrayList<>();
@@ -66,7 +66,7 @@ final class ParameterGrouping {
         for (Map.Entry<String, Tensor> e : model.namedParameters().entrySet()) {
             long size = e.getValue().size();
             ParamGroup g = groupOf(e.getKey());
-            if (!g.isFrozen()) {
+            if (!g.isFrozen() && !model.isFrozen(e.getKey())) {
                 double factor = g.learningRateOr(lr) / lr;
                 float wd = noDecayOnBiasAndNorm && isBiasOrNorm(e.getKey(), e.getValue()) ? 0f : (float) g.weightDecayOr(weightDecay);
                 UpdateRange last = out.isEmpty() ? null : out.get(out.size() - 1);

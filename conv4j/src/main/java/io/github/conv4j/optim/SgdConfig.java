@@ -64,8 +64,9 @@ public final class SgdConfig implements OptimizerConfig {
 
     /**
      * Freezes every parameter whose name starts with {@code prefix} (e.g. {@code "layer1."}): a
-     * {@link #group} that is {@link ParamGroup#frozen}. The gradients are still computed (the
-     * backward pass needs them for the layers below); only the update is skipped.
+     * {@link #group} that is {@link ParamGroup#frozen}. Only the update is skipped: the gradients
+     * are still computed. To skip that work too, freeze on the model ({@link Model#freeze}),
+     * which every optimiser made afterwards also leaves alone.
      */
     public SgdConfig freeze(String prefix) {
         if (prefix == null || prefix.isEmpty()) throw new IllegalArgumentException("freeze needs a non-empty name prefix, got '" + prefix + "'");

@@ -13,8 +13,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A ReLU whose work its neighbours took over (a convolution rectifying its own output, a max
- * pooling dropping the gradient of non-positive inputs) gives bit for bit what a ReLU on its own
- * gives: outputs, input gradients and every parameter gradient, on both kernel paths.
+ * pooling dropping the gradient of non-positive inputs, a batch normalisation or a residual
+ * addition rectifying its own output) gives bit for bit what a ReLU on its own gives: outputs, input gradients
+ * and every parameter gradient, on both kernel paths, in chains and in graphs.
  */
 class ReluFusionTest {
     private static List<Layer> referenceLike() {
@@ -44,13 +45,45 @@ class ReluFusionTest {
         same(Shape.of(2, 8, 8), () -> List.of(new Conv2d(2, 19, 3).padding(1), new ReLU(), new MaxPool2d(2)), 2, 37);
     }
 
-    /** Forward and backward with fusion on and off; every output and gradient must be identical. */
+    /**
+     * Residual blocks: bn1 → relu1 and add → relu fused forward, one block with the identity
+     * shortcut (the add's input read twice, its gradient accumulated) and one with the
+     * downsampling projection, in training and in evaluation mode.
+     */
+    @Test void residualBlocksInAGraph() {
+        for (boolean training : new boolean[] {true, false}) {
+            Supplier<Model> blocks = () -> {
+                GraphBuilder b = new GraphBuilder(Shape.of(4, 8, 8));
+                Node y = new BasicBlock(4, 4, 1).addTo(b, "layer1.0", b.input());
+                y = new BasicBlock(4, 8, 2).addTo(b, "layer2.0", y);
+                return b.build(y, 11).train(training);
+            };
+            sameModel(Shape.of(4, 8, 8), blocks, 3, -1);
+            sameModel(Shape.of(4, 8, 8), blocks, 2, 29);
+        }
+    }
+
+    @Test void residualBlocksInAGraphOnThePortableKernels() throws Throwable {
+        PortableKernels.call(() -> {
+            sameModel(Shape.of(4, 8, 8), () -> {
+                GraphBuilder b = new GraphBuilder(Shape.of(4, 8, 8));
+                return b.build(new BasicBlock(4, 8, 2).addTo(b, "block", b.input()), 11);
+            }, 3, -1);
+            return null;
+        });
+    }
+
     private static void same(Shape sample, Supplier<List<Layer>> layers, int n, int nanAt) {
+        sameModel(sample, () -> new Sequential(sample, 9, layers.get()), n, nanAt);
+    }
+
+    /** Forward and backward with fusion on and off; every output and gradient must be identical. */
+    private static void sameModel(Shape sample, Supplier<Model> model, int n, int nanAt) {
         Random r = new Random(5);
         float[] x = new float[Math.toIntExact(n * sample.size())];
         for (int i = 0; i < x.length; i++) x[i] = (float) r.nextGaussian();
         if (nanAt >= 0) x[nanAt] = Float.NaN;
-        List<float[]> fused = run(sample, layers.get(), n, x, true), plain = run(sample, layers.get(), n, x, false);
+        List<float[]> fused = run(sample, model, n, x, true), plain = run(sample, model, n, x, false);
         for (int i = 0; i < fused.size(); i++) {
             float[] a = fused.get(i), b = plain.get(i);
             assertEquals(b.length, a.length);
@@ -59,10 +92,10 @@ class ReluFusionTest {
         }
     }
 
-    private static List<float[]> run(Shape sample, List<Layer> layers, int n, float[] x, boolean fuse) {
+    private static List<float[]> run(Shape sample, Supplier<Model> model, int n, float[] x, boolean fuse) {
         String before = System.getProperty("conv4j.fuse");
         System.setProperty("conv4j.fuse", Boolean.toString(fuse));
-        try (Sequential m = new Sequential(sample, 9, layers); Tensor in = Tensor.of(x, sample.prependBatch(n).dims())) {
+        try (Model m = model.get(); Tensor in = Tensor.of(x, sample.prependBatch(n).dims())) {
             List<float[]> out = new ArrayList<>();
             m.zeroGrad();
             Tensor y = m.forward(in);
