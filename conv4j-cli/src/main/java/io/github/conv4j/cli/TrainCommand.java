@@ -89,7 +89,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--recipe", paramLabel = "NAME",
             description = "A named bundle of the flags above, for one goal; flags given on the command line win over it. "
                     + "fashion93: 93 %% on the full Fashion-MNIST in under 15 minutes on 2 cores (data: /usr/share/datasets/fashion-mnist "
-                    + "when --data is not given). The report lists the effective settings and the seconds to the recipe's target accuracy.")
+                    + "when --data is not given). The report lists the effective settings and the seconds to the recipe's target accuracy (default: none).")
     String recipe;
 
     @Override public Integer call() throws Exception {
