@@ -2,8 +2,9 @@
 """Trains conv4j's reference CNN recipe in PyTorch (Debian's python3-torch) on an IDX folder and
 prints test accuracy per epoch, to compare accuracy with `conv4j train` on the same machine.
 Usage: /usr/bin/python3 scripts/pytorch_reference_train.py DATA_DIR EPOCHS SEED [THREADS]"""
-import gzip, os, struct, sys
+import sys
 import numpy as np
+from idx_numpy import read_idx
 import torch
 import torch.nn as nn
 
@@ -11,19 +12,9 @@ data, epochs, seed = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 torch.set_num_threads(int(sys.argv[4]) if len(sys.argv) > 4 else 2)
 torch.manual_seed(seed)
 
-def idx(name):
-    path = os.path.join(data, name)
-    with (gzip.open(path + ".gz") if os.path.exists(path + ".gz") else open(path, "rb")) as f:
-        raw = f.read()
-    magic, count = struct.unpack(">II", raw[:8])
-    if magic == 0x803:
-        rows, cols = struct.unpack(">II", raw[8:16])
-        return np.frombuffer(raw, np.uint8, offset=16).reshape(count, 1, rows, cols)
-    return np.frombuffer(raw, np.uint8, offset=8).astype(np.int64)
-
 def tensors(split):
-    x = torch.from_numpy(idx(f"{split}-images-idx3-ubyte").astype(np.float32) / 255.0)
-    return (x - 0.2860) / 0.3530, torch.from_numpy(idx(f"{split}-labels-idx1-ubyte"))
+    x = torch.from_numpy(read_idx(data, f"{split}-images-idx3-ubyte").astype(np.float32) / 255.0)
+    return (x - 0.2860) / 0.3530, torch.from_numpy(read_idx(data, f"{split}-labels-idx1-ubyte"))
 
 xtr, ytr = tensors("train")
 xte, yte = tensors("t10k")

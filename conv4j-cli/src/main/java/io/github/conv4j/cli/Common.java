@@ -62,6 +62,11 @@ final class Common {
         return n;
     }
 
+    /** Seconds since this JVM started: the run's wall-clock, start-up and data loading included. */
+    static double processSeconds() {
+        return java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() / 1e3;
+    }
+
     /** Peak resident set size of this process in MB (Linux /proc; -1 elsewhere). */
     static long peakRssMb() {
         try {

@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
 final class SummaryCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Option(names = "--model", defaultValue = "reference",
-            description = "reference, lenet5, alexnet, vgg16, resnet20, mobilenetv2, resnet18, resnet34 or resnet50 (default: ${DEFAULT-VALUE}).")
+            description = "reference, lenet5, fashioncnn, alexnet, vgg16, resnet20, mobilenetv2, resnet18, resnet34 or resnet50 (default: ${DEFAULT-VALUE}).")
     String model;
     @Option(names = "--kernels-batch", paramLabel = "N", defaultValue = "0",
             description = "Also build the model, run one training step on N zero images and list the convolution kernels "

@@ -32,6 +32,14 @@ final class TrainReports {
 
     /** One map an epoch: losses and accuracies (validation only when held out), speed, time, data wait. */
     static List<Map<String, Object>> perEpoch(List<EpochResult> history) {
+        return perEpoch(history, Map.of());
+    }
+
+    /**
+     * Each epoch's entry, with the seconds from the start of training to its end (evaluation
+     * included) where {@code elapsed} has them: not for epochs a resumed run restored.
+     */
+    static List<Map<String, Object>> perEpoch(List<EpochResult> history, Map<Integer, Double> elapsed) {
         List<Map<String, Object>> per = new ArrayList<>();
         for (EpochResult e : history) {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -46,6 +54,7 @@ final class TrainReports {
             m.put("test_accuracy", e.testAccuracy());
             m.put("train_images_per_second", e.imagesPerSecond());
             m.put("seconds", e.seconds());
+            if (elapsed.containsKey(e.epoch())) m.put("elapsed_seconds", elapsed.get(e.epoch()));
             m.put("data_wait_share", e.dataWaitShare());
             per.add(m);
         }

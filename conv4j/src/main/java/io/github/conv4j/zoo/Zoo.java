@@ -1,5 +1,7 @@
 package io.github.conv4j.zoo;
 
+import io.github.conv4j.nn.BatchNorm1d;
+import io.github.conv4j.nn.BatchNorm2d;
 import io.github.conv4j.nn.Block;
 import io.github.conv4j.nn.Conv2d;
 import io.github.conv4j.nn.Dropout;
@@ -32,7 +34,7 @@ public final class Zoo {
     public record Architecture(String name, Shape input, List<Layer> layers) {}
 
     /** The names {@link #byName} knows: the layer lists. */
-    public static final List<String> NAMES = List.of("reference", "lenet5", "alexnet", "vgg16");
+    public static final List<String> NAMES = List.of("reference", "lenet5", "alexnet", "vgg16", "fashioncnn");
 
     /** The graph architectures {@link #create} also knows: {@link CifarResNet#resnet20}, {@link ResNet#resnet18} and {@link MobileNetV2} (width 1.0). */
     public static final List<String> GRAPH_NAMES = List.of("resnet20", "resnet18", "mobilenetv2");
@@ -89,15 +91,16 @@ public final class Zoo {
         return switch (c) {
             case "reference" -> reference(input, classes);
             case "lenet5" -> lenet5(input, classes);
+            case "fashioncnn" -> fashionCnn(input, classes);
             case "alexnet" -> alexnet(input, classes);
             default -> vgg16(input, classes);
         };
     }
 
-    /** The input an architecture was designed for: 1×28×28 for reference and lenet5, 3×32×32 for resnet20, 3×224×224 for alexnet, vgg16, resnet18 and mobilenetv2. */
+    /** The input an architecture was designed for: 1×28×28 for reference, lenet5 and fashioncnn, 3×32×32 for resnet20, 3×224×224 for alexnet, vgg16, resnet18 and mobilenetv2. */
     public static Shape naturalInput(String name) {
         return switch (canonical(name)) {
-            case "reference", "lenet5" -> Shape.of(1, 28, 28);
+            case "reference", "lenet5", "fashioncnn" -> Shape.of(1, 28, 28);
             case "resnet20" -> CifarResNet.INPUT;
             default -> Shape.of(3, 224, 224);
         };
@@ -106,7 +109,7 @@ public final class Zoo {
     /** The classes an architecture was designed for: 10 (MNIST's, CIFAR-10's) or 1000 (ImageNet's). */
     public static int naturalClasses(String name) {
         return switch (canonical(name)) {
-            case "reference", "lenet5", "resnet20" -> 10;
+            case "reference", "lenet5", "fashioncnn", "resnet20" -> 10;
             default -> 1000;   // ImageNet's
         };
     }
@@ -115,6 +118,7 @@ public final class Zoo {
         return switch (name.toLowerCase()) {
             case "reference" -> "reference";
             case "lenet5", "lenet-5", "lenet" -> "lenet5";
+            case "fashioncnn", "fashion-cnn" -> "fashioncnn";
             case "alexnet" -> "alexnet";
             case "vgg16", "vgg-16" -> "vgg16";
             case "resnet20", "resnet-20" -> "resnet20";
@@ -150,6 +154,24 @@ public final class Zoo {
                 new Conv2d(c, 6, 5).padding(2), new ReLU(), new MaxPool2d(2),
                 new Conv2d(6, 16, 5), new ReLU(), new MaxPool2d(2)),
                 flat -> List.of(new Linear(flat, 120), new ReLU(), new Linear(120, 84), new ReLU(), new Linear(84, classes)), classes);
+    }
+
+    /** The fashion CNN for 28×28 grey images and 10 classes: see {@link #fashionCnn(Shape, int)}. */
+    public static Architecture fashionCnn() { return byName("fashioncnn"); }
+
+    /**
+     * A small VGG-style CNN with BatchNorm and Dropout, the model of {@code conv4j train --recipe
+     * fashion93}: two stages of two conv(3×3, pad 1)-BatchNorm-ReLU, each ended by a 2×2 max
+     * pooling and a dropout (32 then 64 channels), then fc(64·⌊H/4⌋·⌊W/4⌋→128)-BatchNorm-ReLU-Dropout(0.3) → fc(128→classes).
+     */
+    public static Architecture fashionCnn(Shape input, int classes) {
+        int c = channels(input);
+        return build("fashioncnn", input, List.of(
+                new Conv2d(c, 32, 3).padding(1), new BatchNorm2d(32), new ReLU(),
+                new Conv2d(32, 32, 3).padding(1), new BatchNorm2d(32), new ReLU(), new MaxPool2d(2), new Dropout(0.1),
+                new Conv2d(32, 64, 3).padding(1), new BatchNorm2d(64), new ReLU(),
+                new Conv2d(64, 64, 3).padding(1), new BatchNorm2d(64), new ReLU(), new MaxPool2d(2), new Dropout(0.1)),
+                flat -> List.of(new Linear(flat, 128), new BatchNorm1d(128), new ReLU(), new Dropout(0.3), new Linear(128, classes)), classes);
     }
 
     /** AlexNet in torchvision's layout (61,100,840 parameters) for 3×224×224 images and 1000 classes. */

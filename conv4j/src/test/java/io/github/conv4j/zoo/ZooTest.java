@@ -47,6 +47,17 @@ class ZooTest {
                 "16·6·6 features from 32×32");
     }
 
+    @Test void fashionCnnHasBatchNormAfterEachLayerItLearnsAndFollowsTheData() {
+        Zoo.Architecture a = Zoo.fashionCnn();
+        assertEquals(468_458, parameters(a), "4 convolutions (320 + 9,248 + 18,496 + 36,928), 5 batch norms (64 + 64 + 128 + 128 + 256), fc 401,536 + 1,290");
+        assertEquals(5, a.layers().stream().filter(l -> l.spec().startsWith("BatchNorm")).count());
+        assertEquals(3, a.layers().stream().filter(l -> l.spec().startsWith("Dropout")).count());
+        Zoo.Architecture colour = Zoo.byName("fashion-cnn", Shape.of(3, 32, 32), 100);
+        assertTrue(spec(colour, 0).contains("in=3 "), spec(colour, 0));
+        assertTrue(colour.layers().stream().anyMatch(l -> l.spec().contains("in=4096 ")), "64·8·8 features after two poolings");
+        assertTrue(last(colour).spec().contains("out=100 "), last(colour).spec());
+    }
+
     @Test void inputsTooSmallOrMalformedAreRefusedByName() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Zoo.byName("alexnet", Shape.of(3, 16, 16), 10));
         assertTrue(e.getMessage().startsWith("model alexnet cannot take [3, 16, 16] input"), e.getMessage());
