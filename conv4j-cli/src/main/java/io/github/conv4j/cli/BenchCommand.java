@@ -58,7 +58,7 @@ final class BenchCommand implements Callable<Integer> {
         r.put("sgemm_2048_gflops", peak);
         String kernels = Conv4jNative.fastKernels() == 0 ? "portable (C + OpenBLAS)"
                 : KernelChooser.shared().mode() == KernelChooser.Mode.AUTO ? "auto (per layer and product, timed; see below)"
-                : "fast (AVX2/FMA)";
+                : Conv4jNative.avx512Kernels() == 1 ? "fast (AVX-512)" : "fast (AVX2/FMA)";
         r.put("kernels", kernels);
         System.out.printf("sgemm 2048³: %.1f GFLOP/s (%d threads); conv4j kernels: %s%n", peak, nThreads, kernels);
         SplittableRandom rng = new SplittableRandom(1);
