@@ -112,6 +112,16 @@ int32_t c4j_fast_kernels(void);
 void c4j_set_fast_kernels(int32_t on);
 /* 1 where the CPU (and OS) can run them, whatever c4j_set_fast_kernels says: C4J_PATH_FAST's test. */
 int32_t c4j_fast_kernels_available(void);
+/* Within those, the AVX-512 form of the fast convolution (its own GEMM, 16-lane vectors): 1 while
+ * it runs in place of the AVX2 one, that is where the CPU and OS have AVX-512 F/BW/VL/DQ and
+ * c4j_set_avx512 left it on (the default); it follows C4J_PATH_FAST and the switch above as the
+ * AVX2 form does. */
+int32_t c4j_avx512_kernels(void);
+/* 0 keeps the fast convolution on AVX2 even where AVX-512 runs (to compare); anything else back
+ * on. Set it while no kernel runs. */
+void c4j_set_avx512(int32_t on);
+/* 1 where the CPU (and OS) can run the AVX-512 form, whatever c4j_set_avx512 says. */
+int32_t c4j_avx512_available(void);
 
 /* ---- pool.c ------------------------------------------------------------------------------- */
 /* Pooling layers also take an image range [n_begin, n_end) of the batch, so that

@@ -34,7 +34,9 @@ int c4j_conv_fast_fits(const c4j_conv_geom *g);
 /* Floats of workspace the two passes below need. */
 int64_t c4j_conv_fast_workspace(const c4j_conv_geom *g);
 
-/* The passes, conv_fast_avx2.c: call only where c4j_fast() is 1, under #if C4J_HAVE_AVX2. */
+/* The passes: call only where the AVX2 kernels may run (c4j_fast_kernels_available()), under
+ * #if C4J_HAVE_AVX2. These two (conv_fast_plan.c) run the AVX-512 units where c4j_avx512() is 1,
+ * else the AVX2 ones; the workspace is the same for both. */
 void c4j_conv_fast_forward(const c4j_conv_geom *g, int32_t n_begin, int32_t n_end, const float *x,
                            const float *w, const float *b, float *y, float *workspace);
 
@@ -42,5 +44,17 @@ void c4j_conv_fast_forward(const c4j_conv_geom *g, int32_t n_begin, int32_t n_en
 void c4j_conv_fast_backward(const c4j_conv_geom *g, int32_t n_begin, int32_t n_end, const float *x,
                             const float *w, const float *dy, float *dx, float *dw, float *db,
                             float *workspace);
+
+/* The same passes per ISA (conv_fast_avx2.c, conv_fast_avx512.c). */
+void c4j_conv_fast_forward_avx2(const c4j_conv_geom *g, int32_t n_begin, int32_t n_end, const float *x,
+                                const float *w, const float *b, float *y, float *workspace);
+void c4j_conv_fast_backward_avx2(const c4j_conv_geom *g, int32_t n_begin, int32_t n_end, const float *x,
+                                 const float *w, const float *dy, float *dx, float *dw, float *db,
+                                 float *workspace);
+void c4j_conv_fast_forward_avx512(const c4j_conv_geom *g, int32_t n_begin, int32_t n_end, const float *x,
+                                  const float *w, const float *b, float *y, float *workspace);
+void c4j_conv_fast_backward_avx512(const c4j_conv_geom *g, int32_t n_begin, int32_t n_end, const float *x,
+                                   const float *w, const float *dy, float *dx, float *dw, float *db,
+                                   float *workspace);
 
 #endif

@@ -1,9 +1,10 @@
 /* The fast convolution's plan (conv_fast.h): whether it may run a geometry, the sizes it works
  * with and the workspace it needs. Portable and on every platform, unlike the passes themselves
- * (conv_fast_avx2.c): conv.c sizes the workspace for both paths whichever runs, since they can
+ * (conv_fast_kernel.h), whose dispatchers are here too: conv.c sizes the workspace for both paths whichever runs, since they can
  * be switched at run time. */
 #include <string.h>
 #include "conv_fast.h"
+#include "cpu.h"
 
 /* Column-matrix floats per channel block of the strided input gradient (stays in L2). */
 enum { BLOCK_FLOATS = 48 * 1024 };
@@ -110,3 +111,23 @@ int64_t c4j_conv_fast_workspace(const c4j_conv_geom *g) {
     c4j_conv_plan p;
     return c4j_conv_fast_fits(g) ? c4j_conv_fast_plan(g, NULL, &p) : 0;
 }
+
+#if C4J_HAVE_AVX2
+/* The passes on the widest ISA that may run: the AVX-512 units where c4j_avx512() is 1. */
+void c4j_conv_fast_forward(const c4j_conv_geom *g, int32_t n_begin, int32_t n_end, const float *x,
+                           const float *w, const float *b, float *y, float *workspace) {
+    if (c4j_avx512())
+        c4j_conv_fast_forward_avx512(g, n_begin, n_end, x, w, b, y, workspace);
+    else
+        c4j_conv_fast_forward_avx2(g, n_begin, n_end, x, w, b, y, workspace);
+}
+
+void c4j_conv_fast_backward(const c4j_conv_geom *g, int32_t n_begin, int32_t n_end, const float *x,
+                            const float *w, const float *dy, float *dx, float *dw, float *db,
+                            float *workspace) {
+    if (c4j_avx512())
+        c4j_conv_fast_backward_avx512(g, n_begin, n_end, x, w, dy, dx, dw, db, workspace);
+    else
+        c4j_conv_fast_backward_avx2(g, n_begin, n_end, x, w, dy, dx, dw, db, workspace);
+}
+#endif

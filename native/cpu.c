@@ -4,7 +4,8 @@
  * compiler of an x86-64 build (MSVC included) reaches the same answer from the same bits. The
  * kernels may run when the CPU has AVX2 and FMA and the OS saves the upper halves of the ymm
  * registers across context switches: a CPU can report AVX2 under an OS (or hypervisor) that never
- * enabled that state, and the first ymm instruction would then fault. */
+ * enabled that state, and the first ymm instruction would then fault. The AVX-512 units of the
+ * fast path need more on top (detect_avx512): the same test, with the zmm and opmask state. */
 #include <stdint.h>
 #include "conv4j.h"
 #include "cpu.h"
@@ -57,6 +58,17 @@ static int detect_avx2_fma(void) {
     if ((xcr0() & XMM_YMM) != XMM_YMM) return 0;
     return cpuid(7, 0, r) && (r[1] & AVX2) != 0;
 }
+
+/* On top of AVX2 and FMA: AVX-512 F, DQ, BW, VL, and the OS saving the opmask registers and both
+ * parts of the zmm state (XCR0 bits 5-7) besides SSE and AVX. */
+static int detect_avx512(void) {
+    enum { F = 1u << 16, DQ = 1u << 17, BW = 1u << 30, VL = 1u << 31 }; /* leaf 7.0, ebx */
+    enum { ZMM_STATE = 0xE6 };                      /* XCR0: SSE, AVX, opmask, ZMM_Hi256, Hi16_ZMM */
+    uint32_t r[4];
+    if (!detect_avx2_fma()) return 0;
+    if ((xcr0() & ZMM_STATE) != ZMM_STATE) return 0;
+    return cpuid(7, 0, r) && (r[1] & (F | DQ | BW | VL)) == (F | DQ | BW | VL);
+}
 #endif
 
 static int enabled = 1;
@@ -72,7 +84,27 @@ static int cpu_has_avx2_fma(void) {
 #endif
 }
 
+static int avx512_enabled = 1;
+
+static int cpu_has_avx512(void) {
+#if C4J_HAVE_AVX2
+    static int known = -1;
+    if (known < 0) known = detect_avx512();
+    return known;
+#else
+    return 0;
+#endif
+}
+
 int c4j_fast(void) { return enabled && cpu_has_avx2_fma(); }
+
+int c4j_avx512(void) { return avx512_enabled && cpu_has_avx512(); }
+
+int32_t c4j_avx512_kernels(void) { return c4j_avx512(); }
+
+void c4j_set_avx512(int32_t on) { avx512_enabled = on != 0; }
+
+int32_t c4j_avx512_available(void) { return cpu_has_avx512(); }
 
 int32_t c4j_fast_kernels(void) { return c4j_fast(); }
 

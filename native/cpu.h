@@ -19,4 +19,10 @@
  * the ymm registers (cpu.c), not switched off (c4j_set_fast_kernels). */
 int c4j_fast(void);
 
+/* 1 when the fast kernels' AVX-512 units (avx512-sources.txt: its own GEMM and the convolution
+ * on it) may run in their place: the AVX2 kernels may (c4j_fast_kernels_available), the CPU has
+ * AVX-512 F, BW, VL and DQ and the OS saves the opmask and zmm registers (cpu.c), and they are
+ * not switched off (c4j_set_avx512). Compiled in with the AVX2 units (C4J_HAVE_AVX2). */
+int c4j_avx512(void);
+
 #endif

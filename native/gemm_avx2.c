@@ -1,136 +1,21 @@
-/* conv4j's own matrix product (see gemm.h): a 6x16 register tile of FMAs, as in the GotoBLAS/BLIS
- * micro-kernels, but fed straight from strided operands (or offset tables) instead of packed
- * copies.
- *
- * Per depth step the tile loads 16 floats of B (two vectors), broadcasts 6 elements of A and does
- * 12 FMAs: 12 accumulators + 2 B vectors + 1 broadcast = 15 of the 16 ymm registers. The depth
- * is cut into equal blocks of at most KC (unless the caller asks for other blocks: see kc) so
- * that the B panel one tile column reads (KC x 16 floats, 16 KB at KC = 256) stays in L1 beside
- * the A lines of a row tile (~11 KB for 3x3 taps) while all the row tiles pass over it. Measured against 512 (alternated series on both cores,
- * B in panels): one series put 256 20 % ahead on 13x13 192->384, the next had them level, and
- * the other layers were level in both; this machine's noise hides anything smaller. Rows are
- * taken MC at a time, so the part of A one depth block reads stays in L2 across the column
- * tiles of B (MC = 384 measured better than 96 or unblocked on 13x13, 28x28 and 56x56 convs). */
+/* conv4j's own matrix product (gemm.h) on AVX2/FMA: gemm_kernel.h with 8-lane ymm vectors, a 6x16
+ * tile (15 of the 16 ymm registers) and depth blocks of 256 (a 16 KB B panel). An AVX2 unit
+ * (avx2_unit.h). */
 #include "avx2_unit.h"
-#include <stddef.h>
-#include "gemm.h"
 
-enum { MR = 6, NR = 16, KC = 256, MC = 384 };
+#define C4J_GEMM c4j_gemm_avx2
+enum { VW = 8, KC = 256 };
+#define MR 6
+typedef __m256 vec;
+typedef __m256i vmask;
+#define V_ZERO() _mm256_setzero_ps()
+#define V_LOAD(p) _mm256_loadu_ps(p)
+#define V_BCAST(p) _mm256_broadcast_ss(p)
+#define V_FMA(a, b, c) _mm256_fmadd_ps(a, b, c)
+#define V_ADD(a, b) _mm256_add_ps(a, b)
+#define V_STORE(p, v) _mm256_storeu_ps(p, v)
+#define V_MASK(n) c4j_lanes_below(n)
+#define V_LOADM(p, m) _mm256_maskload_ps(p, m)
+#define V_STOREM(p, m, v) _mm256_maskstore_ps(p, m, v)
 
-/* Row i of the tile: its two accumulators, updated with broadcast A(t, i). Named registers, not
- * an array: GCC keeps an array of vectors on the stack and the loop would spill every step. */
-#define FMA_ROW(i)                                                                \
-    if (m > i) {                                                                  \
-        __m256 ai = _mm256_broadcast_ss(at + o##i);                                \
-        lo##i = _mm256_fmadd_ps(ai, b0, lo##i);                                    \
-        hi##i = _mm256_fmadd_ps(ai, b1, hi##i);                                    \
-    }
-#define STORE_ROW(i) \
-    if (m > i) store_row(full, n, lo##i, hi##i, c + i * c_i, accumulate);
-
-/* How a tile walks A: row i starts at a + off[i]; per step A moves by a_t, or (tabled) step t
- * reads at a + steps[t] + off[i]. */
-typedef struct {
-    const float *a;
-    int64_t a_t;
-    const int32_t *steps;
-    int64_t off[MR];
-} a_walk;
-
-/* Writes (or adds) one row of the tile to C. */
-C4J_INLINE void store_row(const int full, int64_t n, __m256 lo, __m256 hi, float *row,
-                          int accumulate) {
-    const __m256i mask0 = c4j_lanes_below(n), mask1 = c4j_lanes_below(n - 8);
-    if (accumulate) {
-        lo = _mm256_add_ps(lo, full ? _mm256_loadu_ps(row) : _mm256_maskload_ps(row, mask0));
-        hi = _mm256_add_ps(hi, full ? _mm256_loadu_ps(row + 8) : _mm256_maskload_ps(row + 8, mask1));
-    }
-    if (full) {
-        _mm256_storeu_ps(row, lo);
-        _mm256_storeu_ps(row + 8, hi);
-    } else {
-        _mm256_maskstore_ps(row, mask0, lo);
-        _mm256_maskstore_ps(row + 8, mask1, hi);
-    }
-}
-
-/* One tile of m (<= MR, a constant after inlining) rows and n (<= NR) columns over `depth`
- * steps. `full` (a constant too) says n == NR, so B needs no masks; `tabled` (a constant) says
- * A is walked through its step table. */
-C4J_INLINE void tile(const int m, const int full, const int tabled, int64_t n,
-                     int64_t depth, const a_walk *w, const float *b, int64_t b_t, float *c,
-                     int64_t c_i, int accumulate) {
-    __m256 lo0 = _mm256_setzero_ps(), hi0 = lo0, lo1 = lo0, hi1 = lo0, lo2 = lo0, hi2 = lo0,
-           lo3 = lo0, hi3 = lo0, lo4 = lo0, hi4 = lo0, lo5 = lo0, hi5 = lo0;
-    const int64_t o0 = w->off[0], o1 = m > 1 ? w->off[1] : 0, o2 = m > 2 ? w->off[2] : 0,
-                  o3 = m > 3 ? w->off[3] : 0, o4 = m > 4 ? w->off[4] : 0, o5 = m > 5 ? w->off[5] : 0;
-    const __m256i mask0 = c4j_lanes_below(n), mask1 = c4j_lanes_below(n - 8);
-    const float *a = w->a;
-    const int32_t *steps = w->steps;
-    for (int64_t t = 0; t < depth; ++t, b += b_t) {
-        const float *at = tabled ? a + steps[t] : a;
-        if (!tabled) a += w->a_t;
-        __m256 b0 = full ? _mm256_loadu_ps(b) : _mm256_maskload_ps(b, mask0);
-        __m256 b1 = full ? _mm256_loadu_ps(b + 8) : _mm256_maskload_ps(b + 8, mask1);
-        FMA_ROW(0) FMA_ROW(1) FMA_ROW(2) FMA_ROW(3) FMA_ROW(4) FMA_ROW(5)
-    }
-    STORE_ROW(0) STORE_ROW(1) STORE_ROW(2) STORE_ROW(3) STORE_ROW(4) STORE_ROW(5)
-}
-
-/* The row count, column fullness and A walk as constants, so each tile keeps its accumulators
- * in registers and its loop free of tests. */
-#define TILE(rows) tile(rows, full, tabled, n, depth, w, b, b_t, c, c_i, accumulate)
-#define ROWS                                                 \
-    switch (m) {                                             \
-    case 6: TILE(6); break;                                  \
-    case 5: TILE(5); break;                                  \
-    case 4: TILE(4); break;                                  \
-    case 3: TILE(3); break;                                  \
-    case 2: TILE(2); break;                                  \
-    default: TILE(1); break;                                 \
-    }
-
-static void any_tile(int m, int64_t n, int64_t depth, const a_walk *w, const float *b,
-                     int64_t b_t, float *c, int64_t c_i, int accumulate) {
-    if (n == NR && w->steps) {
-        const int full = 1, tabled = 1;
-        ROWS
-    } else if (n == NR) {
-        const int full = 1, tabled = 0;
-        ROWS
-    } else if (w->steps) {
-        const int full = 0, tabled = 1;
-        ROWS
-    } else {
-        const int full = 0, tabled = 0;
-        ROWS
-    }
-}
-
-void c4j_gemm(const c4j_gemm_args *p) {
-    const int64_t kc_max = p->kc > 0 ? p->kc : KC;
-    const int64_t blocks = (p->depth + kc_max - 1) / kc_max, block = (p->depth + blocks - 1) / blocks;
-    for (int64_t t0 = 0; t0 < p->depth; t0 += block) {
-        const int64_t kc = p->depth - t0 < block ? p->depth - t0 : block;
-        const int accumulate = p->accumulate || t0 > 0;
-        for (int64_t ib = 0; ib < p->m; ib += MC) {
-            const int64_t i_end = ib + MC < p->m ? ib + MC : p->m;
-            for (int64_t j0 = 0; j0 < p->n; j0 += NR) {
-                const int64_t n = p->n - j0 < NR ? p->n - j0 : NR;
-                const int64_t b_t = p->b_panels ? n : p->b_t;
-                const float *b = p->b_panels ? p->b + j0 * p->depth + t0 * n : p->b + t0 * p->b_t + j0;
-                for (int64_t i0 = ib; i0 < i_end; i0 += MR) {
-                    const int m = p->m - i0 < MR ? (int)(p->m - i0) : MR;
-                    a_walk w = {p->a, p->a_t, p->a_steps ? p->a_steps + t0 : NULL, {0}};
-                    if (p->a_steps) {
-                        for (int i = 0; i < m; ++i) w.off[i] = p->a_rows[i0 + i];
-                    } else {
-                        w.a += t0 * p->a_t + i0 * p->a_i;
-                        for (int i = 0; i < m; ++i) w.off[i] = i * p->a_i;
-                    }
-                    any_tile(m, n, kc, &w, b, b_t, p->c + i0 * p->c_i + j0, p->c_i, accumulate);
-                }
-            }
-        }
-    }
-}
+#include "gemm_kernel.h"

@@ -7,8 +7,10 @@
 #                   (the Linux cblas.h declares cpu_set_t functions Windows has no type for)
 #   linux-x86_64    clang (the release build uses gcc)
 # Each is linked as a shared library with --no-undefined, so a missing symbol fails here too.
-# The AVX2 units (native/avx2-sources.txt) get their flags as in CMake, on x86-64 only; the x86-64
-# libraries are then checked with objdump: FMAs present, no AVX instruction in a portable unit.
+# The AVX2 and AVX-512 units (native/avx2-sources.txt, avx512-sources.txt) get their flags as in
+# CMake, on x86-64 only; the x86-64 libraries are then checked with objdump: FMAs and zmm
+# instructions present, no AVX instruction in a portable unit, no AVX-512 one outside the
+# AVX-512 units.
 # Then the *_bounds.c drivers run on linux-arm64 under qemu-user, with AddressSanitizer + UBSan
 # (the portable kernels: the AVX2 ones are not compiled there), and natively against clang's -O3
 # build (both kernel paths, with the real optimisation flags rather than the sanitizer build's).
@@ -51,14 +53,14 @@ fi
 # The real build's GCC/Clang flags, its AVX2 units and their flags, read from where CMake reads them.
 source scripts/native-sources.sh
 
-# compile TARGET CC OBJDIR FLAGS...: every source of the target (native-sources.sh: the AVX2 units
-# with their flags, on x86-64 only) to OBJDIR; their paths in the array objs, and those of the
-# AVX2 units also in avx2_objs.
+# compile TARGET CC OBJDIR FLAGS...: every source of the target (native-sources.sh: the AVX2 and
+# AVX-512 units with their flags, on x86-64 only) to OBJDIR; their paths in the array objs, those
+# of the AVX2 and AVX-512 units also in avx2_objs, and those of the AVX-512 units in avx512_objs.
 compile() {
     local target=$1 cc=$2 dir=$3
     shift 3
     mkdir -p "$dir"
-    objs=() avx2_objs=()
+    objs=() avx2_objs=() avx512_objs=()
     local src name obj extra
     while read -r src; do
         name=$(basename "$src")
@@ -72,12 +74,21 @@ compile() {
         cat "$obj.log" >&2
         objs+=("$obj")
         [ ${#extra[@]} -eq 0 ] || avx2_objs+=("$obj")
+        ! is_avx512_source "$src" || avx512_objs+=("$obj")
     done < <(native_sources "$cc")
 }
 
+# avx512_count OBJDUMP FILE: instructions only AVX-512 has (EVEX encoding shows as a zmm, an
+# opmask or an upper-16 xmm/ymm register, or an embedded broadcast).
+avx512_count() {
+    "$1" -d --no-show-raw-insn "$2" | awk -F'\t' '$2 ~ /^v/' |
+        grep -Ec '%zmm|%k[0-7]|%[xy]mm(1[6-9]|2[0-9]|3[01])\b|\{1to[0-9]+\}' || true
+}
+
 # check_isa TARGET OBJDUMP LIBRARY: the ISA rule, read off the machine code. On x86-64 the
-# portable objects hold no VEX-encoded (AVX) instruction, so the library loads on any x86-64, and
-# the linked library holds the AVX2 units' FMAs; elsewhere no AVX2 unit was compiled.
+# portable objects hold no VEX-encoded (AVX) instruction, so the library loads on any x86-64, the
+# AVX2 units no AVX-512 instruction (they run on AVX2-only CPUs), and the linked library holds the
+# AVX2 units' FMAs and the AVX-512 units' zmm code; elsewhere no AVX2 unit was compiled.
 check_isa() {
     local target=$1 objdump=$2 lib=$3 obj count bad=0
     if [ ${#avx2_objs[@]} -eq 0 ]; then
@@ -89,7 +100,15 @@ check_isa() {
         return 0
     fi
     for obj in "${objs[@]}"; do
-        [[ " ${avx2_objs[*]} " == *" $obj "* ]] && continue
+        [[ " ${avx512_objs[*]} " == *" $obj "* ]] && continue
+        if [[ " ${avx2_objs[*]} " == *" $obj "* ]]; then
+            count=$(avx512_count "$objdump" "$obj")
+            if [ "$count" -gt 0 ]; then
+                echo "native-cross: $target: $(basename "$obj") is an AVX2 unit but holds $count AVX-512 instructions" >&2
+                bad=1
+            fi
+            continue
+        fi
         # objdump -d: address, bytes, then the mnemonic, tab-separated; AVX mnemonics start with v
         count=$("$objdump" -d --no-show-raw-insn "$obj" | awk -F'\t' '$2 ~ /^v/' | wc -l)
         if [ "$count" -gt 0 ]; then
@@ -97,6 +116,10 @@ check_isa() {
             bad=1
         fi
     done
+    local zmm=0
+    for obj in "${avx512_objs[@]}"; do zmm=$((zmm + $(avx512_count "$objdump" "$obj"))); done
+    echo "native-cross: $target: $zmm AVX-512 instructions in its ${#avx512_objs[@]} AVX-512 units, none in its other units"
+    [ "$zmm" -gt 0 ] || { echo "native-cross: $target: no AVX-512 instruction in the AVX-512 units" >&2; bad=1; }
     count=$("$objdump" -d --no-show-raw-insn "$lib" | grep -c 'vfmadd' || true)
     echo "native-cross: $target: $(basename "$lib") holds $count vfmadd instructions (${#avx2_objs[@]} AVX2 units);" \
         "none in its $((${#objs[@]} - ${#avx2_objs[@]})) portable objects"

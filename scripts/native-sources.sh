@@ -4,8 +4,10 @@
 #   gnu_flags        CONV4J_GNU_C_FLAGS of cmake/Conv4jCompilerFlags.cmake (the release flags)
 #   avx2_flags       CONV4J_AVX2_GNU_C_FLAGS, for the AVX2 units only
 #   avx2_sources     native/avx2-sources.txt, as paths native/NAME.c
+#   avx512_flags     CONV4J_AVX512_GNU_C_FLAGS, for the AVX-512 units only
+#   avx512_sources   native/avx512-sources.txt, likewise
 # and native_sources CC, which lists the sources the compiler CC builds for its target (the AVX2
-# units only where cpu.h's C4J_HAVE_AVX2 says so, as CMake decides), and source_flags SRC, the
+# and AVX-512 units only where cpu.h's C4J_HAVE_AVX2 says so, as CMake decides), and source_flags SRC, the
 # extra flags of one of them.
 
 # cmake_flags NAME: the words of the one-line set(NAME ...) in Conv4jCompilerFlags.cmake.
@@ -20,16 +22,25 @@ cmake_flags() {
 }
 read -r -a gnu_flags < <(cmake_flags CONV4J_GNU_C_FLAGS)
 read -r -a avx2_flags < <(cmake_flags CONV4J_AVX2_GNU_C_FLAGS)
-[ ${#gnu_flags[@]} -gt 0 ] && [ ${#avx2_flags[@]} -gt 0 ] || exit 1
+read -r -a avx512_flags < <(cmake_flags CONV4J_AVX512_GNU_C_FLAGS)
+[ ${#gnu_flags[@]} -gt 0 ] && [ ${#avx2_flags[@]} -gt 0 ] && [ ${#avx512_flags[@]} -gt 0 ] || exit 1
 mapfile -t avx2_sources < <(sed -n 's/^\([^#[:space:]][^[:space:]]*\).*$/native\/\1/p' native/avx2-sources.txt)
-for src in "${avx2_sources[@]}"; do
-    [ -f "$src" ] || { echo "native-sources: $src (native/avx2-sources.txt) is missing" >&2; exit 1; }
+mapfile -t avx512_sources < <(sed -n 's/^\([^#[:space:]][^[:space:]]*\).*$/native\/\1/p' native/avx512-sources.txt)
+for src in "${avx2_sources[@]}" "${avx512_sources[@]}"; do
+    [ -f "$src" ] || { echo "native-sources: $src (native/avx2-sources.txt or avx512-sources.txt) is missing" >&2; exit 1; }
 done
 
+is_avx512_source() {
+    local src
+    for src in "${avx512_sources[@]}"; do [ "$src" = "$1" ] && return 0; done
+    return 1
+}
+
+# An x86-64-only unit: AVX2 or AVX-512.
 is_avx2_source() {
     local src
     for src in "${avx2_sources[@]}"; do [ "$src" = "$1" ] && return 0; done
-    return 1
+    is_avx512_source "$1"
 }
 
 # native_sources CC: one source a line.
@@ -44,5 +55,9 @@ native_sources() {
 
 # source_flags SRC: the flags this source adds to the common ones (one a line).
 source_flags() {
-    if is_avx2_source "$1"; then printf '%s\n' "${avx2_flags[@]}"; fi
+    if is_avx512_source "$1"; then
+        printf '%s\n' "${avx512_flags[@]}"
+    elif is_avx2_source "$1"; then
+        printf '%s\n' "${avx2_flags[@]}"
+    fi
 }

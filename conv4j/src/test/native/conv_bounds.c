@@ -4,7 +4,8 @@
  * dilations of 2^16..2^31-1 on inputs of a few pixels), plus fixed cases (weight-gradient depth
  * blocks past 2048 pixels, planes too large for the fast path's int32 tables). Every buffer has
  * exactly the size the API documents and outputs start as NaN, so an overrun is a sanitizer
- * report and an unwritten element a mismatch. Both kernel paths run, forward and backward, and
+ * report and an unwritten element a mismatch. Every kernel path runs (portable, AVX2, and AVX-512
+ * where the CPU has it, else AVX2 again), forward and backward, and
  * must match a naive double-precision reference (tolerance 1e-6 per term of depth + 1e-5
  * relative: the GEMMs sum in other orders) and each other (1e-5 per term); dropping optional
  * outputs (b, dx, dw, db) must leave the others bit for bit. A huge geometry may be refused
@@ -96,7 +97,8 @@ static int pass(const c4j_conv_geom *g, int32_t mid, const float *x, const float
     return rc[0];
 }
 
-/* Runs one geometry on both paths; refusable: Java refuses it too, so C4J_EBADARG is right. */
+/* Runs one geometry on the three paths (portable, fast on AVX2, fast on AVX-512 where the CPU has
+ * it, else AVX2 again); refusable: Java refuses it too, so C4J_EBADARG is right. */
 static int run(const c4j_conv_geom *g, int refusable, int it) {
     const int64_t xs = (int64_t)g->n * g->c * g->h * g->w, ys = (int64_t)g->n * g->k * g->out_h * g->out_w;
     const int64_t ws = (int64_t)g->k * (g->c / g->groups) * g->r * g->s, wl = c4j_conv2d_workspace(g);
@@ -107,10 +109,11 @@ static int run(const c4j_conv_geom *g, int refusable, int it) {
     reference(g, x, w, b, dy, ry, rdx, rdw, rdb);
     const double taps = (double)(g->c / g->groups) * g->r * g->s + 1, back = (double)(g->k / g->groups) * g->r * g->s,
                  pixels = (double)g->n * g->out_h * g->out_w;
-    outputs out[2] = {{0}};
-    int ok = 1, rc[2];
-    for (int fast = 0; fast < 2; ++fast) {
-        c4j_set_fast_kernels(fast);
+    outputs out[3] = {{0}};
+    int ok = 1, rc[3];
+    for (int fast = 0; fast < 3; ++fast) {
+        c4j_set_fast_kernels(fast > 0);
+        c4j_set_avx512(fast == 2);
         float *work = malloc((size_t)(wl > 0 ? wl : 1) * sizeof(float));
         const int32_t mid = pick(0, g->n);
         rc[fast] = pass(g, mid, x, w, b, dy, 7, work, wl, &out[fast]);
@@ -128,9 +131,10 @@ static int run(const c4j_conv_geom *g, int refusable, int it) {
         }
         free(work);
     }
-    ok &= rc[0] == rc[1];
+    ok &= rc[0] == rc[1] && rc[0] == rc[2];
     if (ok && rc[0] == C4J_OK) { /* per-product paths, mixed at random, the switch off: they override it */
         c4j_set_fast_kernels(0);
+        c4j_set_avx512(pick(0, 1));
         c4j_conv_geom mixed = *g;
         mixed.path_fwd = pick(1, 2); mixed.path_dw = pick(1, 2); mixed.path_dx = pick(1, 2);
         float *work = malloc((size_t)(wl > 0 ? wl : 1) * sizeof(float));
@@ -144,9 +148,9 @@ static int run(const c4j_conv_geom *g, int refusable, int it) {
               c4j_conv2d_workspace(&mixed) == 0;
         free(work);
     }
-    if (ok && rc[0] == C4J_OK)
-        ok = close_enough("y", out[1].y, out[0].y, ys, taps) && close_enough("dx", out[1].dx, out[0].dx, xs, taps) &&
-             close_enough("dw", out[1].dw, out[0].dw, ws, pixels) && close_enough("db", out[1].db, out[0].db, g->k, pixels);
+    for (int f = 1; f < 3 && ok && rc[0] == C4J_OK; ++f)
+        ok = close_enough("y", out[f].y, out[0].y, ys, taps) && close_enough("dx", out[f].dx, out[0].dx, xs, taps) &&
+             close_enough("dw", out[f].dw, out[0].dw, ws, pixels) && close_enough("db", out[f].db, out[0].db, g->k, pixels);
     if (!ok)
         fprintf(stderr, "case %d: status %d/%d N%d C%d %dx%d K%d %dx%d stride %d,%d pad %d,%d dil %d,%d out %dx%d groups %d chunk %d relu %d bias %d\n",
                 it, rc[0], rc[1], g->n, g->c, g->h, g->w, g->k, g->r, g->s, g->stride_h, g->stride_w, g->pad_h,
@@ -155,7 +159,7 @@ static int run(const c4j_conv_geom *g, int refusable, int it) {
     else if (c4j_conv_fast_fits(g)) ++fast_path;
     else ++portable_only;
     ++ran;
-    release(&out[0]); release(&out[1]);
+    release(&out[0]); release(&out[1]); release(&out[2]);
     free(x); free(w); free(b); free(dy); free(ry); free(rdx); free(rdw); free(rdb);
     return ok;
 }
@@ -224,9 +228,11 @@ int main(int argc, char **argv) {
         huge_refused += huge ? refused - refused_before : 0;
     }
     c4j_set_fast_kernels(1);
+    c4j_set_avx512(1);
     printf("conv_bounds: %d geometries (%d huge: %d refused as Java does, %d on the fast path where on; "
-           "all: %d refused, %d fast, %d portable only; %d skipped for workspace), fast kernels %s, %d failures\n",
+           "all: %d refused, %d fast, %d portable only; %d skipped for workspace), fast kernels %s, AVX-512 %s, %d failures\n",
            ran, huge_ran, huge_refused, huge_fast, refused, fast_path, portable_only, skipped,
-           c4j_fast_kernels() ? "on this CPU" : "NOT available here (portable only)", failures);
+           c4j_fast_kernels() ? "on this CPU" : "NOT available here (portable only)",
+           c4j_avx512_available() ? "on this CPU" : "NOT available here (AVX2 twice)", failures);
     return failures != 0;
 }

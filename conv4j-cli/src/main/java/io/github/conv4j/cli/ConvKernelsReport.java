@@ -16,11 +16,12 @@ final class ConvKernelsReport {
      */
     static String mode() {
         if (Conv4jNative.fastKernels() == 0) return "portable (C + OpenBLAS)";
+        String fast = Conv4jNative.avx512Kernels() == 1 ? "AVX-512" : "AVX2/FMA";
         return switch (KernelChooser.shared().mode()) {
-            case FAST -> "fast (AVX2/FMA, forced by -Dconv4j.kernels=fast)";
+            case FAST -> "fast (" + fast + ", forced by -Dconv4j.kernels=fast)";
             case PORTABLE -> "portable (C + OpenBLAS, forced by -Dconv4j.kernels=portable)";
             case AUTO -> (System.getProperty("conv4j.kernels") == null ? "auto (the default: " : "auto (")
-                    + "each convolution product timed on both paths, the faster kept; see below)";
+                    + "each convolution product timed on the fast " + fast + " path and on OpenBLAS, the faster kept; see below)";
         };
     }
 

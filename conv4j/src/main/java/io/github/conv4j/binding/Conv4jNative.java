@@ -48,6 +48,20 @@ public final class Conv4jNative {
                     + ABI_VERSION + "): the native jar and the conv4j jar come from different versions");
         }
         setFastKernels(fastKernelsWanted() ? 1 : 0);
+        setAvx512(avx512Wanted() ? 1 : 0);
+    }
+
+    /**
+     * {@code -Dconv4j.avx512}: {@code true} (default) runs the fast convolution's AVX-512 form where
+     * the CPU and OS have AVX-512 F/BW/VL/DQ; {@code false} keeps it on AVX2 (to compare).
+     *
+     * @throws IllegalArgumentException for any value but {@code true} or {@code false}
+     */
+    public static boolean avx512Wanted() {
+        String v = System.getProperty("conv4j.avx512", "true");
+        if (!v.equals("true") && !v.equals("false"))
+            throw new IllegalArgumentException("conv4j.avx512 must be 'true' or 'false', not '" + v + "'");
+        return v.equals("true");
     }
 
     private Conv4jNative() {}
@@ -464,4 +478,10 @@ public final class Conv4jNative {
     @Name("c4j_set_fast_kernels") public static native void setFastKernels(int on);
     /** 1 where the CPU (and OS) can run conv4j's AVX2/FMA kernels, whatever the switch says. */
     @Name("c4j_fast_kernels_available") public static native int fastKernelsAvailable();
+    /** 1 while the fast convolution runs its AVX-512 form (16-lane GEMM) in place of the AVX2 one. */
+    @Name("c4j_avx512_kernels") public static native int avx512Kernels();
+    /** Keeps the fast convolution on AVX2 (0) or lets it use AVX-512 where the CPU has it; not while a layer runs. */
+    @Name("c4j_set_avx512") public static native void setAvx512(int on);
+    /** 1 where the CPU (and OS) can run the fast convolution's AVX-512 form, whatever the switch says. */
+    @Name("c4j_avx512_available") public static native int avx512Available();
 }
