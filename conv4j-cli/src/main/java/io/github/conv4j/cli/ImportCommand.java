@@ -71,7 +71,7 @@ final class ImportCommand implements Callable<Integer> {
      * A Sequential when the nodes form a chain, else a Graph: the chain import refuses a model that
      * branches, and the graph import then maps it, or says what it cannot map.
      */
-    private static Model read(OnnxModel onnx) throws IOException {
+    static Model read(OnnxModel onnx) throws IOException {
         try {
             return OnnxImporter.importModel(onnx);
         } catch (UnsupportedOnnxModelException notAChain) {

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "conv4j", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
          description = "Convolutional neural networks on the CPU: im2col + OpenBLAS sgemm, from Java.",
          subcommands = {TrainCommand.class, EvalCommand.class, PredictCommand.class, SummaryCommand.class, BenchCommand.class,
-                        ImportCommand.class, ExportCommand.class})
+                        ImportCommand.class, ExportCommand.class, InferCommand.class})
 public final class Main implements Runnable {
     @Override public void run() { CommandLine.usage(this, System.out); }
 

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,6 +29,9 @@ import java.util.Set;
  * <p>The header's sizes are checked against the file's length before anything is allocated, so a
  * short file that declares a huge array is refused at no cost; the data must fill the rest of the
  * file exactly. Fortran-ordered arrays, object and structured dtypes are refused.
+ *
+ * <p>Float32 arrays of any shape (a model's inputs and outputs) are read a slice at a time with
+ * {@link #readFloats} and written with {@link #float32Header} and {@link #writeFloats}.
  */
 public final class Npy {
     private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
@@ -162,6 +166,86 @@ public final class Npy {
                     + (needed == Long.MAX_VALUE ? "more than 2^63" : Long.toString(needed)) + " bytes of data, file holds " + held);
         if (needed < held) throw new IOException(file + ": " + (held - needed) + " bytes beyond the data that shape " + header.shape() + " declares");
         if (elements > MAX_ARRAY) throw new IOException(file + ": " + elements + " elements, more than one Java array holds");
+    }
+
+    /**
+     * Fails naming {@code file} and its dtype unless the array is float32 ({@code <f4} or {@code >f4}).
+     *
+     * @throws IOException when the header's dtype is another one
+     */
+    public static void requireFloat32(Path file, Header header) throws IOException {
+        if (!header.dtype().equals("<f4") && !header.dtype().equals(">f4"))
+            throw new IOException(file + ": dtype " + header.dtype() + ", expected float32 (<f4)");
+    }
+
+    /**
+     * Reads {@code count} elements of a float32 array from element {@code first} (row-major) into
+     * {@code dst} at {@code offset}: a slice, so that a large array is read a batch at a time.
+     *
+     * @param header the file's header, from {@link #readHeader} (which checked the file's length)
+     * @throws IOException naming the file if the array is not float32, the range lies outside the
+     *                     declared elements, or the file shrank since its header was read
+     */
+    public static void readFloats(Path file, Header header, long first, float[] dst, int offset, int count) throws IOException {
+        requireFloat32(file, header);
+        if (first < 0 || count < 0 || first > header.elements() - count)
+            throw new IOException(file + ": elements " + first + " to " + (first + count) + " are outside its " + header.elements());
+        ByteBuffer data = ByteBuffer.allocate(count * Float.BYTES)
+                .order(header.dtype().charAt(0) == '>' ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            ch.position(header.dataOffset() + first * Float.BYTES);
+            while (data.hasRemaining()) if (ch.read(data) < 0) throw new IOException(file + ": truncated (the file shrank while being read)");
+        }
+        data.flip().asFloatBuffer().get(dst, offset, count);
+    }
+
+    /**
+     * The header of a little-endian float32 C-ordered array of {@code shape}, format 1.0: magic,
+     * version, length and the dictionary padded with spaces and a newline to a multiple of 64 bytes,
+     * as NumPy writes it. The data ({@link #writeFloats}) follow it.
+     *
+     * @throws IllegalArgumentException for a negative dimension
+     */
+    public static byte[] float32Header(long... shape) {
+        StringBuilder dims = new StringBuilder();
+        for (long d : shape) {
+            if (d < 0) throw new IllegalArgumentException("negative dimension in shape " + Arrays.toString(shape));
+            dims.append(d).append(shape.length == 1 ? "," : ", ");
+        }
+        String tuple = shape.length > 1 ? dims.substring(0, dims.length() - 2) : dims.toString();
+        StringBuilder dict = new StringBuilder("{'descr': '<f4', 'fortran_order': False, 'shape': (" + tuple + "), }");
+        while ((10 + dict.length() + 1) % 64 != 0) dict.append(' ');
+        dict.append('\n');
+        byte[] text = dict.toString().getBytes(StandardCharsets.ISO_8859_1);
+        ByteBuffer out = ByteBuffer.allocate(10 + text.length).order(ByteOrder.LITTLE_ENDIAN);
+        out.put(MAGIC).put((byte) 1).put((byte) 0).putShort((short) text.length).put(text);
+        return out.array();
+    }
+
+    /** Writes {@code count} values from {@code offset} as little-endian float32, the data of a {@link #float32Header} array. */
+    public static void writeFloats(WritableByteChannel out, float[] values, int offset, int count) throws IOException {
+        ByteBuffer data = ByteBuffer.allocate(count * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        data.asFloatBuffer().put(values, offset, count);
+        while (data.hasRemaining()) out.write(data);
+    }
+
+    /**
+     * Writes {@code values} as a float32 array of {@code shape} to {@code file} (replaced if it
+     * exists; not atomically).
+     *
+     * @throws IllegalArgumentException when the shape's product is not the number of values
+     */
+    public static void writeFloats(Path file, float[] values, long... shape) throws IOException {
+        long n = 1;
+        for (long d : shape) n *= d;
+        if (n != values.length)
+            throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " holds " + n + " values, got " + values.length);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.WRITE)) {
+            ByteBuffer header = ByteBuffer.wrap(float32Header(shape));
+            while (header.hasRemaining()) ch.write(header);
+            writeFloats(ch, values, 0, values.length);
+        }
     }
 
     private static long labelCount(Path file, Header header) throws IOException {
