@@ -32,10 +32,10 @@ final class InferCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL", description = "The model: a conv4j model file, or an ONNX file (name ending .onnx).")
     Path modelFile;
     @Option(names = {"-i", "--input"}, required = true, paramLabel = "X.npy",
-            description = "The inputs: a float32 (<f4 or >f4) NPY array N×C×H×W, C×H×W the model's input shape.")
+            description = "The inputs: a float32 (<f4 or >f4) NPY array N×C×H×W, C×H×W the model's input shape (required).")
     Path input;
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "Y.npy",
-            description = "The outputs to write (replaced if it exists): little-endian float32, N × the model's output shape.")
+            description = "The outputs to write (replaced if it exists): little-endian float32, N × the model's output shape (required).")
     Path output;
     @Option(names = "--batch", defaultValue = "64", paramLabel = "B",
             description = "Samples per forward pass: memory grows with it, not with N (default: ${DEFAULT-VALUE}).")

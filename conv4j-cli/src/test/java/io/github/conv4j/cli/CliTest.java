@@ -79,7 +79,9 @@ class CliTest {
                 String name = sub.getCommandName() + " " + option.longestName(), text = String.join(" ", option.description());
                 assertFalse(text.isBlank(), name + " has a description");
                 boolean flag = option.type() == boolean.class;
-                assertTrue(flag || text.contains("(default: "), name + " names its default: " + text);
+                // A required option has no default: its help says it is required instead.
+                String expected = option.required() ? "(required)" : "(default: ";
+                assertTrue(flag || text.contains(expected), name + " says " + expected + ": " + text);
             }
         String help = CliRun.of("train", "--help").out();
         assertTrue(help.contains("Images per optimiser step (default: 64)"), help);
