@@ -137,10 +137,7 @@ public final class Graph implements Model {
     private void applyFreezing() {
         for (int i = 1; i < nodes.size(); i++) {
             if (ops[i] == null || buffers.params(i).isEmpty()) continue;
-            boolean[] f = buffers.frozen(i);
-            boolean accepted = ops[i].freeze(f), any = false;
-            for (boolean b : f) any |= b;
-            zeroFrozen[i] = any && !accepted;
+            zeroFrozen[i] = buffers.freezeIn(i, ops[i]);
         }
         neededWithout = gradientNeeded(false);
         neededWith = gradientNeeded(true);

@@ -135,6 +135,17 @@ final class ParameterBuffers implements AutoCloseable {
     /** Which of layer {@code layer}'s parameters are frozen (a copy). */
     boolean[] frozen(int layer) { return frozen.get(layer).clone(); }
 
+    /**
+     * Tells {@code op}, layer {@code layer}'s, which of its parameters are frozen; true when some
+     * are and the op computes their gradients anyway, so the model zeroes them after each backward.
+     */
+    boolean freezeIn(int layer, Op op) {
+        boolean[] f = frozen(layer);
+        boolean accepted = op.freeze(f);
+        for (boolean b : f) if (b) return !accepted;
+        return false;
+    }
+
     /** True when layer {@code layer} has a parameter whose gradient is computed: one that is not frozen, in a model with gradients. */
     boolean trains(int layer) {
         if (grads == null) return false;

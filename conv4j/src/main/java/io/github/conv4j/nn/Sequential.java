@@ -139,10 +139,7 @@ public final class Sequential implements Model {
         lowestTrainable = ops.size();
         for (int i = ops.size() - 1; i >= 0; i--) {
             if (layers.get(i).parameterShapes().isEmpty()) continue;
-            boolean[] f = buffers.frozen(i);
-            boolean accepted = ops.get(i).freeze(f), any = false;
-            for (boolean b : f) any |= b;
-            zeroFrozen[i] = any && !accepted;
+            zeroFrozen[i] = buffers.freezeIn(i, ops.get(i));
             if (buffers.trains(i)) lowestTrainable = i;
         }
     }
