@@ -5,34 +5,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.conv4j.data.Preprocessing;
 import io.github.conv4j.nn.AdaptiveAvgPool2d;
-import io.github.conv4j.nn.AvgPool2d;
 import io.github.conv4j.nn.BatchNorm1d;
-import io.github.conv4j.nn.BatchNorm2d;
-import io.github.conv4j.nn.Conv2d;
 import io.github.conv4j.nn.Dropout;
 import io.github.conv4j.nn.Flatten;
 import io.github.conv4j.nn.GELU;
 import io.github.conv4j.nn.GlobalAvgPool2d;
-import io.github.conv4j.nn.HardSigmoid;
 import io.github.conv4j.nn.HardSwish;
 import io.github.conv4j.nn.Identity;
 import io.github.conv4j.nn.Layer;
 import io.github.conv4j.nn.LayerContext;
-import io.github.conv4j.nn.LeakyReLU;
 import io.github.conv4j.nn.Linear;
-import io.github.conv4j.nn.LogSoftmax;
-import io.github.conv4j.nn.MaxPool2d;
 import io.github.conv4j.nn.Op;
-import io.github.conv4j.nn.PaddingMode;
 import io.github.conv4j.nn.ReLU;
-import io.github.conv4j.nn.ReLU6;
 import io.github.conv4j.nn.SiLU;
 import io.github.conv4j.nn.Sequential;
-import io.github.conv4j.nn.Sigmoid;
 import io.github.conv4j.nn.Softmax;
-import io.github.conv4j.nn.Tanh;
 import io.github.conv4j.tensor.Shape;
 import io.github.conv4j.tensor.Tensor;
 import java.io.IOException;
@@ -41,7 +29,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
-import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -69,18 +56,7 @@ class OnnxExportRoundTripTest {
 
     @Test
     void everyExportedLayerTypeRoundTrips() throws IOException {
-        Sequential model = new Sequential(Shape.of(3, 13, 11), 7L, List.of(
-                new Conv2d(3, 8, 3, 3).padding(1).dilation(2, 1),
-                new BatchNorm2d(8, 1e-3f, 0.2f),
-                new LeakyReLU(0.1),
-                new MaxPool2d(3).stride(2).padding(1).ceilMode(true),
-                new Conv2d(8, 8, 3, 3).groups(4).bias(false).mode(PaddingMode.SAME),
-                new Sigmoid(),
-                new AvgPool2d(3, 2).stride(1, 2).padding(1, 1).countIncludePad(false).ceilMode(true),
-                new Tanh(),
-                new AvgPool2d(2).countIncludePad(true),
-                new ReLU6(),
-                new HardSigmoid(),
+        Sequential model = OnnxTestNetworks.everyLayerChain(
                 new GlobalAvgPool2d(),
                 new Flatten(),
                 new Dropout(0.25),
@@ -93,11 +69,10 @@ class OnnxExportRoundTripTest {
                 new GELU(),
                 new GELU().tanhApproximation(),
                 new ReLU(),
-                new Softmax()));
+                new Softmax());
         try (model) {
-            randomize(model);
-            model.setPreprocessing(Preprocessing.perChannel(new float[] {0.5f, 0.4f, 0.3f}, new float[] {0.2f, 0.25f, 0.3f},
-                    List.of("cat", "dog", "bird", "fish")));
+            OnnxTestNetworks.randomize(model);
+            model.setPreprocessing(OnnxTestNetworks.threeChannelPreprocessing("cat", "dog", "bird", "fish"));
             Path file = dir.resolve("all.onnx");
             OnnxExporter.export(model, file);
             OnnxModel read = OnnxModel.read(file);
@@ -204,21 +179,6 @@ class OnnxExportRoundTripTest {
                 "MaxPool2d", "ReLU", "ReLU6", "SiLU", "Sigmoid", "Softmax", "Tanh"), OnnxExporter.exportedLayerTypes());
     }
 
-    /** Random values everywhere, also in the running statistics, so that no layer passes by luck. */
-    private static void randomize(Sequential model) {
-        SplittableRandom random = new SplittableRandom(11);
-        float[] state = new float[Math.toIntExact(model.state().size())];
-        for (int i = 0; i < state.length; i++) {
-            state[i] = (float) random.nextDouble(0.5, 1.5);
-        }
-        model.state().copyFrom(state);
-        float[] params = model.parameters().toArray();
-        for (int i = 0; i < params.length; i++) {
-            params[i] = (float) random.nextDouble(-1, 1);
-        }
-        model.parameters().copyFrom(params);
-    }
-
     /** The same layers, values and outputs, bit for bit. */
     private static void assertSameModel(Sequential expected, Sequential actual, int batch) {
         assertEquals(expected.layers().stream().map(Layer::spec).toList(), actual.layers().stream().map(Layer::spec).toList());
@@ -226,13 +186,6 @@ class OnnxExportRoundTripTest {
         if (expected.state() != null) {
             assertArrayEquals(expected.state().toArray(), actual.state().toArray());
         }
-        float[] x = new float[Math.toIntExact(batch * expected.sampleInput().size())];
-        SplittableRandom random = new SplittableRandom(5);
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (float) random.nextGaussian();
-        }
-        try (Tensor input = Tensor.of(x, expected.sampleInput().prependBatch(batch).dims())) {
-            assertArrayEquals(expected.forward(input).toArray(), actual.forward(input).toArray(), "bit for bit");
-        }
+        RoundTripAssertions.assertSameOutputs(expected, actual, batch);
     }
 }

@@ -4,30 +4,21 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.conv4j.data.Preprocessing;
 import io.github.conv4j.nn.BasicBlock;
 import io.github.conv4j.nn.BatchNorm2d;
-import io.github.conv4j.nn.Concat;
 import io.github.conv4j.nn.Conv2d;
-import io.github.conv4j.nn.Flatten;
-import io.github.conv4j.nn.GlobalAvgPool2d;
 import io.github.conv4j.nn.Graph;
 import io.github.conv4j.nn.GraphBuilder;
 import io.github.conv4j.nn.InvertedResidual;
-import io.github.conv4j.nn.Linear;
-import io.github.conv4j.nn.Model;
 import io.github.conv4j.nn.Node;
 import io.github.conv4j.nn.ReLU;
 import io.github.conv4j.nn.ReLU6;
-import io.github.conv4j.nn.Sigmoid;
-import io.github.conv4j.nn.SqueezeExcitation;
 import io.github.conv4j.tensor.Shape;
 import io.github.conv4j.tensor.Tensor;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,12 +36,11 @@ class OnnxGraphExportRoundTripTest {
         x = b.add("relu", new ReLU(), x);
         x = new BasicBlock(8, 8, 1).addTo(b, "layer1.0", x);
         x = new BasicBlock(8, 16, 2).addTo(b, "layer2.0", x);
-        Graph model = classifierHead(b, x, 16);
+        Graph model = OnnxTestNetworks.classifierHead(b, x, 16, 3L);
         Path file = dir.resolve("resnet.onnx");
         try (model) {
-            randomize(model);
-            model.setPreprocessing(Preprocessing.perChannel(new float[] {0.5f, 0.4f, 0.3f}, new float[] {0.2f, 0.25f, 0.3f},
-                    List.of("a", "b", "c", "d", "e")));
+            OnnxTestNetworks.randomize(model);
+            model.setPreprocessing(OnnxTestNetworks.threeChannelPreprocessing("a", "b", "c", "d", "e"));
             OnnxExporter.export(model, file);
             OnnxModel read = OnnxModel.read(file);
             assertTrue(read.initializers().containsKey("layer1.0.conv1.weight"));
@@ -74,8 +64,8 @@ class OnnxGraphExportRoundTripTest {
         x = new InvertedResidual(8, 8, 1, 1).addTo(b, "features.1", x);
         x = new InvertedResidual(8, 12, 2, 6).addTo(b, "features.2", x);
         x = new InvertedResidual(12, 12, 1, 6).addTo(b, "features.3", x);
-        try (Graph model = classifierHead(b, x, 12)) {
-            randomize(model);
+        try (Graph model = OnnxTestNetworks.classifierHead(b, x, 12, 3L)) {
+            OnnxTestNetworks.randomize(model);
             Path file = dir.resolve("mobilenet.onnx");
             OnnxExporter.export(model, file);
             OnnxModel read = OnnxModel.read(file);
@@ -93,14 +83,9 @@ class OnnxGraphExportRoundTripTest {
     @Test
     void concatenationsGatesAndSumsOfThreeRoundTrip() throws IOException {
         GraphBuilder b = new GraphBuilder(Shape.of(4, 8, 8));
-        Node left = b.add("left", new Conv2d(4, 4, 3).padding(1), b.input());
-        Node right = b.add("right", new Conv2d(4, 6, 1), b.input());
-        Node joined = b.add("cat", new Concat(), left, right);
-        Node gated = new SqueezeExcitation(10, 4, new Sigmoid()).addTo(b, "se", joined);
-        Node third = b.add("third", new Conv2d(4, 10, 1), b.input());
-        Node sum = b.add("sum", new io.github.conv4j.nn.Add(), gated, joined, third);
-        try (Graph model = classifierHead(b, sum, 10)) {
-            randomize(model);
+        Node sum = OnnxTestNetworks.concatGateAndSumOfThree(b);
+        try (Graph model = OnnxTestNetworks.classifierHead(b, sum, 10, 3L)) {
+            OnnxTestNetworks.randomize(model);
             Path file = dir.resolve("merges.onnx");
             OnnxExporter.export(model, file);
             OnnxModel read = OnnxModel.read(file);
@@ -130,29 +115,6 @@ class OnnxGraphExportRoundTripTest {
         }
     }
 
-    private static Graph classifierHead(GraphBuilder b, Node features, int channels) {
-        Node x = b.add("avgpool", new GlobalAvgPool2d(), features);
-        x = b.add("flatten", new Flatten(), x);
-        return b.build(b.add("fc", new Linear(channels, 5), x), 3L);
-    }
-
-    /** Random values everywhere, the running variances positive, so that no layer passes by luck. */
-    private static void randomize(Model model) {
-        SplittableRandom random = new SplittableRandom(11);
-        if (model.state() != null) {
-            float[] state = new float[Math.toIntExact(model.state().size())];
-            for (int i = 0; i < state.length; i++) {
-                state[i] = (float) random.nextDouble(0.5, 1.5);
-            }
-            model.state().copyFrom(state);
-        }
-        float[] params = model.parameters().toArray();
-        for (int i = 0; i < params.length; i++) {
-            params[i] = (float) random.nextDouble(-1, 1);
-        }
-        model.parameters().copyFrom(params);
-    }
-
     /** The same tensors under the same names, and the same outputs, bit for bit. */
     private static void assertSameGraph(Graph expected, Graph actual) {
         assertEquals(arrays(expected.namedParameters()).keySet(), arrays(actual.namedParameters()).keySet());
@@ -160,15 +122,7 @@ class OnnxGraphExportRoundTripTest {
                 assertArrayEquals(t.toArray(), actual.namedParameters().get(name).toArray(), name));
         expected.namedState().forEach((name, t) ->
                 assertArrayEquals(t.toArray(), actual.namedState().get(name).toArray(), name));
-        int batch = 3;
-        float[] x = new float[Math.toIntExact(batch * expected.sampleInput().size())];
-        SplittableRandom random = new SplittableRandom(5);
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (float) random.nextGaussian();
-        }
-        try (Tensor input = Tensor.of(x, expected.sampleInput().prependBatch(batch).dims())) {
-            assertArrayEquals(expected.forward(input).toArray(), actual.forward(input).toArray(), "bit for bit");
-        }
+        RoundTripAssertions.assertSameOutputs(expected, actual, 3);
     }
 
     private static Map<String, float[]> arrays(Map<String, Tensor> tensors) {

@@ -2,10 +2,7 @@ package io.github.conv4j.onnx;
 
 import io.github.conv4j.nn.AdaptiveAvgPool2d;
 import io.github.conv4j.nn.Add;
-import io.github.conv4j.nn.AvgPool2d;
 import io.github.conv4j.nn.BatchNorm1d;
-import io.github.conv4j.nn.BatchNorm2d;
-import io.github.conv4j.nn.Concat;
 import io.github.conv4j.nn.Conv2d;
 import io.github.conv4j.nn.Dropout;
 import io.github.conv4j.nn.Flatten;
@@ -16,27 +13,21 @@ import io.github.conv4j.nn.GraphBuilder;
 import io.github.conv4j.nn.HardSigmoid;
 import io.github.conv4j.nn.HardSwish;
 import io.github.conv4j.nn.Identity;
-import io.github.conv4j.nn.LeakyReLU;
 import io.github.conv4j.nn.Linear;
 import io.github.conv4j.nn.LogSoftmax;
-import io.github.conv4j.nn.MaxPool2d;
 import io.github.conv4j.nn.Model;
 import io.github.conv4j.nn.Node;
-import io.github.conv4j.nn.PaddingMode;
 import io.github.conv4j.nn.ReLU;
-import io.github.conv4j.nn.ReLU6;
 import io.github.conv4j.nn.Sequential;
 import io.github.conv4j.nn.SiLU;
 import io.github.conv4j.nn.Sigmoid;
 import io.github.conv4j.nn.Softmax;
 import io.github.conv4j.nn.SqueezeExcitation;
-import io.github.conv4j.nn.Tanh;
 import io.github.conv4j.tensor.Shape;
 import io.github.conv4j.tensor.Tensor;
 import io.github.conv4j.zoo.MobileNetV2;
 import io.github.conv4j.zoo.Zoo;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -61,23 +52,17 @@ class OnnxRuntimeRoundTripTest {
 
     @Test
     void referenceCnn() throws Exception {
-        try (Model model = Zoo.create("reference", Shape.of(1, 28, 28), 10, 1L)) {
-            assertOnnxRuntimeAgrees(model, "reference_cnn", SHALLOW_RTOL, SHALLOW_ATOL);
-        }
+        assertZooModelAgrees("reference", Shape.of(1, 28, 28), 1L, "reference_cnn", SHALLOW_RTOL, SHALLOW_ATOL);
     }
 
     @Test
     void lenet5() throws Exception {
-        try (Model model = Zoo.create("lenet5", Shape.of(1, 28, 28), 10, 2L)) {
-            assertOnnxRuntimeAgrees(model, "lenet5", SHALLOW_RTOL, SHALLOW_ATOL);
-        }
+        assertZooModelAgrees("lenet5", Shape.of(1, 28, 28), 2L, "lenet5", SHALLOW_RTOL, SHALLOW_ATOL);
     }
 
     @Test
     void cifarResNet20WithBatchNormInEvaluation() throws Exception {
-        try (Model model = Zoo.create("resnet20", Shape.of(3, 32, 32), 10, 3L)) {
-            assertOnnxRuntimeAgrees(model, "resnet20", DEEP_RTOL, DEEP_ATOL);
-        }
+        assertZooModelAgrees("resnet20", Shape.of(3, 32, 32), 3L, "resnet20", DEEP_RTOL, DEEP_ATOL);
     }
 
     @Test
@@ -97,7 +82,7 @@ class OnnxRuntimeRoundTripTest {
         x = b.add("conv", new Conv2d(16, 16, 3).stride(2).padding(1), x);
         // MobileNetV3's gate.
         x = new SqueezeExcitation(16, 8, new HardSigmoid()).addTo(b, "se2", x);
-        try (Model model = classifierHead(b, x, 16, 5L)) {
+        try (Model model = OnnxTestNetworks.classifierHead(b, x, 16, 5L)) {
             assertOnnxRuntimeAgrees(model, "se", SHALLOW_RTOL, SHALLOW_ATOL);
         }
     }
@@ -105,18 +90,7 @@ class OnnxRuntimeRoundTripTest {
     /** Every layer type the exporter writes, with non-default options, in one chain. */
     @Test
     void everyExportedLayer() throws Exception {
-        Sequential model = new Sequential(Shape.of(3, 13, 11), 7L, List.of(
-                new Conv2d(3, 8, 3, 3).padding(1).dilation(2, 1),
-                new BatchNorm2d(8, 1e-3f, 0.2f),
-                new LeakyReLU(0.1),
-                new MaxPool2d(3).stride(2).padding(1).ceilMode(true),
-                new Conv2d(8, 8, 3, 3).groups(4).bias(false).mode(PaddingMode.SAME),
-                new Sigmoid(),
-                new AvgPool2d(3, 2).stride(1, 2).padding(1, 1).countIncludePad(false).ceilMode(true),
-                new Tanh(),
-                new AvgPool2d(2).countIncludePad(true),
-                new ReLU6(),
-                new HardSigmoid(),
+        Sequential model = OnnxTestNetworks.everyLayerChain(
                 new AdaptiveAvgPool2d(1, 2),
                 new HardSwish(),
                 new GlobalAvgPool2d(),
@@ -132,7 +106,7 @@ class OnnxRuntimeRoundTripTest {
                 new GELU().tanhApproximation(),
                 new Softmax(),
                 new Linear(5, 4),
-                new LogSoftmax()));
+                new LogSoftmax());
         try (model) {
             randomizeAll(model);
             assertOnnxRuntimeAgrees(model, "every_layer", SHALLOW_RTOL, SHALLOW_ATOL);
@@ -143,22 +117,19 @@ class OnnxRuntimeRoundTripTest {
     @Test
     void everyMerge() throws Exception {
         GraphBuilder b = new GraphBuilder(Shape.of(4, 8, 8));
-        Node left = b.add("left", new Conv2d(4, 4, 3).padding(1), b.input());
-        Node right = b.add("right", new Conv2d(4, 6, 1), b.input());
-        Node joined = b.add("cat", new Concat(), left, right);
-        Node gated = new SqueezeExcitation(10, 4, new Sigmoid()).addTo(b, "se", joined);
-        Node third = b.add("third", new Conv2d(4, 10, 1), b.input());
-        Node sum = b.add("sum", new Add(), gated, joined, third);
+        Node sum = OnnxTestNetworks.concatGateAndSumOfThree(b);
         Node pair = b.add("pair", new Add(), sum, b.add("relu", new ReLU(), sum));
-        try (Model model = classifierHead(b, pair, 10, 8L)) {
+        try (Model model = OnnxTestNetworks.classifierHead(b, pair, 10, 8L)) {
             assertOnnxRuntimeAgrees(model, "every_merge", SHALLOW_RTOL, SHALLOW_ATOL);
         }
     }
 
-    private static Graph classifierHead(GraphBuilder b, Node features, int channels, long seed) {
-        Node x = b.add("avgpool", new GlobalAvgPool2d(), features);
-        x = b.add("flatten", new Flatten(), x);
-        return b.build(b.add("fc", new Linear(channels, 5), x), seed);
+    /** {@link #assertOnnxRuntimeAgrees} of the zoo's {@code zooName} for 10 classes. */
+    private void assertZooModelAgrees(String zooName, Shape input, long seed, String name, double rtol, double atol)
+            throws Exception {
+        try (Model model = Zoo.create(zooName, input, 10, seed)) {
+            assertOnnxRuntimeAgrees(model, name, rtol, atol);
+        }
     }
 
     /**
@@ -172,7 +143,7 @@ class OnnxRuntimeRoundTripTest {
         Path file = dir.resolve(name + ".onnx");
         OnnxExporter.export(model, file);
         int[] dims = model.sampleInput().prependBatch(BATCH).dims();
-        float[] x = gaussian(Math.toIntExact(BATCH * model.sampleInput().size()), 5);
+        float[] x = OnnxTestNetworks.randomBatch(model, BATCH);
         float[] expected;
         try (Tensor input = Tensor.of(x, dims)) {
             expected = model.forward(input).toArray();
@@ -207,14 +178,5 @@ class OnnxRuntimeRoundTripTest {
             params[i] = (float) random.nextDouble(-1, 1);
         }
         model.parameters().copyFrom(params);
-    }
-
-    private static float[] gaussian(int size, long seed) {
-        SplittableRandom random = new SplittableRandom(seed);
-        float[] values = new float[size];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = (float) random.nextGaussian();
-        }
-        return values;
     }
 }
