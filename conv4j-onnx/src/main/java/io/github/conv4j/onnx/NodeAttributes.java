@@ -17,38 +17,17 @@ final class NodeAttributes {
 
     /** An INT attribute, or {@code defaultValue} when absent. */
     long integer(String name, long defaultValue) throws OnnxModelException {
-        OnnxAttribute attribute = context.node().attributes().get(name);
-        if (attribute == null) {
-            return defaultValue;
-        }
-        if (attribute instanceof OnnxAttribute.IntAttribute value) {
-            return value.value();
-        }
-        throw wrongType(attribute, "INT");
+        return read(name, OnnxAttribute.IntAttribute.class, OnnxAttribute.IntAttribute::value, defaultValue);
     }
 
     /** A FLOAT attribute, or {@code defaultValue} when absent. */
     float number(String name, float defaultValue) throws OnnxModelException {
-        OnnxAttribute attribute = context.node().attributes().get(name);
-        if (attribute == null) {
-            return defaultValue;
-        }
-        if (attribute instanceof OnnxAttribute.FloatAttribute value) {
-            return value.value();
-        }
-        throw wrongType(attribute, "FLOAT");
+        return read(name, OnnxAttribute.FloatAttribute.class, OnnxAttribute.FloatAttribute::value, defaultValue);
     }
 
     /** A STRING attribute, or {@code defaultValue} when absent. */
     String text(String name, String defaultValue) throws OnnxModelException {
-        OnnxAttribute attribute = context.node().attributes().get(name);
-        if (attribute == null) {
-            return defaultValue;
-        }
-        if (attribute instanceof OnnxAttribute.StringAttribute value) {
-            return value.value();
-        }
-        throw wrongType(attribute, "STRING");
+        return read(name, OnnxAttribute.StringAttribute.class, OnnxAttribute.StringAttribute::value, defaultValue);
     }
 
     /** Whether the node sets the attribute. */
@@ -60,14 +39,45 @@ final class NodeAttributes {
      * An INTS attribute of {@code length} non-negative ints, or {@code defaultValues} when absent.
      */
     int[] ints(String name, int length, int[] defaultValues) throws OnnxModelException {
+        return read(name, OnnxAttribute.IntsAttribute.class, value -> windowInts(name, value.values(), length),
+                defaultValues.clone());
+    }
+
+    /** An INTS attribute as it is, or empty when absent. */
+    long[] longs(String name) throws OnnxModelException {
+        return read(name, OnnxAttribute.IntsAttribute.class,
+                value -> value.values().stream().mapToLong(Long::longValue).toArray(), new long[0]);
+    }
+
+    /** An int attribute that must be one of {@code allowed}, refused otherwise with the ones conv4j maps. */
+    long oneOf(String name, long defaultValue, long... allowed) throws OnnxModelException {
+        long value = integer(name, defaultValue);
+        if (Arrays.stream(allowed).noneMatch(a -> a == value)) {
+            throw context.unsupported("attribute '" + name + "' is " + value + ": conv4j maps " + name + " "
+                    + Arrays.toString(allowed) + " only");
+        }
+        return value;
+    }
+
+    /**
+     * The attribute {@code name} converted by {@code conversion} when the node sets it as
+     * {@code type}, {@code absent} when it leaves it out, refused when it sets another type.
+     */
+    private <A extends OnnxAttribute, T> T read(String name, Class<A> type, Conversion<A, T> conversion, T absent)
+            throws OnnxModelException {
         OnnxAttribute attribute = context.node().attributes().get(name);
         if (attribute == null) {
-            return defaultValues.clone();
+            return absent;
         }
-        if (!(attribute instanceof OnnxAttribute.IntsAttribute value)) {
-            throw wrongType(attribute, "INTS");
+        if (type.isInstance(attribute)) {
+            return conversion.apply(type.cast(attribute));
         }
-        List<Long> values = value.values();
+        throw context.malformed("attribute '" + attribute.name() + "' is " + typeName(attribute.getClass()) + ", not "
+                + typeName(type));
+    }
+
+    /** The {@code length} values of a 2-D window attribute, each a non-negative int. */
+    private int[] windowInts(String name, List<Long> values, int length) throws OnnxModelException {
         if (values.size() != length) {
             throw context.unsupported("attribute '" + name + "' is " + values + ": conv4j maps 2-D windows, which need "
                     + length + " values");
@@ -83,30 +93,14 @@ final class NodeAttributes {
         return result;
     }
 
-    /** An INTS attribute as it is, or empty when absent. */
-    long[] longs(String name) throws OnnxModelException {
-        OnnxAttribute attribute = context.node().attributes().get(name);
-        if (attribute == null) {
-            return new long[0];
-        }
-        if (attribute instanceof OnnxAttribute.IntsAttribute value) {
-            return value.values().stream().mapToLong(Long::longValue).toArray();
-        }
-        throw wrongType(attribute, "INTS");
+    /** ONNX's name of an attribute type, INTS for IntsAttribute, as the file's AttributeType spells it. */
+    private static String typeName(Class<? extends OnnxAttribute> type) {
+        return type.getSimpleName().replace("Attribute", "").toUpperCase();
     }
 
-    /** An int attribute that must be one of {@code allowed}, refused otherwise with the ones conv4j maps. */
-    long oneOf(String name, long defaultValue, long... allowed) throws OnnxModelException {
-        long value = integer(name, defaultValue);
-        if (Arrays.stream(allowed).noneMatch(a -> a == value)) {
-            throw context.unsupported("attribute '" + name + "' is " + value + ": conv4j maps " + name + " "
-                    + Arrays.toString(allowed) + " only");
-        }
-        return value;
-    }
-
-    private MalformedOnnxModelException wrongType(OnnxAttribute attribute, String expected) {
-        return context.malformed("attribute '" + attribute.name() + "' is " + attribute.getClass().getSimpleName()
-                .replace("Attribute", "").toUpperCase() + ", not " + expected);
+    /** What turns a typed attribute into the value a mapper wants; it may refuse the value. */
+    @FunctionalInterface
+    private interface Conversion<A extends OnnxAttribute, T> {
+        T apply(A attribute) throws OnnxModelException;
     }
 }
