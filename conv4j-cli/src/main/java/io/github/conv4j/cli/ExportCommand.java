@@ -2,7 +2,6 @@ package io.github.conv4j.cli;
 
 import io.github.conv4j.io.ModelFile;
 import io.github.conv4j.onnx.OnnxExporter;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -23,18 +22,16 @@ final class ExportCommand implements Callable<Integer> {
     Path output;
 
     @Override public Integer call() throws Exception {
-        Common.requireFile(modelFile);
-        Path target = output != null ? output : Common.withExtension(modelFile, ".onnx");
+        ModelConversion conversion = ModelConversion.of(modelFile, output, ".onnx");
         try (ModelFile.Loaded loaded = ModelFile.loadForInference(modelFile)) {
             loaded.warnings().forEach(w -> System.err.println("warning: " + w));
             try {
-                OnnxExporter.export(loaded.model(), target);
+                conversion.write(file -> OnnxExporter.export(loaded.model(), file));
             } catch (IllegalArgumentException e) {   // a layer without an ONNX operator, named by the exporter
                 throw new IllegalArgumentException(modelFile + ": " + e.getMessage(), e);
-            } catch (IOException e) {
-                throw new IOException("cannot write " + target + ": " + e.getMessage(), e);
             }
-            System.out.printf("%s: %s written to %s%n", modelFile, loaded.model().getClass().getSimpleName(), target);
+            System.out.printf("%s: %s written to %s%n", modelFile, loaded.model().getClass().getSimpleName(),
+                    conversion.target());
         }
         return 0;
     }

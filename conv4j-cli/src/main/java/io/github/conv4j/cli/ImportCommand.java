@@ -33,19 +33,15 @@ final class ImportCommand implements Callable<Integer> {
 
     @Override public Integer call() throws IOException {
         preprocessing.validate(spec);
-        Common.requireFile(onnxFile);
-        Path target = output != null ? output : Common.withExtension(onnxFile, ".c4j");
+        ModelConversion conversion = ModelConversion.of(onnxFile, output, ".c4j");
+        Path target = conversion.target();
         try (Model model = read(OnnxModel.read(onnxFile))) {
             attachPreprocessing(model);
             if (model.preprocessing().isEmpty()) {
                 System.err.println("warning: " + target + " has no preprocessing: its inputs are taken unnormalised and its "
                         + "classes are numbered (give --mean, --std, --classes)");
             }
-            try {
-                ModelFile.save(target, model, Map.of());
-            } catch (IOException e) {
-                throw new IOException("cannot write " + target + ": " + e.getMessage(), e);
-            }
+            conversion.write(file -> ModelFile.save(file, model, Map.of()));
             System.out.printf("%s: %s %s → %s, %,d parameters, written to %s%n", onnxFile, model.getClass().getSimpleName(),
                     model.sampleInput(), model.sampleOutput(), model.parameterCount(), target);
         }
