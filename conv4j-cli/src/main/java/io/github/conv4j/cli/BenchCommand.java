@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -34,10 +35,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--model", defaultValue = "reference",
             description = "Any zoo model at its designed input: reference, lenet5 (1×28×28), resnet20 (3×32×32), alexnet, vgg16, resnet18, "
                     + "mobilenetv2 (3×224×224) (default: ${DEFAULT-VALUE}).") String model;
-    @Option(names = "--parallel", defaultValue = "batch",
-            description = "batch (split batches over cores, single-threaded GEMM) or blas (multi-threaded GEMM) (default: ${DEFAULT-VALUE}).")
-    String parallel;
-    @Option(names = "--threads", defaultValue = "0", description = "Threads, 0 = all cores (default: ${DEFAULT-VALUE}).") int threads;
+    @Mixin ThreadOptions threading;
     @Option(names = "--batch", defaultValue = "64", description = "Images per training step (default: ${DEFAULT-VALUE}).") int batch;
     @Option(names = "--infer-batch", paramLabel = "N", description = "Images per inference forward pass (default: the --batch value).")
     Integer inferBatch;
@@ -52,13 +50,13 @@ final class BenchCommand implements Callable<Integer> {
     static final double INFERENCE_SECONDS = 3, LATENCY_SECONDS = 5;
 
     @Override public Integer call() throws Exception {
-        Flags.notNegative(spec, "--threads", threads);
+        threading.check(spec);
         Flags.positive(spec, "--batch", batch);
         Flags.positive(spec, "--steps", steps);
         Flags.notNegative(spec, "--warmup", warmup);
         if (inferBatch != null) Flags.positive(spec, "--infer-batch", inferBatch);
         int inference = inferBatch != null ? inferBatch : batch;
-        int nThreads = Common.threads(threads, parallel);
+        int nThreads = threading.configure();
         String name = Zoo.canonicalName(model);
         Shape input = Zoo.naturalInput(name);
         Map<String, Object> r = new LinkedHashMap<>();
@@ -69,7 +67,7 @@ final class BenchCommand implements Callable<Integer> {
         r.put("batch", batch);
         r.put("inference_batch", inference);
         double peak = sgemmPeak(2048, nThreads);
-        Common.threads(nThreads, parallel);
+        Common.threads(nThreads, threading.parallel);
         r.put("sgemm_2048_gflops", peak);
         String kernels = ConvKernelsReport.mode();
         r.put("kernels", kernels);

@@ -9,6 +9,7 @@ import io.github.conv4j.train.Evaluation;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -20,14 +21,11 @@ final class EvalCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Option(names = "--data", description = "Folder of IDX files, CIFAR binary batches, NPY arrays or an image folder (its test/ or val/ "
             + "images resized to the model's input) (default: the shipped sample).") Path data;
-    @Option(names = "--parallel", defaultValue = "batch",
-            description = "batch (split batches over cores, single-threaded GEMM) or blas (multi-threaded GEMM) (default: ${DEFAULT-VALUE}).")
-    String parallel;
-    @Option(names = "--threads", defaultValue = "0", description = "Threads, 0 = all cores (default: ${DEFAULT-VALUE}).") int threads;
+    @Mixin ThreadOptions threading;
 
     @Override public Integer call() throws Exception {
-        Flags.notNegative(spec, "--threads", threads);
-        Common.threads(threads, parallel);
+        threading.check(spec);
+        threading.configure();
         Path dir = Common.dataDir(data);
         DataFormat format = DataFormat.detect(dir);
         try (ModelFile.Loaded loaded = ModelFile.loadForInference(modelFile)) {

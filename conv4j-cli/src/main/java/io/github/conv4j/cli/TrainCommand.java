@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -77,10 +78,7 @@ final class TrainCommand implements Callable<Integer> {
     String schedule;
     @Option(names = "--warmup", defaultValue = "0", description = "Linear warm-up steps (default: ${DEFAULT-VALUE}).") long warmup;
     @Option(names = "--seed", defaultValue = "42", description = "Seed of the initial weights and the shuffling (default: ${DEFAULT-VALUE}).") long seed;
-    @Option(names = "--parallel", defaultValue = "batch",
-            description = "batch (split batches over cores, single-threaded GEMM) or blas (multi-threaded GEMM) (default: ${DEFAULT-VALUE}).")
-    String parallel;
-    @Option(names = "--threads", defaultValue = "0", description = "Threads, 0 = all cores (default: ${DEFAULT-VALUE}).") int threads;
+    @Mixin ThreadOptions threading;
     @Option(names = "--train-limit", paramLabel = "N", description = "Use only the first N training images (default: all).") Integer trainLimit;
     @Option(names = "--test-limit", paramLabel = "N", description = "Use only the first N test images (default: all).") Integer testLimit;
     @Option(names = {"-o", "--out"}, defaultValue = "model.c4j", description = "Model file to write (default: ${DEFAULT-VALUE}).") Path out;
@@ -108,7 +106,7 @@ final class TrainCommand implements Callable<Integer> {
         Recipe.Applied applied = recipe == null ? null : Recipe.named(spec, recipe).applyTo(spec, "--data");
         if (applied != null) System.out.println(applied.line());
         checkFlags();
-        int nThreads = Common.threads(threads, parallel);
+        int nThreads = threading.configure();
         Path dir = Common.dataDir(data);
         DataFormat format = DataFormat.detect(dir);
         int side = imageSize != null ? imageSize : Zoo.naturalInput(model).dim(1);
@@ -186,7 +184,7 @@ final class TrainCommand implements Callable<Integer> {
         Flags.inRange(spec, "--momentum", momentum, 0, 1);
         Flags.notNegative(spec, "--weight-decay", weightDecay);
         Flags.notNegative(spec, "--warmup", warmup);
-        Flags.notNegative(spec, "--threads", threads);
+        threading.check(spec);
         if (clipGradNorm != null) Flags.positive(spec, "--clip-grad-norm", clipGradNorm);
         Flags.inRange(spec, "--label-smoothing", labelSmoothing, 0, 1);
         Flags.notNegative(spec, "--loader-threads", loaderThreads);
