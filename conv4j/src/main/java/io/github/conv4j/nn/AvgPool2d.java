@@ -45,13 +45,10 @@ public final class AvgPool2d implements Layer {
     @Override public Shape outputShape(Shape input) { return win.outputShape(describe(), input); }
 
     @Override public ReceptiveField receptiveField(Shape sampleInput, ReceptiveField rf) {
-        Shape o = outputShape(sampleInput.prependBatch(1));
-        return rf.window(win.kh(), win.kw(), win.sh(), win.sw(), win.dh(), win.dw(), o.dim(2), o.dim(3));
+        return win.receptiveField(describe(), sampleInput, rf);
     }
 
-    @Override public long flops(Shape sampleInput) {
-        return outputShape(sampleInput.prependBatch(1)).size() * win.kh() * win.kw();
-    }
+    @Override public long flops(Shape sampleInput) { return win.flops(describe(), sampleInput); }
 
     @Override public Op create(LayerContext ctx) { return runtime(ctx, win, countIncludePad, describe()); }
 

@@ -52,6 +52,17 @@ record PoolWindow(String kind, int kh, int kw, int sh, int sw, int ph, int pw, i
         return Shape.of(input.dim(0), input.dim(1), a[0].out(), a[1].out());
     }
 
+    /** The receptive field after a pool of this window on per-sample input {@code sampleInput}; {@code layer} names it in errors. */
+    ReceptiveField receptiveField(String layer, Shape sampleInput, ReceptiveField rf) {
+        Shape o = outputShape(layer, sampleInput.prependBatch(1));
+        return rf.window(kh, kw, sh, sw, dh, dw, o.dim(2), o.dim(3));
+    }
+
+    /** One operation per window element per output value, for per-sample input {@code sampleInput}. */
+    long flops(String layer, Shape sampleInput) {
+        return outputShape(layer, sampleInput.prependBatch(1)).size() * kh * kw;
+    }
+
     /** A native geometry for per-sample input C×H×W; the batch size is set per call. */
     PoolGeom geometry(String layer, Shape sample) {
         Shape batch1 = sample.prependBatch(1);
