@@ -14,17 +14,12 @@ import io.github.conv4j.nn.Layer;
 import io.github.conv4j.nn.LeakyReLU;
 import io.github.conv4j.nn.LogSoftmax;
 import io.github.conv4j.nn.ReLU6;
-import io.github.conv4j.nn.Sequential;
 import io.github.conv4j.nn.SiLU;
 import io.github.conv4j.nn.Sigmoid;
 import io.github.conv4j.nn.Softmax;
 import io.github.conv4j.nn.Tanh;
-import io.github.conv4j.tensor.IntTensor;
-import io.github.conv4j.tensor.Shape;
-import io.github.conv4j.tensor.Tensor;
 import io.github.conv4j.testing.ConformanceFolder;
 import io.github.conv4j.testing.ConformanceCase;
-import io.github.conv4j.testing.Tolerance;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -94,14 +89,14 @@ class Conformance2Test {
 
     private static void run(ConformanceCase c) {
         switch (c.op()) {
-            case "activation" -> check(c, activation(c), List.of(), List.of(), List.of(), exactActivation(c));
-            case "softmax" -> check(c, new Softmax(), List.of(), List.of(), List.of(), false);
-            case "log_softmax" -> check(c, new LogSoftmax(), List.of(), List.of(), List.of(), false);
-            case "adaptive_avgpool2d" -> check(c, new AdaptiveAvgPool2d(c.ints("output_size")[0], c.ints("output_size")[1]),
+            case "activation" -> ConformanceChecks.checkLayer(c, activation(c), List.of(), List.of(), List.of(), exactActivation(c));
+            case "softmax" -> ConformanceChecks.checkLayer(c, new Softmax(), List.of(), List.of(), List.of(), false);
+            case "log_softmax" -> ConformanceChecks.checkLayer(c, new LogSoftmax(), List.of(), List.of(), List.of(), false);
+            case "adaptive_avgpool2d" -> ConformanceChecks.checkLayer(c, new AdaptiveAvgPool2d(c.ints("output_size")[0], c.ints("output_size")[1]),
                     List.of(), List.of(), List.of(), false);
             case "avgpool2d" -> {
                 int[] k = c.ints("kernel"), st = c.ints("stride"), pad = c.ints("padding");
-                check(c, new AvgPool2d(k[0], k[1]).stride(st[0], st[1]).padding(pad[0], pad[1]).ceilMode(c.i("ceil_mode") == 1)
+                ConformanceChecks.checkLayer(c, new AvgPool2d(k[0], k[1]).stride(st[0], st[1]).padding(pad[0], pad[1]).ceilMode(c.i("ceil_mode") == 1)
                         .countIncludePad(c.i("count_include_pad") == 1), List.of(), List.of(), List.of(), false);
             }
             case "batchnorm1d", "batchnorm2d" -> batchNorm(c);
@@ -131,62 +126,10 @@ class Conformance2Test {
         float eps = c.f("eps"), momentum = c.f("momentum");
         Layer bn = c.op().equals("batchnorm1d") ? new BatchNorm1d(in[1], eps, momentum) : new BatchNorm2d(in[1], eps, momentum);
         assertEquals(1, c.i("affine"), c.file + ": only affine batch norm exists here");
-        check(c, bn, List.of("gamma", "beta"), List.of("dgamma", "dbeta"), List.of("running_mean", "running_var"), false);
-    }
-
-    /**
-     * Runs one layer (in the case's training mode, when it has one) forward on x with the case's
-     * parameters and state, backward with dy, and compares the output, the input and parameter
-     * gradients, and the state after the step.
-     */
-    private static void check(ConformanceCase c, Layer layer, List<String> params, List<String> grads, List<String> state,
-                              boolean exact) {
-        int[] inputDims = c.ints("input");
-        Shape input = Shape.of(inputDims);
-        try (Sequential model = new Sequential(input.dropBatch(), 1, List.of(layer));
-             Tensor x = Tensor.of(c.t("x"), inputDims);
-             Tensor dy = Tensor.of(c.t("dy"), c.shape("dy"))) {
-            for (int i = 0; i < params.size(); i++) model.parameters(0).get(i).copyFrom(c.t(params.get(i)));
-            long offset = 0;
-            for (String s : state) {
-                float[] v = c.t(s);
-                model.state().copyFrom(v, 0, offset, v.length);
-                offset += v.length;
-            }
-            model.train(!c.hasHeader("training") || c.i("training") == 1);
-            model.zeroGrad();
-            Tensor y = model.forward(x);
-            assertEquals(Shape.of(c.ints("output")), y.shape(), c.file + ": output shape");
-            (exact ? Tolerance.EXACT : Tolerance.FORWARD).check(c.file + " y", c.t("y"), y.toArray());
-            {
-                Tensor dx = model.backward(dy, true);
-                (exact ? Tolerance.EXACT : Tolerance.BACKWARD).check(c.file + " dx", c.t("dx"), dx.toArray());
-                for (int i = 0; i < grads.size(); i++)
-                    Tolerance.BACKWARD.check(c.file + " " + grads.get(i), c.t(grads.get(i)), model.gradients(0).get(i).toArray());
-            }
-            float[] after = state.isEmpty() ? new float[0] : model.state().toArray();
-            offset = 0;
-            for (String s : state) {
-                float[] expected = c.t(s + "_after"), got = new float[expected.length];
-                System.arraycopy(after, (int) offset, got, 0, got.length);
-                Tolerance.FORWARD.check(c.file + " " + s + "_after", expected, got);
-                offset += expected.length;
-            }
-        }
+        ConformanceChecks.checkLayer(c, bn, List.of("gamma", "beta"), List.of("dgamma", "dbeta"), List.of("running_mean", "running_var"), false);
     }
 
     private static void crossEntropySmoothing(ConformanceCase c) {
-        int[] in = c.ints("input");
-        float[] labelValues = c.t("labels");
-        int[] labels = new int[labelValues.length];
-        for (int i = 0; i < labels.length; i++) labels[i] = (int) labelValues[i];
-        try (SoftmaxCrossEntropy loss = new SoftmaxCrossEntropy(c.f("label_smoothing"));
-             Tensor logits = Tensor.of(c.t("logits"), in);
-             IntTensor l = new IntTensor(labels.length)) {
-            l.copyFrom(labels, 0, labels.length);
-            float value = loss.forward(logits, l);
-            Tolerance.FORWARD.check(c.file + " loss", c.t("loss"), new float[] {value});
-            Tolerance.BACKWARD.check(c.file + " dlogits", c.t("dlogits"), loss.gradient().toArray());
-        }
+        ConformanceChecks.checkLoss(c, new SoftmaxCrossEntropy(c.f("label_smoothing")));
     }
 }

@@ -9,14 +9,9 @@ import io.github.conv4j.nn.Layer;
 import io.github.conv4j.nn.Linear;
 import io.github.conv4j.nn.MaxPool2d;
 import io.github.conv4j.nn.ReLU;
-import io.github.conv4j.nn.Sequential;
-import io.github.conv4j.tensor.IntTensor;
-import io.github.conv4j.tensor.Shape;
-import io.github.conv4j.tensor.Tensor;
 import io.github.conv4j.testing.ConformanceFolder;
 import io.github.conv4j.testing.ConformanceCase;
 import io.github.conv4j.testing.PortableKernels;
-import io.github.conv4j.testing.Tolerance;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -82,59 +77,30 @@ class ConformanceTest {
         Layer conv = new Conv2d(in[1], w[0], w[2], w[3]).stride(st[0], st[1]).padding(pad[0], pad[1])
                 .dilation(dil[0], dil[1]).groups(c.i("groups")).bias(bias);
         boolean exact = c.name().startsWith("lecture");
-        check(c, conv, in, exact, bias ? List.of("w", "b") : List.of("w"), bias ? List.of("dw", "db") : List.of("dw"));
+        ConformanceChecks.checkLayer(c, conv, bias ? List.of("w", "b") : List.of("w"), bias ? List.of("dw", "db") : List.of("dw"), List.of(),
+                exact);
     }
 
     private static void maxPool(ConformanceCase c) {
-        int[] in = c.ints("input"), k = c.ints("kernel"), st = c.ints("stride"), pad = c.ints("padding"), dil = c.ints("dilation");
+        int[] k = c.ints("kernel"), st = c.ints("stride"), pad = c.ints("padding"), dil = c.ints("dilation");
         Layer pool = new MaxPool2d(k[0], k[1]).stride(st[0], st[1]).padding(pad[0], pad[1]).dilation(dil[0])
                 .ceilMode(c.i("ceil_mode") == 1);
         if (dil[0] != dil[1]) throw new AssertionError("rectangular dilation not in the cases");
-        check(c, pool, in, true, List.of(), List.of());
+        ConformanceChecks.checkLayer(c, pool, List.of(), List.of(), List.of(), true);
     }
 
     private static void linear(ConformanceCase c) {
-        int[] in = c.ints("input"), w = c.ints("weight");
+        int[] w = c.ints("weight");
         boolean bias = c.i("bias") == 1;
-        check(c, new Linear(w[1], w[0]).bias(bias), in, false, bias ? List.of("w", "b") : List.of("w"),
-                bias ? List.of("dw", "db") : List.of("dw"));
+        ConformanceChecks.checkLayer(c, new Linear(w[1], w[0]).bias(bias), bias ? List.of("w", "b") : List.of("w"),
+                bias ? List.of("dw", "db") : List.of("dw"), List.of(), false);
     }
 
     private static void relu(ConformanceCase c) {
-        check(c, new ReLU(), c.ints("input"), true, List.of(), List.of());
-    }
-
-    /** Runs one layer forward on x with the case's parameters, backward with dy, and compares everything. */
-    private static void check(ConformanceCase c, Layer layer, int[] inputDims, boolean exact, List<String> params, List<String> grads) {
-        Shape input = Shape.of(inputDims);
-        try (Sequential model = new Sequential(input.dropBatch(), 1, List.of(layer));
-             Tensor x = Tensor.of(c.t("x"), inputDims);
-             Tensor dy = Tensor.of(c.t("dy"), c.shape("dy"))) {
-            for (int i = 0; i < params.size(); i++) model.parameters(0).get(i).copyFrom(c.t(params.get(i)));
-            model.zeroGrad();
-            Tensor y = model.forward(x);
-            assertEquals(Shape.of(c.ints("output")), y.shape(), c.file + ": output shape");
-            (exact ? Tolerance.EXACT : Tolerance.FORWARD).check(c.file + " y", c.t("y"), y.toArray());
-            Tensor dx = model.backward(dy, true);
-            (exact ? Tolerance.EXACT : Tolerance.BACKWARD).check(c.file + " dx", c.t("dx"), dx.toArray());
-            for (int i = 0; i < grads.size(); i++)
-                (exact ? Tolerance.EXACT : Tolerance.BACKWARD).check(c.file + " " + grads.get(i), c.t(grads.get(i)),
-                        model.gradients(0).get(i).toArray());
-        }
+        ConformanceChecks.checkLayer(c, new ReLU(), List.of(), List.of(), List.of(), true);
     }
 
     private static void softmaxCrossEntropy(ConformanceCase c) {
-        int[] in = c.ints("input");
-        float[] labelValues = c.t("labels");
-        int[] labels = new int[labelValues.length];
-        for (int i = 0; i < labels.length; i++) labels[i] = (int) labelValues[i];
-        try (SoftmaxCrossEntropy loss = new SoftmaxCrossEntropy();
-             Tensor logits = Tensor.of(c.t("logits"), in);
-             IntTensor l = new IntTensor(labels.length)) {
-            l.copyFrom(labels, 0, labels.length);
-            float value = loss.forward(logits, l);
-            Tolerance.FORWARD.check(c.file + " loss", c.t("loss"), new float[] {value});
-            Tolerance.BACKWARD.check(c.file + " dlogits", c.t("dlogits"), loss.gradient().toArray());
-        }
+        ConformanceChecks.checkLoss(c, new SoftmaxCrossEntropy());
     }
 }
