@@ -10,27 +10,20 @@ import org.junit.jupiter.api.Test;
 
 /** The native updates against the textbook rules, written out in double precision. */
 class OptimizerTest {
+    /** The gradient every step is given: the model's two weights and its bias. */
+    private static final float[] G = {0.5f, -0.25f, 1f};
+
     private static Sequential model() { return new Sequential(Shape.of(2), 1, List.of(new Linear(2, 1))); }
 
     @Test void sgdWithNesterovMomentumAndWeightDecay() {
-        try (Sequential m = model(); Sgd sgd = new SgdConfig().learningRate(0.1).momentum(0.9).weightDecay(0.01).nesterov().create(m)) {
-            float[] p0 = m.parameters().toArray();
-            double[] p = new double[p0.length], v = new double[p0.length];
-            for (int i = 0; i < p.length; i++) p[i] = p0[i];
-            float[] g = {0.5f, -0.25f, 1f};
-            for (int step = 0; step < 3; step++) {
-                m.gradients().copyFrom(g);
-                sgd.step();
-                for (int i = 0; i < p.length; i++) {
-                    double gi = g[i] + 0.01 * p[i];
-                    v[i] = step == 0 ? gi : 0.9 * v[i] + gi;
-                    p[i] -= 0.1 * (gi + 0.9 * v[i]);
-                }
+        long steps = assertSgdFollows(new SgdConfig().learningRate(0.1).momentum(0.9).weightDecay(0.01).nesterov(), (step, p, v) -> {
+            for (int i = 0; i < p.length; i++) {
+                double gi = G[i] + 0.01 * p[i];
+                v[i] = step == 0 ? gi : 0.9 * v[i] + gi;
+                p[i] -= 0.1 * (gi + 0.9 * v[i]);
             }
-            float[] got = m.parameters().toArray();
-            for (int i = 0; i < p.length; i++) assertEquals(p[i], got[i], 1e-6);
-            assertEquals(3, sgd.steps());
-        }
+        });
+        assertEquals(3, steps);
     }
 
     @Test void adamAndAdamW() {
@@ -39,12 +32,11 @@ class OptimizerTest {
                 float[] p0 = m.parameters().toArray();
                 double[] p = new double[p0.length], mo = new double[p0.length], ve = new double[p0.length];
                 for (int i = 0; i < p.length; i++) p[i] = p0[i];
-                float[] g = {0.5f, -0.25f, 1f};
                 for (int t = 1; t <= 4; t++) {
-                    m.gradients().copyFrom(g);
+                    m.gradients().copyFrom(G);
                     adam.step();
                     for (int i = 0; i < p.length; i++) {
-                        double gi = g[i];
+                        double gi = G[i];
                         if (decoupled) p[i] *= 1 - 0.01 * 0.1; else gi += 0.1 * p[i];
                         mo[i] = 0.9 * mo[i] + 0.1 * gi;
                         ve[i] = 0.999 * ve[i] + 0.001 * gi * gi;
@@ -70,21 +62,38 @@ class OptimizerTest {
 
     /** Dampening scales the gradient entering the velocity, except on the first step (PyTorch). */
     @Test void sgdWithDampenedMomentum() {
-        try (Sequential m = model(); Sgd sgd = new SgdConfig().learningRate(0.1).momentum(0.9).dampening(0.5).create(m)) {
+        assertSgdFollows(new SgdConfig().learningRate(0.1).momentum(0.9).dampening(0.5), (step, p, v) -> {
+            for (int i = 0; i < p.length; i++) {
+                v[i] = step == 0 ? G[i] : 0.9 * v[i] + 0.5 * G[i];
+                p[i] -= 0.1 * v[i];
+            }
+        });
+    }
+
+    /** One textbook SGD step, the {@code step}th from 0, on the parameters {@code p} and velocities {@code v} with gradient G. */
+    private interface TextbookSgd {
+        void step(int step, double[] p, double[] v);
+    }
+
+    /**
+     * Three native steps of {@code config} with gradient G against three of {@code textbook} in
+     * double precision, to 1e-6.
+     *
+     * @return the optimiser's step count
+     */
+    private static long assertSgdFollows(SgdConfig config, TextbookSgd textbook) {
+        try (Sequential m = model(); Sgd sgd = config.create(m)) {
             float[] p0 = m.parameters().toArray();
             double[] p = new double[p0.length], v = new double[p0.length];
             for (int i = 0; i < p.length; i++) p[i] = p0[i];
-            float[] g = {0.5f, -0.25f, 1f};
             for (int step = 0; step < 3; step++) {
-                m.gradients().copyFrom(g);
+                m.gradients().copyFrom(G);
                 sgd.step();
-                for (int i = 0; i < p.length; i++) {
-                    v[i] = step == 0 ? g[i] : 0.9 * v[i] + 0.5 * g[i];
-                    p[i] -= 0.1 * v[i];
-                }
+                textbook.step(step, p, v);
             }
             float[] got = m.parameters().toArray();
             for (int i = 0; i < p.length; i++) assertEquals(p[i], got[i], 1e-6);
+            return sgd.steps();
         }
     }
 }
