@@ -1,6 +1,6 @@
 package io.github.conv4j.nn;
 
-import static org.junit.jupiter.api.Assertions.assertThrows;
+import static io.github.conv4j.testing.ExpectedFailure.fails;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.conv4j.loss.SoftmaxCrossEntropy;
@@ -9,16 +9,9 @@ import io.github.conv4j.tensor.Shape;
 import io.github.conv4j.tensor.Tensor;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
 
 /** Bad arguments give a clear exception that names the layer and the values, never a crash. */
 class BadInputTest {
-    private static void fails(Class<? extends Throwable> type, Executable call, String... mustMention) {
-        Throwable t = assertThrows(type, call);
-        for (String s : mustMention)
-            assertTrue(t.getMessage().contains(s), "message '" + t.getMessage() + "' should mention '" + s + "'");
-    }
-
     @Test void mismatchedInputShapeNamesLayerExpectedAndActual() {
         try (Sequential m = new Sequential(Shape.of(1, 28, 28), new Conv2d(1, 4, 5));
              Tensor x = Tensor.zeros(2, 3, 28, 28)) {

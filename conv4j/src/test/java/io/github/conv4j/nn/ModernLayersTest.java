@@ -1,10 +1,9 @@
 package io.github.conv4j.nn;
 
+import static io.github.conv4j.testing.ExpectedFailure.fails;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.conv4j.loss.SoftmaxCrossEntropy;
 import io.github.conv4j.tensor.IntTensor;
@@ -14,16 +13,9 @@ import io.github.conv4j.testing.GradientChecker;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
 
 /** The modern-CNN layers' argument checks, and the identities between them and the older layers. */
 class ModernLayersTest {
-    private static void fails(Class<? extends Throwable> type, Executable call, String... mustMention) {
-        Throwable t = assertThrows(type, call);
-        for (String s : mustMention)
-            assertTrue(t.getMessage().contains(s), "message '" + t.getMessage() + "' should mention '" + s + "'");
-    }
-
     @Test void badOptionsAndShapesNameTheLayer() {
         fails(IllegalArgumentException.class, () -> new LeakyReLU(Double.NaN), "LeakyReLU", "finite");
         fails(IllegalArgumentException.class, () -> new LeakyReLU(1e300), "LeakyReLU", "finite");
