@@ -11,6 +11,7 @@ import io.github.conv4j.infer.Classifier;
 import io.github.conv4j.io.ModelFile;
 import io.github.conv4j.tensor.Tensor;
 import io.github.conv4j.zoo.Zoo;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,15 @@ class OwnershipTest {
     private static Sequential lenet() {
         Zoo.Architecture a = Zoo.lenet5();
         return new Sequential(a.input(), 11, a.layers());
+    }
+
+    /** A LeNet-5 saved to {@code fileName} in the temporary folder, closed before the test counts its tensors. */
+    private Path savedLenet(String fileName) throws IOException {
+        Path file = tmp.resolve(fileName);
+        try (Sequential m = lenet()) {
+            ModelFile.save(file, m, Map.of());
+        }
+        return file;
     }
 
     private static float[] image() {
@@ -53,10 +63,7 @@ class OwnershipTest {
     }
 
     @Test void closingTheLoadedResultClosesItsModelUnlessReleased() throws Exception {
-        Path file = tmp.resolve("m.c4j");
-        try (Sequential m = lenet()) {
-            ModelFile.save(file, m, Map.of());
-        }
+        Path file = savedLenet("m.c4j");
         long start = Tensor.liveCount();
         Model model;
         try (ModelFile.Loaded l = ModelFile.loadForInference(file)) {
@@ -92,10 +99,7 @@ class OwnershipTest {
     }
 
     @Test void aLoadedClassifierFreesItsModel() throws Exception {
-        Path file = tmp.resolve("c.c4j");
-        try (Sequential m = lenet()) {
-            ModelFile.save(file, m, Map.of());
-        }
+        Path file = savedLenet("c.c4j");
         long start = Tensor.liveCount();
         try (Classifier c = Classifier.load(file)) {
             c.predict(image(), 1);
