@@ -19,9 +19,11 @@ abstract class PointwiseActivation implements Layer {
         this.flopsPerValue = flopsPerValue;
     }
 
-    @Override public final String spec() { return name; }
-    @Override public final String describe() { return name; }
-    @Override public final Shape outputShape(Shape input) { return input; }
-    @Override public final long flops(Shape sampleInput) { return flopsPerValue * sampleInput.size(); }
-    @Override public final Op create(LayerContext ctx) { return Pointwise.runtime(ctx, kind, 0f, describe()); }
+    // Not final: javac then gives each public subclass public copies of these methods, so that
+    // reflection from other packages finds them as it did when each class declared its own.
+    @Override public String spec() { return name; }
+    @Override public String describe() { return name; }
+    @Override public Shape outputShape(Shape input) { return input; }
+    @Override public long flops(Shape sampleInput) { return flopsPerValue * sampleInput.size(); }
+    @Override public Op create(LayerContext ctx) { return Pointwise.runtime(ctx, kind, 0f, describe()); }
 }
