@@ -1,9 +1,7 @@
 package io.github.conv4j.nn;
 
 import io.github.conv4j.binding.Conv4jNative;
-import io.github.conv4j.binding.Status;
 import io.github.conv4j.tensor.Shape;
-import io.github.conv4j.tensor.Tensor;
 
 /**
  * ShuffleNet's channel shuffle (torchvision's {@code channel_shuffle}): the C channels of
@@ -39,29 +37,9 @@ public final class ChannelShuffle implements Layer {
         outputShape(sample.prependBatch(1));
         long perGroup = sample.dim(0) / groups;
         long plane = sample.size() / sample.dim(0);
-        return new Op() {
-            private final BatchBuffer y = new BatchBuffer(sample), dx = new BatchBuffer(sample);
-            private int batch = -1;
-
-            @Override public Tensor forward(Tensor x, boolean training) {
-                int n = Checks.batchOf(name, x, sample);
-                Tensor out = y.get(n);
-                Status.check(Conv4jNative.channelShuffle(n, groups, perGroup, plane, x.pointer(), out.pointer()), name);
-                batch = n;
-                return out;
-            }
-
-            @Override public Tensor backward(Tensor dy, boolean needInputGradient) {
-                if (batch < 0) throw new IllegalStateException(name + ": backward without a forward pass");
-                Checks.outputGradient(name, sample.prependBatch(batch), dy);
-                if (!needInputGradient) return null;
-                Tensor g = dx.get(batch);
-                // The inverse of a groups × perGroup transpose is the perGroup × groups one.
-                Status.check(Conv4jNative.channelShuffle(batch, perGroup, groups, plane, dy.pointer(), g.pointer()), name);
-                return g;
-            }
-
-            @Override public void close() { y.close(); dx.close(); }
-        };
+        // The inverse of a groups × perGroup transpose is the perGroup × groups one.
+        return ChannelCopy.runtime(name, sample, sample,
+                (n, x, y) -> Conv4jNative.channelShuffle(n, groups, perGroup, plane, x, y),
+                (n, dy, dx) -> Conv4jNative.channelShuffle(n, perGroup, groups, plane, dy, dx));
     }
 }

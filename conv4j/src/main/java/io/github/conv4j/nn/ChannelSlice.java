@@ -1,9 +1,7 @@
 package io.github.conv4j.nn;
 
 import io.github.conv4j.binding.Conv4jNative;
-import io.github.conv4j.binding.Status;
 import io.github.conv4j.tensor.Shape;
-import io.github.conv4j.tensor.Tensor;
 
 /**
  * The channels [start, end) of N×C×H×W (or any N×C×…), as PyTorch's {@code x[:, start:end]}
@@ -43,30 +41,8 @@ public final class ChannelSlice implements Layer {
         Shape sampleOut = outputShape(sample.prependBatch(1)).dropBatch();
         long channels = sample.dim(0);
         long plane = sample.size() / channels;
-        return new Op() {
-            private final BatchBuffer y = new BatchBuffer(sampleOut), dx = new BatchBuffer(sample);
-            private int batch = -1;
-
-            @Override public Tensor forward(Tensor x, boolean training) {
-                int n = Checks.batchOf(name, x, sample);
-                Tensor out = y.get(n);
-                Status.check(Conv4jNative.channelSliceForward(n, channels, start, end - start, plane, x.pointer(),
-                        out.pointer()), name);
-                batch = n;
-                return out;
-            }
-
-            @Override public Tensor backward(Tensor dy, boolean needInputGradient) {
-                if (batch < 0) throw new IllegalStateException(name + ": backward without a forward pass");
-                Checks.outputGradient(name, sampleOut.prependBatch(batch), dy);
-                if (!needInputGradient) return null;
-                Tensor g = dx.get(batch);
-                Status.check(Conv4jNative.channelSliceBackward(batch, channels, start, end - start, plane, dy.pointer(),
-                        g.pointer()), name);
-                return g;
-            }
-
-            @Override public void close() { y.close(); dx.close(); }
-        };
+        return ChannelCopy.runtime(name, sample, sampleOut,
+                (n, x, y) -> Conv4jNative.channelSliceForward(n, channels, start, end - start, plane, x, y),
+                (n, dy, dx) -> Conv4jNative.channelSliceBackward(n, channels, start, end - start, plane, dy, dx));
     }
 }
