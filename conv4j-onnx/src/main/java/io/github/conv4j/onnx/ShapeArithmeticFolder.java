@@ -3,10 +3,14 @@ package io.github.conv4j.onnx;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.function.LongBinaryOperator;
 
 /**
@@ -18,11 +22,19 @@ import java.util.function.LongBinaryOperator;
  *
  * <p>A node is folded when every input it reads is a constant (Shape: when its input's dims are
  * known from an initializer, a folded constant or a fixed declared shape) and the case is one
- * that shape arithmetic uses (rank-1 Gather, Concat and Slice, INT64 Div, Cast between FLOAT and
- * INT64) or an Identity of a constant; any other node is left for the mapping. A case that no
- * valid model contains (an index out of range, a division by zero) is refused.
+ * that shape arithmetic uses (rank-1 Gather, Concat and Slice, INT64 Add, Mul and Div, Cast
+ * between FLOAT and INT64) or an Identity of a constant; any other node is left for the mapping.
+ * A case that no valid model contains (an index out of range, a division by zero) is refused.
+ *
+ * <p>Reading the file folds what constants and declared shapes give ({@link #fold(ModelFile, int,
+ * List, Map, Map)}); a graph import folds the rest as it maps, node by node ({@link #fold(OnnxNode)}),
+ * since it knows the shape of every value it has computed: the Shape of a feature map, which
+ * PyTorch's {@code x.size()} and {@code x.chunk(2, dim=1)} write (ShuffleNetV2), folds there.
  */
 final class ShapeArithmeticFolder {
+    /** The op types this folds when their inputs are constants (some are also mapped when they are not). */
+    static final Set<String> OPS = Set.of("Constant", "Shape", "Gather", "Unsqueeze", "Concat", "Slice", "Add",
+            "Mul", "Div", "Cast", "Identity");
 
     /**
      * What folding left.
@@ -37,14 +49,22 @@ final class ShapeArithmeticFolder {
     private final ModelFile file;
     private final int opset;
     private final Map<String, OnnxTensor> constants = new HashMap<>();
-    private final Map<String, long[]> declaredDims;
+    private final Function<String, long[]> knownDims;
 
-    private ShapeArithmeticFolder(ModelFile file, int opset, Map<String, OnnxTensor> initializers,
-            Map<String, long[]> declaredDims) {
+    /**
+     * A folder starting from {@code constants}.
+     *
+     * @param file the file, for refusals
+     * @param opset the model's ai.onnx opset
+     * @param constants the values known so far by name
+     * @param knownDims the full dims (batch first) of a value that is no constant, or null when unknown
+     */
+    ShapeArithmeticFolder(ModelFile file, int opset, Map<String, OnnxTensor> constants,
+            Function<String, long[]> knownDims) {
         this.file = file;
         this.opset = opset;
-        this.constants.putAll(initializers);
-        this.declaredDims = declaredDims;
+        this.constants.putAll(constants);
+        this.knownDims = knownDims;
     }
 
     /**
@@ -58,23 +78,57 @@ final class ShapeArithmeticFolder {
      */
     static Result fold(ModelFile file, int opset, List<OnnxNode> sorted, Map<String, OnnxTensor> initializers,
             Map<String, long[]> declaredDims) throws OnnxModelException {
-        ShapeArithmeticFolder folder = new ShapeArithmeticFolder(file, opset, initializers, declaredDims);
+        ShapeArithmeticFolder folder = new ShapeArithmeticFolder(file, opset, initializers, declaredDims::get);
         List<OnnxNode> remaining = new ArrayList<>();
         List<OnnxNode> folded = new ArrayList<>();
         Map<String, OnnxTensor> produced = new LinkedHashMap<>();
         for (OnnxNode node : sorted) {
-            Optional<OnnxTensor> value = node.outputs().size() == 1 ? folder.evaluate(node) : Optional.empty();
+            Optional<OnnxTensor> value = folder.fold(node);
             if (value.isEmpty()) {
                 remaining.add(node);
                 continue;
             }
-            String output = node.outputs().get(0);
-            OnnxTensor tensor = value.get().renamed(output);
-            folder.constants.put(output, tensor);
-            produced.put(output, tensor);
+            produced.put(value.get().name(), value.get());
             folded.add(node);
         }
         return new Result(List.copyOf(remaining), produced, List.copyOf(folded));
+    }
+
+    /**
+     * The op types of the nodes a graph import will fold once it knows the shapes of computed
+     * values: each Shape, and each op of {@link #OPS} whose computed inputs all come from Shapes
+     * through such ops. Another node of an op only folded here (a Div of a feature map) stays
+     * unknown, so that a model of it is refused with every op type it lacks at once.
+     */
+    static Set<String> foldedOnImport(OnnxModel model) {
+        Set<String> shapeValues = new HashSet<>();
+        Set<String> opTypes = new TreeSet<>();
+        for (OnnxNode node : model.nodes()) {
+            List<String> computed = NodeChain.computedInputs(model, node);
+            boolean fromShapes = node.opType().equals("Shape")
+                    || (OPS.contains(node.opType()) && !computed.isEmpty() && shapeValues.containsAll(computed));
+            if (fromShapes) {
+                shapeValues.addAll(node.outputs());
+                opTypes.add(node.opType());
+            }
+        }
+        return opTypes;
+    }
+
+    /**
+     * Evaluates one node, given in topological order, if it can be: its output, named, is then a
+     * constant of the nodes after it.
+     *
+     * @return the node's output, or empty when it is left for the mapping
+     */
+    Optional<OnnxTensor> fold(OnnxNode node) throws OnnxModelException {
+        Optional<OnnxTensor> value = node.outputs().size() == 1 ? evaluate(node) : Optional.empty();
+        if (value.isEmpty()) {
+            return value;
+        }
+        OnnxTensor tensor = value.get().renamed(node.outputs().get(0));
+        constants.put(tensor.name(), tensor);
+        return Optional.of(tensor);
     }
 
     private Optional<OnnxTensor> evaluate(OnnxNode node) throws OnnxModelException {
@@ -92,7 +146,7 @@ final class ShapeArithmeticFolder {
             inputs.add(input.isEmpty() ? null : constants.get(input));
         }
         // A node missing a required input is the mapping's to refuse, with the operator's signature at hand.
-        int required = node.opType().equals("Gather") || node.opType().equals("Div") ? 2 : 1;
+        int required = Set.of("Gather", "Add", "Mul", "Div").contains(node.opType()) ? 2 : 1;
         if (inputs.size() < required || inputs.subList(0, required).contains(null)) {
             return Optional.empty();
         }
@@ -105,7 +159,12 @@ final class ShapeArithmeticFolder {
                 return concat(node, inputs);
             case "Slice":
                 return slice(node, inputs);
+            case "Add":
+                return elementwise(node, inputs.get(0), inputs.get(1), Math::addExact);
+            case "Mul":
+                return elementwise(node, inputs.get(0), inputs.get(1), Math::multiplyExact);
             case "Div":
+                // Truncation toward zero, as onnxruntime divides integers.
                 return elementwise(node, inputs.get(0), inputs.get(1), (a, b) -> a / b);
             case "Cast":
                 return cast(node, inputs.get(0));
@@ -150,7 +209,7 @@ final class ShapeArithmeticFolder {
 
     private Optional<OnnxTensor> shape(OnnxNode node) {
         String input = node.inputs().isEmpty() ? "" : node.inputs().get(0);
-        long[] dims = constants.containsKey(input) ? constants.get(input).dims() : declaredDims.get(input);
+        long[] dims = constants.containsKey(input) ? constants.get(input).dims() : knownDims.apply(input);
         if (dims == null) {
             return Optional.empty();
         }
@@ -305,12 +364,15 @@ final class ShapeArithmeticFolder {
         long[] right = b.longs();
         long[] result = new long[shapeGiver.size()];
         for (int i = 0; i < result.length; i++) {
-            long divisor = right[right.length == 1 ? 0 : i];
-            if (divisor == 0) {
-                throw file.malformed(node.describe() + " divides by zero ('" + node.inputs().get(1) + "')");
+            long l = left[left.length == 1 ? 0 : i];
+            long r = right[right.length == 1 ? 0 : i];
+            try {
+                result[i] = op.applyAsLong(l, r);
+            } catch (ArithmeticException e) {
+                // No shape arithmetic of a valid model divides by zero or overflows 64 bits.
+                throw file.malformed(node.describe() + (r == 0 ? " divides by zero" : " overflows 64 bits") + " ('"
+                        + node.inputs().get(0) + "' " + l + ", '" + node.inputs().get(1) + "' " + r + ")");
             }
-            // Truncation toward zero, as onnxruntime divides integers.
-            result[i] = op.applyAsLong(left[left.length == 1 ? 0 : i], divisor);
         }
         return Optional.of(OnnxTensor.ofLongs("", shapeGiver.dims(), result));
     }
