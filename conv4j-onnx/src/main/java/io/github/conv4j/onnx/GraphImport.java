@@ -11,6 +11,7 @@ import io.github.conv4j.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,6 +42,8 @@ final class GraphImport {
     private final Map<String, List<OnnxNode>> readers = new HashMap<>();
     /** The values of each graph node with parameters or state, by node name. */
     private final Map<String, MappedLayer> weights = new LinkedHashMap<>();
+    /** Folded values holding the unfixed batch size other than as a shape's first entry: no mapper may read them. */
+    private final Set<String> batchValues = new HashSet<>();
     /** Nodes already computed by the layers of the node before them (a MatMul's bias Add). */
     private final Set<OnnxNode> taken = Collections.newSetFromMap(new IdentityHashMap<>());
 
@@ -78,11 +81,22 @@ final class GraphImport {
     private void map(OnnxNode node) throws OnnxModelException {
         Optional<OnnxTensor> folded = folder.fold(node);
         if (folded.isPresent()) {
-            model = model.withFolded(node, folded.get());
+            String output = folded.get().name();
+            if (folder.holdsBatch(output) && !folder.keepsBatchFirst(output)) {
+                // The batch, written as 0, means "the input's batch" only as a Reshape's first entry.
+                batchValues.add(output);
+            } else {
+                model = model.withFolded(node, folded.get());
+            }
             return;
         }
         List<Node> inputs = new ArrayList<>();
         for (String value : NodeChain.computedInputs(model, node)) {
+            if (batchValues.contains(value)) {
+                throw new UnsupportedOnnxModelException(model.source(), node.describe() + " reads '" + value
+                        + "', computed from the batch size, which the graph input does not fix: conv4j maps the batch "
+                        + "only as the first entry of a Reshape's shape (export with a fixed batch size)");
+            }
             Node producer = values.get(value);
             if (producer == null) {
                 throw new MalformedOnnxModelException(model.source(), node.describe() + " reads '" + value
@@ -123,17 +137,18 @@ final class GraphImport {
     }
 
     /**
-     * The full dims of a computed value, the declared batch first, for a Shape of it; null when the
-     * batch is not fixed (a Shape's batch must stay what the caller feeds) or the value not yet computed.
+     * The full dims of a computed value for a Shape of it: the declared batch first, or
+     * {@link ShapeArithmeticFolder#UNKNOWN_BATCH} when the graph input does not fix it; null when
+     * the value is not computed yet.
      */
     private long[] knownDims(String value) {
         Node producer = values.get(value);
-        if (producer == null || declaredBatch.isEmpty()) {
+        if (producer == null) {
             return null;
         }
         int[] sample = producer.sampleOutput().dims();
         long[] dims = new long[sample.length + 1];
-        dims[0] = declaredBatch.getAsLong();
+        dims[0] = declaredBatch.orElse(ShapeArithmeticFolder.UNKNOWN_BATCH);
         for (int i = 0; i < sample.length; i++) {
             dims[i + 1] = sample[i];
         }
@@ -156,12 +171,9 @@ final class GraphImport {
 
     /** Why a node of shape arithmetic that reads a computed value could not be evaluated. */
     private UnsupportedOnnxModelException unfolded(NodeContext context) {
-        String because = context.node().opType().equals("Shape") && declaredBatch.isEmpty()
-                ? "the graph input's batch is not fixed, so the shape of '" + context.node().inputs().get(0)
-                        + "' is not known when the model is read (export with a fixed batch size)"
-                : "it reads computed values " + NodeChain.computedInputs(model, context.node());
         return context.unsupported("conv4j evaluates " + context.node().opType() + " only when the model is read, "
-                + "as shape arithmetic on constants and known shapes, and " + because);
+                + "as shape arithmetic on constants and known shapes, and it reads computed values "
+                + NodeChain.computedInputs(model, context.node()));
     }
 
     /** A Split of channels: one ChannelSlice node per output that is read, each reading {@code input}. */

@@ -30,11 +30,22 @@ import java.util.function.LongBinaryOperator;
  * List, Map, Map)}); a graph import folds the rest as it maps, node by node ({@link #fold(OnnxNode)}),
  * since it knows the shape of every value it has computed: the Shape of a feature map, which
  * PyTorch's {@code x.size()} and {@code x.chunk(2, dim=1)} write (ShuffleNetV2), folds there.
+ *
+ * <p>When the graph input's batch is not fixed, a Shape's batch entry stays symbolic: it is
+ * written as 0 and flagged, the flags following it through the ops that only move values (Gather,
+ * Unsqueeze, Concat, Slice, Identity, a Cast to INT64), so that {@code x.view(x.size(0), ...)}
+ * folds to a shape starting with 0, which a Reshape reads as "the input's batch". A node that
+ * computes with the batch (Add, Mul, Div, a Cast to FLOAT, an index or bound made of it) is not
+ * folded.
  */
 final class ShapeArithmeticFolder {
     /** The op types this folds when their inputs are constants (some are also mapped when they are not). */
     static final Set<String> OPS = Set.of("Constant", "Shape", "Gather", "Unsqueeze", "Concat", "Slice", "Add",
             "Mul", "Div", "Cast", "Identity");
+    /** The ops that move values without computing with them, which carry a symbolic batch along. */
+    private static final Set<String> MOVES = Set.of("Gather", "Unsqueeze", "Concat", "Slice", "Identity", "Cast");
+    /** The batch entry of a value's dims (given to the constructor) when the batch is not fixed. */
+    static final long UNKNOWN_BATCH = -1;
 
     /**
      * What folding left.
@@ -50,6 +61,12 @@ final class ShapeArithmeticFolder {
     private final int opset;
     private final Map<String, OnnxTensor> constants = new HashMap<>();
     private final Function<String, long[]> knownDims;
+    /** For each constant holding the symbolic batch: an INT64 tensor of its dims, 1 where the batch is. */
+    private final Map<String, OnnxTensor> batchFlags = new HashMap<>();
+
+    /** What a value's evaluation gives: the value, and its batch flags (null when it holds no batch). */
+    private record Folded(OnnxTensor value, OnnxTensor flags) {
+    }
 
     /**
      * A folder starting from {@code constants}.
@@ -57,7 +74,8 @@ final class ShapeArithmeticFolder {
      * @param file the file, for refusals
      * @param opset the model's ai.onnx opset
      * @param constants the values known so far by name
-     * @param knownDims the full dims (batch first) of a value that is no constant, or null when unknown
+     * @param knownDims the full dims (batch first, {@link #UNKNOWN_BATCH} when it is not fixed) of a value
+     *     that is no constant, or null when unknown
      */
     ShapeArithmeticFolder(ModelFile file, int opset, Map<String, OnnxTensor> constants,
             Function<String, long[]> knownDims) {
@@ -122,18 +140,37 @@ final class ShapeArithmeticFolder {
      * @return the node's output, or empty when it is left for the mapping
      */
     Optional<OnnxTensor> fold(OnnxNode node) throws OnnxModelException {
-        Optional<OnnxTensor> value = node.outputs().size() == 1 ? evaluate(node) : Optional.empty();
-        if (value.isEmpty()) {
-            return value;
+        Optional<Folded> folded = node.outputs().size() == 1 ? evaluate(node) : Optional.empty();
+        if (folded.isEmpty()) {
+            return Optional.empty();
         }
-        OnnxTensor tensor = value.get().renamed(node.outputs().get(0));
-        constants.put(tensor.name(), tensor);
+        String output = node.outputs().get(0);
+        OnnxTensor tensor = folded.get().value().renamed(output);
+        constants.put(output, tensor);
+        if (folded.get().flags() != null && Arrays.stream(folded.get().flags().longs()).anyMatch(f -> f != 0)) {
+            batchFlags.put(output, folded.get().flags());
+        }
         return Optional.of(tensor);
     }
 
-    private Optional<OnnxTensor> evaluate(OnnxNode node) throws OnnxModelException {
+    /** Whether a folded value holds the symbolic batch (written as 0). */
+    boolean holdsBatch(String value) {
+        return batchFlags.containsKey(value);
+    }
+
+    /**
+     * Whether a folded value holding the symbolic batch is a shape whose first entry, alone, is
+     * the batch: [0, …] of two or more entries, which a Reshape reads as keeping the batch.
+     */
+    boolean keepsBatchFirst(String value) {
+        long[] flags = batchFlags.get(value).longs();
+        return flags.length >= 2 && batchFlags.get(value).rank() == 1 && flags[0] == 1
+                && Arrays.stream(flags).skip(1).allMatch(f -> f == 0);
+    }
+
+    private Optional<Folded> evaluate(OnnxNode node) throws OnnxModelException {
         if (node.opType().equals("Constant")) {
-            return Optional.of(constantNode(node));
+            return Optional.of(new Folded(constantNode(node), null));
         }
         if (node.opType().equals("Shape")) {
             return shape(node);
@@ -150,6 +187,31 @@ final class ShapeArithmeticFolder {
         if (inputs.size() < required || inputs.subList(0, required).contains(null)) {
             return Optional.empty();
         }
+        if (node.inputs().stream().noneMatch(batchFlags::containsKey)) {
+            return apply(node, inputs).map(value -> new Folded(value, null));
+        }
+        // The flags of a value that moves values alone are that op applied to its data's flags.
+        int data = node.opType().equals("Concat") ? inputs.size() : 1;
+        boolean movesBatch = MOVES.contains(node.opType()) && !(node.opType().equals("Cast")
+                && intAttribute(node, "to", 0) != OnnxDataType.INT64.code())
+                && node.inputs().stream().skip(data).noneMatch(batchFlags::containsKey);
+        if (!movesBatch) {
+            return Optional.empty();
+        }
+        List<OnnxTensor> flagInputs = new ArrayList<>(inputs);
+        for (int i = 0; i < data; i++) {
+            OnnxTensor flags = batchFlags.get(node.inputs().get(i));
+            flagInputs.set(i, flags != null ? flags : OnnxTensor.ofLongs("", inputs.get(i).dims(),
+                    new long[inputs.get(i).size()]));
+        }
+        Optional<OnnxTensor> value = apply(node, inputs);
+        Optional<OnnxTensor> flags = apply(node, flagInputs);
+        return value.isPresent() && flags.isPresent() ? Optional.of(new Folded(value.get(), flags.get()))
+                : Optional.empty();
+    }
+
+    /** The value of a node of shape arithmetic on {@code inputs}, or empty when it is no case conv4j folds. */
+    private Optional<OnnxTensor> apply(OnnxNode node, List<OnnxTensor> inputs) throws OnnxModelException {
         switch (node.opType()) {
             case "Gather":
                 return gather(node, inputs.get(0), inputs.get(1));
@@ -207,7 +269,7 @@ final class ShapeArithmeticFolder {
                 + "' is not a value conv4j reads (value, value_float(s), value_int(s))");
     }
 
-    private Optional<OnnxTensor> shape(OnnxNode node) {
+    private Optional<Folded> shape(OnnxNode node) {
         String input = node.inputs().isEmpty() ? "" : node.inputs().get(0);
         long[] dims = constants.containsKey(input) ? constants.get(input).dims() : knownDims.apply(input);
         if (dims == null) {
@@ -218,7 +280,13 @@ final class ShapeArithmeticFolder {
         int start = clampAxis(intAttribute(node, "start", 0), rank);
         int end = clampAxis(intAttribute(node, "end", rank), rank);
         long[] slice = Arrays.copyOfRange(dims, start, Math.max(start, end));
-        return Optional.of(OnnxTensor.ofLongs("", new long[] {slice.length}, slice));
+        long[] flags = new long[slice.length];
+        if (start == 0 && slice.length > 0 && slice[0] == UNKNOWN_BATCH) {
+            slice[0] = 0;
+            flags[0] = 1;
+        }
+        long[] sliceDims = {slice.length};
+        return Optional.of(new Folded(OnnxTensor.ofLongs("", sliceDims, slice), OnnxTensor.ofLongs("", sliceDims, flags)));
     }
 
     private static int clampAxis(long axis, int rank) {
