@@ -269,6 +269,18 @@ int c4j_scale_forward(int64_t planes, int64_t plane, const float *x, const float
 int c4j_scale_backward(int64_t planes, int64_t plane, const float *x, const float *gate, const float *dy, float *dx,
                        float *dgate);
 
+/* ---- channels.c: ShuffleNet's channel layers, pure copies of planes over the whole batch ---- */
+/* y = x with its groups*per_group channels shuffled: channel g*per_group + j of each of the n
+ * samples goes to channel j*groups + g (PyTorch's view(n, groups, per_group, ...).transpose(1, 2));
+ * swapping groups and per_group gives the inverse. x and y must not overlap. */
+int c4j_channel_shuffle(int32_t n, int64_t groups, int64_t per_group, int64_t plane, const float *x, float *y);
+/* y = channels [start, start + count) of x (n x channels x plane floats); y is n x count x plane. */
+int c4j_channel_slice_forward(int32_t n, int64_t channels, int64_t start, int64_t count, int64_t plane,
+                              const float *x, float *y);
+/* dx = dy in channels [start, start + count), 0 in the others (dx overwritten). */
+int c4j_channel_slice_backward(int32_t n, int64_t channels, int64_t start, int64_t count, int64_t plane,
+                               const float *dy, float *dx);
+
 /* ---- blas.c: the OpenBLAS we link, exposed for threading control and the peak benchmark ---- */
 void c4j_set_num_threads(int32_t threads);
 int32_t c4j_get_num_threads(void);

@@ -38,6 +38,7 @@ MODELS = {
     "regnet_x_400mf": (tv.regnet_x_400mf, 64, 15),
     "efficientnet_b0": (tv.efficientnet_b0, 64, 17),
     "shufflenet_v2_x0_5": (tv.shufflenet_v2_x0_5, 64, 13),
+    "shufflenet_v2_x1_0": (tv.shufflenet_v2_x1_0, 64, 13),
 }
 
 

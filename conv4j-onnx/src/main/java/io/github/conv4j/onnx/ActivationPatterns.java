@@ -93,18 +93,7 @@ final class ActivationPatterns {
                 replacements.put(nodes.get(nodes.size() - 1), fused(node, nodes, opOf(node)));
             }
         }
-        if (replacements.isEmpty()) {
-            return model;
-        }
-        List<OnnxNode> nodes = new ArrayList<>();
-        for (OnnxNode node : model.nodes()) {
-            if (replacements.containsKey(node)) {
-                nodes.add(replacements.get(node));
-            } else if (!removed.contains(node)) {
-                nodes.add(node);
-            }
-        }
-        return model.withNodes(nodes);
+        return model.withFused(replacements, removed);
     }
 
     /** The fused op type of a chain starting at {@code first}: the chains start with different ops. */

@@ -63,6 +63,14 @@ final class ExportGraph {
         return name;
     }
 
+    /** Adds a 1-D INT64 initializer {@code <layer>.<role>}: a Reshape's shape, a Slice's starts or ends. */
+    String int64s(String role, long... values) {
+        String name = layer + "." + role;
+        graph.addInitializer(TensorProto.newBuilder().setName(name).setDataType(OnnxDataType.INT64.code())
+                .addDims(values.length).addAllInt64Data(Arrays.stream(values).boxed().toList()));
+        return name;
+    }
+
     /** A node reading the current value, then {@code constants}, and writing the new current value. */
     void node(String opType, List<String> constants, AttributeProto... attributes) {
         List<String> inputs = new ArrayList<>();

@@ -1,5 +1,6 @@
 package io.github.conv4j.onnx;
 
+import io.github.conv4j.nn.ChannelSlice;
 import io.github.conv4j.nn.Graph;
 import io.github.conv4j.nn.GraphBuilder;
 import io.github.conv4j.nn.Layer;
@@ -10,10 +11,12 @@ import io.github.conv4j.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 
@@ -21,11 +24,15 @@ import java.util.Set;
  * Maps an ONNX model onto a {@link Graph}: every node (in the file's topological order) becomes a
  * graph node reading the graph nodes that compute its inputs, so that fan-out is the graph's; the
  * ops that join values become merge nodes ({@link MergeMappers}), every other op its mapper's
- * layers, one graph node each. The weights are copied, once the graph is built, through its
+ * layers, one graph node each (a Split one per output). The shape arithmetic that reads computed
+ * values ({@code x.size()} of a feature map) is folded on the way, since every computed value's
+ * shape is known by then. The weights are copied, once the graph is built, through its
  * {@link Graph#namedParameters()} and {@link Graph#namedState()} views.
  */
 final class GraphImport {
-    private final OnnxModel model;
+    /** The model, with the shape arithmetic folded so far. */
+    private OnnxModel model;
+    private final ShapeArithmeticFolder folder;
     private final GraphBuilder builder;
     private final OptionalLong declaredBatch;
     private final GraphNodeNames names;
@@ -35,6 +42,8 @@ final class GraphImport {
     private final Map<String, List<OnnxNode>> readers = new HashMap<>();
     /** The values of each graph node with parameters or state, by node name. */
     private final Map<String, MappedLayer> weights = new LinkedHashMap<>();
+    /** Folded values holding the unfixed batch size other than as a shape's first entry: no mapper may read them. */
+    private final Set<String> batchValues = new HashSet<>();
     /** Nodes already computed by the layers of the node before them (a MatMul's bias Add). */
     private final Set<OnnxNode> taken = Collections.newSetFromMap(new IdentityHashMap<>());
 
@@ -43,6 +52,9 @@ final class GraphImport {
         this.builder = new GraphBuilder(OnnxImporter.sampleShape(model, input));
         this.declaredBatch = OnnxImporter.declaredBatch(input);
         this.names = new GraphNodeNames(model);
+        Map<String, OnnxTensor> constants = new HashMap<>(model.initializers());
+        constants.putAll(model.foldedConstants());
+        this.folder = new ShapeArithmeticFolder(new ModelFile(model.source()), model.opset(), constants, this::knownDims);
         values.put(input.name(), builder.input());
         for (OnnxNode node : model.nodes()) {
             for (String value : NodeChain.computedInputs(model, node)) {
@@ -67,8 +79,24 @@ final class GraphImport {
     }
 
     private void map(OnnxNode node) throws OnnxModelException {
+        Optional<OnnxTensor> folded = folder.fold(node);
+        if (folded.isPresent()) {
+            String output = folded.get().name();
+            if (folder.holdsBatch(output) && !folder.keepsBatchFirst(output)) {
+                // The batch, written as 0, means "the input's batch" only as a Reshape's first entry.
+                batchValues.add(output);
+            } else {
+                model = model.withFolded(node, folded.get());
+            }
+            return;
+        }
         List<Node> inputs = new ArrayList<>();
         for (String value : NodeChain.computedInputs(model, node)) {
+            if (batchValues.contains(value)) {
+                throw new UnsupportedOnnxModelException(model.source(), node.describe() + " reads '" + value
+                        + "', computed from the batch size, which the graph input does not fix: conv4j maps the batch "
+                        + "only as the first entry of a Reshape's shape (export with a fixed batch size)");
+            }
             Node producer = values.get(value);
             if (producer == null) {
                 throw new MalformedOnnxModelException(model.source(), node.describe() + " reads '" + value
@@ -81,6 +109,10 @@ final class GraphImport {
             return;
         }
         NodeContext context = new NodeContext(model, node, dataShape(node, inputs), onlyReader(node), declaredBatch);
+        if (node.opType().equals("Split")) {
+            split(context, inputs.get(0));
+            return;
+        }
         requireOutputsUnread(context);
         Node out = MergeMappers.OPS.contains(node.opType()) ? merge(context, inputs) : layers(context, inputs.get(0));
         values.put(node.outputs().get(0), out);
@@ -104,10 +136,28 @@ final class GraphImport {
         return builder.add(names.of(context.node()), layer, inputs);
     }
 
+    /**
+     * The full dims of a computed value for a Shape of it: the declared batch first, or
+     * {@link ShapeArithmeticFolder#UNKNOWN_BATCH} when the graph input does not fix it; null when
+     * the value is not computed yet.
+     */
+    private long[] knownDims(String value) {
+        Node producer = values.get(value);
+        if (producer == null) {
+            return null;
+        }
+        int[] sample = producer.sampleOutput().dims();
+        long[] dims = new long[sample.length + 1];
+        dims[0] = declaredBatch.orElse(ShapeArithmeticFolder.UNKNOWN_BATCH);
+        for (int i = 0; i < sample.length; i++) {
+            dims[i + 1] = sample[i];
+        }
+        return dims;
+    }
+
     /** The mapper's layers one after the other, the first reading {@code input}. */
     private Node layers(NodeContext context, Node input) throws OnnxModelException {
-        OpMapper mapper = OpMappers.of(context.node().opType()).orElseThrow(
-                () -> context.unsupported("conv4j has no mapper for it"));
+        OpMapper mapper = OpMappers.of(context.node().opType()).orElseThrow(() -> unfolded(context));
         String first = names.of(context.node());
         Node current = input;
         for (MappedLayer mapped : OnnxImporter.mapLayers(context, mapper)) {
@@ -117,6 +167,29 @@ final class GraphImport {
             weights.put(name, mapped);
         }
         return current;
+    }
+
+    /** Why a node of shape arithmetic that reads a computed value could not be evaluated. */
+    private UnsupportedOnnxModelException unfolded(NodeContext context) {
+        return context.unsupported("conv4j evaluates " + context.node().opType() + " only when the model is read, "
+                + "as shape arithmetic on constants and known shapes, and it reads computed values "
+                + NodeChain.computedInputs(model, context.node()));
+    }
+
+    /** A Split of channels: one ChannelSlice node per output that is read, each reading {@code input}. */
+    private void split(NodeContext context, Node input) throws OnnxModelException {
+        List<ChannelSlice> slices = ChannelMappers.splitSlices(context);
+        String first = null;
+        for (int i = 0; i < slices.size(); i++) {
+            String output = context.node().outputs().get(i);
+            if (!readers.containsKey(output) && !model.outputs().get(0).name().equals(output)) {
+                continue;
+            }
+            String name = first == null ? names.of(context.node()) : names.next(first);
+            first = first == null ? name : first;
+            OnnxImporter.outputShape(context, slices.get(i), input.sampleOutput());
+            values.put(output, builder.add(name, slices.get(i), input));
+        }
     }
 
     /** The one node reading this node's output, which its mapper may take over; null if several or none. */

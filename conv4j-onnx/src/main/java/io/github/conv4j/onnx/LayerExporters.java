@@ -41,6 +41,8 @@ final class LayerExporters {
             Map.entry("Flatten", (layer, graph) -> graph.node("Flatten", List.of(), integer("axis", 1))),
             Map.entry("Dropout", LayerExporters::dropout),
             Map.entry("Identity", plain("Identity")),
+            Map.entry("ChannelShuffle", ChannelExports::shuffle),
+            Map.entry("ChannelSlice", ChannelExports::slice),
             Map.entry("SiLU", ActivationExports::silu),
             Map.entry("GELU", ActivationExports::gelu));
 

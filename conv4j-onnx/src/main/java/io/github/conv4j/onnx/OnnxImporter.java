@@ -30,10 +30,11 @@ import java.util.TreeSet;
  * <p>The mapped ops: Conv, Gemm, MatMul (with the Add of its bias), Relu, Clip to [0, 6] or
  * [0, ∞), LeakyRelu, Sigmoid, Tanh, HardSigmoid (PyTorch's), HardSwish, Softmax, LogSoftmax,
  * MaxPool, AveragePool, GlobalAveragePool, ReduceMean over H and W, BatchNormalization, Flatten,
- * Reshape to [N, -1], Dropout, Identity, a Pad of zeros, and the node chains PyTorch exports for SiLU
- * (Sigmoid, Mul) and GELU (Div, Erf, Add, Mul; or its tanh form), recognised as one layer each
- * ({@link ActivationPatterns}); in a graph also Add and Sum of values of one shape,
- * Concat of channels and Mul by a per-channel gate. A model of other ops is refused with the list
+ * Reshape to [N, -1], Dropout, Identity, a Pad of zeros, Slice and Split of channels, and the node
+ * chains PyTorch exports for SiLU (Sigmoid, Mul), GELU (Div, Erf, Add, Mul; or its tanh form) and
+ * ShuffleNet's channel shuffle (Reshape, Transpose, Reshape), recognised as one layer each
+ * ({@link ActivationPatterns}, {@link ChannelShufflePattern}); in a graph also Add and Sum of
+ * values of one shape, Concat of channels and Mul by a per-channel gate. A model of other ops is refused with the list
  * of all of them; {@link #importModel} refuses a model whose nodes branch and join (ResNet's Add,
  * a Concat) naming the first node that branches. Every refusal is an
  * {@link OnnxModelException} naming the file, the node (name and op type) and the value.
@@ -64,8 +65,8 @@ public final class OnnxImporter {
      * @throws OnnxModelException if the model is not one conv4j imports
      */
     public static Sequential importModel(OnnxModel model) throws OnnxModelException {
-        model = ActivationPatterns.fuse(model);
-        requireKnownOps(model);
+        model = ChannelShufflePattern.fuse(ActivationPatterns.fuse(model));
+        requireKnownOps(model, Set.of());
         List<OnnxNode> chain = NodeChain.of(model);
         OnnxValueInfo input = model.inputs().get(0);
         Shape shape = sampleShape(model, input);
@@ -112,20 +113,25 @@ public final class OnnxImporter {
      * @throws OnnxModelException if the model is not one conv4j imports
      */
     public static Graph importGraph(OnnxModel model) throws OnnxModelException {
-        model = ActivationPatterns.fuse(model);
-        requireKnownOps(model);
+        model = ChannelShufflePattern.fuse(ActivationPatterns.fuse(model));
+        // A graph import folds the shape arithmetic on computed values as it maps (GraphImport).
+        requireKnownOps(model, ShapeArithmeticFolder.foldedOnImport(model));
         return withMetadata(model, GraphImport.of(model));
     }
 
-    /** Every op of a model whose SiLU and GELU chains have been recognised must have a mapper or be a merge. */
-    private static void requireKnownOps(OnnxModel model) throws UnsupportedOnnxModelException {
+    /**
+     * Every op of a model whose SiLU, GELU and channel shuffle chains have been recognised must have
+     * a mapper, be a merge or be one of {@code folded}, the shape arithmetic the import evaluates.
+     */
+    private static void requireKnownOps(OnnxModel model, Set<String> folded) throws UnsupportedOnnxModelException {
         Set<String> known = new TreeSet<>(OpMappers.known());
-        known.addAll(ActivationPatterns.OPS);
+        known.addAll(OpMappers.patternOps());
+        known.addAll(folded);
         Set<String> unknown = model.unsupportedOpTypes(known);
         if (!unknown.isEmpty()) {
             throw new UnsupportedOnnxModelException(model.source(), "uses op types conv4j does not map: "
                     + String.join(", ", unknown) + " (it maps " + String.join(", ", OpMappers.known())
-                    + ", and SiLU and GELU as the node chains PyTorch exports for them)");
+                    + ", and SiLU, GELU and the channel shuffle as the node chains PyTorch exports for them)");
         }
     }
 

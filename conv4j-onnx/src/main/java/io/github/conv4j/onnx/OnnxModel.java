@@ -2,6 +2,7 @@ package io.github.conv4j.onnx;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -97,6 +98,40 @@ public final class OnnxModel {
     OnnxModel withNodes(List<OnnxNode> newNodes) {
         return new OnnxModel(source, irVersion, opset, producerName, producerVersion, inputs, outputs, initializers,
                 foldedConstants, newNodes, foldedNodes, metadata);
+    }
+
+    /**
+     * This model with the node chains a pattern pass recognised replaced: each key of
+     * {@code fused} by its value (in the key's place), the nodes of {@code removed} (the rest of
+     * each chain) dropped; the model itself when nothing was fused. The passes hand identity maps
+     * and sets: two nodes of a file may be equal values.
+     */
+    OnnxModel withFused(Map<OnnxNode, OnnxNode> fused, Set<OnnxNode> removed) {
+        if (fused.isEmpty()) {
+            return this;
+        }
+        List<OnnxNode> kept = new ArrayList<>();
+        for (OnnxNode node : nodes) {
+            if (fused.containsKey(node)) {
+                kept.add(fused.get(node));
+            } else if (!removed.contains(node)) {
+                kept.add(node);
+            }
+        }
+        return withNodes(kept);
+    }
+
+    /**
+     * This model with {@code node}, one of its nodes, evaluated to the constant {@code value}: for
+     * the shape arithmetic a graph import folds as it learns the shapes of computed values.
+     */
+    OnnxModel withFolded(OnnxNode node, OnnxTensor value) {
+        Map<String, OnnxTensor> constants = new LinkedHashMap<>(foldedConstants);
+        constants.put(value.name(), value);
+        List<OnnxNode> folded = new ArrayList<>(foldedNodes);
+        folded.add(node);
+        return new OnnxModel(source, irVersion, opset, producerName, producerVersion, inputs, outputs, initializers,
+                constants, nodes.stream().filter(n -> n != node).toList(), folded, metadata);
     }
 
     /**

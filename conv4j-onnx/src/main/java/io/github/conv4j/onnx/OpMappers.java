@@ -46,8 +46,12 @@ final class OpMappers {
             Map.entry("Reshape", ShapeMappers::reshape),
             Map.entry("Dropout", ShapeMappers::dropout),
             Map.entry("Pad", ShapeMappers::pad),
+            Map.entry("Slice", ChannelMappers::slice),
+            Map.entry("Split", ChannelMappers::split),
+            Map.entry("Transpose", ChannelMappers::transpose),
             Map.entry("Identity", plain(Identity::new)),
-            // Not ai.onnx operators: the node chains ActivationPatterns recognises.
+            // Not ai.onnx operators: the node chains ActivationPatterns and ChannelShufflePattern recognise.
+            Map.entry(ChannelShufflePattern.OP, ChannelMappers::channelShuffle),
             Map.entry(ActivationPatterns.SILU, plain(SiLU::new)),
             Map.entry(ActivationPatterns.GELU, plain(GELU::new)),
             Map.entry(ActivationPatterns.GELU_TANH, plain(() -> new GELU().tanhApproximation())));
@@ -70,8 +74,15 @@ final class OpMappers {
     /** The ai.onnx ops mapped onto layers, sorted: not the op types of recognised chains, which no file uses. */
     static Set<String> mapped() {
         Set<String> mapped = new TreeSet<>(MAPPERS.keySet());
-        mapped.removeAll(ActivationPatterns.OPS);
+        mapped.removeAll(patternOps());
         return mapped;
+    }
+
+    /** The op types of the recognised node chains. */
+    static Set<String> patternOps() {
+        Set<String> ops = new TreeSet<>(ActivationPatterns.OPS);
+        ops.add(ChannelShufflePattern.OP);
+        return ops;
     }
 
     /** An op whose layer has no options: any attribute it has is ONNX's fixed default. */

@@ -3,10 +3,14 @@ package io.github.conv4j.onnx;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.function.LongBinaryOperator;
 
 /**
@@ -18,11 +22,30 @@ import java.util.function.LongBinaryOperator;
  *
  * <p>A node is folded when every input it reads is a constant (Shape: when its input's dims are
  * known from an initializer, a folded constant or a fixed declared shape) and the case is one
- * that shape arithmetic uses (rank-1 Gather, Concat and Slice, INT64 Div, Cast between FLOAT and
- * INT64) or an Identity of a constant; any other node is left for the mapping. A case that no
- * valid model contains (an index out of range, a division by zero) is refused.
+ * that shape arithmetic uses (rank-1 Gather, Concat and Slice, INT64 Add, Mul and Div, Cast
+ * between FLOAT and INT64) or an Identity of a constant; any other node is left for the mapping.
+ * A case that no valid model contains (an index out of range, a division by zero) is refused.
+ *
+ * <p>Reading the file folds what constants and declared shapes give ({@link #fold(ModelFile, int,
+ * List, Map, Map)}); a graph import folds the rest as it maps, node by node ({@link #fold(OnnxNode)}),
+ * since it knows the shape of every value it has computed: the Shape of a feature map, which
+ * PyTorch's {@code x.size()} and {@code x.chunk(2, dim=1)} write (ShuffleNetV2), folds there.
+ *
+ * <p>When the graph input's batch is not fixed, a Shape's batch entry stays symbolic: it is
+ * written as 0 and flagged, the flags following it through the ops that only move values (Gather,
+ * Unsqueeze, Concat, Slice, Identity, a Cast to INT64), so that {@code x.view(x.size(0), ...)}
+ * folds to a shape starting with 0, which a Reshape reads as "the input's batch". A node that
+ * computes with the batch (Add, Mul, Div, a Cast to FLOAT, an index or bound made of it) is not
+ * folded.
  */
 final class ShapeArithmeticFolder {
+    /** The op types this folds when their inputs are constants (some are also mapped when they are not). */
+    static final Set<String> OPS = Set.of("Constant", "Shape", "Gather", "Unsqueeze", "Concat", "Slice", "Add",
+            "Mul", "Div", "Cast", "Identity");
+    /** The ops that move values without computing with them, which carry a symbolic batch along. */
+    private static final Set<String> MOVES = Set.of("Gather", "Unsqueeze", "Concat", "Slice", "Identity", "Cast");
+    /** The batch entry of a value's dims (given to the constructor) when the batch is not fixed. */
+    static final long UNKNOWN_BATCH = -1;
 
     /**
      * What folding left.
@@ -37,14 +60,29 @@ final class ShapeArithmeticFolder {
     private final ModelFile file;
     private final int opset;
     private final Map<String, OnnxTensor> constants = new HashMap<>();
-    private final Map<String, long[]> declaredDims;
+    private final Function<String, long[]> knownDims;
+    /** For each constant holding the symbolic batch: an INT64 tensor of its dims, 1 where the batch is. */
+    private final Map<String, OnnxTensor> batchFlags = new HashMap<>();
 
-    private ShapeArithmeticFolder(ModelFile file, int opset, Map<String, OnnxTensor> initializers,
-            Map<String, long[]> declaredDims) {
+    /** What a value's evaluation gives: the value, and its batch flags (null when it holds no batch). */
+    private record Folded(OnnxTensor value, OnnxTensor flags) {
+    }
+
+    /**
+     * A folder starting from {@code constants}.
+     *
+     * @param file the file, for refusals
+     * @param opset the model's ai.onnx opset
+     * @param constants the values known so far by name
+     * @param knownDims the full dims (batch first, {@link #UNKNOWN_BATCH} when it is not fixed) of a value
+     *     that is no constant, or null when unknown
+     */
+    ShapeArithmeticFolder(ModelFile file, int opset, Map<String, OnnxTensor> constants,
+            Function<String, long[]> knownDims) {
         this.file = file;
         this.opset = opset;
-        this.constants.putAll(initializers);
-        this.declaredDims = declaredDims;
+        this.constants.putAll(constants);
+        this.knownDims = knownDims;
     }
 
     /**
@@ -58,28 +96,81 @@ final class ShapeArithmeticFolder {
      */
     static Result fold(ModelFile file, int opset, List<OnnxNode> sorted, Map<String, OnnxTensor> initializers,
             Map<String, long[]> declaredDims) throws OnnxModelException {
-        ShapeArithmeticFolder folder = new ShapeArithmeticFolder(file, opset, initializers, declaredDims);
+        ShapeArithmeticFolder folder = new ShapeArithmeticFolder(file, opset, initializers, declaredDims::get);
         List<OnnxNode> remaining = new ArrayList<>();
         List<OnnxNode> folded = new ArrayList<>();
         Map<String, OnnxTensor> produced = new LinkedHashMap<>();
         for (OnnxNode node : sorted) {
-            Optional<OnnxTensor> value = node.outputs().size() == 1 ? folder.evaluate(node) : Optional.empty();
+            Optional<OnnxTensor> value = folder.fold(node);
             if (value.isEmpty()) {
                 remaining.add(node);
                 continue;
             }
-            String output = node.outputs().get(0);
-            OnnxTensor tensor = value.get().renamed(output);
-            folder.constants.put(output, tensor);
-            produced.put(output, tensor);
+            produced.put(value.get().name(), value.get());
             folded.add(node);
         }
         return new Result(List.copyOf(remaining), produced, List.copyOf(folded));
     }
 
-    private Optional<OnnxTensor> evaluate(OnnxNode node) throws OnnxModelException {
+    /**
+     * The op types of the nodes a graph import will fold once it knows the shapes of computed
+     * values: each Shape, and each op of {@link #OPS} whose computed inputs all come from Shapes
+     * through such ops. Another node of an op only folded here (a Div of a feature map) stays
+     * unknown, so that a model of it is refused with every op type it lacks at once.
+     */
+    static Set<String> foldedOnImport(OnnxModel model) {
+        Set<String> shapeValues = new HashSet<>();
+        Set<String> opTypes = new TreeSet<>();
+        for (OnnxNode node : model.nodes()) {
+            List<String> computed = NodeChain.computedInputs(model, node);
+            boolean fromShapes = node.opType().equals("Shape")
+                    || (OPS.contains(node.opType()) && !computed.isEmpty() && shapeValues.containsAll(computed));
+            if (fromShapes) {
+                shapeValues.addAll(node.outputs());
+                opTypes.add(node.opType());
+            }
+        }
+        return opTypes;
+    }
+
+    /**
+     * Evaluates one node, given in topological order, if it can be: its output, named, is then a
+     * constant of the nodes after it.
+     *
+     * @return the node's output, or empty when it is left for the mapping
+     */
+    Optional<OnnxTensor> fold(OnnxNode node) throws OnnxModelException {
+        Optional<Folded> folded = node.outputs().size() == 1 ? evaluate(node) : Optional.empty();
+        if (folded.isEmpty()) {
+            return Optional.empty();
+        }
+        String output = node.outputs().get(0);
+        OnnxTensor tensor = folded.get().value().renamed(output);
+        constants.put(output, tensor);
+        if (folded.get().flags() != null && Arrays.stream(folded.get().flags().longs()).anyMatch(f -> f != 0)) {
+            batchFlags.put(output, folded.get().flags());
+        }
+        return Optional.of(tensor);
+    }
+
+    /** Whether a folded value holds the symbolic batch (written as 0). */
+    boolean holdsBatch(String value) {
+        return batchFlags.containsKey(value);
+    }
+
+    /**
+     * Whether a folded value holding the symbolic batch is a shape whose first entry, alone, is
+     * the batch: [0, …] of two or more entries, which a Reshape reads as keeping the batch.
+     */
+    boolean keepsBatchFirst(String value) {
+        long[] flags = batchFlags.get(value).longs();
+        return flags.length >= 2 && batchFlags.get(value).rank() == 1 && flags[0] == 1
+                && Arrays.stream(flags).skip(1).allMatch(f -> f == 0);
+    }
+
+    private Optional<Folded> evaluate(OnnxNode node) throws OnnxModelException {
         if (node.opType().equals("Constant")) {
-            return Optional.of(constantNode(node));
+            return Optional.of(new Folded(constantNode(node), null));
         }
         if (node.opType().equals("Shape")) {
             return shape(node);
@@ -92,10 +183,35 @@ final class ShapeArithmeticFolder {
             inputs.add(input.isEmpty() ? null : constants.get(input));
         }
         // A node missing a required input is the mapping's to refuse, with the operator's signature at hand.
-        int required = node.opType().equals("Gather") || node.opType().equals("Div") ? 2 : 1;
+        int required = Set.of("Gather", "Add", "Mul", "Div").contains(node.opType()) ? 2 : 1;
         if (inputs.size() < required || inputs.subList(0, required).contains(null)) {
             return Optional.empty();
         }
+        if (node.inputs().stream().noneMatch(batchFlags::containsKey)) {
+            return apply(node, inputs).map(value -> new Folded(value, null));
+        }
+        // The flags of a value that moves values alone are that op applied to its data's flags.
+        int data = node.opType().equals("Concat") ? inputs.size() : 1;
+        boolean movesBatch = MOVES.contains(node.opType()) && !(node.opType().equals("Cast")
+                && intAttribute(node, "to", 0) != OnnxDataType.INT64.code())
+                && node.inputs().stream().skip(data).noneMatch(batchFlags::containsKey);
+        if (!movesBatch) {
+            return Optional.empty();
+        }
+        List<OnnxTensor> flagInputs = new ArrayList<>(inputs);
+        for (int i = 0; i < data; i++) {
+            OnnxTensor flags = batchFlags.get(node.inputs().get(i));
+            flagInputs.set(i, flags != null ? flags : OnnxTensor.ofLongs("", inputs.get(i).dims(),
+                    new long[inputs.get(i).size()]));
+        }
+        Optional<OnnxTensor> value = apply(node, inputs);
+        Optional<OnnxTensor> flags = apply(node, flagInputs);
+        return value.isPresent() && flags.isPresent() ? Optional.of(new Folded(value.get(), flags.get()))
+                : Optional.empty();
+    }
+
+    /** The value of a node of shape arithmetic on {@code inputs}, or empty when it is no case conv4j folds. */
+    private Optional<OnnxTensor> apply(OnnxNode node, List<OnnxTensor> inputs) throws OnnxModelException {
         switch (node.opType()) {
             case "Gather":
                 return gather(node, inputs.get(0), inputs.get(1));
@@ -105,7 +221,12 @@ final class ShapeArithmeticFolder {
                 return concat(node, inputs);
             case "Slice":
                 return slice(node, inputs);
+            case "Add":
+                return elementwise(node, inputs.get(0), inputs.get(1), Math::addExact);
+            case "Mul":
+                return elementwise(node, inputs.get(0), inputs.get(1), Math::multiplyExact);
             case "Div":
+                // Truncation toward zero, as onnxruntime divides integers.
                 return elementwise(node, inputs.get(0), inputs.get(1), (a, b) -> a / b);
             case "Cast":
                 return cast(node, inputs.get(0));
@@ -148,9 +269,9 @@ final class ShapeArithmeticFolder {
                 + "' is not a value conv4j reads (value, value_float(s), value_int(s))");
     }
 
-    private Optional<OnnxTensor> shape(OnnxNode node) {
+    private Optional<Folded> shape(OnnxNode node) {
         String input = node.inputs().isEmpty() ? "" : node.inputs().get(0);
-        long[] dims = constants.containsKey(input) ? constants.get(input).dims() : declaredDims.get(input);
+        long[] dims = constants.containsKey(input) ? constants.get(input).dims() : knownDims.apply(input);
         if (dims == null) {
             return Optional.empty();
         }
@@ -159,7 +280,13 @@ final class ShapeArithmeticFolder {
         int start = clampAxis(intAttribute(node, "start", 0), rank);
         int end = clampAxis(intAttribute(node, "end", rank), rank);
         long[] slice = Arrays.copyOfRange(dims, start, Math.max(start, end));
-        return Optional.of(OnnxTensor.ofLongs("", new long[] {slice.length}, slice));
+        long[] flags = new long[slice.length];
+        if (start == 0 && slice.length > 0 && slice[0] == UNKNOWN_BATCH) {
+            slice[0] = 0;
+            flags[0] = 1;
+        }
+        long[] sliceDims = {slice.length};
+        return Optional.of(new Folded(OnnxTensor.ofLongs("", sliceDims, slice), OnnxTensor.ofLongs("", sliceDims, flags)));
     }
 
     private static int clampAxis(long axis, int rank) {
@@ -305,12 +432,15 @@ final class ShapeArithmeticFolder {
         long[] right = b.longs();
         long[] result = new long[shapeGiver.size()];
         for (int i = 0; i < result.length; i++) {
-            long divisor = right[right.length == 1 ? 0 : i];
-            if (divisor == 0) {
-                throw file.malformed(node.describe() + " divides by zero ('" + node.inputs().get(1) + "')");
+            long l = left[left.length == 1 ? 0 : i];
+            long r = right[right.length == 1 ? 0 : i];
+            try {
+                result[i] = op.applyAsLong(l, r);
+            } catch (ArithmeticException e) {
+                // No shape arithmetic of a valid model divides by zero or overflows 64 bits.
+                throw file.malformed(node.describe() + (r == 0 ? " divides by zero" : " overflows 64 bits") + " ('"
+                        + node.inputs().get(0) + "' " + l + ", '" + node.inputs().get(1) + "' " + r + ")");
             }
-            // Truncation toward zero, as onnxruntime divides integers.
-            result[i] = op.applyAsLong(left[left.length == 1 ? 0 : i], divisor);
         }
         return Optional.of(OnnxTensor.ofLongs("", shapeGiver.dims(), result));
     }

@@ -52,7 +52,8 @@ final class ShapeMappers {
             }
         }
         throw context.unsupported("reshapes " + NodeContext.withBatch(context.input()) + " to " + Arrays.toString(target)
-                + ": conv4j maps a Reshape to [N, -1] (a Flatten) only");
+                + ": conv4j maps a Reshape to [N, -1] (a Flatten), and one to [N, g, C/g, H, W] only as the start of a "
+                + "channel shuffle (Reshape, Transpose perm [0, 2, 1, 3, 4], Reshape)");
     }
 
     /** Dropout of the constant ratio (an input since opset 12, an attribute before). */

@@ -174,7 +174,8 @@ class OnnxExportRoundTripTest {
 
     @Test
     void everyLayerTypeOfConv4jButAUsersOwnIsExported() {
-        assertEquals(Set.of("AdaptiveAvgPool2d", "AvgPool2d", "BatchNorm1d", "BatchNorm2d", "Conv2d", "Dropout", "Flatten",
+        assertEquals(Set.of("AdaptiveAvgPool2d", "AvgPool2d", "BatchNorm1d", "BatchNorm2d", "ChannelShuffle", "ChannelSlice",
+                "Conv2d", "Dropout", "Flatten",
                 "GELU", "GlobalAvgPool2d", "HardSigmoid", "HardSwish", "Identity", "LeakyReLU", "Linear", "LogSoftmax",
                 "MaxPool2d", "ReLU", "ReLU6", "SiLU", "Sigmoid", "Softmax", "Tanh"), OnnxExporter.exportedLayerTypes());
     }

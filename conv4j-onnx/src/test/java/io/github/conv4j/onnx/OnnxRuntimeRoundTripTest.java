@@ -3,6 +3,9 @@ package io.github.conv4j.onnx;
 import io.github.conv4j.nn.AdaptiveAvgPool2d;
 import io.github.conv4j.nn.Add;
 import io.github.conv4j.nn.BatchNorm1d;
+import io.github.conv4j.nn.ChannelShuffle;
+import io.github.conv4j.nn.ChannelSlice;
+import io.github.conv4j.nn.Concat;
 import io.github.conv4j.nn.Conv2d;
 import io.github.conv4j.nn.Dropout;
 import io.github.conv4j.nn.Flatten;
@@ -129,6 +132,19 @@ class OnnxRuntimeRoundTripTest {
             throws Exception {
         try (Model model = Zoo.create(zooName, input, 10, seed)) {
             assertOnnxRuntimeAgrees(model, name, rtol, atol);
+        }
+    }
+
+    /** ShuffleNetV2's channel layers: a split of uneven halves, a shuffle of 2 groups and one of 3. */
+    @Test
+    void channelSlicesAndShuffles() throws Exception {
+        GraphBuilder b = new GraphBuilder(Shape.of(6, 5, 5));
+        Node x = b.add("stem", new Conv2d(6, 6, 1), b.input());
+        Node kept = b.add("x1", new ChannelSlice(0, 2), x);
+        Node branch = b.add("branch", new Conv2d(4, 4, 3).padding(1), b.add("x2", new ChannelSlice(2, 6), x));
+        Node shuffled = b.add("shuffle", new ChannelShuffle(2), b.add("cat", new Concat(), kept, branch));
+        try (Model model = OnnxTestNetworks.classifierHead(b, b.add("shuffle3", new ChannelShuffle(3), shuffled), 6, 9L)) {
+            assertOnnxRuntimeAgrees(model, "channels", SHALLOW_RTOL, SHALLOW_ATOL);
         }
     }
 

@@ -16,7 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
@@ -30,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * 224×224 for VGG and AlexNet), imported onto graphs and run on the script's input: each must
  * match PyTorch's output within {@link #RELATIVE_TOLERANCE} of the output's scale (its largest
  * magnitude). Each model is one dynamic test that prints "matches" with its error or the
- * importer's refusal; only the models of {@link #MAY_BE_REFUSED} may be refused.
+ * importer's refusal, which fails it.
  *
  * <p>Needs a python3 with torch, torchvision and onnx (Debian's python3-torch, python3-torchvision
  * and python3-onnx; the system property {@code conv4j.python} names another interpreter) and
@@ -45,12 +44,7 @@ class TorchvisionImportTest {
     private static final Path SCRIPT = Path.of("scripts/export_torchvision_onnx.py");
     private static final List<String> MODELS = List.of("resnet18", "resnet50", "vgg11", "alexnet", "squeezenet1_0",
             "squeezenet1_1", "mobilenet_v2", "mobilenet_v3_small", "mobilenet_v3_large", "googlenet", "densenet121",
-            "mnasnet0_5", "regnet_x_400mf", "efficientnet_b0", "shufflenet_v2_x0_5");
-    /**
-     * The models the importer may refuse, in one line naming the file: ShuffleNet's channel split
-     * (Slice of channels) and shuffle (a 5-D Reshape and Transpose) have no conv4j layers.
-     */
-    private static final Set<String> MAY_BE_REFUSED = Set.of("shufflenet_v2_x0_5");
+            "mnasnet0_5", "regnet_x_400mf", "efficientnet_b0", "shufflenet_v2_x0_5", "shufflenet_v2_x1_0");
 
     @TempDir
     static Path exports;
@@ -101,11 +95,7 @@ class TorchvisionImportTest {
                     + " of the output scale " + scale);
         } catch (OnnxModelException e) {
             System.out.println(name + ": refused: " + e.getMessage());
-            if (!MAY_BE_REFUSED.contains(name)) {
-                throw e;
-            }
-            assertTrue(e.getMessage().startsWith(exports.resolve(name + ".onnx") + ": ")
-                    && !e.getMessage().contains("\n"), "one line naming the file: " + e.getMessage());
+            throw e;
         }
     }
 

@@ -291,6 +291,31 @@ public final class Conv4jNative {
     @Name("c4j_concat_backward") public static native int concatBackward(int n, int count, @Cast("const int64_t*") LongPointer inner,
             @Const FloatPointer dy, @Cast("float*const*") PointerPointer<FloatPointer> dx);
     /**
+     * y = x with its {@code groups} × {@code perGroup} channels shuffled, each of the {@code n}
+     * samples: channel g·perGroup + j goes to channel j·groups + g (ShuffleNet's shuffle);
+     * swapping groups and perGroup gives the inverse, the backward. x and y must not overlap.
+     *
+     * @return {@link Status#OK}, or {@link Status#BAD_ARGUMENT} for non-positive or overflowing sizes, null or equal pointers
+     */
+    @Name("c4j_channel_shuffle") public static native int channelShuffle(int n, long groups, long perGroup, long plane,
+            @Const FloatPointer x, FloatPointer y);
+    /**
+     * y = channels [start, start + count) of x, which has {@code channels} planes of
+     * {@code plane} floats a sample, over {@code n} samples.
+     *
+     * @return {@link Status#OK}, or {@link Status#BAD_ARGUMENT} for a range outside x, non-positive sizes or null pointers
+     */
+    @Name("c4j_channel_slice_forward") public static native int channelSliceForward(int n, long channels, long start,
+            long count, long plane, @Const FloatPointer x, FloatPointer y);
+    /**
+     * dx = dy in channels [start, start + count) and 0 in the others (overwritten); sizes as
+     * {@link #channelSliceForward}.
+     *
+     * @return {@link Status#OK}, or {@link Status#BAD_ARGUMENT}
+     */
+    @Name("c4j_channel_slice_backward") public static native int channelSliceBackward(int n, long channels, long start,
+            long count, long plane, @Const FloatPointer dy, FloatPointer dx);
+    /**
      * y = x · gate with one gate value per plane: x and y hold {@code planes} × {@code plane}
      * floats (N·C planes of H·W, times an N×C×1×1 squeeze-and-excitation gate).
      *

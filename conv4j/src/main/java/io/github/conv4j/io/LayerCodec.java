@@ -4,6 +4,8 @@ import io.github.conv4j.nn.AdaptiveAvgPool2d;
 import io.github.conv4j.nn.AvgPool2d;
 import io.github.conv4j.nn.BatchNorm1d;
 import io.github.conv4j.nn.BatchNorm2d;
+import io.github.conv4j.nn.ChannelShuffle;
+import io.github.conv4j.nn.ChannelSlice;
 import io.github.conv4j.nn.Conv2d;
 import io.github.conv4j.nn.Dropout;
 import io.github.conv4j.nn.Flatten;
@@ -79,6 +81,8 @@ public final class LayerCodec {
             case "Identity" -> new Identity();
             case "Softmax" -> new Softmax();
             case "LogSoftmax" -> new LogSoftmax();
+            case "ChannelShuffle" -> new ChannelShuffle(s.i("groups"));
+            case "ChannelSlice" -> new ChannelSlice(s.i("start"), s.i("end"));
             default -> LayerRegistry.layer(line);
         };
         if (!layer.spec().equals(line.trim()))

@@ -1,0 +1,90 @@
+package io.github.conv4j.onnx;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Recognises torchvision's {@code channel_shuffle} as PyTorch exports it: Reshape(x, grouped),
+ * Transpose with perm [0, 2, 1, 3, …] (the group axis swapped with the one after it), Reshape(·,
+ * joined), each of the two values between them read by the next node alone and the Reshapes
+ * without {@code allowzero}. The three become one node of op type {@link #OP} reading x, grouped
+ * and joined, in the place of the last, which {@link ChannelMappers#channelShuffle} checks against
+ * the input's shape once it is known. Anything else is left as it is, for the Reshape and
+ * Transpose mappers to refuse naming the node.
+ *
+ * <p>The shapes may still be computed when this runs (PyTorch writes them as Shape, Gather,
+ * Concat of the input): the graph import folds them before it maps the fused node.
+ */
+final class ChannelShufflePattern {
+    /** The op type of a recognised shuffle: no ai.onnx operator, so a file's own node of it is refused. */
+    static final String OP = "ChannelShuffle";
+
+    private ChannelShufflePattern() {
+    }
+
+    /** The model with each recognised shuffle replaced by one node named after its first Reshape's path. */
+    static OnnxModel fuse(OnnxModel model) throws UnsupportedOnnxModelException {
+        Map<String, List<OnnxNode>> readers = new HashMap<>();
+        for (OnnxNode node : model.nodes()) {
+            if (node.opType().equals(OP)) {
+                throw new UnsupportedOnnxModelException(model.source(), node.describe() + " uses op type '" + OP
+                        + "', which is no ai.onnx operator: conv4j reads a channel shuffle as the Reshape, Transpose, "
+                        + "Reshape PyTorch exports for it");
+            }
+            for (String input : node.inputs()) {
+                readers.computeIfAbsent(input, v -> new ArrayList<>()).add(node);
+            }
+        }
+        model.outputs().forEach(output -> readers.computeIfAbsent(output.name(), v -> new ArrayList<>()).add(null));
+        Map<OnnxNode, OnnxNode> fusedAt = new IdentityHashMap<>();
+        Set<OnnxNode> removed = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (OnnxNode first : model.nodes()) {
+            Optional<OnnxNode> transpose = onlyReader(first, "Reshape", readers).filter(ChannelShufflePattern::swapsGroups);
+            Optional<OnnxNode> last = transpose.flatMap(t -> onlyReader(t, "Transpose", readers))
+                    .filter(n -> n.opType().equals("Reshape") && n.inputs().size() == 2 && !allowsZero(n));
+            if (last.isPresent() && first.inputs().size() == 2 && !allowsZero(first)) {
+                String name = first.name().isEmpty() ? "" : first.name().substring(0, first.name().lastIndexOf('/') + 1) + OP;
+                fusedAt.put(last.get(), new OnnxNode(name, OP, List.of(first.inputs().get(0), first.inputs().get(1),
+                        last.get().inputs().get(1)), List.of(last.get().outputs().get(0)), Map.of()));
+                removed.addAll(List.of(first, transpose.get()));
+            }
+        }
+        return model.withFused(fusedAt, removed);
+    }
+
+    /** The one node reading {@code node}'s one output, if {@code node} is an {@code opType}; empty otherwise. */
+    private static Optional<OnnxNode> onlyReader(OnnxNode node, String opType, Map<String, List<OnnxNode>> readers) {
+        if (!node.opType().equals(opType) || node.outputs().size() != 1) {
+            return Optional.empty();
+        }
+        List<OnnxNode> nodes = readers.getOrDefault(node.outputs().get(0), List.of());
+        return nodes.size() == 1 && nodes.get(0) != null ? Optional.of(nodes.get(0)) : Optional.empty();
+    }
+
+    /** A Transpose with perm [0, 2, 1, 3, …]: the groups and the channels within a group swapped. */
+    private static boolean swapsGroups(OnnxNode node) {
+        if (!node.opType().equals("Transpose") || node.outputs().size() != 1 || node.attribute("perm").isEmpty()
+                || !(node.attribute("perm").get() instanceof OnnxAttribute.IntsAttribute perm)) {
+            return false;
+        }
+        List<Long> values = perm.values();
+        for (int i = 0; i < values.size(); i++) {
+            long expected = i == 1 ? 2 : i == 2 ? 1 : i;
+            if (values.get(i) != expected) {
+                return false;
+            }
+        }
+        return values.size() >= 3;
+    }
+
+    private static boolean allowsZero(OnnxNode reshape) {
+        return reshape.attribute("allowzero").filter(a -> a instanceof OnnxAttribute.IntAttribute i && i.value() != 0)
+                .isPresent();
+    }
+}

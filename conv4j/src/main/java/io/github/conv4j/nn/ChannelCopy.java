@@ -1,0 +1,47 @@
+package io.github.conv4j.nn;
+
+import io.github.conv4j.binding.Status;
+import io.github.conv4j.tensor.Shape;
+import io.github.conv4j.tensor.Tensor;
+import org.bytedeco.javacpp.FloatPointer;
+
+/**
+ * The runtime shared by the layers that only move channel planes ({@link ChannelShuffle},
+ * {@link ChannelSlice}): one native copy over the whole batch forward, one back. Neither needs
+ * the forward's input in backward, only its batch size.
+ */
+final class ChannelCopy {
+    private ChannelCopy() {}
+
+    /** A native copy of {@code n} samples from {@code from} to {@code to}, answering a {@link Status}. */
+    @FunctionalInterface
+    interface Kernel {
+        int copy(int n, FloatPointer from, FloatPointer to);
+    }
+
+    static Op runtime(String name, Shape sample, Shape sampleOut, Kernel forward, Kernel backward) {
+        return new Op() {
+            private final BatchBuffer y = new BatchBuffer(sampleOut), dx = new BatchBuffer(sample);
+            private int batch = -1;
+
+            @Override public Tensor forward(Tensor x, boolean training) {
+                int n = Checks.batchOf(name, x, sample);
+                Tensor out = y.get(n);
+                Status.check(forward.copy(n, x.pointer(), out.pointer()), name);
+                batch = n;
+                return out;
+            }
+
+            @Override public Tensor backward(Tensor dy, boolean needInputGradient) {
+                if (batch < 0) throw new IllegalStateException(name + ": backward without a forward pass");
+                Checks.outputGradient(name, sampleOut.prependBatch(batch), dy);
+                if (!needInputGradient) return null;
+                Tensor g = dx.get(batch);
+                Status.check(backward.copy(batch, dy.pointer(), g.pointer()), name);
+                return g;
+            }
+
+            @Override public void close() { y.close(); dx.close(); }
+        };
+    }
+}
