@@ -3,17 +3,21 @@
 and PyTorch's output for it, for conv4j-onnx's TorchvisionImportTest (which runs this script and
 skips when python3 lacks torch, torchvision or onnx; nothing else needs it).
 
-Usage: /usr/bin/python3 scripts/export_torchvision_onnx.py OUT_DIR [MODEL ...]
+Usage: /usr/bin/python3 scripts/export_torchvision_onnx.py [--dynamic-hw] [--side S] OUT_DIR [MODEL ...]
 
 For each model NAME it writes OUT_DIR/NAME.onnx, NAME.x.npy (a float32 batch of 2) and NAME.y.npy
 (PyTorch's float32 output for it), and prints one line "NAME ok SIZE OPSET" or "NAME failed REASON".
 The models are in eval mode. BatchNorm's affine parameters and running statistics are made random
 too (the default init leaves them 1 and 0, which a mapping could get wrong unnoticed); the
 exporter folds BatchNorm into the convolutions, as it does for any eval-mode export.
-"""
-import os
-import sys
 
+--dynamic-hw exports the input's N, H and W as dynamic axes ("N", "H", "W"), as a model meant for
+any image size is exported: conv4j imports such a file given the size (conv4j import/infer
+--input-shape 3,H,W). --side S takes the input (and PyTorch's output) at S x S instead of the
+model's side; the graph written is the same for every side when H and W are dynamic.
+"""
+import argparse
+import os
 import numpy as np
 import onnx
 import torch
@@ -53,8 +57,9 @@ def randomize_batch_norm(model, generator):
                 m.running_var.copy_(torch.rand(c, generator=generator) + 0.5)
 
 
-def export(name, out):
-    make, side, opset = MODELS[name]
+def export(name, out, dynamic_hw=False, side=None):
+    make, default_side, opset = MODELS[name]
+    side = side or default_side
     torch.manual_seed(1)
     model = make()
     randomize_batch_norm(model, torch.Generator().manual_seed(2))
@@ -63,7 +68,8 @@ def export(name, out):
     with torch.no_grad():
         y = model(x)
     path = os.path.join(out, name + ".onnx")
-    torch.onnx.export(model, x, path, opset_version=opset, input_names=["x"], output_names=["y"])
+    dynamic = {"x": {0: "N", 2: "H", 3: "W"}, "y": {0: "N"}} if dynamic_hw else None
+    torch.onnx.export(model, x, path, opset_version=opset, input_names=["x"], output_names=["y"], dynamic_axes=dynamic)
     onnx.checker.check_model(path)
     np.save(os.path.join(out, name + ".x.npy"), x.numpy().astype(np.float32))
     np.save(os.path.join(out, name + ".y.npy"), y.numpy().astype(np.float32))
@@ -71,13 +77,22 @@ def export(name, out):
 
 
 def main():
-    out = sys.argv[1]
-    names = sys.argv[2:] or list(MODELS)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--dynamic-hw", action="store_true", help="export N, H and W as dynamic axes")
+    parser.add_argument("--side", type=int, help="the input's height and width (default: the model's)")
+    parser.add_argument("out")
+    parser.add_argument("models", nargs="*", metavar="MODEL", help="of " + ", ".join(MODELS) + " (default: all)")
+    args = parser.parse_args()
+    unknown = [m for m in args.models if m not in MODELS]
+    if unknown:
+        parser.error("unknown model(s) " + ", ".join(unknown))
+    names = args.models or list(MODELS)
+    out = args.out
     torch.set_num_threads(2)
     os.makedirs(out, exist_ok=True)
     for name in names:
         try:
-            side, opset = export(name, out)
+            side, opset = export(name, out, args.dynamic_hw, args.side)
             print(f"{name} ok {side} {opset}", flush=True)
         except Exception as e:  # one model's failure is reported and the others still run
             reason = " ".join(str(e).split())[:300]

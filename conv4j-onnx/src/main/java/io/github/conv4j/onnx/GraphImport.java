@@ -49,7 +49,7 @@ final class GraphImport {
 
     private GraphImport(OnnxModel model, OnnxValueInfo input) throws OnnxModelException {
         this.model = model;
-        this.builder = new GraphBuilder(OnnxImporter.sampleShape(model, input));
+        this.builder = new GraphBuilder(OnnxImporter.sampleShape(input));
         this.declaredBatch = OnnxImporter.declaredBatch(input);
         this.names = new GraphNodeNames(model);
         Map<String, OnnxTensor> constants = new HashMap<>(model.initializers());

@@ -10,6 +10,7 @@ import io.github.conv4j.tensor.Shape;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -38,6 +39,11 @@ import java.util.TreeSet;
  * of all of them; {@link #importModel} refuses a model whose nodes branch and join (ResNet's Add,
  * a Concat) naming the first node that branches. Every refusal is an
  * {@link OnnxModelException} naming the file, the node (name and op type) and the value.
+ *
+ * <p>A file whose graph input leaves sizes after the batch open (PyTorch's {@code dynamic_axes}
+ * on H and W) is imported with {@link OnnxImportOptions#inputShape} giving them; without it, it is
+ * refused with a message saying so. Options that do not fit the file are an
+ * {@link IllegalArgumentException} naming the file, the input, the axis and both sizes.
  */
 public final class OnnxImporter {
     private OnnxImporter() {
@@ -52,7 +58,21 @@ public final class OnnxImporter {
      * @throws IOException if the file cannot be read
      */
     public static Sequential importModel(Path file) throws IOException {
-        return importModel(OnnxModel.read(file));
+        return importModel(file, OnnxImportOptions.defaults());
+    }
+
+    /**
+     * Reads and imports a model, taking from the options what the file leaves open.
+     *
+     * @param file an ONNX file
+     * @param options the input shape for a file that leaves sizes after the batch open
+     * @return the model, in evaluation mode (call {@code train(true)} to train it), owned by the caller
+     * @throws OnnxModelException if the file is not a consistent ONNX model or not one conv4j imports
+     * @throws IllegalArgumentException if the options' input shape does not fit the file's input
+     * @throws IOException if the file cannot be read
+     */
+    public static Sequential importModel(Path file, OnnxImportOptions options) throws IOException {
+        return importModel(OnnxModel.read(file), options);
     }
 
     /**
@@ -65,11 +85,36 @@ public final class OnnxImporter {
      * @throws OnnxModelException if the model is not one conv4j imports
      */
     public static Sequential importModel(OnnxModel model) throws OnnxModelException {
-        model = ChannelShufflePattern.fuse(ActivationPatterns.fuse(model));
+        return importModel(model, OnnxImportOptions.defaults());
+    }
+
+    /**
+     * Imports a model already read, taking from the options what the file leaves open: the
+     * graph input's sizes after the batch ({@link OnnxImportOptions#inputShape}), which the layers'
+     * shapes, a Flatten's features and a folded Reshape's target are computed from.
+     *
+     * @param model the model read by {@link OnnxModel#read(Path)}
+     * @param options the input shape for a file that leaves sizes after the batch open
+     * @return the model, in evaluation mode, owned by the caller
+     * @throws OnnxModelException if the model is not one conv4j imports, or leaves sizes open that
+     *     the options do not give (the message says how to give them)
+     * @throws IllegalArgumentException if the options' input shape has another rank than the
+     *     file's input or disagrees with a size the file fixes (naming the axis and both sizes)
+     */
+    public static Sequential importModel(OnnxModel model, OnnxImportOptions options) throws OnnxModelException {
+        OnnxModel resolved = GraphInputShape.resolve(model, options);
+        try {
+            return chain(ChannelShufflePattern.fuse(ActivationPatterns.fuse(resolved)));
+        } catch (OnnxModelException e) {
+            throw GraphInputShape.noting(e, options);
+        }
+    }
+
+    private static Sequential chain(OnnxModel model) throws OnnxModelException {
         requireKnownOps(model, Set.of());
         List<OnnxNode> chain = NodeChain.of(model);
         OnnxValueInfo input = model.inputs().get(0);
-        Shape shape = sampleShape(model, input);
+        Shape shape = sampleShape(input);
         List<MappedLayer> mapped = new ArrayList<>();
         for (int i = 0; i < chain.size(); i++) {
             OnnxNode node = chain.get(i);
@@ -101,7 +146,21 @@ public final class OnnxImporter {
      * @throws IOException if the file cannot be read
      */
     public static Graph importGraph(Path file) throws IOException {
-        return importGraph(OnnxModel.read(file));
+        return importGraph(file, OnnxImportOptions.defaults());
+    }
+
+    /**
+     * Reads and imports a model onto a graph, taking from the options what the file leaves open.
+     *
+     * @param file an ONNX file
+     * @param options the input shape for a file that leaves sizes after the batch open
+     * @return the model, in evaluation mode, owned by the caller
+     * @throws OnnxModelException if the file is not a consistent ONNX model or not one conv4j imports
+     * @throws IllegalArgumentException if the options' input shape does not fit the file's input
+     * @throws IOException if the file cannot be read
+     */
+    public static Graph importGraph(Path file, OnnxImportOptions options) throws IOException {
+        return importGraph(OnnxModel.read(file), options);
     }
 
     /**
@@ -113,10 +172,29 @@ public final class OnnxImporter {
      * @throws OnnxModelException if the model is not one conv4j imports
      */
     public static Graph importGraph(OnnxModel model) throws OnnxModelException {
-        model = ChannelShufflePattern.fuse(ActivationPatterns.fuse(model));
-        // A graph import folds the shape arithmetic on computed values as it maps (GraphImport).
-        requireKnownOps(model, ShapeArithmeticFolder.foldedOnImport(model));
-        return withMetadata(model, GraphImport.of(model));
+        return importGraph(model, OnnxImportOptions.defaults());
+    }
+
+    /**
+     * Imports a model already read onto a graph, taking from the options what the file leaves
+     * open, as {@link #importModel(OnnxModel, OnnxImportOptions)} does.
+     *
+     * @param model the model read by {@link OnnxModel#read(Path)}
+     * @param options the input shape for a file that leaves sizes after the batch open
+     * @return the model, in evaluation mode, owned by the caller
+     * @throws OnnxModelException if the model is not one conv4j imports, or leaves sizes open that
+     *     the options do not give
+     * @throws IllegalArgumentException if the options' input shape does not fit the file's input
+     */
+    public static Graph importGraph(OnnxModel model, OnnxImportOptions options) throws OnnxModelException {
+        OnnxModel resolved = ChannelShufflePattern.fuse(ActivationPatterns.fuse(GraphInputShape.resolve(model, options)));
+        try {
+            // A graph import folds the shape arithmetic on computed values as it maps (GraphImport).
+            requireKnownOps(resolved, ShapeArithmeticFolder.foldedOnImport(resolved));
+            return withMetadata(resolved, GraphImport.of(resolved));
+        } catch (OnnxModelException e) {
+            throw GraphInputShape.noting(e, options);
+        }
     }
 
     /**
@@ -153,18 +231,12 @@ public final class OnnxImporter {
         }
     }
 
-    /** The per-sample shape of the graph input: every dimension after the batch must be fixed. */
-    static Shape sampleShape(OnnxModel model, OnnxValueInfo input) throws OnnxModelException {
-        if (input.shape().isEmpty() || input.shape().get().size() < 2) {
-            throw new UnsupportedOnnxModelException(model.source(), "graph input '" + input.name() + "' has shape "
-                    + input.shape().map(Object::toString).orElse("unknown") + ": conv4j needs a batch then fixed sizes");
-        }
-        List<OnnxDimension> dims = input.shape().get().subList(1, input.shape().get().size());
-        if (!dims.stream().allMatch(OnnxDimension::isFixed) || dims.stream().anyMatch(d -> d.size() > Integer.MAX_VALUE)) {
-            throw new UnsupportedOnnxModelException(model.source(), "graph input '" + input.name() + "' has shape "
-                    + input.shape().get() + ": conv4j needs fixed sizes after the batch");
-        }
-        return Shape.of(dims.stream().mapToInt(d -> (int) d.size()).toArray());
+    /**
+     * The per-sample shape of the graph input, once {@link GraphInputShape#resolve} has fixed
+     * every size after the batch within {@link OnnxImportOptions#MAX_SAMPLE_ELEMENTS}, so each fits an int.
+     */
+    static Shape sampleShape(OnnxValueInfo input) {
+        return Shape.of(Arrays.stream(input.fixedSampleDims().orElseThrow()).mapToInt(Math::toIntExact).toArray());
     }
 
     static OptionalLong declaredBatch(OnnxValueInfo input) {
@@ -194,7 +266,7 @@ public final class OnnxImporter {
         List<Layer> layers = mapped.stream().map(MappedLayer::layer).toList();
         Sequential result;
         try {
-            result = new Sequential(sampleShape(model, input), seed(model), layers);
+            result = new Sequential(sampleShape(input), seed(model), layers);
         } catch (IllegalArgumentException e) {
             throw new UnsupportedOnnxModelException(model.source(), "conv4j refuses the model's layers " + layers.stream()
                     .map(Layer::describe).toList() + ": " + e.getMessage());

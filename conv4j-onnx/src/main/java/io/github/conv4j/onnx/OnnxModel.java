@@ -132,6 +132,26 @@ public final class OnnxModel {
         folded.add(node);
         return new OnnxModel(source, irVersion, opset, producerName, producerVersion, inputs, outputs, initializers,
                 constants, nodes.stream().filter(n -> n != node).toList(), folded, metadata);
+
+    /**
+     * This model with its one graph input declared as {@code resolved} (the sizes an import was
+     * given for what the file leaves open), its nodes folded again: a Shape of that input, and the
+     * arithmetic on it, folds once the input's dims are all fixed. The nodes folded at reading
+     * stay folded; those folded now come after them, still in topological order, as they read
+     * only constants.
+     */
+    OnnxModel withInput(OnnxValueInfo resolved) throws OnnxModelException {
+        Map<String, OnnxTensor> constants = new LinkedHashMap<>(initializers);
+        constants.putAll(foldedConstants);
+        Map<String, long[]> declaredDims = resolved.fixedDims().map(d -> Map.of(resolved.name(), d)).orElse(Map.of());
+        ShapeArithmeticFolder.Result refolded = ShapeArithmeticFolder.fold(new ModelFile(source), opset, nodes,
+                constants, declaredDims);
+        Map<String, OnnxTensor> allFolded = new LinkedHashMap<>(foldedConstants);
+        allFolded.putAll(refolded.constants());
+        List<OnnxNode> allFoldedNodes = new ArrayList<>(foldedNodes);
+        allFoldedNodes.addAll(refolded.folded());
+        return new OnnxModel(source, irVersion, opset, producerName, producerVersion, List.of(resolved), outputs,
+                initializers, allFolded, refolded.remaining(), allFoldedNodes, metadata);
     }
 
     /**

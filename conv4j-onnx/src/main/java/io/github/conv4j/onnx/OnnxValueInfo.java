@@ -38,6 +38,19 @@ public record OnnxValueInfo(String name, OnnxDataType elementType, Optional<List
         return Optional.of(shape.get().stream().mapToLong(OnnxDimension::size).toArray());
     }
 
+    /**
+     * The sizes after the first dimension (the batch of a graph input), when they are all fixed:
+     * the per-sample shape conv4j's layers take, which the file alone gives when it is present.
+     *
+     * @return the sizes, or empty when the rank is unknown or a size after the batch is symbolic
+     */
+    public Optional<long[]> fixedSampleDims() {
+        if (shape.isEmpty() || !shape.get().stream().skip(1).allMatch(OnnxDimension::isFixed)) {
+            return Optional.empty();
+        }
+        return Optional.of(shape.get().stream().skip(1).mapToLong(OnnxDimension::size).toArray());
+    }
+
     @Override
     public String toString() {
         return name + " " + elementType + shape.map(Object::toString).orElse("[unknown rank]");
