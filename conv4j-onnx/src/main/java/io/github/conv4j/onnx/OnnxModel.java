@@ -132,6 +132,7 @@ public final class OnnxModel {
         folded.add(node);
         return new OnnxModel(source, irVersion, opset, producerName, producerVersion, inputs, outputs, initializers,
                 constants, nodes.stream().filter(n -> n != node).toList(), folded, metadata);
+    }
 
     /**
      * This model with its one graph input declared as {@code resolved} (the sizes an import was
