@@ -53,6 +53,7 @@ typedef struct {
     int64_t a_t;
     const int32_t *steps;
     int64_t off[MAX_MR];
+    const int32_t *b_steps;   /* B tabled (gemm.h): step t reads b + b_steps[t] */
 } a_walk;
 
 /* Writes (or adds) one row of the tile to C. */
@@ -74,7 +75,7 @@ C4J_INLINE void store_row(const int full, int64_t n, vec lo, vec hi, float *row,
 /* One tile of m (<= MR, a constant after inlining) rows and n (<= NR) columns over `depth`
  * steps. `full` (a constant too) says n == NR, so B needs no masks; `tabled` (a constant) says
  * A is walked through its step table. */
-C4J_INLINE void tile(const int m, const int full, const int tabled, int64_t n,
+C4J_INLINE void tile(const int m, const int full, const int tabled, const int tabled_b, int64_t n,
                      int64_t depth, const a_walk *w, const float *b, int64_t b_t, float *c,
                      int64_t c_i, int accumulate) {
     vec lo0 = V_ZERO(), hi0 = lo0, lo1 = lo0, hi1 = lo0, lo2 = lo0, hi2 = lo0, lo3 = lo0, hi3 = lo0,
@@ -89,11 +90,14 @@ C4J_INLINE void tile(const int m, const int full, const int tabled, int64_t n,
     const vmask mask0 = V_MASK(n), mask1 = V_MASK(n - VW);
     const float *a = w->a;
     const int32_t *steps = w->steps;
-    for (int64_t t = 0; t < depth; ++t, b += b_t) {
+    const int32_t *b_steps = w->b_steps;
+    for (int64_t t = 0; t < depth; ++t) {
         const float *at = tabled ? a + steps[t] : a;
         if (!tabled) a += w->a_t;
-        const vec b0 = full ? V_LOAD(b) : V_LOADM(b, mask0);
-        const vec b1 = full ? V_LOAD(b + VW) : V_LOADM(b + VW, mask1);
+        const float *bt = tabled_b ? b + b_steps[t] : b;
+        if (!tabled_b) b += b_t;
+        const vec b0 = full ? V_LOAD(bt) : V_LOADM(bt, mask0);
+        const vec b1 = full ? V_LOAD(bt + VW) : V_LOADM(bt + VW, mask1);
         FMA_ROW(0) FMA_ROW(1) FMA_ROW(2) FMA_ROW(3) FMA_ROW(4) FMA_ROW(5)
         FMA_ROW(6) FMA_ROW(7) FMA_ROW(8) FMA_ROW(9) FMA_ROW(10) FMA_ROW(11)
     }
@@ -147,7 +151,7 @@ C4J_INLINE void narrow_tile(const int m, const int full, const int tabled, const
 
 /* The row count, column fullness and A walk as constants, so each tile keeps its accumulators
  * in registers and its loop free of tests. */
-#define TILE(rows) tile(rows, full, tabled, n, depth, w, b, b_t, c, c_i, accumulate)
+#define TILE(rows) tile(rows, full, tabled, tabled_b, n, depth, w, b, b_t, c, c_i, accumulate)
 #if MR > 6
 #define WIDE_ROWS                                            \
     case 12: TILE(12); break;                                \
@@ -172,6 +176,7 @@ C4J_INLINE void narrow_tile(const int m, const int full, const int tabled, const
 
 static void any_tile(int m, int64_t n, int64_t depth, const a_walk *w, const float *b,
                      int64_t b_t, float *c, int64_t c_i, int accumulate) {
+    const int tabled_b = 0;
     if (n == NR && w->steps) {
         const int full = 1, tabled = 1;
         ROWS
@@ -183,6 +188,19 @@ static void any_tile(int m, int64_t n, int64_t depth, const a_walk *w, const flo
         ROWS
     } else {
         const int full = 0, tabled = 0;
+        ROWS
+    }
+}
+
+/* Tiles of a tabled B (A strided): the convolutions whose vector columns are output pixels. */
+static void any_tile_b(int m, int64_t n, int64_t depth, const a_walk *w, const float *b,
+                       int64_t b_t, float *c, int64_t c_i, int accumulate) {
+    const int tabled = 0, tabled_b = 1;
+    if (n == NR) {
+        const int full = 1;
+        ROWS
+    } else {
+        const int full = 0;
         ROWS
     }
 }
@@ -261,11 +279,13 @@ void C4J_GEMM(const c4j_gemm_args *p) {
             for (int64_t j0 = 0; j0 < p->n; j0 += NR) {
                 const int64_t n = p->n - j0 < NR ? p->n - j0 : NR;
                 const int64_t b_t = p->b_panels ? n : p->b_t;
-                const float *b = p->b_panels ? p->b + j0 * p->depth + t0 * n : p->b + t0 * p->b_t + j0;
-                const int narrow = n <= VW, rows = narrow ? NMR : MR;
+                const float *b = p->b_panels ? p->b + j0 * p->depth + t0 * n
+                                 : p->b_steps ? p->b + j0 : p->b + t0 * p->b_t + j0;
+                const int narrow = n <= VW && !p->b_steps, rows = narrow ? NMR : MR;
                 for (int64_t i0 = ib; i0 < i_end; i0 += rows) {
                     const int m = p->m - i0 < rows ? (int)(p->m - i0) : rows;
-                    a_walk w = {p->a, p->a_t, p->a_steps ? p->a_steps + t0 : NULL, {0}};
+                    a_walk w = {p->a, p->a_t, p->a_steps ? p->a_steps + t0 : NULL, {0},
+                                p->b_steps ? p->b_steps + t0 : NULL};
                     if (p->a_steps) {
                         for (int i = 0; i < m; ++i) w.off[i] = p->a_rows[i0 + i];
                     } else {
@@ -275,6 +295,8 @@ void C4J_GEMM(const c4j_gemm_args *p) {
                     float *ct = p->c + i0 * p->c_i + j0;
                     if (narrow)
                         any_narrow_tile(m, n, kc, &w, b, b_t, ct, p->c_i, accumulate);
+                    else if (p->b_steps)
+                        any_tile_b(m, n, kc, &w, b, b_t, ct, p->c_i, accumulate);
                     else
                         any_tile(m, n, kc, &w, b, b_t, ct, p->c_i, accumulate);
                 }
