@@ -3,8 +3,9 @@
  * them do, so each worker reads the images it wrote itself (split by channels instead, every
  * worker read half its planes out of the other core's cache: in a ResNet-20 step the batch norms
  * took 2-3x as long as alone). Their per-(image, channel) sums go to a table of doubles that
- * the statistics passes add up in image order: the very additions, in the very order, that a
- * loop over one channel's images makes, so the results are the same for any split.
+ * the statistics passes add up in image order, so the results are the same for any split. The
+ * forward reads the activations from memory once for its statistics: each plane's sum and its
+ * squares about its own mean (two passes over a plane in cache), combined per channel in double.
  *
  * The sums run over blocks of BLOCK floats in LANES independent float accumulators (which the
  * compiler turns into vector adds: one double chain per element was latency-bound, a third of a
@@ -85,7 +86,11 @@ void c4j_batchnorm2d_sums(int32_t n, int32_t c, int64_t hw, int32_t n_begin, int
                 sums[2 * at] = g;
                 sums[2 * at + 1] = gx;
             } else {
-                sums[at] = mean ? plane_sum(p, hw, mean[ch], 1) : plane_sum(p, hw, 0.0f, 0);
+                /* the plane's sum, then its squares about its own mean (a second pass over
+                 * a plane just read, from L1 or L2, not memory) */
+                const double sum = plane_sum(p, hw, 0.0f, 0);
+                sums[2 * at] = sum;
+                sums[2 * at + 1] = plane_sum(p, hw, (float)(sum / (double)hw), 1);
             }
         }
 }
@@ -97,24 +102,31 @@ static double image_total(const double *sums, int32_t n, int32_t c, int32_t ch, 
     return t;
 }
 
-void c4j_batchnorm2d_stats(int32_t n, int32_t c, int64_t hw, int32_t phase, const double *sums, float eps,
+void c4j_batchnorm2d_stats(int32_t n, int32_t c, int64_t hw, int32_t training, const double *sums, float eps,
                            float momentum, float *running_mean, float *running_var, float *save_mean,
                            float *save_invstd) {
     const int64_t count = (int64_t)n * hw;
     for (int32_t ch = 0; ch < c; ++ch) {
-        if (phase == 0) {
-            const double mean = image_total(sums, n, c, ch, 1, 0) / (double)count;
-            running_mean[ch] = (float)((1.0 - momentum) * running_mean[ch] + momentum * mean);
-            save_mean[ch] = (float)mean;
-        } else if (phase == 1) {
-            const double sq = image_total(sums, n, c, ch, 1, 0), var = sq / (double)count;
-            const double unbiased = count > 1 ? sq / (double)(count - 1) : var;
-            running_var[ch] = (float)((1.0 - momentum) * running_var[ch] + momentum * unbiased);
-            save_invstd[ch] = (float)(1.0 / sqrt(var + eps));
-        } else {
+        if (!training) {
             save_mean[ch] = running_mean[ch];
             save_invstd[ch] = (float)(1.0 / sqrt((double)running_var[ch] + eps));
+            continue;
         }
+        const double mean = image_total(sums, n, c, ch, 2, 0) / (double)count;
+        /* Σ (x - mean)² from each plane's squares about its own (float) mean a: the plane adds
+         * hw·(a - mean)² (Chan et al.'s combination of partial variances), in double and in
+         * image order, so only the planes' own sums see float rounding. */
+        double sq = 0.0;
+        for (int32_t i = 0; i < n; ++i) {
+            const double *e = sums + ((int64_t)i * c + ch) * 2;
+            const double d = (double)(float)(e[0] / (double)hw) - mean;
+            sq += e[1] + (double)hw * d * d;
+        }
+        const double var = sq / (double)count, unbiased = count > 1 ? sq / (double)(count - 1) : var;
+        running_mean[ch] = (float)((1.0 - momentum) * running_mean[ch] + momentum * mean);
+        running_var[ch] = (float)((1.0 - momentum) * running_var[ch] + momentum * unbiased);
+        save_mean[ch] = (float)mean;
+        save_invstd[ch] = (float)(1.0 / sqrt(var + eps));
     }
 }
 

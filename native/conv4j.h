@@ -202,15 +202,14 @@ void c4j_linear_backward(int32_t n, int32_t in, int32_t out, int32_t o_begin, in
  * this with hw = 1: the statistics per channel over N*hw values are then over the N rows, its
  * very math. The passes over the data cover images [n_begin, n_end) (clamped to [0, n)), so
  * callers split the batch over threads; the statistics in between are one call over the batch.
- * Forward in training: sums (mean NULL), stats phase 0 (batch mean: save_mean, running_mean),
- * sums (mean = save_mean), stats phase 1 (biased variance: save_invstd; running_var with the
- * unbiased one), normalize. In evaluation: stats phase 2 (the running statistics into
- * save_mean/save_invstd), normalize. Momentum as PyTorch's. */
-/* sums[i*c + ch] = Σ x (mean NULL) or Σ (x - mean[ch])² over image i's plane of channel ch; with
- * dy: sums[2*(i*c + ch)] = Σ dy and sums[2*(i*c + ch) + 1] = Σ dy·(x - mean[ch]). */
+ * Forward in training: sums (dy NULL), stats (training 1: batch mean and inverse std saved, the
+ * running statistics updated with the unbiased variance and PyTorch's momentum), normalize. In
+ * evaluation: stats (training 0: the running statistics saved), normalize. */
+/* Per image i and channel ch, at 2*(i*c + ch) and the next: without dy, the plane's Σ x and its
+ * Σ (x - a)² about its own mean a (mean unused); with dy, Σ dy and Σ dy·(x - mean[ch]). */
 void c4j_batchnorm2d_sums(int32_t n, int32_t c, int64_t hw, int32_t n_begin, int32_t n_end, const float *x,
                           const float *mean, const float *dy, double *sums);
-void c4j_batchnorm2d_stats(int32_t n, int32_t c, int64_t hw, int32_t phase, const double *sums, float eps,
+void c4j_batchnorm2d_stats(int32_t n, int32_t c, int64_t hw, int32_t training, const double *sums, float eps,
                            float momentum, float *running_mean, float *running_var, float *save_mean,
                            float *save_invstd);
 /* y = gamma*(x - mean)*invstd + beta from the saved statistics; relu nonzero: y = max(0, .) (the

@@ -410,11 +410,11 @@ public final class Conv4jNative {
      * per-(image, channel) sums between them go to a table of doubles, added in image order, so
      * the split changes no result.
      */
-    /** sums[i·c + ch] = Σ x (mean null) or Σ (x − mean)²; with dy, Σ dy and Σ dy·(x − mean) at 2(i·c + ch) and 2(i·c + ch) + 1. */
+    /** At 2(i·c + ch) and the next: without dy, Σ x over the plane and Σ (x − a)² about its own mean a; with dy, Σ dy and Σ dy·(x − mean). */
     @Name("c4j_batchnorm2d_sums") public static native void batchNorm2dSums(int n, int c, long hw, int nBegin, int nEnd,
             @Const FloatPointer x, @Const FloatPointer mean, @Const FloatPointer dy, DoublePointer sums);
-    /** Phase 0: batch mean (saved, and into the running mean); 1: variance (inverse std saved, running variance); 2: the running statistics saved (evaluation). */
-    @Name("c4j_batchnorm2d_stats") public static native void batchNorm2dStats(int n, int c, long hw, int phase,
+    /** Training 1: batch mean and inverse std saved, running statistics updated; 0: the running statistics saved (evaluation). */
+    @Name("c4j_batchnorm2d_stats") public static native void batchNorm2dStats(int n, int c, long hw, int training,
             @Const DoublePointer sums, float eps, float momentum, FloatPointer runningMean, FloatPointer runningVar,
             FloatPointer saveMean, FloatPointer saveInvstd);
     /** y = γ(x − mean)·invstd + β from the saved statistics; relu 1: y = max(0, ·) (the next ReLU fused, NaN → 0). */

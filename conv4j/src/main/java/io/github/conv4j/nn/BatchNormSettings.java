@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.IntConsumer;
 import org.bytedeco.javacpp.DoublePointer;
-import org.bytedeco.javacpp.FloatPointer;
 
 /**
  * What {@link BatchNorm1d} and {@link BatchNorm2d} share: the per-channel count, epsilon and
@@ -72,7 +71,6 @@ record BatchNormSettings(String kind, String countKey, int count, float eps, flo
             private boolean gammaFrozen, betaFrozen;   // no gradient computed for these (Model.freeze)
             // the current call, read by the shards
             private Tensor x, out, dy, g;
-            private FloatPointer center;   // null for the plain sums, the batch mean for the squares
             private int n;
             private boolean trained;
 
@@ -88,7 +86,7 @@ record BatchNormSettings(String kind, String countKey, int count, float eps, flo
             }
 
             private void sumShard(int s) {
-                Conv4jNative.batchNorm2dSums(n, channels, hw, shards.begin(s), shards.end(s), x.pointer(), center, null, sums);
+                Conv4jNative.batchNorm2dSums(n, channels, hw, shards.begin(s), shards.end(s), x.pointer(), null, null, sums);
             }
 
             private void normalizeShard(int s) {
@@ -114,11 +112,6 @@ record BatchNormSettings(String kind, String countKey, int count, float eps, flo
                 sumsFor = n;
             }
 
-            private void stats(int phase) {
-                Conv4jNative.batchNorm2dStats(n, channels, hw, phase, sums, eps, momentum, runMean.pointer(), runVar.pointer(),
-                        saveMean.pointer(), saveInvstd.pointer());
-            }
-
             @Override public Tensor forward(Tensor input, boolean training) {
                 n = Checks.batchOf(name, input, sample);
                 x = input;
@@ -126,16 +119,9 @@ record BatchNormSettings(String kind, String countKey, int count, float eps, flo
                 trained = training;
                 reserveSums();
                 shards.split(n, Integer.MAX_VALUE);
-                if (training) {
-                    center = null;
-                    shards.run(sumShard, false);
-                    stats(0);
-                    center = saveMean.pointer();
-                    shards.run(sumShard, false);
-                    stats(1);
-                } else {
-                    stats(2);
-                }
+                if (training) shards.run(sumShard, false);
+                Conv4jNative.batchNorm2dStats(n, channels, hw, training ? 1 : 0, sums, eps, momentum, runMean.pointer(), runVar.pointer(),
+                        saveMean.pointer(), saveInvstd.pointer());
                 shards.run(normalizeShard, false);
                 return out;
             }
