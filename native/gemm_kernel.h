@@ -19,7 +19,7 @@
  * The including unit defines, before including this file:
  *   C4J_GEMM       the function's name (gemm.h declares both)
  *   VW, MR, KC     lanes per vector, rows per tile, depth per block
- *   NMR            rows per narrow tile (narrow_tile below), at most 24
+ *   NMR            rows per narrow tile (narrow_tile below), 12 to 16
  *   vec, vmask     the vector and tail-mask types
  *   V_ZERO() V_LOAD(p) V_BCAST(p) V_FMA(a, b, c) V_ADD(a, b) V_STORE(p, v)
  *   V_MASK(n)      lanes j < n (n may be <= 0 or >= VW)
@@ -30,10 +30,10 @@
 #if MR > 12
 #error "gemm_kernel.h names 12 tile rows at most"
 #endif
-#if NMR > 24
-#error "gemm_kernel.h names 24 narrow-tile rows at most"
+#if NMR > 16 || NMR < 12
+#error "gemm_kernel.h names 12 to 16 narrow-tile rows"
 #endif
-enum { NR = 2 * VW, MC = 384, MAX_MR = 24 };
+enum { NR = 2 * VW, MC = 384, MAX_MR = 16 };
 
 /* Row i of the tile: its two accumulators, updated with broadcast A(t, i). Named registers, not
  * an array: GCC keeps an array of vectors on the stack and the loop would spill every step. */
@@ -124,12 +124,10 @@ C4J_INLINE void narrow_tile(const int m, const int full, const int tabled, const
                             int64_t c_i, int accumulate) {
     vec acc0 = V_ZERO(), acc1 = acc0, acc2 = acc0, acc3 = acc0, acc4 = acc0, acc5 = acc0,
         acc6 = acc0, acc7 = acc0, acc8 = acc0, acc9 = acc0, acc10 = acc0, acc11 = acc0,
-        acc12 = acc0, acc13 = acc0, acc14 = acc0, acc15 = acc0, acc16 = acc0, acc17 = acc0,
-        acc18 = acc0, acc19 = acc0, acc20 = acc0, acc21 = acc0, acc22 = acc0, acc23 = acc0;
+        acc12 = acc0, acc13 = acc0, acc14 = acc0, acc15 = acc0;
 #define NOFF(i) o##i = m > i ? (unit ? w->off[0] + i : w->off[i]) : 0
     const int64_t NOFF(0), NOFF(1), NOFF(2), NOFF(3), NOFF(4), NOFF(5), NOFF(6), NOFF(7),
-                  NOFF(8), NOFF(9), NOFF(10), NOFF(11), NOFF(12), NOFF(13), NOFF(14), NOFF(15),
-                  NOFF(16), NOFF(17), NOFF(18), NOFF(19), NOFF(20), NOFF(21), NOFF(22), NOFF(23);
+                  NOFF(8), NOFF(9), NOFF(10), NOFF(11), NOFF(12), NOFF(13), NOFF(14), NOFF(15);
 #undef NOFF
     const vmask mask = V_MASK(n);
     const float *a = w->a;
@@ -140,39 +138,36 @@ C4J_INLINE void narrow_tile(const int m, const int full, const int tabled, const
         const vec b0 = full ? V_LOAD(b) : V_LOADM(b, mask);
         NFMA_ROW(0) NFMA_ROW(1) NFMA_ROW(2) NFMA_ROW(3) NFMA_ROW(4) NFMA_ROW(5)
         NFMA_ROW(6) NFMA_ROW(7) NFMA_ROW(8) NFMA_ROW(9) NFMA_ROW(10) NFMA_ROW(11)
-        NFMA_ROW(12) NFMA_ROW(13) NFMA_ROW(14) NFMA_ROW(15) NFMA_ROW(16) NFMA_ROW(17)
-        NFMA_ROW(18) NFMA_ROW(19) NFMA_ROW(20) NFMA_ROW(21) NFMA_ROW(22) NFMA_ROW(23)
+        NFMA_ROW(12) NFMA_ROW(13) NFMA_ROW(14) NFMA_ROW(15)
     }
     NSTORE_ROW(0) NSTORE_ROW(1) NSTORE_ROW(2) NSTORE_ROW(3) NSTORE_ROW(4) NSTORE_ROW(5)
     NSTORE_ROW(6) NSTORE_ROW(7) NSTORE_ROW(8) NSTORE_ROW(9) NSTORE_ROW(10) NSTORE_ROW(11)
-    NSTORE_ROW(12) NSTORE_ROW(13) NSTORE_ROW(14) NSTORE_ROW(15) NSTORE_ROW(16) NSTORE_ROW(17)
-    NSTORE_ROW(18) NSTORE_ROW(19) NSTORE_ROW(20) NSTORE_ROW(21) NSTORE_ROW(22) NSTORE_ROW(23)
+    NSTORE_ROW(12) NSTORE_ROW(13) NSTORE_ROW(14) NSTORE_ROW(15)
 }
 
 /* The row count, column fullness and A walk as constants, so each tile keeps its accumulators
  * in registers and its loop free of tests. */
 #define TILE(rows) tile(rows, full, tabled, tabled_b, n, depth, w, b, b_t, c, c_i, accumulate)
+#define NTILE(rows) narrow_tile(rows, full, tabled, unit, n, depth, w, b, b_t, c, c_i, accumulate)
+/* The cases of a switch over the tile's rows m, for either tile (T: TILE or NTILE). */
+#define CASES_16_TO_13(T)                                                                 \
+    case 16: T(16); break; case 15: T(15); break; case 14: T(14); break; case 13: T(13); break;
+#define CASES_12_TO_7(T)                                                                  \
+    case 12: T(12); break; case 11: T(11); break; case 10: T(10); break; case 9: T(9); break; \
+    case 8: T(8); break; case 7: T(7); break;
+#define CASES_6_TO_1(T)                                                                   \
+    case 6: T(6); break; case 5: T(5); break; case 4: T(4); break; case 3: T(3); break;      \
+    case 2: T(2); break; default: T(1); break;
 #if MR > 6
-#define WIDE_ROWS                                            \
-    case 12: TILE(12); break;                                \
-    case 11: TILE(11); break;                                \
-    case 10: TILE(10); break;                                \
-    case 9: TILE(9); break;                                  \
-    case 8: TILE(8); break;                                  \
-    case 7: TILE(7); break;
+#define ROWS switch (m) { CASES_12_TO_7(TILE) CASES_6_TO_1(TILE) }
 #else
-#define WIDE_ROWS
+#define ROWS switch (m) { CASES_6_TO_1(TILE) }
 #endif
-#define ROWS                                                 \
-    switch (m) {                                             \
-    WIDE_ROWS                                                \
-    case 6: TILE(6); break;                                  \
-    case 5: TILE(5); break;                                  \
-    case 4: TILE(4); break;                                  \
-    case 3: TILE(3); break;                                  \
-    case 2: TILE(2); break;                                  \
-    default: TILE(1); break;                                 \
-    }
+#if NMR > 12
+#define NARROW_ROWS switch (m) { CASES_16_TO_13(NTILE) CASES_12_TO_7(NTILE) CASES_6_TO_1(NTILE) }
+#else
+#define NARROW_ROWS switch (m) { CASES_12_TO_7(NTILE) CASES_6_TO_1(NTILE) }
+#endif
 
 static void any_tile(int m, int64_t n, int64_t depth, const a_walk *w, const float *b,
                      int64_t b_t, float *c, int64_t c_i, int accumulate) {
@@ -204,41 +199,6 @@ static void any_tile_b(int m, int64_t n, int64_t depth, const a_walk *w, const f
         ROWS
     }
 }
-
-#define NTILE(rows) narrow_tile(rows, full, tabled, unit, n, depth, w, b, b_t, c, c_i, accumulate)
-#if NMR > 12
-#define NARROW_WIDE_ROWS                                     \
-    case 24: NTILE(24); break;                               \
-    case 23: NTILE(23); break;                               \
-    case 22: NTILE(22); break;                               \
-    case 21: NTILE(21); break;                               \
-    case 20: NTILE(20); break;                               \
-    case 19: NTILE(19); break;                               \
-    case 18: NTILE(18); break;                               \
-    case 17: NTILE(17); break;                               \
-    case 16: NTILE(16); break;                               \
-    case 15: NTILE(15); break;                               \
-    case 14: NTILE(14); break;                               \
-    case 13: NTILE(13); break;
-#else
-#define NARROW_WIDE_ROWS
-#endif
-#define NARROW_ROWS                                          \
-    switch (m) {                                             \
-    NARROW_WIDE_ROWS                                         \
-    case 12: NTILE(12); break;                               \
-    case 11: NTILE(11); break;                               \
-    case 10: NTILE(10); break;                               \
-    case 9: NTILE(9); break;                                 \
-    case 8: NTILE(8); break;                                 \
-    case 7: NTILE(7); break;                                 \
-    case 6: NTILE(6); break;                                 \
-    case 5: NTILE(5); break;                                 \
-    case 4: NTILE(4); break;                                 \
-    case 3: NTILE(3); break;                                 \
-    case 2: NTILE(2); break;                                 \
-    default: NTILE(1); break;                                \
-    }
 
 static void any_narrow_tile(int m, int64_t n, int64_t depth, const a_walk *w, const float *b,
                             int64_t b_t, float *c, int64_t c_i, int accumulate) {
