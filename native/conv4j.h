@@ -198,24 +198,34 @@ void c4j_linear_backward(int32_t n, int32_t in, int32_t out, int32_t o_begin, in
                          const float *dy, float *dx, float *dw, float *db);
 
 /* ---- batchnorm.c -------------------------------------------------------------------------- */
-/* x and y hold n*c*hw floats, the per-channel buffers c each. BatchNorm1d (N x C) is this with
- * hw = 1: the statistics per channel over N*hw values are then over the N rows, its very math.
- * Only channels [c_begin, c_end) (clamped to [0, c)) are computed: the callers split the
- * channels over threads, each channel's results being its own.
- * Training: normalise with the batch statistics, save mean and inverse std per channel, and
- * update running_mean/running_var (unbiased variance) with momentum. Eval: use running stats.
- * relu nonzero: y = max(0, .) of the normalised value (the ReLU after it fused; NaN gives 0). */
-void c4j_batchnorm2d_forward(int32_t n, int32_t c, int64_t hw, int32_t c_begin, int32_t c_end, int32_t training,
-                             int32_t relu, float eps, float momentum, const float *x, const float *gamma,
-                             const float *beta, float *running_mean, float *running_var, float *save_mean,
-                             float *save_invstd, float *y);
-/* Backward of the forward of the same `training` mode, from what it saved (the batch statistics,
- * or the running ones in evaluation, where they are constants and dx = gamma*invstd*dy), for
- * channels [c_begin, c_end): dx overwritten (may be NULL), dgamma/dbeta accumulated (may be
- * NULL). */
-void c4j_batchnorm2d_backward(int32_t n, int32_t c, int64_t hw, int32_t c_begin, int32_t c_end, int32_t training,
-                              const float *x, const float *gamma, const float *save_mean,
-                              const float *save_invstd, const float *dy, float *dx, float *dgamma, float *dbeta);
+/* x, y, dy and dx hold n*c*hw floats, the per-channel buffers c each. BatchNorm1d (N x C) is
+ * this with hw = 1: the statistics per channel over N*hw values are then over the N rows, its
+ * very math. The passes over the data cover images [n_begin, n_end) (clamped to [0, n)), so
+ * callers split the batch over threads; the statistics in between are one call over the batch.
+ * Forward in training: sums (dy NULL), stats (training 1: batch mean and inverse std saved, the
+ * running statistics updated with the unbiased variance and PyTorch's momentum), normalize. In
+ * evaluation: stats (training 0: the running statistics saved), normalize. */
+/* Per image i and channel ch, at 2*(i*c + ch) and the next: without dy, the plane's Σ x and its
+ * Σ (x - a)² about its own mean a (mean unused); with dy, Σ dy and Σ dy·(x - mean[ch]). */
+void c4j_batchnorm2d_sums(int32_t n, int32_t c, int64_t hw, int32_t n_begin, int32_t n_end, const float *x,
+                          const float *mean, const float *dy, double *sums);
+void c4j_batchnorm2d_stats(int32_t n, int32_t c, int64_t hw, int32_t training, const double *sums, float eps,
+                           float momentum, float *running_mean, float *running_var, float *save_mean,
+                           float *save_invstd);
+/* y = gamma*(x - mean)*invstd + beta from the saved statistics; relu nonzero: y = max(0, .) (the
+ * ReLU after it fused; NaN gives 0). */
+void c4j_batchnorm2d_normalize(int32_t n, int32_t c, int64_t hw, int32_t n_begin, int32_t n_end, int32_t relu,
+                               const float *x, const float *gamma, const float *beta, const float *save_mean,
+                               const float *save_invstd, float *y);
+/* Backward of the forward of the same `training` mode (in evaluation the running statistics are
+ * constants and dx = gamma*invstd*dy), from the sums with dy over the whole batch: dgamma and
+ * dbeta accumulated (either may be NULL), and coeffs (3 per channel) for input_grad, which
+ * overwrites dx for its images. */
+void c4j_batchnorm2d_grad_coeffs(int32_t n, int32_t c, int64_t hw, int32_t training, const double *sums,
+                                 const float *gamma, const float *save_invstd, float *dgamma, float *dbeta,
+                                 float *coeffs);
+void c4j_batchnorm2d_input_grad(int32_t n, int32_t c, int64_t hw, int32_t n_begin, int32_t n_end, const float *x,
+                                const float *save_mean, const float *coeffs, const float *dy, float *dx);
 
 /* ---- loss.c ------------------------------------------------------------------------------- */
 /* Mean softmax cross-entropy over n rows of c logits (log-sum-exp stable).

@@ -14,7 +14,8 @@
  *   input grad (other strides, or under 16 input channels) = W^T . dy per block of channels,
  *                folded back by col2im.
  * Pixels are the GEMM rows (6 or 12 per register tile) and channels the vector columns (16 or 32), so the
- * result comes out pixel-major and is transposed into NCHW once per image: a few thousand
+ * result comes out pixel-major and is transposed into NCHW once per image (except where the
+ * channels would fill at most one of the tile's two vectors: see by_rows): a few thousand
  * floats, against a depth of hundreds of taps per output. Each product covers g->chunk images
  * padded side by side (their pixel table spans them), so that small planes still make tall
  * products; the packed weights serve every image of the call.
@@ -149,6 +150,36 @@ static void tap_table(int32_t channels, int32_t r, int32_t s, int64_t dil_h, int
                 *tap++ = (int32_t)(c * plane + base + sign * (i * dil_h * row + j * dil_w));
 }
 
+/* y[k][j] += bias[k] (bias not NULL), then max(0, .) when relu (NaN gives 0), over kg planes of pq. */
+static void bias_relu(float *y, int32_t kg, int64_t pq, const float *bias, int relu) {
+    for (int32_t k = 0; k < kg; ++k, y += pq)
+        for (int64_t j = 0; j < pq; ++j) {
+            float v = bias ? y[j] + bias[k] : y[j];
+            y[j] = relu ? (v > 0.0f ? v : 0.0f) : v;
+        }
+}
+
+/* Whether a product of `channels` vector columns (the pixel-major form below) would fill at most
+ * half of the tile's two vectors, while the correlation it computes could take its output
+ * pixels as the columns instead: stride 1 along the row, so a row of output pixels reads a
+ * contiguous run of each padded input row. The row products then compute channels x out_w per
+ * output row straight into NCHW, B read through the tap table (gemm.h's b_steps): on AVX-512
+ * 16 channels made half-empty 12x32 tiles, or narrow_tile's one broadcast per FMA. */
+static int by_rows(int32_t channels, int32_t stride_w) { return 2 * channels <= PANEL && stride_w == 1; }
+
+/* out[ch][p][q] = sum over taps of wa(tap, ch) * xpad[p*step_h*wp + tap[t] + q] for one padded
+ * image (xpad) and `channels` output planes of out_h x out_w: one product per output row. */
+static void row_products(const float *xpad, int64_t wp, int32_t step_h, const int32_t *tap, int64_t taps,
+                         const float *wa, int64_t wa_t, int64_t wa_i, int32_t channels, int32_t out_h,
+                         int32_t out_w, float *out) {
+    for (int32_t r = 0; r < out_h; ++r) {
+        c4j_gemm_args m = {.m = channels, .n = out_w, .depth = taps, .a = wa, .a_t = wa_t, .a_i = wa_i,
+                           .b = xpad + (int64_t)r * step_h * wp, .b_steps = tap,
+                           .c = out + (int64_t)r * out_w, .c_i = (int64_t)out_h * out_w};
+        C4J_GEMM(&m);
+    }
+}
+
 void C4J_CONV_FORWARD(const c4j_conv_geom *g, int32_t n_begin, int32_t n_end, const float *x,
                            const float *w, const float *b, float *y, float *workspace) {
     c4j_conv_plan p;
@@ -163,6 +194,15 @@ void C4J_CONV_FORWARD(const c4j_conv_geom *g, int32_t n_begin, int32_t n_end, co
             for (int32_t i = 0; i < nb; ++i)
                 pad_planes(x + ((int64_t)(n0 + i) * g->c + (int64_t)grp * p.cg) * p.hw, p.cg, g->h,
                            g->w, g->pad_h, g->pad_w, p.hp, p.wp, p.xpad + i * p.xplane);
+            if (by_rows(p.kg, g->stride_w)) {
+                for (int32_t i = 0; i < nb; ++i) {
+                    float *yi = y + ((int64_t)(n0 + i) * g->k + (int64_t)grp * p.kg) * p.pq;
+                    row_products(p.xpad + i * p.xplane, p.wp, g->stride_h, p.tap, p.rows,
+                                 w + (int64_t)grp * p.kg * p.rows, 1, p.rows, p.kg, g->out_h, g->out_w, yi);
+                    if (b || g->relu) bias_relu(yi, p.kg, p.pq, b ? b + (int64_t)grp * p.kg : NULL, g->relu);
+                }
+                continue;
+            }
             c4j_gemm_args m = {.m = nb * p.pq, .n = p.kg, .depth = p.rows, .a = p.xpad,
                                .a_steps = p.tap, .a_rows = p.pix,
                                .b = p.wt + (int64_t)grp * p.rows * p.kg, .b_panels = 1,
@@ -184,6 +224,14 @@ static void input_grad_flipped(const c4j_conv_plan *p, const float *dy, const fl
     for (int32_t i = 0; i < nb; ++i)
         pad_planes(dy + ((int64_t)(n0 + i) * g->k + (int64_t)grp * p->kg) * p->pq, p->kg, g->out_h,
                    g->out_w, p->mh, p->mw, p->hq, p->wq, p->dypad + i * p->dyplane);
+    if (by_rows(p->cg, 1)) {
+        /* pix2's offset of dx pixel (0, 0), as pixel_table gave it in C4J_CONV_BACKWARD */
+        const int64_t base = (g->pad_h + p->mh) * p->wq + g->pad_w + p->mw;
+        for (int32_t i = 0; i < nb; ++i)
+            row_products(p->dypad + i * p->dyplane + base, p->wq, 1, p->tap2, (int64_t)p->kg * p->rs, wflip, p->cg, 1,
+                         p->cg, g->h, g->w, dx + ((int64_t)(n0 + i) * g->c + (int64_t)grp * p->cg) * p->hw);
+        return;
+    }
     c4j_gemm_args m = {.m = nb * p->hw, .n = p->cg, .depth = (int64_t)p->kg * p->rs, .a = p->dypad,
                        .a_steps = p->tap2, .a_rows = p->pix2, .b = wflip, .b_panels = 1,
                        .c = p->tmp, .c_i = p->cg};

@@ -19,6 +19,9 @@
  *                                     column: a strided B (a row every 1.5 KB for 384 columns)
  *                                     maps its rows onto 8 of L1's 64 sets and is re-read
  *                                     from L2 on every row tile
+ *          or b[b_steps[t] + j] through a step table (with A strided, not tabled): a
+ *             convolution's output pixels as the columns, each step one kernel tap's shift of
+ *             the padded input row (conv_fast_kernel.h's row products)
  *   C(i, j) = c[i * c_i + j]          contiguous in j: stored a vector at a time
  *
  * One body (gemm_kernel.h) in two units: c4j_gemm_avx2 (gemm_avx2.c) runs only where c4j_fast()
@@ -35,8 +38,9 @@ typedef struct {
     int64_t a_t, a_i;
     const int32_t *a_steps, *a_rows; /* both or neither */
     const float *b;
-    int64_t b_t;                     /* unused with b_panels */
+    int64_t b_t;                     /* unused with b_panels or b_steps */
     int b_panels;
+    const int32_t *b_steps;          /* B tabled: not with b_panels nor a_steps */
     float *c;
     int64_t c_i;
     int accumulate;

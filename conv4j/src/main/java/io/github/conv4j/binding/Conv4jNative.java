@@ -1,5 +1,6 @@
 package io.github.conv4j.binding;
 
+import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacpp.Loader;
@@ -428,23 +429,30 @@ public final class Conv4jNative {
             FloatPointer dw, FloatPointer db);
 
     // ---- batchnorm.c
-    /**
-     * Batch norm over N×C×hw (BatchNorm1d's N×C is hw = 1), channels [cBegin, cEnd) only: in
-     * training, batch statistics (saved for backward) and running statistics updated with
-     * momentum; in evaluation, the running ones. relu 1: y = max(0, ·) (the next ReLU fused, NaN → 0).
+    /*
+     * Batch norm over N×C×hw (BatchNorm1d's N×C is hw = 1) in passes (native/conv4j.h): those over
+     * the data cover images [nBegin, nEnd), those over the statistics the whole batch; the
+     * per-(image, channel) sums between them go to a table of doubles, added in image order, so
+     * the split changes no result.
      */
-    @Name("c4j_batchnorm2d_forward") public static native void batchNorm2dForward(int n, int c, long hw, int cBegin, int cEnd,
-            int training, int relu, float eps, float momentum, @Const FloatPointer x, @Const FloatPointer gamma,
-            @Const FloatPointer beta, FloatPointer runningMean, FloatPointer runningVar, FloatPointer saveMean,
-            FloatPointer saveInvstd, FloatPointer y);
-    /**
-     * The backward of batch norm's forward of the same mode (training 1: batch statistics; 0: the
-     * running ones, constants, so dx = γ·invstd·dy), from what that forward saved, channels
-     * [cBegin, cEnd): dx overwritten, dgamma and dbeta accumulated; any of them may be null.
-     */
-    @Name("c4j_batchnorm2d_backward") public static native void batchNorm2dBackward(int n, int c, long hw, int cBegin, int cEnd,
-            int training, @Const FloatPointer x, @Const FloatPointer gamma, @Const FloatPointer saveMean,
-            @Const FloatPointer saveInvstd, @Const FloatPointer dy, FloatPointer dx, FloatPointer dgamma, FloatPointer dbeta);
+    /** At 2(i·c + ch) and the next: without dy, Σ x over the plane and Σ (x − a)² about its own mean a; with dy, Σ dy and Σ dy·(x − mean). */
+    @Name("c4j_batchnorm2d_sums") public static native void batchNorm2dSums(int n, int c, long hw, int nBegin, int nEnd,
+            @Const FloatPointer x, @Const FloatPointer mean, @Const FloatPointer dy, DoublePointer sums);
+    /** Training 1: batch mean and inverse std saved, running statistics updated; 0: the running statistics saved (evaluation). */
+    @Name("c4j_batchnorm2d_stats") public static native void batchNorm2dStats(int n, int c, long hw, int training,
+            @Const DoublePointer sums, float eps, float momentum, FloatPointer runningMean, FloatPointer runningVar,
+            FloatPointer saveMean, FloatPointer saveInvstd);
+    /** y = γ(x − mean)·invstd + β from the saved statistics; relu 1: y = max(0, ·) (the next ReLU fused, NaN → 0). */
+    @Name("c4j_batchnorm2d_normalize") public static native void batchNorm2dNormalize(int n, int c, long hw, int nBegin, int nEnd,
+            int relu, @Const FloatPointer x, @Const FloatPointer gamma, @Const FloatPointer beta, @Const FloatPointer saveMean,
+            @Const FloatPointer saveInvstd, FloatPointer y);
+    /** From the sums with dy: dgamma and dbeta accumulated (either may be null) and 3 coefficients per channel for the input gradient. */
+    @Name("c4j_batchnorm2d_grad_coeffs") public static native void batchNorm2dGradCoeffs(int n, int c, long hw, int training,
+            @Const DoublePointer sums, @Const FloatPointer gamma, @Const FloatPointer saveInvstd, FloatPointer dgamma,
+            FloatPointer dbeta, FloatPointer coeffs);
+    /** dx of images [nBegin, nEnd), overwritten, from the coefficients. */
+    @Name("c4j_batchnorm2d_input_grad") public static native void batchNorm2dInputGrad(int n, int c, long hw, int nBegin, int nEnd,
+            @Const FloatPointer x, @Const FloatPointer saveMean, @Const FloatPointer coeffs, @Const FloatPointer dy, FloatPointer dx);
 
     // ---- loss.c
     /** Mean softmax cross-entropy of n rows of c logits: loss[0], dlogits = (softmax − onehot)/n (may be null), correct[0] = rows whose argmax is the label (may be null). Returns a {@link Status} code ({@link Status#LABEL} for a label outside [0, c)). */

@@ -8,6 +8,7 @@ import io.github.conv4j.tensor.Tensor;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.IntConsumer;
+import org.bytedeco.javacpp.DoublePointer;
 
 /**
  * What {@link BatchNorm1d} and {@link BatchNorm2d} share: the per-channel count, epsilon and
@@ -44,9 +45,11 @@ record BatchNormSettings(String kind, String countKey, int count, float eps, flo
     }
 
     /**
-     * The runtime over N×C×hw of the layer in {@code ctx}: one native call per worker, each over
-     * its share of the channels (whose statistics and gradients are their own, so the split
-     * changes no result). It can rectify its own output for the ReLU after it ({@link Op#fuseReluForward()}).
+     * The runtime over N×C×hw of the layer in {@code ctx}: its passes over the data split the
+     * batch over the workers as the convolutions do (so each reads the images it wrote), the
+     * per-channel statistics between them one native call over the batch's sums (added in image
+     * order: the split changes no result). It can rectify its own output for the ReLU after it
+     * ({@link Op#fuseReluForward()}).
      */
     Op runtime(LayerContext ctx, long hw) {
         String name = ctx.name() + " " + describe();
@@ -58,9 +61,12 @@ record BatchNormSettings(String kind, String countKey, int count, float eps, flo
         Tensor runMean = ctx.state().get(0), runVar = ctx.state().get(1);
         return new Op() {
             private final BatchBuffer y = new BatchBuffer(sample), dx = new BatchBuffer(sample);
-            private final Tensor saveMean = Tensor.zeros(channels), saveInvstd = Tensor.zeros(channels);
-            private final BatchShards shards = new BatchShards(List.of());   // channel ranges: nothing to reduce
-            private final IntConsumer forwardShard = this::forwardShard, backwardShard = this::backwardShard;
+            private final Tensor saveMean = Tensor.zeros(channels), saveInvstd = Tensor.zeros(channels), coeffs = Tensor.zeros(3 * channels);
+            private final BatchShards shards = new BatchShards(List.of());   // image ranges, no parameter gradients to reduce
+            private final IntConsumer sumShard = this::sumShard, normalizeShard = this::normalizeShard,
+                    gradSumShard = this::gradSumShard, inputGradShard = this::inputGradShard;
+            private DoublePointer sums = new DoublePointer(0L);   // 2 per (image, channel), grown with the batch
+            private long sumsFor;                                 // images the table holds
             private boolean relu;
             private boolean gammaFrozen, betaFrozen;   // no gradient computed for these (Model.freeze)
             // the current call, read by the shards
@@ -79,17 +85,31 @@ record BatchNormSettings(String kind, String countKey, int count, float eps, flo
                 return true;
             }
 
-            private void forwardShard(int s) {
-                Conv4jNative.batchNorm2dForward(n, channels, hw, shards.begin(s), shards.end(s), trained ? 1 : 0, relu ? 1 : 0, eps,
-                        momentum, x.pointer(), gamma.pointer(), beta.pointer(), runMean.pointer(), runVar.pointer(), saveMean.pointer(),
-                        saveInvstd.pointer(), out.pointer());
+            private void sumShard(int s) {
+                Conv4jNative.batchNorm2dSums(n, channels, hw, shards.begin(s), shards.end(s), x.pointer(), null, null, sums);
             }
 
-            private void backwardShard(int s) {
-                Conv4jNative.batchNorm2dBackward(n, channels, hw, shards.begin(s), shards.end(s), trained ? 1 : 0, x.pointer(),
-                        gamma.pointer(), saveMean.pointer(), saveInvstd.pointer(), dy.pointer(),
-                        g == null ? null : g.pointer(), dgamma == null || gammaFrozen ? null : dgamma.pointer(),
-                        dbeta == null || betaFrozen ? null : dbeta.pointer());
+            private void normalizeShard(int s) {
+                Conv4jNative.batchNorm2dNormalize(n, channels, hw, shards.begin(s), shards.end(s), relu ? 1 : 0, x.pointer(),
+                        gamma.pointer(), beta.pointer(), saveMean.pointer(), saveInvstd.pointer(), out.pointer());
+            }
+
+            private void gradSumShard(int s) {
+                Conv4jNative.batchNorm2dSums(n, channels, hw, shards.begin(s), shards.end(s), x.pointer(), saveMean.pointer(),
+                        dy.pointer(), sums);
+            }
+
+            private void inputGradShard(int s) {
+                Conv4jNative.batchNorm2dInputGrad(n, channels, hw, shards.begin(s), shards.end(s), x.pointer(), saveMean.pointer(),
+                        coeffs.pointer(), dy.pointer(), g.pointer());
+            }
+
+            /** Sizes the sums table for this batch: reallocated only when a larger batch comes. */
+            private void reserveSums() {
+                if (sumsFor >= n) return;
+                sums.deallocate();
+                sums = new DoublePointer(Math.multiplyExact(2L * n, (long) channels));
+                sumsFor = n;
             }
 
             @Override public Tensor forward(Tensor input, boolean training) {
@@ -97,8 +117,12 @@ record BatchNormSettings(String kind, String countKey, int count, float eps, flo
                 x = input;
                 out = y.get(n);
                 trained = training;
-                shards.split(channels, Integer.MAX_VALUE);
-                shards.run(forwardShard, false);
+                reserveSums();
+                shards.split(n, Integer.MAX_VALUE);
+                if (training) shards.run(sumShard, false);
+                Conv4jNative.batchNorm2dStats(n, channels, hw, training ? 1 : 0, sums, eps, momentum, runMean.pointer(), runVar.pointer(),
+                        saveMean.pointer(), saveInvstd.pointer());
+                shards.run(normalizeShard, false);
                 return out;
             }
 
@@ -107,12 +131,18 @@ record BatchNormSettings(String kind, String countKey, int count, float eps, flo
                 Checks.outputGradient(name, x.shape(), gradient);
                 dy = gradient;
                 g = needInputGradient ? dx.get(n) : null;
-                shards.split(channels, Integer.MAX_VALUE);
-                shards.run(backwardShard, false);
+                shards.split(n, Integer.MAX_VALUE);
+                shards.run(gradSumShard, false);
+                Conv4jNative.batchNorm2dGradCoeffs(n, channels, hw, trained ? 1 : 0, sums, gamma.pointer(), saveInvstd.pointer(),
+                        dgamma == null || gammaFrozen ? null : dgamma.pointer(), dbeta == null || betaFrozen ? null : dbeta.pointer(),
+                        coeffs.pointer());
+                if (g != null) shards.run(inputGradShard, false);
                 return g;
             }
 
-            @Override public void close() { y.close(); dx.close(); saveMean.close(); saveInvstd.close(); shards.close(); }
+            @Override public void close() {
+                y.close(); dx.close(); saveMean.close(); saveInvstd.close(); coeffs.close(); shards.close(); sums.deallocate();
+            }
         };
     }
 }

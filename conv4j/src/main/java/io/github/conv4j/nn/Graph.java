@@ -1,6 +1,5 @@
 package io.github.conv4j.nn;
 
-import io.github.conv4j.binding.Conv4jNative;
 import io.github.conv4j.data.Preprocessing;
 import io.github.conv4j.tensor.Shape;
 import io.github.conv4j.tensor.Tensor;
@@ -39,6 +38,7 @@ public final class Graph implements Model {
     private final Tensor[] outputs, gradients;   // per node: the last forward's output, the current backward's gradient
     private final int[] received;
     private final BatchBuffer[] accumulators;   // per node with several consumers: the sum of their gradients
+    private final GradientSum[] summers;        // per node with several consumers: writes that sum
     private final boolean[] zeroFrozen;         // per node: its op computes frozen gradients anyway, so they are zeroed after backward
     // per node: whether backward needs the gradient of its output (it trains, or something it reads
     // does), without and with the model's input gradient
@@ -76,6 +76,7 @@ public final class Graph implements Model {
         gradients = new Tensor[n];
         received = new int[n];
         accumulators = new BatchBuffer[n];
+        summers = new GradientSum[n];
         zeroFrozen = new boolean[n];
         List<Layer> layers = new ArrayList<>();
         List<String> lenders = new ArrayList<>(), prefixes = new ArrayList<>();
@@ -102,7 +103,11 @@ public final class Graph implements Model {
                 }
                 mergeInputLists.add(mergeInputs[i] == null ? null : Arrays.asList(mergeInputs[i]));
             }
-            for (int i = 0; i < n; i++) if (consumers[i] > 1) accumulators[i] = new BatchBuffer(nodes.get(i).sampleOutput());
+            for (int i = 0; i < n; i++)
+                if (consumers[i] > 1) {
+                    accumulators[i] = new BatchBuffer(nodes.get(i).sampleOutput());
+                    summers[i] = new GradientSum("the gradient sum of node '" + nodes.get(i).name() + "'");
+                }
             fuseReLUs();
             applyFreezing();
         } catch (RuntimeException e) {
@@ -291,23 +296,24 @@ public final class Graph implements Model {
         }
     }
 
-    /** Adds one reader's gradient to node {@code j}'s: the first is taken as it is, unless more follow. */
+    /**
+     * Adds one reader's gradient to node {@code j}'s. The first is kept as it is (an op's own
+     * buffer, which nothing rewrites before this backward pass ends); the second is summed with
+     * it into the node's accumulator in one pass, later ones into the accumulator in place.
+     */
     private void contribute(int j, Tensor g) {
         if (g == null) return;
-        if (consumers[j] == 1) {
+        int r = received[j]++;
+        if (r == 0) {
             gradients[j] = g;
             return;
         }
-        if (received[j]++ == 0) {
-            Tensor sum = accumulators[j].get(g.dim(0));
-            Conv4jNative.copy(g.size(), g.pointer(), sum.pointer());
-            gradients[j] = sum;
-        } else {
-            Tensor sum = gradients[j];
-            if (!sum.shape().equals(g.shape()))
-                throw new IllegalStateException("node '" + nodes.get(j).name() + "': gradients " + sum.shape() + " and " + g.shape() + " differ");
-            Conv4jNative.add(g.size(), g.pointer(), sum.pointer());
-        }
+        Tensor sum = gradients[j];
+        if (!sum.shape().equals(g.shape()))
+            throw new IllegalStateException("node '" + nodes.get(j).name() + "': gradients " + sum.shape() + " and " + g.shape() + " differ");
+        Tensor out = r == 1 ? accumulators[j].get(g.dim(0)) : sum;
+        summers[j].sum(sum, g, out);
+        gradients[j] = out;
     }
 
     private void enter() {
@@ -351,6 +357,7 @@ public final class Graph implements Model {
         for (Op op : ops) if (op != null) op.close();
         for (MergeOp m : merges) if (m != null) m.close();
         for (BatchBuffer b : accumulators) if (b != null) b.close();
+        for (GradientSum s : summers) if (s != null) s.close();
         workspace.close();
         if (buffers != null) buffers.close();
     }

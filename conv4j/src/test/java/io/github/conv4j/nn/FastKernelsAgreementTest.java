@@ -31,7 +31,11 @@ class FastKernelsAgreementTest {
             "3, 12, 10, 10, 18, 3, 1, 1, 3, 1",   // grouped, few channels per group
             "3, 32, 9, 9, 32, 3, 1, 1, 2, 1",     // grouped, 16 channels per group: flipped input gradient
             "3, 20, 12, 11, 24, 3, 1, 2, 1, 2",   // dilated, flipped input gradient
-            "2, 130, 6, 6, 20, 3, 1, 1, 1, 1"})   // 1,170 taps: five depth blocks of 234
+            "2, 130, 6, 6, 20, 3, 1, 1, 1, 1",    // 1,170 taps: five depth blocks of 234
+            "3, 16, 32, 32, 16, 3, 1, 1, 1, 1",   // ResNet's first stage: row products (fwd, dx), narrow tiles (dw)
+            "2, 16, 9, 7, 10, 3, 1, 1, 1, 1",     // the same, ragged: 7-pixel rows, 10 of a vector's columns
+            "2, 16, 12, 11, 16, 3, 1, 2, 1, 2",   // row products through a dilated tap table
+            "2, 8, 11, 10, 12, 3, 1, 1, 4, 1"})   // grouped row products: 2 of 3 output channels per group
     void fastKernelsMatchPortable(int n, int c, int h, int w, int k, int kernel, int stride, int pad, int groups, int dil) throws Throwable {
         assumeTrue(Conv4jNative.fastKernels() == 1, "the fast kernels need x86-64 with AVX2/FMA");
         float[][] own = run(n, c, h, w, k, kernel, stride, pad, groups, dil);
