@@ -2,15 +2,17 @@ package io.github.conv4j.nn;
 
 import io.github.conv4j.binding.Conv4jNative;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.IntConsumer;
 
 /**
- * Persistent worker threads that run the shards of one layer call: shard 0 on the calling
- * thread, shard i on worker i. A call allocates nothing (workers are woken by a generation
- * counter and park/unpark), so a training loop that shards every convolution stays
- * allocation-free. One call at a time: a caller that finds the pool busy (another model on
+ * Persistent worker threads that run the shards of one layer call: the calling thread and the
+ * workers each claim shards until none is left (usually shard 0 the caller's, shard i worker
+ * i's; a shard's state is keyed by its index, never by the thread). A call allocates nothing
+ * (workers are woken by a generation counter and park/unpark), so a training loop that shards
+ * every convolution stays allocation-free. One call at a time: a caller that finds the pool busy (another model on
  * another thread) runs all its shards itself.
  *
  * <p>A worker that finishes a shard, and a caller waiting for its workers, first poll for
@@ -28,7 +30,10 @@ final class ShardPool {
 
     private final Worker[] workers;
     private final ReentrantLock lock = new ReentrantLock();
-    private final AtomicInteger pending = new AtomicInteger();
+    private final AtomicInteger pending = new AtomicInteger();   // shards of the call not yet done
+    /** Bits of {@link #claims} for the next shard; the generation is above them. */
+    private static final int SHARD_BITS = 16;
+    private final AtomicLong claims = new AtomicLong();           // (generation << SHARD_BITS) | next shard
     private volatile IntConsumer task;
     private volatile int shards;
     private volatile long generation;
@@ -77,14 +82,18 @@ final class ShardPool {
             shards = n;
             failure = null;
             caller = Thread.currentThread();
-            pending.set(n - 1);
-            generation++;
+            pending.set(n);
+            long g = generation + 1;
+            claims.set(g << SHARD_BITS);
+            generation = g;
             for (int i = 0; i < n - 1; i++) LockSupport.unpark(workers[i]);
             Throwable mine = null;
-            try {
-                body.accept(0);
-            } catch (Throwable t) {
-                mine = t;
+            for (int s; (s = claim(g)) >= 0; pending.decrementAndGet()) {
+                try {
+                    body.accept(s);
+                } catch (Throwable t) {
+                    mine = t;
+                }
             }
             long waitFrom = System.nanoTime();
             while (pending.get() > 0) {
@@ -98,6 +107,23 @@ final class ShardPool {
             if (t != null) throw new IllegalStateException(t);
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * The next unclaimed shard of call {@code g}, now this thread's, or -1 when every shard of it
+     * is taken (or a later call has begun). Claimed, not assigned: a caller whose worker has not
+     * woken yet (descheduled by another process) runs the worker's shard itself instead of
+     * waiting a scheduler tick for it. The generation in the claim word keeps a worker that is
+     * late from one call from taking a shard of the next with the old count.
+     */
+    private int claim(long g) {
+        while (true) {
+            long c = claims.get();
+            if (c >>> SHARD_BITS != g) return -1;
+            int s = (int) (c & ((1 << SHARD_BITS) - 1));
+            if (s >= shards) return -1;
+            if (claims.compareAndSet(c, c + 1)) return s;
         }
     }
 
@@ -117,12 +143,10 @@ final class ShardPool {
     }
 
     private final class Worker extends Thread {
-        private final int index;
         private long seen;
 
         Worker(int index) {
             super("conv4j-shard-" + index);
-            this.index = index;
             setDaemon(true);
         }
 
@@ -137,9 +161,9 @@ final class ShardPool {
                     continue;
                 }
                 seen = g;
-                if (index < shards) {
+                for (int s; (s = claim(g)) >= 0; ) {
                     try {
-                        task.accept(index);
+                        task.accept(s);
                     } catch (Throwable t) {
                         failure = t;
                     }
