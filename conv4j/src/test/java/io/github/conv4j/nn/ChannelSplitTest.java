@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.github.conv4j.tensor.Shape;
 import io.github.conv4j.tensor.Tensor;
+import io.github.conv4j.testing.PortableKernels;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -14,8 +15,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * A one-image convolution forward is split over the workers by output channels (ChannelSplit):
  * every part, including a ragged last one, with and without bias and fused ReLU, must give what
- * a double-precision convolution gives; so must the batch of two that follows (not split) and the
- * one image again, so that the split's views and the layer's own state do not disturb each other.
+ * a double-precision convolution gives, on the fast and the portable kernels; so must the batch
+ * of two that follows (not split) and the one image again, so that the split's views and the
+ * layer's own state do not disturb each other.
  */
 class ChannelSplitTest {
     private final int threads = Parallelism.threads();
@@ -29,8 +31,17 @@ class ChannelSplitTest {
             "3, 33, 31, 40, 3, 2, 1, false, false, 2", "8, 21, 19, 72, 3, 1, 1, true, false, 3",
             "1, 29, 27, 33, 5, 1, 2, false, true, 2", "16, 20, 20, 48, 1, 1, 0, true, true, 2",
             "32, 14, 14, 64, 5, 1, 2, true, true, 1"})
-    void matchesDoublePrecision(int c, int h, int w, int k, int kernel, int stride, int pad, boolean bias, boolean relu, int workers) {
+    void matchesDoublePrecision(int c, int h, int w, int k, int kernel, int stride, int pad, boolean bias, boolean relu, int workers)
+            throws Throwable {
         Parallelism.configure(workers, Parallelism.Mode.BATCH);
+        check(c, h, w, k, kernel, stride, pad, bias, relu);
+        PortableKernels.call(() -> {   // the parts on im2col + OpenBLAS (and the 1x1 path) too
+            check(c, h, w, k, kernel, stride, pad, bias, relu);
+            return null;
+        });
+    }
+
+    private static void check(int c, int h, int w, int k, int kernel, int stride, int pad, boolean bias, boolean relu) {
         List<Layer> layers = new ArrayList<>(List.of(new Conv2d(c, k, kernel).stride(stride).padding(pad).bias(bias)));
         if (relu) layers.add(new ReLU());
         Random r = new Random(c * 131L + k);
