@@ -20,9 +20,12 @@
  * padded side by side (their pixel table spans them), so that small planes still make tall
  * products; the packed weights serve every image of the call.
  *
+ * A one-channel input takes conv_direct_kernel.h's forward and weight gradient instead.
+ *
  * Written once, included by one unit per ISA (conv_fast_avx2.c, conv_fast_avx512.c), which
  * defines first: C4J_CONV_FORWARD and C4J_CONV_BACKWARD (the passes' names, conv_fast.h),
- * C4J_GEMM (its gemm.h product) and PANEL (that product's B panel width, gemm.h's NR). The
+ * C4J_GEMM (its gemm.h product), PANEL (that product's B panel width, gemm.h's NR) and what
+ * conv_direct_kernel.h asks for. The
  * transposes stay 8x8 on ymm in both: they are a few percent of a layer. conv_fast_plan.c's
  * dispatchers call these passes only where the unit's ISA runs; the plan they follow is
  * portable, in conv_fast_plan.c. */
@@ -130,6 +133,8 @@ static void pad_planes(const float *in, int32_t channels, int32_t h, int32_t w, 
         }
 }
 
+#include "conv_direct_kernel.h"
+
 /* pix[(n*out_h + p)*out_w + q] = n*image + p*step_h*row + q*step_w + base, for `images` images
  * padded side by side (image = the floats of one). Formed in 64 bits; c4j_conv_fast_fits keeps
  * each value in int32. */
@@ -184,6 +189,10 @@ void C4J_CONV_FORWARD(const c4j_conv_geom *g, int32_t n_begin, int32_t n_end, co
                            const float *w, const float *b, float *y, float *workspace) {
     c4j_conv_plan p;
     c4j_conv_fast_plan(g, workspace, &p);
+    if (direct_fits(g)) {
+        direct_forward(&p, n_begin, n_end, x, w, b, y);
+        return;
+    }
     for (int32_t grp = 0; grp < g->groups; ++grp)
         to_panels(w + (int64_t)grp * p.kg * p.rows, p.kg, p.rows, p.rows, 0, p.wt + (int64_t)grp * p.rows * p.kg);
     pixel_table(g->chunk, p.xplane, g->out_h, g->out_w, g->stride_h, g->stride_w, p.wp, 0, p.pix);
@@ -263,8 +272,8 @@ void C4J_CONV_BACKWARD(const c4j_conv_geom *g, int32_t n_begin, int32_t n_end, c
                             float *workspace) {
     c4j_conv_plan p;
     c4j_conv_fast_plan(g, workspace, &p);
-    const int flipped = p.flipped;
-    if (dw) {
+    const int flipped = p.flipped, direct = dw && direct_fits(g);
+    if (dw && !direct) {
         pixel_table(g->chunk, p.xplane, g->out_h, g->out_w, g->stride_h, g->stride_w, p.wp, 0, p.pix);
         tap_table(p.cg, g->r, g->s, g->dil_h, g->dil_w, p.wp, p.hp * p.wp, 1, 0, p.tap);
     }
@@ -296,7 +305,9 @@ void C4J_CONV_BACKWARD(const c4j_conv_geom *g, int32_t n_begin, int32_t n_end, c
                 for (int32_t i = 0; i < nb; ++i)
                     add_row_sums(dy + ((int64_t)(n0 + i) * g->k + (int64_t)grp * p.kg) * p.pq, p.kg, p.pq,
                                  db + (int64_t)grp * p.kg);
-            if (dw) {
+            if (direct) {
+                direct_weight_grad(&p, x, dy, n0, nb, dw);
+            } else if (dw) {
                 for (int32_t i = 0; i < nb; ++i) {
                     pad_planes(x + ((int64_t)(n0 + i) * g->c + (int64_t)grp * p.cg) * p.hw, p.cg, g->h,
                                g->w, g->pad_h, g->pad_w, p.hp, p.wp, p.xpad + i * p.xplane);
@@ -317,6 +328,6 @@ void C4J_CONV_BACKWARD(const c4j_conv_geom *g, int32_t n_begin, int32_t n_end, c
                                        dx + ((int64_t)(n0 + i) * g->c + (int64_t)grp * p.cg) * p.hw);
             }
         }
-        if (dw) transpose(p.dwt, p.rows, p.kg, dw + (int64_t)grp * p.kg * p.rows, 1, NULL, 0);
+        if (dw && !direct) transpose(p.dwt, p.rows, p.kg, dw + (int64_t)grp * p.kg * p.rows, 1, NULL, 0);
     }
 }

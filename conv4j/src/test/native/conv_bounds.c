@@ -2,7 +2,8 @@
  * (scripts/native-sanitize.sh builds and runs it): geometries drawn three ways (ordinary with
  * symmetric padding, SAME with its asymmetric padding, and huge: strides, paddings and
  * dilations of 2^16..2^31-1 on inputs of a few pixels), plus fixed cases (weight-gradient depth
- * blocks past 2048 pixels, planes too large for the fast path's int32 tables). Every buffer has
+ * blocks past 2048 pixels, planes too large for the fast path's int32 tables) and one-channel
+ * geometries for the direct kernels. Every buffer has
  * exactly the size the API documents and outputs start as NaN, so an overrun is a sanitizer
  * report and an unwritten element a mismatch. Every kernel path runs (portable, AVX2, and AVX-512
  * where the CPU has it, else AVX2 again), forward and backward, and
@@ -227,11 +228,31 @@ int main(int argc, char **argv) {
         huge_fast += huge ? fast_path - fast_before : 0;
         huge_refused += huge ? refused - refused_before : 0;
     }
+    /* One input channel, one group, horizontal stride 1: the direct kernels (conv_direct_kernel.h),
+     * on rows of 1 to 3 vectors of either ISA and odd channel counts, kernels, strides, padding. */
+    const int before_direct = ran;
+    for (int it = 0; it < cases / 3; ++it) {
+        axis a[2];
+        for (int d = 0; d < 2; ++d) {
+            a[d].in = pick(1, d ? 40 : 12);
+            a[d].k = pick(1, d ? 7 : 5);
+            a[d].stride = d ? 1 : pick(1, 3);
+            a[d].pad = pick(0, 3);
+            a[d].dil = pick(1, 2);
+        }
+        if (!shape_axis(&a[0], 0) || !shape_axis(&a[1], 0) || a[0].out * a[1].out > MAX_OUTPUTS) continue;
+        const int32_t n = pick(1, 4);
+        const int32_t k = pick(1, 20);
+        const int32_t chunk = pick(1, n);
+        c4j_conv_geom g = geom_of(&a[0], &a[1], n, 1, k, 1, chunk);
+        g.relu = pick(0, 1);
+        failures += !run(&g, !java_accepts(&a[0]) || !java_accepts(&a[1]), cases + it);
+    }
     c4j_set_fast_kernels(1);
     c4j_set_avx512(1);
-    printf("conv_bounds: %d geometries (%d huge: %d refused as Java does, %d on the fast path where on; "
+    printf("conv_bounds: %d geometries (%d one-channel; %d huge: %d refused as Java does, %d on the fast path where on; "
            "all: %d refused, %d fast, %d portable only; %d skipped for workspace), fast kernels %s, AVX-512 %s, %d failures\n",
-           ran, huge_ran, huge_refused, huge_fast, refused, fast_path, portable_only, skipped,
+           ran, ran - before_direct, huge_ran, huge_refused, huge_fast, refused, fast_path, portable_only, skipped,
            c4j_fast_kernels() ? "on this CPU" : "NOT available here (portable only)",
            c4j_avx512_available() ? "on this CPU" : "NOT available here (AVX2 twice)", failures);
     return failures != 0;

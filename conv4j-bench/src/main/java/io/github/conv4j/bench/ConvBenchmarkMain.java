@@ -14,7 +14,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * Runs the conv and sgemm JMH benchmarks for the given thread counts and prints GFLOP/s per
  * shape next to the sgemm peak of the same run. Arguments: thread counts (default "1 2");
  * {@code -Dparallel=blas} measures the threaded-GEMM policy instead of batch splitting;
- * {@code -Dkernels=portable} the portable kernels (plain C + OpenBLAS) instead of the AVX2/FMA ones.
+ * {@code -Dkernels=portable} the portable kernels (plain C + OpenBLAS) instead of the AVX2/FMA ones;
+ * {@code -Dshapes=N,C,H,W,K,R,S,str,pad;...} measures those shapes only.
  *
  * <p>Each shape is measured right beside its own sgemm run: on a shared machine the peak drifts
  * by 10–20 % over the minutes a whole suite takes, so one peak for all shapes would compare
@@ -27,10 +28,11 @@ public final class ConvBenchmarkMain {
     public static void main(String[] args) throws RunnerException, InterruptedException {
         String[] threads = args.length > 0 ? args : new String[] {"1", "2"};
         String kernels = System.getProperty("kernels", "fast");
+        String[] shapes = System.getProperty("shapes", String.join(";", ConvBenchmark.SHAPES)).split(";");
         for (String t : threads) {
             List<String> rows = new ArrayList<>();
             double lowest = Double.MAX_VALUE, highest = 0;
-            for (String shape : ConvBenchmark.SHAPES) {
+            for (String shape : shapes) {
                 Options opt = new OptionsBuilder()
                         .include(ConvBenchmark.class.getName()).include(SgemmBenchmark.class.getName())
                         .param("shape", shape).param("threads", t).param("parallel", System.getProperty("parallel", "batch"))
@@ -62,7 +64,7 @@ public final class ConvBenchmarkMain {
                 System.out.printf("%n== %s thread(s), %s kernels, fwd+bwd against sgemm 2048³ in %d alternating pairs"
                         + " (GFLOP/s medians; share: median and range of the pairs' ratios)%n", t, kernels, PairedPeak.PAIRS);
                 System.out.println(PairedPeak.header());
-                for (String shape : ConvBenchmark.SHAPES)
+                for (String shape : shapes)
                     System.out.println(PairedPeak.measure(shape, Integer.parseInt(t), kernels).row());
             }
         }

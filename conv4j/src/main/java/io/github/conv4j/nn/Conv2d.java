@@ -159,7 +159,9 @@ public final class Conv2d implements Layer {
         // The current call, read by the shards (set before the pool runs them).
         private Tensor x, dy, output, grad;
         private long scratchFloats;   // per worker, for the chunk size of the current call
-        private final IntConsumer forwardShard = this::forwardShard, backwardShard = this::backwardShard;
+        private final IntConsumer forwardShard = this::forwardShard, backwardShard = this::backwardShard,
+                splitShard = this::splitShard;
+        private ChannelSplit split;   // one image's forward over the workers, made at the first such call
         // What the geometry's paths were chosen for (see choosePaths).
         private int chosenBatch = -1;
         private boolean chosenFast;
@@ -252,11 +254,31 @@ public final class Conv2d implements Layer {
                     ws == null ? null : ws.pointer(), ws == null ? 0 : ws.size()), name);
         }
 
+        private void splitShard(int s) { split.forward(s, x, workspace.get(s, split.scratchFloats())); }
+
+        /** The channel split for one image, or null when there is nothing to split it over (see {@link ChannelSplit}). */
+        private ChannelSplit split() {
+            int workers = Parallelism.shards();
+            if (groups != 1 || workers < 2) return null;
+            if (split == null || split.workers() != workers) {
+                if (split != null) split.close();
+                split = new ChannelSplit(geom, workers, w, b, name);
+            }
+            return split;
+        }
+
         @Override public Tensor forward(Tensor input, boolean training) {
             int batch = Checks.batchOf(name, input, sample);
-            prepare(batch);
             x = input;
             output = y.get(batch);
+            ChannelSplit sp = batch == 1 ? split() : null;
+            if (sp != null && sp.count() > 1) {
+                sp.prepare(workspace, needsScratch, b != null);
+                sp.output(output);
+                sp.run(splitShard);
+                return output;
+            }
+            prepare(batch);
             shards.run(forwardShard, false);
             return output;
         }
@@ -276,6 +298,7 @@ public final class Conv2d implements Layer {
             y.close();
             dx.close();
             shards.close();
+            if (split != null) split.close();
             geom.close();
         }
     }

@@ -15,6 +15,12 @@ public record ConvShape(int c, int h, int w, int k, int r, int s, int strideH, i
                 g.dil_h(), g.dil_w(), g.groups(), g.out_h(), g.out_w(), g.chunk());
     }
 
+    /** Sets these fields (the batch, paths and ReLU left alone) on {@code g}; returns it. */
+    ConvGeom applyTo(ConvGeom g) {
+        return g.c(c).h(h).w(w).k(k).r(r).s(s).stride_h(strideH).stride_w(strideW).pad_h(padH).pad_w(padW).dil_h(dilH).dil_w(dilW)
+                .groups(groups).out_h(outH).out_w(outW).chunk(chunk);
+    }
+
     /** E.g. {@code 3x224x224 -> 64 k11x11 s4 p2 (chunk 1)}; dilation and groups when not 1. */
     @Override public String toString() {
         StringBuilder b = new StringBuilder().append(c).append('x').append(h).append('x').append(w).append(" -> ").append(k)

@@ -19,10 +19,7 @@ final class ConvTrials implements KernelChooser.Trial, AutoCloseable {
     ConvTrials(ConvGeom layer, boolean bias, String name) {
         this.name = name;
         int n = layer.chunk();
-        g.n(n).c(layer.c()).h(layer.h()).w(layer.w()).k(layer.k()).r(layer.r()).s(layer.s())
-                .stride_h(layer.stride_h()).stride_w(layer.stride_w()).pad_h(layer.pad_h()).pad_w(layer.pad_w())
-                .dil_h(layer.dil_h()).dil_w(layer.dil_w()).groups(layer.groups()).out_h(layer.out_h()).out_w(layer.out_w())
-                .chunk(n).relu(layer.relu());
+        ConvShape.of(layer).applyTo(g).n(n).relu(layer.relu());
         int cg = layer.c() / layer.groups();
         x = filled(n, layer.c(), layer.h(), layer.w());
         w = filled(layer.k(), cg, layer.r(), layer.s());

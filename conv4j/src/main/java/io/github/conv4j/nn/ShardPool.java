@@ -2,25 +2,38 @@ package io.github.conv4j.nn;
 
 import io.github.conv4j.binding.Conv4jNative;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.IntConsumer;
 
 /**
- * Persistent worker threads that run the shards of one layer call: shard 0 on the calling
- * thread, shard i on worker i. A call allocates nothing (workers are woken by a generation
- * counter and park/unpark), so a training loop that shards every convolution stays
- * allocation-free. One call at a time: a caller that finds the pool busy (another model on
+ * Persistent worker threads that run the shards of one layer call: the calling thread and the
+ * workers each claim shards until none is left (usually shard 0 the caller's, shard i worker
+ * i's; a shard's state is keyed by its index, never by the thread). A call allocates nothing
+ * (workers are woken by a generation counter and park/unpark), so a training loop that shards
+ * every convolution stays allocation-free. One call at a time: a caller that finds the pool busy (another model on
  * another thread) runs all its shards itself.
+ *
+ * <p>A worker that finishes a shard, and a caller waiting for its workers, first poll for
+ * {@link #SPIN_NANOS} (yielding the core to any other runnable thread each time) and only then
+ * park: waking a parked thread takes a futex call and, on an idle virtual CPU, the hypervisor's
+ * wake-up, tens of microseconds against the few microseconds of a one-image layer.
  *
  * <p>{@link #shutdown()} (from {@link Parallelism#configure}) waits for the call in flight, and a
  * worker always finishes a shard it was handed before it exits; a caller still holding a shut-down
  * pool runs its shards itself. So reconfiguring while layers run never strands a caller.
  */
 final class ShardPool {
+    /** How long an idle worker, or a waiting caller, polls before it parks: -Dconv4j.pool.spin.us (default 200 µs). */
+    static final long SPIN_NANOS = Long.getLong("conv4j.pool.spin.us", 200) * 1000;
+
     private final Worker[] workers;
     private final ReentrantLock lock = new ReentrantLock();
-    private final AtomicInteger pending = new AtomicInteger();
+    private final AtomicInteger pending = new AtomicInteger();   // shards of the call not yet done
+    /** Bits of {@link #claims} for the next shard; the generation is above them. */
+    private static final int SHARD_BITS = 16;
+    private final AtomicLong claims = new AtomicLong();           // (generation << SHARD_BITS) | next shard
     private volatile IntConsumer task;
     private volatile int shards;
     private volatile long generation;
@@ -69,16 +82,24 @@ final class ShardPool {
             shards = n;
             failure = null;
             caller = Thread.currentThread();
-            pending.set(n - 1);
-            generation++;
+            pending.set(n);
+            long g = generation + 1;
+            claims.set(g << SHARD_BITS);
+            generation = g;
             for (int i = 0; i < n - 1; i++) LockSupport.unpark(workers[i]);
             Throwable mine = null;
-            try {
-                body.accept(0);
-            } catch (Throwable t) {
-                mine = t;
+            for (int s; (s = claim(g)) >= 0; pending.decrementAndGet()) {
+                try {
+                    body.accept(s);
+                } catch (Throwable t) {
+                    mine = t;
+                }
             }
-            while (pending.get() > 0) LockSupport.park(this);
+            long waitFrom = System.nanoTime();
+            while (pending.get() > 0) {
+                if (System.nanoTime() - waitFrom < SPIN_NANOS) Thread.yield();
+                else LockSupport.park(this);
+            }
             task = null;
             Throwable t = mine != null ? mine : failure;
             if (t instanceof RuntimeException e) throw e;
@@ -86,6 +107,23 @@ final class ShardPool {
             if (t != null) throw new IllegalStateException(t);
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * The next unclaimed shard of call {@code g}, now this thread's, or -1 when every shard of it
+     * is taken (or a later call has begun). Claimed, not assigned: a caller whose worker has not
+     * woken yet (descheduled by another process) runs the worker's shard itself instead of
+     * waiting a scheduler tick for it. The generation in the claim word keeps a worker that is
+     * late from one call from taking a shard of the next with the old count.
+     */
+    private int claim(long g) {
+        while (true) {
+            long c = claims.get();
+            if (c >>> SHARD_BITS != g) return -1;
+            int s = (int) (c & ((1 << SHARD_BITS) - 1));
+            if (s >= shards) return -1;
+            if (claims.compareAndSet(c, c + 1)) return s;
         }
     }
 
@@ -105,32 +143,33 @@ final class ShardPool {
     }
 
     private final class Worker extends Thread {
-        private final int index;
         private long seen;
 
         Worker(int index) {
             super("conv4j-shard-" + index);
-            this.index = index;
             setDaemon(true);
         }
 
         @Override public void run() {
+            long idleFrom = System.nanoTime();
             while (true) {
                 long g = generation;
                 if (g == seen) {
                     if (stopped) return;   // only once no shard is waiting for this worker
-                    LockSupport.park(this);
+                    if (System.nanoTime() - idleFrom < SPIN_NANOS) Thread.yield();
+                    else LockSupport.park(this);
                     continue;
                 }
                 seen = g;
-                if (index < shards) {
+                for (int s; (s = claim(g)) >= 0; ) {
                     try {
-                        task.accept(index);
+                        task.accept(s);
                     } catch (Throwable t) {
                         failure = t;
                     }
                     if (pending.decrementAndGet() == 0) LockSupport.unpark(caller);
                 }
+                idleFrom = System.nanoTime();
             }
         }
     }

@@ -1,0 +1,117 @@
+package io.github.conv4j.nn;
+
+import io.github.conv4j.binding.Conv4jNative;
+import io.github.conv4j.binding.Conv4jNative.ConvGeom;
+import io.github.conv4j.binding.Status;
+import io.github.conv4j.tensor.Shape;
+import io.github.conv4j.tensor.Tensor;
+import java.util.function.IntConsumer;
+
+/**
+ * A one-image convolution forward split over the workers by output channels, where splitting
+ * the batch leaves all but one core idle (batch-1 inference: the latency). Output channels of an
+ * ungrouped convolution are independent: worker s computes channels [k0, k1) from the whole
+ * input with the weight rows and biases of those channels, as a convolution of its own (its own
+ * geometry, kernel-path choice and workspace slice) writing the slab y[k0·P·Q, k1·P·Q) of the one
+ * image. Only for one image: with more, a channel range is no longer one contiguous slab. The
+ * weight and bias views are made once; the output's when the layer's output buffer changes, so a
+ * steady loop allocates nothing.
+ */
+final class ChannelSplit implements AutoCloseable {
+    /**
+     * Multiply-adds of the whole convolution below which one thread does it all: handing half of
+     * it to a worker costs the worker's wake-up and the caller's wait (a few microseconds with the
+     * pool's workers spinning between calls).
+     */
+    static final long MIN_SPLIT_WORK = Long.getLong("conv4j.conv.split.work", 1L << 18);
+    /** Output channels per worker at least, so that each part still fills a vector column. */
+    private static final int MIN_CHANNELS = 16;
+
+    private final ConvGeom[] parts;
+    private final int[] first;   // first output channel of part s; first[count] = K
+    private final Tensor[] w, b, y;
+    private final long plane, work;
+    private final String name;
+    private final int workers;
+    private final long scratchFloats;   // the most any part needs
+    private KernelChooser chosenBy;     // what the parts' paths were chosen for (see prepare)
+    private boolean chosenFast;
+    private Tensor viewed;   // the output the y views are of
+
+    /**
+     * The split of the one-image geometry {@code g} (groups 1) over at most {@code workers}
+     * parts, each a multiple of 16 channels but the last; weight {@code weight} (K × C·R·S) and
+     * bias {@code bias} (K, or null); {@code name} names the layer in errors.
+     */
+    ChannelSplit(ConvGeom g, int workers, Tensor weight, Tensor bias, String name) {
+        this.name = name;
+        this.workers = workers;
+        int k = g.k(), count = Math.max(1, Math.min(workers, k / MIN_CHANNELS));
+        plane = (long) g.out_h() * g.out_w();
+        long rows = weight.size() / k;
+        work = plane * rows * k;
+        first = new int[count + 1];
+        for (int s = 0; s <= count; s++) first[s] = s == count ? k : (int) ((long) k * s / count) & ~(MIN_CHANNELS - 1);
+        parts = new ConvGeom[count];
+        w = new Tensor[count];
+        b = new Tensor[count];
+        y = new Tensor[count];
+        for (int s = 0; s < count; s++) {
+            int channels = first[s + 1] - first[s];
+            parts[s] = ConvShape.of(g).applyTo(new ConvGeom()).n(1).chunk(1).k(channels).relu(g.relu());
+            w[s] = weight.view(first[s] * rows, Shape.of(channels * (int) rows));
+            b[s] = bias == null ? null : bias.view(first[s], Shape.of(channels));
+        }
+        long most = 0;
+        for (ConvGeom p : parts) most = Math.max(most, Conv4jNative.conv2dWorkspace(p));
+        scratchFloats = most;
+    }
+
+    /** Workers this split uses: 1 means it is not worth splitting (then the layer runs as it would otherwise). */
+    int count() { return work < MIN_SPLIT_WORK ? 1 : parts.length; }
+
+    /** The workers it was made for (a split is remade when the pool changes). */
+    int workers() { return workers; }
+
+    /**
+     * Reserves each part its scratch in {@code ws} and sets each part's paths: the process-wide
+     * {@link KernelChooser}'s choice for the part's own geometry (timed there once per process),
+     * asked again only when the chooser or whether the fast path may run changes, as the layer does.
+     */
+    void prepare(Workspace ws, boolean needsScratch, boolean hasBias) {
+        if (needsScratch) ws.reserve(scratchFloats, parts.length, name);
+        KernelChooser chooser = KernelChooser.shared();
+        boolean fastPossible = needsScratch && Conv4jNative.fastKernels() == 1;
+        if (chooser == chosenBy && fastPossible == chosenFast) return;
+        for (ConvGeom p : parts) {
+            KernelChooser.Choice c = chooser.choose(ConvShape.of(p), fastPossible, () -> new ConvTrials(p, hasBias, name));
+            p.path_fwd(c.forward().code()).path_dw(c.weightGradient().code()).path_dx(c.inputGradient().code());
+        }
+        chosenBy = chooser;
+        chosenFast = fastPossible;
+    }
+
+    /** Scratch floats a part needs. */
+    long scratchFloats() { return scratchFloats; }
+
+    /** Points the parts at {@code output} (the layer's one-image output buffer). */
+    void output(Tensor output) {
+        if (output == viewed) return;
+        for (int s = 0; s < parts.length; s++)
+            y[s] = output.view(first[s] * plane, Shape.of((int) ((first[s + 1] - first[s]) * plane)));
+        viewed = output;
+    }
+
+    /** Part {@code s} of the forward pass of image {@code x} into the output, with {@code ws} as its scratch (or null). */
+    void forward(int s, Tensor x, Tensor ws) {
+        Status.check(Conv4jNative.conv2dForward(parts[s], 0, 1, x.pointer(), w[s].pointer(), b[s] == null ? null : b[s].pointer(),
+                y[s].pointer(), ws == null ? null : ws.pointer(), ws == null ? 0 : ws.size()), name);
+    }
+
+    /** Runs {@code shard} for each part on the workers. */
+    void run(IntConsumer shard) { Parallelism.pool().run(shard, count()); }
+
+    @Override public void close() {
+        for (ConvGeom p : parts) p.close();
+    }
+}

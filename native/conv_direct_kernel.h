@@ -1,0 +1,176 @@
+/* conv_direct_kernel.h — internal: the forward and weight gradient of a one-channel convolution
+ * (a grey image's first layer) computed directly from the padded image, with no GEMM.
+ *
+ * With one input channel the GEMM of conv_fast_kernel.h is only R*S deep (25 for 5x5): each
+ * output pixel's 25 FMAs are fewer instructions than storing it pixel-major, transposing it to
+ * NCHW and reading it back, so that route runs at about half the speed of the deeper layers.
+ * Here vectors run along an output row instead, which is a run of contiguous input columns when
+ * the horizontal stride is 1:
+ *   forward      y[k][p][q..q+VW)  = b[k] + sum over (i, j) w[k][i][j] * xpad[row(p, i)][q + j*dil_w ..]
+ *                a tile of 2 rows x 2 vectors x FWD_KB channels (AVX-512: 6, 24 accumulators): per
+ *                tap 4 loads of the image and 6 broadcast weights feed 24 FMAs, and the tile is
+ *                stored straight into NCHW with the bias and the fused ReLU;
+ *   weight grad  dw[k][i][j]      += sum over (n, p, q) dy[n][k][p][q] * xpad[n][row(p, i)][q + j*dil_w]
+ *                a tile of DW_KB channels x 5 taps of one kernel row (AVX-512: 4, 20 accumulators)
+ *                over the chunk's images, one vector of a row at a time (4 + 5 loads, 20 FMAs),
+ *                summed across lanes once per tile and chunk;
+ * with row(p, i) = p*stride_h + i*dil_h in the plan's padded copy (hp x wp). Every vector is
+ * masked to the lanes q < out_w: the image loads then stay inside their padded row, whose width
+ * is out_w + (s - 1)*dil_w. The input gradient keeps conv_fast_kernel.h's lowered route.
+ *
+ * Included by conv_fast_kernel.h (after pad_planes), in each ISA's unit, which defines first VW,
+ * FWD_KB, DW_KB, the types dvec and dmask and the D_* operations below. */
+
+/* Rows of a forward tile and taps of a weight-gradient tile; their channels, FWD_KB (at most 6)
+ * and DW_KB (at most 4), are the unit's: as many as its vector registers hold. */
+enum { FWD_RB = 2, DW_JB = 5 };
+
+/* The direct passes run this geometry: one input channel, one group, horizontal stride 1. */
+static int direct_fits(const c4j_conv_geom *g) { return g->c == 1 && g->groups == 1 && g->stride_w == 1; }
+
+/* Rows 0 and 1 of channel kk of a forward tile: the tap's weight times the image vectors. */
+#define FWD_FMA(kk)                                                     \
+    if (kb > kk) {                                                      \
+        const dvec wk = D_BCAST(wt + kk * rs);                          \
+        lo0##kk = D_FMA(x0lo, wk, lo0##kk);                             \
+        hi0##kk = D_FMA(x0hi, wk, hi0##kk);                             \
+        if (rb > 1) {                                                   \
+            lo1##kk = D_FMA(x1lo, wk, lo1##kk);                         \
+            hi1##kk = D_FMA(x1hi, wk, hi1##kk);                         \
+        }                                                               \
+    }
+#define FWD_STORE(r, kk)                                                                    \
+    if (rb > r && kb > kk) {                                                                \
+        float *row = y + (int64_t)kk * pq + (int64_t)r * g->out_w;                          \
+        const dvec bias = b ? D_BCAST(b + kk) : D_ZERO();                                   \
+        dvec lo = D_ADD(lo##r##kk, bias), hi = D_ADD(hi##r##kk, bias);                      \
+        if (g->relu) { lo = D_MAX(lo, D_ZERO()); hi = D_MAX(hi, D_ZERO()); } /* NaN gives 0 */ \
+        D_STOREM(row, m0, lo);                                                              \
+        D_STOREM(row + VW, m1, hi);                                                         \
+    }
+
+/* Output rows p, p+1 (rb of them), columns q0.. (2 VW, masked by m0, m1), channels k.. (kb) of
+ * one image: xp its padded copy, w and b (b may be NULL) at channel k, y at (k, p, q0). rb and kb
+ * are constants after inlining, so the accumulators stay in registers. */
+C4J_INLINE void fwd_tile(const int rb, const int kb, const c4j_conv_geom *g, int64_t wp, int64_t pq,
+                         const float *xp, const float *w, const float *b, float *y, dmask m0, dmask m1) {
+    dvec lo00 = D_ZERO(), hi00 = lo00, lo01 = lo00, hi01 = lo00, lo02 = lo00, hi02 = lo00, lo03 = lo00,
+         hi03 = lo00, lo04 = lo00, hi04 = lo00, lo05 = lo00, hi05 = lo00, lo10 = lo00, hi10 = lo00,
+         lo11 = lo00, hi11 = lo00, lo12 = lo00, hi12 = lo00, lo13 = lo00, hi13 = lo00, lo14 = lo00,
+         hi14 = lo00, lo15 = lo00, hi15 = lo00;
+    const int64_t rs = (int64_t)g->r * g->s, next = (int64_t)g->stride_h * wp;
+    for (int32_t i = 0; i < g->r; ++i)
+        for (int32_t j = 0; j < g->s; ++j) {
+            const float *x0 = xp + (int64_t)i * g->dil_h * wp + (int64_t)j * g->dil_w, *wt = w + (int64_t)i * g->s + j;
+            const dvec x0lo = D_LOADM(x0, m0), x0hi = D_LOADM(x0 + VW, m1);
+            const dvec x1lo = rb > 1 ? D_LOADM(x0 + next, m0) : x0lo, x1hi = rb > 1 ? D_LOADM(x0 + next + VW, m1) : x0hi;
+            FWD_FMA(0) FWD_FMA(1) FWD_FMA(2) FWD_FMA(3) FWD_FMA(4) FWD_FMA(5)
+        }
+    FWD_STORE(0, 0) FWD_STORE(0, 1) FWD_STORE(0, 2) FWD_STORE(0, 3) FWD_STORE(0, 4) FWD_STORE(0, 5)
+    FWD_STORE(1, 0) FWD_STORE(1, 1) FWD_STORE(1, 2) FWD_STORE(1, 3) FWD_STORE(1, 4) FWD_STORE(1, 5)
+}
+
+/* fwd_tile with kb as a constant. */
+C4J_INLINE void fwd_tiles(const int rb, int kb, const c4j_conv_geom *g, int64_t wp, int64_t pq, const float *xp,
+                          const float *w, const float *b, float *y, dmask m0, dmask m1) {
+    switch (kb) {
+    case 6: fwd_tile(rb, 6, g, wp, pq, xp, w, b, y, m0, m1); break;
+    case 5: fwd_tile(rb, 5, g, wp, pq, xp, w, b, y, m0, m1); break;
+    case 4: fwd_tile(rb, 4, g, wp, pq, xp, w, b, y, m0, m1); break;
+    case 3: fwd_tile(rb, 3, g, wp, pq, xp, w, b, y, m0, m1); break;
+    case 2: fwd_tile(rb, 2, g, wp, pq, xp, w, b, y, m0, m1); break;
+    default: fwd_tile(rb, 1, g, wp, pq, xp, w, b, y, m0, m1); break;
+    }
+}
+
+/* y of images [n_begin, n_end), one at a time through the plan's padded copy. */
+static void direct_forward(const c4j_conv_plan *p, int32_t n_begin, int32_t n_end, const float *x, const float *w,
+                           const float *b, float *y) {
+    const c4j_conv_geom *g = p->g;
+    for (int32_t n = n_begin; n < n_end; ++n) {
+        pad_planes(x + (int64_t)n * p->hw, 1, g->h, g->w, g->pad_h, g->pad_w, p->hp, p->wp, p->xpad);
+        float *yn = y + (int64_t)n * g->k * p->pq;
+        for (int32_t k = 0; k < g->k; k += FWD_KB) {
+            const int kb = g->k - k < FWD_KB ? g->k - k : FWD_KB;
+            for (int32_t r = 0; r < g->out_h; r += FWD_RB) {
+                const float *xr = p->xpad + (int64_t)r * g->stride_h * p->wp;
+                float *yr = yn + (int64_t)k * p->pq + (int64_t)r * g->out_w;
+                for (int32_t q = 0; q < g->out_w; q += 2 * VW) {
+                    const dmask m0 = D_MASK(g->out_w - q), m1 = D_MASK(g->out_w - q - VW);
+                    const float *bk = b ? b + k : NULL;
+                    if (g->out_h - r >= 2)
+                        fwd_tiles(2, kb, g, p->wp, p->pq, xr + q, w + (int64_t)k * p->rs, bk, yr + q, m0, m1);
+                    else
+                        fwd_tiles(1, kb, g, p->wp, p->pq, xr + q, w + (int64_t)k * p->rs, bk, yr + q, m0, m1);
+                }
+            }
+        }
+    }
+}
+
+/* Tap jj of channel kk of a weight-gradient tile. */
+#define DW_FMA(kk, jj) if (kb > kk && jb > jj) acc##kk##jj = D_FMA(d##kk, x##jj, acc##kk##jj);
+#define DW_ROW(kk) DW_FMA(kk, 0) DW_FMA(kk, 1) DW_FMA(kk, 2) DW_FMA(kk, 3) DW_FMA(kk, 4)
+#define DW_LOAD_X(jj) const dvec x##jj = jb > jj ? D_LOADM(xr + (int64_t)jj * g->dil_w, m) : D_ZERO();
+#define DW_LOAD_DY(kk) const dvec d##kk = kb > kk ? D_LOADM(dr + (int64_t)kk * p->pq, m) : D_ZERO();
+#define DW_ADD(kk, jj) if (kb > kk && jb > jj) dw[(int64_t)kk * p->rs + jj] += D_SUM(acc##kk##jj);
+#define DW_ADD_ROW(kk) DW_ADD(kk, 0) DW_ADD(kk, 1) DW_ADD(kk, 2) DW_ADD(kk, 3) DW_ADD(kk, 4)
+
+/* dw[k..k+kb)[i][j0..j0+jb) += the products over nb images (xpad their padded copies, dy at
+ * channel k of image 0): dw at (k, i, j0). kb and jb are constants after inlining. */
+C4J_INLINE void dw_tile(const int kb, const int jb, const c4j_conv_plan *p, int32_t nb, int32_t i, int32_t j0,
+                        const float *dy, float *dw) {
+    const c4j_conv_geom *g = p->g;
+    dvec acc00 = D_ZERO(), acc01 = acc00, acc02 = acc00, acc03 = acc00, acc04 = acc00, acc10 = acc00,
+         acc11 = acc00, acc12 = acc00, acc13 = acc00, acc14 = acc00, acc20 = acc00, acc21 = acc00,
+         acc22 = acc00, acc23 = acc00, acc24 = acc00, acc30 = acc00, acc31 = acc00, acc32 = acc00,
+         acc33 = acc00, acc34 = acc00;
+    for (int32_t n = 0; n < nb; ++n) {
+        const float *xn = p->xpad + n * p->xplane + (int64_t)i * g->dil_h * p->wp + (int64_t)j0 * g->dil_w;
+        const float *dn = dy + (int64_t)n * g->k * p->pq;
+        for (int32_t r = 0; r < g->out_h; ++r)
+            for (int32_t q = 0; q < g->out_w; q += VW) {
+                const dmask m = D_MASK(g->out_w - q);
+                const float *xr = xn + (int64_t)r * g->stride_h * p->wp + q, *dr = dn + (int64_t)r * g->out_w + q;
+                DW_LOAD_X(0) DW_LOAD_X(1) DW_LOAD_X(2) DW_LOAD_X(3) DW_LOAD_X(4)
+                DW_LOAD_DY(0) DW_LOAD_DY(1) DW_LOAD_DY(2) DW_LOAD_DY(3)
+                DW_ROW(0) DW_ROW(1) DW_ROW(2) DW_ROW(3)
+            }
+    }
+    DW_ADD_ROW(0) DW_ADD_ROW(1) DW_ADD_ROW(2) DW_ADD_ROW(3)
+}
+
+/* dw_tile with jb as a constant. */
+C4J_INLINE void dw_tiles(const int kb, int jb, const c4j_conv_plan *p, int32_t nb, int32_t i, int32_t j0,
+                         const float *dy, float *dw) {
+    switch (jb) {
+    case 5: dw_tile(kb, 5, p, nb, i, j0, dy, dw); break;
+    case 4: dw_tile(kb, 4, p, nb, i, j0, dy, dw); break;
+    case 3: dw_tile(kb, 3, p, nb, i, j0, dy, dw); break;
+    case 2: dw_tile(kb, 2, p, nb, i, j0, dy, dw); break;
+    default: dw_tile(kb, 1, p, nb, i, j0, dy, dw); break;
+    }
+}
+
+/* dw += the weight gradient of images n0.. (nb <= chunk of them), padded here into the plan's copies. */
+static void direct_weight_grad(const c4j_conv_plan *p, const float *x, const float *dy, int32_t n0, int32_t nb, float *dw) {
+    const c4j_conv_geom *g = p->g;
+    for (int32_t i = 0; i < nb; ++i)
+        pad_planes(x + (int64_t)(n0 + i) * p->hw, 1, g->h, g->w, g->pad_h, g->pad_w, p->hp, p->wp, p->xpad + i * p->xplane);
+    const float *dyn = dy + (int64_t)n0 * g->k * p->pq;
+    for (int32_t k = 0; k < g->k; k += DW_KB) {
+        const int kb = g->k - k < DW_KB ? g->k - k : DW_KB;
+        for (int32_t i = 0; i < g->r; ++i)
+            for (int32_t j = 0; j < g->s; j += DW_JB) {
+                const int jb = g->s - j < DW_JB ? g->s - j : DW_JB;
+                const float *dk = dyn + (int64_t)k * p->pq;
+                float *dwk = dw + (int64_t)k * p->rs + (int64_t)i * g->s + j;
+                switch (kb) {
+                case 4: dw_tiles(4, jb, p, nb, i, j, dk, dwk); break;
+                case 3: dw_tiles(3, jb, p, nb, i, j, dk, dwk); break;
+                case 2: dw_tiles(2, jb, p, nb, i, j, dk, dwk); break;
+                default: dw_tiles(1, jb, p, nb, i, j, dk, dwk); break;
+                }
+            }
+    }
+}
