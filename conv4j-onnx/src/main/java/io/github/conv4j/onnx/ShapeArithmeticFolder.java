@@ -195,7 +195,7 @@ final class ShapeArithmeticFolder {
         boolean movesBatch = MOVES.contains(node.opType()) && !(node.opType().equals("Cast")
                 && intAttribute(node, "to", 0) != OnnxDataType.INT64.code())
                 && node.inputs().stream().skip(data).noneMatch(batchFlags::containsKey);
-        if (!movesBatch) {
+        if (!movesBatch || inputs.subList(0, data).contains(null)) {
             return Optional.empty();
         }
         List<OnnxTensor> flagInputs = new ArrayList<>(inputs);
@@ -226,8 +226,8 @@ final class ShapeArithmeticFolder {
             case "Mul":
                 return elementwise(node, inputs.get(0), inputs.get(1), Math::multiplyExact);
             case "Div":
-                // Truncation toward zero, as onnxruntime divides integers.
-                return elementwise(node, inputs.get(0), inputs.get(1), (a, b) -> a / b);
+                // Truncation toward zero, as onnxruntime divides integers; -2^63 / -1 is 2^63, past int64.
+                return elementwise(node, inputs.get(0), inputs.get(1), (a, b) -> b == -1 ? Math.negateExact(a) : a / b);
             case "Cast":
                 return cast(node, inputs.get(0));
             case "Identity":
@@ -399,12 +399,14 @@ final class ShapeArithmeticFolder {
         long to = end.get() < 0 ? end.get() + n : end.get();
         from = s > 0 ? Math.max(0, Math.min(n, from)) : Math.max(0, Math.min(n - 1, from));
         to = s > 0 ? Math.max(0, Math.min(n, to)) : Math.max(-1, Math.min(n - 1, to));
-        List<Long> values = new ArrayList<>();
-        for (long i = from; s > 0 ? i < to : i > to; i += s) {
-            values.add(source[(int) i]);
+        // Counted rather than stepped to: from + step may pass 2^63 (PyTorch writes INT64_MAX as "to the end").
+        long count = n == 0 ? 0 : s > 0 ? (to > from ? (to - from - 1) / s + 1 : 0)
+                : (from > to ? (to - from + 1) / s + 1 : 0);
+        long[] values = new long[(int) count];
+        for (int k = 0; k < values.length; k++) {
+            values[k] = source[(int) (from + k * s)];
         }
-        return Optional.of(OnnxTensor.ofLongs("", new long[] {values.size()},
-                values.stream().mapToLong(Long::longValue).toArray()));
+        return Optional.of(OnnxTensor.ofLongs("", new long[] {values.length}, values));
     }
 
     private static Optional<Long> single(OnnxTensor tensor) {

@@ -1,0 +1,110 @@
+package io.github.conv4j.onnx;
+
+import static io.github.conv4j.onnx.OnnxTestModels.intAttribute;
+import static io.github.conv4j.onnx.OnnxTestModels.intsAttribute;
+import static io.github.conv4j.onnx.OnnxTestModels.longs;
+import static io.github.conv4j.onnx.OnnxTestModels.model;
+import static io.github.conv4j.onnx.OnnxTestModels.node;
+import static io.github.conv4j.onnx.OnnxTestModels.rawFloats;
+import static io.github.conv4j.onnx.OnnxTestModels.tensorAttribute;
+import static io.github.conv4j.onnx.OnnxTestModels.tensorValue;
+import static io.github.conv4j.onnx.OnnxTestModels.write;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.github.conv4j.onnx.proto.OnnxProtos.GraphProto;
+import io.github.conv4j.onnx.proto.OnnxProtos.NodeProto;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Shape arithmetic no exporter writes, as a hostile file can: the folder computes what the
+ * specification says where that is defined (a Slice stepping by INT64_MAX, a negative step over
+ * nothing) and refuses the rest naming the node (an overflowing Div), never with an exception of
+ * its own.
+ */
+class OnnxHostileShapeArithmeticTest {
+    private static final long[] X = {1, 4, 3, 5};
+
+    @TempDir
+    Path dir;
+
+    private static NodeProto constant(String output, long... values) {
+        return node("/" + output, "Constant", List.of(), List.of(output), tensorAttribute("value",
+                longs("", new long[] {values.length}, values)));
+    }
+
+    /** x of fixed shape X through a Relu to y, with {@code nodes} of shape arithmetic beside it. */
+    private static GraphProto.Builder beside(NodeProto... nodes) {
+        return GraphProto.newBuilder().setName("arithmetic").addInput(tensorValue("x", X)).addOutput(tensorValue("y", X))
+                .addAllNode(List.of(nodes)).addNode(node("/Relu", "Relu", List.of("x"), List.of("y")));
+    }
+
+    private OnnxModel read(int opset, GraphProto.Builder graph) throws IOException {
+        return OnnxModel.read(write(dir, "arithmetic.onnx", model(opset, graph)));
+    }
+
+    /** The message of the refusal of {@code graph}'s file, without the file's name. */
+    private <T extends OnnxModelException> String refusal(Class<T> type, GraphProto.Builder graph) throws IOException {
+        Path file = write(dir, "refused.onnx", model(13, graph));
+        T e = assertThrows(type, () -> OnnxModel.read(file));
+        return e.getMessage().substring(file.toString().length() + 2);
+    }
+
+    @Test
+    void aSliceSteppingPastInt64FoldsAsTheSpecificationSays() throws IOException {
+        // shape[1::INT64_MAX] is [4]; shape[3::INT64_MIN] is [5]: one step, then past either end.
+        OnnxModel model = read(13, beside(node("/Shape", "Shape", List.of("x"), List.of("s")),
+                constant("one", 1), constant("three", 3), constant("end", Long.MAX_VALUE),
+                constant("start", Long.MIN_VALUE), constant("axis", 0), constant("max", Long.MAX_VALUE),
+                constant("min", Long.MIN_VALUE),
+                node("/Slice", "Slice", List.of("s", "one", "end", "axis", "max"), List.of("up")),
+                node("/Slice_1", "Slice", List.of("s", "three", "start", "axis", "min"), List.of("down"))));
+        assertArrayEquals(new long[] {4}, model.constant("up").orElseThrow().longs());
+        assertArrayEquals(new long[] {5}, model.constant("down").orElseThrow().longs());
+    }
+
+    @Test
+    void aNegativeStepOverAnEmptyValueTakesNothing() throws IOException {
+        // Shape with start 2 and end 1 (opset 15) is empty; reversing it gives nothing, not its first entry.
+        OnnxModel model = read(15, beside(node("/Shape", "Shape", List.of("x"), List.of("empty"),
+                intAttribute("start", 2), intAttribute("end", 1)), constant("zero", 0), constant("end", Long.MIN_VALUE),
+                constant("axis", 0), constant("back", -1),
+                node("/Slice", "Slice", List.of("empty", "zero", "end", "axis", "back"), List.of("t"))));
+        assertArrayEquals(new long[] {0}, model.constant("t").orElseThrow().dims());
+    }
+
+    @Test
+    void aDivisionPastInt64IsRefusedLikeAnOverflowingProduct() throws IOException {
+        assertEquals("node '/Div' (Div) overflows 64 bits ('a' -9223372036854775808, 'b' -1)",
+                refusal(MalformedOnnxModelException.class, beside(constant("a", Long.MIN_VALUE), constant("b", -1),
+                        node("/Div", "Div", List.of("a", "b"), List.of("q")))));
+    }
+
+    @Test
+    void aConcatOfAnOmittedInputAndTheSymbolicBatchIsRefusedNamingTheNode() throws IOException {
+        float[] identity = new float[16];
+        for (int c = 0; c < 4; c++) {
+            identity[c * 5] = 1;
+        }
+        GraphProto.Builder graph = GraphProto.newBuilder().setName("omitted").addInput(tensorValue("x", X))
+                .addOutput(tensorValue("y", X))
+                .addInitializer(rawFloats("w", new long[] {4, 4, 1, 1}, identity))
+                .addNode(node("/Conv", "Conv", List.of("x", "w"), List.of("c"), intsAttribute("kernel_shape", 1, 1)))
+                .addNode(node("/Shape", "Shape", List.of("c"), List.of("s")))
+                .addNode(node("/Concat", "Concat", List.of("s", ""), List.of("t"), intAttribute("axis", 0)))
+                .addNode(node("/Reshape", "Reshape", List.of("c", "t"), List.of("y")));
+        graph.getInputBuilder(0).getTypeBuilder().getTensorTypeBuilder().getShapeBuilder().getDimBuilder(0)
+                .setDimParam("N");
+        Path file = write(dir, "omitted.onnx", model(13, graph));
+        UnsupportedOnnxModelException e = assertThrows(UnsupportedOnnxModelException.class,
+                () -> OnnxImporter.importGraph(file));
+        assertEquals(file + ": node '/Concat' (Concat) reads only constants: conv4j maps nodes that compute from the "
+                + "graph's input", e.getMessage());
+    }
+}
