@@ -25,8 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Shape arithmetic no exporter writes, as a hostile file can: the folder computes what the
  * specification says where that is defined (a Slice stepping by INT64_MAX, a negative step over
- * nothing) and refuses the rest naming the node (an overflowing Div), never with an exception of
- * its own.
+ * nothing) and refuses the rest naming the node (an overflowing Div, a Concat or Unsqueeze that
+ * would pile up more values than the file's bytes justify), never with an exception of its own.
  */
 class OnnxHostileShapeArithmeticTest {
     private static final long[] X = {1, 4, 3, 5};
@@ -84,6 +84,37 @@ class OnnxHostileShapeArithmeticTest {
         assertEquals("node '/Div' (Div) overflows 64 bits ('a' -9223372036854775808, 'b' -1)",
                 refusal(MalformedOnnxModelException.class, beside(constant("a", Long.MIN_VALUE), constant("b", -1),
                         node("/Div", "Div", List.of("a", "b"), List.of("q")))));
+    }
+
+    @Test
+    void aConcatRepeatingItsInputsIsRefusedBeforeItsValuesAreAllocated() throws IOException {
+        // 8 values, then 64 copies of each level: 512, 32768, then 2^21 at /Concat_3, which would go on to 2^39.
+        GraphProto.Builder graph = beside(constant("v0", 1, 2, 3, 4, 5, 6, 7, 8));
+        for (int level = 1; level <= 5; level++) {
+            graph.addNode(node("/Concat_" + level, "Concat", Collections.nCopies(64, "v" + (level - 1)),
+                    List.of("v" + level), intAttribute("axis", 0)));
+        }
+        assertEquals("node '/Concat_3' (Concat): folding it computes 2097152 values after 33280 for the nodes before "
+                + "it, past the 1048576 that conv4j evaluates of a model's shape arithmetic",
+                refusal(UnsupportedOnnxModelException.class, graph));
+    }
+
+    @Test
+    void unsqueezesPilingUpDimsAreRefusedToo() throws IOException {
+        // Each Unsqueeze adds 4096 axes to the value before it: their dims grow as the square of the nodes.
+        long[] axes = new long[4096];
+        for (int i = 0; i < axes.length; i++) {
+            axes[i] = i;
+        }
+        GraphProto.Builder graph = beside(constant("v0", 7)).addInitializer(longs("axes", new long[] {axes.length}, axes));
+        for (int level = 1; level <= 100; level++) {
+            graph.addNode(node("/Unsqueeze_" + level, "Unsqueeze", List.of("v" + (level - 1), "axes"),
+                    List.of("v" + level)));
+        }
+        String message = refusal(UnsupportedOnnxModelException.class, graph);
+        // 1 + 4096 k dims at the k-th: the sum passes 2^20 at the 23rd.
+        assertEquals("node '/Unsqueeze_23' (Unsqueeze): folding it computes 94209 values after 1036310 for the nodes "
+                + "before it, past the 1048576 that conv4j evaluates of a model's shape arithmetic", message);
     }
 
     @Test
