@@ -193,6 +193,16 @@ class OnnxChannelOpsTest {
                 refusal(afterConv(X, shuffle("c", "y", 3).toArray(NodeProto[]::new)), 13));
     }
 
+    @Test
+    void aShuffleWhosePermDoesNotNameEachAxisIsRefused() throws IOException {
+        List<NodeProto> nodes = shuffle("c", "y", 2);
+        nodes.replaceAll(n -> n.getOpType().equals("Transpose") ? n.toBuilder().setAttribute(0,
+                intsAttribute("perm", 0, 2, 1)).build() : n);
+        assertEquals("node '/ChannelShuffle' (ChannelShuffle): its Transpose has perm [0, 2, 1] for the grouped shape "
+                + "[2, 2, 2, 3, 3] of rank 5: a perm names every axis once", refusal(afterConv(X,
+                nodes.toArray(NodeProto[]::new)), 13));
+    }
+
     private static GraphProto.Builder unfixedBatch(GraphProto.Builder graph) {
         graph.getInputBuilder(0).getTypeBuilder().getTensorTypeBuilder().getShapeBuilder().getDimBuilder(0)
                 .setDimParam("N");
