@@ -12,11 +12,14 @@ import static io.github.conv4j.onnx.OnnxTestModels.write;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import io.github.conv4j.nn.Graph;
 import io.github.conv4j.onnx.proto.OnnxProtos.GraphProto;
 import io.github.conv4j.onnx.proto.OnnxProtos.NodeProto;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -26,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Shape arithmetic no exporter writes, as a hostile file can: the folder computes what the
  * specification says where that is defined (a Slice stepping by INT64_MAX, a negative step over
  * nothing) and refuses the rest naming the node (an overflowing Div, a Concat or Unsqueeze that
- * would pile up more values than the file's bytes justify), never with an exception of its own.
+ * would pile up more values than the file's bytes justify), never with an exception of its own;
+ * and a file of many Shapes imports in time linear in them.
  */
 class OnnxHostileShapeArithmeticTest {
     private static final long[] X = {1, 4, 3, 5};
@@ -119,17 +123,9 @@ class OnnxHostileShapeArithmeticTest {
 
     @Test
     void aConcatOfAnOmittedInputAndTheSymbolicBatchIsRefusedNamingTheNode() throws IOException {
-        float[] identity = new float[16];
-        for (int c = 0; c < 4; c++) {
-            identity[c * 5] = 1;
-        }
-        GraphProto.Builder graph = GraphProto.newBuilder().setName("omitted").addInput(tensorValue("x", X))
-                .addOutput(tensorValue("y", X))
-                .addInitializer(rawFloats("w", new long[] {4, 4, 1, 1}, identity))
-                .addNode(node("/Conv", "Conv", List.of("x", "w"), List.of("c"), intsAttribute("kernel_shape", 1, 1)))
-                .addNode(node("/Shape", "Shape", List.of("c"), List.of("s")))
-                .addNode(node("/Concat", "Concat", List.of("s", ""), List.of("t"), intAttribute("axis", 0)))
-                .addNode(node("/Reshape", "Reshape", List.of("c", "t"), List.of("y")));
+        GraphProto.Builder graph = afterConv(node("/Shape", "Shape", List.of("c"), List.of("s")),
+                node("/Concat", "Concat", List.of("s", ""), List.of("t"), intAttribute("axis", 0)),
+                node("/Reshape", "Reshape", List.of("c", "t"), List.of("y")));
         graph.getInputBuilder(0).getTypeBuilder().getTensorTypeBuilder().getShapeBuilder().getDimBuilder(0)
                 .setDimParam("N");
         Path file = write(dir, "omitted.onnx", model(13, graph));
@@ -137,5 +133,33 @@ class OnnxHostileShapeArithmeticTest {
                 () -> OnnxImporter.importGraph(file));
         assertEquals(file + ": node '/Concat' (Concat) reads only constants: conv4j maps nodes that compute from the "
                 + "graph's input", e.getMessage());
+    }
+
+    private static GraphProto.Builder afterConv(NodeProto... nodes) {
+        float[] identity = new float[16];
+        for (int c = 0; c < 4; c++) {
+            identity[c * 5] = 1;
+        }
+        return GraphProto.newBuilder().setName("after").addInput(tensorValue("x", X)).addOutput(tensorValue("y", X))
+                .addInitializer(rawFloats("w", new long[] {4, 4, 1, 1}, identity))
+                .addNode(node("/Conv", "Conv", List.of("x", "w"), List.of("c"), intsAttribute("kernel_shape", 1, 1)))
+                .addAllNode(List.of(nodes));
+    }
+
+    @Test
+    void aFileOfManyShapesOfOneFeatureMapImportsInLinearTime() throws IOException {
+        // 100000 readers of one value (2 MB): a copy of the model per folded Shape and a list's contains per
+        // reader made this minutes; it is under half a second.
+        NodeProto[] nodes = new NodeProto[100_001];
+        for (int i = 0; i < nodes.length - 1; i++) {
+            nodes[i] = node("", "Shape", List.of("c"), List.of("s" + i));
+        }
+        nodes[nodes.length - 1] = node("/Relu", "Relu", List.of("c"), List.of("y"));
+        OnnxModel model = OnnxModel.read(write(dir, "shapes.onnx", model(13, afterConv(nodes))));
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+            try (Graph graph = OnnxImporter.importGraph(model)) {
+                assertEquals(List.of("input", "Conv", "Relu"), graph.nodes().stream().map(n -> n.name()).toList());
+            }
+        });
     }
 }
