@@ -53,11 +53,10 @@ final class ActivationPatterns {
     private ActivationPatterns(OnnxModel model) {
         this.model = model;
         for (OnnxNode node : model.nodes()) {
-            for (String value : NodeChain.computedInputs(model, node)) {
-                List<OnnxNode> nodes = readers.computeIfAbsent(value, v -> new ArrayList<>());
-                if (!nodes.contains(node)) {
-                    nodes.add(node);
-                }
+            // Once per value the node reads (x * sigmoid(x) reads x twice); a list's contains, comparing
+            // records field by field, made a value of many readers quadratic.
+            for (String value : NodeChain.computedInputs(model, node).stream().distinct().toList()) {
+                readers.computeIfAbsent(value, v -> new ArrayList<>()).add(node);
             }
         }
     }

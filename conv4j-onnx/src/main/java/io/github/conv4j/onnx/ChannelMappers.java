@@ -91,11 +91,17 @@ final class ChannelMappers {
     /**
      * The node {@link ChannelShufflePattern} made of a channel shuffle, reading x, the grouped
      * shape [N, g, C/g, H, W] and the joined shape [N, C, H, W] (C or -1; N as 0, -1 or the
-     * declared batch): a {@link ChannelShuffle} of g groups when the shapes fit the input.
+     * declared batch), with its Transpose's perm: a {@link ChannelShuffle} of g groups when the
+     * shapes fit the input; a perm of another length than the grouped shape is no valid file's.
      */
     static List<MappedLayer> channelShuffle(NodeContext context) throws OnnxModelException {
         long[] grouped = int64(context, context.constantInput(1, "shape"), "shape");
         long[] joined = int64(context, context.constantInput(2, "shape"), "shape");
+        long[] perm = context.attributes().longs("perm");
+        if (perm.length != grouped.length) {
+            throw context.malformed("its Transpose has perm " + Arrays.toString(perm) + " for the grouped shape "
+                    + Arrays.toString(grouped) + " of rank " + grouped.length + ": a perm names every axis once");
+        }
         Shape input = context.input();
         long channels = input.dim(0);
         int rank = input.rank() + 1;

@@ -14,8 +14,8 @@ import java.util.Set;
  * Transpose with perm [0, 2, 1, 3, …] (the group axis swapped with the one after it), Reshape(·,
  * joined), each of the two values between them read by the next node alone and the Reshapes
  * without {@code allowzero}. The three become one node of op type {@link #OP} reading x, grouped
- * and joined, in the place of the last, which {@link ChannelMappers#channelShuffle} checks against
- * the input's shape once it is known. Anything else is left as it is, for the Reshape and
+ * and joined, with the Transpose's perm, in the place of the last, which
+ * {@link ChannelMappers#channelShuffle} checks against the input's shape once it is known. Anything else is left as it is, for the Reshape and
  * Transpose mappers to refuse naming the node.
  *
  * <p>The shapes may still be computed when this runs (PyTorch writes them as Shape, Gather,
@@ -50,8 +50,10 @@ final class ChannelShufflePattern {
                     .filter(n -> n.opType().equals("Reshape") && n.inputs().size() == 2 && !allowsZero(n));
             if (last.isPresent() && first.inputs().size() == 2 && !allowsZero(first)) {
                 String name = first.name().isEmpty() ? "" : first.name().substring(0, first.name().lastIndexOf('/') + 1) + OP;
+                // The perm goes along: only once the grouped shape is folded can its length be checked against it.
                 fusedAt.put(last.get(), new OnnxNode(name, OP, List.of(first.inputs().get(0), first.inputs().get(1),
-                        last.get().inputs().get(1)), List.of(last.get().outputs().get(0)), Map.of()));
+                        last.get().inputs().get(1)), List.of(last.get().outputs().get(0)),
+                        Map.of("perm", transpose.get().attribute("perm").orElseThrow())));
                 removed.addAll(List.of(first, transpose.get()));
             }
         }

@@ -30,8 +30,12 @@ import java.util.Set;
  * {@link Graph#namedParameters()} and {@link Graph#namedState()} views.
  */
 final class GraphImport {
-    /** The model, with the shape arithmetic folded so far. */
-    private OnnxModel model;
+    private final OnnxModel model;
+    /**
+     * The values folded here, beside the model's constants: kept apart because a copy of the model
+     * per folded node made an import quadratic in a file of many Shapes.
+     */
+    private final Map<String, OnnxTensor> foldedHere = new HashMap<>();
     private final ShapeArithmeticFolder folder;
     private final GraphBuilder builder;
     private final OptionalLong declaredBatch;
@@ -86,12 +90,12 @@ final class GraphImport {
                 // The batch, written as 0, means "the input's batch" only as a Reshape's first entry.
                 batchValues.add(output);
             } else {
-                model = model.withFolded(node, folded.get());
+                foldedHere.put(output, folded.get());
             }
             return;
         }
         List<Node> inputs = new ArrayList<>();
-        for (String value : NodeChain.computedInputs(model, node)) {
+        for (String value : NodeChain.computedInputs(this::constant, node)) {
             if (batchValues.contains(value)) {
                 throw new UnsupportedOnnxModelException(model.source(), node.describe() + " reads '" + value
                         + "', computed from the batch size, which the graph input does not fix: conv4j maps the batch "
@@ -108,7 +112,8 @@ final class GraphImport {
             values.put(node.outputs().get(0), inputs.get(0));
             return;
         }
-        NodeContext context = new NodeContext(model, node, dataShape(node, inputs), onlyReader(node), declaredBatch);
+        NodeContext context = new NodeContext(model, this::constant, node, dataShape(node, inputs), onlyReader(node),
+                declaredBatch);
         if (node.opType().equals("Split")) {
             split(context, inputs.get(0));
             return;
@@ -121,6 +126,12 @@ final class GraphImport {
             taken.add(next);
             values.put(next.outputs().get(0), out);
         }
+    }
+
+    /** A constant of the model or a value folded here. */
+    private Optional<OnnxTensor> constant(String name) {
+        Optional<OnnxTensor> constant = model.constant(name);
+        return constant.isPresent() ? constant : Optional.ofNullable(foldedHere.get(name));
     }
 
     private Shape dataShape(OnnxNode node, List<Node> inputs) throws UnsupportedOnnxModelException {
@@ -173,7 +184,7 @@ final class GraphImport {
     private UnsupportedOnnxModelException unfolded(NodeContext context) {
         return context.unsupported("conv4j evaluates " + context.node().opType() + " only when the model is read, "
                 + "as shape arithmetic on constants and known shapes, and it reads computed values "
-                + NodeChain.computedInputs(model, context.node()));
+                + NodeChain.computedInputs(this::constant, context.node()));
     }
 
     /** A Split of channels: one ChannelSlice node per output that is read, each reading {@code input}. */

@@ -159,6 +159,9 @@ final class ModelDecoder {
             if (proto.getOpType().isEmpty()) {
                 throw file.malformed(provisional + " has no op type");
             }
+            if (proto.getOutputCount() == 0) {
+                throw file.malformed(provisional + " has no outputs; every ai.onnx operator produces at least one");
+            }
             if (!isDefaultDomain(proto.getDomain())) {
                 throw file.unsupported(provisional + " is in operator domain '" + proto.getDomain()
                         + "'; conv4j reads only the default domain (ai.onnx)");

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -64,7 +66,12 @@ final class NodeChain {
 
     /** The inputs of a node that the graph computes: neither omitted nor constant. */
     static List<String> computedInputs(OnnxModel model, OnnxNode node) {
-        return node.inputs().stream().filter(name -> !name.isEmpty() && model.constant(name).isEmpty()).toList();
+        return computedInputs(model::constant, node);
+    }
+
+    /** The inputs of a node that are neither omitted nor among {@code constants}. */
+    static List<String> computedInputs(Function<String, Optional<OnnxTensor>> constants, OnnxNode node) {
+        return node.inputs().stream().filter(name -> !name.isEmpty() && constants.apply(name).isEmpty()).toList();
     }
 
     private static void requireOneReader(OnnxModel model, String producer, String value,

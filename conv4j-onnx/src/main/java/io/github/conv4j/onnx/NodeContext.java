@@ -4,6 +4,7 @@ import io.github.conv4j.tensor.Shape;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.Function;
 
 /**
  * What a mapper knows about the node it maps: the node, the per-sample shape of the value flowing
@@ -13,6 +14,7 @@ import java.util.OptionalLong;
  */
 final class NodeContext {
     private final OnnxModel model;
+    private final Function<String, Optional<OnnxTensor>> constants;
     private final OnnxNode node;
     private final Shape input;
     private final OnnxNode next;
@@ -21,7 +23,14 @@ final class NodeContext {
     private boolean nextTaken;
 
     NodeContext(OnnxModel model, OnnxNode node, Shape input, OnnxNode next, OptionalLong declaredBatch) {
+        this(model, model::constant, node, input, next, declaredBatch);
+    }
+
+    /** A context whose constants are those of {@code constants}: the model's and what a graph import folded. */
+    NodeContext(OnnxModel model, Function<String, Optional<OnnxTensor>> constants, OnnxNode node, Shape input,
+            OnnxNode next, OptionalLong declaredBatch) {
         this.model = model;
+        this.constants = constants;
         this.node = node;
         this.input = input;
         this.next = next;
@@ -76,7 +85,7 @@ final class NodeContext {
 
     /** A constant of the model by name: an initializer or a folded value. */
     Optional<OnnxTensor> constant(String name) {
-        return model.constant(name);
+        return constants.apply(name);
     }
 
     /** The constant at input {@code index}, refused when absent or computed by the graph. */
@@ -90,7 +99,7 @@ final class NodeContext {
             return Optional.empty();
         }
         String name = node.inputs().get(index);
-        Optional<OnnxTensor> constant = model.constant(name);
+        Optional<OnnxTensor> constant = constants.apply(name);
         if (constant.isEmpty()) {
             throw unsupported(role + " '" + name + "' (input " + index + ") is computed by the graph: conv4j maps it "
                     + "only as a constant (an initializer)");

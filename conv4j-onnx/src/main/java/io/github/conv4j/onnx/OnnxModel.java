@@ -122,19 +122,6 @@ public final class OnnxModel {
     }
 
     /**
-     * This model with {@code node}, one of its nodes, evaluated to the constant {@code value}: for
-     * the shape arithmetic a graph import folds as it learns the shapes of computed values.
-     */
-    OnnxModel withFolded(OnnxNode node, OnnxTensor value) {
-        Map<String, OnnxTensor> constants = new LinkedHashMap<>(foldedConstants);
-        constants.put(value.name(), value);
-        List<OnnxNode> folded = new ArrayList<>(foldedNodes);
-        folded.add(node);
-        return new OnnxModel(source, irVersion, opset, producerName, producerVersion, inputs, outputs, initializers,
-                constants, nodes.stream().filter(n -> n != node).toList(), folded, metadata);
-    }
-
-    /**
      * This model with its one graph input declared as {@code resolved} (the sizes an import was
      * given for what the file leaves open), its nodes folded again: a Shape of that input, and the
      * arithmetic on it, folds once the input's dims are all fixed. The nodes folded at reading

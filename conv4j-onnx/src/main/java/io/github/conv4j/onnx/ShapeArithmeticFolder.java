@@ -37,6 +37,11 @@ import java.util.function.LongBinaryOperator;
  * folds to a shape starting with 0, which a Reshape reads as "the input's batch". A node that
  * computes with the batch (Add, Mul, Div, a Cast to FLOAT, an index or bound made of it) is not
  * folded.
+ *
+ * <p>The values it computes are a file's shape arithmetic, a few numbers per Reshape, so one
+ * folder computes at most {@link #MAX_COMPUTED} values in all: a small file whose Concats repeat
+ * their inputs, or whose Unsqueezes or Casts pile up, is refused naming the node that would pass
+ * that, before anything of its size is allocated.
  */
 final class ShapeArithmeticFolder {
     /** The op types this folds when their inputs are constants (some are also mapped when they are not). */
@@ -46,6 +51,11 @@ final class ShapeArithmeticFolder {
     private static final Set<String> MOVES = Set.of("Gather", "Unsqueeze", "Concat", "Slice", "Identity", "Cast");
     /** The batch entry of a value's dims (given to the constructor) when the batch is not fixed. */
     static final long UNKNOWN_BATCH = -1;
+    /**
+     * The most values (and dims) one folder computes: 2^20, thousands of times what the shape
+     * arithmetic of any CNN holds, and 8 MiB of longs.
+     */
+    static final long MAX_COMPUTED = 1 << 20;
 
     /**
      * What folding left.
@@ -63,6 +73,8 @@ final class ShapeArithmeticFolder {
     private final Function<String, long[]> knownDims;
     /** For each constant holding the symbolic batch: an INT64 tensor of its dims, 1 where the batch is. */
     private final Map<String, OnnxTensor> batchFlags = new HashMap<>();
+    /** The values and dims computed so far, against {@link #MAX_COMPUTED}. */
+    private long computed;
 
     /** What a value's evaluation gives: the value, and its batch flags (null when it holds no batch). */
     private record Folded(OnnxTensor value, OnnxTensor flags) {
@@ -195,7 +207,7 @@ final class ShapeArithmeticFolder {
         boolean movesBatch = MOVES.contains(node.opType()) && !(node.opType().equals("Cast")
                 && intAttribute(node, "to", 0) != OnnxDataType.INT64.code())
                 && node.inputs().stream().skip(data).noneMatch(batchFlags::containsKey);
-        if (!movesBatch) {
+        if (!movesBatch || inputs.subList(0, data).contains(null)) {
             return Optional.empty();
         }
         List<OnnxTensor> flagInputs = new ArrayList<>(inputs);
@@ -226,8 +238,8 @@ final class ShapeArithmeticFolder {
             case "Mul":
                 return elementwise(node, inputs.get(0), inputs.get(1), Math::multiplyExact);
             case "Div":
-                // Truncation toward zero, as onnxruntime divides integers.
-                return elementwise(node, inputs.get(0), inputs.get(1), (a, b) -> a / b);
+                // Truncation toward zero, as onnxruntime divides integers; -2^63 / -1 is 2^63, past int64.
+                return elementwise(node, inputs.get(0), inputs.get(1), (a, b) -> b == -1 ? Math.negateExact(a) : a / b);
             case "Cast":
                 return cast(node, inputs.get(0));
             case "Identity":
@@ -269,7 +281,7 @@ final class ShapeArithmeticFolder {
                 + "' is not a value conv4j reads (value, value_float(s), value_int(s))");
     }
 
-    private Optional<Folded> shape(OnnxNode node) {
+    private Optional<Folded> shape(OnnxNode node) throws OnnxModelException {
         String input = node.inputs().isEmpty() ? "" : node.inputs().get(0);
         long[] dims = constants.containsKey(input) ? constants.get(input).dims() : knownDims.apply(input);
         if (dims == null) {
@@ -279,6 +291,7 @@ final class ShapeArithmeticFolder {
         // Opset 15 added start and end; before it they are absent and the defaults give the whole shape.
         int start = clampAxis(intAttribute(node, "start", 0), rank);
         int end = clampAxis(intAttribute(node, "end", rank), rank);
+        charge(node, 2L * Math.max(0, end - start));
         long[] slice = Arrays.copyOfRange(dims, start, Math.max(start, end));
         long[] flags = new long[slice.length];
         if (start == 0 && slice.length > 0 && slice[0] == UNKNOWN_BATCH) {
@@ -300,6 +313,7 @@ final class ShapeArithmeticFolder {
             return Optional.empty();
         }
         int length = data.size();
+        charge(node, indices.size() + indices.rank());
         long[] positions = indices.longs();
         for (int i = 0; i < positions.length; i++) {
             long position = positions[i] < 0 ? positions[i] + length : positions[i];
@@ -339,6 +353,7 @@ final class ShapeArithmeticFolder {
             axes = ints.values().stream().mapToLong(Long::longValue).toArray();
         }
         int outRank = data.rank() + axes.length;
+        charge(node, outRank);
         boolean[] inserted = new boolean[outRank];
         for (long axis : axes) {
             long normalized = axis < 0 ? axis + outRank : axis;
@@ -356,22 +371,28 @@ final class ShapeArithmeticFolder {
         return Optional.of(data.reshaped("", outDims));
     }
 
-    private Optional<OnnxTensor> concat(OnnxNode node, List<OnnxTensor> inputs) {
+    private Optional<OnnxTensor> concat(OnnxNode node, List<OnnxTensor> inputs) throws OnnxModelException {
         long axis = intAttribute(node, "axis", 0);
         if (inputs.isEmpty() || (axis != 0 && axis != -1)) {
             return Optional.empty();
         }
-        List<Long> values = new ArrayList<>();
+        long total = 0;
         for (OnnxTensor input : inputs) {
             if (input == null || input.rank() != 1 || input.dataType() != OnnxDataType.INT64) {
                 return Optional.empty();
             }
-            for (long value : input.longs()) {
-                values.add(value);
-            }
+            total += input.size();
         }
-        return Optional.of(OnnxTensor.ofLongs("", new long[] {values.size()},
-                values.stream().mapToLong(Long::longValue).toArray()));
+        // A Concat may name one value many times: its output grows past its inputs, so it is counted first.
+        charge(node, total);
+        long[] values = new long[(int) total];
+        int next = 0;
+        for (OnnxTensor input : inputs) {
+            long[] part = input.longs();
+            System.arraycopy(part, 0, values, next, part.length);
+            next += part.length;
+        }
+        return Optional.of(OnnxTensor.ofLongs("", new long[] {values.length}, values));
     }
 
     private Optional<OnnxTensor> slice(OnnxNode node, List<OnnxTensor> inputs) throws OnnxModelException {
@@ -399,12 +420,15 @@ final class ShapeArithmeticFolder {
         long to = end.get() < 0 ? end.get() + n : end.get();
         from = s > 0 ? Math.max(0, Math.min(n, from)) : Math.max(0, Math.min(n - 1, from));
         to = s > 0 ? Math.max(0, Math.min(n, to)) : Math.max(-1, Math.min(n - 1, to));
-        List<Long> values = new ArrayList<>();
-        for (long i = from; s > 0 ? i < to : i > to; i += s) {
-            values.add(source[(int) i]);
+        // Counted rather than stepped to: from + step may pass 2^63 (PyTorch writes INT64_MAX as "to the end").
+        long count = n == 0 ? 0 : s > 0 ? (to > from ? (to - from - 1) / s + 1 : 0)
+                : (from > to ? (to - from + 1) / s + 1 : 0);
+        charge(node, count);
+        long[] values = new long[(int) count];
+        for (int k = 0; k < values.length; k++) {
+            values[k] = source[(int) (from + k * s)];
         }
-        return Optional.of(OnnxTensor.ofLongs("", new long[] {values.size()},
-                values.stream().mapToLong(Long::longValue).toArray()));
+        return Optional.of(OnnxTensor.ofLongs("", new long[] {values.length}, values));
     }
 
     private static Optional<Long> single(OnnxTensor tensor) {
@@ -428,6 +452,7 @@ final class ShapeArithmeticFolder {
         } else {
             return Optional.empty();
         }
+        charge(node, shapeGiver.size() + shapeGiver.rank());
         long[] left = a.longs();
         long[] right = b.longs();
         long[] result = new long[shapeGiver.size()];
@@ -445,8 +470,13 @@ final class ShapeArithmeticFolder {
         return Optional.of(OnnxTensor.ofLongs("", shapeGiver.dims(), result));
     }
 
-    private Optional<OnnxTensor> cast(OnnxNode node, OnnxTensor input) {
+    private Optional<OnnxTensor> cast(OnnxNode node, OnnxTensor input) throws OnnxModelException {
         long to = intAttribute(node, "to", OnnxDataType.UNDEFINED.code());
+        boolean converts = (to == OnnxDataType.INT64.code() || to == OnnxDataType.FLOAT.code())
+                && to != input.dataType().code();
+        if (converts) {
+            charge(node, input.size() + input.rank());
+        }
         if (to == OnnxDataType.INT64.code()) {
             return Optional.of(input.dataType() == OnnxDataType.INT64 ? input : OnnxTensor.ofLongs("", input.dims(),
                     toLongs(input.floats())));
@@ -472,6 +502,16 @@ final class ShapeArithmeticFolder {
             result[i] = values[i];
         }
         return result;
+    }
+
+    /** Counts {@code values} about to be computed for {@code node}, refusing the node past {@link #MAX_COMPUTED}. */
+    private void charge(OnnxNode node, long values) throws OnnxModelException {
+        if (values > MAX_COMPUTED - computed) {
+            throw file.unsupported(node.describe() + ": folding it computes " + values + " values after " + computed
+                    + " for the nodes before it, past the " + MAX_COMPUTED + " that conv4j evaluates of a model's shape "
+                    + "arithmetic");
+        }
+        computed += values;
     }
 
     private static long intAttribute(OnnxNode node, String name, long fallback) {

@@ -21,6 +21,10 @@ record WindowPadding(int height, int width, PaddingMode mode) {
      * columns moved by {@code stride} with {@code dilation}, over the node's C×H×W input.
      */
     static WindowPadding of(NodeContext context, int[] kernel, int[] stride, int[] dilation) throws OnnxModelException {
+        // SAME's pads divide by the stride: a window of no size, step or spacing is no valid file's.
+        requirePositive(context, "kernel_shape", kernel);
+        requirePositive(context, "strides", stride);
+        requirePositive(context, "dilations", dilation);
         int[] size = {context.input().dim(1), context.input().dim(2)};
         String autoPad = context.attributes().text("auto_pad", "NOTSET");
         switch (autoPad) {
@@ -55,6 +59,14 @@ record WindowPadding(int height, int width, PaddingMode mode) {
             }
             default -> throw context.malformed("attribute 'auto_pad' is '" + autoPad + "', not NOTSET, VALID, SAME_UPPER "
                     + "or SAME_LOWER");
+        }
+    }
+
+    private static void requirePositive(NodeContext context, String attribute, int[] values)
+            throws MalformedOnnxModelException {
+        if (Arrays.stream(values).anyMatch(v -> v < 1)) {
+            throw context.malformed("attribute '" + attribute + "' is " + Arrays.toString(values) + ": a window's size, "
+                    + "strides and dilations are positive");
         }
     }
 

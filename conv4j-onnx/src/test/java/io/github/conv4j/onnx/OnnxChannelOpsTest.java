@@ -193,6 +193,16 @@ class OnnxChannelOpsTest {
                 refusal(afterConv(X, shuffle("c", "y", 3).toArray(NodeProto[]::new)), 13));
     }
 
+    @Test
+    void aShuffleWhosePermDoesNotNameEachAxisIsRefused() throws IOException {
+        List<NodeProto> nodes = shuffle("c", "y", 2);
+        nodes.replaceAll(n -> n.getOpType().equals("Transpose") ? n.toBuilder().setAttribute(0,
+                intsAttribute("perm", 0, 2, 1)).build() : n);
+        assertEquals("node '/ChannelShuffle' (ChannelShuffle): its Transpose has perm [0, 2, 1] for the grouped shape "
+                + "[2, 2, 2, 3, 3] of rank 5: a perm names every axis once", refusal(afterConv(X,
+                nodes.toArray(NodeProto[]::new)), 13));
+    }
+
     private static GraphProto.Builder unfixedBatch(GraphProto.Builder graph) {
         graph.getInputBuilder(0).getTypeBuilder().getTensorTypeBuilder().getShapeBuilder().getDimBuilder(0)
                 .setDimParam("N");
@@ -220,6 +230,40 @@ class OnnxChannelOpsTest {
                 node("/Gather", "Gather", List.of("s", "i0"), List.of("b"), intAttribute("axis", 0)),
                 node("/Unsqueeze", "Unsqueeze", List.of("b", "axes"), List.of("b1")),
                 node("/Slice", "Slice", List.of("c", "zero", "b1", "one"), List.of("y")))), 13));
+    }
+
+    /**
+     * A file open in N, H and W (a {@code --dynamic-hw} export) whose shuffle computes its shapes:
+     * imported at each input shape given, the Shapes fold from it and the batch stays free.
+     */
+    @Test
+    void anOpenShuffleImportsAtTheInputShapeGiven() throws IOException {
+        GraphProto.Builder graph = afterConv(X, shuffle("c", "y", 2).toArray(NodeProto[]::new));
+        for (var shape : List.of(graph.getInputBuilder(0).getTypeBuilder().getTensorTypeBuilder().getShapeBuilder(),
+                graph.getOutputBuilder(0).getTypeBuilder().getTensorTypeBuilder().getShapeBuilder())) {
+            shape.getDimBuilder(0).setDimParam("N");
+            shape.getDimBuilder(2).setDimParam("H");
+            shape.getDimBuilder(3).setDimParam("W");
+        }
+        Path file = write(dir, "open.onnx", model(13, graph));
+        for (int[] hw : new int[][] {{3, 3}, {2, 5}}) {
+            int plane = hw[0] * hw[1];
+            float[] x = new float[3 * 4 * plane];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = i;
+            }
+            float[] expected = new float[x.length];
+            int[] order = {0, 2, 1, 3};
+            for (int n = 0; n < 3; n++) {
+                for (int c = 0; c < 4; c++) {
+                    System.arraycopy(x, (n * 4 + order[c]) * plane, expected, (n * 4 + c) * plane, plane);
+                }
+            }
+            try (Graph model = OnnxImporter.importGraph(file, OnnxImportOptions.defaults().inputShape(4, hw[0], hw[1]));
+                    Tensor input = Tensor.of(x, 3, 4, hw[0], hw[1])) {
+                assertArrayEquals(expected, model.forward(input).toArray(), hw[0] + "x" + hw[1]);
+            }
+        }
     }
 
     @Test

@@ -113,6 +113,14 @@ class OnnxHostileFilesTest {
     }
 
     @Test
+    void nodeWithoutOutputs() throws IOException {
+        // The graph import looked for the readers of its first output and ran past the end of none.
+        GraphProto.Builder graph = reluGraph().addNode(node("/Sigmoid", "Sigmoid", List.of("y"), List.of()));
+        assertRefused(MalformedOnnxModelException.class, write(dir, "mute.onnx", model(13, graph)),
+                "node '/Sigmoid' (Sigmoid) has no outputs; every ai.onnx operator produces at least one");
+    }
+
+    @Test
     void graphOutputThatNobodyProduces() throws IOException {
         GraphProto.Builder graph = reluGraph().addOutput(tensorValue("logits", 1, 10));
         assertRefused(MalformedOnnxModelException.class, write(dir, "output.onnx", model(13, graph)),

@@ -113,6 +113,17 @@ class OnnxImportOpsTest {
     }
 
     @Test
+    void aWindowOfStrideZeroIsRefusedBeforeItsSamePaddingIsWorkedOut() {
+        // The fuzzer's finding: asymmetric pads made the SAME check divide by the stride.
+        GraphProto.Builder graph = graph(new long[] {1, 1, 8, 8}, new long[] {1, 1, 8, 8}, List.of(),
+                node("/AveragePool", "AveragePool", List.of("x"), List.of("y"), ExportGraph.ints("kernel_shape", 2, 2),
+                        ExportGraph.ints("strides", 0, 1), ExportGraph.ints("pads", 0, 0, 1, 1)));
+        MalformedOnnxModelException e = assertThrows(MalformedOnnxModelException.class, () -> importGraph(graph));
+        assertEquals("node '/AveragePool' (AveragePool): attribute 'strides' is [0, 1]: a window's size, strides and "
+                + "dilations are positive", e.detail());
+    }
+
+    @Test
     void reduceMeanOverHeightAndWidthThenReshapeToBatchAndMinusOne() throws IOException {
         GraphProto.Builder graph = graph(new long[] {2, 3, 2, 2}, new long[] {2, 3}, List.of(longs("shape",
                 new long[] {2}, 0, -1)),
