@@ -17,6 +17,14 @@ void c4j_fold_rows_avx2(float *im, const float *col, int64_t height, int64_t wid
  * as the scalar loop; returns 1 when a window holds a NaN (the caller redoes the plane). */
 int c4j_maxpool_2x2_avx2(const c4j_pool_geom *g, const float *in, float *out, int32_t *arg);
 
+/* pool_avx2.c: max pooling with stride 2 across (any window, dilation 1) of the outputs p in
+ * [p_lo, p_hi), q in [q_lo, q_hi) of one plane (q_hi - q_lo >= 8), eight at a time: same
+ * outputs and argmax as the scalar loop. pool.c's strided_rect picks the rectangle: windows
+ * wholly inside the plane, and every block's 16-float row loads too. Returns 1 when a window
+ * holds a NaN (the caller redoes the plane). */
+int c4j_maxpool_s2_avx2(const c4j_pool_geom *g, const float *in, float *out, int32_t *arg, int64_t p_lo,
+                        int64_t p_hi, int64_t q_lo, int64_t q_hi);
+
 /* pool_avx2.c: its backward for one plane with out_w >= 8, writing every input of the plane
  * (dx need not be zeroed); y, when not NULL, is the output of a fused ReLU (dy passes where
  * y > 0). */

@@ -66,54 +66,99 @@ static int maxpool_2x2_any(const c4j_pool_geom *g, const float *in, float *out, 
     return maxpool_2x2(g, in, out, arg);
 }
 
+/* Output (p, q) of a plane by the general window loop. */
+static void max_window(const c4j_pool_geom *g, const float *in, int64_t p, int64_t q, float *out, int32_t *arg) {
+    const int64_t row0 = p * g->stride_h - g->pad_h, col0 = q * g->stride_w - g->pad_w;
+    int64_t i_lo, i_hi, j_lo, j_hi;
+    c4j_valid_range(row0, g->dil_h, g->h, g->kernel_h, &i_lo, &i_hi);
+    c4j_valid_range(col0, g->dil_w, g->w, g->kernel_w, &j_lo, &j_hi);
+    float best = -INFINITY;
+    int64_t where = -1;
+    int nan = 0;
+    if (i_lo < i_hi && j_lo < j_hi) {
+        where = (row0 + i_lo * g->dil_h) * g->w + col0 + j_lo * g->dil_w;
+        best = in[where];
+    }
+    /* Strict > keeps the first maximum in scan order. Written as selects, not
+     * branches: the comparison is data-dependent and would mispredict constantly.
+     * NaNs are only noted here; the rare window with one is rescanned below. */
+    for (int64_t i = i_lo; i < i_hi; ++i) {
+        const int64_t row = row0 + i * g->dil_h;
+        for (int64_t j = j_lo; j < j_hi; ++j) {
+            const int64_t idx = row * g->w + col0 + j * g->dil_w;
+            const float v = in[idx];
+            const int take = v > best;
+            best = take ? v : best;
+            where = take ? idx : where;
+            nan |= v != v;
+        }
+    }
+    if (nan) { /* as PyTorch: the first NaN in scan order wins and propagates */
+        for (int64_t i = i_lo; i < i_hi && best == best; ++i)
+            for (int64_t j = j_lo; j < j_hi; ++j) {
+                const int64_t idx = (row0 + i * g->dil_h) * g->w + col0 + j * g->dil_w;
+                if (in[idx] != in[idx]) { best = in[idx]; where = idx; break; }
+            }
+    }
+    out[p * g->out_w + q] = best;
+    arg[p * g->out_w + q] = (int32_t)where; /* < h*w <= INT32_MAX, or -1 */
+}
+
+/* A rectangle of outputs [p_lo, p_hi) x [q_lo, q_hi) of a plane; empty when p_lo == p_hi. */
+typedef struct { int64_t p_lo, p_hi, q_lo, q_hi; } rect;
+
+/* The general loop over the outputs of a plane outside r. */
+static void max_outside(const c4j_pool_geom *g, const float *in, rect r, float *out, int32_t *arg) {
+    for (int64_t p = 0; p < g->out_h; ++p) {
+        const int inside = p >= r.p_lo && p < r.p_hi;
+        for (int64_t q = 0; q < g->out_w; ++q) {
+            if (inside && q == r.q_lo) q = r.q_hi; /* skip the rectangle's row */
+            if (q < g->out_w) max_window(g, in, p, q, out, arg);
+        }
+    }
+}
+
+/* Where c4j_maxpool_s2_avx2 may run (stride 2 across, dilation 1): the outputs whose windows
+ * lie wholly inside the plane and whose block of eight loads 16 floats a row, from column
+ * 2q - pad_w + (j & ~1) for each even tap j, without reading past the row; at least eight a
+ * row. Empty otherwise. All in 64 bits. */
+static rect strided_rect(const c4j_pool_geom *g) {
+    rect none = {0, 0, 0, 0}, r;
+    if (g->stride_w != 2 || g->dil_h != 1 || g->dil_w != 1) return none;
+    const int64_t width_left = (int64_t)g->w - 16 - ((g->kernel_w - 1) & ~1) + g->pad_w;
+    const int64_t height_left = (int64_t)g->h - g->kernel_h + g->pad_h;
+    if (width_left < 0 || height_left < 0) return none;
+    const int64_t last_block = width_left / 2 < (int64_t)g->out_w - 8 ? width_left / 2 : (int64_t)g->out_w - 8;
+    r.q_lo = (g->pad_w + 1) / 2;
+    r.q_hi = last_block + 8;
+    r.p_lo = ((int64_t)g->pad_h + g->stride_h - 1) / g->stride_h;
+    r.p_hi = height_left / g->stride_h + 1 < g->out_h ? height_left / g->stride_h + 1 : g->out_h;
+    return last_block >= r.q_lo && r.p_hi > r.p_lo ? r : none;
+}
+
 int c4j_maxpool2d_forward(const c4j_pool_geom *g, int32_t n_begin, int32_t n_end, const float *x, float *y,
                           int32_t *argmax) {
     if (!range_ok(g, n_begin, n_end)) return C4J_EBADARG;
     const int64_t hw = (int64_t)g->h * g->w, pq = (int64_t)g->out_h * g->out_w;
     const int two_by_two = is_2x2(g);
+    const rect none = {0, 0, 0, 0};
+#if C4J_HAVE_AVX2
+    const rect strided = two_by_two ? none : strided_rect(g);
+#endif
     for (int64_t plane = (int64_t)n_begin * g->c; plane < (int64_t)n_end * g->c; ++plane) {
         const float *in = x + plane * hw;
         float *out = y + plane * pq;
         int32_t *arg = argmax + plane * pq;
-        /* the fast path; a plane holding a NaN is redone by the general loop, which propagates it */
+        /* the fast paths; a plane holding a NaN is redone by the general loop, which propagates it */
         if (two_by_two && !maxpool_2x2_any(g, in, out, arg)) continue;
-        for (int64_t p = 0; p < g->out_h; ++p)
-            for (int64_t q = 0; q < g->out_w; ++q) {
-                const int64_t row0 = p * g->stride_h - g->pad_h, col0 = q * g->stride_w - g->pad_w;
-                int64_t i_lo, i_hi, j_lo, j_hi;
-                c4j_valid_range(row0, g->dil_h, g->h, g->kernel_h, &i_lo, &i_hi);
-                c4j_valid_range(col0, g->dil_w, g->w, g->kernel_w, &j_lo, &j_hi);
-                float best = -INFINITY;
-                int64_t where = -1;
-                int nan = 0;
-                if (i_lo < i_hi && j_lo < j_hi) {
-                    where = (row0 + i_lo * g->dil_h) * g->w + col0 + j_lo * g->dil_w;
-                    best = in[where];
-                }
-                /* Strict > keeps the first maximum in scan order. Written as selects, not
-                 * branches: the comparison is data-dependent and would mispredict constantly.
-                 * NaNs are only noted here; the rare window with one is rescanned below. */
-                for (int64_t i = i_lo; i < i_hi; ++i) {
-                    const int64_t row = row0 + i * g->dil_h;
-                    for (int64_t j = j_lo; j < j_hi; ++j) {
-                        const int64_t idx = row * g->w + col0 + j * g->dil_w;
-                        const float v = in[idx];
-                        const int take = v > best;
-                        best = take ? v : best;
-                        where = take ? idx : where;
-                        nan |= v != v;
-                    }
-                }
-                if (nan) { /* as PyTorch: the first NaN in scan order wins and propagates */
-                    for (int64_t i = i_lo; i < i_hi && best == best; ++i)
-                        for (int64_t j = j_lo; j < j_hi; ++j) {
-                            const int64_t idx = (row0 + i * g->dil_h) * g->w + col0 + j * g->dil_w;
-                            if (in[idx] != in[idx]) { best = in[idx]; where = idx; break; }
-                        }
-                }
-                out[p * g->out_w + q] = best;
-                arg[p * g->out_w + q] = (int32_t)where; /* < h*w <= INT32_MAX, or -1 */
-            }
+#if C4J_HAVE_AVX2
+        if (strided.p_hi > strided.p_lo && c4j_fast() &&
+            !c4j_maxpool_s2_avx2(g, in, out, arg, strided.p_lo, strided.p_hi, strided.q_lo, strided.q_hi)) {
+            max_outside(g, in, strided, out, arg);
+            continue;
+        }
+#endif
+        max_outside(g, in, none, out, arg);
     }
     return C4J_OK;
 }

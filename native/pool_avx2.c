@@ -1,5 +1,6 @@
-/* 2x2, stride-2 max pooling on AVX2, both ways (avx2.h), for pool.c where c4j_fast() is 1. An
- * AVX2 unit (avx2_unit.h). */
+/* 2x2, stride-2 max pooling on AVX2, both ways, and the forward of larger stride-2 windows
+ * (AlexNet's and ResNet's 3x3/2), for pool.c where c4j_fast() is 1 (avx2.h). An AVX2 unit
+ * (avx2_unit.h). */
 #include "avx2_unit.h"
 #include <string.h>
 #include "avx2.h"
@@ -67,6 +68,54 @@ int c4j_maxpool_2x2_avx2(const c4j_pool_geom *g, const float *in, float *out, in
         }
         for (int32_t q = 0; q < OW; q += 8)
             eight_windows(in, W, OW, p, q + 8 <= OW ? q : OW - 8, 8, out, arg, &nan);
+    }
+    return _mm256_movemask_ps(nan) != 0;
+}
+
+/* Eight windows of stride 2 whose columns start at c, c+2, ..., c+14 of rows row0.. (kernel_h
+ * of them): tap (i, j) of all eight is the even (j even) or odd (j odd) half of the 16 floats at
+ * column c + (j & ~1), one pair of loads for two taps. Taps in scan order with a strict >, so the
+ * first maximum wins, as in the scalar loop. Stored at out/arg (eight outputs). */
+C4J_INLINE void eight_strided_windows(const c4j_pool_geom *g, const float *in, int64_t row0, int64_t c,
+                                      float *out, int32_t *arg, __m256 *nan) {
+    const __m256i lanes = _mm256_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14), one = _mm256_set1_epi32(1);
+    __m256 best = _mm256_setzero_ps();
+    __m256i where = _mm256_setzero_si256();
+    for (int32_t i = 0; i < g->kernel_h; ++i) {
+        const int64_t row = (row0 + i) * g->w + c;  /* < h*w <= INT32_MAX (geom_ok) */
+        for (int32_t j = 0; j < g->kernel_w; j += 2) {
+            const __m256 v0 = _mm256_loadu_ps(in + row + j), v1 = _mm256_loadu_ps(in + row + j + 8);
+            const __m256 even = even_of(v0, v1);
+            const __m256i at = _mm256_add_epi32(_mm256_set1_epi32((int32_t)(row + j)), lanes);
+            if (i == 0 && j == 0) {
+                best = even;
+                where = at;
+            } else {
+                take_if_greater(even, at, &best, &where);
+            }
+            *nan = _mm256_or_ps(*nan, _mm256_cmp_ps(even, even, _CMP_UNORD_Q));
+            if (j + 1 < g->kernel_w) {
+                const __m256 odd = odd_of(v0, v1);
+                take_if_greater(odd, _mm256_add_epi32(at, one), &best, &where);
+                *nan = _mm256_or_ps(*nan, _mm256_cmp_ps(odd, odd, _CMP_UNORD_Q));
+            }
+        }
+    }
+    _mm256_storeu_ps(out, best);
+    _mm256_storeu_si256((__m256i *)arg, where);
+}
+
+/* Blocks of eight outputs along each row of the rectangle; a ragged end as one more block that
+ * overlaps the last (the same values stored twice). */
+int c4j_maxpool_s2_avx2(const c4j_pool_geom *g, const float *in, float *out, int32_t *arg, int64_t p_lo,
+                        int64_t p_hi, int64_t q_lo, int64_t q_hi) {
+    __m256 nan = _mm256_setzero_ps();
+    for (int64_t p = p_lo; p < p_hi; ++p) {
+        const int64_t row0 = p * g->stride_h - g->pad_h;
+        for (int64_t q0 = q_lo; q0 < q_hi; q0 += 8) {
+            const int64_t q = q0 + 8 <= q_hi ? q0 : q_hi - 8, o = p * g->out_w + q;
+            eight_strided_windows(g, in, row0, 2 * q - g->pad_w, out + o, arg + o, &nan);
+        }
     }
     return _mm256_movemask_ps(nan) != 0;
 }

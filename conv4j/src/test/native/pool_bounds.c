@@ -1,6 +1,7 @@
 /* Memory-safety check of max and average pooling under AddressSanitizer/UBSan
- * (scripts/native-sanitize.sh): windows drawn three ways (mostly the 2x2/2 one, for the AVX2
- * paths with full, overlapping and masked blocks of eight; general windows with symmetric or
+ * (scripts/native-sanitize.sh): windows drawn four ways (mostly the 2x2/2 one, for the AVX2
+ * paths with full, overlapping and masked blocks of eight; stride 2 across on rows of 8..60, for
+ * the AVX2 loop of larger windows; general windows with symmetric or
  * SAME padding; huge ones: windows, strides, paddings and dilations of 2^16..2^31-1 over a few
  * pixels), NaNs planted in some inputs, buffers of exactly the documented size, outputs
  * NaN- or garbage-filled first. Forward and backward (max: with and without the fused ReLU's
@@ -154,15 +155,17 @@ static int check_avg(const c4j_pool_geom *g, const float *x, const float *dy, in
 int main(int argc, char **argv) {
     int cases = argc > 1 ? atoi(argv[1]) : 300, failures = 0, huge_ran = 0, with_nan = 0;
     for (int it = 0; it < cases; ++it) {
-        const int mode = pick(0, 6), two = mode < 3, huge = mode >= 5; /* mostly the 2x2/2 window */
+        /* mostly the 2x2/2 window; mode 6 the AVX2 loop of stride 2 across (AlexNet's 3x3/2):
+         * rows wide enough for its blocks of eight, any window, all strides down */
+        const int mode = pick(0, 7), two = mode < 3, huge = mode == 5, strided = mode == 6;
         const int avg = pick(0, 2) == 0, same_pad = !two && pick(0, 2) == 0;
         axis a[2];
         for (int d = 0; d < 2; ++d) {
-            a[d].in = huge ? pick(1, 4) : pick(1, 40);
-            a[d].k = two ? 2 : small_or_huge(1, 4, huge);
-            a[d].stride = two ? 2 : small_or_huge(1, 3, huge);
+            a[d].in = huge ? pick(1, 4) : strided ? pick(8, 60) : pick(1, 40);
+            a[d].k = two ? 2 : strided ? pick(1, 5) : small_or_huge(1, 4, huge);
+            a[d].stride = two || (strided && d == 1) ? 2 : small_or_huge(1, 3, huge);
             a[d].pad = two ? 0 : pick(0, (int32_t)(a[d].k / 2)); /* Java's rule (SAME sets its own) */
-            a[d].dil = two || avg ? 1 : small_or_huge(1, 2, huge);
+            a[d].dil = two || avg || strided ? 1 : small_or_huge(1, 2, huge);
         }
         if (!shape_axis(&a[0], same_pad) || !shape_axis(&a[1], same_pad) || a[0].out * a[1].out > MAX_OUTPUTS)
             continue;

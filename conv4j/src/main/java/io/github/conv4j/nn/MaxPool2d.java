@@ -15,6 +15,9 @@ import java.util.function.IntConsumer;
  * <pre>{@code new MaxPool2d(2)   new MaxPool2d(3).stride(2).padding(1).ceilMode(true)}</pre>
  */
 public final class MaxPool2d implements Layer {
+    /** Window taps a worker takes at least (about as many nanoseconds): waking one costs tens of microseconds. */
+    private static final long MIN_TAPS_PER_WORKER = 1 << 16;
+
     private final PoolWindow win;
 
     /** A k×k window with stride k. */
@@ -51,7 +54,11 @@ public final class MaxPool2d implements Layer {
     @Override public Op create(LayerContext ctx) {
         String name = ctx.name() + " " + describe();
         Shape sample = ctx.sampleInput();
-        PoolGeom geom = win.geometry(name, sample);
+        // The kernels see the batch as N·C one-channel planes, so that the workers split planes,
+        // not images: a batch of one still runs on every worker.
+        PoolGeom geom = win.geometry(name, sample).c(1);
+        int channels = sample.dim(0);
+        long tapsPerImage = flops(sample);
         Shape outSample = outputShape(sample.prependBatch(1)).dropBatch();
         return new Op() {
             private final BatchBuffer y = new BatchBuffer(outSample), dx = new BatchBuffer(sample);
@@ -63,6 +70,8 @@ public final class MaxPool2d implements Layer {
                     x.pointer(), out.pointer(), argmax.pointer()), name);
             private final IntConsumer backwardShard = s -> Status.check(Conv4jNative.maxPool2dBackward(geom, shards.begin(s),
                     shards.end(s), dy.pointer(), argmax.pointer(), reluBefore ? out.pointer() : null, g.pointer()), name);
+
+            private int workers(int n) { return (int) Math.min(Integer.MAX_VALUE, n * tapsPerImage / MIN_TAPS_PER_WORKER); }
 
             @Override public boolean fuseReluBackward() {
                 reluBefore = true;
@@ -78,8 +87,8 @@ public final class MaxPool2d implements Layer {
                 }
                 x = input;
                 out = y.get(n);
-                geom.n(n);
-                shards.split(n, Integer.MAX_VALUE);
+                geom.n(Math.multiplyExact(n, channels));
+                shards.split(geom.n(), workers(n));
                 shards.run(forwardShard, false);
                 return out;
             }
@@ -91,8 +100,8 @@ public final class MaxPool2d implements Layer {
                 int n = out.dim(0);
                 dy = gradient;
                 g = dx.get(n);
-                geom.n(n);
-                shards.split(n, Integer.MAX_VALUE);
+                geom.n(Math.multiplyExact(n, channels));
+                shards.split(geom.n(), workers(n));
                 shards.run(backwardShard, false);
                 return g;
             }

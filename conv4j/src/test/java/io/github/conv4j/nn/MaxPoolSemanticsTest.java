@@ -64,6 +64,36 @@ class MaxPoolSemanticsTest {
                 for (int i = 0; i < ref[k].length; i++) assertEquals(ref[k][i], got[k][i], 0.0, (k == 0 ? "y[" : "dx[") + i + "]");
     }
 
+    /**
+     * Stride-2 windows larger than 2×2 (AlexNet's 3×3/2 at 55×55, ResNet's padded 3×3/2), for the
+     * vectorised loop over the interior and the general one at the borders, many ties, a batch of
+     * one whose planes are split over two workers: exactly the reference's values and gradients,
+     * with the fast kernels and with the portable ones (NaNs: nanPropagatesOnBothPaths).
+     */
+    @ParameterizedTest(name = "{0}x{1}x{2} window {3} pad {4}")
+    @CsvSource({"64, 55, 55, 3, 0", "64, 27, 27, 3, 0", "9, 40, 41, 3, 1", "5, 33, 38, 5, 2", "3, 20, 19, 4, 1"})
+    void stridedWindowsMatchTheReference(int c, int h, int w, int k, int pad) throws Throwable {
+        int outH = (h + 2 * pad - k) / 2 + 1, outW = (w + 2 * pad - k) / 2 + 1;
+        java.util.Random r = new java.util.Random(h * 100 + w);
+        float[] x = new float[c * h * w], dy = new float[c * outH * outW];
+        for (int i = 0; i < x.length; i++) x[i] = r.nextInt(4);   // ties in most windows
+        for (int i = 0; i < dy.length; i++) dy[i] = 1 + i % 1000;  // tells which output went where
+        double[][] ref = Reference.maxPool(1, c, h, w, k, 2, pad, outH, outW, x, dy);
+        MaxPool2d layer = new MaxPool2d(k).stride(2).padding(pad);
+        int threads = Parallelism.threads();
+        Parallelism.Mode mode = Parallelism.mode();
+        Parallelism.configure(2, Parallelism.Mode.BATCH);
+        try {
+            float[][] fast = pool(layer, c, h, w, x, dy), portable = PortableKernels.call(() -> pool(layer, c, h, w, x, dy));
+            for (float[][] got : new float[][][] {fast, portable})
+                for (int j = 0; j < 2; j++)
+                    for (int i = 0; i < ref[j].length; i++)
+                        assertEquals(ref[j][i], got[j][i], 0.0, (j == 0 ? "y[" : "dx[") + i + "]");
+        } finally {
+            Parallelism.configure(threads, mode);
+        }
+    }
+
     /** A NaN inside a block of eight windows wins its window only, on the vectorised path. */
     @Test void nanInsideAVectorBlock() {
         float[] x = new float[2 * 20];
@@ -76,11 +106,14 @@ class MaxPoolSemanticsTest {
         assertEquals(1f, r[1][29], "the gradient goes to the NaN");
     }
 
-    private static float[][] pool(int c, int h, int w, float[] x, float[] dy) {
-        try (Sequential m = new Sequential(Shape.of(c, h, w), 1, List.of(new MaxPool2d(2))); Tensor in = Tensor.of(x, 1, c, h, w);
-             Tensor g = Tensor.of(dy, 1, c, h / 2, w / 2)) {
-            float[] y = m.forward(in).toArray();
-            return new float[][] {y, m.backward(g, true).toArray()};
+    private static float[][] pool(int c, int h, int w, float[] x, float[] dy) { return pool(new MaxPool2d(2), c, h, w, x, dy); }
+
+    private static float[][] pool(MaxPool2d layer, int c, int h, int w, float[] x, float[] dy) {
+        try (Sequential m = new Sequential(Shape.of(c, h, w), 1, List.of(layer)); Tensor in = Tensor.of(x, 1, c, h, w)) {
+            Tensor y = m.forward(in);
+            try (Tensor g = Tensor.of(dy, y.shape().dims())) {
+                return new float[][] {y.toArray(), m.backward(g, true).toArray()};
+            }
         }
     }
 }
