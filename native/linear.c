@@ -9,7 +9,12 @@ void c4j_linear_forward(int32_t n, int32_t in, int32_t out, int32_t o_begin, int
     if (n <= 0 || o_begin < 0 || o_end > out || width <= 0) return; /* nothing outside [0, out) */
     w += (int64_t)o_begin * in;
     y += o_begin;
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, width, in, 1.0f, x, in, w, in, 0.0f, y, out);
+    /* One image is a matrix-vector product, bound by reading W once: sgemv streams W's rows,
+     * where sgemm would pack them into panels first for a single row of x. */
+    if (n == 1)
+        cblas_sgemv(CblasRowMajor, CblasNoTrans, width, in, 1.0f, w, in, x, 1, 0.0f, y, 1);
+    else
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, width, in, 1.0f, x, in, w, in, 0.0f, y, out);
     if (!b) return;
     b += o_begin;
     for (int32_t i = 0; i < n; ++i)

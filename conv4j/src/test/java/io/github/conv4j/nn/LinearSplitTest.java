@@ -24,7 +24,7 @@ class LinearSplitTest {
     @ParameterizedTest(name = "N{0} {1}→{2} on {3} threads")
     @CsvSource({   // products of 2^22 multiply-adds and more are split (Linear.MIN_SPLIT_WORK)
             "40, 300, 400, 2", "1, 4100, 1030, 2", "33, 130, 1000, 2", "33, 1000, 129, 3", "40, 300, 400, 1",
-            "5, 300, 200, 2", "3, 64, 10, 2"})
+            "5, 300, 200, 2", "3, 64, 10, 2", "1, 300, 17, 1", "1, 33, 5, 2"})
     void matchesDoublePrecision(int n, int in, int out, int workers) {
         Parallelism.configure(workers, Parallelism.Mode.BATCH);
         Random r = new Random(in * 31L + out);
