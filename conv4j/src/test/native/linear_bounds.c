@@ -2,7 +2,8 @@
  * over two feature ranges (as two workers split it), with and without a bias; backward over two
  * (feature, input) range pairs with each of dx, dw, db present or NULL; and ranges reaching
  * outside the layer, which must write nothing. Buffers of exactly the documented sizes, y and dx
- * pre-filled with NaN, dw/db with values the gradient must be added to; naive references. */
+ * pre-filled with NaN, dw/db with values the gradient must be added to; naive references. Every
+ * 50th case is one image through a 2049..2100 x 1024..1100 weight, for the forward's sgemv. */
 #include "check.h"
 
 typedef struct {
@@ -85,9 +86,10 @@ static int backward_case(int it, const dims *d, const float *x, const float *w, 
 
 static int one_case(int it) {
     dims d; /* one draw per statement, so a case replays the same under every compiler */
-    d.n = pick(1, 9);
-    d.in = pick(1, 40);
-    d.out = pick(1, 30);
+    const int wide = it % 50 == 0; /* one image through weights whose halves pass 2^20 floats: sgemv */
+    d.n = wide ? 1 : pick(1, 9);
+    d.in = wide ? pick(2049, 2100) : pick(1, 40);
+    d.out = wide ? pick(1024, 1100) : pick(1, 30);
     float *x = filled((int64_t)d.n * d.in), *w = filled((int64_t)d.out * d.in), *b = filled(d.out);
     const int with_bias = pick(0, 1), which = pick(0, 7);
     int ok = forward_case(it, &d, x, w, with_bias ? b : NULL) && backward_case(it, &d, x, w, which);
