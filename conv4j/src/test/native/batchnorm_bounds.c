@@ -2,8 +2,8 @@
  * forward (batch statistics, saved mean and inverse std, running statistics with the unbiased
  * variance), the eval forward (running statistics) and the backward of both modes (dx overwritten,
  * dgamma/dbeta accumulated onto what was there), the forward also with the ReLU fused (its
- * output rectified), the channels computed
- * in two calls split at a random channel, on buffers of exactly the documented sizes with
+ * output rectified), the passes over the data in two calls split at a random image (the sums
+ * table and statistics whole), on buffers of exactly the documented sizes with
  * outputs pre-filled with NaN, against a naive double-precision reference. */
 #include "check.h"
 
@@ -61,9 +61,18 @@ static int forward_case(int it, const shape *s, int training, int relu, const fl
     }
     if (relu)
         for (int64_t i = 0; i < len; ++i) want_y[i] = want_y[i] > 0.0 ? want_y[i] : 0.0;
-    const int32_t split = pick(0, s->c);
-    c4j_batchnorm2d_forward(s->n, s->c, s->hw, 0, split, training, relu, eps, momentum, x, gamma, beta, rmean, rvar, smean, sinv, y);
-    c4j_batchnorm2d_forward(s->n, s->c, s->hw, split, s->c, training, relu, eps, momentum, x, gamma, beta, rmean, rvar, smean, sinv, y);
+    /* The passes over the data in two calls split at a random image, as workers split the batch;
+     * the sums table (2 doubles per image and channel) and the statistics in between whole. */
+    const int32_t split = pick(0, s->n);
+    double *sums = nan_doubles(2 * (int64_t)s->n * s->c);
+    if (training) {
+        c4j_batchnorm2d_sums(s->n, s->c, s->hw, 0, split, x, NULL, NULL, sums);
+        c4j_batchnorm2d_sums(s->n, s->c, s->hw, split, s->n, x, NULL, NULL, sums);
+    }
+    c4j_batchnorm2d_stats(s->n, s->c, s->hw, training, sums, eps, momentum, rmean, rvar, smean, sinv);
+    c4j_batchnorm2d_normalize(s->n, s->c, s->hw, 0, split, relu, x, gamma, beta, smean, sinv, y);
+    c4j_batchnorm2d_normalize(s->n, s->c, s->hw, split, s->n, relu, x, gamma, beta, smean, sinv, y);
+    free(sums);
     /* the eval pass's saved statistics are not part of its contract: only training's are checked */
     int ok = agrees("y", it, y, want_y, len, 1e-4) && agrees("running_mean", it, rmean, want_rm, s->c, 1e-5) &&
              agrees("running_var", it, rvar, want_rv, s->c, 1e-5) &&
@@ -105,9 +114,15 @@ static int backward_case(int it, const shape *s, int training, const float *x, c
                              : gamma[ch] * inv * at(s, dy, i, ch, j);
             }
     }
-    const int32_t split = pick(0, s->c);
-    c4j_batchnorm2d_backward(s->n, s->c, s->hw, 0, split, training, x, gamma, smean, sinv, dy, dx, dgamma, dbeta);
-    c4j_batchnorm2d_backward(s->n, s->c, s->hw, split, s->c, training, x, gamma, smean, sinv, dy, dx, dgamma, dbeta);
+    const int32_t split = pick(0, s->n);
+    double *sums = nan_doubles(2 * (int64_t)s->n * s->c);
+    float *coeffs = nan_filled(3 * (int64_t)s->c);
+    c4j_batchnorm2d_sums(s->n, s->c, s->hw, 0, split, x, smean, dy, sums);
+    c4j_batchnorm2d_sums(s->n, s->c, s->hw, split, s->n, x, smean, dy, sums);
+    c4j_batchnorm2d_grad_coeffs(s->n, s->c, s->hw, training, sums, gamma, sinv, dgamma, dbeta, coeffs);
+    c4j_batchnorm2d_input_grad(s->n, s->c, s->hw, 0, split, x, smean, coeffs, dy, dx);
+    c4j_batchnorm2d_input_grad(s->n, s->c, s->hw, split, s->n, x, smean, coeffs, dy, dx);
+    free(sums); free(coeffs);
     /* gradients grow with the batch; the tolerance follows the sums' length */
     const double tol = 1e-5 * (1.0 + count);
     int ok = agrees("dx", it, dx, want_dx, len, tol) && agrees("dgamma", it, dgamma, want_dg, s->c, tol) &&

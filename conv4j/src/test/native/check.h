@@ -35,6 +35,13 @@ static inline float *nan_filled(int64_t len) {
     return p;
 }
 
+/* The same for a table of doubles (batch norm's per-image sums): what a pass leaves unwritten is NaN. */
+static inline double *nan_doubles(int64_t len) {
+    double *p = calloc((size_t)(len > 0 ? len : 1), sizeof(double));
+    for (int64_t i = 0; i < len; ++i) p[i] = NAN;
+    return p;
+}
+
 /* In [lo, hi], or (when huge, half the time) in [2^16, 2^31-1]: the strides, paddings,
  * dilations and pooling windows that overflowed 32-bit geometry arithmetic. */
 static inline int32_t small_or_huge(int32_t lo, int32_t hi, int huge) {
