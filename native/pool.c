@@ -118,6 +118,7 @@ static void max_outside(const c4j_pool_geom *g, const float *in, rect r, float *
     }
 }
 
+#if C4J_HAVE_AVX2
 /* Where c4j_maxpool_s2_avx2 may run (stride 2 across, dilation 1): the outputs whose windows
  * lie wholly inside the plane and whose block of eight loads 16 floats a row, from column
  * 2q - pad_w + (j & ~1) for each even tap j, without reading past the row; at least eight a
@@ -135,6 +136,7 @@ static rect strided_rect(const c4j_pool_geom *g) {
     r.p_hi = height_left / g->stride_h + 1 < g->out_h ? height_left / g->stride_h + 1 : g->out_h;
     return last_block >= r.q_lo && r.p_hi > r.p_lo ? r : none;
 }
+#endif
 
 int c4j_maxpool2d_forward(const c4j_pool_geom *g, int32_t n_begin, int32_t n_end, const float *x, float *y,
                           int32_t *argmax) {
