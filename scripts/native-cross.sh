@@ -52,6 +52,7 @@ fi
 
 # The real build's GCC/Clang flags, its AVX2 units and their flags, read from where CMake reads them.
 source scripts/native-sources.sh
+source scripts/job-pool.sh
 
 # compile TARGET CC OBJDIR FLAGS...: every source of the target (native-sources.sh: the AVX2 and
 # AVX-512 units with their flags, on x86-64 only) to OBJDIR; their paths in the array objs, those
@@ -61,21 +62,21 @@ compile() {
     shift 3
     mkdir -p "$dir"
     objs=() avx2_objs=() avx512_objs=()
-    local src name obj extra
+    local src name obj extra bad=0
     while read -r src; do
         name=$(basename "$src")
         obj=$dir/${name%.c}.o
         mapfile -t extra < <(source_flags "$src")
-        if ! "$cc" "$@" "${extra[@]}" -c "$src" -o "$obj" 2>"$obj.log"; then
-            cat "$obj.log" >&2
-            echo "native-cross: $target: $name does not compile cleanly" >&2
-            return 1
-        fi
-        cat "$obj.log" >&2
+        pool_run "$obj.log" "$cc" "$@" "${extra[@]}" -c "$src" -o "$obj"
         objs+=("$obj")
         [ ${#extra[@]} -eq 0 ] || avx2_objs+=("$obj")
         ! is_avx512_source "$src" || avx512_objs+=("$obj")
     done < <(native_sources "$cc")
+    pool_wait
+    for obj in "${objs[@]}"; do
+        pool_report "$obj.log" >&2 || { echo "native-cross: $target: $(basename "${obj%.o}").c does not compile cleanly" >&2; bad=1; }
+    done
+    return $bad
 }
 
 # avx512_count OBJDUMP FILE: instructions only AVX-512 has (EVEX encoding shows as a zmm, an
@@ -146,11 +147,18 @@ run_drivers() {
     shift 5
     local driver name status=0
     compile "$target" "$cc" "$dir" "$@" -Inative -I"$ob/include" || return 1
+    # Each driver linked and run as one job of the pool (single-threaded, under qemu too), the logs
+    # printed in order once all have finished.
     for driver in conv4j/src/test/native/*_bounds.c; do
         name=$(basename "${driver%.c}")
-        "$cc" "$@" -Inative -I"$ob/include" "$driver" "${objs[@]}" "$ob/libopenblas.so.0" -Wl,-rpath,"$ob" -lm \
-            -o "$dir/$name" || { status=1; continue; }
-        $runner "$dir/$name" "$cases" || { echo "native-cross: $target: $name FAILED" >&2; status=1; }
+        pool_run "$dir/$name.log" bash -c 'bin=$1 cases=$2 runner=$3; shift 3; "$@" -o "$bin" && $runner "$bin" "$cases"' \
+            _ "$dir/$name" "$cases" "$runner" \
+            "$cc" "$@" -Inative -I"$ob/include" "$driver" "${objs[@]}" "$ob/libopenblas.so.0" -Wl,-rpath,"$ob" -lm
+    done
+    pool_wait
+    for driver in conv4j/src/test/native/*_bounds.c; do
+        name=$(basename "${driver%.c}")
+        pool_report "$dir/$name.log" || { echo "native-cross: $target: $name FAILED" >&2; status=1; }
     done
     return $status
 }
