@@ -162,16 +162,12 @@ public final class Graph implements Model {
 
     @Override public List<String> freeze(String prefix) {
         requireOpen();
-        List<String> names = buffers.setFrozen(prefix, true);
-        applyFreezing();
-        return names;
+        return buffers.setFrozen(prefix, true, this::applyFreezing);
     }
 
     @Override public List<String> unfreeze(String prefix) {
         requireOpen();
-        List<String> names = buffers.setFrozen(prefix, false);
-        applyFreezing();
-        return names;
+        return buffers.setFrozen(prefix, false, this::applyFreezing);
     }
 
     @Override public boolean isFrozen(String name) { return buffers.isFrozen(name); }

@@ -113,11 +113,12 @@ final class ParameterBuffers implements AutoCloseable {
     Map<String, Tensor> namedState() { return Collections.unmodifiableMap(namedState); }
 
     /**
-     * Freezes ({@code on}) or unfreezes every parameter whose name starts with {@code prefix};
-     * returns their names, or throws an IllegalArgumentException naming the prefix when it
-     * matches none.
+     * Freezes ({@code on}) or unfreezes every parameter whose name starts with {@code prefix}, then
+     * runs the model's {@code reapply} (which tells its ops and its backward walk); returns their
+     * names, or throws an IllegalArgumentException naming the prefix when it matches none. The body
+     * of {@link Model#freeze} and {@link Model#unfreeze} for {@link Sequential} and {@link Graph}.
      */
-    List<String> setFrozen(String prefix, boolean on) {
+    List<String> setFrozen(String prefix, boolean on, Runnable reapply) {
         if (prefix == null || prefix.isEmpty()) throw new IllegalArgumentException("freeze needs a non-empty name prefix, got '" + prefix + "'");
         List<String> matched = new ArrayList<>();
         for (int i = 0; i < paramNames.size(); i++)
@@ -129,6 +130,7 @@ final class ParameterBuffers implements AutoCloseable {
         if (matched.isEmpty())
             throw new IllegalArgumentException("'" + prefix + "' matches no parameter of the model (its parameters: "
                     + String.join(", ", namedParams.keySet().stream().limit(6).toList()) + (namedParams.size() > 6 ? ", …" : "") + ")");
+        reapply.run();
         return List.copyOf(matched);
     }
 
