@@ -3,17 +3,14 @@ package io.github.conv4j.nn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.github.conv4j.binding.Conv4jNative;
+import io.github.conv4j.testing.RestoreParallelism;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** What a layer call that BatchShards keeps on one thread does to the process-wide OpenBLAS setting. */
+@ExtendWith(RestoreParallelism.class)
 class BatchShardsTest {
-    private final int threadsBefore = Parallelism.threads();
-    private final Parallelism.Mode modeBefore = Parallelism.mode();
-
-    @AfterEach void restore() { Parallelism.configure(threadsBefore, modeBefore); }
-
     @Test void oneShardOfSeveralImagesLeavesOpenBlasSingleThreaded() {
         Parallelism.configure(2, Parallelism.Mode.BATCH);
         try (BatchShards shards = new BatchShards(List.of())) {

@@ -5,10 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.github.conv4j.tensor.Shape;
 import io.github.conv4j.tensor.Tensor;
 import io.github.conv4j.testing.PortableKernels;
+import io.github.conv4j.testing.RestoreParallelism;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -19,12 +20,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * of two that follows (not split) and the one image again, so that the split's views and the
  * layer's own state do not disturb each other.
  */
+@ExtendWith(RestoreParallelism.class)
 class ChannelSplitTest {
-    private final int threads = Parallelism.threads();
-    private final Parallelism.Mode mode = Parallelism.mode();
-
-    @AfterEach void restore() { Parallelism.configure(threads, mode); }
-
     @ParameterizedTest(name = "{0}x{1}x{2} -> {3} k{4} s{5} p{6} bias {7} relu {8} on {9} threads")
     @CsvSource({   // convolutions of 2^18 multiply-adds and more are split (ChannelSplit.MIN_SPLIT_WORK)
             "1, 28, 28, 32, 5, 1, 2, true, true, 2", "32, 14, 14, 64, 5, 1, 2, true, true, 2",

@@ -4,9 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.github.conv4j.tensor.Shape;
 import io.github.conv4j.tensor.Tensor;
+import io.github.conv4j.testing.RestoreParallelism;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -15,12 +16,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * including ragged last ones and a batch of one, must give what one thread gives, and both must
  * match a double-precision reference; gradients accumulate over backward passes.
  */
+@ExtendWith(RestoreParallelism.class)
 class LinearSplitTest {
-    private final int threads = Parallelism.threads();
-    private final Parallelism.Mode mode = Parallelism.mode();
-
-    @AfterEach void restore() { Parallelism.configure(threads, mode); }
-
     @ParameterizedTest(name = "N{0} {1}→{2} on {3} threads")
     @CsvSource({   // products of 2^22 multiply-adds and more are split (Linear.MIN_SPLIT_WORK)
             "40, 300, 400, 2", "1, 4100, 1030, 2", "33, 130, 1000, 2", "33, 1000, 129, 3", "40, 300, 400, 1",

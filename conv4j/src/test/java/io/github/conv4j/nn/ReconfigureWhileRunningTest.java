@@ -7,24 +7,21 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.github.conv4j.tensor.Shape;
 import io.github.conv4j.tensor.Tensor;
+import io.github.conv4j.testing.RestoreParallelism;
 import java.time.Duration;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * {@link Parallelism#configure} while a model runs layer calls on another thread: once, this
  * could strand the caller (a retired worker exited before its shard). Every call must finish,
  * with the results of an undisturbed run.
  */
+@ExtendWith(RestoreParallelism.class)
 class ReconfigureWhileRunningTest {
-    private final int threads = Parallelism.threads();
-    private final Parallelism.Mode mode = Parallelism.mode();
-
-    @AfterEach void restore() { Parallelism.configure(threads, mode); }
-
     @Test void reconfiguringDuringLayerCallsNeverHangsNorChangesResults() throws Exception {
         float[] x = new float[8 * 4 * 12 * 12];
         SplittableRandom rng = new SplittableRandom(3);
