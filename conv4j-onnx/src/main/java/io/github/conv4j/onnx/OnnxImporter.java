@@ -104,7 +104,7 @@ public final class OnnxImporter {
     public static Sequential importModel(OnnxModel model, OnnxImportOptions options) throws OnnxModelException {
         OnnxModel resolved = GraphInputShape.resolve(model, options);
         try {
-            return chain(ChannelShufflePattern.fuse(ActivationPatterns.fuse(resolved)));
+            return chain(recognisePatterns(resolved));
         } catch (OnnxModelException e) {
             throw GraphInputShape.noting(e, options);
         }
@@ -187,7 +187,7 @@ public final class OnnxImporter {
      * @throws IllegalArgumentException if the options' input shape does not fit the file's input
      */
     public static Graph importGraph(OnnxModel model, OnnxImportOptions options) throws OnnxModelException {
-        OnnxModel resolved = ChannelShufflePattern.fuse(ActivationPatterns.fuse(GraphInputShape.resolve(model, options)));
+        OnnxModel resolved = recognisePatterns(GraphInputShape.resolve(model, options));
         try {
             // A graph import folds the shape arithmetic on computed values as it maps (GraphImport).
             requireKnownOps(resolved, ShapeArithmeticFolder.foldedOnImport(resolved));
@@ -195,6 +195,15 @@ public final class OnnxImporter {
         } catch (OnnxModelException e) {
             throw GraphInputShape.noting(e, options);
         }
+    }
+
+    /**
+     * The node chains PyTorch exports for one layer, replaced by that layer's node: SiLU and GELU
+     * ({@link ActivationPatterns}), then the channel shuffle ({@link ChannelShufflePattern}). The
+     * step both imports take before mapping, so a chain and a graph recognise the same patterns.
+     */
+    private static OnnxModel recognisePatterns(OnnxModel model) throws UnsupportedOnnxModelException {
+        return ChannelShufflePattern.fuse(ActivationPatterns.fuse(model));
     }
 
     /**
