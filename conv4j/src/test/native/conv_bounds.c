@@ -208,6 +208,16 @@ static int fixed_cases(void) {
     shape_axis(&sq, 0);
     g = geom_of(&sq, &sq, 2, 6, 10, 2, 1);
     ok &= run(&g, 0, -7);
+    /* the input gradient's col2im at horizontal stride 2 (im2col_avx2.c's spread to even lanes):
+     * 23 and 24 columns, so blocks reach the plane's end (there element by element), and
+     * horizontal dilation 2 */
+    axis s2 = {.in = 9, .k = 3, .dil = 1, .stride = 2, .pad = 1}, w23 = {.in = 23, .k = 3, .dil = 1, .stride = 2, .pad = 1},
+         w24 = {.in = 24, .k = 3, .dil = 2, .stride = 2, .pad = 2};
+    shape_axis(&s2, 0); shape_axis(&w23, 0); shape_axis(&w24, 0);
+    g = geom_of(&s2, &w23, 2, 5, 6, 1, 1);
+    ok &= run(&g, 0, -8);
+    g = geom_of(&s2, &w24, 2, 17, 9, 1, 2);
+    ok &= run(&g, 0, -9);
     /* issue 12's crash: Conv2d(1, 1, (2, 1)) with stride (2^30, 1), padding (2^30, 0) and
      * dilation (2^30, 1) on one pixel; its padded height 2^31 + 1 is refused on both sides */
     const c4j_conv_geom crash = {1, 1, 1, 1, 1, 2, 1, 1 << 30, 1, 1 << 30, 0, 1 << 30, 1, 1, 2, 1, 1, 0, 0, 0, 0};
