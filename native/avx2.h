@@ -6,12 +6,12 @@
 #include <stdint.h>
 #include "conv4j.h"
 
-/* im2col_avx2.c: col2im's fold of the out_h rows of one kernel offset, stride 1 along the row,
- * into one channel's plane (height x width): output column q of window row p adds into pixel
- * (row + p*stride_h) * width + col_off + q, for q in [lo, hi) (lo < hi), rows inside the plane. */
+/* im2col_avx2.c: col2im's fold of the out_h rows of one kernel offset, stride_w 1 or 2 along the
+ * row, into one channel's plane (height x width): output column q of window row p adds into pixel
+ * (row + p*stride_h) * width + col_off + stride_w*q, for q in [lo, hi) (lo < hi), rows inside the plane. */
 void c4j_fold_rows_avx2(float *im, const float *col, int64_t height, int64_t width, int64_t row,
-                        int64_t stride_h, int64_t col_off, int64_t lo, int64_t hi, int32_t out_h,
-                        int32_t out_w);
+                        int64_t stride_h, int64_t stride_w, int64_t col_off, int64_t lo, int64_t hi,
+                        int32_t out_h, int32_t out_w);
 
 /* pool_avx2.c: pool.c's 2x2, stride-2, unpadded max pooling of one plane: same outputs and argmax
  * as the scalar loop; returns 1 when a window holds a NaN (the caller redoes the plane). */

@@ -18,8 +18,10 @@ typedef struct {
     int64_t mh, mw, hq, wq;   /* padded dy of the stride-1 input gradient: margins, size */
     int32_t block;            /* channels per block of the strided input gradient */
     int flipped;              /* the input gradient as the flipped correlation (stride 1) */
+    int row_dw;               /* dwv is there: the weight gradient may run by pixel rows
+                                 (conv_fast_kernel.h's row_weight_grad decides per ISA) */
     int64_t xplane, dyplane; /* floats of one image's padded input (one group), padded dy */
-    float *wt, *wflip, *xpad, *tmp, *dwt, *dypad, *col;
+    float *wt, *wflip, *xpad, *tmp, *dwt, *dypad, *col, *dwv;
     int32_t *pix, *tap, *pix2, *tap2;
 } c4j_conv_plan;
 
@@ -27,6 +29,9 @@ typedef struct {
  * Only for geometries c4j_conv_fast_fits accepts: its bounds keep every product there in int64
  * and every table value in int32. */
 int64_t c4j_conv_fast_plan(const c4j_conv_geom *g, float *ws, c4j_conv_plan *p);
+
+/* Lanes of the widest vector any unit runs (AVX-512's 16): the size of one partial sum in dwv. */
+#define C4J_CONV_MAX_LANES 16
 
 /* 1 if the padded planes of this geometry are small enough for int32 offsets. */
 int c4j_conv_fast_fits(const c4j_conv_geom *g);

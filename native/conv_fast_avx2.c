@@ -14,6 +14,9 @@
 enum { VW = 8 };
 #define FWD_KB 2
 #define DW_KB 2
+/* row_weight_grad's tile: 2 channels x 6 taps, 12 accumulators + 2 dy vectors + 1 image vector. */
+#define RDW_KB 2
+#define RDW_TB 6
 typedef __m256 dvec;
 typedef __m256i dmask;
 #define D_ZERO() _mm256_setzero_ps()
@@ -22,6 +25,8 @@ typedef __m256i dmask;
 #define D_ADD(a, b) _mm256_add_ps(a, b)
 #define D_MAX(a, b) _mm256_max_ps(a, b)
 #define D_MASK(n) c4j_lanes_below(n)
+#define D_LOAD(p) _mm256_loadu_ps(p)
+#define D_STORE(p, v) _mm256_storeu_ps(p, v)
 #define D_LOADM(p, m) _mm256_maskload_ps(p, m)
 #define D_STOREM(p, m, v) _mm256_maskstore_ps(p, m, v)
 #define D_SUM(v) sum8(v)

@@ -13,6 +13,9 @@
 enum { VW = 16 };
 #define FWD_KB 6
 #define DW_KB 4
+/* row_weight_grad's tile: 4 channels x 6 taps, 24 accumulators + 4 dy vectors + 1 image vector. */
+#define RDW_KB 4
+#define RDW_TB 6
 typedef __m512 dvec;
 typedef __mmask16 dmask;
 #define D_ZERO() _mm512_setzero_ps()
@@ -21,6 +24,8 @@ typedef __mmask16 dmask;
 #define D_ADD(a, b) _mm512_add_ps(a, b)
 #define D_MAX(a, b) _mm512_max_ps(a, b)
 #define D_MASK(n) c4j_lanes_below16(n)
+#define D_LOAD(p) _mm512_loadu_ps(p)
+#define D_STORE(p, v) _mm512_storeu_ps(p, v)
 #define D_LOADM(p, m) _mm512_maskz_loadu_ps(m, p)
 #define D_STOREM(p, m, v) _mm512_mask_storeu_ps(p, m, v)
 #define D_SUM(v) _mm512_reduce_add_ps(v)

@@ -25,6 +25,15 @@ static int flipped_input_grad(const c4j_conv_geom *g) {
     return g->stride_h == 1 && g->stride_w == 1 && g->c / g->groups >= 16;
 }
 
+/* Where a unit may take the weight gradient by pixel rows (conv_fast_kernel.h's row_weight_grad,
+ * for at most half a tile of output channels: 16 on AVX-512, 8 on AVX2), so that the plan holds
+ * its per-lane partial sums, dwv: kg x rows vectors of C4J_CONV_MAX_LANES floats (147 KB for 3x3
+ * 16->16). Portable, so both units see the same workspace; the one-channel direct kernel has
+ * its own weight gradient. */
+static int row_dw_possible(const c4j_conv_geom *g) {
+    return g->stride_w == 1 && g->k / g->groups <= 16 && !(g->c == 1 && g->groups == 1);
+}
+
 /* Rows (or columns) of the padded input some window reads: the span the windows sweep. */
 static int64_t swept(int32_t out, int32_t stride, int32_t kernel, int32_t dil) {
     return (int64_t)(out - 1) * stride + (int64_t)(kernel - 1) * dil + 1;
@@ -55,6 +64,7 @@ int64_t c4j_conv_fast_plan(const c4j_conv_geom *g, float *ws, c4j_conv_plan *p) 
     p->block = blk < 1 ? 1 : blk > p->cg ? p->cg : (int32_t)blk;
     const int64_t weights = (int64_t)g->groups * p->kg * p->rows, nb = g->chunk;
     const int flipped = p->flipped = flipped_input_grad(g);
+    const int row_dw = p->row_dw = row_dw_possible(g);
     p->xplane = p->cg * p->hp * p->wp;
     p->dyplane = flipped ? p->kg * p->hq * p->wq : 0;
     /* floats, then int32 tables (the same size as a float) */
@@ -68,9 +78,10 @@ int64_t c4j_conv_fast_plan(const c4j_conv_geom *g, float *ws, c4j_conv_plan *p) 
         flipped ? 0 : (int64_t)p->block * per_channel,  /* col */
         nb * p->pq, p->rows,                            /* pix, tap */
         flipped ? nb * p->hw : 0, flipped ? (int64_t)p->kg * p->rs : 0, /* pix2, tap2 */
+        row_dw ? p->rows * p->kg * C4J_CONV_MAX_LANES : 0, /* dwv */
     };
     float **areas[] = {&p->wt, &p->wflip, &p->xpad, &p->tmp, &p->dwt, &p->dypad, &p->col,
-                       (float **)&p->pix, (float **)&p->tap, (float **)&p->pix2, (float **)&p->tap2};
+                       (float **)&p->pix, (float **)&p->tap, (float **)&p->pix2, (float **)&p->tap2, &p->dwv};
     int64_t used = 0;
     for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; ++i) {
         if (ws) *areas[i] = ws + used;

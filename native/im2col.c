@@ -5,7 +5,7 @@
  * inside the input form one range [q_lo, q_hi) computed once per kernel column; everything
  * outside it is padding (zero). Rows outside the input are zero too: one unsigned test per row.
  * col2im is the adjoint walk of the same matrix, so both are one function with a direction; its
- * stride-1 rows have an AVX2 form where the fast kernels run (im2col_avx2.c, cpu.h). */
+ * rows of stride 1 and 2 have an AVX2 form where the fast kernels run (im2col_avx2.c, cpu.h). */
 #include <string.h>
 #include "conv4j.h"
 #include "avx2.h"
@@ -21,7 +21,7 @@ static void transfer(float *im, float *col, int32_t channels, int32_t height, in
                      int32_t out_h, int32_t out_w, int64_t ld_col, int to_columns) {
     const int64_t plane = (int64_t)height * width;
 #if C4J_HAVE_AVX2
-    const int fold_avx2 = !to_columns && stride_w == 1 && c4j_fast();
+    const int fold_avx2 = !to_columns && (stride_w == 1 || stride_w == 2) && c4j_fast();
 #endif
     for (int32_t c = 0; c < channels; ++c, im += plane) {
         for (int32_t kr = 0; kr < kernel_h; ++kr) {
@@ -33,7 +33,7 @@ static void transfer(float *im, float *col, int32_t channels, int32_t height, in
 #if C4J_HAVE_AVX2
                 if (fold_avx2) {
                     if (lo < hi)
-                        c4j_fold_rows_avx2(im, col, height, width, row0, stride_h, col_off, lo, hi, out_h, out_w);
+                        c4j_fold_rows_avx2(im, col, height, width, row0, stride_h, stride_w, col_off, lo, hi, out_h, out_w);
                     continue;
                 }
 #endif

@@ -19,7 +19,7 @@
 
 enum { MAX_OUTPUTS = 4096, MAX_WORKSPACE = 1 << 24 };
 
-static int ran, refused, fast_path, portable_only, skipped;
+static int ran, refused, fast_path, portable_only, skipped, row_dw;
 
 /* y = conv(x, w) + b (then the fused ReLU), dx, dw and db by the definition, in double. */
 static void reference(const c4j_conv_geom *g, const float *x, const float *w, const float *b,
@@ -156,6 +156,8 @@ static int run(const c4j_conv_geom *g, int refusable, int it) {
         fprintf(stderr, "case %d: status %d/%d N%d C%d %dx%d K%d %dx%d stride %d,%d pad %d,%d dil %d,%d out %dx%d groups %d chunk %d relu %d bias %d\n",
                 it, rc[0], rc[1], g->n, g->c, g->h, g->w, g->k, g->r, g->s, g->stride_h, g->stride_w, g->pad_h,
                 g->pad_w, g->dil_h, g->dil_w, g->out_h, g->out_w, g->groups, g->chunk, g->relu, b != NULL);
+    c4j_conv_plan plan;
+    if (rc[0] == C4J_OK && c4j_conv_fast_fits(g) && (c4j_conv_fast_plan(g, NULL, &plan), plan.row_dw)) ++row_dw;
     if (rc[0] == C4J_EBADARG) ++refused;
     else if (c4j_conv_fast_fits(g)) ++fast_path;
     else ++portable_only;
@@ -175,8 +177,9 @@ static c4j_conv_geom geom_of(const axis *h, const axis *v, int32_t n, int32_t c,
 }
 
 /* The weight gradient's product over more than one depth block of 2048 pixels (64x64 outputs,
- * two images a chunk), on both input-gradient forms; the fast path refusing planes whose
- * offsets leave int32 (the portable path then runs it); the geometry of the reported crash. */
+ * two images a chunk), on both input-gradient forms; the weight gradient by pixel rows with
+ * partial tiles and row tails; the fast path refusing planes whose offsets leave int32 (the
+ * portable path then runs it); the geometry of the reported crash. */
 static int fixed_cases(void) {
     int ok = 1;
     axis wide = {.in = 64, .k = 3, .dil = 1, .stride = 1, .pad = 1},
@@ -192,6 +195,29 @@ static int fixed_cases(void) {
     ok &= run(&g, 0, -3);
     g = geom_of(&tall, &dot, 2, 2, 3, 1, 2);
     ok &= run(&g, 0, -4);
+    /* the weight gradient by pixel rows (conv_fast_kernel.h's row_weight_grad, at most 16 output
+     * channels a group, horizontal stride 1): rows of 2 vectors and a tail of 3 lanes (35 wide),
+     * channels and taps that leave partial tiles (7 channels; 5 x 9 = 45 taps), vertical stride
+     * 2 and horizontal dilation 2, three images in chunks of 2; then two groups of 5 channels,
+     * a 5x5 kernel, and chunks of one image */
+    axis rows = {.in = 13, .k = 3, .dil = 1, .stride = 2, .pad = 1}, cols = {.in = 37, .k = 3, .dil = 2, .stride = 1, .pad = 1};
+    shape_axis(&rows, 0); shape_axis(&cols, 0);
+    g = geom_of(&rows, &cols, 3, 5, 7, 1, 2);
+    ok &= run(&g, 0, -6);
+    axis sq = {.in = 20, .k = 5, .dil = 1, .stride = 1, .pad = 2};
+    shape_axis(&sq, 0);
+    g = geom_of(&sq, &sq, 2, 6, 10, 2, 1);
+    ok &= run(&g, 0, -7);
+    /* the input gradient's col2im at horizontal stride 2 (im2col_avx2.c's spread to even lanes):
+     * 23 and 24 columns, so blocks reach the plane's end (there element by element), and
+     * horizontal dilation 2 */
+    axis s2 = {.in = 9, .k = 3, .dil = 1, .stride = 2, .pad = 1}, w23 = {.in = 23, .k = 3, .dil = 1, .stride = 2, .pad = 1},
+         w24 = {.in = 24, .k = 3, .dil = 2, .stride = 2, .pad = 2};
+    shape_axis(&s2, 0); shape_axis(&w23, 0); shape_axis(&w24, 0);
+    g = geom_of(&s2, &w23, 2, 5, 6, 1, 1);
+    ok &= run(&g, 0, -8);
+    g = geom_of(&s2, &w24, 2, 17, 9, 1, 2);
+    ok &= run(&g, 0, -9);
     /* issue 12's crash: Conv2d(1, 1, (2, 1)) with stride (2^30, 1), padding (2^30, 0) and
      * dilation (2^30, 1) on one pixel; its padded height 2^31 + 1 is refused on both sides */
     const c4j_conv_geom crash = {1, 1, 1, 1, 1, 2, 1, 1 << 30, 1, 1 << 30, 0, 1 << 30, 1, 1, 2, 1, 1, 0, 0, 0, 0};
@@ -251,8 +277,9 @@ int main(int argc, char **argv) {
     c4j_set_fast_kernels(1);
     c4j_set_avx512(1);
     printf("conv_bounds: %d geometries (%d one-channel; %d huge: %d refused as Java does, %d on the fast path where on; "
-           "all: %d refused, %d fast, %d portable only; %d skipped for workspace), fast kernels %s, AVX-512 %s, %d failures\n",
-           ran, ran - before_direct, huge_ran, huge_refused, huge_fast, refused, fast_path, portable_only, skipped,
+           "all: %d refused, %d fast, %d portable only; %d skipped for workspace; %d with the row weight gradient's workspace), "
+           "fast kernels %s, AVX-512 %s, %d failures\n",
+           ran, ran - before_direct, huge_ran, huge_refused, huge_fast, refused, fast_path, portable_only, skipped, row_dw,
            c4j_fast_kernels() ? "on this CPU" : "NOT available here (portable only)",
            c4j_avx512_available() ? "on this CPU" : "NOT available here (AVX2 twice)", failures);
     return failures != 0;
