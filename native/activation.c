@@ -1,18 +1,26 @@
 /* Elementwise activations: ReLU, inverted dropout, and the pointwise activations of a C4J_ACT_* kind. */
 #include <math.h>
 #include "conv4j.h"
+#include "mask.h"
 
 void c4j_relu_forward(int64_t begin, int64_t end, const float *x, float *y) {
     for (int64_t i = begin; i < end; ++i) y[i] = x[i] > 0.0f ? x[i] : 0.0f;
 }
 
-void c4j_relu_backward(int64_t begin, int64_t end, const float *y, const float *dy, float *dx) {
+void c4j_relu_backward(int64_t begin, int64_t end, const float *y, const float *dy, const float *dy2, float *dx) {
     /* Both loads unconditional, so the select compiles to a blend instead of a branch that
      * mispredicts on half the elements. */
-    for (int64_t i = begin; i < end; ++i) {
-        float g = dy[i];
-        dx[i] = y[i] > 0.0f ? g : 0.0f;
-    }
+    if (dy2)
+        for (int64_t i = begin; i < end; ++i) {
+            /* a select would let the compiler move the add into the taken branch, which (the
+             * add might trap) it then cannot vectorise: mask.h */
+            dx[i] = c4j_keep_if(y[i] > 0.0f, dy[i] + dy2[i]);
+        }
+    else
+        for (int64_t i = begin; i < end; ++i) {
+            float g = dy[i];
+            dx[i] = y[i] > 0.0f ? g : 0.0f;
+        }
 }
 
 /* SplitMix64 finaliser: a counter-based generator, so element i's draw depends only on (seed, i)

@@ -14,6 +14,7 @@
 #include <math.h>
 #include <stddef.h>
 #include "conv4j.h"
+#include "mask.h"
 
 enum { LANES = 8, BLOCK = 256 };
 
@@ -44,24 +45,37 @@ static double plane_sum(const float *p, int64_t len, float m, int square) {
     return total + tail;
 }
 
-/* Σ dy and Σ dy·(x - m) over len floats, added to *sum_g and *sum_gx. */
-static void plane_grad_sums(const float *x, const float *dy, int64_t len, float m, double *sum_g, double *sum_gx) {
+/* The batch norm's output before any ReLU, x·scale + shift: one expression for the forward and for
+ * the backward that recomputes it to find where the fused ReLU passed its gradient, so both round
+ * (or contract) it alike. */
+static inline float affine(float x, float scale, float shift) { return x * scale + shift; }
+
+/* Whether the gradient at x passes: always without the ReLU, else where its output is positive
+ * (applied with c4j_keep_if: mask.h says why not a select). */
+static inline int passes(int relu, float x, float scale, float shift) { return !relu | (affine(x, scale, shift) > 0.0f); }
+
+/* Σ dy and Σ dy·(x - m) over len floats, added to *sum_g and *sum_gx; with relu, dy counts only
+ * where affine(x, scale, shift) > 0 (the fused ReLU's gradient). */
+static void plane_grad_sums(const float *x, const float *dy, int64_t len, float m, int relu, float scale, float shift,
+                            double *sum_g, double *sum_gx) {
     double total_g = 0.0, total_gx = 0.0;
     int64_t j = 0;
     for (; j + BLOCK <= len; j += BLOCK) {
         float ag[LANES] = {0}, agx[LANES] = {0};
         for (int64_t k = j; k < j + BLOCK; k += LANES)
             for (int l = 0; l < LANES; ++l) {
-                ag[l] += dy[k + l];
-                agx[l] += dy[k + l] * (x[k + l] - m);
+                const float d = c4j_keep_if(passes(relu, x[k + l], scale, shift), dy[k + l]);
+                ag[l] += d;
+                agx[l] += d * (x[k + l] - m);
             }
         total_g += lanes_total(ag);
         total_gx += lanes_total(agx);
     }
     float tg = 0.0f, tgx = 0.0f;
     for (; j < len; ++j) {
-        tg += dy[j];
-        tgx += dy[j] * (x[j] - m);
+        const float d = c4j_keep_if(passes(relu, x[j], scale, shift), dy[j]);
+        tg += d;
+        tgx += d * (x[j] - m);
     }
     *sum_g += total_g + tg;
     *sum_gx += total_gx + tgx;
@@ -73,7 +87,7 @@ static const float *plane(const float *t, int32_t c, int64_t hw, int32_t i, int3
 }
 
 void c4j_batchnorm2d_sums(int32_t n, int32_t c, int64_t hw, int32_t n_begin, int32_t n_end, const float *x,
-                          const float *mean, const float *dy, double *sums) {
+                          const float *mean, const float *dy, const float *relu_affine, double *sums) {
     if (n_begin < 0) n_begin = 0;
     if (n_end > n) n_end = n;
     for (int32_t i = n_begin; i < n_end; ++i)
@@ -82,7 +96,10 @@ void c4j_batchnorm2d_sums(int32_t n, int32_t c, int64_t hw, int32_t n_begin, int
             const int64_t at = (int64_t)i * c + ch;
             if (dy) {
                 double g = 0.0, gx = 0.0;
-                plane_grad_sums(p, plane(dy, c, hw, i, ch), hw, mean[ch], &g, &gx);
+                if (relu_affine)
+                    plane_grad_sums(p, plane(dy, c, hw, i, ch), hw, mean[ch], 1, relu_affine[2 * ch], relu_affine[2 * ch + 1], &g, &gx);
+                else
+                    plane_grad_sums(p, plane(dy, c, hw, i, ch), hw, mean[ch], 0, 1.0f, 0.0f, &g, &gx);
                 sums[2 * at] = g;
                 sums[2 * at + 1] = gx;
             } else {
@@ -102,14 +119,23 @@ static double image_total(const double *sums, int32_t n, int32_t c, int32_t ch, 
     return t;
 }
 
+/* The forward's per-channel scale gamma·invstd and shift beta - mean·scale, in float. */
+static void affine_of(int32_t ch, const float *gamma, const float *beta, const float *save_mean, const float *save_invstd,
+                      float *affine_out) {
+    const float scale = gamma[ch] * save_invstd[ch];
+    affine_out[2 * ch] = scale;
+    affine_out[2 * ch + 1] = beta[ch] - save_mean[ch] * scale;
+}
+
 void c4j_batchnorm2d_stats(int32_t n, int32_t c, int64_t hw, int32_t training, const double *sums, float eps,
                            float momentum, float *running_mean, float *running_var, float *save_mean,
-                           float *save_invstd) {
+                           float *save_invstd, const float *gamma, const float *beta, float *affine_out) {
     const int64_t count = (int64_t)n * hw;
     for (int32_t ch = 0; ch < c; ++ch) {
         if (!training) {
             save_mean[ch] = running_mean[ch];
             save_invstd[ch] = (float)(1.0 / sqrt((double)running_var[ch] + eps));
+            affine_of(ch, gamma, beta, save_mean, save_invstd, affine_out);
             continue;
         }
         const double mean = image_total(sums, n, c, ch, 2, 0) / (double)count;
@@ -127,26 +153,36 @@ void c4j_batchnorm2d_stats(int32_t n, int32_t c, int64_t hw, int32_t training, c
         running_var[ch] = (float)((1.0 - momentum) * running_var[ch] + momentum * unbiased);
         save_mean[ch] = (float)mean;
         save_invstd[ch] = (float)(1.0 / sqrt(var + eps));
+        affine_of(ch, gamma, beta, save_mean, save_invstd, affine_out);
     }
 }
 
 void c4j_batchnorm2d_normalize(int32_t n, int32_t c, int64_t hw, int32_t n_begin, int32_t n_end, int32_t relu,
-                               const float *x, const float *gamma, const float *beta, const float *save_mean,
-                               const float *save_invstd, float *y) {
+                               const float *x, const float *affine_in, const float *addend, float *y) {
     if (n_begin < 0) n_begin = 0;
     if (n_end > n) n_end = n;
     for (int32_t i = n_begin; i < n_end; ++i)
         for (int32_t ch = 0; ch < c; ++ch) {
-            const float scale = gamma[ch] * save_invstd[ch], shift = beta[ch] - save_mean[ch] * scale;
-            const float *p = plane(x, c, hw, i, ch);
-            float *q = y + ((int64_t)i * c + ch) * hw;
-            if (relu)
+            const float scale = affine_in[2 * ch], shift = affine_in[2 * ch + 1];
+            const int64_t at = ((int64_t)i * c + ch) * hw;
+            const float *p = x + at;
+            float *q = y + at;
+            /* the loops apart, so each vectorises without a test per element; the sum as
+             * c4j_sum_forward's a + b and the ReLU as c4j_relu_forward's (NaN gives 0) */
+            if (addend && relu)
                 for (int64_t j = 0; j < hw; ++j) {
-                    float v = p[j] * scale + shift;
-                    q[j] = v > 0.0f ? v : 0.0f;   /* c4j_relu_forward's: NaN gives 0 */
+                    const float v = affine(p[j], scale, shift) + addend[at + j];
+                    q[j] = v > 0.0f ? v : 0.0f;
+                }
+            else if (addend)
+                for (int64_t j = 0; j < hw; ++j) q[j] = affine(p[j], scale, shift) + addend[at + j];
+            else if (relu)
+                for (int64_t j = 0; j < hw; ++j) {
+                    const float v = affine(p[j], scale, shift);
+                    q[j] = v > 0.0f ? v : 0.0f;
                 }
             else
-                for (int64_t j = 0; j < hw; ++j) q[j] = p[j] * scale + shift;
+                for (int64_t j = 0; j < hw; ++j) q[j] = affine(p[j], scale, shift);
         }
 }
 
@@ -172,7 +208,8 @@ void c4j_batchnorm2d_grad_coeffs(int32_t n, int32_t c, int64_t hw, int32_t train
 }
 
 void c4j_batchnorm2d_input_grad(int32_t n, int32_t c, int64_t hw, int32_t n_begin, int32_t n_end, const float *x,
-                                const float *save_mean, const float *coeffs, const float *dy, float *dx) {
+                                const float *save_mean, const float *coeffs, const float *dy, const float *relu_affine,
+                                float *dx) {
     if (n_begin < 0) n_begin = 0;
     if (n_end > n) n_end = n;
     for (int32_t i = n_begin; i < n_end; ++i)
@@ -180,6 +217,13 @@ void c4j_batchnorm2d_input_grad(int32_t n, int32_t c, int64_t hw, int32_t n_begi
             const float mean = save_mean[ch], fa = coeffs[3 * ch], fb = coeffs[3 * ch + 1], fk = coeffs[3 * ch + 2];
             const float *p = plane(x, c, hw, i, ch), *d = plane(dy, c, hw, i, ch);
             float *q = dx + ((int64_t)i * c + ch) * hw;
-            for (int64_t j = 0; j < hw; ++j) q[j] = fa * d[j] - fb - (p[j] - mean) * fk;
+            if (relu_affine) {
+                const float scale = relu_affine[2 * ch], shift = relu_affine[2 * ch + 1];
+                for (int64_t j = 0; j < hw; ++j) {
+                    const float dj = c4j_keep_if(passes(1, p[j], scale, shift), d[j]);
+                    q[j] = fa * dj - fb - (p[j] - mean) * fk;
+                }
+            } else
+                for (int64_t j = 0; j < hw; ++j) q[j] = fa * d[j] - fb - (p[j] - mean) * fk;
         }
 }

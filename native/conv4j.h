@@ -144,8 +144,10 @@ int c4j_avgpool2d_backward(const c4j_pool_geom *g, int32_t count_include_pad, co
 /* ReLU on the elements [begin, end) of whole-batch buffers, so that callers may run disjoint
  * ranges on several threads at once. y = max(0, x). */
 void c4j_relu_forward(int64_t begin, int64_t end, const float *x, float *y);
-/* dx = dy where y > 0 (y is ReLU's output; the derivative at 0 is 0). */
-void c4j_relu_backward(int64_t begin, int64_t end, const float *y, const float *dy, float *dx);
+/* dx = dy where y > 0 (y is ReLU's output; the derivative at 0 is 0). dy2 (or NULL): a second
+ * gradient of the output, added first (dy + dy2, as c4j_sum_forward's a + b): the gradient sum of
+ * a ReLU with two readers and its backward in one pass. */
+void c4j_relu_backward(int64_t begin, int64_t end, const float *y, const float *dy, const float *dy2, float *dx);
 /* Inverted dropout: mask[i] = 0 or 1/(1-p) from a counter-based hash of (seed, i); y = x*mask. */
 void c4j_dropout_forward(int64_t len, float p, uint64_t seed, const float *x, float *y, float *mask);
 
@@ -206,17 +208,21 @@ void c4j_linear_backward(int32_t n, int32_t in, int32_t out, int32_t o_begin, in
  * running statistics updated with the unbiased variance and PyTorch's momentum), normalize. In
  * evaluation: stats (training 0: the running statistics saved), normalize. */
 /* Per image i and channel ch, at 2*(i*c + ch) and the next: without dy, the plane's Σ x and its
- * Σ (x - a)² about its own mean a (mean unused); with dy, Σ dy and Σ dy·(x - mean[ch]). */
+ * Σ (x - a)² about its own mean a (mean and relu_affine unused); with dy, Σ dy and Σ dy·(x - mean[ch]).
+ * relu_affine (or NULL): the forward's affine (2 per channel), whose fused ReLU the backward takes
+ * over: dy counts only where x·scale + shift > 0, the ReLU's own mask, recomputed from x. */
 void c4j_batchnorm2d_sums(int32_t n, int32_t c, int64_t hw, int32_t n_begin, int32_t n_end, const float *x,
-                          const float *mean, const float *dy, double *sums);
+                          const float *mean, const float *dy, const float *relu_affine, double *sums);
+/* Also writes affine (2 per channel): scale = gamma·invstd and shift = beta - mean·scale of the
+ * saved statistics, in float: what normalize applies. */
 void c4j_batchnorm2d_stats(int32_t n, int32_t c, int64_t hw, int32_t training, const double *sums, float eps,
                            float momentum, float *running_mean, float *running_var, float *save_mean,
-                           float *save_invstd);
-/* y = gamma*(x - mean)*invstd + beta from the saved statistics; relu nonzero: y = max(0, .) (the
+                           float *save_invstd, const float *gamma, const float *beta, float *affine);
+/* y = x·scale + shift (affine from stats), plus addend (n*c*hw floats, or NULL: a residual
+ * addition fused in, as c4j_sum_forward adds two inputs); relu nonzero: then y = max(0, .) (the
  * ReLU after it fused; NaN gives 0). */
 void c4j_batchnorm2d_normalize(int32_t n, int32_t c, int64_t hw, int32_t n_begin, int32_t n_end, int32_t relu,
-                               const float *x, const float *gamma, const float *beta, const float *save_mean,
-                               const float *save_invstd, float *y);
+                               const float *x, const float *affine, const float *addend, float *y);
 /* Backward of the forward of the same `training` mode (in evaluation the running statistics are
  * constants and dx = gamma*invstd*dy), from the sums with dy over the whole batch: dgamma and
  * dbeta accumulated (either may be NULL), and coeffs (3 per channel) for input_grad, which
@@ -224,8 +230,10 @@ void c4j_batchnorm2d_normalize(int32_t n, int32_t c, int64_t hw, int32_t n_begin
 void c4j_batchnorm2d_grad_coeffs(int32_t n, int32_t c, int64_t hw, int32_t training, const double *sums,
                                  const float *gamma, const float *save_invstd, float *dgamma, float *dbeta,
                                  float *coeffs);
+/* relu_affine as for sums: dy taken as 0 where the fused ReLU passed none. */
 void c4j_batchnorm2d_input_grad(int32_t n, int32_t c, int64_t hw, int32_t n_begin, int32_t n_end, const float *x,
-                                const float *save_mean, const float *coeffs, const float *dy, float *dx);
+                                const float *save_mean, const float *coeffs, const float *dy, const float *relu_affine,
+                                float *dx);
 
 /* ---- loss.c ------------------------------------------------------------------------------- */
 /* Mean softmax cross-entropy over n rows of c logits (log-sum-exp stable).

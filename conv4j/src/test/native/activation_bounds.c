@@ -1,5 +1,6 @@
 /* ReLU and inverted dropout under AddressSanitizer/UBSan (scripts/native-sanitize.sh): ReLU
- * forward and backward on a random sub-range [begin, end) of whole-batch buffers (inside written
+ * forward and backward (of one gradient, and of the sum of two, bit for bit the mask of their
+ * float sum) on a random sub-range [begin, end) of whole-batch buffers (inside written
  * exactly, outside left alone); dropout's mask holding only 0 and 1/(1-p), y = x*mask, the same
  * seed giving the same mask, about p of the elements dropped and p = 0 keeping everything. Buffers of exactly the documented
  * sizes, outputs pre-filled with NaN. */
@@ -7,25 +8,29 @@
 
 static int relu_case(int it, int64_t len) {
     const int64_t begin = pick(0, (int32_t)len), end = pick((int32_t)begin, (int32_t)len);
-    float *x = filled(len), *dy = filled(len), *y = nan_filled(len), *dx = nan_filled(len);
-    double *want_y = zeros(len), *want_dx = zeros(len);
+    float *x = filled(len), *dy = filled(len), *dy2 = filled(len), *y = nan_filled(len), *dx = nan_filled(len),
+          *dx2 = nan_filled(len);
+    double *want_y = zeros(len), *want_dx = zeros(len), *want_dx2 = zeros(len);
     for (int64_t i = 0; i < len; ++i) {
         const int inside = i >= begin && i < end;
         want_y[i] = inside ? (x[i] > 0.0f ? x[i] : 0.0) : NAN;
         /* the backward reads y, the forward's output: only inside the range is it defined */
         want_dx[i] = inside ? (x[i] > 0.0f ? dy[i] : 0.0) : NAN;
+        want_dx2[i] = inside ? (x[i] > 0.0f ? (float)(dy[i] + dy2[i]) : 0.0) : NAN;
     }
     c4j_relu_forward(begin, end, x, y);
-    c4j_relu_backward(begin, end, y, dy, dx);
+    c4j_relu_backward(begin, end, y, dy, NULL, dx);
+    c4j_relu_backward(begin, end, y, dy, dy2, dx2);
     int ok = 1;
     for (int64_t i = 0; i < len && ok; ++i) {
         const int inside = i >= begin && i < end;
         /* outside the range the NaN garbage must still be there */
-        ok = inside ? agrees("relu y", it, y + i, want_y + i, 1, 0.0) && agrees("relu dx", it, dx + i, want_dx + i, 1, 0.0)
-                    : isnan(y[i]) && isnan(dx[i]);
+        ok = inside ? agrees("relu y", it, y + i, want_y + i, 1, 0.0) && agrees("relu dx", it, dx + i, want_dx + i, 1, 0.0) &&
+                          agrees("relu dx of a sum", it, dx2 + i, want_dx2 + i, 1, 0.0)
+                    : isnan(y[i]) && isnan(dx[i]) && isnan(dx2[i]);
     }
     if (!ok) fprintf(stderr, "case %d: relu on [%lld, %lld) of %lld\n", it, (long long)begin, (long long)end, (long long)len);
-    free(x); free(dy); free(y); free(dx); free(want_y); free(want_dx);
+    free(x); free(dy); free(dy2); free(y); free(dx); free(dx2); free(want_y); free(want_dx); free(want_dx2);
     return ok;
 }
 

@@ -2,8 +2,10 @@
  * forward (batch statistics, saved mean and inverse std, running statistics with the unbiased
  * variance), the eval forward (running statistics) and the backward of both modes (dx overwritten,
  * dgamma/dbeta accumulated onto what was there), the forward also with the ReLU fused (its
- * output rectified), the passes over the data in two calls split at a random image (the sums
- * table and statistics whole), on buffers of exactly the documented sizes with
+ * output rectified) and with a residual addend fused (then rectified or not), the backward also
+ * taking over the fused ReLU's (dy counting only where the forward's rectified output is
+ * positive, from the affine stats wrote), the passes over the data in two calls split at a random
+ * image (the sums table and statistics whole), on buffers of exactly the documented sizes with
  * outputs pre-filled with NaN, against a naive double-precision reference. */
 #include "check.h"
 
@@ -37,11 +39,12 @@ static void normalise(const shape *s, const float *x, int32_t ch, double mean, d
             y[((int64_t)i * s->c + ch) * s->hw + j] = gamma * (at(s, x, i, ch, j) - mean) * inv + beta;
 }
 
-static int forward_case(int it, const shape *s, int training, int relu, const float *x, const float *gamma,
+static int forward_case(int it, const shape *s, int training, int relu, int add, const float *x, const float *gamma,
                         const float *beta) {
     const int64_t len = (int64_t)s->n * s->c * s->hw;
     const float eps = 1e-5f, momentum = (float)pick(0, 10) / 10.0f;
-    float *rmean = filled(s->c), *rvar = filled(s->c), *smean = nan_filled(s->c), *sinv = nan_filled(s->c), *y = nan_filled(len);
+    float *rmean = filled(s->c), *rvar = filled(s->c), *smean = nan_filled(s->c), *sinv = nan_filled(s->c), *y = nan_filled(len),
+          *affine = nan_filled(2 * (int64_t)s->c), *addend = add ? filled(len) : NULL;
     for (int32_t ch = 0; ch < s->c; ++ch) rvar[ch] = fabsf(rvar[ch]) + 0.1f; /* a variance */
     double *want_y = zeros(len), *want_rm = zeros(s->c), *want_rv = zeros(s->c), *want_sm = zeros(s->c),
            *want_si = zeros(s->c);
@@ -59,26 +62,34 @@ static int forward_case(int it, const shape *s, int training, int relu, const fl
         want_si[ch] = 1.0 / sqrt(var + eps);
         normalise(s, x, ch, mean, var, eps, gamma[ch], beta[ch], want_y);
     }
-    if (relu)
-        for (int64_t i = 0; i < len; ++i) want_y[i] = want_y[i] > 0.0 ? want_y[i] : 0.0;
+    for (int64_t i = 0; i < len; ++i) {
+        if (addend) want_y[i] += addend[i];
+        if (relu) want_y[i] = want_y[i] > 0.0 ? want_y[i] : 0.0;
+    }
     /* The passes over the data in two calls split at a random image, as workers split the batch;
      * the sums table (2 doubles per image and channel) and the statistics in between whole. */
     const int32_t split = pick(0, s->n);
     double *sums = nan_doubles(2 * (int64_t)s->n * s->c);
     if (training) {
-        c4j_batchnorm2d_sums(s->n, s->c, s->hw, 0, split, x, NULL, NULL, sums);
-        c4j_batchnorm2d_sums(s->n, s->c, s->hw, split, s->n, x, NULL, NULL, sums);
+        c4j_batchnorm2d_sums(s->n, s->c, s->hw, 0, split, x, NULL, NULL, NULL, sums);
+        c4j_batchnorm2d_sums(s->n, s->c, s->hw, split, s->n, x, NULL, NULL, NULL, sums);
     }
-    c4j_batchnorm2d_stats(s->n, s->c, s->hw, training, sums, eps, momentum, rmean, rvar, smean, sinv);
-    c4j_batchnorm2d_normalize(s->n, s->c, s->hw, 0, split, relu, x, gamma, beta, smean, sinv, y);
-    c4j_batchnorm2d_normalize(s->n, s->c, s->hw, split, s->n, relu, x, gamma, beta, smean, sinv, y);
+    c4j_batchnorm2d_stats(s->n, s->c, s->hw, training, sums, eps, momentum, rmean, rvar, smean, sinv, gamma, beta, affine);
+    c4j_batchnorm2d_normalize(s->n, s->c, s->hw, 0, split, relu, x, affine, addend, y);
+    c4j_batchnorm2d_normalize(s->n, s->c, s->hw, split, s->n, relu, x, affine, addend, y);
     free(sums);
+    /* the affine is the saved statistics' scale and shift, in float, as the kernel documents */
+    int ok = 1;
+    for (int32_t ch = 0; ch < s->c && ok; ++ch) {
+        const float scale = gamma[ch] * sinv[ch], shift = beta[ch] - smean[ch] * scale;
+        ok = same_bits("affine scale", it, affine + 2 * ch, &scale, sizeof scale) && same_bits("affine shift", it, affine + 2 * ch + 1, &shift, sizeof shift);
+    }
     /* the eval pass's saved statistics are not part of its contract: only training's are checked */
-    int ok = agrees("y", it, y, want_y, len, 1e-4) && agrees("running_mean", it, rmean, want_rm, s->c, 1e-5) &&
+    ok = ok && agrees("y", it, y, want_y, len, 1e-4) && agrees("running_mean", it, rmean, want_rm, s->c, 1e-5) &&
              agrees("running_var", it, rvar, want_rv, s->c, 1e-5) &&
              (!training || (agrees("save_mean", it, smean, want_sm, s->c, 1e-5) &&
                             agrees("save_invstd", it, sinv, want_si, s->c, 1e-4)));
-    free(rmean); free(rvar); free(smean); free(sinv); free(y);
+    free(rmean); free(rvar); free(smean); free(sinv); free(y); free(affine); free(addend);
     free(want_y); free(want_rm); free(want_rv); free(want_sm); free(want_si);
     return ok;
 }
@@ -86,10 +97,15 @@ static int forward_case(int it, const shape *s, int training, int relu, const fl
 /* In training dx = gamma*invstd/count * (count*dy - sum(dy) - xhat*sum(dy*xhat)); in evaluation
  * (the saved statistics are constants) dx = gamma*invstd*dy. Both: dgamma += sum(dy*xhat),
  * dbeta += sum(dy), per channel, with the statistics recomputed here from x. */
-static int backward_case(int it, const shape *s, int training, const float *x, const float *gamma) {
+/* relu: the backward takes over the fused ReLU's, so the reference's dy is the given one where
+ * the forward's rectified output (normalize with relu, from the same affine) is positive, else 0. */
+static int backward_case(int it, const shape *s, int training, int relu, const float *x, const float *gamma,
+                         const float *beta) {
     const int64_t len = (int64_t)s->n * s->c * s->hw;
     float *dy = filled(len), *dx = nan_filled(len), *dgamma = filled(s->c), *dbeta = filled(s->c);
     float *smean = malloc((size_t)s->c * sizeof(float)), *sinv = malloc((size_t)s->c * sizeof(float));
+    float *affine = relu ? malloc(2 * (size_t)s->c * sizeof(float)) : NULL, *y = relu ? nan_filled(len) : NULL;
+    float *dy_in = relu ? dup_of(dy, (size_t)len * sizeof(float)) : dy;   /* what the kernel gets */
     double *want_dx = zeros(len), *want_dg = zeros(s->c), *want_db = zeros(s->c);
     const double count = (double)s->n * (double)s->hw, eps = 1e-5;
     for (int32_t ch = 0; ch < s->c; ++ch) {
@@ -97,6 +113,17 @@ static int backward_case(int it, const shape *s, int training, const float *x, c
         moments(s, x, ch, &mean, &var);
         smean[ch] = (float)mean;
         sinv[ch] = (float)(1.0 / sqrt(var + eps));
+        if (relu) {
+            affine[2 * ch] = gamma[ch] * sinv[ch];
+            affine[2 * ch + 1] = beta[ch] - smean[ch] * affine[2 * ch];
+        }
+    }
+    if (relu) {
+        c4j_batchnorm2d_normalize(s->n, s->c, s->hw, 0, s->n, 1, x, affine, NULL, y);
+        for (int64_t i = 0; i < len; ++i)
+            if (!(y[i] > 0.0f)) dy[i] = 0.0f;   /* the reference's gradient after the ReLU */
+    }
+    for (int32_t ch = 0; ch < s->c; ++ch) {
         const double inv = sinv[ch];
         double sdy = 0.0, sdyx = 0.0;
         for (int32_t i = 0; i < s->n; ++i)
@@ -117,12 +144,13 @@ static int backward_case(int it, const shape *s, int training, const float *x, c
     const int32_t split = pick(0, s->n);
     double *sums = nan_doubles(2 * (int64_t)s->n * s->c);
     float *coeffs = nan_filled(3 * (int64_t)s->c);
-    c4j_batchnorm2d_sums(s->n, s->c, s->hw, 0, split, x, smean, dy, sums);
-    c4j_batchnorm2d_sums(s->n, s->c, s->hw, split, s->n, x, smean, dy, sums);
+    c4j_batchnorm2d_sums(s->n, s->c, s->hw, 0, split, x, smean, dy_in, affine, sums);
+    c4j_batchnorm2d_sums(s->n, s->c, s->hw, split, s->n, x, smean, dy_in, affine, sums);
     c4j_batchnorm2d_grad_coeffs(s->n, s->c, s->hw, training, sums, gamma, sinv, dgamma, dbeta, coeffs);
-    c4j_batchnorm2d_input_grad(s->n, s->c, s->hw, 0, split, x, smean, coeffs, dy, dx);
-    c4j_batchnorm2d_input_grad(s->n, s->c, s->hw, split, s->n, x, smean, coeffs, dy, dx);
+    c4j_batchnorm2d_input_grad(s->n, s->c, s->hw, 0, split, x, smean, coeffs, dy_in, affine, dx);
+    c4j_batchnorm2d_input_grad(s->n, s->c, s->hw, split, s->n, x, smean, coeffs, dy_in, affine, dx);
     free(sums); free(coeffs);
+    if (relu) { free(dy_in); free(affine); free(y); }
     /* gradients grow with the batch; the tolerance follows the sums' length */
     const double tol = 1e-5 * (1.0 + count);
     int ok = agrees("dx", it, dx, want_dx, len, tol) && agrees("dgamma", it, dgamma, want_dg, s->c, tol) &&
@@ -141,9 +169,11 @@ static int one_case(int it) {
     s.hw = pick(1, 600);   /* past the kernel's 256-float blocks */
     const int64_t len = (int64_t)s.n * s.c * s.hw;
     float *x = filled(len), *gamma = filled(s.c), *beta = filled(s.c);
-    int ok = forward_case(it, &s, 1, 0, x, gamma, beta) && forward_case(it, &s, 0, 0, x, gamma, beta) &&
-             forward_case(it, &s, 1, 1, x, gamma, beta) && forward_case(it, &s, 0, 1, x, gamma, beta) &&
-             backward_case(it, &s, 1, x, gamma) && backward_case(it, &s, 0, x, gamma);
+    int ok = 1;
+    for (int mode = 0; mode < 8 && ok; ++mode)   /* training, relu, addend */
+        ok = forward_case(it, &s, mode & 1, (mode >> 1) & 1, mode >> 2, x, gamma, beta);
+    for (int mode = 0; mode < 4 && ok; ++mode)   /* training, relu */
+        ok = backward_case(it, &s, mode & 1, mode >> 1, x, gamma, beta);
     if (!ok) fprintf(stderr, "case %d: N%d C%d HW%lld\n", it, s.n, s.c, (long long)s.hw);
     free(x); free(gamma); free(beta);
     return !ok;

@@ -372,9 +372,9 @@ public final class Conv4jNative {
     // ---- activation.c
     /** ReLU on elements [begin, end) of whole-batch buffers (disjoint ranges may run concurrently). */
     @Name("c4j_relu_forward") public static native void reluForward(long begin, long end, @Const FloatPointer x, FloatPointer y);
-    /** dx = dy where y &gt; 0 over elements [begin, end) (y is the ReLU's output). */
+    /** dx = dy where y &gt; 0 over elements [begin, end) (y is the ReLU's output); dy2 (or null): a second gradient added first, dy + dy2. */
     @Name("c4j_relu_backward") public static native void reluBackward(long begin, long end, @Const FloatPointer y,
-            @Const FloatPointer dy, FloatPointer dx);
+            @Const FloatPointer dy, @Const FloatPointer dy2, FloatPointer dx);
     /** Inverted dropout: mask[i] = 0 or 1/(1−p) from a counter-based hash of (seed, i); y = x·mask. */
     @Name("c4j_dropout_forward") public static native void dropoutForward(long len, float p,
             @Cast("uint64_t") long seed, @Const FloatPointer x, FloatPointer y, FloatPointer mask);
@@ -435,24 +435,24 @@ public final class Conv4jNative {
      * per-(image, channel) sums between them go to a table of doubles, added in image order, so
      * the split changes no result.
      */
-    /** At 2(i·c + ch) and the next: without dy, Σ x over the plane and Σ (x − a)² about its own mean a; with dy, Σ dy and Σ dy·(x − mean). */
+    /** At 2(i·c + ch) and the next: without dy, Σ x over the plane and Σ (x − a)² about its own mean a; with dy, Σ dy and Σ dy·(x − mean), dy taken as 0 where x·scale + shift ≤ 0 when reluAffine (the forward's affine) is not null (the fused ReLU's backward). */
     @Name("c4j_batchnorm2d_sums") public static native void batchNorm2dSums(int n, int c, long hw, int nBegin, int nEnd,
-            @Const FloatPointer x, @Const FloatPointer mean, @Const FloatPointer dy, DoublePointer sums);
-    /** Training 1: batch mean and inverse std saved, running statistics updated; 0: the running statistics saved (evaluation). */
+            @Const FloatPointer x, @Const FloatPointer mean, @Const FloatPointer dy, @Const FloatPointer reluAffine, DoublePointer sums);
+    /** Training 1: batch mean and inverse std saved, running statistics updated; 0: the running statistics saved (evaluation). Both: affine (2c) = scale γ·invstd and shift β − mean·scale, per channel. */
     @Name("c4j_batchnorm2d_stats") public static native void batchNorm2dStats(int n, int c, long hw, int training,
             @Const DoublePointer sums, float eps, float momentum, FloatPointer runningMean, FloatPointer runningVar,
-            FloatPointer saveMean, FloatPointer saveInvstd);
-    /** y = γ(x − mean)·invstd + β from the saved statistics; relu 1: y = max(0, ·) (the next ReLU fused, NaN → 0). */
+            FloatPointer saveMean, FloatPointer saveInvstd, @Const FloatPointer gamma, @Const FloatPointer beta, FloatPointer affine);
+    /** y = x·scale + shift (affine from stats) + addend (null: none; a residual addition fused in); relu 1: y = max(0, ·) (the next ReLU fused, NaN → 0). */
     @Name("c4j_batchnorm2d_normalize") public static native void batchNorm2dNormalize(int n, int c, long hw, int nBegin, int nEnd,
-            int relu, @Const FloatPointer x, @Const FloatPointer gamma, @Const FloatPointer beta, @Const FloatPointer saveMean,
-            @Const FloatPointer saveInvstd, FloatPointer y);
+            int relu, @Const FloatPointer x, @Const FloatPointer affine, @Const FloatPointer addend, FloatPointer y);
     /** From the sums with dy: dgamma and dbeta accumulated (either may be null) and 3 coefficients per channel for the input gradient. */
     @Name("c4j_batchnorm2d_grad_coeffs") public static native void batchNorm2dGradCoeffs(int n, int c, long hw, int training,
             @Const DoublePointer sums, @Const FloatPointer gamma, @Const FloatPointer saveInvstd, FloatPointer dgamma,
             FloatPointer dbeta, FloatPointer coeffs);
     /** dx of images [nBegin, nEnd), overwritten, from the coefficients. */
     @Name("c4j_batchnorm2d_input_grad") public static native void batchNorm2dInputGrad(int n, int c, long hw, int nBegin, int nEnd,
-            @Const FloatPointer x, @Const FloatPointer saveMean, @Const FloatPointer coeffs, @Const FloatPointer dy, FloatPointer dx);
+            @Const FloatPointer x, @Const FloatPointer saveMean, @Const FloatPointer coeffs, @Const FloatPointer dy,
+            @Const FloatPointer reluAffine, FloatPointer dx);
 
     // ---- loss.c
     /** Mean softmax cross-entropy of n rows of c logits: loss[0], dlogits = (softmax − onehot)/n (may be null), correct[0] = rows whose argmax is the label (may be null). Returns a {@link Status} code ({@link Status#LABEL} for a label outside [0, c)). */

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.IntConsumer;
 import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.FloatPointer;
 
 /**
  * What {@link BatchNorm1d} and {@link BatchNorm2d} share: the per-channel count, epsilon and
@@ -49,7 +50,8 @@ record BatchNormSettings(String kind, String countKey, int count, float eps, flo
      * batch over the workers as the convolutions do (so each reads the images it wrote), the
      * per-channel statistics between them one native call over the batch's sums (added in image
      * order: the split changes no result). It can rectify its own output for the ReLU after it
-     * ({@link Op#fuseReluForward()}).
+     * ({@link Op#fuseReluForward()}), then take that ReLU's backward too, and leave its
+     * normalisation to the addition reading it ({@link NormOp}).
      */
     Op runtime(LayerContext ctx, long hw) {
         String name = ctx.name() + " " + describe();
@@ -59,15 +61,16 @@ record BatchNormSettings(String kind, String countKey, int count, float eps, flo
         Tensor dgamma = ctx.grads().isEmpty() ? null : ctx.grads().get(0);
         Tensor dbeta = ctx.grads().isEmpty() ? null : ctx.grads().get(1);
         Tensor runMean = ctx.state().get(0), runVar = ctx.state().get(1);
-        return new Op() {
+        return new NormOp() {
             private final BatchBuffer y = new BatchBuffer(sample), dx = new BatchBuffer(sample);
-            private final Tensor saveMean = Tensor.zeros(channels), saveInvstd = Tensor.zeros(channels), coeffs = Tensor.zeros(3 * channels);
+            private final Tensor saveMean = Tensor.zeros(channels), saveInvstd = Tensor.zeros(channels), coeffs = Tensor.zeros(3 * channels),
+                    affine = Tensor.zeros(2 * channels);   // the forward's scale and shift per channel
             private final BatchShards shards = new BatchShards(List.of());   // image ranges, no parameter gradients to reduce
             private final IntConsumer sumShard = this::sumShard, normalizeShard = this::normalizeShard,
                     gradSumShard = this::gradSumShard, inputGradShard = this::inputGradShard;
             private DoublePointer sums = new DoublePointer(0L);   // 2 per (image, channel), grown with the batch
             private long sumsFor;                                 // images the table holds
-            private boolean relu;
+            private boolean relu, reluBackward, deferred;
             private boolean gammaFrozen, betaFrozen;   // no gradient computed for these (Model.freeze)
             // the current call, read by the shards
             private Tensor x, out, dy, g;
@@ -85,23 +88,38 @@ record BatchNormSettings(String kind, String countKey, int count, float eps, flo
                 return true;
             }
 
+            @Override public boolean takeReluBackward() {
+                if (!relu) return false;
+                reluBackward = true;
+                return true;
+            }
+
+            @Override public void deferNormalize() { deferred = true; }
+
+            @Override public Tensor affine() { return affine; }
+
+            @Override public long planeSize() { return hw; }
+
+            /** The affine whose positive outputs pass the gradient, when this op took its ReLU's backward; else null. */
+            private FloatPointer reluMask() { return reluBackward ? affine.pointer() : null; }
+
             private void sumShard(int s) {
-                Conv4jNative.batchNorm2dSums(n, channels, hw, shards.begin(s), shards.end(s), x.pointer(), null, null, sums);
+                Conv4jNative.batchNorm2dSums(n, channels, hw, shards.begin(s), shards.end(s), x.pointer(), null, null, null, sums);
             }
 
             private void normalizeShard(int s) {
                 Conv4jNative.batchNorm2dNormalize(n, channels, hw, shards.begin(s), shards.end(s), relu ? 1 : 0, x.pointer(),
-                        gamma.pointer(), beta.pointer(), saveMean.pointer(), saveInvstd.pointer(), out.pointer());
+                        affine.pointer(), null, out.pointer());
             }
 
             private void gradSumShard(int s) {
                 Conv4jNative.batchNorm2dSums(n, channels, hw, shards.begin(s), shards.end(s), x.pointer(), saveMean.pointer(),
-                        dy.pointer(), sums);
+                        dy.pointer(), reluMask(), sums);
             }
 
             private void inputGradShard(int s) {
                 Conv4jNative.batchNorm2dInputGrad(n, channels, hw, shards.begin(s), shards.end(s), x.pointer(), saveMean.pointer(),
-                        coeffs.pointer(), dy.pointer(), g.pointer());
+                        coeffs.pointer(), dy.pointer(), reluMask(), g.pointer());
             }
 
             /** Sizes the sums table for this batch: reallocated only when a larger batch comes. */
@@ -115,13 +133,14 @@ record BatchNormSettings(String kind, String countKey, int count, float eps, flo
             @Override public Tensor forward(Tensor input, boolean training) {
                 n = Checks.batchOf(name, input, sample);
                 x = input;
-                out = y.get(n);
                 trained = training;
                 reserveSums();
                 shards.split(n, Integer.MAX_VALUE);
                 if (training) shards.run(sumShard, false);
                 Conv4jNative.batchNorm2dStats(n, channels, hw, training ? 1 : 0, sums, eps, momentum, runMean.pointer(), runVar.pointer(),
-                        saveMean.pointer(), saveInvstd.pointer());
+                        saveMean.pointer(), saveInvstd.pointer(), gamma.pointer(), beta.pointer(), affine.pointer());
+                if (deferred) return input;   // the Add reading it normalises (and never asks for y: not allocated)
+                out = y.get(n);
                 shards.run(normalizeShard, false);
                 return out;
             }
@@ -141,7 +160,7 @@ record BatchNormSettings(String kind, String countKey, int count, float eps, flo
             }
 
             @Override public void close() {
-                y.close(); dx.close(); saveMean.close(); saveInvstd.close(); coeffs.close(); shards.close(); sums.deallocate();
+                y.close(); dx.close(); saveMean.close(); saveInvstd.close(); coeffs.close(); affine.close(); shards.close(); sums.deallocate();
             }
         };
     }

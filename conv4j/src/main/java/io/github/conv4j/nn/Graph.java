@@ -39,6 +39,8 @@ public final class Graph implements Model {
     private final int[] received;
     private final BatchBuffer[] accumulators;   // per node with several consumers: the sum of their gradients
     private final GradientSum[] summers;        // per node with several consumers: writes that sum
+    private final boolean[] sumInRelu;          // per node: a ReLU with two readers, which sums their gradients in its backward pass
+    private final Tensor[] secondGradients;     // per such node: the second reader's gradient of the current backward
     private final boolean[] zeroFrozen;         // per node: its op computes frozen gradients anyway, so they are zeroed after backward
     // per node: whether backward needs the gradient of its output (it trains, or something it reads
     // does), without and with the model's input gradient
@@ -77,6 +79,8 @@ public final class Graph implements Model {
         received = new int[n];
         accumulators = new BatchBuffer[n];
         summers = new GradientSum[n];
+        sumInRelu = new boolean[n];
+        secondGradients = new Tensor[n];
         zeroFrozen = new boolean[n];
         List<Layer> layers = new ArrayList<>();
         List<String> lenders = new ArrayList<>(), prefixes = new ArrayList<>();
@@ -103,12 +107,13 @@ public final class Graph implements Model {
                 }
                 mergeInputLists.add(mergeInputs[i] == null ? null : Arrays.asList(mergeInputs[i]));
             }
+            fuseReLUs();
+            fuseNormalizations();
             for (int i = 0; i < n; i++)
-                if (consumers[i] > 1) {
+                if (consumers[i] > 1 && !sumInRelu[i]) {
                     accumulators[i] = new BatchBuffer(nodes.get(i).sampleOutput());
                     summers[i] = new GradientSum("the gradient sum of node '" + nodes.get(i).name() + "'");
                 }
-            fuseReLUs();
             applyFreezing();
         } catch (RuntimeException e) {
             close();
@@ -116,24 +121,51 @@ public final class Graph implements Model {
         }
     }
 
+    private static boolean fusing() { return Boolean.parseBoolean(System.getProperty("conv4j.fuse", "true")); }
+
     /**
      * Lets a ReLU's neighbours do its work, as {@link Sequential} does, where the graph allows it:
      * a convolution, batch normalisation or addition rectifies its own output when the ReLU is
      * that output's only reader, and the layer after a ReLU drops the gradient of non-positive
-     * inputs when it is the ReLU's only reader. {@code -Dconv4j.fuse=false} keeps every ReLU on its own.
+     * inputs when it is the ReLU's only reader; else a batch normalisation rectifying its output
+     * takes the ReLU's backward too (the mask from its own input, no pass reading the output).
+     * A ReLU still masking with two readers sums their gradients in that pass (no accumulator,
+     * no separate sum). Every result is bit for bit the unfused one;
+     * {@code -Dconv4j.fuse=false} keeps every ReLU on its own.
      */
     private void fuseReLUs() {
-        if (!Boolean.parseBoolean(System.getProperty("conv4j.fuse", "true"))) return;
+        if (!fusing()) return;
         int last = nodes.size() - 1;
         for (int i = 1; i <= last; i++) {
             if (!(ops[i] instanceof ReLU.Runtime relu)) continue;
             int producer = inputIndex[i][0];
-            if (consumers[producer] == 1
-                    && (ops[producer] != null ? ops[producer].fuseReluForward() : merges[producer] != null && merges[producer].fuseReluForward()))
-                relu.forwardFused();
+            boolean forward = consumers[producer] == 1
+                    && (ops[producer] != null ? ops[producer].fuseReluForward() : merges[producer] != null && merges[producer].fuseReluForward());
+            if (forward) relu.forwardFused();
             if (i < last && consumers[i] == 1) {
                 int reader = onlyReader(i);
                 if (ops[reader] != null && ops[reader].fuseReluBackward()) relu.backwardFused();
+            }
+            if (relu.masksGradient() && forward && ops[producer] instanceof NormOp norm && norm.takeReluBackward()) relu.backwardFused();
+            sumInRelu[i] = relu.masksGradient() && consumers[i] == 2;
+        }
+    }
+
+    /**
+     * A batch normalisation whose only reader is an addition of two inputs (a residual block's
+     * second) leaves its normalisation to the addition, which applies it as it reads the input:
+     * one pass less, and that output never written (nor allocated). Bit for bit the unfused sum.
+     */
+    private void fuseNormalizations() {
+        if (!fusing()) return;
+        for (int i = 1; i < nodes.size(); i++) {
+            if (!(merges[i] instanceof SumOp sum) || inputIndex[i].length != 2 || inputIndex[i][0] == inputIndex[i][1]) continue;
+            for (int k = 0; k < 2; k++) {
+                int p = inputIndex[i][k];
+                if (consumers[p] == 1 && ops[p] instanceof NormOp norm && sum.normalizeInput(k, norm)) {
+                    norm.deferNormalize();
+                    break;
+                }
             }
         }
     }
@@ -261,6 +293,7 @@ public final class Graph implements Model {
         enter();
         try {
             Arrays.fill(gradients, null);
+            Arrays.fill(secondGradients, null);
             Arrays.fill(received, 0);
             int last = nodes.size() - 1;
             gradients[last] = dy;
@@ -272,7 +305,8 @@ public final class Graph implements Model {
                 if (g == null) throw new IllegalStateException("node '" + nodes.get(i).name() + "' got no gradient: run forward first");
                 int[] in = inputIndex[i];
                 if (ops[i] != null) {
-                    Tensor gi = ops[i].backward(g, need[in[0]]);
+                    Tensor gi = secondGradients[i] != null ? ((ReLU.Runtime) ops[i]).backward(g, secondGradients[i], need[in[0]])
+                            : ops[i].backward(g, need[in[0]]);
                     if (need[in[0]]) contribute(in[0], gi);
                     if (zeroFrozen[i]) buffers.zeroFrozenGradients(i);
                 } else {
@@ -295,7 +329,8 @@ public final class Graph implements Model {
     /**
      * Adds one reader's gradient to node {@code j}'s. The first is kept as it is (an op's own
      * buffer, which nothing rewrites before this backward pass ends); the second is summed with
-     * it into the node's accumulator in one pass, later ones into the accumulator in place.
+     * it into the node's accumulator in one pass, later ones into the accumulator in place; a
+     * ReLU that sums its two readers' gradients itself gets the second as it is too.
      */
     private void contribute(int j, Tensor g) {
         if (g == null) return;
@@ -307,6 +342,10 @@ public final class Graph implements Model {
         Tensor sum = gradients[j];
         if (!sum.shape().equals(g.shape()))
             throw new IllegalStateException("node '" + nodes.get(j).name() + "': gradients " + sum.shape() + " and " + g.shape() + " differ");
+        if (sumInRelu[j]) {   // its two readers: the second is the last
+            secondGradients[j] = g;
+            return;
+        }
         Tensor out = r == 1 ? accumulators[j].get(g.dim(0)) : sum;
         summers[j].sum(sum, g, out);
         gradients[j] = out;

@@ -30,7 +30,7 @@ public final class ReLU implements Layer {
         // took as long as both pooling layers)
         private final BatchShards shards = new BatchShards(List.of());
         private boolean forwardFused, backwardFused;
-        private Tensor x, out, dy, g;
+        private Tensor x, out, dy, dy2, g;
         private final IntConsumer forwardShard, backwardShard;
 
         Runtime(LayerContext ctx) {
@@ -41,14 +41,17 @@ public final class ReLU implements Layer {
             dx = new BatchBuffer(sample);
             forwardShard = s -> Conv4jNative.reluForward(shards.begin(s) * perImage, shards.end(s) * perImage, x.pointer(), out.pointer());
             backwardShard = s -> Conv4jNative.reluBackward(shards.begin(s) * perImage, shards.end(s) * perImage, out.pointer(),
-                    dy.pointer(), g.pointer());
+                    dy.pointer(), dy2 == null ? null : dy2.pointer(), g.pointer());
         }
 
         /** The layer before already rectified its output: forward passes it on as it is. */
         void forwardFused() { forwardFused = true; }
 
-        /** The layer after already drops the gradient of non-positive inputs: backward passes it on. */
+        /** The layer after already drops the gradient of non-positive inputs (or the layer before, of non-positive outputs): backward passes it on. */
         void backwardFused() { backwardFused = true; }
+
+        /** Whether backward computes anything (not {@link #backwardFused()}). */
+        boolean masksGradient() { return !backwardFused; }
 
         @Override public Tensor forward(Tensor input, boolean training) {
             int n = Checks.batchOf(name, input, sample);
@@ -60,16 +63,29 @@ public final class ReLU implements Layer {
             return out;
         }
 
-        @Override public Tensor backward(Tensor dy, boolean needInputGradient) {
+        @Override public Tensor backward(Tensor dy, boolean needInputGradient) { return backward(dy, null, needInputGradient); }
+
+        /**
+         * The backward of the gradient {@code dy + dy2} (dy2 may be null): a graph node with two
+         * readers hands both here, so their sum and the mask are one pass, bit for bit the
+         * mask of the sum. Not for a {@link #backwardFused()} ReLU (that returns its gradient as it is).
+         */
+        Tensor backward(Tensor dy, Tensor dy2, boolean needInputGradient) {
             if (out == null) throw new IllegalStateException(name + ": backward without a forward pass");
             Checks.outputGradient(name, out.shape(), dy);
+            if (dy2 != null) {
+                Checks.outputGradient(name, out.shape(), dy2);
+                if (backwardFused) throw new IllegalStateException(name + ": a second gradient for a ReLU that passes its gradient on");
+            }
             if (!needInputGradient) return null;
             if (backwardFused) return dy;
             int n = out.dim(0);
             this.dy = dy;
+            this.dy2 = dy2;
             g = dx.get(n);
             shards.split(n, Integer.MAX_VALUE);
             shards.run(backwardShard, false);
+            this.dy2 = null;
             return g;
         }
 

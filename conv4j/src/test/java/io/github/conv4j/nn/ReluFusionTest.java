@@ -63,6 +63,57 @@ class ReluFusionTest {
         }
     }
 
+    /**
+     * A CIFAR ResNet (stem, three stages, projections): the stem's and each block's first batch
+     * norm taking their ReLU's backward, the block outputs' ReLUs summing their two readers'
+     * gradients in their own pass, each block's second batch norm normalised by its addition;
+     * running statistics included, with a NaN too, in training and evaluation.
+     */
+    @Test void cifarResNetInBothModes() {
+        for (boolean training : new boolean[] {true, false}) {
+            Supplier<Model> net = () -> io.github.conv4j.zoo.CifarResNet.ofDepth(14, 3, 5).build(Shape.of(3, 8, 8), 3).train(training);
+            sameModel(Shape.of(3, 8, 8), net, 4, -1);
+            sameModel(Shape.of(3, 8, 8), net, 3, 77);
+        }
+    }
+
+    /**
+     * The fusions are on (the bit-for-bit tests would pass without them): after a step, the fused
+     * stem + blocks holds fewer activation-sized buffers: the stem ReLU's output and gradient (its
+     * batch norm rectifies and masks); per block the first ReLU's output and gradient (the same),
+     * the second batch norm's output (its addition normalises, so it is never written), the last
+     * ReLU's output (the addition rectifies); per block but the last (whose output has no reader)
+     * the gradient sum at the next block's input (that ReLU sums its two readers' gradients).
+     */
+    @Test void theFusedGraphKeepsFewerBuffers() {
+        Shape sample = Shape.of(4, 6, 6);
+        int n = 3, blocks = 2;
+        long[] live = new long[2];
+        for (int f = 0; f < 2; f++) {
+            String before = System.getProperty("conv4j.fuse");
+            System.setProperty("conv4j.fuse", Boolean.toString(f == 0));
+            long start = Tensor.liveBytes();
+            try (Tensor x = Tensor.zeros(sample.prependBatch(n).dims())) {
+                x.fill(0.5f);
+                GraphBuilder b = new GraphBuilder(sample);
+                Node y = b.add("conv", new Conv2d(4, 4, 3).padding(1), b.input());
+                y = b.add("relu", new ReLU(), b.add("bn", new BatchNorm2d(4), y));
+                for (int i = 0; i < blocks; i++) y = new BasicBlock(4, 4, 1).addTo(b, "layer" + i, y);
+                try (Model m = b.build(y, 1); Tensor dy = Tensor.zeros(y.sampleOutput().prependBatch(n).dims())) {
+                    dy.fill(1f);
+                    m.forward(x);
+                    m.backward(dy, false);
+                    live[f] = Tensor.liveBytes() - start;
+                }
+            } finally {
+                if (before == null) System.clearProperty("conv4j.fuse");
+                else System.setProperty("conv4j.fuse", before);
+            }
+        }
+        long activation = n * sample.size() * Float.BYTES;
+        assertEquals((2L + 4L * blocks + (blocks - 1)) * activation, live[1] - live[0], "bytes the fusions save");
+    }
+
     @Test void residualBlocksInAGraphOnThePortableKernels() throws Throwable {
         PortableKernels.call(() -> {
             sameModel(Shape.of(4, 8, 8), () -> {
@@ -107,6 +158,7 @@ class ReluFusionTest {
                 out.add(m.backward(dy, true).toArray());
             }
             if (m.gradients() != null) out.add(m.gradients().toArray());
+            if (m.state() != null) out.add(m.state().toArray());
             return out;
         } finally {
             if (before == null) System.clearProperty("conv4j.fuse");
