@@ -132,14 +132,37 @@ static int range_ok(const c4j_conv_geom *g, int32_t n_begin, int32_t n_end) {
     return geom_ok(g) && n_begin >= 0 && n_begin < n_end && n_end <= g->n;
 }
 
-int c4j_conv2d_forward(const c4j_conv_geom *g, int32_t n_begin, int32_t n_end, const float *x,
-                       const float *w, const float *b, float *y, float *workspace,
-                       int64_t workspace_len) {
+int32_t c4j_conv2d_packed_layout(const c4j_conv_geom *g) {
+#if C4J_HAVE_AVX2
+    if (geom_ok(g) && use_fast(g, g->path_fwd)) return c4j_conv_fast_pack(g, NULL, NULL);
+#endif
+    (void)g;
+    return 0;
+}
+
+static int64_t weight_floats(const c4j_conv_geom *g) { return (int64_t)g->k * (g->c / g->groups) * g->r * g->s; }
+
+int32_t c4j_conv2d_pack(const c4j_conv_geom *g, const float *w, float *packed, int64_t packed_len) {
+    if (!geom_ok(g) || !w) return C4J_EBADARG;
+    const int32_t code = c4j_conv2d_packed_layout(g);
+    if (code == 0) return 0;
+    if (!packed || packed_len < weight_floats(g)) return C4J_EWORKSPACE;
+#if C4J_HAVE_AVX2
+    c4j_conv_fast_pack(g, w, packed);
+#endif
+    return code;
+}
+
+/* The forward, W read from `packed` where that holds it in the layout that runs now, else packed
+ * (or not) as c4j_conv2d_forward does. */
+static int forward(const c4j_conv_geom *g, int32_t n_begin, int32_t n_end, const float *x, const float *w,
+                   const float *packed, const float *b, float *y, float *workspace, int64_t workspace_len) {
     if (!range_ok(g, n_begin, n_end)) return C4J_EBADARG;
     if (workspace_len < c4j_conv2d_workspace(g)) return C4J_EWORKSPACE;
+    (void)packed; /* only the fast path reads it */
 #if C4J_HAVE_AVX2
     if (use_fast(g, g->path_fwd)) {
-        c4j_conv_fast_forward(g, n_begin, n_end, x, w, b, y, workspace);
+        c4j_conv_fast_forward(g, n_begin, n_end, x, w, packed, b, y, workspace);
         return C4J_OK;
     }
 #endif
@@ -173,6 +196,21 @@ int c4j_conv2d_forward(const c4j_conv_geom *g, int32_t n_begin, int32_t n_end, c
     }
     finish_output(g, n_begin, n_end, b, y);
     return C4J_OK;
+}
+
+int c4j_conv2d_forward(const c4j_conv_geom *g, int32_t n_begin, int32_t n_end, const float *x,
+                       const float *w, const float *b, float *y, float *workspace,
+                       int64_t workspace_len) {
+    return forward(g, n_begin, n_end, x, w, NULL, b, y, workspace, workspace_len);
+}
+
+int c4j_conv2d_forward_packed(const c4j_conv_geom *g, int32_t n_begin, int32_t n_end, const float *x,
+                              const float *w, const float *packed, int64_t packed_len, int32_t packed_layout,
+                              const float *b, float *y, float *workspace, int64_t workspace_len) {
+    /* a packing of another layout (the path or the ISA switched since) or too short is not read */
+    const int usable = packed && packed_layout != 0 && geom_ok(g) && packed_layout == c4j_conv2d_packed_layout(g) &&
+                       packed_len >= weight_floats(g);
+    return forward(g, n_begin, n_end, x, w, usable ? packed : NULL, b, y, workspace, workspace_len);
 }
 
 /* The portable backward of whichever of dx, dw, db are not NULL. */

@@ -99,6 +99,22 @@ int64_t c4j_conv2d_workspace(const c4j_conv_geom *g);
 int c4j_conv2d_forward(const c4j_conv_geom *g, int32_t n_begin, int32_t n_end, const float *x,
                        const float *w, const float *b, float *y, float *workspace,
                        int64_t workspace_len);
+/* The forward's weights packed once and reused while they are unchanged (a layer's inference
+ * calls): the fast path's forward otherwise repacks W on every call, which for few pixels (a
+ * batch of one at 7x7) costs more than the product. c4j_conv2d_packed_layout says which layout
+ * the forward of g would read now: 0 where it packs nothing (the portable path, 1x1 kernels, the
+ * one-channel and row-product kernels), else a code that changes with the path or ISA switches.
+ * c4j_conv2d_pack writes that layout of w (K*C/groups*R*S floats) to packed, packed_len floats
+ * long, and returns it (0: nothing written; C4J_EBADARG, or C4J_EWORKSPACE when packed is NULL
+ * or short). c4j_conv2d_forward_packed is c4j_conv2d_forward reading W from packed when
+ * packed_layout is the layout that runs now and packed_len covers it, and from w (packing it per
+ * call) otherwise: the results are the same bit for bit either way. The caller repacks when w
+ * changes; packed is only read, so workers may share it. */
+int32_t c4j_conv2d_packed_layout(const c4j_conv_geom *g);
+int32_t c4j_conv2d_pack(const c4j_conv_geom *g, const float *w, float *packed, int64_t packed_len);
+int c4j_conv2d_forward_packed(const c4j_conv_geom *g, int32_t n_begin, int32_t n_end, const float *x,
+                              const float *w, const float *packed, int64_t packed_len, int32_t packed_layout,
+                              const float *b, float *y, float *workspace, int64_t workspace_len);
 /* dw += dL/dw, db += dL/db, dx = dL/dx. Any of dx, dw, db may be NULL to skip that gradient. */
 int c4j_conv2d_backward(const c4j_conv_geom *g, int32_t n_begin, int32_t n_end, const float *x,
                         const float *w, const float *dy, float *dx, float *dw, float *db,

@@ -42,8 +42,15 @@ int64_t c4j_conv_fast_workspace(const c4j_conv_geom *g);
 /* The passes: call only where the AVX2 kernels may run (c4j_fast_kernels_available()), under
  * #if C4J_HAVE_AVX2. These two (conv_fast_plan.c) run the AVX-512 units where c4j_avx512() is 1,
  * else the AVX2 ones; the workspace is the same for both. */
+/* W packed as the forward reads it (K x C/groups x R x S floats into wt, or nothing when wt is
+ * NULL): returns the layout, the panel width of the ISA that runs (16 on AVX2, 32 on AVX-512),
+ * or 0 where the forward reads W itself and packs nothing. */
+int32_t c4j_conv_fast_pack(const c4j_conv_geom *g, const float *w, float *wt);
+
+/* packed: W as c4j_conv_fast_pack wrote it for the layout that runs now, or NULL to pack it into
+ * the workspace here. */
 void c4j_conv_fast_forward(const c4j_conv_geom *g, int32_t n_begin, int32_t n_end, const float *x,
-                           const float *w, const float *b, float *y, float *workspace);
+                           const float *w, const float *packed, const float *b, float *y, float *workspace);
 
 /* dx (if not NULL) is overwritten for the images [n_begin, n_end); dw and db are added to. */
 void c4j_conv_fast_backward(const c4j_conv_geom *g, int32_t n_begin, int32_t n_end, const float *x,
@@ -51,13 +58,15 @@ void c4j_conv_fast_backward(const c4j_conv_geom *g, int32_t n_begin, int32_t n_e
                             float *workspace);
 
 /* The same passes per ISA (conv_fast_avx2.c, conv_fast_avx512.c). */
+int32_t c4j_conv_fast_pack_avx2(const c4j_conv_geom *g, const float *w, float *wt);
 void c4j_conv_fast_forward_avx2(const c4j_conv_geom *g, int32_t n_begin, int32_t n_end, const float *x,
-                                const float *w, const float *b, float *y, float *workspace);
+                                const float *w, const float *packed, const float *b, float *y, float *workspace);
 void c4j_conv_fast_backward_avx2(const c4j_conv_geom *g, int32_t n_begin, int32_t n_end, const float *x,
                                  const float *w, const float *dy, float *dx, float *dw, float *db,
                                  float *workspace);
+int32_t c4j_conv_fast_pack_avx512(const c4j_conv_geom *g, const float *w, float *wt);
 void c4j_conv_fast_forward_avx512(const c4j_conv_geom *g, int32_t n_begin, int32_t n_end, const float *x,
-                                  const float *w, const float *b, float *y, float *workspace);
+                                  const float *w, const float *packed, const float *b, float *y, float *workspace);
 void c4j_conv_fast_backward_avx512(const c4j_conv_geom *g, int32_t n_begin, int32_t n_end, const float *x,
                                    const float *w, const float *dy, float *dx, float *dw, float *db,
                                    float *workspace);

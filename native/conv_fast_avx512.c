@@ -4,6 +4,7 @@
 #include "avx512_unit.h"
 #include "gemm.h"
 
+#define C4J_CONV_PACK c4j_conv_fast_pack_avx512
 #define C4J_CONV_FORWARD c4j_conv_fast_forward_avx512
 #define C4J_CONV_BACKWARD c4j_conv_fast_backward_avx512
 #define C4J_GEMM c4j_gemm_avx512

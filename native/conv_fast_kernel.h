@@ -23,7 +23,7 @@
  * A one-channel input takes conv_direct_kernel.h's forward and weight gradient instead.
  *
  * Written once, included by one unit per ISA (conv_fast_avx2.c, conv_fast_avx512.c), which
- * defines first: C4J_CONV_FORWARD and C4J_CONV_BACKWARD (the passes' names, conv_fast.h),
+ * defines first: C4J_CONV_PACK, C4J_CONV_FORWARD and C4J_CONV_BACKWARD (the passes' names, conv_fast.h),
  * C4J_GEMM (its gemm.h product), PANEL (that product's B panel width, gemm.h's NR) and what
  * conv_direct_kernel.h asks for. The
  * transposes stay 8x8 on ymm in both: they are a few percent of a layer. conv_fast_plan.c's
@@ -293,16 +293,30 @@ static void row_weight_grad_sum(const c4j_conv_plan *p, float *dw) {
 /* Whether this unit takes the weight gradient by pixel rows (the plan then holds dwv). */
 static int rows_weight_grad(const c4j_conv_plan *p) { return p->row_dw && by_rows(p->kg, p->g->stride_w); }
 
+/* The forward's B operand: W of every group as PANEL-wide column panels, group after group (the
+ * plan's wt area; K x C/groups x R x S floats in all), written to wt unless it is NULL; returns
+ * PANEL, or 0 where the forward reads W itself (the one-channel direct kernel, the row products)
+ * and nothing is written. A layer keeps this packing across calls while W is unchanged
+ * (c4j_conv2d_pack): 9.4 MB for a 3x3 512->512 layer, which at 7x7 pixels a call took longer to
+ * pack than to multiply. */
+int32_t C4J_CONV_PACK(const c4j_conv_geom *g, const float *w, float *wt) {
+    const int64_t kg = g->k / g->groups, rows = (int64_t)(g->c / g->groups) * g->r * g->s;
+    if (direct_fits(g) || by_rows((int32_t)kg, g->stride_w)) return 0;
+    if (wt)
+        for (int32_t grp = 0; grp < g->groups; ++grp)
+            to_panels(w + (int64_t)grp * kg * rows, kg, rows, rows, 0, wt + (int64_t)grp * rows * kg);
+    return PANEL;
+}
+
 void C4J_CONV_FORWARD(const c4j_conv_geom *g, int32_t n_begin, int32_t n_end, const float *x,
-                           const float *w, const float *b, float *y, float *workspace) {
+                           const float *w, const float *packed, const float *b, float *y, float *workspace) {
     c4j_conv_plan p;
     c4j_conv_fast_plan(g, workspace, &p);
     if (direct_fits(g)) {
         direct_forward(&p, n_begin, n_end, x, w, b, y);
         return;
     }
-    for (int32_t grp = 0; grp < g->groups; ++grp)
-        to_panels(w + (int64_t)grp * p.kg * p.rows, p.kg, p.rows, p.rows, 0, p.wt + (int64_t)grp * p.rows * p.kg);
+    if (!packed && C4J_CONV_PACK(g, w, p.wt)) packed = p.wt;
     pixel_table(g->chunk, p.xplane, g->out_h, g->out_w, g->stride_h, g->stride_w, p.wp, 0, p.pix);
     tap_table(p.cg, g->r, g->s, g->dil_h, g->dil_w, p.wp, p.hp * p.wp, 1, 0, p.tap);
     for (int32_t n0 = n_begin; n0 < n_end; n0 += g->chunk) {
@@ -320,7 +334,7 @@ void C4J_CONV_FORWARD(const c4j_conv_geom *g, int32_t n_begin, int32_t n_end, co
             }
             c4j_gemm_args m = {.m = nb * p.pq, .n = p.kg, .depth = p.rows, .a = p.xpad,
                                .a_steps = p.tap, .a_rows = p.pix,
-                               .b = p.wt + (int64_t)grp * p.rows * p.kg, .b_panels = 1,
+                               .b = packed + (int64_t)grp * p.rows * p.kg, .b_panels = 1,
                                .c = p.tmp, .c_i = p.kg};
             C4J_GEMM(&m);
             for (int32_t i = 0; i < nb; ++i) {

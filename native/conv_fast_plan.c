@@ -125,12 +125,16 @@ int64_t c4j_conv_fast_workspace(const c4j_conv_geom *g) {
 
 #if C4J_HAVE_AVX2
 /* The passes on the widest ISA that may run: the AVX-512 units where c4j_avx512() is 1. */
+int32_t c4j_conv_fast_pack(const c4j_conv_geom *g, const float *w, float *wt) {
+    return c4j_avx512() ? c4j_conv_fast_pack_avx512(g, w, wt) : c4j_conv_fast_pack_avx2(g, w, wt);
+}
+
 void c4j_conv_fast_forward(const c4j_conv_geom *g, int32_t n_begin, int32_t n_end, const float *x,
-                           const float *w, const float *b, float *y, float *workspace) {
+                           const float *w, const float *packed, const float *b, float *y, float *workspace) {
     if (c4j_avx512())
-        c4j_conv_fast_forward_avx512(g, n_begin, n_end, x, w, b, y, workspace);
+        c4j_conv_fast_forward_avx512(g, n_begin, n_end, x, w, packed, b, y, workspace);
     else
-        c4j_conv_fast_forward_avx2(g, n_begin, n_end, x, w, b, y, workspace);
+        c4j_conv_fast_forward_avx2(g, n_begin, n_end, x, w, packed, b, y, workspace);
 }
 
 void c4j_conv_fast_backward(const c4j_conv_geom *g, int32_t n_begin, int32_t n_end, const float *x,

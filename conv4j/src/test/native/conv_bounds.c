@@ -9,7 +9,8 @@
  * where the CPU has it, else AVX2 again), forward and backward, and
  * must match a naive double-precision reference (tolerance 1e-6 per term of depth + 1e-5
  * relative: the GEMMs sum in other orders) and each other (1e-5 per term); dropping optional
- * outputs (b, dx, dw, db) must leave the others bit for bit. A huge geometry may be refused
+ * outputs (b, dx, dw, db) must leave the others bit for bit, and so must the forward from
+ * weights packed once (c4j_conv2d_pack, c4j_conv2d_forward_packed). A huge geometry may be refused
  * (C4J_EBADARG) only where Java refuses it too. Exits non-zero on any failure. */
 #include <stdio.h>
 #include <string.h>
@@ -98,6 +99,33 @@ static int pass(const c4j_conv_geom *g, int32_t mid, const float *x, const float
     return rc[0];
 }
 
+/* The forward from weights packed once (c4j_conv2d_pack into exactly the weights' floats, the
+ * buffer NaN-filled first) over the images [0, mid) and [mid, n), as two workers sharing the
+ * packing run it: bit for bit the forward that packs per call (want). A packing one float short
+ * is refused, and one passed with another layout code than the one that runs now must not be
+ * read (a NaN-filled buffer then leaves the output as it should be). */
+static int packed_forward(const c4j_conv_geom *g, int32_t mid, const float *x, const float *w, const float *b,
+                          const float *want, float *work, int64_t wl) {
+    const int64_t ys = (int64_t)g->n * g->k * g->out_h * g->out_w, ws = (int64_t)g->k * (g->c / g->groups) * g->r * g->s;
+    float *packed = nan_filled(ws), *y = nan_filled(ys);
+    const int32_t code = c4j_conv2d_pack(g, w, packed, ws);
+    int ok = code >= 0 && code == c4j_conv2d_packed_layout(g) &&
+             c4j_conv2d_pack(g, w, packed, ws - 1) == (code ? C4J_EWORKSPACE : 0);
+    const int stale = pick(0, 3) == 0;
+    if (stale) { /* another layout's packing: NaN, never read */
+        free(packed);
+        packed = nan_filled(ws);
+    }
+    const int32_t told = stale ? code + 1 : code;
+    if (mid > 0) ok &= c4j_conv2d_forward_packed(g, 0, mid, x, w, packed, ws, told, b, y, work, wl) == C4J_OK;
+    if (mid < g->n) ok &= c4j_conv2d_forward_packed(g, mid, g->n, x, w, packed, ws, told, b, y, work, wl) == C4J_OK;
+    ok &= memcmp(y, want, (size_t)ys * sizeof(float)) == 0;
+    if (!ok) fprintf(stderr, "packed forward (layout %d, told %d) differs from the per-call packing\n", code, told);
+    free(packed);
+    free(y);
+    return ok;
+}
+
 /* Runs one geometry on the three paths (portable, fast on AVX2, fast on AVX-512 where the CPU has
  * it, else AVX2 again); refusable: Java refuses it too, so C4J_EBADARG is right. */
 static int run(const c4j_conv_geom *g, int refusable, int it) {
@@ -121,6 +149,7 @@ static int run(const c4j_conv_geom *g, int refusable, int it) {
         if (rc[fast] == C4J_OK) {
             ok &= near("y", out[fast].y, ry, ys, taps) && near("dx", out[fast].dx, rdx, xs, back) &&
                   near("dw", out[fast].dw, rdw, ws, pixels) && near("db", out[fast].db, rdb, g->k, pixels);
+            ok &= packed_forward(g, mid, x, w, b, out[fast].y, work, wl);
             outputs part;
             const int keep = pick(0, 6); /* at least one of dx, dw, db NULL */
             ok &= pass(g, mid, x, w, b, dy, keep, work, wl, &part) == C4J_OK && same("y", part.y, out[fast].y, ys) &&

@@ -350,6 +350,20 @@ public final class Conv4jNative {
     @Name("c4j_conv2d_forward") public static native int conv2dForward(@Const ConvGeom g, int nBegin, int nEnd,
             @Const FloatPointer x, @Const FloatPointer w, @Const FloatPointer b, FloatPointer y, FloatPointer workspace,
             long workspaceLen);
+    /**
+     * The layout of packed weights the forward of {@code g} reads now: 0 where it packs none (the
+     * portable path, 1×1 and some small kernels), else a code that changes when the path or the ISA does.
+     */
+    @Name("c4j_conv2d_packed_layout") public static native int conv2dPackedLayout(@Const ConvGeom g);
+    /** Packs w (K·C/groups·R·S floats) into packed for the forward; returns the layout written (0: none) or a negative {@link Status} code. */
+    @Name("c4j_conv2d_pack") public static native int conv2dPack(@Const ConvGeom g, @Const FloatPointer w, FloatPointer packed, long packedLen);
+    /**
+     * {@link #conv2dForward} reading W from {@code packed} where {@code layout} is the layout that
+     * runs now (else from w, packing it per call, with the same result bit for bit). Returns a {@link Status} code.
+     */
+    @Name("c4j_conv2d_forward_packed") public static native int conv2dForwardPacked(@Const ConvGeom g, int nBegin, int nEnd,
+            @Const FloatPointer x, @Const FloatPointer w, @Const FloatPointer packed, long packedLen, int layout,
+            @Const FloatPointer b, FloatPointer y, FloatPointer workspace, long workspaceLen);
     /** dw += dL/dw, db += dL/db, dx = dL/dx for images [nBegin, nEnd); any of dx, dw, db may be null. Returns a {@link Status} code. */
     @Name("c4j_conv2d_backward") public static native int conv2dBackward(@Const ConvGeom g, int nBegin, int nEnd,
             @Const FloatPointer x, @Const FloatPointer w, @Const FloatPointer dy, FloatPointer dx, FloatPointer dw,

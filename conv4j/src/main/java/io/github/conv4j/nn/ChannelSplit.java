@@ -30,6 +30,7 @@ final class ChannelSplit implements AutoCloseable {
     private final ConvGeom[] parts;
     private final int[] first;   // first output channel of part s; first[count] = K
     private final Tensor[] w, b, y;
+    private final PackedWeights[] packed;   // each part's weights as its fast forward reads them; null when switched off
     private final long plane, work;
     private final String name;
     private final int workers;
@@ -41,9 +42,10 @@ final class ChannelSplit implements AutoCloseable {
     /**
      * The split of the one-image geometry {@code g} (groups 1) over at most {@code workers}
      * parts, each a multiple of 16 channels but the last; weight {@code weight} (K × C·R·S) and
-     * bias {@code bias} (K, or null); {@code name} names the layer in errors.
+     * bias {@code bias} (K, or null); {@code name} names the layer in errors. With {@code pack}
+     * each part keeps its weights packed across calls ({@link PackedWeights}).
      */
-    ChannelSplit(ConvGeom g, int workers, Tensor weight, Tensor bias, String name) {
+    ChannelSplit(ConvGeom g, int workers, Tensor weight, Tensor bias, String name, boolean pack) {
         this.name = name;
         this.workers = workers;
         int k = g.k(), count = Math.max(1, Math.min(workers, k / MIN_CHANNELS));
@@ -56,11 +58,13 @@ final class ChannelSplit implements AutoCloseable {
         w = new Tensor[count];
         b = new Tensor[count];
         y = new Tensor[count];
+        packed = pack ? new PackedWeights[count] : null;
         for (int s = 0; s < count; s++) {
             int channels = first[s + 1] - first[s];
             parts[s] = ConvShape.of(g).applyTo(new ConvGeom()).n(1).chunk(1).k(channels).relu(g.relu());
             w[s] = weight.view(first[s] * rows, Shape.of(channels * (int) rows));
             b[s] = bias == null ? null : bias.view(first[s], Shape.of(channels));
+            if (pack) packed[s] = new PackedWeights(w[s], name);
         }
         long most = 0;
         for (ConvGeom p : parts) most = Math.max(most, Conv4jNative.conv2dWorkspace(p));
@@ -102,10 +106,22 @@ final class ChannelSplit implements AutoCloseable {
         viewed = output;
     }
 
-    /** Part {@code s} of the forward pass of image {@code x} into the output, with {@code ws} as its scratch (or null). */
+    /**
+     * Part {@code s} of the forward pass of image {@code x} into the output, with {@code ws} as its
+     * scratch (or null). Its packed weights are refreshed here, on the worker that runs the part:
+     * no other thread touches them during the call, and the parts pack in parallel.
+     */
     void forward(int s, Tensor x, Tensor ws) {
-        Status.check(Conv4jNative.conv2dForward(parts[s], 0, 1, x.pointer(), w[s].pointer(), b[s] == null ? null : b[s].pointer(),
-                y[s].pointer(), ws == null ? null : ws.pointer(), ws == null ? 0 : ws.size()), name);
+        int layout = packed == null ? 0 : packed[s].refresh(parts[s]);
+        Tensor pw = layout == 0 ? null : packed[s].packed();   // null: the kernel packs w itself, per call
+        Status.check(Conv4jNative.conv2dForwardPacked(parts[s], 0, 1, x.pointer(), w[s].pointer(), pw == null ? null : pw.pointer(),
+                pw == null ? 0 : pw.size(), layout, b[s] == null ? null : b[s].pointer(), y[s].pointer(),
+                ws == null ? null : ws.pointer(), ws == null ? 0 : ws.size()), name);
+    }
+
+    /** Forgets every part's packed weights (see {@link PackedWeights#invalidate}). */
+    void invalidate() {
+        if (packed != null) for (PackedWeights p : packed) p.invalidate();
     }
 
     /** Runs {@code shard} for each part on the workers. */
@@ -113,5 +129,6 @@ final class ChannelSplit implements AutoCloseable {
 
     @Override public void close() {
         for (ConvGeom p : parts) p.close();
+        if (packed != null) for (PackedWeights p : packed) p.close();
     }
 }

@@ -162,6 +162,8 @@ public final class Conv2d implements Layer {
         private final IntConsumer forwardShard = this::forwardShard, backwardShard = this::backwardShard,
                 splitShard = this::splitShard;
         private ChannelSplit split;   // one image's forward over the workers, made at the first such call
+        private final PackedWeights packed;   // W as the fast forward reads it, kept across calls; null when switched off
+        private int packedLayout;             // the current call's: 0 where its forward reads w itself
         // What the geometry's paths were chosen for (see choosePaths).
         private int chosenBatch = -1;
         private boolean chosenFast;
@@ -187,6 +189,7 @@ public final class Conv2d implements Layer {
             y = new BatchBuffer(o.dropBatch());
             dx = new BatchBuffer(sample);
             shards = new BatchShards(ctx.grads());
+            packed = PackedWeights.enabled() ? new PackedWeights(w, name) : null;
             geom.n(maxChunk).chunk(maxChunk);
             needsScratch = Conv4jNative.conv2dWorkspace(geom) > 0;
         }
@@ -199,6 +202,8 @@ public final class Conv2d implements Layer {
         @Override public boolean freeze(boolean[] frozen) {
             weightFrozen = frozen[0];
             biasFrozen = b != null && frozen[1];
+            if (packed != null) packed.invalidate();   // nothing the forward reads changed; repacking once is cheap insurance
+            if (split != null) split.invalidate();
             return true;
         }
 
@@ -241,8 +246,10 @@ public final class Conv2d implements Layer {
 
         private void forwardShard(int s) {
             Tensor ws = scratch(s);
-            Status.check(Conv4jNative.conv2dForward(geom, shards.begin(s), shards.end(s), x.pointer(), w.pointer(),
-                    b == null ? null : b.pointer(), output.pointer(), ws == null ? null : ws.pointer(), ws == null ? 0 : ws.size()), name);
+            Tensor pw = packedLayout == 0 ? null : packed.packed();   // null: the kernel packs w itself, per call
+            Status.check(Conv4jNative.conv2dForwardPacked(geom, shards.begin(s), shards.end(s), x.pointer(), w.pointer(),
+                    pw == null ? null : pw.pointer(), pw == null ? 0 : pw.size(), packedLayout, b == null ? null : b.pointer(),
+                    output.pointer(), ws == null ? null : ws.pointer(), ws == null ? 0 : ws.size()), name);
         }
 
         private void backwardShard(int s) {
@@ -262,7 +269,7 @@ public final class Conv2d implements Layer {
             if (groups != 1 || workers < 2) return null;
             if (split == null || split.workers() != workers) {
                 if (split != null) split.close();
-                split = new ChannelSplit(geom, workers, w, b, name);
+                split = new ChannelSplit(geom, workers, w, b, name, PackedWeights.enabled());
             }
             return split;
         }
@@ -279,6 +286,7 @@ public final class Conv2d implements Layer {
                 return output;
             }
             prepare(batch);
+            packedLayout = packed == null ? 0 : packed.refresh(geom);   // here, before the workers share it
             shards.run(forwardShard, false);
             return output;
         }
@@ -299,6 +307,7 @@ public final class Conv2d implements Layer {
             dx.close();
             shards.close();
             if (split != null) split.close();
+            if (packed != null) packed.close();
             geom.close();
         }
     }

@@ -50,6 +50,7 @@ public final class Adam implements Optimizer {
             Conv4jNative.adamStep(u.length(), p[r], g[r], mp[r], vp[r], (float) (lr * u.lrFactor()), beta1, beta2, eps, u.weightDecay(),
                     config.isDecoupled() ? 1 : 0, steps);
         }
+        params.markWritten();   // written through pointers: caches of the weights (Conv2d's packed copies) must see it
     }
 
     @Override public double learningRate() { return lr; }

@@ -48,6 +48,7 @@ public final class Sgd implements Optimizer {
                     config.isNesterov() ? 1 : 0, steps == 0 ? 1 : 0);
         }
         steps++;
+        params.markWritten();   // written through pointers: caches of the weights (Conv2d's packed copies) must see it
     }
 
     @Override public double learningRate() { return lr; }

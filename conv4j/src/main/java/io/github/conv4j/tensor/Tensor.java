@@ -32,6 +32,7 @@ public final class Tensor implements AutoCloseable {
     private FloatPointer data;       // null once closed
     private final Ownership ownership;
     private final Cleaner.Cleanable cleanable;
+    private volatile long writes;    // on an owning tensor only: see version()
 
     /**
      * Bookkeeping of an owning tensor, reachable from the Cleaner without the tensor: when a
@@ -114,7 +115,10 @@ public final class Tensor implements AutoCloseable {
     /** True until this tensor (or, for a view, its owner) is closed. */
     public boolean isOpen() { return data != null && (owner == null || owner.isOpen()); }
 
-    /** The native memory, for the binding. Throws once closed. */
+    /**
+     * The native memory, for the binding. Throws once closed. Code that writes values through it
+     * (an optimiser's native update) calls {@link #markWritten()} afterwards.
+     */
     public FloatPointer pointer() {
         if (!isOpen()) throw new IllegalStateException("tensor " + shape + " is closed");
         return data;
@@ -144,6 +148,21 @@ public final class Tensor implements AutoCloseable {
         FloatPointer v = pointer().getPointer(0).capacity(size());
         return new Tensor(shape, v, owner == null ? this : owner, lender);
     }
+
+    /**
+     * A counter of the writes to this tensor's memory, shared with its owner and every view of it:
+     * each write through a method of one of them ({@code copyFrom}, {@code set}, {@code fill},
+     * {@code zero}) and each {@link #markWritten()} changes it. What a cache of values derived from
+     * the memory compares to know it is still current (a convolution's packed weights, kept
+     * across inference calls): one counter for the whole buffer, so a write anywhere in a model's
+     * flat parameters invalidates every such cache of that model.
+     */
+    public long version() { return root().writes; }
+
+    /** Records a write made without this class's methods (through {@link #pointer()}): changes {@link #version()}. */
+    public void markWritten() { root().writes++; }   // racing increments may merge, but each changes the value
+
+    private Tensor root() { return owner == null ? this : owner; }
 
     /** True for a view made by {@link #borrowed}, which its holder may not close. */
     public boolean isBorrowed() { return lender != null; }
@@ -182,6 +201,7 @@ public final class Tensor implements AutoCloseable {
             p.position(dstOffset).put(src, srcOffset, len);
         } finally {
             p.position(0);
+            markWritten();
         }
     }
 
@@ -209,6 +229,7 @@ public final class Tensor implements AutoCloseable {
     public void copyFrom(Tensor src) {
         if (src.size() != size()) throw new IllegalArgumentException("cannot copy " + src.shape + " into " + shape);
         Conv4jNative.copy(size(), src.pointer(), pointer());
+        markWritten();
     }
 
     /** A heap copy of all values, which the caller keeps. */
@@ -229,13 +250,17 @@ public final class Tensor implements AutoCloseable {
     public void set(long i, float v) {
         Objects.checkIndex(i, size());
         pointer().put(i, v);
+        markWritten();
     }
 
     /** Sets every value to 0. */
     public void zero() { fill(0f); }
 
     /** Sets every value to {@code v} (one native call). */
-    public void fill(float v) { Conv4jNative.fill(size(), v, pointer()); }
+    public void fill(float v) {
+        Conv4jNative.fill(size(), v, pointer());
+        markWritten();
+    }
 
     /**
      * Frees owned memory now; a view only becomes unusable. Idempotent.
