@@ -18,6 +18,7 @@ typedef struct {
     int64_t mh, mw, hq, wq;   /* padded dy of the stride-1 input gradient: margins, size */
     int32_t block;            /* channels per block of the strided input gradient */
     int flipped;              /* the input gradient as the flipped correlation (stride 1) */
+    int direct_dx;            /* ... as conv_direct_kernel.h's (one channel, stride 1) */
     int64_t xplane, dyplane; /* floats of one image's padded input (one group), padded dy */
     float *wt, *wflip, *xpad, *tmp, *dwt, *dypad, *col;
     int32_t *pix, *tap, *pix2, *tap2;
