@@ -16,13 +16,15 @@
  *                summed across lanes once per tile and chunk;
  * with row(p, i) = p*stride_h + i*dil_h in the plan's padded copy (hp x wp). Every vector is
  * masked to the lanes q < out_w: the image loads then stay inside their padded row, whose width
- * is out_w + (s - 1)*dil_w. The input gradient keeps conv_fast_kernel.h's lowered route.
+ * is out_w + (s - 1)*dil_w. The input gradient at stride 1 is direct too (direct_input_grad,
+ * below, from dy itself); with a vertical stride it keeps conv_fast_kernel.h's lowered route.
  *
  * Included by conv_fast_kernel.h (after pad_planes), in each ISA's unit, which defines first VW,
- * FWD_KB, DW_KB, the types dvec and dmask and the D_* operations below. */
+ * FWD_KB, DW_KB, DX_RB, the types dvec and dmask and the D_* operations below. */
 
 /* Rows of a forward tile and taps of a weight-gradient tile; their channels, FWD_KB (at most 6)
- * and DW_KB (at most 4), are the unit's: as many as its vector registers hold. */
+ * and DW_KB (at most 4), and the rows of an input-gradient tile, DX_RB (at most 8), are the
+ * unit's: as many as its vector registers hold. */
 enum { FWD_RB = 2, DW_JB = 5 };
 
 /* The direct passes run this geometry: one input channel, one group, horizontal stride 1. */
@@ -172,5 +174,115 @@ static void direct_weight_grad(const c4j_conv_plan *p, const float *x, const flo
                 default: dw_tiles(1, jb, p, nb, i, j, dk, dwk); break;
                 }
             }
+    }
+}
+
+/* The input gradient of a one-channel convolution of stride 1 (the plan's direct_dx): the
+ * flipped correlation of dy with W summed over the output channels, straight into dx:
+ *   dx[y][x..x+VW) = sum over (k, i, j) w[k][i][j] * dy[k][y + pad_h - i*dil_h][x + pad_w - j*dil_w ..]
+ * read from dy itself: a padded copy of dy (32 planes of 34 short rows for 28x28 5x5, three
+ * memset/memcpy calls a row) cost a quarter of the pass. Columns outside dy are masked off per
+ * tap column j (with the lanes past dx's row), rows outside it read the plan's zero row. A tile
+ * is rb <= DX_RB rows x 2 vectors of dx in accumulators, over every (k, j) and the kernel's rows
+ * i in blocks of ib <= DX_IB taps: with dil_h 1 the block's taps of the tile's rows read only
+ * rb + ib - 1 rows of dy, each loaded once (2 vectors) and fed to every tile row it is a tap of,
+ * against ib broadcast weights (AVX-512, rb 7, ib 5: 22 loads for 70 FMAs, where one load per
+ * FMA would be the forward's route for a single output channel). With dil_h > 1 the taps' rows
+ * do not overlap and blocks are single taps. The rows are split into even tiles (28 as 4 x 7,
+ * not 8 + 8 + 8 + 4): a short tile is a short chain of FMAs per accumulator between loads, and
+ * runs at the FMAs' latency. Unlike the lowered route (a 32-deep GEMM of W^T and dy, then
+ * col2im adding 25 columns into each pixel) nothing is written but dx, once. */
+enum { DX_IB = 5 };
+
+/* ib, rb and the tap row ii of tile row yy for dy row t are constants after inlining. */
+#define DX_WSEL(ii) ((ii) == 0 ? w0 : (ii) == 1 ? w1 : (ii) == 2 ? w2 : (ii) == 3 ? w3 : w4)
+#define DX_W(ii) const dvec w##ii = ib > ii ? D_BCAST(wk + (int64_t)ii * g->s) : D_ZERO();
+#define DX_FMA(t, yy)                                                          \
+    if (rb > yy && (yy) + ib - 1 - (t) >= 0 && (yy) + ib - 1 - (t) < ib) {     \
+        lo##yy = D_FMA(vlo, DX_WSEL((yy) + ib - 1 - (t)), lo##yy);             \
+        hi##yy = D_FMA(vhi, DX_WSEL((yy) + ib - 1 - (t)), hi##yy);             \
+    }
+#define DX_ROW(t)                                                                                \
+    if (rb + ib - 1 > t) {                                                                       \
+        const int64_t py = p0 + t;                                                               \
+        const float *row = (uint64_t)py < (uint64_t)g->out_h ? dk + py * g->out_w : zk;          \
+        const dvec vlo = D_LOADM(row, m0), vhi = D_LOADM(row + VW, m1);                          \
+        DX_FMA(t, 0) DX_FMA(t, 1) DX_FMA(t, 2) DX_FMA(t, 3) DX_FMA(t, 4) DX_FMA(t, 5) DX_FMA(t, 6) DX_FMA(t, 7) \
+    }
+/* Taps i0..i0+IB of tap column j of channel k: dy row t of the block, p0 + t, is tile row yy's
+ * tap i0 + yy - t + IB - 1 (dil_h 1 when IB > 1). */
+#define DX_BLOCK(IB)                                                                             \
+    {                                                                                            \
+        const int ib = IB;                                                                       \
+        const int64_t p0 = y0 + g->pad_h - (int64_t)i0 * g->dil_h - (ib - 1);                    \
+        const float *wk = w + (int64_t)k * p->rs + (int64_t)i0 * g->s + j;                        \
+        DX_W(0) DX_W(1) DX_W(2) DX_W(3) DX_W(4)                                                  \
+        DX_ROW(0) DX_ROW(1) DX_ROW(2) DX_ROW(3) DX_ROW(4) DX_ROW(5)                              \
+        DX_ROW(6) DX_ROW(7) DX_ROW(8) DX_ROW(9) DX_ROW(10) DX_ROW(11)                            \
+    }
+#define DX_STORE(yy)                                                  \
+    if (rb > yy) {                                                    \
+        D_STOREM(dx + (int64_t)yy * g->w, mx0, lo##yy);               \
+        D_STOREM(dx + (int64_t)yy * g->w + VW, mx1, hi##yy);          \
+    }
+
+/* dx rows y0..y0+rb, columns x0..x0+2 VW of one image (dyn its dy, zero a row of out_w zeros),
+ * dx at (y0, x0). */
+C4J_INLINE void dx_tile(const int rb, const c4j_conv_plan *p, const float *dyn, const float *zero, int32_t y0,
+                        int32_t x0, const float *w, float *dx) {
+    const c4j_conv_geom *g = p->g;
+    dvec lo0 = D_ZERO(), hi0 = lo0, lo1 = lo0, hi1 = lo0, lo2 = lo0, hi2 = lo0, lo3 = lo0, hi3 = lo0, lo4 = lo0,
+         hi4 = lo0, lo5 = lo0, hi5 = lo0, lo6 = lo0, hi6 = lo0, lo7 = lo0, hi7 = lo0;
+    const int64_t width = g->w - x0; /* lanes of dx's row from x0 */
+    const dmask mx0 = D_MASK(width), mx1 = D_MASK(width - VW);
+    const int32_t whole = g->dil_h == 1 ? g->r / DX_IB * DX_IB : 0, rest = g->dil_h == 1 ? g->r - whole : 0;
+    for (int32_t j = 0; j < g->s; ++j) {
+        /* lane l reads dy column q0 + l: only where that is in [0, out_w) and x0 + l in dx's row */
+        const int64_t q0 = (int64_t)x0 + g->pad_w - (int64_t)j * g->dil_w;
+        const int64_t below = -q0, end = g->out_w - q0 < width ? g->out_w - q0 : width;
+        const dmask m0 = D_ANDNOT(D_MASK(below), D_MASK(end)), m1 = D_ANDNOT(D_MASK(below - VW), D_MASK(end - VW));
+        const float *zk = zero + q0; /* lanes read only columns in [0, out_w), as for dk */
+        for (int32_t k = 0; k < g->k; ++k) {
+            const float *dk = dyn + (int64_t)k * p->pq + q0;
+            int32_t i0 = 0;
+            for (; i0 < whole; i0 += DX_IB) DX_BLOCK(DX_IB)
+            switch (rest) {
+            case 4: DX_BLOCK(4) break;
+            case 3: DX_BLOCK(3) break;
+            case 2: DX_BLOCK(2) break;
+            case 1: DX_BLOCK(1) break;
+            default: /* dil_h > 1: one tap a block */
+                for (; i0 < g->r; ++i0) DX_BLOCK(1)
+            }
+        }
+    }
+    DX_STORE(0) DX_STORE(1) DX_STORE(2) DX_STORE(3) DX_STORE(4) DX_STORE(5) DX_STORE(6) DX_STORE(7)
+}
+
+/* dx of images n0.. (nb of them), overwritten: tiles of rb rows, the rows split evenly. */
+static void direct_input_grad(const c4j_conv_plan *p, const float *w, const float *dy, int32_t n0, int32_t nb,
+                              float *dx) {
+    const c4j_conv_geom *g = p->g;
+    memset(p->dypad, 0, (size_t)g->out_w * sizeof(float)); /* the zero row */
+    const int32_t tiles = (g->h + DX_RB - 1) / DX_RB, rb = (g->h + tiles - 1) / tiles;
+    for (int32_t n = n0; n < n0 + nb; ++n) {
+        const float *dyn = dy + (int64_t)n * g->k * p->pq;
+        float *dxn = dx + (int64_t)n * p->hw;
+        for (int32_t y = 0; y < g->h; y += rb) {
+            const int rows = g->h - y < rb ? g->h - y : rb;
+            for (int32_t x = 0; x < g->w; x += 2 * VW) {
+                float *out = dxn + (int64_t)y * g->w + x;
+                switch (rows) {
+                case 8: dx_tile(8, p, dyn, p->dypad, y, x, w, out); break;
+                case 7: dx_tile(7, p, dyn, p->dypad, y, x, w, out); break;
+                case 6: dx_tile(6, p, dyn, p->dypad, y, x, w, out); break;
+                case 5: dx_tile(5, p, dyn, p->dypad, y, x, w, out); break;
+                case 4: dx_tile(4, p, dyn, p->dypad, y, x, w, out); break;
+                case 3: dx_tile(3, p, dyn, p->dypad, y, x, w, out); break;
+                case 2: dx_tile(2, p, dyn, p->dypad, y, x, w, out); break;
+                default: dx_tile(1, p, dyn, p->dypad, y, x, w, out); break;
+                }
+            }
+        }
     }
 }

@@ -20,6 +20,7 @@ typedef struct {
     int flipped;              /* the input gradient as the flipped correlation (stride 1) */
     int row_dw;               /* dwv is there: the weight gradient may run by pixel rows
                                  (conv_fast_kernel.h's row_weight_grad decides per ISA) */
+    int direct_dx;            /* ... as conv_direct_kernel.h's (one channel, stride 1) */
     int64_t xplane, dyplane; /* floats of one image's padded input (one group), padded dy */
     float *wt, *wflip, *xpad, *tmp, *dwt, *dypad, *col, *dwv;
     int32_t *pix, *tap, *pix2, *tap2;

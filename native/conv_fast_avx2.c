@@ -10,14 +10,15 @@
 #define C4J_GEMM c4j_gemm_avx2
 #define PANEL C4J_GEMM_NR_AVX2
 
-/* conv_direct_kernel.h's vectors: 8 lanes, mask-register tails; tiles of 8 and 10 accumulators,
- * so that they, the image vectors and a weight fit the 16 ymm registers. */
+/* conv_direct_kernel.h's vectors: 8 lanes, mask-register tails; tiles of 8, 10 and 8 accumulators,
+ * so that they, the image (or dy) vectors and the weights fit the 16 ymm registers. */
 enum { VW = 8 };
 #define FWD_KB 2
 #define DW_KB 2
 /* row_weight_grad's tile: 2 channels x 6 taps, 12 accumulators + 2 dy vectors + 1 image vector. */
 #define RDW_KB 2
 #define RDW_TB 6
+#define DX_RB 4
 typedef __m256 dvec;
 typedef __m256i dmask;
 #define D_ZERO() _mm256_setzero_ps()
@@ -28,6 +29,7 @@ typedef __m256i dmask;
 #define D_MASK(n) c4j_lanes_below(n)
 #define D_LOAD(p) _mm256_loadu_ps(p)
 #define D_STORE(p, v) _mm256_storeu_ps(p, v)
+#define D_ANDNOT(a, b) _mm256_andnot_si256(a, b) /* the lanes of b not in a */
 #define D_LOADM(p, m) _mm256_maskload_ps(p, m)
 #define D_STOREM(p, m, v) _mm256_maskstore_ps(p, m, v)
 #define D_SUM(v) sum8(v)

@@ -10,13 +10,15 @@
 #define C4J_GEMM c4j_gemm_avx512
 #define PANEL C4J_GEMM_NR_AVX512
 
-/* conv_direct_kernel.h's vectors: 16 lanes, opmask tails; tiles of 24 and 20 of the 32 registers. */
+/* conv_direct_kernel.h's vectors: 16 lanes, opmask tails; tiles of 24, 20 and 16 of the 32
+ * registers (the input gradient's with its 5 weights and 2 dy vectors: 23). */
 enum { VW = 16 };
 #define FWD_KB 6
 #define DW_KB 4
 /* row_weight_grad's tile: 4 channels x 6 taps, 24 accumulators + 4 dy vectors + 1 image vector. */
 #define RDW_KB 4
 #define RDW_TB 6
+#define DX_RB 8
 typedef __m512 dvec;
 typedef __mmask16 dmask;
 #define D_ZERO() _mm512_setzero_ps()
@@ -27,6 +29,7 @@ typedef __mmask16 dmask;
 #define D_MASK(n) c4j_lanes_below16(n)
 #define D_LOAD(p) _mm512_loadu_ps(p)
 #define D_STORE(p, v) _mm512_storeu_ps(p, v)
+#define D_ANDNOT(a, b) ((dmask)(~(a) & (b))) /* the lanes of b not in a */
 #define D_LOADM(p, m) _mm512_maskz_loadu_ps(m, p)
 #define D_STOREM(p, m, v) _mm512_mask_storeu_ps(p, m, v)
 #define D_SUM(v) _mm512_reduce_add_ps(v)

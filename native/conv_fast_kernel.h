@@ -20,7 +20,8 @@
  * padded side by side (their pixel table spans them), so that small planes still make tall
  * products; the packed weights serve every image of the call.
  *
- * A one-channel input takes conv_direct_kernel.h's forward and weight gradient instead.
+ * A one-channel input takes conv_direct_kernel.h's forward and weight gradient instead, and its
+ * input gradient too at stride 1.
  *
  * Written once, included by one unit per ISA (conv_fast_avx2.c, conv_fast_avx512.c), which
  * defines first: C4J_CONV_PACK, C4J_CONV_FORWARD and C4J_CONV_BACKWARD (the passes' names, conv_fast.h),
@@ -444,7 +445,9 @@ void C4J_CONV_BACKWARD(const c4j_conv_geom *g, int32_t n_begin, int32_t n_end, c
                                    .kc = WEIGHT_GRAD_KC};
                 C4J_GEMM(&m);
             }
-            if (dx && flipped) {
+            if (dx && p.direct_dx) {
+                direct_input_grad(&p, w, dy, n0, nb, dx);
+            } else if (dx && flipped) {
                 input_grad_flipped(&p, dy, p.wflip + (int64_t)grp * p.kg * p.rows, n0, nb, grp, dx);
             } else if (dx) {
                 for (int32_t i = 0; i < nb; ++i)

@@ -34,6 +34,13 @@ static int row_dw_possible(const c4j_conv_geom *g) {
     return g->stride_w == 1 && g->k / g->groups <= 16 && !(g->c == 1 && g->groups == 1);
 }
 
+/* The input gradient of one input channel and stride 1 by conv_direct_kernel.h's direct pass,
+ * from dy itself and a row of zeros; otherwise (one channel and a vertical stride) it is
+ * lowered too. */
+static int direct_input_grad(const c4j_conv_geom *g) {
+    return g->c == 1 && g->groups == 1 && g->stride_h == 1 && g->stride_w == 1;
+}
+
 /* Rows (or columns) of the padded input some window reads: the span the windows sweep. */
 static int64_t swept(int32_t out, int32_t stride, int32_t kernel, int32_t dil) {
     return (int64_t)(out - 1) * stride + (int64_t)(kernel - 1) * dil + 1;
@@ -63,7 +70,7 @@ int64_t c4j_conv_fast_plan(const c4j_conv_geom *g, float *ws, c4j_conv_plan *p) 
     int64_t per_channel = p->rs * p->pq, blk = BLOCK_FLOATS / per_channel;
     p->block = blk < 1 ? 1 : blk > p->cg ? p->cg : (int32_t)blk;
     const int64_t weights = (int64_t)g->groups * p->kg * p->rows, nb = g->chunk;
-    const int flipped = p->flipped = flipped_input_grad(g);
+    const int flipped = p->flipped = flipped_input_grad(g), direct_dx = p->direct_dx = direct_input_grad(g);
     const int row_dw = p->row_dw = row_dw_possible(g);
     p->xplane = p->cg * p->hp * p->wp;
     p->dyplane = flipped ? p->kg * p->hq * p->wq : 0;
@@ -74,8 +81,8 @@ int64_t c4j_conv_fast_plan(const c4j_conv_geom *g, float *ws, c4j_conv_plan *p) 
         nb * p->xplane,                                 /* xpad */
         nb * (p->pq * p->kg > p->hw * p->cg ? p->pq * p->kg : p->hw * p->cg), /* tmp */
         p->rows * p->kg,                                /* dwt */
-        flipped ? nb * p->dyplane : 0,                  /* dypad */
-        flipped ? 0 : (int64_t)p->block * per_channel,  /* col */
+        flipped ? nb * p->dyplane : direct_dx ? g->out_w : 0, /* dypad (direct_dx: a zero row) */
+        flipped || direct_dx ? 0 : (int64_t)p->block * per_channel, /* col */
         nb * p->pq, p->rows,                            /* pix, tap */
         flipped ? nb * p->hw : 0, flipped ? (int64_t)p->kg * p->rs : 0, /* pix2, tap2 */
         row_dw ? p->rows * p->kg * C4J_CONV_MAX_LANES : 0, /* dwv */

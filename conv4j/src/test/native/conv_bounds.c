@@ -3,7 +3,7 @@
  * symmetric padding, SAME with its asymmetric padding, and huge: strides, paddings and
  * dilations of 2^16..2^31-1 on inputs of a few pixels), plus fixed cases (weight-gradient depth
  * blocks past 2048 pixels, planes too large for the fast path's int32 tables) and one-channel
- * geometries for the direct kernels. Every buffer has
+ * geometries for the direct kernels (with stride 1 both ways, their input gradient). Every buffer has
  * exactly the size the API documents and outputs start as NaN, so an overrun is a sanitizer
  * report and an unwritten element a mismatch. Every kernel path runs (portable, AVX2, and AVX-512
  * where the CPU has it, else AVX2 again), forward and backward, and
@@ -302,6 +302,27 @@ int main(int argc, char **argv) {
         c4j_conv_geom g = geom_of(&a[0], &a[1], n, 1, k, 1, chunk);
         g.relu = pick(0, 1);
         failures += !run(&g, !java_accepts(&a[0]) || !java_accepts(&a[1]), cases + it);
+    }
+    /* Stride 1 both ways: the direct input gradient too, on its tiles of up to 8 rows and their
+     * ragged last ones, kernels taller than its 5-tap blocks (6, 7: a block and a rest), a
+     * vertical dilation (single-tap blocks), SAME's asymmetric padding, and up to 40 channels. */
+    for (int it = 0; it < cases / 3; ++it) {
+        axis a[2];
+        const int same_pad = pick(0, 3) == 0;
+        for (int d = 0; d < 2; ++d) {
+            a[d].in = pick(1, d ? 40 : 20);
+            a[d].k = pick(1, 7);
+            a[d].stride = 1;
+            a[d].pad = pick(0, 3);
+            a[d].dil = pick(1, 2);
+        }
+        if (!shape_axis(&a[0], same_pad) || !shape_axis(&a[1], same_pad) || a[0].out * a[1].out > MAX_OUTPUTS) continue;
+        const int32_t n = pick(1, 3);
+        const int32_t k = pick(1, 40);
+        const int32_t chunk = pick(1, n);
+        c4j_conv_geom g = geom_of(&a[0], &a[1], n, 1, k, 1, chunk);
+        g.relu = pick(0, 1);
+        failures += !run(&g, !java_accepts(&a[0]) || !java_accepts(&a[1]), cases + cases / 3 + it);
     }
     c4j_set_fast_kernels(1);
     c4j_set_avx512(1);

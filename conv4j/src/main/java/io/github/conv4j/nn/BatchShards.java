@@ -44,12 +44,11 @@ final class BatchShards implements AutoCloseable {
 
     /** Runs the shards, then adds the workers' gradients into the model's. */
     void run(IntConsumer shard, boolean reduce) {
-        // One shard of a batch of several is a layer keeping small work on one thread by choice
-        // (MaxPool2d's taps per worker): it runs here, not through the pool's one-shard path,
-        // which widens OpenBLAS for a batch of one that cannot be split. OpenBLAS's thread count is
-        // process-wide: widened under a training step it changed the K-split, and so the last bits,
-        // of another model's GEMM running at that moment (two Spark partitions in one executor).
-        if (count == 1 && batch > 1) shard.accept(0);
+        // One shard (a batch of one, or small work kept on one thread: MaxPool2d's taps per worker)
+        // runs here, OpenBLAS single-threaded: its thread count is process-wide, and widened for one
+        // call it changed the K-split, and so the last bits, of another model's GEMM running at
+        // that moment (two Spark partitions in one executor; two models serving batch 1).
+        if (count == 1) shard.accept(0);
         else Parallelism.pool().run(shard, count);
         if (!reduce) return;
         Tensor[] own = perWorker[0];

@@ -13,21 +13,29 @@ import java.util.function.IntConsumer;
  * Fully connected: y = x·Wᵀ + b over N×IN input; weight OUT×IN, bias OUT. One GEMM each way.
  * Workers split the features, not the batch: each takes a slice of the output features (its rows
  * of W and dW) and of the input features (its columns of dx), so W is packed once per call in all,
- * and no worker needs a gradient buffer of its own to add up afterwards. A batch of one goes
- * whole to OpenBLAS's threads instead.
+ * and no worker needs a gradient buffer of its own to add up afterwards. A batch of one is split
+ * the same way from a smaller size, never by OpenBLAS's threads: see {@link #MIN_SPLIT_WORK_ONE_IMAGE}.
  */
 public final class Linear implements Layer {
     /** Features per worker below which one thread does the whole product. */
     private static final int MIN_FEATURES_PER_WORKER = 64;
     /**
-     * Multiply-adds below which the product is not split: waking a worker costs tens of
-     * microseconds. One image's product goes to OpenBLAS's own threads instead (ShardPool's
-     * one-shard path), whose spinning threads answer faster than a parked worker (3136→256:
-     * batch-1 latency 0.75 against 0.85 ms split); any larger batch runs on this thread alone,
-     * since OpenBLAS's threads keep spinning after a call and would take the cores from the
-     * workers of the next layers (batch-256 inference fell from ~4,000 to ~2,700 images/s).
+     * Multiply-adds below which the product of a batch of several is not split: waking a worker
+     * costs tens of microseconds. It then runs on this thread alone, not on OpenBLAS's threads,
+     * which keep spinning after a call and would take the cores from the workers of the next
+     * layers (batch-256 inference fell from ~4,000 to ~2,700 images/s).
      */
     private static final long MIN_SPLIT_WORK = 1 << 22;
+    /**
+     * The same for one image, whose layer is most of a batch-1 request's latency and whose
+     * workers are usually still polling from the previous layer (ShardPool.SPIN_NANOS): split
+     * from here over the workers, each its rows of W through single-threaded OpenBLAS. Not
+     * handed to OpenBLAS's threads (the pool's one-shard path used to widen them): their count is
+     * process-wide, and another model's product running meanwhile then summed in other blocks.
+     * The slices depend only on the sizes and the pool, so a result is the same bits alone or
+     * beside other models.
+     */
+    private static final long MIN_SPLIT_WORK_ONE_IMAGE = 1 << 18;
 
     private final int in, out;
     private final boolean bias;
@@ -90,8 +98,8 @@ public final class Linear implements Layer {
                     dy.pointer(), g == null ? null : g.pointer(), dw == null ? null : dw.pointer(), db == null ? null : db.pointer());
 
             private void run(IntConsumer shard) {
-                count = (long) n * in * out < MIN_SPLIT_WORK ? 1 : widest;
-                if (count > 1 || n == 1) Parallelism.pool().run(shard, count);
+                count = (long) n * in * out < (n == 1 ? MIN_SPLIT_WORK_ONE_IMAGE : MIN_SPLIT_WORK) ? 1 : widest;
+                if (count > 1) Parallelism.pool().run(shard, count);
                 else shard.accept(0);
             }
 

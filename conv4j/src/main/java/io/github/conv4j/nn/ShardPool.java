@@ -1,6 +1,5 @@
 package io.github.conv4j.nn;
 
-import io.github.conv4j.binding.Conv4jNative;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -53,27 +52,20 @@ final class ShardPool {
 
     /**
      * Runs {@code task.accept(s)} for s in [0, shards); shards must not exceed {@link #threads()}.
-     * A call that cannot be split (one shard: batch-1 inference) runs on the calling thread with
-     * OpenBLAS widened to all threads meanwhile, so its GEMMs still use every core.
+     * One shard runs on the calling thread, OpenBLAS single-threaded as everywhere in BATCH mode:
+     * it used to be widened to every thread for a call that cannot be split (batch-1 inference),
+     * but OpenBLAS's thread count is process-wide, so another model's call running meanwhile on
+     * another thread summed its products in other blocks (other last bits) than alone. Work
+     * worth both cores at batch 1 is split here instead (ChannelSplit, Linear's features).
      */
     void run(IntConsumer body, int count) {
-        if (workers.length == 0 || !lock.tryLock()) {
+        if (workers.length == 0 || count <= 1 || !lock.tryLock()) {
             runHere(body, count);
             return;
         }
         if (stopped) {
             lock.unlock();
             runHere(body, count);
-            return;
-        }
-        if (count <= 1) {
-            try {
-                Conv4jNative.setNumThreads(threads());
-                body.accept(0);
-            } finally {
-                Conv4jNative.setNumThreads(1);
-                lock.unlock();
-            }
             return;
         }
         try {

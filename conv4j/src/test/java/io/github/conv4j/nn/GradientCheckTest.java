@@ -53,6 +53,15 @@ class GradientCheckTest {
         checker.check(new Conv2d(1, 2, 3), in, uniform((int) in.size(), new SplittableRandom(2)), 2);
     }
 
+    @Test void conv2dOneChannelDirectInputGradient() {
+        // conv_direct_kernel.h's input gradient (one channel, stride 1): a 7-row kernel (a 5-tap
+        // block and a rest of 2), a vertically dilated one (single-tap blocks), SAME padding
+        Shape in = Shape.of(2, 1, 11, 19);
+        checker.check(new Conv2d(1, 5, 7, 3).padding(3, 1), in, uniform((int) in.size(), new SplittableRandom(6)), 6);
+        checker.check(new Conv2d(1, 3, 3).dilation(2, 1).padding(1), in, uniform((int) in.size(), new SplittableRandom(7)), 7);
+        checker.check(new Conv2d(1, 4, 4).mode(PaddingMode.SAME), in, uniform((int) in.size(), new SplittableRandom(8)), 8);
+    }
+
     @Test void conv2dSamePadding() {
         Shape in = Shape.of(2, 2, 7, 6);
         checker.check(new Conv2d(2, 3, 4).stride(2).mode(PaddingMode.SAME), in, uniform((int) in.size(), new SplittableRandom(3)), 3);
