@@ -14,10 +14,10 @@ void c4j_linear_forward(int32_t n, int32_t in, int32_t out, int32_t o_begin, int
     /* One image through a large W (GEMV_MIN_WEIGHTS floats or more: past L2, streamed from L3 or
      * memory) is a matrix-vector product bound by reading W once: sgemv streams its rows, where
      * sgemm packs them into panels first for a single row of x (AlexNet's classifier: 22.7 ms
-     * against 6.9). Smaller products keep sgemm: Linear widens OpenBLAS to every thread for
-     * them, and sgemv, unlike sgemm at that size, then wakes OpenBLAS's threads, whose spinning
-     * after the call took a core from the next layers' workers (ResNet-18 batch 1: 22 ms
-     * against 13). */
+     * against 6.9). Smaller products keep sgemm. OpenBLAS stays single-threaded here: Linear
+     * splits a one-image product by output rows over conv4j's own workers (each calls this with
+     * its [o_begin, o_end)), so no call changes OpenBLAS's process-wide thread count, and with it
+     * another model's K-split and last bits. */
     if (n == 1 && (int64_t)width * in >= GEMV_MIN_WEIGHTS)
         cblas_sgemv(CblasRowMajor, CblasNoTrans, width, in, 1.0f, w, in, x, 1, 0.0f, y, 1);
     else
