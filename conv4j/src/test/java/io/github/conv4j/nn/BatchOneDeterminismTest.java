@@ -6,28 +6,25 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import io.github.conv4j.binding.Conv4jNative;
 import io.github.conv4j.tensor.Shape;
 import io.github.conv4j.tensor.Tensor;
+import io.github.conv4j.testing.RestoreParallelism;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Batch-1 inference gives the same bits whether a model runs alone or beside another model on
  * another thread. The pool's one-shard path used to widen OpenBLAS's process-wide thread count
  * for a batch of one, so a model whose call found the pool busy ran its GEMMs with whatever
  * count the other model had set at that moment, and OpenBLAS may split a product differently on
- * one thread and on two. Saves and restores {@link Parallelism} itself (a class of its own for
- * that reason).
+ * one thread and on two.
  */
+@ExtendWith(RestoreParallelism.class)
 class BatchOneDeterminismTest {
-    private final int threadsBefore = Parallelism.threads();
-    private final Parallelism.Mode modeBefore = Parallelism.mode();
-
-    @AfterEach void restore() { Parallelism.configure(threadsBefore, modeBefore); }
 
     /**
      * A model whose batch-1 product OpenBLAS can sum differently on one thread and on two: a 1x1

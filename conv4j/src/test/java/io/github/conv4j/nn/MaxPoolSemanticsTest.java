@@ -8,12 +8,15 @@ import io.github.conv4j.tensor.Shape;
 import io.github.conv4j.tensor.Tensor;
 import io.github.conv4j.testing.PortableKernels;
 import io.github.conv4j.testing.Reference;
+import io.github.conv4j.testing.RestoreParallelism;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** Ties and NaN in max pooling, on the 2×2/2 fast path and on the general window loop alike. */
+@ExtendWith(RestoreParallelism.class)
 class MaxPoolSemanticsTest {
     private static float[][] run(MaxPool2d pool, float[] x, int h, int w) {
         try (Sequential m = new Sequential(Shape.of(1, h, w), 1, List.of(pool)); Tensor in = Tensor.of(x, 1, 1, h, w)) {
@@ -80,18 +83,12 @@ class MaxPoolSemanticsTest {
         for (int i = 0; i < dy.length; i++) dy[i] = 1 + i % 1000;  // tells which output went where
         double[][] ref = Reference.maxPool(1, c, h, w, k, 2, pad, outH, outW, x, dy);
         MaxPool2d layer = new MaxPool2d(k).stride(2).padding(pad);
-        int threads = Parallelism.threads();
-        Parallelism.Mode mode = Parallelism.mode();
         Parallelism.configure(2, Parallelism.Mode.BATCH);
-        try {
-            float[][] fast = pool(layer, c, h, w, x, dy), portable = PortableKernels.call(() -> pool(layer, c, h, w, x, dy));
-            for (float[][] got : new float[][][] {fast, portable})
-                for (int j = 0; j < 2; j++)
-                    for (int i = 0; i < ref[j].length; i++)
-                        assertEquals(ref[j][i], got[j][i], 0.0, (j == 0 ? "y[" : "dx[") + i + "]");
-        } finally {
-            Parallelism.configure(threads, mode);
-        }
+        float[][] fast = pool(layer, c, h, w, x, dy), portable = PortableKernels.call(() -> pool(layer, c, h, w, x, dy));
+        for (float[][] got : new float[][][] {fast, portable})
+            for (int j = 0; j < 2; j++)
+                for (int i = 0; i < ref[j].length; i++)
+                    assertEquals(ref[j][i], got[j][i], 0.0, (j == 0 ? "y[" : "dx[") + i + "]");
     }
 
     /** A NaN inside a block of eight windows wins its window only, on the vectorised path. */
