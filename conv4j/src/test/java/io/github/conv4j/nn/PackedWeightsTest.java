@@ -12,6 +12,7 @@ import io.github.conv4j.optim.Sgd;
 import io.github.conv4j.optim.SgdConfig;
 import io.github.conv4j.tensor.Shape;
 import io.github.conv4j.tensor.Tensor;
+import io.github.conv4j.testing.RestoreParallelism;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -19,6 +20,7 @@ import java.util.Random;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -31,9 +33,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * freeze. Each case runs one image (split over the workers by channels where there are two) and
  * a batch (split over the workers by images), on the fast kernels, which are the ones that pack.
  */
+@ExtendWith(RestoreParallelism.class)
 class PackedWeightsTest {
-    private final int threads = Parallelism.threads();
-    private final Parallelism.Mode mode = Parallelism.mode();
     private KernelChooser chooser;
 
     @BeforeEach void fastKernels() {
@@ -43,7 +44,6 @@ class PackedWeightsTest {
     }
 
     @AfterEach void restore() {
-        Parallelism.configure(threads, mode);
         if (chooser != null) KernelChooser.use(chooser);
         System.clearProperty("conv4j.conv.packed");
     }
