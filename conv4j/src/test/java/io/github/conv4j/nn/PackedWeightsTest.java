@@ -124,8 +124,8 @@ class PackedWeightsTest {
         Shape in = m.sampleInput();
         Random r = new Random(5);
         try (Tensor x = Tensor.of(random(r, 2 * (int) in.size()), 2, in.dim(0), in.dim(1), in.dim(2));
-             Tensor dy = Tensor.of(random(r, 2 * (int) m.sampleOutput().size()), 2, (int) m.sampleOutput().size())) {
-            Sgd sgd = new SgdConfig().learningRate(0.5).momentum(0.9).create(m);
+             Tensor dy = Tensor.of(random(r, 2 * (int) m.sampleOutput().size()), 2, (int) m.sampleOutput().size());
+             Sgd sgd = new SgdConfig().learningRate(0.5).momentum(0.9).create(m)) {
             m.train(true);
             m.zeroGrad();
             m.forward(x);
