@@ -44,12 +44,7 @@ final class BatchShards implements AutoCloseable {
 
     /** Runs the shards, then adds the workers' gradients into the model's. */
     void run(IntConsumer shard, boolean reduce) {
-        // One shard (a batch of one, or small work kept on one thread: MaxPool2d's taps per worker)
-        // runs here, OpenBLAS single-threaded: its thread count is process-wide, and widened for one
-        // call it changed the K-split, and so the last bits, of another model's GEMM running at
-        // that moment (two Spark partitions in one executor; two models serving batch 1).
-        if (count == 1) shard.accept(0);
-        else Parallelism.pool().run(shard, count);
+        Parallelism.pool().run(shard, count);   // one shard runs on this thread, OpenBLAS single-threaded (ShardPool.run)
         if (!reduce) return;
         Tensor[] own = perWorker[0];
         for (int w = 1; w < count; w++)

@@ -99,8 +99,7 @@ public final class Linear implements Layer {
 
             private void run(IntConsumer shard) {
                 count = (long) n * in * out < (n == 1 ? MIN_SPLIT_WORK_ONE_IMAGE : MIN_SPLIT_WORK) ? 1 : widest;
-                if (count > 1) Parallelism.pool().run(shard, count);
-                else shard.accept(0);
+                Parallelism.pool().run(shard, count);
             }
 
             @Override public boolean freeze(boolean[] frozen) {
