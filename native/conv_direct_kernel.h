@@ -19,7 +19,7 @@
  * is out_w + (s - 1)*dil_w. The input gradient at stride 1 is direct too (direct_input_grad,
  * below, from dy itself); with a vertical stride it keeps conv_fast_kernel.h's lowered route.
  *
- * Included by conv_fast_kernel.h (after pad_planes), in each ISA's unit, which defines first VW,
+ * Included by conv_fast_kernel.h (after pad_planes and pad_chunk), in each ISA's unit, which defines first VW,
  * FWD_KB, DW_KB, DX_RB, the types dvec and dmask and the D_* operations below. */
 
 /* Rows of a forward tile and taps of a weight-gradient tile; their channels, FWD_KB (at most 6)
@@ -90,7 +90,7 @@ static void direct_forward(const c4j_conv_plan *p, int32_t n_begin, int32_t n_en
                            const float *b, float *y) {
     const c4j_conv_geom *g = p->g;
     for (int32_t n = n_begin; n < n_end; ++n) {
-        pad_planes(x + (int64_t)n * p->hw, 1, g->h, g->w, g->pad_h, g->pad_w, p->hp, p->wp, p->xpad);
+        pad_chunk(p, x, n, 1, 0);
         float *yn = y + (int64_t)n * g->k * p->pq;
         for (int32_t k = 0; k < g->k; k += FWD_KB) {
             const int kb = g->k - k < FWD_KB ? g->k - k : FWD_KB;
@@ -157,8 +157,7 @@ C4J_INLINE void dw_tiles(const int kb, int jb, const c4j_conv_plan *p, int32_t n
 /* dw += the weight gradient of images n0.. (nb <= chunk of them), padded here into the plan's copies. */
 static void direct_weight_grad(const c4j_conv_plan *p, const float *x, const float *dy, int32_t n0, int32_t nb, float *dw) {
     const c4j_conv_geom *g = p->g;
-    for (int32_t i = 0; i < nb; ++i)
-        pad_planes(x + (int64_t)(n0 + i) * p->hw, 1, g->h, g->w, g->pad_h, g->pad_w, p->hp, p->wp, p->xpad + i * p->xplane);
+    pad_chunk(p, x, n0, nb, 0);
     const float *dyn = dy + (int64_t)n0 * g->k * p->pq;
     for (int32_t k = 0; k < g->k; k += DW_KB) {
         const int kb = g->k - k < DW_KB ? g->k - k : DW_KB;

@@ -134,6 +134,14 @@ static void pad_planes(const float *in, int32_t channels, int32_t h, int32_t w, 
         }
 }
 
+/* The padded copies (p->xpad, side by side) of images n0..n0+nb-1 of x, group grp. */
+static void pad_chunk(const c4j_conv_plan *p, const float *x, int32_t n0, int32_t nb, int32_t grp) {
+    const c4j_conv_geom *g = p->g;
+    for (int32_t i = 0; i < nb; ++i)
+        pad_planes(x + ((int64_t)(n0 + i) * g->c + (int64_t)grp * p->cg) * p->hw, p->cg, g->h, g->w, g->pad_h,
+                   g->pad_w, p->hp, p->wp, p->xpad + i * p->xplane);
+}
+
 #include "conv_direct_kernel.h"
 
 /* pix[(n*out_h + p)*out_w + q] = n*image + p*step_h*row + q*step_w + base, for `images` images
@@ -154,14 +162,6 @@ static void tap_table(int32_t channels, int32_t r, int32_t s, int64_t dil_h, int
         for (int64_t i = 0; i < r; ++i)
             for (int64_t j = 0; j < s; ++j)
                 *tap++ = (int32_t)(c * plane + base + sign * (i * dil_h * row + j * dil_w));
-}
-
-/* The padded copies (p->xpad, side by side) of images n0..n0+nb-1 of x, group grp. */
-static void pad_chunk(const c4j_conv_plan *p, const float *x, int32_t n0, int32_t nb, int32_t grp) {
-    const c4j_conv_geom *g = p->g;
-    for (int32_t i = 0; i < nb; ++i)
-        pad_planes(x + ((int64_t)(n0 + i) * g->c + (int64_t)grp * p->cg) * p->hw, p->cg, g->h, g->w, g->pad_h,
-                   g->pad_w, p->hp, p->wp, p->xpad + i * p->xplane);
 }
 
 /* y[k][j] += bias[k] (bias not NULL), then max(0, .) when relu (NaN gives 0), over kg planes of pq. */
