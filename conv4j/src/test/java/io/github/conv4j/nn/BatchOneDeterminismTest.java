@@ -2,6 +2,7 @@ package io.github.conv4j.nn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.conv4j.binding.Conv4jNative;
 import io.github.conv4j.tensor.Shape;
@@ -116,6 +117,7 @@ class BatchOneDeterminismTest {
             }
             caller.join();
             assertNull(failure.get(), () -> "the caller failed: " + failure.get());
+            assertTrue(samples > 0, "OpenBLAS's thread count was never sampled while the model ran");
             assertEquals(0, widened, "samples of " + samples + " that saw OpenBLAS on more than one thread");
         }
     }
