@@ -1,7 +1,7 @@
 /* The fast convolution's passes (conv_fast.h) on AVX-512: conv_fast_kernel.h over gemm_avx512.c's
  * product, in 32-column B panels. An AVX-512 unit (avx512_unit.h): conv_fast_plan.c calls these
  * only where c4j_avx512() is 1. */
-#include "avx512_unit.h"
+#include "avx512_vec.h"
 #include "gemm.h"
 
 #define C4J_CONV_PACK c4j_conv_fast_pack_avx512
@@ -10,28 +10,12 @@
 #define C4J_GEMM c4j_gemm_avx512
 #define PANEL C4J_GEMM_NR_AVX512
 
-/* conv_direct_kernel.h's vectors: 16 lanes, opmask tails; tiles of 24, 20 and 16 of the 32
+/* conv_direct_kernel.h's tiles (avx512_vec.h's 16-lane vectors): 24, 20 and 16 of the 32
  * registers (the input gradient's with its 5 weights and 2 dy vectors: 23). */
-enum { VW = 16 };
 #define FWD_KB 6
 #define DW_KB 4
 /* row_weight_grad's tile: 4 channels x 6 taps, 24 accumulators + 4 dy vectors + 1 image vector. */
 #define RDW_KB 4
 #define RDW_TB 6
 #define DX_RB 8
-typedef __m512 dvec;
-typedef __mmask16 dmask;
-#define D_ZERO() _mm512_setzero_ps()
-#define D_BCAST(p) _mm512_set1_ps(*(p))
-#define D_FMA(a, b, c) _mm512_fmadd_ps(a, b, c)
-#define D_ADD(a, b) _mm512_add_ps(a, b)
-#define D_MAX(a, b) _mm512_max_ps(a, b)
-#define D_MASK(n) c4j_lanes_below16(n)
-#define D_LOAD(p) _mm512_loadu_ps(p)
-#define D_STORE(p, v) _mm512_storeu_ps(p, v)
-#define D_ANDNOT(a, b) ((dmask)(~(a) & (b))) /* the lanes of b not in a */
-#define D_LOADM(p, m) _mm512_maskz_loadu_ps(m, p)
-#define D_STOREM(p, m, v) _mm512_mask_storeu_ps(p, m, v)
-#define D_SUM(v) _mm512_reduce_add_ps(v)
-
 #include "conv_fast_kernel.h"

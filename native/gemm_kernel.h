@@ -18,12 +18,9 @@
  *
  * The including unit defines, before including this file:
  *   C4J_GEMM       the function's name (gemm.h declares both)
- *   VW, MR, KC     lanes per vector, rows per tile, depth per block
+ *   MR, KC         rows per tile, depth per block
  *   NMR            rows per narrow tile (narrow_tile below), 12 to 16
- *   vec, vmask     the vector and tail-mask types
- *   V_ZERO() V_LOAD(p) V_BCAST(p) V_FMA(a, b, c) V_ADD(a, b) V_STORE(p, v)
- *   V_MASK(n)      lanes j < n (n may be <= 0 or >= VW)
- *   V_LOADM(p, m) V_STOREM(p, m, v)   masked: touch no lane outside the mask */
+ *   VW, dvec, dmask and the D_* operations: its ISA's vector set (avx2_vec.h, avx512_vec.h) */
 #include <stddef.h>
 #include "gemm.h"
 
@@ -39,9 +36,9 @@ enum { NR = 2 * VW, MC = 384, MAX_MR = 16 };
  * an array: GCC keeps an array of vectors on the stack and the loop would spill every step. */
 #define FMA_ROW(i)                                                                \
     if (m > i) {                                                                  \
-        vec ai = V_BCAST(at + o##i);                                              \
-        lo##i = V_FMA(ai, b0, lo##i);                                             \
-        hi##i = V_FMA(ai, b1, hi##i);                                             \
+        dvec ai = D_BCAST(at + o##i);                                              \
+        lo##i = D_FMA(ai, b0, lo##i);                                             \
+        hi##i = D_FMA(ai, b1, hi##i);                                             \
     }
 #define STORE_ROW(i) \
     if (m > i) store_row(full, n, lo##i, hi##i, c + i * c_i, accumulate);
@@ -57,18 +54,18 @@ typedef struct {
 } a_walk;
 
 /* Writes (or adds) one row of the tile to C. */
-C4J_INLINE void store_row(const int full, int64_t n, vec lo, vec hi, float *row, int accumulate) {
-    const vmask mask0 = V_MASK(n), mask1 = V_MASK(n - VW);
+C4J_INLINE void store_row(const int full, int64_t n, dvec lo, dvec hi, float *row, int accumulate) {
+    const dmask mask0 = D_MASK(n), mask1 = D_MASK(n - VW);
     if (accumulate) {
-        lo = V_ADD(lo, full ? V_LOAD(row) : V_LOADM(row, mask0));
-        hi = V_ADD(hi, full ? V_LOAD(row + VW) : V_LOADM(row + VW, mask1));
+        lo = D_ADD(lo, full ? D_LOAD(row) : D_LOADM(row, mask0));
+        hi = D_ADD(hi, full ? D_LOAD(row + VW) : D_LOADM(row + VW, mask1));
     }
     if (full) {
-        V_STORE(row, lo);
-        V_STORE(row + VW, hi);
+        D_STORE(row, lo);
+        D_STORE(row + VW, hi);
     } else {
-        V_STOREM(row, mask0, lo);
-        V_STOREM(row + VW, mask1, hi);
+        D_STOREM(row, mask0, lo);
+        D_STOREM(row + VW, mask1, hi);
     }
 }
 
@@ -78,7 +75,7 @@ C4J_INLINE void store_row(const int full, int64_t n, vec lo, vec hi, float *row,
 C4J_INLINE void tile(const int m, const int full, const int tabled, const int tabled_b, int64_t n,
                      int64_t depth, const a_walk *w, const float *b, int64_t b_t, float *c,
                      int64_t c_i, int accumulate) {
-    vec lo0 = V_ZERO(), hi0 = lo0, lo1 = lo0, hi1 = lo0, lo2 = lo0, hi2 = lo0, lo3 = lo0, hi3 = lo0,
+    dvec lo0 = D_ZERO(), hi0 = lo0, lo1 = lo0, hi1 = lo0, lo2 = lo0, hi2 = lo0, lo3 = lo0, hi3 = lo0,
         lo4 = lo0, hi4 = lo0, lo5 = lo0, hi5 = lo0, lo6 = lo0, hi6 = lo0, lo7 = lo0, hi7 = lo0,
         lo8 = lo0, hi8 = lo0, lo9 = lo0, hi9 = lo0, lo10 = lo0, hi10 = lo0, lo11 = lo0, hi11 = lo0;
     /* rows past m (past MR, for the narrow ISA) are dead code once m is a constant */
@@ -87,7 +84,7 @@ C4J_INLINE void tile(const int m, const int full, const int tabled, const int ta
                   o6 = m > 6 ? w->off[6] : 0, o7 = m > 7 ? w->off[7] : 0, o8 = m > 8 ? w->off[8] : 0,
                   o9 = m > 9 ? w->off[9] : 0, o10 = m > 10 ? w->off[10] : 0,
                   o11 = m > 11 ? w->off[11] : 0;
-    const vmask mask0 = V_MASK(n), mask1 = V_MASK(n - VW);
+    const dmask mask0 = D_MASK(n), mask1 = D_MASK(n - VW);
     const float *a = w->a;
     const int32_t *steps = w->steps;
     const int32_t *b_steps = w->b_steps;
@@ -96,8 +93,8 @@ C4J_INLINE void tile(const int m, const int full, const int tabled, const int ta
         if (!tabled) a += w->a_t;
         const float *bt = tabled_b ? b + b_steps[t] : b;
         if (!tabled_b) b += b_t;
-        const vec b0 = full ? V_LOAD(bt) : V_LOADM(bt, mask0);
-        const vec b1 = full ? V_LOAD(bt + VW) : V_LOADM(bt + VW, mask1);
+        const dvec b0 = full ? D_LOAD(bt) : D_LOADM(bt, mask0);
+        const dvec b1 = full ? D_LOAD(bt + VW) : D_LOADM(bt + VW, mask1);
         FMA_ROW(0) FMA_ROW(1) FMA_ROW(2) FMA_ROW(3) FMA_ROW(4) FMA_ROW(5)
         FMA_ROW(6) FMA_ROW(7) FMA_ROW(8) FMA_ROW(9) FMA_ROW(10) FMA_ROW(11)
     }
@@ -112,30 +109,30 @@ C4J_INLINE void tile(const int m, const int full, const int tabled, const int ta
  * 91-116 to 122-150 GFLOP/s against ~210 for 32 channels); 24 rows measured ~4 % slower than 16,
  * whose tiles line up with 32-pixel rows and so take the `unit` walk (any_narrow_tile). */
 #define NFMA_ROW(i)                                                               \
-    if (m > i) acc##i = V_FMA(V_BCAST(at + o##i), b0, acc##i);
+    if (m > i) acc##i = D_FMA(D_BCAST(at + o##i), b0, acc##i);
 #define NSTORE_ROW(i)                                                             \
     if (m > i) {                                                                  \
         float *row = c + i * c_i;                                                 \
-        vec v = accumulate ? V_ADD(acc##i, full ? V_LOAD(row) : V_LOADM(row, mask)) : acc##i; \
-        if (full) V_STORE(row, v); else V_STOREM(row, mask, v);                   \
+        dvec v = accumulate ? D_ADD(acc##i, full ? D_LOAD(row) : D_LOADM(row, mask)) : acc##i; \
+        if (full) D_STORE(row, v); else D_STOREM(row, mask, v);                   \
     }
 C4J_INLINE void narrow_tile(const int m, const int full, const int tabled, const int unit, int64_t n,
                             int64_t depth, const a_walk *w, const float *b, int64_t b_t, float *c,
                             int64_t c_i, int accumulate) {
-    vec acc0 = V_ZERO(), acc1 = acc0, acc2 = acc0, acc3 = acc0, acc4 = acc0, acc5 = acc0,
+    dvec acc0 = D_ZERO(), acc1 = acc0, acc2 = acc0, acc3 = acc0, acc4 = acc0, acc5 = acc0,
         acc6 = acc0, acc7 = acc0, acc8 = acc0, acc9 = acc0, acc10 = acc0, acc11 = acc0,
         acc12 = acc0, acc13 = acc0, acc14 = acc0, acc15 = acc0;
 #define NOFF(i) o##i = m > i ? (unit ? w->off[0] + i : w->off[i]) : 0
     const int64_t NOFF(0), NOFF(1), NOFF(2), NOFF(3), NOFF(4), NOFF(5), NOFF(6), NOFF(7),
                   NOFF(8), NOFF(9), NOFF(10), NOFF(11), NOFF(12), NOFF(13), NOFF(14), NOFF(15);
 #undef NOFF
-    const vmask mask = V_MASK(n);
+    const dmask mask = D_MASK(n);
     const float *a = w->a;
     const int32_t *steps = w->steps;
     for (int64_t t = 0; t < depth; ++t, b += b_t) {
         const float *at = tabled ? a + steps[t] : a;
         if (!tabled) a += w->a_t;
-        const vec b0 = full ? V_LOAD(b) : V_LOADM(b, mask);
+        const dvec b0 = full ? D_LOAD(b) : D_LOADM(b, mask);
         NFMA_ROW(0) NFMA_ROW(1) NFMA_ROW(2) NFMA_ROW(3) NFMA_ROW(4) NFMA_ROW(5)
         NFMA_ROW(6) NFMA_ROW(7) NFMA_ROW(8) NFMA_ROW(9) NFMA_ROW(10) NFMA_ROW(11)
         NFMA_ROW(12) NFMA_ROW(13) NFMA_ROW(14) NFMA_ROW(15)
