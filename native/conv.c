@@ -14,6 +14,7 @@
  * one everywhere). */
 #include <string.h>
 #include <cblas.h>
+#include "bias_relu.h"
 #include "conv4j.h"
 #include "conv_fast.h"
 #include "cpu.h"
@@ -115,19 +116,6 @@ static void gather(const layout *l, const float *act, int32_t n0, int32_t nb, in
         }
 }
 
-/* The bias, then the fused ReLU (g->relu), over the output rows of images [n_begin, n_end). */
-static void finish_output(const c4j_conv_geom *g, int32_t n_begin, int32_t n_end, const float *b, float *y) {
-    if (!b && !g->relu) return;
-    int64_t pq = (int64_t)g->out_h * g->out_w;
-    for (int64_t nk = (int64_t)n_begin * g->k; nk < (int64_t)n_end * g->k; ++nk) {
-        float bias = b ? b[nk % g->k] : 0.0f, *row = y + nk * pq;
-        if (g->relu)
-            for (int64_t i = 0; i < pq; ++i) row[i] = row[i] + bias > 0.0f ? row[i] + bias : 0.0f;
-        else
-            for (int64_t i = 0; i < pq; ++i) row[i] += bias;
-    }
-}
-
 static int range_ok(const c4j_conv_geom *g, int32_t n_begin, int32_t n_end) {
     return geom_ok(g) && n_begin >= 0 && n_begin < n_end && n_end <= g->n;
 }
@@ -194,7 +182,8 @@ static int forward(const c4j_conv_geom *g, int32_t n_begin, int32_t n_end, const
             gather(&l, y, n0, nb, grp, tmp, 0);
         }
     }
-    finish_output(g, n_begin, n_end, b, y);
+    const int64_t pq = (int64_t)g->out_h * g->out_w;
+    for (int64_t n = n_begin; n < n_end; ++n) c4j_bias_relu(y + n * g->k * pq, g->k, pq, b, g->relu);
     return C4J_OK;
 }
 

@@ -31,6 +31,7 @@
  * dispatchers call these passes only where the unit's ISA runs; the plan they follow is
  * portable, in conv_fast_plan.c. */
 #include <string.h>
+#include "bias_relu.h"
 #include "conv_fast.h"
 #include "gemm.h"
 #include "window.h"
@@ -162,15 +163,6 @@ static void tap_table(int32_t channels, int32_t r, int32_t s, int64_t dil_h, int
         for (int64_t i = 0; i < r; ++i)
             for (int64_t j = 0; j < s; ++j)
                 *tap++ = (int32_t)(c * plane + base + sign * (i * dil_h * row + j * dil_w));
-}
-
-/* y[k][j] += bias[k] (bias not NULL), then max(0, .) when relu (NaN gives 0), over kg planes of pq. */
-static void bias_relu(float *y, int32_t kg, int64_t pq, const float *bias, int relu) {
-    for (int32_t k = 0; k < kg; ++k, y += pq)
-        for (int64_t j = 0; j < pq; ++j) {
-            float v = bias ? y[j] + bias[k] : y[j];
-            y[j] = relu ? (v > 0.0f ? v : 0.0f) : v;
-        }
 }
 
 /* Whether a product of `channels` vector columns (the pixel-major form below) would fill at most
@@ -329,7 +321,7 @@ void C4J_CONV_FORWARD(const c4j_conv_geom *g, int32_t n_begin, int32_t n_end, co
                     float *yi = y + ((int64_t)(n0 + i) * g->k + (int64_t)grp * p.kg) * p.pq;
                     row_products(p.xpad + i * p.xplane, p.wp, g->stride_h, p.tap, p.rows,
                                  w + (int64_t)grp * p.kg * p.rows, 1, p.rows, p.kg, g->out_h, g->out_w, yi);
-                    if (b || g->relu) bias_relu(yi, p.kg, p.pq, b ? b + (int64_t)grp * p.kg : NULL, g->relu);
+                    c4j_bias_relu(yi, p.kg, p.pq, b ? b + (int64_t)grp * p.kg : NULL, g->relu);
                 }
                 continue;
             }
