@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.github.conv4j.tensor.Shape;
 import io.github.conv4j.tensor.Tensor;
 import io.github.conv4j.testing.PortableKernels;
+import io.github.conv4j.testing.RandomFloats;
 import io.github.conv4j.testing.RestoreParallelism;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,7 +43,7 @@ class ChannelSplitTest {
         List<Layer> layers = new ArrayList<>(List.of(new Conv2d(c, k, kernel).stride(stride).padding(pad).bias(bias)));
         if (relu) layers.add(new ReLU());
         Random r = new Random(c * 131L + k);
-        float[] xv = random(r, 2 * c * h * w);
+        float[] xv = RandomFloats.gaussian(r, 2 * c * h * w);
         try (Sequential m = new Sequential(Shape.of(c, h, w), 7, layers);
              Tensor x1 = Tensor.of(java.util.Arrays.copyOf(xv, c * h * w), 1, c, h, w); Tensor x2 = Tensor.of(xv, 2, c, h, w)) {
             m.train(false);
@@ -79,11 +80,5 @@ class ChannelSplitTest {
     private static void check(double[] expected, float[] actual, int terms, String what) {
         for (int i = 0; i < actual.length; i++)
             assertEquals(expected[i], actual[i], 1e-5 * Math.sqrt(terms) * Math.max(1, Math.abs(expected[i])) * 4, what + " y[" + i + "]");
-    }
-
-    private static float[] random(Random r, int size) {
-        float[] v = new float[size];
-        for (int i = 0; i < size; i++) v[i] = (float) r.nextGaussian();
-        return v;
     }
 }

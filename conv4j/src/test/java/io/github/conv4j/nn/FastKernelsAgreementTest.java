@@ -7,6 +7,7 @@ import io.github.conv4j.binding.Conv4jNative;
 import io.github.conv4j.tensor.Shape;
 import io.github.conv4j.tensor.Tensor;
 import io.github.conv4j.testing.PortableKernels;
+import io.github.conv4j.testing.RandomFloats;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -73,20 +74,13 @@ class FastKernelsAgreementTest {
         try (Sequential m = new Sequential(in, 7, List.of(new Conv2d(c, k, kernel).stride(stride).padding(pad).dilation(dil).groups(groups).bias(bias)));
              Tensor x = Tensor.zeros(in.prependBatch(n));
              Tensor dy = Tensor.zeros(m.sampleOutput().prependBatch(n))) {
-            x.copyFrom(random(x.size(), 1));
-            dy.copyFrom(random(dy.size(), 2));
+            x.copyFrom(RandomFloats.gaussian(new Random(1), x.size()));
+            dy.copyFrom(RandomFloats.gaussian(new Random(2), dy.size()));
             m.zeroGrad();
             float[] y = m.forward(x).toArray();
             Tensor dx = m.backward(dy, inputGradient);
             List<Tensor> g = m.gradients(0);
             return new float[][] {y, dx == null ? new float[0] : dx.toArray(), g.get(0).toArray(), bias ? g.get(1).toArray() : new float[0]};
         }
-    }
-
-    private static float[] random(long size, long seed) {
-        Random r = new Random(seed);
-        float[] v = new float[Math.toIntExact(size)];
-        for (int i = 0; i < v.length; i++) v[i] = (float) r.nextGaussian();
-        return v;
     }
 }

@@ -10,6 +10,7 @@ import io.github.conv4j.optim.Sgd;
 import io.github.conv4j.optim.SgdConfig;
 import io.github.conv4j.tensor.Shape;
 import io.github.conv4j.tensor.Tensor;
+import io.github.conv4j.testing.RandomFloats;
 import io.github.conv4j.zoo.CifarResNet;
 import java.util.List;
 import java.util.Map;
@@ -31,10 +32,7 @@ class FreezingTest {
     private static Graph resnet() { return CifarResNet.resnet20(3, 5).build(SAMPLE, 3); }
 
     private static Tensor batch(Shape shape, long seed) {
-        Random r = new Random(seed);
-        float[] v = new float[Math.toIntExact(shape.size())];
-        for (int i = 0; i < v.length; i++) v[i] = (float) r.nextGaussian();
-        return Tensor.of(v, shape.dims());
+        return Tensor.of(RandomFloats.gaussian(new Random(seed), shape.size()), shape.dims());
     }
 
     /** Gradients by name after one forward/backward of a fixed batch; frozen ones preset to UNTOUCHED. */

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.github.conv4j.tensor.Shape;
 import io.github.conv4j.tensor.Tensor;
+import io.github.conv4j.testing.RandomFloats;
 import io.github.conv4j.testing.RestoreParallelism;
 import java.util.List;
 import java.util.Random;
@@ -25,7 +26,7 @@ class LinearSplitTest {
     void matchesDoublePrecision(int n, int in, int out, int workers) {
         Parallelism.configure(workers, Parallelism.Mode.BATCH);
         Random r = new Random(in * 31L + out);
-        float[] xv = random(r, n * in), dyv = random(r, n * out);
+        float[] xv = RandomFloats.gaussian(r, n * in), dyv = RandomFloats.gaussian(r, n * out);
         try (Sequential m = new Sequential(Shape.of(in), 11, List.of(new Linear(in, out)));
              Tensor x = Tensor.of(xv, n, in); Tensor dy = Tensor.of(dyv, n, out)) {
             float[] w = m.parameters(0).get(0).toArray(), b = m.parameters(0).get(1).toArray();
@@ -62,11 +63,5 @@ class LinearSplitTest {
 
     private static void assertClose(double expected, float actual, int terms, String what) {
         assertEquals(expected, actual, 1e-5 * Math.sqrt(terms) * Math.max(1, Math.abs(expected)) * 4, what);
-    }
-
-    private static float[] random(Random r, int size) {
-        float[] v = new float[size];
-        for (int i = 0; i < size; i++) v[i] = (float) r.nextGaussian();
-        return v;
     }
 }

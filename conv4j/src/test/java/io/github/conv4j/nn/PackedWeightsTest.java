@@ -12,6 +12,7 @@ import io.github.conv4j.optim.Sgd;
 import io.github.conv4j.optim.SgdConfig;
 import io.github.conv4j.tensor.Shape;
 import io.github.conv4j.tensor.Tensor;
+import io.github.conv4j.testing.RandomFloats;
 import io.github.conv4j.testing.RestoreParallelism;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -61,12 +62,6 @@ class PackedWeightsTest {
         }
     }
 
-    private static float[] random(Random r, int size) {
-        float[] v = new float[size];
-        for (int i = 0; i < size; i++) v[i] = (float) r.nextGaussian();
-        return v;
-    }
-
     /** Forward of {@code x} in evaluation mode, copied out. */
     private static float[] infer(Sequential m, Tensor x) {
         m.train(false);
@@ -84,7 +79,7 @@ class PackedWeightsTest {
         Random r = new Random(c * 31L + k * 7L + batch);
         try (Sequential kept = model(true, c, side, k, kernel, stride, groups, relu);
              Sequential perCall = model(false, c, side, k, kernel, stride, groups, relu);
-             Tensor x = Tensor.of(random(r, batch * c * side * side), batch, c, side, side)) {
+             Tensor x = Tensor.of(RandomFloats.gaussian(r, batch * c * side * side), batch, c, side, side)) {
             long packsBefore = PackedWeights.packs();   // process-wide: other tests' packings count too
             float[] first = infer(kept, x);
             long packs = PackedWeights.packs();
@@ -97,7 +92,7 @@ class PackedWeightsTest {
             // Each change, made to the model that keeps its packing; the one that packs per call is
             // then given the same parameters: a stale packing would leave `kept` behind it.
             List<Consumer<Sequential>> changes = List.of(
-                    m -> m.namedParameters().get("0.weight").copyFrom(random(r, (int) m.namedParameters().get("0.weight").size())),
+                    m -> m.namedParameters().get("0.weight").copyFrom(RandomFloats.gaussian(r, (int) m.namedParameters().get("0.weight").size())),
                     m -> m.namedParameters().get(relu ? "2.weight" : "1.weight").set(5, 3.5f),
                     PackedWeightsTest::sgdStep,
                     m -> {   // a write through the pointer, marked as the optimisers mark theirs
@@ -124,8 +119,8 @@ class PackedWeightsTest {
     private static void sgdStep(Sequential m) {
         Shape in = m.sampleInput();
         Random r = new Random(5);
-        try (Tensor x = Tensor.of(random(r, 2 * (int) in.size()), 2, in.dim(0), in.dim(1), in.dim(2));
-             Tensor dy = Tensor.of(random(r, 2 * (int) m.sampleOutput().size()), 2, (int) m.sampleOutput().size());
+        try (Tensor x = Tensor.of(RandomFloats.gaussian(r, 2 * (int) in.size()), 2, in.dim(0), in.dim(1), in.dim(2));
+             Tensor dy = Tensor.of(RandomFloats.gaussian(r, 2 * (int) m.sampleOutput().size()), 2, (int) m.sampleOutput().size());
              Sgd sgd = new SgdConfig().learningRate(0.5).momentum(0.9).create(m)) {
             m.train(true);
             m.zeroGrad();

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.github.conv4j.tensor.Shape;
 import io.github.conv4j.tensor.Tensor;
 import io.github.conv4j.testing.PortableKernels;
+import io.github.conv4j.testing.RandomFloats;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -134,9 +135,7 @@ class ReluFusionTest {
 
     /** Forward and backward with fusion on and off; every output and gradient must be identical. */
     private static void sameModel(Shape sample, Supplier<Model> model, int n, int nanAt) {
-        Random r = new Random(5);
-        float[] x = new float[Math.toIntExact(n * sample.size())];
-        for (int i = 0; i < x.length; i++) x[i] = (float) r.nextGaussian();
+        float[] x = RandomFloats.gaussian(new Random(5), n * sample.size());
         if (nanAt >= 0) x[nanAt] = Float.NaN;
         List<float[]> fused = run(sample, model, n, x, true), plain = run(sample, model, n, x, false);
         for (int i = 0; i < fused.size(); i++) {
@@ -155,9 +154,7 @@ class ReluFusionTest {
             m.zeroGrad();
             Tensor y = m.forward(in);
             out.add(y.toArray());
-            float[] dyv = new float[Math.toIntExact(y.size())];
-            Random r = new Random(6);
-            for (int i = 0; i < dyv.length; i++) dyv[i] = (float) r.nextGaussian();
+            float[] dyv = RandomFloats.gaussian(new Random(6), y.size());
             try (Tensor dy = Tensor.of(dyv, y.shape().dims())) {
                 out.add(m.backward(dy, true).toArray());
             }
