@@ -6,6 +6,7 @@ import io.github.conv4j.tensor.Shape;
 import io.github.conv4j.tensor.Tensor;
 import io.github.conv4j.testing.PortableKernels;
 import io.github.conv4j.testing.RandomFloats;
+import io.github.conv4j.testing.Reference;
 import io.github.conv4j.testing.RestoreParallelism;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,32 +49,13 @@ class ChannelSplitTest {
              Tensor x1 = Tensor.of(java.util.Arrays.copyOf(xv, c * h * w), 1, c, h, w); Tensor x2 = Tensor.of(xv, 2, c, h, w)) {
             m.train(false);
             float[] wv = m.parameters(0).get(0).toArray(), bv = bias ? m.parameters(0).get(1).toArray() : null;
-            int p = (h + 2 * pad - kernel) / stride + 1, q = (w + 2 * pad - kernel) / stride + 1;
-            double[] expected = reference(xv, wv, bv, 2, c, h, w, k, kernel, stride, pad, p, q, relu);
+            Reference.Conv g = new Reference.Conv(2, c, h, w, k, kernel, kernel, stride, stride, pad, pad, 1, 1, 1);
+            double[] expected = Reference.conv(g, xv, wv, bv, new float[2 * k * g.outH() * g.outW()])[0];
+            if (relu) for (int i = 0; i < expected.length; i++) expected[i] = Math.max(0, expected[i]);
             check(expected, m.forward(x1).toArray(), c * kernel * kernel, "one image");
             check(expected, m.forward(x2).toArray(), c * kernel * kernel, "two images");
             check(expected, m.forward(x1).toArray(), c * kernel * kernel, "one image again");
         }
-    }
-
-    private static double[] reference(float[] x, float[] wv, float[] b, int n, int c, int h, int w, int k, int kernel, int stride,
-                                      int pad, int p, int q, boolean relu) {
-        double[] y = new double[n * k * p * q];
-        for (int i = 0; i < n; i++)
-            for (int o = 0; o < k; o++)
-                for (int py = 0; py < p; py++)
-                    for (int qx = 0; qx < q; qx++) {
-                        double s = b == null ? 0 : b[o];
-                        for (int ch = 0; ch < c; ch++)
-                            for (int a = 0; a < kernel; a++)
-                                for (int d = 0; d < kernel; d++) {
-                                    int yy = py * stride - pad + a, xx = qx * stride - pad + d;
-                                    if (yy < 0 || yy >= h || xx < 0 || xx >= w) continue;
-                                    s += (double) x[((i * c + ch) * h + yy) * w + xx] * wv[((o * c + ch) * kernel + a) * kernel + d];
-                                }
-                        y[((i * k + o) * p + py) * q + qx] = relu ? Math.max(0, s) : s;
-                    }
-        return y;
     }
 
     /** actual: the first actual.length values of expected (one image, or both). */
