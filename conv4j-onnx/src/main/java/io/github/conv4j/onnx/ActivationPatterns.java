@@ -2,7 +2,6 @@ package io.github.conv4j.onnx;
 
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,17 +47,11 @@ final class ActivationPatterns {
     private static final double CONSTANT_RTOL = 1e-6;
 
     private final OnnxModel model;
-    private final Map<String, List<OnnxNode>> readers = new HashMap<>();
+    private final ValueReaders readers;
 
     private ActivationPatterns(OnnxModel model) {
         this.model = model;
-        for (OnnxNode node : model.nodes()) {
-            // Once per value the node reads (x * sigmoid(x) reads x twice); a list's contains, comparing
-            // records field by field, made a value of many readers quadratic.
-            for (String value : NodeChain.computedInputs(model, node).stream().distinct().toList()) {
-                readers.computeIfAbsent(value, v -> new ArrayList<>()).add(node);
-            }
-        }
+        this.readers = new ValueReaders(model);
     }
 
     /**
@@ -166,12 +159,10 @@ final class ActivationPatterns {
      * output; empty if the value is read by more nodes or none, or is a graph output.
      */
     private Optional<OnnxNode> next(OnnxNode node, String opType) {
-        if (node.outputs().size() != 1 || model.outputs().stream().anyMatch(o -> o.name().equals(output(node)))) {
+        if (node.outputs().size() != 1) {
             return Optional.empty();
         }
-        List<OnnxNode> nodes = readers.getOrDefault(output(node), List.of());
-        return nodes.size() == 1 && nodes.get(0).opType().equals(opType) && nodes.get(0).outputs().size() == 1
-                ? Optional.of(nodes.get(0)) : Optional.empty();
+        return readers.only(output(node)).filter(next -> next.opType().equals(opType) && next.outputs().size() == 1);
     }
 
     /** A binary node reading {@code a} and {@code b}, in either order. */

@@ -1,8 +1,6 @@
 package io.github.conv4j.onnx;
 
-import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,24 +28,21 @@ final class ChannelShufflePattern {
 
     /** The model with each recognised shuffle replaced by one node named after its first Reshape's path. */
     static OnnxModel fuse(OnnxModel model) throws UnsupportedOnnxModelException {
-        Map<String, List<OnnxNode>> readers = new HashMap<>();
         for (OnnxNode node : model.nodes()) {
             if (node.opType().equals(OP)) {
                 throw new UnsupportedOnnxModelException(model.source(), node.describe() + " uses op type '" + OP
                         + "', which is no ai.onnx operator: conv4j reads a channel shuffle as the Reshape, Transpose, "
                         + "Reshape PyTorch exports for it");
             }
-            for (String input : node.inputs()) {
-                readers.computeIfAbsent(input, v -> new ArrayList<>()).add(node);
-            }
         }
-        model.outputs().forEach(output -> readers.computeIfAbsent(output.name(), v -> new ArrayList<>()).add(null));
+        ValueReaders readers = new ValueReaders(model);
         Map<OnnxNode, OnnxNode> fusedAt = new IdentityHashMap<>();
         Set<OnnxNode> removed = Collections.newSetFromMap(new IdentityHashMap<>());
         for (OnnxNode first : model.nodes()) {
             Optional<OnnxNode> transpose = onlyReader(first, "Reshape", readers).filter(ChannelShufflePattern::swapsGroups);
             Optional<OnnxNode> last = transpose.flatMap(t -> onlyReader(t, "Transpose", readers))
-                    .filter(n -> n.opType().equals("Reshape") && n.inputs().size() == 2 && !allowsZero(n));
+                    .filter(n -> n.opType().equals("Reshape") && n.inputs().size() == 2 && !allowsZero(n)
+                            && reshapesOnly(n, transpose.get().outputs().get(0)));
             if (last.isPresent() && first.inputs().size() == 2 && !allowsZero(first)) {
                 String name = first.name().isEmpty() ? "" : first.name().substring(0, first.name().lastIndexOf('/') + 1) + OP;
                 // The perm goes along: only once the grouped shape is folded can its length be checked against it.
@@ -61,12 +56,19 @@ final class ChannelShufflePattern {
     }
 
     /** The one node reading {@code node}'s one output, if {@code node} is an {@code opType}; empty otherwise. */
-    private static Optional<OnnxNode> onlyReader(OnnxNode node, String opType, Map<String, List<OnnxNode>> readers) {
+    private static Optional<OnnxNode> onlyReader(OnnxNode node, String opType, ValueReaders readers) {
         if (!node.opType().equals(opType) || node.outputs().size() != 1) {
             return Optional.empty();
         }
-        List<OnnxNode> nodes = readers.getOrDefault(node.outputs().get(0), List.of());
-        return nodes.size() == 1 && nodes.get(0) != null ? Optional.of(nodes.get(0)) : Optional.empty();
+        return readers.only(node.outputs().get(0));
+    }
+
+    /**
+     * Whether {@code reshape} reads {@code value} as its data and not as its shape too: the value
+     * is removed with the chain, so the fused node must not read it (Reshape(t, t) has t's one reader).
+     */
+    private static boolean reshapesOnly(OnnxNode reshape, String value) {
+        return reshape.inputs().get(0).equals(value) && !reshape.inputs().get(1).equals(value);
     }
 
     /** A Transpose with perm [0, 2, 1, 3, …]: the groups and the channels within a group swapped. */

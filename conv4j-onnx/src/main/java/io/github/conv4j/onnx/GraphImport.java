@@ -43,7 +43,7 @@ final class GraphImport {
     /** The graph node computing each ONNX value read so far. */
     private final Map<String, Node> values = new HashMap<>();
     /** The nodes reading each computed value, to find the one node a mapper may take over. */
-    private final Map<String, List<OnnxNode>> readers = new HashMap<>();
+    private final ValueReaders readers;
     /** The values of each graph node with parameters or state, by node name. */
     private final Map<String, MappedLayer> weights = new LinkedHashMap<>();
     /** Folded values holding the unfixed batch size other than as a shape's first entry: no mapper may read them. */
@@ -60,11 +60,7 @@ final class GraphImport {
         constants.putAll(model.foldedConstants());
         this.folder = new ShapeArithmeticFolder(new ModelFile(model.source()), model.opset(), constants, this::knownDims);
         values.put(input.name(), builder.input());
-        for (OnnxNode node : model.nodes()) {
-            for (String value : NodeChain.computedInputs(model, node)) {
-                readers.computeIfAbsent(value, v -> new ArrayList<>()).add(node);
-            }
-        }
+        this.readers = new ValueReaders(model);
     }
 
     /** The graph of a model of known ops, weights copied, not yet in evaluation mode. */
@@ -193,7 +189,7 @@ final class GraphImport {
         String first = null;
         for (int i = 0; i < slices.size(); i++) {
             String output = context.node().outputs().get(i);
-            if (!readers.containsKey(output) && !model.outputs().get(0).name().equals(output)) {
+            if (!readers.isRead(output)) {
                 continue;
             }
             String name = first == null ? names.of(context.node()) : names.next(first);
@@ -205,17 +201,14 @@ final class GraphImport {
 
     /** The one node reading this node's output, which its mapper may take over; null if several or none. */
     private OnnxNode onlyReader(OnnxNode node) {
-        String output = node.outputs().get(0);
-        List<OnnxNode> nodes = readers.getOrDefault(output, List.of());
-        boolean graphOutput = model.outputs().get(0).name().equals(output);
-        return nodes.size() == 1 && !graphOutput ? nodes.get(0) : null;
+        return readers.only(node.outputs().get(0)).orElse(null);
     }
 
     /** conv4j's layers have one output: a node's further outputs (Dropout's mask) must go unread. */
     private void requireOutputsUnread(NodeContext context) throws UnsupportedOnnxModelException {
         List<String> outputs = context.node().outputs();
         for (String output : outputs.subList(1, outputs.size())) {
-            if (readers.containsKey(output) || model.outputs().get(0).name().equals(output)) {
+            if (readers.isRead(output)) {
                 throw context.unsupported("its output " + outputs.indexOf(output) + " '" + output + "' is read: conv4j "
                         + "maps only a node's first output");
             }

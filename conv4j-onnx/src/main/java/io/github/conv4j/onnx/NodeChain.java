@@ -1,9 +1,6 @@
 package io.github.conv4j.onnx;
 
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -27,12 +24,7 @@ final class NodeChain {
             throw refuse(model, "has " + model.inputs().size() + " inputs and " + model.outputs().size()
                     + " outputs: a Sequential has one input and one output");
         }
-        Map<String, List<OnnxNode>> readers = new HashMap<>();
-        for (OnnxNode node : model.nodes()) {
-            for (String value : computedInputs(model, node)) {
-                readers.computeIfAbsent(value, v -> new ArrayList<>()).add(node);
-            }
-        }
+        ValueReaders readers = new ValueReaders(model);
         String current = model.inputs().get(0).name();
         requireOneReader(model, "the graph input '" + current + "'", current, readers);
         for (OnnxNode node : model.nodes()) {
@@ -46,9 +38,9 @@ final class NodeChain {
                         + "', the value of the chain before it: " + SEQUENTIAL_ONLY);
             }
             for (String output : node.outputs().subList(1, node.outputs().size())) {
-                if (readers.containsKey(output)) {
+                if (!readers.of(output).isEmpty()) {
                     throw refuse(model, node.describe() + " branches: its second output '" + output + "' is read by "
-                            + describe(readers.get(output)) + ": " + SEQUENTIAL_ONLY);
+                            + describe(readers.of(output)) + ": " + SEQUENTIAL_ONLY);
                 }
             }
             current = node.outputs().get(0);
@@ -75,8 +67,8 @@ final class NodeChain {
     }
 
     private static void requireOneReader(OnnxModel model, String producer, String value,
-            Map<String, List<OnnxNode>> readers) throws UnsupportedOnnxModelException {
-        List<OnnxNode> nodes = readers.getOrDefault(value, List.of());
+            ValueReaders readers) throws UnsupportedOnnxModelException {
+        List<OnnxNode> nodes = readers.of(value);
         if (nodes.size() > 1) {
             throw refuse(model, producer + " branches: its output '" + value + "' feeds " + nodes.size() + " nodes, "
                     + describe(nodes) + ": " + SEQUENTIAL_ONLY);

@@ -185,6 +185,20 @@ class OnnxChannelOpsTest {
                 13));
     }
 
+    /**
+     * The last Reshape reads the transposed value as its shape too: still that value's one reader,
+     * but no shuffle (the fused node would read the value it replaces), so the first Reshape is
+     * refused as any Reshape to a grouped shape is.
+     */
+    @Test
+    void aReshapeOfTheTransposedValueByItselfIsNoShuffle() throws IOException {
+        List<NodeProto> nodes = shuffle("c", "y", 2);
+        nodes.replaceAll(n -> n.getName().equals("/Reshape_1") ? n.toBuilder().setInput(1, "t").build() : n);
+        assertEquals("node '/Reshape' (Reshape): reshapes [N, 4, 3, 3] to [2, 2, 2, 3, 3]: conv4j maps a Reshape to "
+                + "[N, -1] (a Flatten), and one to [N, g, C/g, H, W] only as the start of a channel shuffle (Reshape, "
+                + "Transpose perm [0, 2, 1, 3, 4], Reshape)", refusal(afterConv(X, nodes.toArray(NodeProto[]::new)), 13));
+    }
+
     @Test
     void aShuffleWhoseShapesDoNotFitIsRefused() throws IOException {
         assertEquals("node '/ChannelShuffle' (ChannelShuffle): reshapes [N, 4, 3, 3] to [2, 3, 1, 3, 3], transposes "

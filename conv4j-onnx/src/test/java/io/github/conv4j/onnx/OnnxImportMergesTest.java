@@ -55,6 +55,40 @@ class OnnxImportMergesTest {
         }
     }
 
+    /**
+     * A node naming one value twice is that value's one reader (ValueReaders), in every pass: the
+     * graph squares it, and the Sequential import refuses the Mul as a join of two computed values,
+     * not the Relu as branching into two nodes (which the Mul, counted twice, was).
+     */
+    @Test
+    void aNodeReadingOneValueTwiceIsItsOneReader() throws IOException {
+        GraphProto.Builder graph = graph(new long[] {1, 4}, new long[] {1, 4}, List.of(),
+                node("/Relu", "Relu", List.of("x"), List.of("r")), node("/Mul", "Mul", List.of("r", "r"), List.of("y")));
+        try (Graph model = importGraph(graph)) {
+            assertEquals(List.of("input", "Relu", "Mul"), model.nodes().stream().map(Node::name).toList());
+            assertOutputs(model, new float[] {-2, 0, 1.5f, 3}, new float[] {0, 0, 2.25f, 9});
+        }
+        Path file = write(dir, "square.onnx", model(13, graph));
+        UnsupportedOnnxModelException e = assertThrows(UnsupportedOnnxModelException.class,
+                () -> OnnxImporter.importModel(file).close());
+        assertEquals("node '/Mul' (Mul) joins 2 computed values [r, r]: a Sequential is a chain of nodes; "
+                + "OnnxImporter.importGraph imports it onto a Graph", e.detail());
+    }
+
+    /** The MatMul's one reader adds the product to itself: no bias to take over, a merge of the product with itself. */
+    @Test
+    void matMulKeepsNoBiasFromAnAddOfItsProductToItself() throws IOException {
+        GraphProto.Builder graph = graph(new long[] {1, 2}, new long[] {1, 2},
+                List.of(rawFloats("fc.weight", new long[] {2, 2}, 1, 2, 3, 4)),
+                node("/fc/MatMul", "MatMul", List.of("x", "fc.weight"), List.of("p")),
+                node("/fc/Add", "Add", List.of("p", "p"), List.of("y")));
+        try (Graph model = importGraph(graph)) {
+            assertEquals(3, model.nodes().size(), "the Add stays a node of its own");
+            assertEquals(1, model.namedParameters().size(), "a weight and no bias");
+            assertOutputs(model, new float[] {1, -1}, new float[] {2 * (1 - 3), 2 * (2 - 4)});
+        }
+    }
+
     @Test
     void addOfAComputedValueAndAConstantIsRefused() {
         GraphProto.Builder graph = graph(new long[] {1, 4}, new long[] {1, 4},
