@@ -53,6 +53,7 @@ fi
 # The real build's GCC/Clang flags, its AVX2 units and their flags, read from where CMake reads them.
 source scripts/native-sources.sh
 source scripts/job-pool.sh
+source scripts/bounds-drivers.sh
 
 # compile TARGET CC OBJDIR FLAGS...: every source of the target (native-sources.sh: the AVX2 and
 # AVX-512 units with their flags, on x86-64 only) to OBJDIR; their paths in the array objs, those
@@ -140,44 +141,31 @@ library() {
     check_isa "$target" "$objdump" "$out/$target/$lib"
 }
 
-# run_drivers TARGET CC OPENBLAS_DIR RUNNER OBJDIR FLAGS...: every driver linked to the library
-# objects compiled with FLAGS, run by RUNNER ("" for natively); returns non-zero if any failed.
-run_drivers() {
-    local target=$1 cc=$2 ob=$3 runner=$4 dir=$5
-    shift 5
-    local driver name status=0
-    compile "$target" "$cc" "$dir" "$@" -Inative -I"$ob/include" || return 1
-    # Each driver linked and run as one job of the pool (single-threaded, under qemu too), the logs
-    # printed in order once all have finished.
-    for driver in conv4j/src/test/native/*_bounds.c; do
-        name=$(basename "${driver%.c}")
-        pool_run "$dir/$name.log" bash -c 'bin=$1 cases=$2 runner=$3; shift 3; "$@" -o "$bin" && $runner "$bin" "$cases"' \
-            _ "$dir/$name" "$cases" "$runner" \
-            "$cc" "$@" -Inative -I"$ob/include" "$driver" "${objs[@]}" "$ob/libopenblas.so.0" -Wl,-rpath,"$ob" -lm
-    done
-    pool_wait
-    for driver in conv4j/src/test/native/*_bounds.c; do
-        name=$(basename "${driver%.c}")
-        pool_report "$dir/$name.log" || { echo "native-cross: $target: $name FAILED" >&2; status=1; }
-    done
-    return $status
-}
-
 library linux-arm64 aarch64-linux-gnu-gcc "" "$blas_arm64" "$blas_arm64/libopenblas.so.0" libconv4j.so -fPIC
 # PE code is always position independent; the DLL links to OpenBLAS's DLL directly.
 library windows-x86_64 x86_64-w64-mingw32-gcc x86_64-w64-mingw32-objdump "$blas_win" "$blas_win/libopenblas.dll" conv4j.dll
 library linux-x86_64-clang clang objdump "$blas_x86" "$blas_x86/libopenblas.so.0" libconv4j.so -fPIC
+clang_objs=("${objs[@]}")   # the drivers link these: the release flags, -Werror and -fPIC besides
 echo "native-cross: every target compiled with -Werror ($((SECONDS - started)) s)"
 
 export OPENBLAS_NUM_THREADS=1
 failed=0
+# Both targets' drivers in one pool (bounds-drivers.sh), their logs printed in order once all have finished.
 echo "native-cross: linux-arm64: the drivers under qemu-aarch64, AddressSanitizer + UBSan, $cases cases each"
-# LeakSanitizer cannot stop the world under qemu-user; the bounds and UB checks work there.
-run_drivers linux-arm64 aarch64-linux-gnu-gcc "$blas_arm64" \
-    "env ASAN_OPTIONS=detect_leaks=0 qemu-aarch64 -L /usr/aarch64-linux-gnu" "$out/linux-arm64/sanitize" \
-    -std=c99 -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -Wno-unused-parameter || failed=1
-echo "native-cross: linux-x86_64-clang: the drivers against the -O3 build, $cases cases each"
-run_drivers linux-x86_64-clang clang "$blas_x86" "" "$out/linux-x86_64-clang/release" \
-    -std=c99 "${gnu_flags[@]}" || failed=1
+arm64_flags=(-std=c99 -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -Wno-unused-parameter
+             -Inative -I"$blas_arm64/include")
+if compile linux-arm64 aarch64-linux-gnu-gcc "$out/linux-arm64/sanitize" "${arm64_flags[@]}"; then
+    # LeakSanitizer cannot stop the world under qemu-user; the bounds and UB checks work there.
+    drivers_start linux-arm64 "$out/linux-arm64/sanitize" "$cases" \
+        "env ASAN_OPTIONS=detect_leaks=0 qemu-aarch64 -L /usr/aarch64-linux-gnu" "$blas_arm64" \
+        aarch64-linux-gnu-gcc "${arm64_flags[@]}" -- "${objs[@]}"
+else
+    failed=1
+fi
+echo "native-cross: linux-x86_64-clang: the drivers against the -O3 library's objects, $cases cases each"
+drivers_start linux-x86_64-clang "$out/linux-x86_64-clang/release" "$cases" "" "$blas_x86" \
+    clang -std=c99 "${gnu_flags[@]}" -Inative -I"$blas_x86/include" -- "${clang_objs[@]}"
+drivers_report || failed=1
+for run in "${drivers_failed[@]}"; do echo "native-cross: $run FAILED" >&2; done
 echo "native-cross: done in $((SECONDS - started)) s"
 exit $failed

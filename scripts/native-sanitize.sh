@@ -15,6 +15,7 @@ cd "$(dirname "$0")/.."
 cases=${1:-300}
 source scripts/native-sources.sh
 source scripts/job-pool.sh
+source scripts/bounds-drivers.sh
 ob=$(ls -d conv4j/target/openblas/org/bytedeco/openblas/*/ | head -1)
 ob=${ob%/}
 compilers=(${CC:-gcc clang})
@@ -73,36 +74,27 @@ done
 [ $status = 0 ] || exit 1
 echo "native-sanitize: ${#tasks[@]} objects compiled, $JOBS at a time, in $((SECONDS - started)) s"
 
-# Every driver linked and run, a job each; the logs printed in order once all have finished.
+# Every driver linked and run, a job each, both compilers' in one pool (bounds-drivers.sh); the logs
+# printed in order once all have finished.
 started=$SECONDS
-runs=()
 for cc in "${compilers[@]}"; do
-    out=target/sanitize/$cc
     mapfile -t cflags < <(compiler_flags "$cc")
-    for driver in conv4j/src/test/native/*_bounds.c; do
-        name=$(basename "${driver%.c}")
-        # The link, then the run: one job, so a driver that does not link reports that, not a missing file.
-        pool_run "$out/$name.log" bash -c '"${@:3}" -o "$1" && "$1" "$2"' _ "$out/$name" "$cases" \
-            "$cc" "${cflags[@]}" "$driver" ${objs[$cc]} "$ob/libopenblas.so.0" -Wl,-rpath,"$PWD/$ob" -lm
-        runs+=("$cc $out/$name")
-    done
+    read -r -a cc_objs <<<"${objs[$cc]}"
+    drivers_start "$cc" "target/sanitize/$cc" "$cases" "" "$PWD/$ob" "$cc" "${cflags[@]}" -- "${cc_objs[@]}"
 done
-pool_wait
-failed=()
-for run in "${runs[@]}"; do
-    read -r cc bin <<<"$run"
-    # Every driver's state reported, the failing ones named at the end.
-    pool_report "$bin.log" || failed+=("$cc:$(basename "$bin")")
-done
-echo "native-sanitize: ${#runs[@]} drivers linked and run, $JOBS at a time, in $((SECONDS - started)) s"
+runs=${#drivers_started[@]}
+drivers_report || true
+failed=("${drivers_failed[@]}")
+echo "native-sanitize: $runs drivers linked and run, $JOBS at a time, in $((SECONDS - started)) s"
 
 # The negative control: each overflowing call must end in AddressSanitizer's report from the
 # kernel's unit. The masked tails only under Clang (see above: GCC does not instrument them).
 for cc in "${compilers[@]}"; do
     out=target/sanitize/$cc
     mapfile -t cflags < <(compiler_flags "$cc")
-    "$cc" "${cflags[@]}" conv4j/src/test/native/overflow_canary.c ${objs[$cc]} "$ob/libopenblas.so.0" \
-        -Wl,-rpath,"$PWD/$ob" -lm -o "$out/overflow_canary"
+    read -r -a cc_objs <<<"${objs[$cc]}"
+    link_driver "$out/overflow_canary" "$PWD/$ob" conv4j/src/test/native/overflow_canary.c "$cc" "${cflags[@]}" \
+        -- "${cc_objs[@]}"
     tails=(full)
     [ "$cc" != clang ] || tails+=(masked)
     for isa in avx2 avx512; do
