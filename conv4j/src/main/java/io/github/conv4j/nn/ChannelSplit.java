@@ -35,8 +35,7 @@ final class ChannelSplit implements AutoCloseable {
     private final String name;
     private final int workers;
     private final long scratchFloats;   // the most any part needs
-    private KernelChooser chosenBy;     // what the parts' paths were chosen for (see prepare)
-    private boolean chosenFast;
+    private final ConvPaths paths;      // the parts' kernel paths
     private Tensor viewed;   // the output the y views are of
 
     /**
@@ -69,6 +68,7 @@ final class ChannelSplit implements AutoCloseable {
         long most = 0;
         for (ConvGeom p : parts) most = Math.max(most, Conv4jNative.conv2dWorkspace(p));
         scratchFloats = most;
+        paths = new ConvPaths(name, bias != null, parts);
     }
 
     /** Workers this split uses: 1 means it is not worth splitting (then the layer runs as it would otherwise). */
@@ -78,21 +78,12 @@ final class ChannelSplit implements AutoCloseable {
     int workers() { return workers; }
 
     /**
-     * Reserves each part its scratch in {@code ws} and sets each part's paths: the process-wide
-     * {@link KernelChooser}'s choice for the part's own geometry (timed there once per process),
-     * asked again only when the chooser or whether the fast path may run changes, as the layer does.
+     * Reserves each part its scratch in {@code ws} and sets each part's paths, chosen for the
+     * part's own geometry (of one image) as the layer's are for its own ({@link ConvPaths}).
      */
-    void prepare(Workspace ws, boolean needsScratch, boolean hasBias) {
+    void prepare(Workspace ws, boolean needsScratch) {
         if (needsScratch) ws.reserve(scratchFloats, parts.length, name);
-        KernelChooser chooser = KernelChooser.shared();
-        boolean fastPossible = needsScratch && Conv4jNative.fastKernels() == 1;
-        if (chooser == chosenBy && fastPossible == chosenFast) return;
-        for (ConvGeom p : parts) {
-            KernelChooser.Choice c = chooser.choose(ConvShape.of(p), fastPossible, () -> new ConvTrials(p, hasBias, name));
-            p.path_fwd(c.forward().code()).path_dw(c.weightGradient().code()).path_dx(c.inputGradient().code());
-        }
-        chosenBy = chooser;
-        chosenFast = fastPossible;
+        paths.choose(1, needsScratch);
     }
 
     /** Scratch floats a part needs. */

@@ -164,10 +164,7 @@ public final class Conv2d implements Layer {
         private ChannelSplit split;   // one image's forward over the workers, made at the first such call
         private final PackedWeights packed;   // W as the fast forward reads it, kept across calls; null when switched off
         private int packedLayout;             // the current call's: 0 where its forward reads w itself
-        // What the geometry's paths were chosen for (see choosePaths).
-        private int chosenBatch = -1;
-        private boolean chosenFast;
-        private KernelChooser chosenBy;
+        private final ConvPaths paths;   // the geometry's kernel paths, per batch size
 
         Runtime(LayerContext ctx) {
             name = ctx.name() + " " + describe();
@@ -192,6 +189,7 @@ public final class Conv2d implements Layer {
             packed = PackedWeights.enabled() ? new PackedWeights(w, name) : null;
             geom.n(maxChunk).chunk(maxChunk);
             needsScratch = Conv4jNative.conv2dWorkspace(geom) > 0;
+            paths = new ConvPaths(name, b != null, geom);
         }
 
         @Override public boolean fuseReluForward() {
@@ -220,26 +218,8 @@ public final class Conv2d implements Layer {
             geom.n(batch).chunk(chunkFor((batch + count - 1) / count, (long) geom.out_h() * geom.out_w()));
             scratchFloats = Conv4jNative.conv2dWorkspace(geom);
             if (needsScratch) workspace.reserve(scratchFloats, count, name);
-            choosePaths(batch);
-        }
-
-        /**
-         * Sets the geometry's path per product: the process-wide {@link KernelChooser}'s choice
-         * for this geometry and chunk, timed there (a few ms, once per process) at the first batch
-         * of a size whose chunk it has not seen. Done per batch size rather than when the model
-         * is built because the chunk, and with it which path wins, depends on the batch and the
-         * workers. Asked again only when the batch size, the chooser or whether the fast path may
-         * run at all (the process-wide switch: off in BLAS mode and under -Dconv4j.kernels=portable) changes.
-         */
-        private void choosePaths(int batch) {
-            KernelChooser chooser = KernelChooser.shared();
-            boolean fastPossible = needsScratch && Conv4jNative.fastKernels() == 1;
-            if (batch == chosenBatch && chooser == chosenBy && fastPossible == chosenFast) return;
-            KernelChooser.Choice c = chooser.choose(ConvShape.of(geom), fastPossible, () -> new ConvTrials(geom, b != null, name));
-            geom.path_fwd(c.forward().code()).path_dw(c.weightGradient().code()).path_dx(c.inputGradient().code());
-            chosenBatch = batch;
-            chosenBy = chooser;
-            chosenFast = fastPossible;
+            // Per batch size rather than when the model is built: the chunk, and with it which path wins, depends on it.
+            paths.choose(batch, needsScratch);
         }
 
         private Tensor scratch(int shard) { return workspace.get(shard, scratchFloats); }
@@ -280,7 +260,7 @@ public final class Conv2d implements Layer {
             output = y.get(batch);
             ChannelSplit sp = batch == 1 ? split() : null;
             if (sp != null && sp.count() > 1) {
-                sp.prepare(workspace, needsScratch, b != null);
+                sp.prepare(workspace, needsScratch);
                 sp.output(output);
                 sp.run(splitShard);
                 return output;
