@@ -3,7 +3,6 @@ package io.github.conv4j.nn;
 import static io.github.conv4j.nn.Checks.positive;
 
 import io.github.conv4j.binding.Conv4jNative;
-import io.github.conv4j.binding.Status;
 import io.github.conv4j.tensor.Shape;
 import io.github.conv4j.tensor.Tensor;
 
@@ -44,30 +43,14 @@ public final class AdaptiveAvgPool2d implements Layer {
         Shape sample = ctx.sampleInput();
         Shape outSample = outputShape(sample.prependBatch(1)).dropBatch();   // also checks the rank
         int c = sample.dim(0), h = sample.dim(1), w = sample.dim(2);
-        return new Op() {
-            private final BatchBuffer y = new BatchBuffer(outSample), dx = new BatchBuffer(sample);
-            private Tensor out;
-
-            @Override public Tensor forward(Tensor x, boolean training) {
-                int n = Checks.batchOf(name, x, sample);
-                Tensor o = y.get(n);   // its Shape holds n·C·OH·OW checked in 64 bits
-                int status = Conv4jNative.adaptiveAvgPool2dForward(n, c, h, w, outH, outW, x.pointer(), o.pointer());
-                if (status != Status.OK) Status.check(status, name);
-                return out = o;
+        return new NativeBatchOp(name, sample, outSample) {
+            @Override int compute(int n, Tensor x, Tensor y) {
+                return Conv4jNative.adaptiveAvgPool2dForward(n, c, h, w, outH, outW, x.pointer(), y.pointer());
             }
 
-            @Override public Tensor backward(Tensor dy, boolean needInputGradient) {
-                if (out == null) throw new IllegalStateException(name + ": backward without a forward pass");
-                Checks.outputGradient(name, out.shape(), dy);
-                if (!needInputGradient) return null;
-                int n = out.dim(0);
-                Tensor g = dx.get(n);
-                int status = Conv4jNative.adaptiveAvgPool2dBackward(n, c, h, w, outH, outW, dy.pointer(), g.pointer());
-                if (status != Status.OK) Status.check(status, name);
-                return g;
+            @Override int gradient(int n, Tensor x, Tensor y, Tensor dy, Tensor dx) {
+                return Conv4jNative.adaptiveAvgPool2dBackward(n, c, h, w, outH, outW, dy.pointer(), dx.pointer());
             }
-
-            @Override public void close() { y.close(); dx.close(); }
         };
     }
 }

@@ -1,7 +1,6 @@
 package io.github.conv4j.nn;
 
 import io.github.conv4j.binding.Conv4jNative;
-import io.github.conv4j.binding.Status;
 import io.github.conv4j.tensor.Shape;
 import io.github.conv4j.tensor.Tensor;
 
@@ -19,30 +18,14 @@ final class Pointwise {
     static Op runtime(LayerContext ctx, int kind, float alpha, String description) {
         String name = ctx.name() + " " + description;
         Shape sample = ctx.sampleInput();
-        return new Op() {
-            private final BatchBuffer y = new BatchBuffer(sample), dx = new BatchBuffer(sample);
-            private Tensor x;
-
-            @Override public Tensor forward(Tensor input, boolean training) {
-                int n = Checks.batchOf(name, input, sample);
-                Tensor o = y.get(n);
-                int status = Conv4jNative.activationForward(kind, alpha, o.size(), input.pointer(), o.pointer());
-                if (status != Status.OK) Status.check(status, name);
-                x = input;
-                return o;
+        return new NativeBatchOp(name, sample, sample) {
+            @Override int compute(int n, Tensor x, Tensor y) {
+                return Conv4jNative.activationForward(kind, alpha, y.size(), x.pointer(), y.pointer());
             }
 
-            @Override public Tensor backward(Tensor dy, boolean needInputGradient) {
-                if (x == null) throw new IllegalStateException(name + ": backward without a forward pass");
-                Checks.outputGradient(name, x.shape(), dy);
-                if (!needInputGradient) return null;
-                Tensor g = dx.get(x.dim(0));
-                int status = Conv4jNative.activationBackward(kind, alpha, g.size(), x.pointer(), dy.pointer(), g.pointer());
-                if (status != Status.OK) Status.check(status, name);
-                return g;
+            @Override int gradient(int n, Tensor x, Tensor y, Tensor dy, Tensor dx) {
+                return Conv4jNative.activationBackward(kind, alpha, dx.size(), x.pointer(), dy.pointer(), dx.pointer());
             }
-
-            @Override public void close() { y.close(); dx.close(); }
         };
     }
 }

@@ -1,7 +1,6 @@
 package io.github.conv4j.nn;
 
 import io.github.conv4j.binding.Conv4jNative;
-import io.github.conv4j.binding.Status;
 import io.github.conv4j.tensor.Shape;
 import io.github.conv4j.tensor.Tensor;
 
@@ -32,29 +31,14 @@ public final class Softmax implements Layer {
         Shape sample = ctx.sampleInput();
         rows(name, sample.prependBatch(1));
         int c = sample.dim(0), logForm = log ? 1 : 0;
-        return new Op() {
-            private final BatchBuffer y = new BatchBuffer(sample), dx = new BatchBuffer(sample);
-            private Tensor out;
-
-            @Override public Tensor forward(Tensor x, boolean training) {
-                int n = Checks.batchOf(name, x, sample);
-                Tensor o = y.get(n);
-                int status = Conv4jNative.softmaxForward(n, c, logForm, x.pointer(), o.pointer());
-                if (status != Status.OK) Status.check(status, name);
-                return out = o;
+        return new NativeBatchOp(name, sample, sample) {
+            @Override int compute(int n, Tensor x, Tensor y) {
+                return Conv4jNative.softmaxForward(n, c, logForm, x.pointer(), y.pointer());
             }
 
-            @Override public Tensor backward(Tensor dy, boolean needInputGradient) {
-                if (out == null) throw new IllegalStateException(name + ": backward without a forward pass");
-                Checks.outputGradient(name, out.shape(), dy);
-                if (!needInputGradient) return null;
-                Tensor g = dx.get(out.dim(0));
-                int status = Conv4jNative.softmaxBackward(out.dim(0), c, logForm, out.pointer(), dy.pointer(), g.pointer());
-                if (status != Status.OK) Status.check(status, name);
-                return g;
+            @Override int gradient(int n, Tensor x, Tensor y, Tensor dy, Tensor dx) {
+                return Conv4jNative.softmaxBackward(n, c, logForm, y.pointer(), dy.pointer(), dx.pointer());
             }
-
-            @Override public void close() { y.close(); dx.close(); }
         };
     }
 }

@@ -1,0 +1,59 @@
+package io.github.conv4j.nn;
+
+import io.github.conv4j.binding.Status;
+import io.github.conv4j.tensor.Shape;
+import io.github.conv4j.tensor.Tensor;
+
+/**
+ * The runtime of a layer whose forward and backward are each one native call over the whole
+ * batch into a buffer of its own ({@link Pointwise}'s activations, {@link Softmax},
+ * {@link AdaptiveAvgPool2d}): the checks, the reused buffers and what the backward reads written
+ * once, the layer giving the two calls. The backward reads the last forward's input and output,
+ * which stay valid (the previous layer's output, this op's buffer) until the next forward.
+ */
+abstract class NativeBatchOp implements Op {
+    /** The layer in errors: its context name and description. */
+    protected final String name;
+    private final Shape sample;
+    private final BatchBuffer y, dx;
+    private Tensor in, out;   // the last forward's
+
+    /** An op of layer {@code name} from per-image {@code sample} inputs to {@code outSample} outputs. */
+    NativeBatchOp(String name, Shape sample, Shape outSample) {
+        this.name = name;
+        this.sample = sample;
+        y = new BatchBuffer(outSample);
+        dx = new BatchBuffer(sample);
+    }
+
+    /** The native forward of {@code n} images from {@code x} into {@code y}; its status. */
+    abstract int compute(int n, Tensor x, Tensor y);
+
+    /** The native input gradient {@code dx} of the last forward's {@code n} images ({@code x} → {@code y}) from {@code dy}; its status. */
+    abstract int gradient(int n, Tensor x, Tensor y, Tensor dy, Tensor dx);
+
+    @Override public final Tensor forward(Tensor x, boolean training) {
+        int n = Checks.batchOf(name, x, sample);
+        Tensor o = y.get(n);   // its Shape holds the output's size checked in 64 bits
+        int status = compute(n, x, o);
+        if (status != Status.OK) Status.check(status, name);
+        in = x;
+        return out = o;
+    }
+
+    @Override public final Tensor backward(Tensor dy, boolean needInputGradient) {
+        if (out == null) throw new IllegalStateException(name + ": backward without a forward pass");
+        Checks.outputGradient(name, out.shape(), dy);
+        if (!needInputGradient) return null;
+        int n = out.dim(0);
+        Tensor g = dx.get(n);
+        int status = gradient(n, in, out, dy, g);
+        if (status != Status.OK) Status.check(status, name);
+        return g;
+    }
+
+    @Override public void close() {
+        y.close();
+        dx.close();
+    }
+}
