@@ -48,7 +48,7 @@ class CliTest {
         Files.writeString(text, "not an image");
         CliRun notImage = CliRun.of("predict", model.toString(), text.toString());
         assertEquals(1, notImage.code());
-        assertTrue(notImage.err().contains(text + ": not an image format"), notImage.err());
+        assertTrue(notImage.err().contains(text + ": undecodable image: not an image format"), notImage.err());
     }
 
     @Test void numbersAreCheckedAtTheFlag() {

@@ -63,6 +63,25 @@ public final class ImageDecoding {
     }
 
     /**
+     * {@link #read}, never null, its errors naming the file: an {@link IOException}
+     * "FILE: undecodable image: …" for a file no ImageIO reader recognises (not an image format
+     * Java can read), one whose decoder fails (ImageIO's decoders report damaged data as an
+     * IOException or a RuntimeException, often without naming the file) and one over
+     * {@link #MAX_PIXELS}. The readers of image folders and of single images both decode through it.
+     */
+    public static BufferedImage decode(Path file) throws IOException {
+        BufferedImage image;
+        try {
+            image = read(file);
+        } catch (IOException | RuntimeException e) {
+            throw new IOException(file + ": undecodable image: " + e.getMessage(), e);
+        }
+        if (image == null)
+            throw new IOException(file + ": undecodable image: not an image format Java can read (PNG, JPEG, GIF, BMP)");
+        return image;
+    }
+
+    /**
      * Whether the image is grey: a grey colour space, or a palette whose every entry is grey (GIFs
      * and low-depth PNGs of grey images are often stored that way).
      */

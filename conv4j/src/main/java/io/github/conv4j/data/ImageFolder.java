@@ -70,7 +70,7 @@ public final class ImageFolder {
         byte[] pixels = new byte[files.size() * perImage];
         boolean allGrey = true;
         for (int i = 0; i < files.size(); i++) {
-            BufferedImage image = decode(files.get(i));
+            BufferedImage image = ImageDecoding.decode(files.get(i));
             allGrey &= ImageDecoding.isGrey(image);
             float[] planes = ImageDecoding.planes(image, stored);
             ImageDecoding.resizeCenterCrop(planes, stored, image.getHeight(), image.getWidth(), size, pixels, i * perImage);
@@ -110,18 +110,6 @@ public final class ImageFolder {
         String name = file.getFileName().toString();
         int dot = name.lastIndexOf('.');
         return dot > 0 && EXTENSIONS.contains(name.substring(dot + 1).toLowerCase(Locale.ROOT));
-    }
-
-    private static BufferedImage decode(Path file) throws IOException {
-        BufferedImage image;
-        try {
-            image = ImageDecoding.read(file);
-        } catch (IOException | RuntimeException e) {
-            // ImageIO's decoders report damaged data as either, often without naming the file.
-            throw new IOException(file + ": undecodable image: " + e.getMessage(), e);
-        }
-        if (image == null) throw new IOException(file + ": undecodable image (no ImageIO reader recognises it)");
-        return image;
     }
 
     /** Channel 0 of each N×3×plane image, packed N×1×plane; written forwards in place, then trimmed. */

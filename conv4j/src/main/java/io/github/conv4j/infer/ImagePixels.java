@@ -26,14 +26,7 @@ public final class ImagePixels {
     /** Reads {@code file} (any format ImageIO reads: PNG, JPEG, GIF, BMP); errors name the file. */
     public static float[] read(Path file, Shape sample) throws IOException {
         if (!Files.isRegularFile(file)) throw new IOException(file + ": no such image file");
-        BufferedImage image;
-        try {
-            image = ImageDecoding.read(file);
-        } catch (IOException | RuntimeException e) {
-            // ImageIO's decoders report damaged data as either, often without naming the file.
-            throw new IOException(file + ": unreadable image: " + e.getMessage(), e);
-        }
-        if (image == null) throw new IOException(file + ": not an image format Java can read (PNG, JPEG, GIF, BMP)");
+        BufferedImage image = ImageDecoding.decode(file);
         try {
             return unitValues(image, sample);
         } catch (IllegalArgumentException e) {
