@@ -69,31 +69,28 @@ static int detect_avx512(void) {
     if ((xcr0() & ZMM_STATE) != ZMM_STATE) return 0;
     return cpuid(7, 0, r) && (r[1] & (F | DQ | BW | VL)) == (F | DQ | BW | VL);
 }
-#endif
-
-static int enabled = 1;
-
-static int cpu_has_avx2_fma(void) {
-#if C4J_HAVE_AVX2
-    /* Racing first calls store the same value. */
-    static int known = -1;
-    if (known < 0) known = detect_avx2_fma();
-    return known;
 #else
-    return 0;
+/* C4J_HAVE_AVX2 is 0 (cpu.h): no AVX2 or AVX-512 unit was compiled. */
+static int detect_avx2_fma(void) { return 0; }
+static int detect_avx512(void) { return 0; }
 #endif
+
+static int enabled = 1, avx512_enabled = 1;
+
+/* detect() once per process, in *known (-1 until then); racing first calls store the same value. */
+static int detected(int *known, int (*detect)(void)) {
+    if (*known < 0) *known = detect();
+    return *known;
 }
 
-static int avx512_enabled = 1;
+static int cpu_has_avx2_fma(void) {
+    static int known = -1;
+    return detected(&known, detect_avx2_fma);
+}
 
 static int cpu_has_avx512(void) {
-#if C4J_HAVE_AVX2
     static int known = -1;
-    if (known < 0) known = detect_avx512();
-    return known;
-#else
-    return 0;
-#endif
+    return detected(&known, detect_avx512);
 }
 
 int c4j_fast(void) { return enabled && cpu_has_avx2_fma(); }
