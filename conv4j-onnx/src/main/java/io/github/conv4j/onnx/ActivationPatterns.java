@@ -63,13 +63,7 @@ final class ActivationPatterns {
      * @throws UnsupportedOnnxModelException if the file's own nodes use one of {@link #OPS}
      */
     static OnnxModel fuse(OnnxModel model) throws UnsupportedOnnxModelException {
-        for (OnnxNode node : model.nodes()) {
-            if (OPS.contains(node.opType())) {
-                throw new UnsupportedOnnxModelException(model.source(), node.describe() + " uses op type '"
-                        + node.opType() + "', which is no ai.onnx operator: conv4j reads SiLU and GELU as the node "
-                        + "chains PyTorch exports for them");
-            }
-        }
+        model.refuseOwnNodes(OPS, "SiLU and GELU as the node chains PyTorch exports for them");
         ActivationPatterns patterns = new ActivationPatterns(model);
         Map<OnnxNode, OnnxNode> replacements = new IdentityHashMap<>();
         Set<OnnxNode> removed = Collections.newSetFromMap(new IdentityHashMap<>());

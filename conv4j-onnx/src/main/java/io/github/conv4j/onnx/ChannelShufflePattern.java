@@ -28,13 +28,7 @@ final class ChannelShufflePattern {
 
     /** The model with each recognised shuffle replaced by one node named after its first Reshape's path. */
     static OnnxModel fuse(OnnxModel model) throws UnsupportedOnnxModelException {
-        for (OnnxNode node : model.nodes()) {
-            if (node.opType().equals(OP)) {
-                throw new UnsupportedOnnxModelException(model.source(), node.describe() + " uses op type '" + OP
-                        + "', which is no ai.onnx operator: conv4j reads a channel shuffle as the Reshape, Transpose, "
-                        + "Reshape PyTorch exports for it");
-            }
-        }
+        model.refuseOwnNodes(Set.of(OP), "a channel shuffle as the Reshape, Transpose, Reshape PyTorch exports for it");
         ValueReaders readers = new ValueReaders(model);
         Map<OnnxNode, OnnxNode> fusedAt = new IdentityHashMap<>();
         Set<OnnxNode> removed = Collections.newSetFromMap(new IdentityHashMap<>());

@@ -101,6 +101,22 @@ public final class OnnxModel {
     }
 
     /**
+     * Refuses a node of the file of one of {@code ops}: op types a pattern pass writes for a chain
+     * it recognised, which are no ai.onnx operators, so a file's own node of one is nothing conv4j
+     * reads; {@code readsAs} says how it reads what they stand for.
+     *
+     * @throws UnsupportedOnnxModelException naming the first such node
+     */
+    void refuseOwnNodes(Set<String> ops, String readsAs) throws UnsupportedOnnxModelException {
+        for (OnnxNode node : nodes) {
+            if (ops.contains(node.opType())) {
+                throw new UnsupportedOnnxModelException(source, node.describe() + " uses op type '" + node.opType()
+                        + "', which is no ai.onnx operator: conv4j reads " + readsAs);
+            }
+        }
+    }
+
+    /**
      * This model with the node chains a pattern pass recognised replaced: each key of
      * {@code fused} by its value (in the key's place), the nodes of {@code removed} (the rest of
      * each chain) dropped; the model itself when nothing was fused. The passes hand identity maps

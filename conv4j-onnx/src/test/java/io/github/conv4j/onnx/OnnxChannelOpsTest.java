@@ -199,6 +199,14 @@ class OnnxChannelOpsTest {
                 + "Transpose perm [0, 2, 1, 3, 4], Reshape)", refusal(afterConv(X, nodes.toArray(NodeProto[]::new)), 13));
     }
 
+    /** ChannelShuffle is the op type of a recognised shuffle, no ai.onnx operator: a file's own node of it is refused. */
+    @Test
+    void aFilesOwnChannelShuffleNodeIsRefused() throws IOException {
+        assertEquals("node '/ChannelShuffle' (ChannelShuffle) uses op type 'ChannelShuffle', which is no ai.onnx operator: "
+                + "conv4j reads a channel shuffle as the Reshape, Transpose, Reshape PyTorch exports for it",
+                refusal(afterConv(X, node("/ChannelShuffle", "ChannelShuffle", List.of("c"), List.of("y"))), 13));
+    }
+
     @Test
     void aShuffleWhoseShapesDoNotFitIsRefused() throws IOException {
         assertEquals("node '/ChannelShuffle' (ChannelShuffle): reshapes [N, 4, 3, 3] to [2, 3, 1, 3, 3], transposes "
