@@ -132,25 +132,25 @@ void c4j_batchnorm2d_stats(int32_t n, int32_t c, int64_t hw, int32_t training, c
                            float *save_invstd, const float *gamma, const float *beta, float *affine_out) {
     const int64_t count = (int64_t)n * hw;
     for (int32_t ch = 0; ch < c; ++ch) {
-        if (!training) {
-            save_mean[ch] = running_mean[ch];
-            save_invstd[ch] = (float)(1.0 / sqrt((double)running_var[ch] + eps));
-            affine_of(ch, gamma, beta, save_mean, save_invstd, affine_out);
-            continue;
+        /* the statistics normalised with: the running ones in evaluation (a float's mean is
+         * exact in double), the batch's in training */
+        double mean = running_mean[ch], var = running_var[ch];
+        if (training) {
+            mean = image_total(sums, n, c, ch, 2, 0) / (double)count;
+            /* Σ (x - mean)² from each plane's squares about its own (float) mean a: the plane
+             * adds hw·(a - mean)² (Chan et al.'s combination of partial variances), in double
+             * and in image order, so only the planes' own sums see float rounding. */
+            double sq = 0.0;
+            for (int32_t i = 0; i < n; ++i) {
+                const double *e = sums + ((int64_t)i * c + ch) * 2;
+                const double d = (double)(float)(e[0] / (double)hw) - mean;
+                sq += e[1] + (double)hw * d * d;
+            }
+            var = sq / (double)count;
+            const double unbiased = count > 1 ? sq / (double)(count - 1) : var;
+            running_mean[ch] = (float)((1.0 - momentum) * running_mean[ch] + momentum * mean);
+            running_var[ch] = (float)((1.0 - momentum) * running_var[ch] + momentum * unbiased);
         }
-        const double mean = image_total(sums, n, c, ch, 2, 0) / (double)count;
-        /* Σ (x - mean)² from each plane's squares about its own (float) mean a: the plane adds
-         * hw·(a - mean)² (Chan et al.'s combination of partial variances), in double and in
-         * image order, so only the planes' own sums see float rounding. */
-        double sq = 0.0;
-        for (int32_t i = 0; i < n; ++i) {
-            const double *e = sums + ((int64_t)i * c + ch) * 2;
-            const double d = (double)(float)(e[0] / (double)hw) - mean;
-            sq += e[1] + (double)hw * d * d;
-        }
-        const double var = sq / (double)count, unbiased = count > 1 ? sq / (double)(count - 1) : var;
-        running_mean[ch] = (float)((1.0 - momentum) * running_mean[ch] + momentum * mean);
-        running_var[ch] = (float)((1.0 - momentum) * running_var[ch] + momentum * unbiased);
         save_mean[ch] = (float)mean;
         save_invstd[ch] = (float)(1.0 / sqrt(var + eps));
         affine_of(ch, gamma, beta, save_mean, save_invstd, affine_out);
