@@ -6,16 +6,32 @@ import io.github.conv4j.tensor.Tensor;
 /**
  * A layer-owned activation buffer for a varying batch size: memory grows to the largest batch
  * seen and is reused; the view for the current batch size is cached, so a steady training loop
- * allocates nothing.
+ * allocates nothing. A {@link Graph} may {@linkplain #share(Slot) share} the memory of buffers
+ * whose contents are never needed at the same time (its {@link BufferPlan}): then the buffer is
+ * a view of the slot's storage, which grows to the largest member at the largest batch.
  */
 final class BatchBuffer implements AutoCloseable {
     private final Shape sample;
-    private Tensor storage;
-    private Tensor view;
+    private Tensor storage;   // own memory (null when shared)
+    private Slot slot;        // shared memory, or null
+    private Tensor view, viewOf;   // the current batch's view, and the storage it was made from
 
     BatchBuffer(Shape sample) { this.sample = sample; }
 
+    /** Floats per image. */
+    long perImage() { return sample.size(); }
+
+    Shape sample() { return sample; }
+
     Tensor get(int batch) {
+        if (slot != null) {
+            Tensor s = slot.reserve(batch);
+            if (view == null || viewOf != s || view.dim(0) != batch) {
+                view = s.view(0, sample.prependBatch(batch));
+                viewOf = s;
+            }
+            return view;
+        }
         if (view != null && view.dim(0) == batch) return view;
         if (storage == null || storage.dim(0) < batch) {
             close();
@@ -27,9 +43,49 @@ final class BatchBuffer implements AutoCloseable {
         return view;
     }
 
+    /** From now on this buffer is a view of {@code s}'s memory (its own, if any, freed). */
+    void share(Slot s) {
+        close();
+        slot = s;
+    }
+
+    /** Frees its own memory; a shared slot is freed by its owner (the graph). */
     @Override public void close() {
         if (storage != null) storage.close();
         storage = null;
         view = null;
+        viewOf = null;
+    }
+
+    /**
+     * Memory several buffers take turns in: as large as the largest of them ({@link #fit}) at the
+     * largest batch seen. Growing frees the old storage, so it is done only where none of the
+     * members holds a result still to be read: at the start of a pass, which the first member to
+     * be written in a pass of a new batch size is.
+     */
+    static final class Slot implements AutoCloseable {
+        private Shape largest;   // the largest member's sample
+        private Tensor storage;
+        private int batch;
+
+        /** Makes room for a member of this sample. */
+        void fit(Shape sample) { if (largest == null || sample.size() > largest.size()) largest = sample; }
+
+        long perImage() { return largest == null ? 0 : largest.size(); }
+
+        Tensor reserve(int n) {
+            if (storage == null || batch < n) {
+                close();
+                storage = Tensor.zeros(largest.prependBatch(n));
+                batch = n;
+            }
+            return storage;
+        }
+
+        @Override public void close() {
+            if (storage != null) storage.close();
+            storage = null;
+            batch = 0;
+        }
     }
 }

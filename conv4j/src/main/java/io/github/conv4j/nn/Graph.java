@@ -42,6 +42,8 @@ public final class Graph implements Model {
     private final boolean[] sumInRelu;          // per node: a ReLU with two readers, which sums their gradients in its backward pass
     private final Tensor[] secondGradients;     // per such node: the second reader's gradient of the current backward
     private final boolean[] zeroFrozen;         // per node: its op computes frozen gradients anyway, so they are zeroed after backward
+    private final BufferPlan plan = new BufferPlan();   // which ops' buffers share memory
+    private boolean[] outputKept;               // per node: its output is still there after forward (null: all are)
     // per node: whether backward needs the gradient of its output (it trains, or something it reads
     // does), without and with the model's input gradient
     private boolean[] neededWithout, neededWith;
@@ -114,6 +116,7 @@ public final class Graph implements Model {
                     accumulators[i] = new BatchBuffer(nodes.get(i).sampleOutput());
                     summers[i] = new GradientSum("the gradient sum of node '" + nodes.get(i).name() + "'");
                 }
+            planBuffers();
             applyFreezing();
         } catch (RuntimeException e) {
             close();
@@ -168,6 +171,70 @@ public final class Graph implements Model {
                 }
             }
         }
+    }
+
+    /**
+     * Lets buffers whose contents are never needed at the same time share memory ({@link
+     * BufferPlan}), after the fusions (which change what each op writes). In a graph that can run
+     * backward only the input gradients share: written in a node's backward, read until the
+     * backward of the node it is handed to, or further when that node passes it on as it is (a
+     * fused ReLU, an addition); every forward output stays, since backward reads them. In an
+     * inference-only graph the outputs share instead: each is read until its last reader ran (or
+     * the last reader of what passes it on). Ops that do not say what they return
+     * ({@link PlannedOp}, {@link PlannedMerge}) keep their buffers to themselves and are taken
+     * to pass on what they read. {@code -Dconv4j.shareBuffers=false} keeps every buffer apart.
+     */
+    private void planBuffers() {
+        if (!Boolean.parseBoolean(System.getProperty("conv4j.shareBuffers", "true"))) return;
+        int n = nodes.size(), last = n - 1;
+        if (buffers.params != null && buffers.grads == null) {   // inference only: backward refused
+            long[] death = new long[n];   // per node, the last forward step reading its output
+            for (int i = last; i >= 1; i--) {
+                long d = i == last ? BufferPlan.FOREVER : i;
+                for (int r = i + 1; r < n; r++)
+                    for (int j : inputIndex[r]) if (j == i) d = Math.max(d, writesOutput(r) ? r : death[r]);
+                death[i] = d;
+            }
+            for (int i = 1; i < n; i++) if (writesOutput(i)) plan.add(outputBuffer(i), i, death[i]);
+            plan.assign();
+            outputKept = new boolean[n];
+            int[] writer = new int[n];   // per node, the node whose buffer its output is (-1: its own or unknown)
+            writer[0] = -1;
+            for (int i = 1; i < n; i++) {
+                writer[i] = writesOutput(i) ? i : ops[i] != null ? writer[inputIndex[i][0]] : -1;
+                outputKept[i] = writer[i] < 0 || !plan.overwritten(outputBuffer(writer[i]));
+            }
+            outputKept[0] = true;
+            return;
+        }
+        // a gradient handed to node p is read until p's backward, at step last - p (or longer, when p passes it on)
+        long[] death = new long[n];
+        death[0] = BufferPlan.FOREVER;   // the model's input gradient
+        for (int p = 1; p < n; p++) {
+            long d = last - p;
+            if (passesGradient(p)) for (int j : inputIndex[p]) d = Math.max(d, death[j]);
+            death[p] = d;
+        }
+        for (int i = 1; i < n; i++)
+            if (ops[i] instanceof PlannedOp op && op.backwardWritesInputGradient())
+                plan.add(op.inputGradientBuffer(), last - i, death[inputIndex[i][0]]);
+        plan.assign();
+    }
+
+    /** Whether node i's forward returns its own (plannable) output buffer. */
+    private boolean writesOutput(int i) {
+        return ops[i] instanceof PlannedOp op ? op.forwardWritesOutput() : merges[i] instanceof PlannedMerge;
+    }
+
+    private BatchBuffer outputBuffer(int i) {
+        return ops[i] instanceof PlannedOp op ? op.outputBuffer() : ((PlannedMerge) merges[i]).outputBuffer();
+    }
+
+    /** Whether node p's backward may hand on the gradient it got (or a view of it) rather than a buffer of its own. */
+    private boolean passesGradient(int p) {
+        if (ops[p] instanceof PlannedOp op) return !op.backwardWritesInputGradient();
+        if (merges[p] instanceof PlannedMerge m) return m.backwardPassesGradient();
+        return true;
     }
 
     /** Tells each op with parameters which of them are frozen, and marks the nodes backward must visit. */
@@ -363,8 +430,8 @@ public final class Graph implements Model {
         for (int i = 1; i < nodes.size(); i++)
             for (Tensor p : buffers.params(i))
                 if (!ParameterBuffers.finite(p)) return "the parameters of node '" + nodes.get(i).name() + "' " + nodes.get(i).describe();
-        for (int i = 1; i < nodes.size(); i++)
-            if (outputs[i] != null && outputs[i].isOpen() && !ParameterBuffers.finite(outputs[i]))
+        for (int i = 1; i < nodes.size(); i++)   // (an output whose memory a later node's took over is not there to check)
+            if (outputs[i] != null && outputs[i].isOpen() && (outputKept == null || outputKept[i]) && !ParameterBuffers.finite(outputs[i]))
                 return "the output of node '" + nodes.get(i).name() + "' " + nodes.get(i).describe();
         for (int i = 1; i < nodes.size(); i++)
             for (Tensor g : buffers.grads(i))
@@ -393,6 +460,7 @@ public final class Graph implements Model {
         for (MergeOp m : merges) if (m != null) m.close();
         for (BatchBuffer b : accumulators) if (b != null) b.close();
         for (GradientSum s : summers) if (s != null) s.close();
+        plan.close();
         workspace.close();
         if (buffers != null) buffers.close();
     }
