@@ -12,9 +12,11 @@ import io.github.conv4j.tensor.Tensor;
  */
 final class BatchBuffer implements AutoCloseable {
     private final Shape sample;
-    private Tensor storage;   // own memory (null when shared)
-    private Slot slot;        // shared memory, or null
-    private Tensor view, viewOf;   // the current batch's view, and the storage it was made from
+    private Tensor storage;   // own memory
+    private Slot slot;        // shared memory always, or null
+    private Slot evalSlot;    // shared memory while evalMode says so, or null
+    private Mode evalMode;
+    private Tensor view, viewOf;   // the current batch's view, and the memory it was made from
 
     BatchBuffer(Shape sample) { this.sample = sample; }
 
@@ -24,37 +26,49 @@ final class BatchBuffer implements AutoCloseable {
     Shape sample() { return sample; }
 
     Tensor get(int batch) {
-        if (slot != null) {
-            Tensor s = slot.reserve(batch);
-            if (view == null || viewOf != s || view.dim(0) != batch) {
-                view = s.view(0, sample.prependBatch(batch));
-                viewOf = s;
-            }
-            return view;
-        }
-        if (view != null && view.dim(0) == batch) return view;
-        if (storage == null || storage.dim(0) < batch) {
-            close();
-            storage = Tensor.zeros(sample.prependBatch(batch));
-            view = storage;
+        Slot s = slot != null ? slot : evalSlot != null && evalMode.shared ? evalSlot : null;
+        Tensor memory;
+        if (s != null) {
+            memory = s.reserve(batch);
         } else {
-            view = storage.view(0, sample.prependBatch(batch));
+            if (storage == null || storage.dim(0) < batch) {
+                closeOwn();
+                storage = Tensor.zeros(sample.prependBatch(batch));
+            }
+            memory = storage;
+        }
+        if (view == null || viewOf != memory || view.dim(0) != batch) {
+            view = memory == storage && storage.dim(0) == batch ? storage : memory.view(0, sample.prependBatch(batch));
+            viewOf = memory;
         }
         return view;
     }
 
     /** From now on this buffer is a view of {@code s}'s memory (its own, if any, freed). */
     void share(Slot s) {
-        close();
+        closeOwn();
         slot = s;
     }
 
-    /** Frees its own memory; a shared slot is freed by its owner (the graph). */
-    @Override public void close() {
+    /** From now on this buffer is a view of {@code s}'s memory while {@code mode} is shared, else its own. */
+    void shareWhen(Mode mode, Slot s) {
+        evalMode = mode;
+        evalSlot = s;
+    }
+
+    private void closeOwn() {
         if (storage != null) storage.close();
         storage = null;
         view = null;
         viewOf = null;
+    }
+
+    /** Frees its own memory; a shared slot is freed by its owner (the graph). */
+    @Override public void close() { closeOwn(); }
+
+    /** Whether the buffers {@linkplain #shareWhen shared when} it says so are now in their shared memory (set by the graph per pass). */
+    static final class Mode {
+        boolean shared;
     }
 
     /**

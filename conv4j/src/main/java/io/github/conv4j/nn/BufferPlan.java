@@ -23,6 +23,13 @@ final class BufferPlan implements AutoCloseable {
     private final List<Long> slotEnds = new ArrayList<>(), lastBirths = new ArrayList<>();   // per slot
     private final IdentityHashMap<BatchBuffer, Use> placed = new IdentityHashMap<>();
     private final IdentityHashMap<BatchBuffer, Integer> slotOf = new IdentityHashMap<>();
+    private final BatchBuffer.Mode mode;
+
+    /** A plan whose buffers are in the shared memory always. */
+    BufferPlan() { this(null); }
+
+    /** A plan whose buffers are in the shared memory only while {@code mode} says so (null: always). */
+    BufferPlan(BatchBuffer.Mode mode) { this.mode = mode; }
 
     /** A buffer written at step {@code birth} and read until step {@code death} (≥ birth). */
     void add(BatchBuffer b, long birth, long death) {
@@ -51,7 +58,8 @@ final class BufferPlan implements AutoCloseable {
             lastBirths.set(best, u.birth());
             placed.put(u.buffer(), u);
             slotOf.put(u.buffer(), best);
-            u.buffer().share(slot);
+            if (mode == null) u.buffer().share(slot);
+            else u.buffer().shareWhen(mode, slot);
         }
         uses.clear();
     }

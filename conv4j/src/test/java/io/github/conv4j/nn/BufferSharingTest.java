@@ -31,6 +31,12 @@ class BufferSharingTest {
         same(run(true, false, 40), run(false, false, 40));   // with a NaN
     }
 
+    /** Evaluation-mode forwards share the outputs; a backward after one runs it again into the training buffers. */
+    @Test void evaluationForwardsAndABackwardAfterOneGiveTheSameBits() {
+        same(runEvaluation(true, -1), runEvaluation(false, -1));
+        same(runEvaluation(true, 40), runEvaluation(false, 40));
+    }
+
     @Test void inferenceOnlyGraphsGiveTheSameBits() {
         same(run(true, true, -1), run(false, true, -1));
         same(run(true, true, 40), run(false, true, 40));
@@ -40,14 +46,15 @@ class BufferSharingTest {
      * A chain of batch norms holds two activation-sized buffers where it held one per layer: its
      * gradients in training take turns in two (each read only by the next backward; the last, the
      * input gradient, kept), its outputs in an inference-only copy too (each read only by the next
-     * layer; the last, the result, kept). The ResNet's gradient buffers at least halve.
+     * layer; the last, the result, kept), and so do those of an evaluation-mode forward of the
+     * graph that trains, beside its training buffers. The ResNet's gradient buffers at least halve.
      */
     @Test void sharingHoldsLessMemory() {
         int layers = 10, n = 3;
         Shape sample = Shape.of(4, 5, 5);
         long activation = n * sample.size() * Float.BYTES;
         for (boolean share : new boolean[] {true, false}) {
-            long[] grads = new long[1], outs = new long[1];
+            long[] grads = new long[1], outs = new long[1], evals = new long[1];
             measure(() -> withSharing(share, () -> {
                 GraphBuilder b = new GraphBuilder(sample);
                 Node y = b.input();
@@ -60,6 +67,12 @@ class BufferSharingTest {
                     long before = Tensor.liveBytes();
                     g.backward(dy, true);
                     grads[0] = Tensor.liveBytes() - before;
+                    g.train(false);
+                    try (Tensor x2 = Tensor.zeros(sample.prependBatch(2 * n).dims())) {
+                        before = Tensor.liveBytes();
+                        g.forward(x2);   // twice the batch
+                        evals[0] = Tensor.liveBytes() - before;
+                    }
                     try (Graph r = g.replica()) {
                         before = Tensor.liveBytes();
                         r.forward(x);
@@ -70,6 +83,8 @@ class BufferSharingTest {
             }));
             assertEquals((share ? 2 : layers) * activation, grads[0], "gradient buffers, shared " + share);
             assertEquals((share ? 2 : layers) * activation, outs[0], "inference outputs, shared " + share);
+            // shared: two buffers of the larger batch besides the training ones; apart: each grows to it
+            assertEquals((share ? 2 * 2 : layers * (2 - 1)) * activation, evals[0], "evaluation at twice the batch, shared " + share);
         }
         long[] resnet = new long[2];
         for (int k = 0; k < 2; k++) {
@@ -179,6 +194,32 @@ class BufferSharingTest {
                         out.add(g.gradients().toArray());
                         out.add(g.state().toArray());
                     }
+            }
+            return out;
+        });
+    }
+
+    /** A training step, evaluation forwards at other batches, a backward after the last (frozen statistics), a training step. */
+    private static List<float[]> runEvaluation(boolean share, int nanAt) {
+        return withSharing(share, () -> {
+            List<float[]> out = new ArrayList<>();
+            try (Graph g = resnet(); Tensor x4 = input(4, nanAt); Tensor x6 = input(6, nanAt); Tensor x3 = input(3, nanAt);
+                 Tensor dy3 = Tensor.zeros(3, 5); Tensor dy4 = Tensor.zeros(4, 5)) {
+                dy3.fill(0.5f);
+                dy4.fill(-0.25f);
+                g.zeroGrad();
+                g.forward(x4);
+                g.backward(dy4, true);
+                g.train(false);
+                out.add(g.forward(x6).toArray());
+                out.add(g.forward(x3).toArray());
+                out.add(g.backward(dy3, true).toArray());
+                out.add(g.gradients().toArray());
+                g.train(true);
+                out.add(g.forward(x4).toArray());
+                out.add(g.backward(dy4, true).toArray());
+                out.add(g.gradients().toArray());
+                out.add(g.state().toArray());
             }
             return out;
         });
