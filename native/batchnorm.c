@@ -15,6 +15,10 @@
 #include <stddef.h>
 #include "conv4j.h"
 #include "mask.h"
+#if defined(__SSE2__) || defined(_M_X64)
+#include <emmintrin.h>
+#define C4J_BN_SSE2 1
+#endif
 
 enum { LANES = 8, BLOCK = 256 };
 
@@ -62,12 +66,37 @@ static void plane_grad_sums(const float *x, const float *dy, int64_t len, float 
     int64_t j = 0;
     for (; j + BLOCK <= len; j += BLOCK) {
         float ag[LANES] = {0}, agx[LANES] = {0};
+#ifdef C4J_BN_SSE2
+        /* The loop below as two vectors of four lanes, the same eight lanes and operations (so
+         * the same sums bit for bit; SSE2 is x86-64's baseline): GCC vectorised that loop across
+         * k instead, through shuffles and spills of the lanes, at 3-4x the time (a C harness,
+         * 64 images x 16 x 32 x 32: 0.48-0.59 ms against 0.13-0.18). */
+        const __m128 vm = _mm_set1_ps(m), vscale = _mm_set1_ps(scale), vshift = _mm_set1_ps(shift), zero = _mm_setzero_ps();
+        __m128 g0 = zero, g1 = zero, gx0 = zero, gx1 = zero;
+        for (int64_t k = j; k < j + BLOCK; k += LANES) {
+            const __m128 x0 = _mm_loadu_ps(x + k), x1 = _mm_loadu_ps(x + k + 4);
+            __m128 d0 = _mm_loadu_ps(dy + k), d1 = _mm_loadu_ps(dy + k + 4);
+            if (relu) {   /* affine() > 0, as c4j_keep_if(passes(...)) */
+                d0 = _mm_and_ps(d0, _mm_cmpgt_ps(_mm_add_ps(_mm_mul_ps(x0, vscale), vshift), zero));
+                d1 = _mm_and_ps(d1, _mm_cmpgt_ps(_mm_add_ps(_mm_mul_ps(x1, vscale), vshift), zero));
+            }
+            g0 = _mm_add_ps(g0, d0);
+            g1 = _mm_add_ps(g1, d1);
+            gx0 = _mm_add_ps(gx0, _mm_mul_ps(d0, _mm_sub_ps(x0, vm)));
+            gx1 = _mm_add_ps(gx1, _mm_mul_ps(d1, _mm_sub_ps(x1, vm)));
+        }
+        _mm_storeu_ps(ag, g0);
+        _mm_storeu_ps(ag + 4, g1);
+        _mm_storeu_ps(agx, gx0);
+        _mm_storeu_ps(agx + 4, gx1);
+#else
         for (int64_t k = j; k < j + BLOCK; k += LANES)
             for (int l = 0; l < LANES; ++l) {
                 const float d = c4j_keep_if(passes(relu, x[k + l], scale, shift), dy[k + l]);
                 ag[l] += d;
                 agx[l] += d * (x[k + l] - m);
             }
+#endif
         total_g += lanes_total(ag);
         total_gx += lanes_total(agx);
     }
