@@ -19,6 +19,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * one flat buffer (gradients in another), each tensor named after its node
  * ({@code layer1.0.conv1.weight}, {@code bn1.running_mean}), the scratch space is one shared
  * {@link Workspace}, and everything handed out is {@linkplain Tensor#borrowed borrowed}.
+ * Buffers whose contents are never needed at the same time share memory (input gradients in
+ * backward; outputs in an evaluation-mode or inference-only forward), so a node's output is not
+ * kept past its last reader there: only the model's output and input gradient are handed out.
  *
  * <p>Not thread-safe: one thread at a time (another gets an {@link IllegalStateException}); give
  * other threads a {@link #replica()}.
