@@ -15,6 +15,10 @@
 #include <stddef.h>
 #include "conv4j.h"
 #include "mask.h"
+#if defined(__SSE2__) || defined(_M_X64)
+#include <emmintrin.h>
+#define C4J_BN_SSE2 1
+#endif
 
 enum { LANES = 8, BLOCK = 256 };
 
@@ -62,12 +66,37 @@ static void plane_grad_sums(const float *x, const float *dy, int64_t len, float 
     int64_t j = 0;
     for (; j + BLOCK <= len; j += BLOCK) {
         float ag[LANES] = {0}, agx[LANES] = {0};
+#ifdef C4J_BN_SSE2
+        /* The loop below as two vectors of four lanes, the same eight lanes and operations (so
+         * the same sums bit for bit; SSE2 is x86-64's baseline): GCC vectorised that loop across
+         * k instead, through shuffles and spills of the lanes, at 3-4x the time (a C harness,
+         * 64 images x 16 x 32 x 32: 0.48-0.59 ms against 0.13-0.18). */
+        const __m128 vm = _mm_set1_ps(m), vscale = _mm_set1_ps(scale), vshift = _mm_set1_ps(shift), zero = _mm_setzero_ps();
+        __m128 g0 = zero, g1 = zero, gx0 = zero, gx1 = zero;
+        for (int64_t k = j; k < j + BLOCK; k += LANES) {
+            const __m128 x0 = _mm_loadu_ps(x + k), x1 = _mm_loadu_ps(x + k + 4);
+            __m128 d0 = _mm_loadu_ps(dy + k), d1 = _mm_loadu_ps(dy + k + 4);
+            if (relu) {   /* affine() > 0, as c4j_keep_if(passes(...)) */
+                d0 = _mm_and_ps(d0, _mm_cmpgt_ps(_mm_add_ps(_mm_mul_ps(x0, vscale), vshift), zero));
+                d1 = _mm_and_ps(d1, _mm_cmpgt_ps(_mm_add_ps(_mm_mul_ps(x1, vscale), vshift), zero));
+            }
+            g0 = _mm_add_ps(g0, d0);
+            g1 = _mm_add_ps(g1, d1);
+            gx0 = _mm_add_ps(gx0, _mm_mul_ps(d0, _mm_sub_ps(x0, vm)));
+            gx1 = _mm_add_ps(gx1, _mm_mul_ps(d1, _mm_sub_ps(x1, vm)));
+        }
+        _mm_storeu_ps(ag, g0);
+        _mm_storeu_ps(ag + 4, g1);
+        _mm_storeu_ps(agx, gx0);
+        _mm_storeu_ps(agx + 4, gx1);
+#else
         for (int64_t k = j; k < j + BLOCK; k += LANES)
             for (int l = 0; l < LANES; ++l) {
                 const float d = c4j_keep_if(passes(relu, x[k + l], scale, shift), dy[k + l]);
                 ag[l] += d;
                 agx[l] += d * (x[k + l] - m);
             }
+#endif
         total_g += lanes_total(ag);
         total_gx += lanes_total(agx);
     }
@@ -132,25 +161,25 @@ void c4j_batchnorm2d_stats(int32_t n, int32_t c, int64_t hw, int32_t training, c
                            float *save_invstd, const float *gamma, const float *beta, float *affine_out) {
     const int64_t count = (int64_t)n * hw;
     for (int32_t ch = 0; ch < c; ++ch) {
-        if (!training) {
-            save_mean[ch] = running_mean[ch];
-            save_invstd[ch] = (float)(1.0 / sqrt((double)running_var[ch] + eps));
-            affine_of(ch, gamma, beta, save_mean, save_invstd, affine_out);
-            continue;
+        /* the statistics normalised with: the running ones in evaluation (a float's mean is
+         * exact in double), the batch's in training */
+        double mean = running_mean[ch], var = running_var[ch];
+        if (training) {
+            mean = image_total(sums, n, c, ch, 2, 0) / (double)count;
+            /* Σ (x - mean)² from each plane's squares about its own (float) mean a: the plane
+             * adds hw·(a - mean)² (Chan et al.'s combination of partial variances), in double
+             * and in image order, so only the planes' own sums see float rounding. */
+            double sq = 0.0;
+            for (int32_t i = 0; i < n; ++i) {
+                const double *e = sums + ((int64_t)i * c + ch) * 2;
+                const double d = (double)(float)(e[0] / (double)hw) - mean;
+                sq += e[1] + (double)hw * d * d;
+            }
+            var = sq / (double)count;
+            const double unbiased = count > 1 ? sq / (double)(count - 1) : var;
+            running_mean[ch] = (float)((1.0 - momentum) * running_mean[ch] + momentum * mean);
+            running_var[ch] = (float)((1.0 - momentum) * running_var[ch] + momentum * unbiased);
         }
-        const double mean = image_total(sums, n, c, ch, 2, 0) / (double)count;
-        /* Σ (x - mean)² from each plane's squares about its own (float) mean a: the plane adds
-         * hw·(a - mean)² (Chan et al.'s combination of partial variances), in double and in
-         * image order, so only the planes' own sums see float rounding. */
-        double sq = 0.0;
-        for (int32_t i = 0; i < n; ++i) {
-            const double *e = sums + ((int64_t)i * c + ch) * 2;
-            const double d = (double)(float)(e[0] / (double)hw) - mean;
-            sq += e[1] + (double)hw * d * d;
-        }
-        const double var = sq / (double)count, unbiased = count > 1 ? sq / (double)(count - 1) : var;
-        running_mean[ch] = (float)((1.0 - momentum) * running_mean[ch] + momentum * mean);
-        running_var[ch] = (float)((1.0 - momentum) * running_var[ch] + momentum * unbiased);
         save_mean[ch] = (float)mean;
         save_invstd[ch] = (float)(1.0 / sqrt(var + eps));
         affine_of(ch, gamma, beta, save_mean, save_invstd, affine_out);

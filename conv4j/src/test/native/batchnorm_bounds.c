@@ -94,6 +94,33 @@ static int forward_case(int it, const shape *s, int training, int relu, int add,
     return ok;
 }
 
+/* The gradient sums of one plane as batchnorm.c documents them, bit for bit: eight float lanes
+ * over each block of 256 floats (lane l takes the elements at l mod 8), the lanes added in double
+ * in lane order and the blocks in order, the tail in one float; dy masked to +0 where the fused
+ * ReLU's output x*scale + shift is not positive. Whatever the kernel vectorises with must agree. */
+static void lane_sums(const float *x, const float *dy, int64_t len, float m, int relu, float scale, float shift, double *out) {
+    double tg = 0.0, tgx = 0.0;
+    int64_t j = 0;
+    for (; j + 256 <= len; j += 256) {
+        float ag[8] = {0}, agx[8] = {0};
+        for (int64_t k = j; k < j + 256; ++k) {
+            const float v = x[k] * scale + shift, d = !relu || v > 0.0f ? dy[k] : 0.0f;
+            ag[k % 8] += d;
+            agx[k % 8] += d * (x[k] - m);
+        }
+        for (int l = 0; l < 8; ++l) tg += ag[l];
+        for (int l = 0; l < 8; ++l) tgx += agx[l];
+    }
+    float fg = 0.0f, fgx = 0.0f;
+    for (; j < len; ++j) {
+        const float v = x[j] * scale + shift, d = !relu || v > 0.0f ? dy[j] : 0.0f;
+        fg += d;
+        fgx += d * (x[j] - m);
+    }
+    out[0] = tg + fg;
+    out[1] = tgx + fgx;
+}
+
 /* In training dx = gamma*invstd/count * (count*dy - sum(dy) - xhat*sum(dy*xhat)); in evaluation
  * (the saved statistics are constants) dx = gamma*invstd*dy. Both: dgamma += sum(dy*xhat),
  * dbeta += sum(dy), per channel, with the statistics recomputed here from x. */
@@ -146,6 +173,14 @@ static int backward_case(int it, const shape *s, int training, int relu, const f
     float *coeffs = nan_filled(3 * (int64_t)s->c);
     c4j_batchnorm2d_sums(s->n, s->c, s->hw, 0, split, x, smean, dy_in, affine, sums);
     c4j_batchnorm2d_sums(s->n, s->c, s->hw, split, s->n, x, smean, dy_in, affine, sums);
+    int ok = 1;
+    for (int32_t i = 0; i < s->n && ok; ++i)
+        for (int32_t ch = 0; ch < s->c && ok; ++ch) {
+            const int64_t at_plane = ((int64_t)i * s->c + ch) * s->hw;
+            double want[2];
+            lane_sums(x + at_plane, dy_in + at_plane, s->hw, smean[ch], relu, relu ? affine[2 * ch] : 1.0f, relu ? affine[2 * ch + 1] : 0.0f, want);
+            ok = same_bits("gradient sums", it, sums + 2 * ((int64_t)i * s->c + ch), want, sizeof want);
+        }
     c4j_batchnorm2d_grad_coeffs(s->n, s->c, s->hw, training, sums, gamma, sinv, dgamma, dbeta, coeffs);
     c4j_batchnorm2d_input_grad(s->n, s->c, s->hw, 0, split, x, smean, coeffs, dy_in, affine, dx);
     c4j_batchnorm2d_input_grad(s->n, s->c, s->hw, split, s->n, x, smean, coeffs, dy_in, affine, dx);
@@ -153,7 +188,7 @@ static int backward_case(int it, const shape *s, int training, int relu, const f
     if (relu) { free(dy_in); free(affine); free(y); }
     /* gradients grow with the batch; the tolerance follows the sums' length */
     const double tol = 1e-5 * (1.0 + count);
-    int ok = agrees("dx", it, dx, want_dx, len, tol) && agrees("dgamma", it, dgamma, want_dg, s->c, tol) &&
+    ok = ok && agrees("dx", it, dx, want_dx, len, tol) && agrees("dgamma", it, dgamma, want_dg, s->c, tol) &&
              agrees("dbeta", it, dbeta, want_db, s->c, tol);
     free(dy); free(dx); free(dgamma); free(dbeta); free(smean); free(sinv);
     free(want_dx); free(want_dg); free(want_db);

@@ -67,6 +67,9 @@ public final class Add implements MergeLayer {
                         normInput.pointer(), norm.affine().pointer(), other.pointer(), out.pointer());
             }
 
+            @Override public BatchBuffer outputBuffer() { return y; }
+            @Override public boolean backwardPassesGradient() { return true; }
+
             @Override public boolean fuseReluForward() {
                 relu = true;
                 return true;

@@ -6,30 +6,100 @@ import io.github.conv4j.tensor.Tensor;
 /**
  * A layer-owned activation buffer for a varying batch size: memory grows to the largest batch
  * seen and is reused; the view for the current batch size is cached, so a steady training loop
- * allocates nothing.
+ * allocates nothing. A {@link Graph} may {@linkplain #share(Slot) share} the memory of buffers
+ * whose contents are never needed at the same time (its {@link BufferPlan}): then the buffer is
+ * a view of the slot's storage, which grows to the largest member at the largest batch.
  */
 final class BatchBuffer implements AutoCloseable {
     private final Shape sample;
-    private Tensor storage;
-    private Tensor view;
+    private Tensor storage;   // own memory
+    private Slot slot;        // shared memory always, or null
+    private Slot evalSlot;    // shared memory while evalMode says so, or null
+    private Mode evalMode;
+    private Tensor view, viewOf;   // the current batch's view, and the memory it was made from
 
     BatchBuffer(Shape sample) { this.sample = sample; }
 
+    /** Floats per image. */
+    long perImage() { return sample.size(); }
+
+    Shape sample() { return sample; }
+
     Tensor get(int batch) {
-        if (view != null && view.dim(0) == batch) return view;
-        if (storage == null || storage.dim(0) < batch) {
-            close();
-            storage = Tensor.zeros(sample.prependBatch(batch));
-            view = storage;
+        Slot s = slot != null ? slot : evalSlot != null && evalMode.shared ? evalSlot : null;
+        Tensor memory;
+        if (s != null) {
+            memory = s.reserve(batch);
         } else {
-            view = storage.view(0, sample.prependBatch(batch));
+            if (storage == null || storage.dim(0) < batch) {
+                closeOwn();
+                storage = Tensor.zeros(sample.prependBatch(batch));
+            }
+            memory = storage;
+        }
+        if (view == null || viewOf != memory || view.dim(0) != batch) {
+            view = memory == storage && storage.dim(0) == batch ? storage : memory.view(0, sample.prependBatch(batch));
+            viewOf = memory;
         }
         return view;
     }
 
-    @Override public void close() {
+    /** From now on this buffer is a view of {@code s}'s memory (its own, if any, freed). */
+    void share(Slot s) {
+        closeOwn();
+        slot = s;
+    }
+
+    /** From now on this buffer is a view of {@code s}'s memory while {@code mode} is shared, else its own. */
+    void shareWhen(Mode mode, Slot s) {
+        evalMode = mode;
+        evalSlot = s;
+    }
+
+    private void closeOwn() {
         if (storage != null) storage.close();
         storage = null;
         view = null;
+        viewOf = null;
+    }
+
+    /** Frees its own memory; a shared slot is freed by its owner (the graph). */
+    @Override public void close() { closeOwn(); }
+
+    /** Whether the buffers {@linkplain #shareWhen shared when} it says so are now in their shared memory (set by the graph per pass). */
+    static final class Mode {
+        boolean shared;
+    }
+
+    /**
+     * Memory several buffers take turns in: as large as the largest of them ({@link #fit}) at the
+     * largest batch seen. Growing frees the old storage, so it is done only where none of the
+     * members holds a result still to be read: at the start of a pass, which the first member to
+     * be written in a pass of a new batch size is.
+     */
+    static final class Slot implements AutoCloseable {
+        private Shape largest;   // the largest member's sample
+        private Tensor storage;
+        private int batch;
+
+        /** Makes room for a member of this sample. */
+        void fit(Shape sample) { if (largest == null || sample.size() > largest.size()) largest = sample; }
+
+        long perImage() { return largest == null ? 0 : largest.size(); }
+
+        Tensor reserve(int n) {
+            if (storage == null || batch < n) {
+                close();
+                storage = Tensor.zeros(largest.prependBatch(n));
+                batch = n;
+            }
+            return storage;
+        }
+
+        @Override public void close() {
+            if (storage != null) storage.close();
+            storage = null;
+            batch = 0;
+        }
     }
 }

@@ -98,6 +98,11 @@ record BatchNormSettings(String kind, String countKey, int count, float eps, flo
 
             @Override public Tensor affine() { return affine; }
 
+            @Override public BatchBuffer outputBuffer() { return y; }
+            @Override public BatchBuffer inputGradientBuffer() { return dx; }
+            @Override public boolean forwardWritesOutput() { return !deferred; }
+            @Override public boolean backwardWritesInputGradient() { return true; }
+
             @Override public long planeSize() { return hw; }
 
             /** The affine whose positive outputs pass the gradient, when this op took its ReLU's backward; else null. */

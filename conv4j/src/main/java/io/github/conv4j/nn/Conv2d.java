@@ -144,7 +144,7 @@ public final class Conv2d implements Layer {
 
     @Override public Op create(LayerContext ctx) { return new Runtime(ctx); }
 
-    private final class Runtime implements Op {
+    private final class Runtime implements PlannedOp {
         private final String name;
         private final Shape sample;
         private final Tensor w, b;
@@ -191,6 +191,11 @@ public final class Conv2d implements Layer {
             needsScratch = Conv4jNative.conv2dWorkspace(geom) > 0;
             paths = new ConvPaths(name, b != null, geom);
         }
+
+        @Override public BatchBuffer outputBuffer() { return y; }
+        @Override public BatchBuffer inputGradientBuffer() { return dx; }
+        @Override public boolean forwardWritesOutput() { return true; }
+        @Override public boolean backwardWritesInputGradient() { return true; }
 
         @Override public boolean fuseReluForward() {
             geom.relu(1);   // applied after the bias, where the output is written

@@ -19,6 +19,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * one flat buffer (gradients in another), each tensor named after its node
  * ({@code layer1.0.conv1.weight}, {@code bn1.running_mean}), the scratch space is one shared
  * {@link Workspace}, and everything handed out is {@linkplain Tensor#borrowed borrowed}.
+ * Buffers whose contents are never needed at the same time share memory (input gradients in
+ * backward; outputs in an evaluation-mode or inference-only forward), so a node's output is not
+ * kept past its last reader there: only the model's output and input gradient are handed out.
  *
  * <p>Not thread-safe: one thread at a time (another gets an {@link IllegalStateException}); give
  * other threads a {@link #replica()}.
@@ -42,6 +45,14 @@ public final class Graph implements Model {
     private final boolean[] sumInRelu;          // per node: a ReLU with two readers, which sums their gradients in its backward pass
     private final Tensor[] secondGradients;     // per such node: the second reader's gradient of the current backward
     private final boolean[] zeroFrozen;         // per node: its op computes frozen gradients anyway, so they are zeroed after backward
+    private final BufferPlan plan = new BufferPlan();   // which ops' buffers share memory
+    // a graph that trains: the outputs' shared memory for evaluation-mode forwards, on while one runs
+    private final BatchBuffer.Mode evalMode = new BatchBuffer.Mode();
+    private final BufferPlan evalPlan = new BufferPlan(evalMode);
+    private boolean evalShares, inferenceShares;   // whether evaluation forwards / every forward share the outputs' memory
+    private boolean[] outputKept;               // per node: its output is still there after a forward that shares
+    private boolean outputsShared;              // whether the last forward did
+    private Tensor lastInput;                   // its input, which a backward after an evaluation forward runs again
     // per node: whether backward needs the gradient of its output (it trains, or something it reads
     // does), without and with the model's input gradient
     private boolean[] neededWithout, neededWith;
@@ -114,6 +125,7 @@ public final class Graph implements Model {
                     accumulators[i] = new BatchBuffer(nodes.get(i).sampleOutput());
                     summers[i] = new GradientSum("the gradient sum of node '" + nodes.get(i).name() + "'");
                 }
+            planBuffers();
             applyFreezing();
         } catch (RuntimeException e) {
             close();
@@ -168,6 +180,74 @@ public final class Graph implements Model {
                 }
             }
         }
+    }
+
+    /**
+     * Lets buffers whose contents are never needed at the same time share memory ({@link
+     * BufferPlan}), after the fusions (which change what each op writes). The outputs of an
+     * inference-only graph, and of a graph that trains while it runs in evaluation mode: each is
+     * read until its last reader ran (or the last reader of what passes it on). A training-mode
+     * forward keeps every output apart, since backward reads them; a backward after an
+     * evaluation-mode forward runs that forward again into those buffers first (so a model
+     * evaluated at a larger batch than it trains at grows no training buffer). The input
+     * gradients of a graph that trains: written in a node's backward, read until the backward of
+     * the node it is handed to, or further when that node passes it on as it is (a fused ReLU,
+     * an addition). Ops that do not say what they return
+     * ({@link PlannedOp}, {@link PlannedMerge}) keep their buffers to themselves and are taken
+     * to pass on what they read. {@code -Dconv4j.shareBuffers=false} keeps every buffer apart.
+     */
+    private void planBuffers() {
+        if (!Boolean.parseBoolean(System.getProperty("conv4j.shareBuffers", "true"))) return;
+        int n = nodes.size(), last = n - 1;
+        boolean inferenceOnly = buffers.params != null && buffers.grads == null;   // backward refused
+        long[] death = new long[n];   // per node, the last forward step reading its output
+        for (int i = last; i >= 1; i--) {
+            long d = i == last ? BufferPlan.FOREVER : i;
+            for (int r = i + 1; r < n; r++)
+                for (int j : inputIndex[r]) if (j == i) d = Math.max(d, writesOutput(r) ? r : death[r]);
+            death[i] = d;
+        }
+        BufferPlan outputs = inferenceOnly ? plan : evalPlan;
+        for (int i = 1; i < n; i++) if (writesOutput(i)) outputs.add(outputBuffer(i), i, death[i]);
+        outputs.assign();
+        outputKept = new boolean[n];
+        int[] writer = new int[n];   // per node, the node whose buffer its output is (-1: its own or unknown)
+        writer[0] = -1;
+        outputKept[0] = true;
+        for (int i = 1; i < n; i++) {
+            writer[i] = writesOutput(i) ? i : ops[i] != null ? writer[inputIndex[i][0]] : -1;
+            outputKept[i] = writer[i] < 0 || !outputs.overwritten(outputBuffer(writer[i]));
+        }
+        inferenceShares = inferenceOnly;
+        evalShares = !inferenceOnly;
+        if (inferenceOnly) return;
+        // a gradient handed to node p is read until p's backward, at step last - p (or longer, when p passes it on)
+        death[0] = BufferPlan.FOREVER;   // the model's input gradient
+        for (int p = 1; p < n; p++) {
+            long d = last - p;
+            if (passesGradient(p)) for (int j : inputIndex[p]) d = Math.max(d, death[j]);
+            death[p] = d;
+        }
+        for (int i = 1; i < n; i++)
+            if (ops[i] instanceof PlannedOp op && op.backwardWritesInputGradient())
+                plan.add(op.inputGradientBuffer(), last - i, death[inputIndex[i][0]]);
+        plan.assign();
+    }
+
+    /** Whether node i's forward returns its own (plannable) output buffer. */
+    private boolean writesOutput(int i) {
+        return ops[i] instanceof PlannedOp op ? op.forwardWritesOutput() : merges[i] instanceof PlannedMerge;
+    }
+
+    private BatchBuffer outputBuffer(int i) {
+        return ops[i] instanceof PlannedOp op ? op.outputBuffer() : ((PlannedMerge) merges[i]).outputBuffer();
+    }
+
+    /** Whether node p's backward may hand on the gradient it got (or a view of it) rather than a buffer of its own. */
+    private boolean passesGradient(int p) {
+        if (ops[p] instanceof PlannedOp op) return !op.backwardWritesInputGradient();
+        if (merges[p] instanceof PlannedMerge m) return m.backwardPassesGradient();
+        return true;
     }
 
     /** Tells each op with parameters which of them are frozen, and marks the nodes backward must visit. */
@@ -264,16 +344,10 @@ public final class Graph implements Model {
     @Override public Tensor forward(Tensor x) {
         enter();
         try {
-            outputs[0] = x;
-            for (int i = 1; i < nodes.size(); i++) {
-                int[] in = inputIndex[i];
-                if (ops[i] != null) {
-                    outputs[i] = ops[i].forward(outputs[in[0]], training);
-                } else {
-                    for (int k = 0; k < in.length; k++) mergeInputs[i][k] = outputs[in[k]];
-                    outputs[i] = merges[i].forward(mergeInputLists.get(i), training);
-                }
-            }
+            evalMode.shared = !training && evalShares;
+            outputsShared = inferenceShares || evalMode.shared;
+            lastInput = x;
+            run(x, training);
             if (training) trainingSteps++;
             Tensor t = outputs[nodes.size() - 1];
             if (t == x) return x;
@@ -287,11 +361,32 @@ public final class Graph implements Model {
         }
     }
 
+    /** Runs every node forward. */
+    private void run(Tensor x, boolean training) {
+        outputs[0] = x;
+        for (int i = 1; i < nodes.size(); i++) {
+            int[] in = inputIndex[i];
+            if (ops[i] != null) {
+                outputs[i] = ops[i].forward(outputs[in[0]], training);
+            } else {
+                for (int k = 0; k < in.length; k++) mergeInputs[i][k] = outputs[in[k]];
+                outputs[i] = merges[i].forward(mergeInputLists.get(i), training);
+            }
+        }
+    }
+
     @Override public Tensor backward(Tensor dy, boolean needInputGradient) {
         if (buffers.grads == null && buffers.params != null)
             throw new IllegalStateException("this graph is for inference only (a replica, or loaded with ModelFile.loadForInference): no gradients");
         enter();
         try {
+            if (evalMode.shared) {
+                // an evaluation forward kept only what its readers needed: run it again into the
+                // buffers backward reads (the same input and mode, so the same values bit for bit)
+                evalMode.shared = false;
+                outputsShared = false;
+                run(lastInput, false);
+            }
             Arrays.fill(gradients, null);
             Arrays.fill(secondGradients, null);
             Arrays.fill(received, 0);
@@ -363,8 +458,8 @@ public final class Graph implements Model {
         for (int i = 1; i < nodes.size(); i++)
             for (Tensor p : buffers.params(i))
                 if (!ParameterBuffers.finite(p)) return "the parameters of node '" + nodes.get(i).name() + "' " + nodes.get(i).describe();
-        for (int i = 1; i < nodes.size(); i++)
-            if (outputs[i] != null && outputs[i].isOpen() && !ParameterBuffers.finite(outputs[i]))
+        for (int i = 1; i < nodes.size(); i++)   // (an output whose memory a later node's took over is not there to check)
+            if (outputs[i] != null && outputs[i].isOpen() && (!outputsShared || outputKept[i]) && !ParameterBuffers.finite(outputs[i]))
                 return "the output of node '" + nodes.get(i).name() + "' " + nodes.get(i).describe();
         for (int i = 1; i < nodes.size(); i++)
             for (Tensor g : buffers.grads(i))
@@ -393,6 +488,8 @@ public final class Graph implements Model {
         for (MergeOp m : merges) if (m != null) m.close();
         for (BatchBuffer b : accumulators) if (b != null) b.close();
         for (GradientSum s : summers) if (s != null) s.close();
+        plan.close();
+        evalPlan.close();
         workspace.close();
         if (buffers != null) buffers.close();
     }

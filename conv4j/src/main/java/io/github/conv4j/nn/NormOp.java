@@ -7,7 +7,7 @@ import io.github.conv4j.tensor.Tensor;
  * the wiring is the graph's, not the API's). Its output is x·scale + shift per channel, the
  * {@link #affine()} of the last forward.
  */
-interface NormOp extends Op {
+interface NormOp extends PlannedOp {
     /**
      * Asks this op, which rectifies its own output ({@link #fuseReluForward()} accepted), to take
      * the ReLU's backward too: to pass no gradient where its output was not positive, finding that

@@ -21,7 +21,7 @@ public final class ReLU implements Layer {
     @Override public Op create(LayerContext ctx) { return new Runtime(ctx); }
 
     /** The op, with what its neighbours took over (set by {@link Sequential} as it builds the model). */
-    static final class Runtime implements Op {
+    static final class Runtime implements PlannedOp {
         private final String name;
         private final Shape sample;
         private final long perImage;
@@ -52,6 +52,11 @@ public final class ReLU implements Layer {
 
         /** Whether backward computes anything (not {@link #backwardFused()}). */
         boolean masksGradient() { return !backwardFused; }
+
+        @Override public BatchBuffer outputBuffer() { return y; }
+        @Override public BatchBuffer inputGradientBuffer() { return dx; }
+        @Override public boolean forwardWritesOutput() { return !forwardFused; }
+        @Override public boolean backwardWritesInputGradient() { return !backwardFused; }
 
         @Override public Tensor forward(Tensor input, boolean training) {
             int n = Checks.batchOf(name, input, sample);

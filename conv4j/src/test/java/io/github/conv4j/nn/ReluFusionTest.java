@@ -97,6 +97,8 @@ class ReluFusionTest {
             String before = System.getProperty("conv4j.fuse");
             System.setProperty("conv4j.fuse", Boolean.toString(f == 0));
             long start = Tensor.liveBytes();
+            String sharing = System.getProperty("conv4j.shareBuffers");
+            System.setProperty("conv4j.shareBuffers", "false");   // every buffer apart, counted one by one
             try (Tensor x = Tensor.zeros(sample.prependBatch(n).dims())) {
                 x.fill(0.5f);
                 GraphBuilder b = new GraphBuilder(sample);
@@ -112,6 +114,8 @@ class ReluFusionTest {
             } finally {
                 if (before == null) System.clearProperty("conv4j.fuse");
                 else System.setProperty("conv4j.fuse", before);
+                if (sharing == null) System.clearProperty("conv4j.shareBuffers");
+                else System.setProperty("conv4j.shareBuffers", sharing);
             }
             if (Tensor.leaks() != leaksBefore && ++attempts < 10) f--;
         }
