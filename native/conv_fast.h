@@ -15,14 +15,14 @@ typedef struct {
     int32_t cg, kg;
     int64_t rs, pq, hw, rows; /* taps per channel, output plane, input plane, taps (cg*r*s) */
     int64_t hp, wp;           /* padded input: every row/column some window reads */
-    int64_t mh, mw, hq, wq;   /* padded dy of the stride-1 input gradient: margins, size */
+    int64_t mh, mw, hq, wq;   /* padded dy of the phased input gradient: margins, size */
     int32_t block;            /* channels per block of the strided input gradient */
-    int flipped;              /* the input gradient as the flipped correlation (stride 1) */
+    int flipped;              /* the input gradient as the flipped correlation, per phase of the strides */
     int row_dw;               /* dwv is there: the weight gradient may run by pixel rows
                                  (conv_fast_kernel.h's row_weight_grad decides per ISA) */
     int direct_dx;            /* ... as conv_direct_kernel.h's (one channel, stride 1) */
     int64_t xplane, dyplane; /* floats of one image's padded input (one group), padded dy */
-    float *wt, *wflip, *xpad, *tmp, *dwt, *dypad, *col, *dwv;
+    float *wt, *wflip, *xpad, *tmp, *dwt, *dypad, *col, *dwv, *phase;
     int32_t *pix, *tap, *pix2, *tap2;
 } c4j_conv_plan;
 

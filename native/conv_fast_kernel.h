@@ -8,11 +8,12 @@
  * lowered copy (25 copies of every pixel for a 5x5 kernel) to write and read back:
  *   forward      Y^T[pixel][k]  = sum over taps   xpad[pix + tap] * Wt[tap][k]
  *   weight grad  dWt[tap][k]   += sum over pixels xpad[tap + pix] * dyT[pix][k]
- *   input grad (stride 1) is the same correlation run backwards: dy padded by the kernel extent
+ *   input grad (16 input channels or more) is the same correlation run backwards, per phase of
+ *                the strides (input_grad_phased): dy padded by the reach of the taps,
  *                dxT[pixel][c]  = sum over (k, i, j) dypad[pix' + tap'] * Wflip[(k, i, j)][c]
- *                with tap' = k*Hq*Wq - i*dil_h*Wq - j*dil_w (plus the margins), no col2im;
- *   input grad (other strides, or under 16 input channels) = W^T . dy per block of channels,
- *                folded back by col2im.
+ *                with tap' = k*Hq*Wq + e_i*Wq + e_j over the phase's taps, no col2im;
+ *   input grad (fewer input channels, or strides past the kernel extent) = W^T . dy per block
+ *                of channels, folded back by col2im.
  * Pixels are the GEMM rows (6 or 12 per register tile) and channels the vector columns (16 or 32), so the
  * result comes out pixel-major and is transposed into NCHW once per image (except where the
  * channels would fill at most one of the tile's two vectors: see by_rows): a few thousand
@@ -116,6 +117,31 @@ static void add_row_sums(const float *m, int32_t rows, int64_t len, float *out) 
     }
 }
 
+/* dst[0..n) = src[0..n), or zeros where src is NULL, by whole unmasked vectors, the last one
+ * overlapping the one before (then 8, 4 or single floats for short runs). The padded rows are a
+ * few dozen floats, where a call of the C library's memcpy and two of its memset a row cost more
+ * than the copy: 3x3 16->16 at 32x32 on one core, forward 1.60-1.73 -> 1.52-1.56 ms and weight
+ * gradient 1.73-1.85 -> 1.61-1.65 per 64 images (32->32 at 16x16: 2-3 %). Tails by masked stores
+ * instead of the overlap were faster at 32x32 but took twice the library's time on 13x13 rows
+ * (perf: 3.1 % of a 192->384 forward against 1.5 %), likely as the product's loads that soon read
+ * those floats cannot be forwarded from a masked store. */
+static void copy_or_zero(float *dst, const float *src, int64_t n) {
+    if (n >= VW) {
+        for (int64_t i = 0; i + VW < n; i += VW) D_STORE(dst + i, src ? D_LOAD(src + i) : D_ZERO());
+        D_STORE(dst + n - VW, src ? D_LOAD(src + n - VW) : D_ZERO());
+    } else if (n >= 8) {
+        _mm256_storeu_ps(dst, src ? _mm256_loadu_ps(src) : _mm256_setzero_ps());
+        _mm256_storeu_ps(dst + n - 8, src ? _mm256_loadu_ps(src + n - 8) : _mm256_setzero_ps());
+    } else if (n >= 4) {
+        _mm_storeu_ps(dst, src ? _mm_loadu_ps(src) : _mm_setzero_ps());
+        _mm_storeu_ps(dst + n - 4, src ? _mm_loadu_ps(src + n - 4) : _mm_setzero_ps());
+    } else {
+        if (n > 0) dst[0] = src ? src[0] : 0.0f;
+        if (n > 1) dst[1] = src ? src[1] : 0.0f;
+        if (n > 2) dst[2] = src ? src[2] : 0.0f;
+    }
+}
+
 /* out[ch][hp][wp] = in[ch][h][w] shifted down by top and right by left, zeros around; rows and
  * columns of in that fall outside out are not copied. */
 static void pad_planes(const float *in, int32_t channels, int32_t h, int32_t w, int64_t top,
@@ -126,12 +152,12 @@ static void pad_planes(const float *in, int32_t channels, int32_t h, int32_t w, 
         for (int64_t y = 0; y < hp; ++y, out += wp) {
             const int64_t sy = y - top;
             if ((uint64_t)sy >= (uint64_t)h) {
-                memset(out, 0, (size_t)wp * sizeof(float));
+                copy_or_zero(out, NULL, wp);
                 continue;
             }
-            memset(out, 0, (size_t)lo * sizeof(float));
-            memcpy(out + lo, in + (int64_t)sy * w + lo - left, (size_t)(hi - lo) * sizeof(float));
-            memset(out + hi, 0, (size_t)(wp - hi) * sizeof(float));
+            copy_or_zero(out, NULL, lo);
+            copy_or_zero(out + lo, in + (int64_t)sy * w + lo - left, hi - lo);
+            copy_or_zero(out + hi, NULL, wp - hi);
         }
 }
 
@@ -217,10 +243,10 @@ static void row_products(const float *xpad, int64_t wp, int32_t step_h, const in
 #define RDW_LOAD_SUM(kk, tt) acc##kk##tt = D_LOAD(sums[kk][tt]);
 #define RDW_STORE_SUM(kk, tt) if (keep[kk][tt]) D_STORE(sums[kk][tt], acc##kk##tt);
 /* One vector of output row pixels: dy of each channel, then each tap's image vector times them. */
-#define RDW_DY(kk, LD) const dvec d##kk = RDW_ROW(kk) ? LD(dr + dyo[kk] + q) : D_ZERO();
+#define RDW_DY(kk, LD) const dvec d##kk = RDW_ROW(kk) ? LD(dp##kk + q) : D_ZERO();
 #define RDW_TAP(tt, LD)                                                                       \
     if (RDW_TB > tt) {                                                                        \
-        const dvec xv = LD(xr + off[tt] + q);                                                 \
+        const dvec xv = LD(xp##tt + q);                                                       \
         if (RDW_ROW(0)) acc0##tt = D_FMA(d0, xv, acc0##tt);                                   \
         if (RDW_ROW(1)) acc1##tt = D_FMA(d1, xv, acc1##tt);                                   \
         if (RDW_ROW(2)) acc2##tt = D_FMA(d2, xv, acc2##tt);                                   \
@@ -235,7 +261,17 @@ static void row_products(const float *xpad, int64_t wp, int32_t step_h, const in
 
 /* One tile over the nb images of a chunk: dy at the chunk's first image and the group, dy rows
  * dyo[kk] floats in, image taps off[tt] floats into each padded image; sums[kk][tt] the
- * tile's dwv vectors, loaded unless first, stored where keep[kk][tt]. */
+ * tile's dwv vectors, loaded unless first, stored where keep[kk][tt]. Its loop needs 10 row
+ * pointers and its counters in the 16 general registers: written as base + offset per row and
+ * inlined into C4J_CONV_BACKWARD, GCC kept them there only while that function was small (when
+ * the input gradient by phases joined it, four went to the stack: 3x3 16->16 at 32x32, one core,
+ * 1.76-1.89 -> 2.16-2.28 ms per 64 images). So it is its own function, and each row pointer a
+ * variable moved on per row: 1.57-1.60 ms, against 1.63-1.94 for the base in the same series. */
+#if defined(_MSC_VER)
+__declspec(noinline)
+#else
+__attribute__((noinline))
+#endif
 static void rdw_tile(const c4j_conv_plan *p, const float *xpad, const float *dy, int32_t nb,
                      const int64_t dyo[RDW_KB], const int64_t off[RDW_TB], float *const sums[RDW_KB][RDW_TB],
                      const int keep[RDW_KB][RDW_TB], int first) {
@@ -246,11 +282,19 @@ static void rdw_tile(const c4j_conv_plan *p, const float *xpad, const float *dy,
                   dy_image = (int64_t)g->k * p->pq;
     const dmask tail = D_MASK(out_w - full);
     for (int32_t i = 0; i < nb; ++i) {
+        /* the tile's rows, each a pointer moved on per output row */
         const float *xr = xpad + i * p->xplane, *dr = dy + i * dy_image;
-        for (int32_t y = 0; y < g->out_h; ++y, xr += next, dr += out_w) {
+        const float *dp0 = dr + dyo[0], *dp1 = dr + dyo[RDW_KB > 1], *dp2 = dr + dyo[RDW_KB > 2 ? 2 : 0],
+                    *dp3 = dr + dyo[RDW_KB > 3 ? 3 : 0];
+        const float *xp0 = xr + off[0], *xp1 = xr + off[RDW_TB > 1], *xp2 = xr + off[RDW_TB > 2 ? 2 : 0],
+                    *xp3 = xr + off[RDW_TB > 3 ? 3 : 0], *xp4 = xr + off[RDW_TB > 4 ? 4 : 0],
+                    *xp5 = xr + off[RDW_TB > 5 ? 5 : 0];
+        for (int32_t y = 0; y < g->out_h; ++y) {
             int64_t q = 0;
             for (; q < full; q += VW) RDW_STEP(D_LOAD)
             if (q < out_w) RDW_STEP(RDW_MASKED)
+            dp0 += out_w; dp1 += out_w; dp2 += out_w; dp3 += out_w;
+            xp0 += next; xp1 += next; xp2 += next; xp3 += next; xp4 += next; xp5 += next;
         }
     }
     RDW_EACH(RDW_STORE_SUM)
@@ -310,7 +354,8 @@ void C4J_CONV_FORWARD(const c4j_conv_geom *g, int32_t n_begin, int32_t n_end, co
         return;
     }
     if (!packed && C4J_CONV_PACK(g, w, p.wt)) packed = p.wt;
-    pixel_table(g->chunk, p.xplane, g->out_h, g->out_w, g->stride_h, g->stride_w, p.wp, 0, p.pix);
+    if (!by_rows(p.kg, g->stride_w)) /* the row products read the image rows themselves */
+        pixel_table(g->chunk, p.xplane, g->out_h, g->out_w, g->stride_h, g->stride_w, p.wp, 0, p.pix);
     tap_table(p.cg, g->r, g->s, g->dil_h, g->dil_w, p.wp, p.hp * p.wp, 1, 0, p.tap);
     for (int32_t n0 = n_begin; n0 < n_end; n0 += g->chunk) {
         const int32_t nb = n_end - n0 < g->chunk ? n_end - n0 : g->chunk;
@@ -338,34 +383,197 @@ void C4J_CONV_FORWARD(const c4j_conv_geom *g, int32_t n_begin, int32_t n_end, co
     }
 }
 
-/* dx of images n0.. (nb of them) and one group for stride 1: the correlation of padded dy with
- * the flipped kernel. */
-static void input_grad_flipped(const c4j_conv_plan *p, const float *dy, const float *wflip, int32_t n0,
-                               int32_t nb, int32_t grp, float *dx) {
+/* The input gradient by phases of the strides. dx pixel (y, x) gathers dy[k][p][q] * w[k][c][i][j]
+ * over the taps with p*stride_h = y + pad_h - i*dil_h (and so along the row). The dx rows of one
+ * phase, y = ry + stride_h*a, take only the taps i with ry + pad_h - i*dil_h = stride_h*e_i, and
+ * each reads dy row a + e_i: a stride-1 correlation of dy with that sub-kernel (at stride 2 and
+ * 3x3 padded by 1: 1 tap on one parity, 2 on the other, so phases of 1x1, 1x2, 2x1 and 2x2 taps).
+ * Each phase (ry, rx) is one product read straight from padded dy, as the stride-1 correlation
+ * was (which is the single phase of stride 1), and the phases are interleaved into dx: no column
+ * matrix written and read back, no col2im. */
+
+/* Whether tap i lies in phase ry of an axis (ry + pad - i*dil a multiple of the stride), with
+ * in *e the offset of the dy row (or column) it reads: (ry + pad - i*dil) / stride. */
+static int in_phase(int64_t ry, int64_t i, int32_t pad, int32_t dil, int32_t stride, int64_t *e) {
+    const int64_t x = ry + pad - i * dil;
+    *e = x / stride;
+    return x % stride == 0;
+}
+
+/* One phase of the input gradient. */
+typedef struct {
+    int64_t ry, rx, ha, wa; /* its dx pixels (ry + stride_h*a, rx + stride_w*b), a < ha, b < wa */
+    int64_t taps, depth;    /* its sub-kernel's taps, and kg times as many product steps */
+    int64_t at, pix_at;     /* tap2/wflip rows of the phases before it; their pixels, per image */
+} dx_phase;
+#define FIRST_PHASE {0, -1, 0, 0, 0, 0, 0, 0}
+
+/* Moves ph (FIRST_PHASE before the first call) to the next phase, rows of phases outer; 0 after
+ * the last. Phases past the plane's pixels (ry >= h: a stride above the input) are skipped. */
+static int next_phase(const c4j_conv_plan *p, dx_phase *ph) {
+    const c4j_conv_geom *g = p->g;
+    ph->at += ph->depth;
+    ph->pix_at += ph->ha * ph->wa;
+    if (++ph->rx == (g->stride_w < g->w ? g->stride_w : g->w)) {
+        ph->rx = 0;
+        ++ph->ry;
+    }
+    if (ph->ry >= (g->stride_h < g->h ? g->stride_h : g->h)) return 0;
+    ph->ha = (g->h - 1 - ph->ry) / g->stride_h + 1;
+    ph->wa = (g->w - 1 - ph->rx) / g->stride_w + 1;
+    int64_t th = 0, tw = 0, e;
+    for (int64_t i = 0; i < g->r; ++i) th += in_phase(ph->ry, i, g->pad_h, g->dil_h, g->stride_h, &e);
+    for (int64_t j = 0; j < g->s; ++j) tw += in_phase(ph->rx, j, g->pad_w, g->dil_w, g->stride_w, &e);
+    ph->taps = th * tw;
+    ph->depth = ph->taps * p->kg;
+    return 1;
+}
+
+/* tap2 and wflip (every group), phase after phase: phase ph's rows at + k*taps + u, u over its
+ * taps (i, j) in order, read dypad at tap2 = k*Hq*Wq + e_i*Wq + e_j from its pixel and hold
+ * w[k][c][i][j] in column panels of c, each phase's panels `depth` rows deep, as the pixel
+ * product's B (one panel of cg columns is also the plane product's strided A). */
+static void phase_tables(const c4j_conv_plan *p, const float *w) {
+    const c4j_conv_geom *g = p->g;
+    for (dx_phase ph = FIRST_PHASE; next_phase(p, &ph);)
+        for (int32_t k = 0; k < p->kg; ++k) {
+            int64_t row = k * ph.taps, ei, ej;
+            for (int64_t i = 0; i < g->r; ++i) {
+                if (!in_phase(ph.ry, i, g->pad_h, g->dil_h, g->stride_h, &ei)) continue;
+                for (int64_t j = 0; j < g->s; ++j) {
+                    if (!in_phase(ph.rx, j, g->pad_w, g->dil_w, g->stride_w, &ej)) continue;
+                    p->tap2[ph.at + row] = (int32_t)(k * p->hq * p->wq + ei * p->wq + ej);
+                    for (int32_t grp = 0; grp < g->groups; ++grp) {
+                        const float *wk = w + ((int64_t)grp * p->kg + k) * p->rows + i * g->s + j;
+                        float *block = p->wflip + (int64_t)grp * p->kg * p->rows + p->cg * ph.at;
+                        for (int32_t c0 = 0; c0 < p->cg; c0 += PANEL) {
+                            const int32_t width = p->cg - c0 < PANEL ? p->cg - c0 : PANEL;
+                            float *panel = block + c0 * ph.depth + row * width - c0;
+                            for (int32_t c = c0; c < c0 + width; ++c) panel[c] = wk[(int64_t)c * p->rs];
+                        }
+                    }
+                    ++row;
+                }
+            }
+        }
+}
+
+/* dx rows ry + stride_h*a (a < ha) of one image, the columns of phases (ry, 0) and (ry, 1) at
+ * horizontal stride 2: s0 and s1 their phase planes (cg planes of ha rows ls0, ls1 floats
+ * apart), NULL for a phase without taps (zeros). 8 columns of each spread into 16 of dx. */
+static void interleave_pair(const c4j_conv_plan *p, int64_t ry, int64_t ha, const float *s0, int64_t ls0,
+                            const float *s1, int64_t ls1, float *dxi) {
+    const c4j_conv_geom *g = p->g;
+    const int64_t w = g->w, wa0 = (w + 1) / 2, wa1 = w / 2, vec_end = s0 && s1 ? wa1 / 8 * 8 : 0;
+    for (int32_t c = 0; c < p->cg; ++c)
+        for (int64_t a = 0; a < ha; ++a) {
+            float *d = dxi + c * p->hw + (ry + g->stride_h * a) * w;
+            const float *r0 = s0 ? s0 + (c * ha + a) * ls0 : NULL, *r1 = s1 ? s1 + (c * ha + a) * ls1 : NULL;
+            int64_t b = 0;
+            for (; b < vec_end; b += 8) {
+                const __m256 v0 = _mm256_loadu_ps(r0 + b), v1 = _mm256_loadu_ps(r1 + b);
+                const __m256 lo = _mm256_unpacklo_ps(v0, v1), hi = _mm256_unpackhi_ps(v0, v1);
+                _mm256_storeu_ps(d + 2 * b, _mm256_permute2f128_ps(lo, hi, 0x20));
+                _mm256_storeu_ps(d + 2 * b + 8, _mm256_permute2f128_ps(lo, hi, 0x31));
+            }
+            for (; b < wa0; ++b) {
+                d[2 * b] = r0 ? r0[b] : 0.0f;
+                if (b < wa1) d[2 * b + 1] = r1 ? r1[b] : 0.0f;
+            }
+        }
+}
+
+/* dx of one image from its phase planes: src holds, phase after phase (those with taps only),
+ * cg planes of ha rows, wq floats apart when wide, else wa; the phases without taps give zeros. */
+static void interleave_phases(const c4j_conv_plan *p, const float *src, int wide, float *dxi) {
+    const c4j_conv_geom *g = p->g;
+    const int pairs = g->stride_w == 2 && g->w >= 2;
+    const float *first = NULL;
+    int64_t first_ls = 0;
+    for (dx_phase ph = FIRST_PHASE; next_phase(p, &ph);) {
+        const int64_t ls = wide ? p->wq : ph.wa;
+        const float *s = ph.taps ? src : NULL;
+        if (ph.taps) src += p->cg * ph.ha * ls;
+        if (pairs && ph.rx == 0) {
+            first = s;
+            first_ls = ls;
+        } else if (pairs) {
+            interleave_pair(p, ph.ry, ph.ha, first, first_ls, s, ls, dxi);
+        } else {
+            for (int32_t c = 0; c < p->cg; ++c)
+                for (int64_t a = 0; a < ph.ha; ++a) {
+                    float *d = dxi + c * p->hw + (ph.ry + g->stride_h * a) * g->w + ph.rx;
+                    const float *r = s ? s + (c * ph.ha + a) * ls : NULL;
+                    for (int64_t b = 0; b < ph.wa; ++b) d[b * g->stride_w] = r ? r[b] : 0.0f;
+                }
+        }
+    }
+}
+
+/* dx of images n0.. (nb of them) and one group by phases (above). Where by_rows holds for the
+ * input channels, each phase of an image is one plane product: channels x the phase's pixels
+ * as the vector columns, its rows wq apart as in padded dy, so that a 16-column phase row does
+ * not leave half of each 32-column tile empty (the wq - wa columns between rows are computed
+ * and dropped; at stride 1, rows straight into dx). Otherwise one pixel product per phase over
+ * the chunk, channels as the columns, transposed per image. */
+static void input_grad_phased(const c4j_conv_plan *p, const float *dy, const float *wflip, int32_t n0,
+                              int32_t nb, int32_t grp, float *dx) {
     const c4j_conv_geom *g = p->g;
     for (int32_t i = 0; i < nb; ++i)
         pad_planes(dy + ((int64_t)(n0 + i) * g->k + (int64_t)grp * p->kg) * p->pq, p->kg, g->out_h,
                    g->out_w, p->mh, p->mw, p->hq, p->wq, p->dypad + i * p->dyplane);
+    const int one = g->stride_h == 1 && g->stride_w == 1;
+    /* pix2's offset of phase pixel (0, 0), as C4J_CONV_BACKWARD's pixel_table gives it */
+    const int64_t base = p->mh * p->wq + p->mw;
     if (by_rows(p->cg, 1)) {
-        /* pix2's offset of dx pixel (0, 0), as pixel_table gave it in C4J_CONV_BACKWARD */
-        const int64_t base = (g->pad_h + p->mh) * p->wq + g->pad_w + p->mw;
-        for (int32_t i = 0; i < nb; ++i)
-            row_products(p->dypad + i * p->dyplane + base, p->wq, 1, p->tap2, (int64_t)p->kg * p->rs, wflip, p->cg, 1,
-                         p->cg, g->h, g->w, dx + ((int64_t)(n0 + i) * g->c + (int64_t)grp * p->cg) * p->hw);
+        for (int32_t i = 0; i < nb; ++i) {
+            const float *dyi = p->dypad + i * p->dyplane + base;
+            float *dxi = dx + ((int64_t)(n0 + i) * g->c + (int64_t)grp * p->cg) * p->hw;
+            if (one) {
+                row_products(dyi, p->wq, 1, p->tap2, (int64_t)p->kg * p->rs, wflip, p->cg, 1, p->cg, g->h, g->w, dxi);
+                continue;
+            }
+            float *out = p->phase;
+            for (dx_phase ph = FIRST_PHASE; next_phase(p, &ph);) {
+                if (!ph.taps) continue;
+                c4j_gemm_args m = {.m = p->cg, .n = (ph.ha - 1) * p->wq + ph.wa, .depth = ph.depth,
+                                   .a = wflip + p->cg * ph.at, .a_t = p->cg, .a_i = 1, .b = dyi,
+                                   .b_steps = p->tap2 + ph.at, .c = out, .c_i = ph.ha * p->wq};
+                C4J_GEMM(&m);
+                out += p->cg * ph.ha * p->wq;
+            }
+            interleave_phases(p, p->phase, 1, dxi);
+        }
         return;
     }
-    c4j_gemm_args m = {.m = nb * p->hw, .n = p->cg, .depth = (int64_t)p->kg * p->rs, .a = p->dypad,
-                       .a_steps = p->tap2, .a_rows = p->pix2, .b = wflip, .b_panels = 1,
-                       .c = p->tmp, .c_i = p->cg};
-    C4J_GEMM(&m);
-    for (int32_t i = 0; i < nb; ++i)
-        transpose(p->tmp + i * p->hw * p->cg, p->hw, p->cg,
-                  dx + ((int64_t)(n0 + i) * g->c + (int64_t)grp * p->cg) * p->hw, 0, NULL, 0);
+    for (dx_phase ph = FIRST_PHASE; next_phase(p, &ph);) {
+        if (!ph.taps) continue;
+        c4j_gemm_args m = {.m = nb * ph.ha * ph.wa, .n = p->cg, .depth = ph.depth, .a = p->dypad,
+                           .a_steps = p->tap2 + ph.at, .a_rows = p->pix2 + g->chunk * ph.pix_at,
+                           .b = wflip + p->cg * ph.at, .b_panels = 1, .c = p->tmp + nb * p->cg * ph.pix_at,
+                           .c_i = p->cg};
+        C4J_GEMM(&m);
+    }
+    for (int32_t i = 0; i < nb; ++i) {
+        float *dxi = dx + ((int64_t)(n0 + i) * g->c + (int64_t)grp * p->cg) * p->hw;
+        if (one) {
+            transpose(p->tmp + i * p->hw * p->cg, p->hw, p->cg, dxi, 0, NULL, 0);
+            continue;
+        }
+        float *out = p->phase;
+        for (dx_phase ph = FIRST_PHASE; next_phase(p, &ph);) {
+            if (!ph.taps) continue;
+            const int64_t pixels = ph.ha * ph.wa;
+            transpose(p->tmp + (nb * ph.pix_at + i * pixels) * p->cg, pixels, p->cg, out, 0, NULL, 0);
+            out += p->cg * pixels;
+        }
+        interleave_phases(p, p->phase, 0, dxi);
+    }
 }
 
 /* dx of one image and group by lowering: W^T . dy per block of channels, folded back by col2im.
- * For strides other than 1, and for few input channels (the flipped correlation's vector
- * columns are the input channels: one channel would use 1 lane in 16). */
+ * For few input channels (the phased correlation's vector columns are the input channels: one
+ * channel would use 1 lane in 16) and strides past the kernel extent. */
 static void input_grad_lowered(const c4j_conv_plan *p, const float *wg, const float *dyi, float *dxi) {
     const c4j_conv_geom *g = p->g;
     memset(dxi, 0, (size_t)((int64_t)p->cg * p->hw) * sizeof(float));
@@ -392,24 +600,12 @@ void C4J_CONV_BACKWARD(const c4j_conv_geom *g, int32_t n_begin, int32_t n_end, c
         tap_table(p.cg, g->r, g->s, g->dil_h, g->dil_w, p.wp, p.hp * p.wp, 1, 0, p.tap);
     }
     if (dx && flipped) {
-        /* dx[c][y][x] gathers dy[k][y + pad_h - i*dil_h][x + pad_w - j*dil_w]: in dypad (margins
-         * mh, mw) that is row y + pad_h + mh - i*dil_h, column x + pad_w + mw - j*dil_w */
-        pixel_table(g->chunk, p.dyplane, g->h, g->w, 1, 1, p.wq, (g->pad_h + p.mh) * p.wq + g->pad_w + p.mw, p.pix2);
-        tap_table(p.kg, g->r, g->s, g->dil_h, g->dil_w, p.wq, p.hq * p.wq, -1, 0, p.tap2);
-        /* wflip[(k*r + i)*s + j][c] = w[k][c][i][j], per group, in column panels of c */
-        const int64_t depth = (int64_t)p.kg * p.rs;
-        for (int32_t grp = 0; grp < g->groups; ++grp) {
-            const float *wg = w + (int64_t)grp * p.kg * p.rows;
-            float *wf = p.wflip + (int64_t)grp * p.kg * p.rows;
-            for (int32_t c0 = 0; c0 < p.cg; c0 += PANEL) {
-                const int32_t width = p.cg - c0 < PANEL ? p.cg - c0 : PANEL;
-                float *panel = wf + c0 * depth;
-                for (int32_t k = 0; k < p.kg; ++k)
-                    for (int32_t c = c0; c < c0 + width; ++c)
-                        for (int32_t t = 0; t < p.rs; ++t)
-                            panel[((int64_t)k * p.rs + t) * width + c - c0] = wg[(int64_t)k * p.rows + (int64_t)c * p.rs + t];
-            }
-        }
+        phase_tables(&p, w);
+        if (!by_rows(p.cg, 1)) /* the pixel products' rows: phase after phase, chunk images each */
+            for (dx_phase ph = FIRST_PHASE; next_phase(&p, &ph);)
+                if (ph.taps)
+                    pixel_table(g->chunk, p.dyplane, (int32_t)ph.ha, (int32_t)ph.wa, 1, 1, p.wq,
+                                p.mh * p.wq + p.mw, p.pix2 + g->chunk * ph.pix_at);
     }
     for (int32_t grp = 0; grp < g->groups; ++grp) {
         const float *wg = w + (int64_t)grp * p.kg * p.rows;
@@ -440,7 +636,7 @@ void C4J_CONV_BACKWARD(const c4j_conv_geom *g, int32_t n_begin, int32_t n_end, c
             if (dx && p.direct_dx) {
                 direct_input_grad(&p, w, dy, n0, nb, dx);
             } else if (dx && flipped) {
-                input_grad_flipped(&p, dy, p.wflip + (int64_t)grp * p.kg * p.rows, n0, nb, grp, dx);
+                input_grad_phased(&p, dy, p.wflip + (int64_t)grp * p.kg * p.rows, n0, nb, grp, dx);
             } else if (dx) {
                 for (int32_t i = 0; i < nb; ++i)
                     input_grad_lowered(&p, wg, dy + ((int64_t)(n0 + i) * g->k + (int64_t)grp * p.kg) * p.pq,

@@ -19,10 +19,14 @@ enum { BLOCK_FLOATS = 48 * 1024 };
  * input and the column matrix. Ordinary layers (padding up to a kernel extent) are far inside. */
 enum { PADDED_COPY_RATIO = 16 };
 
-/* The input gradient as the flipped correlation (stride 1, and enough input channels to fill
- * the vector columns); otherwise by lowering and col2im. */
+/* The input gradient as the flipped correlation of padded dy, one stride-1 correlation per
+ * phase of the strides (conv_fast_kernel.h's input_grad_phased: at stride 1 a single phase),
+ * where there are enough input channels to fill the vector columns and the windows touch or
+ * overlap (stride <= kernel extent, so that every phase but a dilation's gaps has taps; a 1x1
+ * stride-2 layer is one GEMM and a scatter either way); otherwise by lowering and col2im. */
 static int flipped_input_grad(const c4j_conv_geom *g) {
-    return g->stride_h == 1 && g->stride_w == 1 && g->c / g->groups >= 16;
+    return g->c / g->groups >= 16 && g->stride_h <= (int64_t)(g->r - 1) * g->dil_h + 1 &&
+           g->stride_w <= (int64_t)(g->s - 1) * g->dil_w + 1;
 }
 
 /* Where a unit may take the weight gradient by pixel rows (conv_fast_kernel.h's row_weight_grad,
@@ -46,10 +50,25 @@ static int64_t swept(int32_t out, int32_t stride, int32_t kernel, int32_t dil) {
     return (int64_t)(out - 1) * stride + (int64_t)(kernel - 1) * dil + 1;
 }
 
-/* Rows (or columns) of the stride-1 input gradient's padded dy: input, leading padding and a
- * margin of one kernel extent. */
-static int64_t dy_extent(int32_t in, int32_t pad, int32_t kernel, int32_t dil) {
-    return (int64_t)in + pad + (int64_t)(kernel - 1) * dil;
+/* The rows (or columns) of padded dy the phased input gradient reads along one axis: dx row
+ * y = ry + stride*a of phase ry (a < ceil((in - ry)/stride)) gathers dy rows a + e over the
+ * taps i with ry + pad - i*dil = stride*e, one such phase ry < stride per tap. Returns in
+ * margin the rows above dy's first (-min e, or 0) and in extent the rows from there to the last
+ * one read (at least 1), which may stop short of dy's end or pass it. */
+static void dy_span(int32_t in, int32_t stride, int32_t pad, int32_t kernel, int32_t dil, int64_t *margin,
+                    int64_t *extent) {
+    int64_t lo = 0, hi = 0;
+    int any = 0;
+    for (int64_t i = 0; i < kernel; ++i) {
+        const int64_t x = (int64_t)pad - i * dil, ry = ((-x) % stride + stride) % stride;
+        if (ry >= in) continue; /* a phase without dx rows */
+        const int64_t e = (ry + x) / stride, last = (in - 1 - ry) / stride + e;
+        lo = any && lo < e ? lo : e;
+        hi = any && hi > last ? hi : last;
+        any = 1;
+    }
+    *margin = any && lo < 0 ? -lo : 0;
+    *extent = any ? *margin + hi + 1 : 1;
 }
 
 int64_t c4j_conv_fast_plan(const c4j_conv_geom *g, float *ws, c4j_conv_plan *p) {
@@ -63,10 +82,8 @@ int64_t c4j_conv_fast_plan(const c4j_conv_geom *g, float *ws, c4j_conv_plan *p) 
     p->rows = p->cg * p->rs;
     p->hp = swept(g->out_h, g->stride_h, g->r, g->dil_h);
     p->wp = swept(g->out_w, g->stride_w, g->s, g->dil_w);
-    p->mh = (int64_t)(g->r - 1) * g->dil_h;
-    p->mw = (int64_t)(g->s - 1) * g->dil_w;
-    p->hq = dy_extent(g->h, g->pad_h, g->r, g->dil_h);
-    p->wq = dy_extent(g->w, g->pad_w, g->s, g->dil_w);
+    dy_span(g->h, g->stride_h, g->pad_h, g->r, g->dil_h, &p->mh, &p->hq);
+    dy_span(g->w, g->stride_w, g->pad_w, g->s, g->dil_w, &p->mw, &p->wq);
     int64_t per_channel = p->rs * p->pq, blk = BLOCK_FLOATS / per_channel;
     p->block = blk < 1 ? 1 : blk > p->cg ? p->cg : (int32_t)blk;
     const int64_t weights = (int64_t)g->groups * p->kg * p->rows, nb = g->chunk;
@@ -74,6 +91,10 @@ int64_t c4j_conv_fast_plan(const c4j_conv_geom *g, float *ws, c4j_conv_plan *p) 
     const int row_dw = p->row_dw = row_dw_possible(g);
     p->xplane = p->cg * p->hp * p->wp;
     p->dyplane = flipped ? p->kg * p->hq * p->wq : 0;
+    /* one image's phase planes, phase after phase, rows at most wq apart (the plane product
+     * writes wq-wide rows, the pixel product wa-wide ones): only where the strides make phases */
+    const int phased = flipped && (g->stride_h > 1 || g->stride_w > 1);
+    const int64_t col_phases = g->stride_w < g->w ? g->stride_w : g->w;
     /* floats, then int32 tables (the same size as a float) */
     const int64_t sizes[] = {
         weights,                                        /* wt */
@@ -86,9 +107,11 @@ int64_t c4j_conv_fast_plan(const c4j_conv_geom *g, float *ws, c4j_conv_plan *p) 
         nb * p->pq, p->rows,                            /* pix, tap */
         flipped ? nb * p->hw : 0, flipped ? (int64_t)p->kg * p->rs : 0, /* pix2, tap2 */
         row_dw ? p->rows * p->kg * C4J_CONV_MAX_LANES : 0, /* dwv */
+        phased ? p->cg * g->h * p->wq * col_phases : 0, /* phase */
     };
     float **areas[] = {&p->wt, &p->wflip, &p->xpad, &p->tmp, &p->dwt, &p->dypad, &p->col,
-                       (float **)&p->pix, (float **)&p->tap, (float **)&p->pix2, (float **)&p->tap2, &p->dwv};
+                       (float **)&p->pix, (float **)&p->tap, (float **)&p->pix2, (float **)&p->tap2, &p->dwv,
+                       &p->phase};
     int64_t used = 0;
     for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; ++i) {
         if (ws) *areas[i] = ws + used;
@@ -117,9 +140,12 @@ int c4j_conv_fast_fits(const c4j_conv_geom *g) {
     const int64_t cg = g->c / g->groups, kg = g->k / g->groups;
     const int64_t hp = swept(g->out_h, g->stride_h, g->r, g->dil_h), wp = swept(g->out_w, g->stride_w, g->s, g->dil_w);
     if (!copy_fits(g->chunk, cg, hp, wp, TABLE_LIMIT)) return 0;
-    if (flipped_input_grad(g) && !copy_fits(g->chunk, kg, dy_extent(g->h, g->pad_h, g->r, g->dil_h),
-                                            dy_extent(g->w, g->pad_w, g->s, g->dil_w), TABLE_LIMIT))
-        return 0;
+    if (flipped_input_grad(g)) {
+        int64_t mh, hq, mw, wq;
+        dy_span(g->h, g->stride_h, g->pad_h, g->r, g->dil_h, &mh, &hq);
+        dy_span(g->w, g->stride_w, g->pad_w, g->s, g->dil_w, &mw, &wq);
+        if (!copy_fits(g->chunk, kg, hq, wq, TABLE_LIMIT)) return 0;
+    }
     /* worth it: hp*wp < 2^30 now, and the plane sizes are below 2^31 (geom_ok) */
     const int64_t input = (int64_t)g->h * g->w, lowered = (int64_t)g->r * g->s * g->out_h * g->out_w;
     return hp * wp <= PADDED_COPY_RATIO * (input > lowered ? input : lowered);

@@ -20,7 +20,7 @@
 
 enum { MAX_OUTPUTS = 4096, MAX_WORKSPACE = 1 << 24 };
 
-static int ran, refused, fast_path, portable_only, skipped, row_dw;
+static int ran, refused, fast_path, portable_only, skipped, row_dw, strided_phases, strided_phases;
 
 /* y = conv(x, w) + b (then the fused ReLU), dx, dw and db by the definition, in double. */
 static void reference(const c4j_conv_geom *g, const float *x, const float *w, const float *b,
@@ -186,7 +186,11 @@ static int run(const c4j_conv_geom *g, int refusable, int it) {
                 it, rc[0], rc[1], g->n, g->c, g->h, g->w, g->k, g->r, g->s, g->stride_h, g->stride_w, g->pad_h,
                 g->pad_w, g->dil_h, g->dil_w, g->out_h, g->out_w, g->groups, g->chunk, g->relu, b != NULL);
     c4j_conv_plan plan;
-    if (rc[0] == C4J_OK && c4j_conv_fast_fits(g) && (c4j_conv_fast_plan(g, NULL, &plan), plan.row_dw)) ++row_dw;
+    if (rc[0] == C4J_OK && c4j_conv_fast_fits(g)) {
+        c4j_conv_fast_plan(g, NULL, &plan);
+        row_dw += plan.row_dw;
+        strided_phases += plan.flipped && (g->stride_h > 1 || g->stride_w > 1);
+    }
     if (rc[0] == C4J_EBADARG) ++refused;
     else if (c4j_conv_fast_fits(g)) ++fast_path;
     else ++portable_only;
@@ -247,6 +251,41 @@ static int fixed_cases(void) {
     ok &= run(&g, 0, -8);
     g = geom_of(&s2, &w24, 2, 17, 9, 1, 2);
     ok &= run(&g, 0, -9);
+    /* the input gradient by phases of the strides (conv_fast_kernel.h's input_grad_phased, 16
+     * input channels a group or more; on AVX-512 16 of them take the plane products, more the
+     * pixel products): 3x3 at stride 2 on odd and even sizes with padding 1 and 0 (rows of 8-
+     * column interleave blocks and tails), three images in chunks of two; 20 channels (a part
+     * panel); dilation 2 (phases without taps: zeros); stride 3 (three phases a row, element by
+     * element); strides 2 x 1 and 1 x 2; a 2x2 kernel at stride 2 (one tap a phase); 5x5 with
+     * padding 2; two groups of 16 channels; planes of one row and one column */
+    static const int32_t phased[][15] = {
+        /* h, w, r, s, stride h, w, pad h, w, dil h, w, c, k, groups, n, chunk */
+        {17, 18, 3, 3, 2, 2, 1, 1, 1, 1, 16, 6, 1, 3, 2},
+        {16, 19, 3, 3, 2, 2, 0, 0, 1, 1, 16, 5, 1, 2, 2},
+        {15, 33, 3, 3, 2, 2, 1, 1, 1, 1, 20, 7, 1, 3, 2},
+        {13, 21, 3, 3, 2, 2, 2, 2, 2, 2, 16, 4, 1, 2, 1},
+        {14, 17, 3, 3, 3, 3, 1, 1, 1, 1, 17, 3, 1, 2, 2},
+        {12, 18, 3, 3, 2, 1, 1, 1, 1, 1, 16, 5, 1, 2, 1},
+        {11, 23, 3, 3, 1, 2, 1, 0, 1, 1, 33, 4, 1, 1, 1},
+        {16, 20, 2, 2, 2, 2, 0, 0, 1, 1, 16, 9, 1, 2, 2},
+        {13, 26, 5, 5, 2, 2, 2, 2, 1, 1, 18, 3, 1, 2, 2},
+        {10, 17, 3, 3, 2, 2, 1, 1, 1, 1, 32, 8, 2, 3, 3},
+        {1, 24, 3, 3, 2, 2, 1, 1, 1, 1, 16, 4, 1, 2, 2},
+        {20, 1, 3, 3, 2, 2, 1, 1, 1, 1, 24, 4, 1, 2, 2},
+    };
+    for (size_t i = 0; i < sizeof phased / sizeof phased[0]; ++i) {
+        const int32_t *v = phased[i];
+        axis rows_ = {.in = v[0], .k = v[2], .stride = v[4], .pad = v[6], .dil = v[8]},
+             cols_ = {.in = v[1], .k = v[3], .stride = v[5], .pad = v[7], .dil = v[9]};
+        if (!shape_axis(&rows_, 0) || !shape_axis(&cols_, 0)) { fprintf(stderr, "phased case %zu has no output\n", i); ok = 0; continue; }
+        g = geom_of(&rows_, &cols_, v[13], v[10], v[11], v[12], v[14]);
+        c4j_conv_plan plan;
+        if (!c4j_conv_fast_fits(&g) || (c4j_conv_fast_plan(&g, NULL, &plan), !plan.flipped)) {
+            fprintf(stderr, "phased case %zu does not take the phased input gradient\n", i);
+            ok = 0;
+        }
+        ok &= run(&g, 0, -10 - (int)i);
+    }
     /* issue 12's crash: Conv2d(1, 1, (2, 1)) with stride (2^30, 1), padding (2^30, 0) and
      * dilation (2^30, 1) on one pixel; its padded height 2^31 + 1 is refused on both sides */
     const c4j_conv_geom crash = {1, 1, 1, 1, 1, 2, 1, 1 << 30, 1, 1 << 30, 0, 1 << 30, 1, 1, 2, 1, 1, 0, 0, 0, 0};
@@ -327,9 +366,9 @@ int main(int argc, char **argv) {
     c4j_set_fast_kernels(1);
     c4j_set_avx512(1);
     printf("conv_bounds: %d geometries (%d one-channel; %d huge: %d refused as Java does, %d on the fast path where on; "
-           "all: %d refused, %d fast, %d portable only; %d skipped for workspace; %d with the row weight gradient's workspace), "
+           "all: %d refused, %d fast, %d portable only; %d skipped for workspace; %d with the row weight gradient's workspace, %d with the input gradient by phases of strides), "
            "fast kernels %s, AVX-512 %s, %d failures\n",
-           ran, ran - before_direct, huge_ran, huge_refused, huge_fast, refused, fast_path, portable_only, skipped, row_dw,
+           ran, ran - before_direct, huge_ran, huge_refused, huge_fast, refused, fast_path, portable_only, skipped, row_dw, strided_phases,
            c4j_fast_kernels() ? "on this CPU" : "NOT available here (portable only)",
            c4j_avx512_available() ? "on this CPU" : "NOT available here (AVX2 twice)", failures);
     return failures != 0;
