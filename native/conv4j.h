@@ -272,15 +272,18 @@ int c4j_softmax_cross_entropy_weighted(int32_t n, int32_t c, float smoothing, co
 void c4j_softmax(int32_t n, int32_t c, const float *logits, float *probs);
 
 /* ---- optim.c: one update over a flat parameter buffer ------------------------------------- */
-/* PyTorch's SGD: g' = g + wd*p; v = momentum*v + (1-dampening)*g' (v = g' on the first step);
+/* Both updates touch elements [begin, end) of buffers of len floats (C4J_EBADARG unless
+ * 0 <= begin <= end <= len), so that workers can each update a slice of one buffer; every element's
+ * update depends on that element alone, so how the buffer is cut changes no bit.
+ * PyTorch's SGD: g' = g + wd*p; v = momentum*v + (1-dampening)*g' (v = g' on the first step);
  * step = nesterov ? g' + momentum*v : v; p -= lr*step. */
-void c4j_sgd_step(int64_t len, float *param, const float *grad, float *velocity, float lr,
-                  float momentum, float dampening, float weight_decay, int32_t nesterov,
-                  int32_t first_step);
+int c4j_sgd_step(int64_t len, int64_t begin, int64_t end, float *param, const float *grad, float *velocity,
+                 float lr, float momentum, float dampening, float weight_decay, int32_t nesterov,
+                 int32_t first_step);
 /* Adam (decoupled = 0: L2 added to the gradient) and AdamW (decoupled = 1). step counts from 1. */
-void c4j_adam_step(int64_t len, float *param, const float *grad, float *m, float *v, float lr,
-                   float beta1, float beta2, float eps, float weight_decay, int32_t decoupled,
-                   int64_t step);
+int c4j_adam_step(int64_t len, int64_t begin, int64_t end, float *param, const float *grad, float *m, float *v,
+                  float lr, float beta1, float beta2, float eps, float weight_decay, int32_t decoupled,
+                  int64_t step);
 /* Gradient clipping by global norm: when the L2 norm of grad exceeds max_norm, scales grad by
  * max_norm/(norm + 1e-6) (PyTorch's clip_grad_norm_); returns the norm before clipping. */
 float c4j_clip_grad_norm(int64_t len, float *grad, float max_norm);

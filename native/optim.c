@@ -3,10 +3,13 @@
 #include <math.h>
 #include "conv4j.h"
 
-void c4j_sgd_step(int64_t len, float *param, const float *grad, float *velocity, float lr,
-                  float momentum, float dampening, float weight_decay, int32_t nesterov,
-                  int32_t first_step) {
-    for (int64_t i = 0; i < len; ++i) {
+static int slice_ok(int64_t len, int64_t begin, int64_t end) { return 0 <= begin && begin <= end && end <= len; }
+
+int c4j_sgd_step(int64_t len, int64_t begin, int64_t end, float *param, const float *grad, float *velocity,
+                 float lr, float momentum, float dampening, float weight_decay, int32_t nesterov,
+                 int32_t first_step) {
+    if (!slice_ok(len, begin, end)) return C4J_EBADARG;
+    for (int64_t i = begin; i < end; ++i) {
         float g = grad[i] + weight_decay * param[i];
         if (momentum != 0.0f) {
             float v = first_step ? g : momentum * velocity[i] + (1.0f - dampening) * g;
@@ -15,14 +18,16 @@ void c4j_sgd_step(int64_t len, float *param, const float *grad, float *velocity,
         }
         param[i] -= lr * g;
     }
+    return C4J_OK;
 }
 
-void c4j_adam_step(int64_t len, float *param, const float *grad, float *m, float *v, float lr,
-                   float beta1, float beta2, float eps, float weight_decay, int32_t decoupled,
-                   int64_t step) {
+int c4j_adam_step(int64_t len, int64_t begin, int64_t end, float *param, const float *grad, float *m, float *v,
+                  float lr, float beta1, float beta2, float eps, float weight_decay, int32_t decoupled,
+                  int64_t step) {
+    if (!slice_ok(len, begin, end)) return C4J_EBADARG;
     const double bias1 = 1.0 - pow(beta1, (double)step), bias2 = 1.0 - pow(beta2, (double)step);
     const float step_size = (float)(lr / bias1), root_bias2 = (float)sqrt(bias2);
-    for (int64_t i = 0; i < len; ++i) {
+    for (int64_t i = begin; i < end; ++i) {
         float g = grad[i];
         if (decoupled) param[i] *= 1.0f - lr * weight_decay;
         else g += weight_decay * param[i];
@@ -30,6 +35,7 @@ void c4j_adam_step(int64_t len, float *param, const float *grad, float *m, float
         v[i] = beta2 * v[i] + (1.0f - beta2) * g * g;
         param[i] -= step_size * m[i] / (sqrtf(v[i]) / root_bias2 + eps);
     }
+    return C4J_OK;
 }
 
 int c4j_all_finite(int64_t len, const float *x) {

@@ -176,7 +176,7 @@ int c4j_maxpool2d_backward(const c4j_pool_geom *g, int32_t n_begin, int32_t n_en
     if (!range_ok(g, n_begin, n_end)) return C4J_EBADARG;
     const int64_t hw = (int64_t)g->h * g->w, pq = (int64_t)g->out_h * g->out_w;
 #if C4J_HAVE_AVX2
-    if (is_2x2(g) && g->out_w >= 8 && c4j_fast()) {
+    if (is_2x2(g) && g->out_w >= 4 && c4j_fast()) {   /* rows of 4..7 windows: unpool_eight's short rows */
         for (int64_t plane = (int64_t)n_begin * g->c; plane < (int64_t)n_end * g->c; ++plane)
             c4j_unpool_2x2_avx2(g, dy + plane * pq, argmax + plane * pq, y ? y + plane * pq : NULL, dx + plane * hw);
         return C4J_OK;

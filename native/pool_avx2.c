@@ -23,12 +23,17 @@ C4J_INLINE void take_if_greater(__m256 v, __m256i at, __m256 *best, __m256i *whe
 }
 
 /* Outputs q .. q+valid-1 (valid <= 8) of output row p; reads only inputs of those windows
- * (masked loads and stores when valid < 8). NaN lanes are or-ed into *nan. */
+ * (masked loads and stores when valid < 8), unless spill: then a short row (4 <= valid < 8, not
+ * the plane's last) is loaded and stored eight lanes wide, running into the next output row
+ * and its input rows (inside the plane: 8 <= 2*OW <= W), whose own pass rewrites what the extra
+ * lanes stored. Masked stores are slow on AMD CPUs: the reference CNN's 14x14 -> 7x7 pooling
+ * took 3.5x as long per block as its 28x28 one. NaN lanes of the outputs are or-ed into *nan. */
 C4J_INLINE void eight_windows(const float *in, int32_t W, int32_t OW, int32_t p, int32_t q,
-                              int32_t valid, float *out, int32_t *arg, __m256 *nan) {
+                              int32_t valid, int spill, float *out, int32_t *arg, __m256 *nan) {
     const float *r0 = in + (int64_t)2 * p * W + 2 * q, *r1 = r0 + W;
+    const int wide = valid == 8 || spill;
     __m256 v0, v1, u0, u1;
-    if (valid == 8) {
+    if (wide) {
         v0 = _mm256_loadu_ps(r0), v1 = _mm256_loadu_ps(r0 + 8);
         u0 = _mm256_loadu_ps(r1), u1 = _mm256_loadu_ps(r1 + 8);
     } else {
@@ -44,8 +49,10 @@ C4J_INLINE void eight_windows(const float *in, int32_t W, int32_t OW, int32_t p,
     take_if_greater(b, _mm256_add_epi32(at, one), &best, &where);
     take_if_greater(c, _mm256_add_epi32(at, below), &best, &where);
     take_if_greater(d, _mm256_add_epi32(_mm256_add_epi32(at, below), one), &best, &where);
-    *nan = _mm256_or_ps(*nan, _mm256_or_ps(_mm256_cmp_ps(a, b, _CMP_UNORD_Q), _mm256_cmp_ps(c, d, _CMP_UNORD_Q)));
-    if (valid == 8) {
+    __m256 unord = _mm256_or_ps(_mm256_cmp_ps(a, b, _CMP_UNORD_Q), _mm256_cmp_ps(c, d, _CMP_UNORD_Q));
+    if (valid < 8) unord = _mm256_and_ps(unord, _mm256_castsi256_ps(c4j_lanes_below(valid)));   /* the next row's lanes: its own pass */
+    *nan = _mm256_or_ps(*nan, unord);
+    if (wide) {
         _mm256_storeu_ps(out + p * OW + q, best);
         _mm256_storeu_si256((__m256i *)(arg + p * OW + q), where);
     } else {
@@ -63,11 +70,11 @@ int c4j_maxpool_2x2_avx2(const c4j_pool_geom *g, const float *in, float *out, in
     __m256 nan = _mm256_setzero_ps();
     for (int32_t p = 0; p < g->out_h; ++p) {
         if (OW < 8) {
-            eight_windows(in, W, OW, p, 0, OW, out, arg, &nan);
+            eight_windows(in, W, OW, p, 0, OW, OW >= 4 && p + 1 < g->out_h, out, arg, &nan);
             continue;
         }
         for (int32_t q = 0; q < OW; q += 8)
-            eight_windows(in, W, OW, p, q + 8 <= OW ? q : OW - 8, 8, out, arg, &nan);
+            eight_windows(in, W, OW, p, q + 8 <= OW ? q : OW - 8, 8, 0, out, arg, &nan);
     }
     return _mm256_movemask_ps(nan) != 0;
 }
@@ -127,37 +134,58 @@ static void zero_uncovered(const c4j_pool_geom *g, float *dx) {
     memset(dx + (int64_t)2 * g->out_h * g->w, 0, (size_t)((int64_t)(g->h - 2 * g->out_h) * g->w) * sizeof(float));
 }
 
-/* One input row of 8 windows from their even- and odd-column values: (e0 o0 e1 o1 ... e7 o7). */
-C4J_INLINE void store_interleaved(__m256 even, __m256 odd, float *row) {
+/* One input row of 8 windows from their even- and odd-column values: (e0 o0 e1 o1 ... e7 o7);
+ * of the second eight floats only the first `rest` (8: all). */
+C4J_INLINE void store_interleaved(__m256 even, __m256 odd, float *row, int32_t rest) {
     const __m256 lo = _mm256_unpacklo_ps(even, odd), hi = _mm256_unpackhi_ps(even, odd);
     _mm256_storeu_ps(row, _mm256_permute2f128_ps(lo, hi, 0x20));
-    _mm256_storeu_ps(row + 8, _mm256_permute2f128_ps(lo, hi, 0x31));
+    if (rest >= 8) _mm256_storeu_ps(row + 8, _mm256_permute2f128_ps(lo, hi, 0x31));
+    else _mm256_maskstore_ps(row + 8, c4j_lanes_below(rest), _mm256_permute2f128_ps(lo, hi, 0x31));
 }
 
-/* The 2x2/2 backward of a plane with rows of at least 8 windows, writing every input once (no
+/* The inputs of windows q .. q+valid-1 of output row p (valid <= 8). A short row (4 <= valid < 8)
+ * is loaded and stored eight lanes wide, its extra lanes' gradient zeroed: the stores run into
+ * the next input rows (2*OW <= W, so no further than 16 - W <= W floats into the row after),
+ * which the next output row's pass, or zero_uncovered, rewrites. The plane's last output row
+ * (last) loads masked and its second row stores only inside the plane. */
+C4J_INLINE void unpool_eight(const c4j_pool_geom *g, const float *dy, const int32_t *arg, const float *y, float *dx,
+                             int32_t p, int32_t q, int32_t valid, int last) {
+    const int32_t W = g->w, OW = g->out_w;
+    const __m256i one = _mm256_set1_epi32(1), below = _mm256_set1_epi32(W),
+                  lanes = _mm256_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14);
+    const int64_t o = (int64_t)p * OW + q;
+    const int masked = valid < 8 && last;
+    const __m256i m = c4j_lanes_below(valid);
+    __m256 grad = masked ? _mm256_maskload_ps(dy + o, m) : _mm256_loadu_ps(dy + o);
+    if (y) {
+        const __m256 yv = masked ? _mm256_maskload_ps(y + o, m) : _mm256_loadu_ps(y + o);
+        grad = _mm256_and_ps(grad, _mm256_cmp_ps(yv, _mm256_setzero_ps(), _CMP_GT_OQ));
+    }
+    if (valid < 8) grad = _mm256_and_ps(grad, _mm256_castsi256_ps(m));
+    const __m256i won = masked ? _mm256_maskload_epi32(arg + o, m) : _mm256_loadu_si256((const __m256i *)(arg + o)),
+                  at = _mm256_add_epi32(_mm256_set1_epi32(2 * p * W + 2 * q), lanes),
+                  at_below = _mm256_add_epi32(at, below);
+#define WHERE(pos) _mm256_and_ps(grad, _mm256_castsi256_ps(_mm256_cmpeq_epi32(won, pos)))
+    float *row = dx + (int64_t)2 * p * W + 2 * q;
+    store_interleaved(WHERE(at), WHERE(_mm256_add_epi32(at, one)), row, 8);
+    store_interleaved(WHERE(at_below), WHERE(_mm256_add_epi32(at_below, one)), row + W, masked ? W - 8 : 8);
+#undef WHERE
+}
+
+/* The 2x2/2 backward of a plane with rows of at least 4 windows, writing every input once (no
  * memset first): each input of a window gets the window's gradient where it won, 0 elsewhere;
  * eight windows at a time, a ragged row end as one more block overlapping the last (the same
  * values stored twice; masked stores are slow before Zen 4, and a scalar tail of selects
  * mispredicts: both measured slower than memset + scatter). */
 void c4j_unpool_2x2_avx2(const c4j_pool_geom *g, const float *dy, const int32_t *arg, const float *y,
                          float *dx) {
-    const int32_t W = g->w, OW = g->out_w;
-    const __m256i one = _mm256_set1_epi32(1), below = _mm256_set1_epi32(W),
-                  lanes = _mm256_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14);
-    for (int32_t p = 0; p < g->out_h; ++p)
-        for (int32_t q0 = 0; q0 < OW; q0 += 8) {
-            const int32_t q = q0 + 8 <= OW ? q0 : OW - 8;
-            const int64_t o = (int64_t)p * OW + q;
-            __m256 grad = _mm256_loadu_ps(dy + o);
-            if (y) grad = _mm256_and_ps(grad, _mm256_cmp_ps(_mm256_loadu_ps(y + o), _mm256_setzero_ps(), _CMP_GT_OQ));
-            const __m256i won = _mm256_loadu_si256((const __m256i *)(arg + o)),
-                          at = _mm256_add_epi32(_mm256_set1_epi32(2 * p * W + 2 * q), lanes),
-                          at_below = _mm256_add_epi32(at, below);
-#define WHERE(pos) _mm256_and_ps(grad, _mm256_castsi256_ps(_mm256_cmpeq_epi32(won, pos)))
-            float *row = dx + (int64_t)2 * p * W + 2 * q;
-            store_interleaved(WHERE(at), WHERE(_mm256_add_epi32(at, one)), row);
-            store_interleaved(WHERE(at_below), WHERE(_mm256_add_epi32(at_below, one)), row + W);
-#undef WHERE
+    const int32_t OW = g->out_w;
+    for (int32_t p = 0; p < g->out_h; ++p) {
+        if (OW < 8) {
+            unpool_eight(g, dy, arg, y, dx, p, 0, OW, p + 1 == g->out_h);
+            continue;
         }
+        for (int32_t q0 = 0; q0 < OW; q0 += 8) unpool_eight(g, dy, arg, y, dx, p, q0 + 8 <= OW ? q0 : OW - 8, 8, 0);
+    }
     zero_uncovered(g, dx);
 }

@@ -20,6 +20,16 @@ static double sgd_reference(const sgd_args *a, double p, double g, double *v) {
     return p - (double)a->lr * g;
 }
 
+/* Three slices [cut[s], cut[s+1]) covering [0, len), cut at random points (empty slices too). */
+static void slices(int64_t len, int64_t cut[4]) {
+    const int64_t a = len > 0 ? pick(0, (int32_t)len) : 0; /* one draw per statement, as above */
+    const int64_t b = len > 0 ? pick(0, (int32_t)len) : 0;
+    cut[0] = 0;
+    cut[1] = a < b ? a : b;
+    cut[2] = a < b ? b : a;
+    cut[3] = len;
+}
+
 static int sgd_case(int it, int64_t len) {
     sgd_args a; /* one draw per statement, so a case replays the same under every compiler */
     a.lr = (float)pick(1, 100) / 1000.0f;
@@ -34,8 +44,21 @@ static int sgd_case(int it, int64_t len) {
         want_v[i] = velocity[i];
         want_p[i] = sgd_reference(&a, param[i], grad[i], &want_v[i]);
     }
-    c4j_sgd_step(len, param, grad, velocity, a.lr, a.momentum, a.dampening, a.weight_decay, a.nesterov, a.first_step);
-    int ok = agrees("sgd param", it, param, want_p, len, 1e-6) && agrees("sgd velocity", it, velocity, want_v, len, 1e-6);
+    /* in up to three slices cut anywhere, as workers update a buffer; then ranges past either end, which must be refused */
+    int64_t cut[4];
+    slices(len, cut);
+    int ok = 1;
+    for (int s = 0; s < 3; ++s)
+        ok &= c4j_sgd_step(len, cut[s], cut[s + 1], param, grad, velocity, a.lr, a.momentum, a.dampening, a.weight_decay,
+                           a.nesterov, a.first_step) == C4J_OK;
+    ok &= c4j_sgd_step(len, 0, len + 1, param, grad, velocity, a.lr, a.momentum, a.dampening, a.weight_decay, a.nesterov,
+                       a.first_step) == C4J_EBADARG;
+    ok &= c4j_sgd_step(len, -1, len, param, grad, velocity, a.lr, a.momentum, a.dampening, a.weight_decay, a.nesterov,
+                       a.first_step) == C4J_EBADARG;
+    ok &= c4j_sgd_step(len, len, len - 1, param, grad, velocity, a.lr, a.momentum, a.dampening, a.weight_decay, a.nesterov,
+                       a.first_step) == C4J_EBADARG;
+    if (!ok) fprintf(stderr, "case %d: sgd refused a slice of %lld or took a bad one\n", it, (long long)len);
+    ok = ok && agrees("sgd param", it, param, want_p, len, 1e-6) && agrees("sgd velocity", it, velocity, want_v, len, 1e-6);
     if (!ok)
         fprintf(stderr, "case %d: sgd lr %g momentum %g dampening %g wd %g nesterov %d first %d\n", it, a.lr,
                 a.momentum, a.dampening, a.weight_decay, a.nesterov, a.first_step);
@@ -66,8 +89,13 @@ static int adam_case(int it, int64_t len) {
             want_v[i] = beta2 * (double)v[i] + (1.0 - beta2) * (double)g * g;
             want_p[i] = p - lr / bias1 * want_m[i] / (sqrt(want_v[i]) / sqrt(bias2) + eps);
         }
-        c4j_adam_step(len, param, grad, m, v, lr, beta1, beta2, eps, wd, decoupled, t);
-        ok = agrees("adam param", it, param, want_p, len, 1e-6) && agrees("adam m", it, m, want_m, len, 1e-6) &&
+        int64_t cut[4];
+        slices(len, cut);
+        for (int s = 0; s < 3; ++s)
+            ok &= c4j_adam_step(len, cut[s], cut[s + 1], param, grad, m, v, lr, beta1, beta2, eps, wd, decoupled, t) == C4J_OK;
+        ok &= c4j_adam_step(len, 1, len + 1, param, grad, m, v, lr, beta1, beta2, eps, wd, decoupled, t) == C4J_EBADARG;
+        if (!ok) fprintf(stderr, "case %d: adam refused a slice of %lld or took a bad one\n", it, (long long)len);
+        ok = ok && agrees("adam param", it, param, want_p, len, 1e-6) && agrees("adam m", it, m, want_m, len, 1e-6) &&
              agrees("adam v", it, v, want_v, len, 1e-6);
         free(grad);
     }

@@ -490,14 +490,18 @@ public final class Conv4jNative {
     @Name("c4j_softmax") public static native void softmax(int n, int c, @Const FloatPointer logits, FloatPointer probs);
 
     // ---- optim.c
-    /** PyTorch's SGD step over a flat buffer: momentum, dampening, weight decay, Nesterov; velocity = gradient on the first step. */
-    @Name("c4j_sgd_step") public static native void sgdStep(long len, FloatPointer param, @Const FloatPointer grad,
-            FloatPointer velocity, float lr, float momentum, float dampening, float weightDecay, int nesterov,
-            int firstStep);
-    /** Adam (decoupled 0: L2 added to the gradient) or AdamW (decoupled 1) step over a flat buffer; step counts from 1. */
-    @Name("c4j_adam_step") public static native void adamStep(long len, FloatPointer param, @Const FloatPointer grad,
-            FloatPointer m, FloatPointer v, float lr, float beta1, float beta2, float eps, float weightDecay,
-            int decoupled, long step);
+    /**
+     * PyTorch's SGD step over elements [begin, end) of flat buffers of len floats: momentum, dampening, weight decay,
+     * Nesterov; velocity = gradient on the first step. Each element's update reads only that element, so slices may run
+     * on different threads. Returns a {@link Status} code ({@link Status#BAD_ARGUMENT} unless 0 ≤ begin ≤ end ≤ len).
+     */
+    @Name("c4j_sgd_step") public static native int sgdStep(long len, long begin, long end, FloatPointer param,
+            @Const FloatPointer grad, FloatPointer velocity, float lr, float momentum, float dampening, float weightDecay,
+            int nesterov, int firstStep);
+    /** Adam (decoupled 0: L2 added to the gradient) or AdamW (decoupled 1) step over [begin, end) of flat buffers, as {@link #sgdStep}; step counts from 1. */
+    @Name("c4j_adam_step") public static native int adamStep(long len, long begin, long end, FloatPointer param,
+            @Const FloatPointer grad, FloatPointer m, FloatPointer v, float lr, float beta1, float beta2, float eps,
+            float weightDecay, int decoupled, long step);
     /**
      * Clips len gradients by their global L2 norm: when it exceeds maxNorm they are scaled by
      * maxNorm/(norm + 1e-6) (PyTorch's {@code clip_grad_norm_}), else left alone. Returns the norm before clipping.

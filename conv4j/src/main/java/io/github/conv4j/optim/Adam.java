@@ -1,7 +1,9 @@
 package io.github.conv4j.optim;
 
 import io.github.conv4j.binding.Conv4jNative;
+import io.github.conv4j.binding.Status;
 import io.github.conv4j.nn.Model;
+import io.github.conv4j.nn.SlicedPass;
 import io.github.conv4j.tensor.Tensor;
 import java.util.List;
 import java.util.Objects;
@@ -10,7 +12,8 @@ import org.bytedeco.javacpp.FloatPointer;
 /**
  * Adam, and AdamW when the weight decay is decoupled (PyTorch's update rules). Made by
  * {@link AdamConfig#create}; per parameter group ({@link AdamConfig#group}), one native update per
- * contiguous range of the flat buffer sharing a group's options; owns two off-heap moment buffers, so close it (before the model).
+ * contiguous range of the flat buffer sharing a group's options, the buffer split over the workers as SGD's
+ * ({@link SlicedPass}); owns two off-heap moment buffers, so close it (before the model).
  */
 public final class Adam implements Optimizer {
     private final Tensor params, grads, m, v;
@@ -18,6 +21,7 @@ public final class Adam implements Optimizer {
     private final float beta1, beta2, eps;
     private final List<UpdateRange> ranges;
     private final FloatPointer[] p, g, mp, vp;   // each range's start in params, grads, m, v
+    private final SlicedPass pass = new SlicedPass(this::update);
     private double lr;
     private long steps;
 
@@ -45,12 +49,19 @@ public final class Adam implements Optimizer {
 
     @Override public void step() {
         steps++;
+        pass.run(params.size());
+        params.markWritten();   // written through pointers: caches of the weights (Conv2d's packed copies) must see it
+    }
+
+    /** Elements [begin, end) of the flat buffer: each range's part of them. */
+    private void update(long begin, long end) {
         for (int r = 0; r < ranges.size(); r++) {
             UpdateRange u = ranges.get(r);
-            Conv4jNative.adamStep(u.length(), p[r], g[r], mp[r], vp[r], (float) (lr * u.lrFactor()), beta1, beta2, eps, u.weightDecay(),
-                    config.isDecoupled() ? 1 : 0, steps);
+            long lo = u.clamp(begin), hi = u.clamp(end);
+            if (lo < hi)
+                Status.check(Conv4jNative.adamStep(u.length(), lo, hi, p[r], g[r], mp[r], vp[r], (float) (lr * u.lrFactor()), beta1, beta2, eps,
+                        u.weightDecay(), config.isDecoupled() ? 1 : 0, steps), "Adam step");
         }
-        params.markWritten();   // written through pointers: caches of the weights (Conv2d's packed copies) must see it
     }
 
     @Override public double learningRate() { return lr; }

@@ -1,7 +1,9 @@
 package io.github.conv4j.optim;
 
 import io.github.conv4j.binding.Conv4jNative;
+import io.github.conv4j.binding.Status;
 import io.github.conv4j.nn.Model;
+import io.github.conv4j.nn.SlicedPass;
 import io.github.conv4j.tensor.Tensor;
 import java.util.List;
 import java.util.Objects;
@@ -10,7 +12,8 @@ import org.bytedeco.javacpp.FloatPointer;
 /**
  * Stochastic gradient descent with momentum, dampening, Nesterov momentum and weight decay
  * (PyTorch's update rule), per parameter group ({@link SgdConfig#group}): one native update per
- * contiguous range of the flat buffer that shares a group's options. Made by {@link SgdConfig#create}; owns an off-heap velocity buffer, so
+ * contiguous range of the flat buffer that shares a group's options, the buffer split over the workers
+ * ({@link SlicedPass}: elementwise, so the same bits on any thread count). Made by {@link SgdConfig#create}; owns an off-heap velocity buffer, so
  * close it (before the model).
  */
 public final class Sgd implements Optimizer {
@@ -19,6 +22,7 @@ public final class Sgd implements Optimizer {
     private final float momentum, dampening;
     private final List<UpdateRange> ranges;
     private final FloatPointer[] p, g, v;   // each range's start in params, grads, velocity
+    private final SlicedPass pass = new SlicedPass(this::update);
     private double lr;
     private long steps;
 
@@ -42,13 +46,20 @@ public final class Sgd implements Optimizer {
     public SgdConfig config() { return config; }
 
     @Override public void step() {
-        for (int r = 0; r < ranges.size(); r++) {
-            UpdateRange u = ranges.get(r);
-            Conv4jNative.sgdStep(u.length(), p[r], g[r], v[r], (float) (lr * u.lrFactor()), momentum, dampening, u.weightDecay(),
-                    config.isNesterov() ? 1 : 0, steps == 0 ? 1 : 0);
-        }
+        pass.run(params.size());
         steps++;
         params.markWritten();   // written through pointers: caches of the weights (Conv2d's packed copies) must see it
+    }
+
+    /** Elements [begin, end) of the flat buffer: each range's part of them. */
+    private void update(long begin, long end) {
+        for (int r = 0; r < ranges.size(); r++) {
+            UpdateRange u = ranges.get(r);
+            long lo = u.clamp(begin), hi = u.clamp(end);
+            if (lo < hi)
+                Status.check(Conv4jNative.sgdStep(u.length(), lo, hi, p[r], g[r], v[r], (float) (lr * u.lrFactor()), momentum, dampening,
+                        u.weightDecay(), config.isNesterov() ? 1 : 0, steps == 0 ? 1 : 0), "SGD step");
+        }
     }
 
     @Override public double learningRate() { return lr; }
