@@ -259,7 +259,8 @@ static void direct_weight_grad(const c4j_conv_plan *p, const float *x, const flo
  * not 8 + 8 + 8 + 4): a short tile is a short chain of FMAs per accumulator between loads, and
  * runs at the FMAs' latency. Unlike the lowered route (a 32-deep GEMM of W^T and dy, then
  * col2im adding 25 columns into each pixel) nothing is written but dx, once. */
-enum { DX_IB = 5 };
+/* DX_JG: tap columns per group (their masks computed once a tile). */
+enum { DX_IB = 5, DX_JG = 8 };
 
 /* ib, rb and the tap row ii of tile row yy for dy row t are constants after inlining. */
 #define DX_WSEL(ii) ((ii) == 0 ? w0 : (ii) == 1 ? w1 : (ii) == 2 ? w2 : (ii) == 3 ? w3 : w4)
@@ -303,27 +304,55 @@ C4J_INLINE void dx_tile(const int rb, const c4j_conv_plan *p, const float *dyn, 
     const int64_t width = g->w - x0; /* lanes of dx's row from x0 */
     const dmask mx0 = D_MASK(width), mx1 = D_MASK(width - VW);
     const int32_t whole = g->dil_h == 1 ? g->r / DX_IB * DX_IB : 0, rest = g->dil_h == 1 ? g->r - whole : 0;
-    for (int32_t j = 0; j < g->s; ++j) {
-        /* lane l reads dy column q0 + l: only where that is in [0, out_w) and x0 + l in dx's row */
-        const int64_t q0 = (int64_t)x0 + g->pad_w - (int64_t)j * g->dil_w;
-        const int64_t below = -q0, end = g->out_w - q0 < width ? g->out_w - q0 : width;
-        const dmask m0 = D_ANDNOT(D_MASK(below), D_MASK(end)), m1 = D_ANDNOT(D_MASK(below - VW), D_MASK(end - VW));
-        const float *zk = zero + q0; /* lanes read only columns in [0, out_w), as for dk */
-        for (int32_t k = 0; k < g->k; ++k) {
-            const float *dk = dyn + (int64_t)k * p->pq + q0;
-            int32_t i0 = 0;
-            for (; i0 < whole; i0 += DX_IB) DX_BLOCK(DX_IB)
-            switch (rest) {
-            case 4: DX_BLOCK(4) break;
-            case 3: DX_BLOCK(3) break;
-            case 2: DX_BLOCK(2) break;
-            case 1: DX_BLOCK(1) break;
-            default: /* dil_h > 1: one tap a block */
-                for (; i0 < g->r; ++i0) DX_BLOCK(1)
-            }
+    /* channels outside, tap columns inside: the rows of dy channel k a tile reads (11 x 2
+     * vectors) serve its DX_JG tap columns from L1, where the columns outside read all of one
+     * image's dy (100 KB for 32 channels of 28x28) once per column */
+    for (int32_t j0 = 0; j0 < g->s; j0 += DX_JG) {
+        const int32_t jn = g->s - j0 < DX_JG ? g->s - j0 : DX_JG;
+        int64_t q0s[DX_JG];
+        dmask m0s[DX_JG], m1s[DX_JG];
+        for (int32_t jj = 0; jj < jn; ++jj) {
+            /* lane l reads dy column q0 + l: only where that is in [0, out_w) and x0 + l in dx's row */
+            const int64_t q0 = q0s[jj] = (int64_t)x0 + g->pad_w - (int64_t)(j0 + jj) * g->dil_w;
+            const int64_t below = -q0, end = g->out_w - q0 < width ? g->out_w - q0 : width;
+            m0s[jj] = D_ANDNOT(D_MASK(below), D_MASK(end));
+            m1s[jj] = D_ANDNOT(D_MASK(below - VW), D_MASK(end - VW));
         }
+        for (int32_t k = 0; k < g->k; ++k)
+            for (int32_t jj = 0; jj < jn; ++jj) {
+                const int32_t j = j0 + jj;
+                const int64_t q0 = q0s[jj];
+                const dmask m0 = m0s[jj], m1 = m1s[jj];
+                const float *zk = zero + q0; /* lanes read only columns in [0, out_w), as for dk */
+                const float *dk = dyn + (int64_t)k * p->pq + q0;
+                int32_t i0 = 0;
+                for (; i0 < whole; i0 += DX_IB) DX_BLOCK(DX_IB)
+                switch (rest) {
+                case 4: DX_BLOCK(4) break;
+                case 3: DX_BLOCK(3) break;
+                case 2: DX_BLOCK(2) break;
+                case 1: DX_BLOCK(1) break;
+                default: /* dil_h > 1: one tap a block */
+                    for (; i0 < g->r; ++i0) DX_BLOCK(1)
+                }
+            }
     }
     DX_STORE(0) DX_STORE(1) DX_STORE(2) DX_STORE(3) DX_STORE(4) DX_STORE(5) DX_STORE(6) DX_STORE(7)
+}
+
+/* dx_tile with rb as a constant. */
+C4J_INLINE void dx_tiles(int rb, const c4j_conv_plan *p, const float *dyn, int32_t y, int32_t x,
+                         const float *w, float *out) {
+    switch (rb) {
+    case 8: dx_tile(8, p, dyn, p->dypad, y, x, w, out); break;
+    case 7: dx_tile(7, p, dyn, p->dypad, y, x, w, out); break;
+    case 6: dx_tile(6, p, dyn, p->dypad, y, x, w, out); break;
+    case 5: dx_tile(5, p, dyn, p->dypad, y, x, w, out); break;
+    case 4: dx_tile(4, p, dyn, p->dypad, y, x, w, out); break;
+    case 3: dx_tile(3, p, dyn, p->dypad, y, x, w, out); break;
+    case 2: dx_tile(2, p, dyn, p->dypad, y, x, w, out); break;
+    default: dx_tile(1, p, dyn, p->dypad, y, x, w, out); break;
+    }
 }
 
 /* dx of images n0.. (nb of them), overwritten: tiles of rb rows, the rows split evenly. */
@@ -339,16 +368,7 @@ static void direct_input_grad(const c4j_conv_plan *p, const float *w, const floa
             const int rows = g->h - y < rb ? g->h - y : rb;
             for (int32_t x = 0; x < g->w; x += 2 * VW) {
                 float *out = dxn + (int64_t)y * g->w + x;
-                switch (rows) {
-                case 8: dx_tile(8, p, dyn, p->dypad, y, x, w, out); break;
-                case 7: dx_tile(7, p, dyn, p->dypad, y, x, w, out); break;
-                case 6: dx_tile(6, p, dyn, p->dypad, y, x, w, out); break;
-                case 5: dx_tile(5, p, dyn, p->dypad, y, x, w, out); break;
-                case 4: dx_tile(4, p, dyn, p->dypad, y, x, w, out); break;
-                case 3: dx_tile(3, p, dyn, p->dypad, y, x, w, out); break;
-                case 2: dx_tile(2, p, dyn, p->dypad, y, x, w, out); break;
-                default: dx_tile(1, p, dyn, p->dypad, y, x, w, out); break;
-                }
+                dx_tiles(rows, p, dyn, y, x, w, out);
             }
         }
     }
