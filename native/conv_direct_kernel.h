@@ -165,7 +165,12 @@ static void direct_forward(const c4j_conv_plan *p, int32_t n_begin, int32_t n_en
         DW_LOAD_X(0) DW_LOAD_X(1) DW_LOAD_X(2) DW_LOAD_X(3) DW_LOAD_X(4)                     \
         DW_LOAD_DY(0) DW_LOAD_DY(1) DW_LOAD_DY(2) DW_LOAD_DY(3)                              \
         DW_ROW(0) DW_ROW(1) DW_ROW(2) DW_ROW(3)                                              \
+        DW_BIAS(0) DW_BIAS(1) DW_BIAS(2) DW_BIAS(3)                                          \
     }
+/* The bias gradient's partial sums of channel kk (a tile of the kernel's first taps only). */
+#define DW_BIAS(kk) if (bias && kb > kk) bsum##kk = D_ADD(bsum##kk, d##kk);
+#define DW_BIAS_LOAD(kk) if (bias && kb > kk) bsum##kk = D_LOAD(bsums + (int64_t)(kk) * VW);
+#define DW_BIAS_STORE(kk) if (bias && kb > kk) D_STORE(bsums + (int64_t)(kk) * VW, bsum##kk);
 #define DW_TAP(jj) const float *x##jj##p = xs + p->tap[tap0 + (jb > jj ? jj : 0)];
 #define DW_SUM_AT(kk, jj) (sums + ((int64_t)(kk) * p->rs + (jj)) * VW)
 #define DW_LOAD_SUM(kk, jj) if (kb > kk && jb > jj) acc##kk##jj = D_LOAD(DW_SUM_AT(kk, jj));
@@ -175,15 +180,18 @@ static void direct_forward(const c4j_conv_plan *p, int32_t n_begin, int32_t n_en
     op(2, 0) op(2, 1) op(2, 2) op(2, 3) op(2, 4) op(3, 0) op(3, 1) op(3, 2) op(3, 3) op(3, 4)
 
 /* The partial sums of taps tap0..tap0+jb of channels k..k+kb (sums: dwv at (k, tap0)) over one
- * image (xs its shifted planes, dn its dy at channel k), set when first, else added to. kb and
- * jb are constants after inlining. */
-C4J_INLINE void dw_tile(const int kb, const int jb, const c4j_conv_plan *p, const float *xs, int64_t tap0,
-                        const float *dn, float *sums, int first) {
+ * image (xs its shifted planes, dn its dy at channel k), set when first, else added to; with
+ * bias also those of db (bsums: at channel k), from the dy vectors the tile loads anyway (a
+ * separate pass, add_row_sums, read all of dy again: ~10 % of this one). kb, jb and bias are
+ * constants after inlining. */
+C4J_INLINE void dw_tile(const int kb, const int jb, const int bias, const c4j_conv_plan *p, const float *xs,
+                        int64_t tap0, const float *dn, float *sums, float *bsums, int first) {
+    dvec bsum0 = D_ZERO(), bsum1 = bsum0, bsum2 = bsum0, bsum3 = bsum0;
     dvec acc00 = D_ZERO(), acc01 = acc00, acc02 = acc00, acc03 = acc00, acc04 = acc00, acc10 = acc00,
          acc11 = acc00, acc12 = acc00, acc13 = acc00, acc14 = acc00, acc20 = acc00, acc21 = acc00,
          acc22 = acc00, acc23 = acc00, acc24 = acc00, acc30 = acc00, acc31 = acc00, acc32 = acc00,
          acc33 = acc00, acc34 = acc00;
-    if (!first) { DW_EACH(DW_LOAD_SUM) }
+    if (!first) { DW_EACH(DW_LOAD_SUM) DW_BIAS_LOAD(0) DW_BIAS_LOAD(1) DW_BIAS_LOAD(2) DW_BIAS_LOAD(3) }
     const int64_t pq = p->pq, whole = pq / VW * VW;
     const dmask tail = D_MASK(pq - whole);
     DW_TAP(0) DW_TAP(1) DW_TAP(2) DW_TAP(3) DW_TAP(4)
@@ -199,46 +207,85 @@ C4J_INLINE void dw_tile(const int kb, const int jb, const c4j_conv_plan *p, cons
         DW_STEP
     }
     DW_EACH(DW_STORE_SUM)
+    DW_BIAS_STORE(0) DW_BIAS_STORE(1) DW_BIAS_STORE(2) DW_BIAS_STORE(3)
 }
 
 /* dw_tile with jb as a constant. */
-C4J_INLINE void dw_tiles(const int kb, int jb, const c4j_conv_plan *p, const float *xs, int64_t tap0, const float *dy,
-                         float *sums, int first) {
+C4J_INLINE void dw_tiles(const int kb, int jb, const int bias, const c4j_conv_plan *p, const float *xs, int64_t tap0,
+                         const float *dy, float *sums, float *bsums, int first) {
     switch (jb) {
-    case 5: dw_tile(kb, 5, p, xs, tap0, dy, sums, first); break;
-    case 4: dw_tile(kb, 4, p, xs, tap0, dy, sums, first); break;
-    case 3: dw_tile(kb, 3, p, xs, tap0, dy, sums, first); break;
-    case 2: dw_tile(kb, 2, p, xs, tap0, dy, sums, first); break;
-    default: dw_tile(kb, 1, p, xs, tap0, dy, sums, first); break;
+    case 5: dw_tile(kb, 5, bias, p, xs, tap0, dy, sums, bsums, first); break;
+    case 4: dw_tile(kb, 4, bias, p, xs, tap0, dy, sums, bsums, first); break;
+    case 3: dw_tile(kb, 3, bias, p, xs, tap0, dy, sums, bsums, first); break;
+    case 2: dw_tile(kb, 2, bias, p, xs, tap0, dy, sums, bsums, first); break;
+    default: dw_tile(kb, 1, bias, p, xs, tap0, dy, sums, bsums, first); break;
     }
+}
+
+/* dw_tiles with kb as a constant. */
+C4J_INLINE void dw_blocks(int kb, int jb, const int bias, const c4j_conv_plan *p, const float *xs, int64_t tap0,
+                          const float *dy, float *sums, float *bsums, int first) {
+    switch (kb) {
+    case 4: dw_tiles(4, jb, bias, p, xs, tap0, dy, sums, bsums, first); break;
+    case 3: dw_tiles(3, jb, bias, p, xs, tap0, dy, sums, bsums, first); break;
+    case 2: dw_tiles(2, jb, bias, p, xs, tap0, dy, sums, bsums, first); break;
+    default: dw_tiles(1, jb, bias, p, xs, tap0, dy, sums, bsums, first); break;
+    }
+}
+
+/* Where the bias gradient's partial sums lie in dwv, after the weights' (the plan sizes it so for
+ * one channel): K vectors. */
+static float *direct_bias_sums(const c4j_conv_plan *p) { return p->dwv + (int64_t)p->g->k * p->rs * VW; }
+
+/* db's partial sums of images n0.. (nb of them) where dw is not asked for (first: the call's
+ * first chunk sets them): the adds dw_tile makes, in its order, so that db has the same bits
+ * whether or not dw comes with it. */
+static void direct_bias_grad(const c4j_conv_plan *p, const float *dy, int32_t n0, int32_t nb, int first) {
+    const c4j_conv_geom *g = p->g;
+    const int64_t pq = p->pq, whole = pq / VW * VW;
+    const dmask tail = D_MASK(pq - whole);
+    for (int32_t k = 0; k < g->k; ++k) {
+        float *bsums = direct_bias_sums(p) + (int64_t)k * VW;
+        dvec sum = first ? D_ZERO() : D_LOAD(bsums);
+        for (int32_t n = 0; n < nb; ++n) {
+            const float *d = dy + ((int64_t)(n0 + n) * g->k + k) * pq;
+            for (int64_t t = 0; t < whole; t += VW) sum = D_ADD(sum, D_LOAD(d + t));
+            if (whole < pq) sum = D_ADD(sum, D_LOADM(d + whole, tail));
+        }
+        D_STORE(bsums, sum);
+    }
+}
+
+/* db[k] += the lanes of its partial sums, once a call (as row_weight_grad_sum for dw). */
+static void direct_bias_sum(const c4j_conv_plan *p, float *db) {
+    const float *sums = direct_bias_sums(p);
+    for (int32_t k = 0; k < p->g->k; ++k) db[k] += D_SUM(D_LOAD(sums + (int64_t)k * VW));
 }
 
 /* The weight gradient's partial sums (p->dwv, set by the call's first chunk, first) of images
  * n0.. (nb <= chunk of them), whose shifted planes are written here; the plan's tap table holds
- * shift_taps's offsets. The caller adds the lanes of dwv into dw once the call's chunks are done.
+ * shift_taps's offsets; with_db: db's too (direct_bias_sums). The caller adds the lanes of dwv
+ * into dw (and db) once the call's chunks are done.
  * One image at a time through every tile: its planes (17.5 KB for 28x28 5x5) and a tile's dy
  * (4 channels, 12.5 KB) then stay in L1 across the tiles; a tile over the chunk's two images
  * (60 KB) ran from L2 at 125 GFLOP/s on one core against 200 (the dwv loads and stores a tile
  * and image are 40 against 980 FMAs). */
 static void direct_weight_grad(const c4j_conv_plan *p, const float *x, const float *dy, int32_t n0, int32_t nb,
-                               int first) {
+                               int with_db, int first) {
     const c4j_conv_geom *g = p->g;
     shift_chunk(p, x, n0, nb);
     for (int32_t n = 0; n < nb; ++n) {
         const float *dyn = dy + (int64_t)(n0 + n) * g->k * p->pq, *xs = p->xsh + n * p->xshift;
+        const int set = first && n == 0;
         for (int32_t k = 0; k < g->k; k += DW_KB) {
             const int kb = g->k - k < DW_KB ? g->k - k : DW_KB;
+            const float *dk = dyn + (int64_t)k * p->pq;
+            float *bsums = direct_bias_sums(p) + (int64_t)k * VW;
             for (int64_t t = 0; t < p->rs; t += DW_JB) {
                 const int jb = p->rs - t < DW_JB ? (int)(p->rs - t) : DW_JB;
-                const float *dk = dyn + (int64_t)k * p->pq;
                 float *sums = p->dwv + ((int64_t)k * p->rs + t) * VW;
-                const int set = first && n == 0;
-                switch (kb) {
-                case 4: dw_tiles(4, jb, p, xs, t, dk, sums, set); break;
-                case 3: dw_tiles(3, jb, p, xs, t, dk, sums, set); break;
-                case 2: dw_tiles(2, jb, p, xs, t, dk, sums, set); break;
-                default: dw_tiles(1, jb, p, xs, t, dk, sums, set); break;
-                }
+                if (with_db && t == 0) dw_blocks(kb, jb, 1, p, xs, t, dk, sums, bsums, set);
+                else dw_blocks(kb, jb, 0, p, xs, t, dk, sums, bsums, set);
             }
         }
     }

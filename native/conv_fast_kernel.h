@@ -394,6 +394,7 @@ void C4J_CONV_BACKWARD(const c4j_conv_geom *g, int32_t n_begin, int32_t n_end, c
     c4j_conv_plan p;
     c4j_conv_fast_plan(g, workspace, &p);
     const int flipped = p.flipped, direct = dw && c4j_conv_one_channel(g), by_row_dw = dw && !direct && rows_weight_grad(&p);
+    const int direct_db = db && c4j_conv_one_channel(g); /* db by per-lane sums, with dw or alone */
     if (direct) shift_taps(&p);
     if (dw && !direct) {
         if (!by_row_dw)
@@ -424,12 +425,13 @@ void C4J_CONV_BACKWARD(const c4j_conv_geom *g, int32_t n_begin, int32_t n_end, c
         const float *wg = w + (int64_t)grp * p.kg * p.rows;
         for (int32_t n0 = n_begin; n0 < n_end; n0 += g->chunk) {
             const int32_t nb = n_end - n0 < g->chunk ? n_end - n0 : g->chunk;
-            if (db)
+            if (direct_db && !direct) direct_bias_grad(&p, dy, n0, nb, n0 == n_begin);
+            else if (db && !direct) /* (the direct weight gradient sums db as it goes) */
                 for (int32_t i = 0; i < nb; ++i)
                     add_row_sums(dy + ((int64_t)(n0 + i) * g->k + (int64_t)grp * p.kg) * p.pq, p.kg, p.pq,
                                  db + (int64_t)grp * p.kg);
             if (direct) {
-                direct_weight_grad(&p, x, dy, n0, nb, n0 == n_begin);
+                direct_weight_grad(&p, x, dy, n0, nb, db != NULL, n0 == n_begin);
             } else if (by_row_dw) {
                 pad_chunk(&p, x, n0, nb, grp);
                 row_weight_grad(&p, dy + ((int64_t)n0 * g->k + (int64_t)grp * p.kg) * p.pq, nb, n0 == n_begin);
@@ -457,6 +459,7 @@ void C4J_CONV_BACKWARD(const c4j_conv_geom *g, int32_t n_begin, int32_t n_end, c
             }
         }
         if (by_row_dw || direct) row_weight_grad_sum(&p, dw + (int64_t)grp * p.kg * p.rows); /* both keep dwv */
-        else if (dw && !direct) transpose(p.dwt, p.rows, p.kg, dw + (int64_t)grp * p.kg * p.rows, 1, NULL, 0);
+        else if (dw) transpose(p.dwt, p.rows, p.kg, dw + (int64_t)grp * p.kg * p.rows, 1, NULL, 0);
+        if (direct_db) direct_bias_sum(&p, db);
     }
 }

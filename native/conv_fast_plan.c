@@ -89,7 +89,7 @@ int64_t c4j_conv_fast_plan(const c4j_conv_geom *g, float *ws, c4j_conv_plan *p) 
         flipped || direct_dx ? 0 : (int64_t)p->block * per_channel, /* col */
         nb * p->pq, p->rows,                            /* pix, tap */
         flipped ? nb * p->hw : 0, flipped ? (int64_t)p->kg * p->rs : 0, /* pix2, tap2 */
-        row_dw || one ? p->rows * p->kg * C4J_CONV_MAX_LANES : 0, /* dwv */
+        row_dw || one ? (p->rows + one) * p->kg * C4J_CONV_MAX_LANES : 0, /* dwv (one channel: and db's) */
         one ? nb * p->xshift + C4J_CONV_MAX_LANES : 0,  /* xsh (a vector of slack: rows are stored whole) */
     };
     float **areas[] = {&p->wt, &p->wflip, &p->xpad, &p->tmp, &p->dwt, &p->dypad, &p->col,
