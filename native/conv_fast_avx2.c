@@ -18,6 +18,7 @@ enum { VW = 8 };
 /* row_weight_grad's tile: 2 channels x 6 taps, 12 accumulators + 2 dy vectors + 1 image vector. */
 #define RDW_KB 2
 #define RDW_TB 6
+#define DX_JG 1 /* conv_direct_kernel.h's input gradient: tap columns inside its channel loop */
 #define DX_RB 4
 typedef __m256 dvec;
 typedef __m256i dmask;

@@ -18,6 +18,7 @@ enum { VW = 16 };
 /* row_weight_grad's tile: 4 channels x 6 taps, 24 accumulators + 4 dy vectors + 1 image vector. */
 #define RDW_KB 4
 #define RDW_TB 6
+#define DX_JG 8 /* conv_direct_kernel.h's input gradient: tap columns inside its channel loop */
 #define DX_RB 8
 typedef __m512 dvec;
 typedef __mmask16 dmask;
