@@ -10,8 +10,8 @@
 #define C4J_GEMM c4j_gemm_avx2
 #define PANEL C4J_GEMM_NR_AVX2
 
-/* conv_direct_kernel.h's vectors: 8 lanes, mask-register tails; tiles of 8, 10 and 8 accumulators,
- * so that they, the image (or dy) vectors and the weights fit the 16 ymm registers. */
+/* conv_direct_kernel.h's vectors: 8 lanes, mask-register tails; tiles of 8, 10 (+ 2 bias sums) and
+ * 8 accumulators, so that they, the image (or dy) vectors and the weights fit the 16 ymm registers. */
 enum { VW = 8 };
 #define FWD_KB 2
 #define DW_KB 2

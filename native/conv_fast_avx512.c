@@ -10,8 +10,9 @@
 #define C4J_GEMM c4j_gemm_avx512
 #define PANEL C4J_GEMM_NR_AVX512
 
-/* conv_direct_kernel.h's vectors: 16 lanes, opmask tails; tiles of 24, 20 and 16 of the 32
- * registers (the input gradient's with its 5 weights and 2 dy vectors: 23). */
+/* conv_direct_kernel.h's vectors: 16 lanes, opmask tails; tiles of 24, 20 (+ 4 bias sums in a
+ * kernel's first taps) and 16 of the 32 registers (the input gradient's with its 5 weights and 2
+ * dy vectors: 23). */
 enum { VW = 16 };
 #define FWD_KB 6
 #define DW_KB 4
