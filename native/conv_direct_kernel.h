@@ -1,110 +1,155 @@
 /* conv_direct_kernel.h — internal: the forward and weight gradient of a one-channel convolution
- * (a grey image's first layer) computed directly from the padded image, with no GEMM.
+ * (a grey image's first layer) computed directly from the image, with no GEMM.
  *
  * With one input channel the GEMM of conv_fast_kernel.h is only R*S deep (25 for 5x5): each
  * output pixel's 25 FMAs are fewer instructions than storing it pixel-major, transposing it to
  * NCHW and reading it back, so that route runs at about half the speed of the deeper layers.
- * Here vectors run along an output row instead, which is a run of contiguous input columns when
- * the horizontal stride is 1:
- *   forward      y[k][p][q..q+VW)  = b[k] + sum over (i, j) w[k][i][j] * xpad[row(p, i)][q + j*dil_w ..]
- *                a tile of 2 rows x 2 vectors x FWD_KB channels (AVX-512: 6, 24 accumulators): per
+ * Here vectors run along the output plane instead, read from shifted planes of the image: per
+ * tap column j and row phase f (0 <= f < stride_h) a plane of xrows rows x out_w columns,
+ *   plane(j, f)[u][q] = xpad[u*stride_h + f][q + j*dil_w]     (xpad: the zero-padded image),
+ * so that tap (i, j) of output pixel t = p*out_w + q reads plane(j, (i*dil_h) % stride_h) at
+ * (p + (i*dil_h) / stride_h)*out_w + q: one offset per tap (the plan's tap table, shift_taps)
+ * plus t, the same for every pixel. Each tap is then a run of the whole output plane, vectors
+ * full except the plane's last (784 = 49 x 16 for 28x28), where rows of 28 in 2 vectors left
+ * an eighth of the lanes empty and the loops over 2 vectors a row cost more than their FMAs:
+ *   forward      y[k][t..t+VW)  = b[k] + sum over taps w[k][tap] * plane_tap[t..]
+ *                a tile of FWD_VB = 4 vectors x FWD_KB channels (AVX-512: 6, 24 accumulators): per
  *                tap 4 loads of the image and 6 broadcast weights feed 24 FMAs, and the tile is
  *                stored straight into NCHW with the bias and the fused ReLU;
- *   weight grad  dw[k][i][j]      += sum over (n, p, q) dy[n][k][p][q] * xpad[n][row(p, i)][q + j*dil_w]
- *                a tile of DW_KB channels x 5 taps of one kernel row (AVX-512: 4, 20 accumulators)
- *                over the chunk's images, one vector of a row at a time (4 + 5 loads, 20 FMAs),
- *                summed across lanes once per tile and chunk;
- * with row(p, i) = p*stride_h + i*dil_h in the plan's padded copy (hp x wp). Every vector is
- * masked to the lanes q < out_w: the image loads then stay inside their padded row, whose width
- * is out_w + (s - 1)*dil_w. The input gradient at stride 1 is direct too (direct_input_grad,
- * below, from dy itself); with a vertical stride it keeps conv_fast_kernel.h's lowered route.
+ *   weight grad  dw[k][tap]    += sum over (n, t) dy[n][k][t] * plane_tap[n][t]
+ *                a tile of DW_KB channels x DW_JB = 5 taps (AVX-512: 4, 20 accumulators) over
+ *                one image (4 + 5 loads, 20 FMAs a vector), each accumulator VW per-lane
+ *                partial sums kept in the plan's dwv across the chunks and summed across lanes
+ *                once a call (row_weight_grad_sum), so the result does not depend on the chunk.
+ * The planes are written per chunk from x itself (shift_chunk: a masked load and a store a
+ * vector, zeros outside the image), 5 x 32 x 28 floats an image for 28x28 5x5: a few hundred
+ * vector stores against the ~40,000 FMAs of each product. The input gradient at stride 1 is
+ * direct too (direct_input_grad, below, from dy itself); with a vertical stride it keeps
+ * conv_fast_kernel.h's lowered route.
  *
- * Included by conv_fast_kernel.h (after pad_planes and pad_chunk), in each ISA's unit, which defines first VW,
- * FWD_KB, DW_KB, DX_RB, the types dvec and dmask and the D_* operations below. */
+ * Included by conv_fast_kernel.h, in each ISA's unit, which defines first VW, FWD_KB, DW_KB, DX_RB, DX_JG,
+ * the types dvec and dmask and the D_* operations below. */
 
-/* Rows of a forward tile and taps of a weight-gradient tile; their channels, FWD_KB (at most 6)
+/* Vectors of a forward tile and taps of a weight-gradient tile; their channels, FWD_KB (at most 6)
  * and DW_KB (at most 4), and the rows of an input-gradient tile, DX_RB (at most 8), are the
  * unit's: as many as its vector registers hold. */
-enum { FWD_RB = 2, DW_JB = 5 };
+enum { FWD_VB = 4, DW_JB = 5 };
 
-/* The direct passes run this geometry: one input channel, one group, horizontal stride 1. */
-static int direct_fits(const c4j_conv_geom *g) { return g->c == 1 && g->groups == 1 && g->stride_w == 1; }
-
-/* Rows 0 and 1 of channel kk of a forward tile: the tap's weight times the image vectors. */
-#define FWD_FMA(kk)                                                     \
-    if (kb > kk) {                                                      \
-        const dvec wk = D_BCAST(wt + kk * rs);                          \
-        lo0##kk = D_FMA(x0lo, wk, lo0##kk);                             \
-        hi0##kk = D_FMA(x0hi, wk, hi0##kk);                             \
-        if (rb > 1) {                                                   \
-            lo1##kk = D_FMA(x1lo, wk, lo1##kk);                         \
-            hi1##kk = D_FMA(x1hi, wk, hi1##kk);                         \
-        }                                                               \
+/* p->tap[(i*s + j)] = where tap (i, j)'s run starts in an image's shifted planes (c4j_conv_fast_fits
+ * keeps the planes below 2^30 floats, so it fits int32). Once a call: two divisions a tap. */
+static void shift_taps(const c4j_conv_plan *p) {
+    const c4j_conv_geom *g = p->g;
+    for (int64_t i = 0; i < g->r; ++i) {
+        const int64_t down = i * g->dil_h, phase = down % g->stride_h, rows = down / g->stride_h;
+        for (int64_t j = 0; j < g->s; ++j)
+            p->tap[i * g->s + j] = (int32_t)(((j * g->stride_h + phase) * p->xrows + rows) * g->out_w);
     }
-#define FWD_STORE(r, kk)                                                                    \
-    if (rb > r && kb > kk) {                                                                \
-        float *row = y + (int64_t)kk * pq + (int64_t)r * g->out_w;                          \
-        const dvec bias = b ? D_BCAST(b + kk) : D_ZERO();                                   \
-        dvec lo = D_ADD(lo##r##kk, bias), hi = D_ADD(hi##r##kk, bias);                      \
-        if (g->relu) { lo = D_MAX(lo, D_ZERO()); hi = D_MAX(hi, D_ZERO()); } /* NaN gives 0 */ \
-        D_STOREM(row, m0, lo);                                                              \
-        D_STOREM(row + VW, m1, hi);                                                         \
-    }
+}
 
-/* Output rows p, p+1 (rb of them), columns q0.. (2 VW, masked by m0, m1), channels k.. (kb) of
- * one image: xp its padded copy, w and b (b may be NULL) at channel k, y at (k, p, q0). rb and kb
- * are constants after inlining, so the accumulators stay in registers. */
-C4J_INLINE void fwd_tile(const int rb, const int kb, const c4j_conv_geom *g, int64_t wp, int64_t pq,
-                         const float *xp, const float *w, const float *b, float *y, dmask m0, dmask m1) {
-    dvec lo00 = D_ZERO(), hi00 = lo00, lo01 = lo00, hi01 = lo00, lo02 = lo00, hi02 = lo00, lo03 = lo00,
-         hi03 = lo00, lo04 = lo00, hi04 = lo00, lo05 = lo00, hi05 = lo00, lo10 = lo00, hi10 = lo00,
-         lo11 = lo00, hi11 = lo00, lo12 = lo00, hi12 = lo00, lo13 = lo00, hi13 = lo00, lo14 = lo00,
-         hi14 = lo00, lo15 = lo00, hi15 = lo00;
-    const int64_t rs = (int64_t)g->r * g->s, next = (int64_t)g->stride_h * wp;
-    for (int32_t i = 0; i < g->r; ++i)
+/* The shifted planes of images n0..n0+nb-1 of x into p->xsh, side by side (p->xshift floats an
+ * image). A plane row is out_w floats stored in whole vectors, the last one spilling into the
+ * next row, which is written after it (and past the last row into the area's slack). */
+static void shift_chunk(const c4j_conv_plan *p, const float *x, int32_t n0, int32_t nb) {
+    const c4j_conv_geom *g = p->g;
+    const int64_t vecs = (g->out_w + VW - 1) / VW;
+    for (int32_t n = 0; n < nb; ++n) {
+        const float *xn = x + (int64_t)(n0 + n) * p->hw;
+        float *out = p->xsh + n * p->xshift;
         for (int32_t j = 0; j < g->s; ++j) {
-            const float *x0 = xp + (int64_t)i * g->dil_h * wp + (int64_t)j * g->dil_w, *wt = w + (int64_t)i * g->s + j;
-            const dvec x0lo = D_LOADM(x0, m0), x0hi = D_LOADM(x0 + VW, m1);
-            const dvec x1lo = rb > 1 ? D_LOADM(x0 + next, m0) : x0lo, x1hi = rb > 1 ? D_LOADM(x0 + next + VW, m1) : x0hi;
-            FWD_FMA(0) FWD_FMA(1) FWD_FMA(2) FWD_FMA(3) FWD_FMA(4) FWD_FMA(5)
+            const int64_t col = (int64_t)j * g->dil_w - g->pad_w; /* x's column under lane 0 of q = 0 */
+            for (int32_t f = 0; f < g->stride_h; ++f)
+                for (int64_t u = 0; u < p->xrows; ++u, out += g->out_w) {
+                    const int64_t sy = u * g->stride_h + f - g->pad_h;
+                    const int inside = (uint64_t)sy < (uint64_t)g->h;
+                    const float *xr = xn + (inside ? sy : 0) * g->w;
+                    for (int64_t v = 0; v < vecs; ++v) {
+                        const int64_t c = col + v * VW; /* lanes read x's columns in [0, w) only */
+                        const dmask m = D_ANDNOT(D_MASK(-c), D_MASK(g->w - c));
+                        D_STORE(out + v * VW, inside ? D_LOADM(xr + c, m) : D_ZERO());
+                    }
+                }
         }
-    FWD_STORE(0, 0) FWD_STORE(0, 1) FWD_STORE(0, 2) FWD_STORE(0, 3) FWD_STORE(0, 4) FWD_STORE(0, 5)
-    FWD_STORE(1, 0) FWD_STORE(1, 1) FWD_STORE(1, 2) FWD_STORE(1, 3) FWD_STORE(1, 4) FWD_STORE(1, 5)
+    }
+}
+
+/* A masked (edge) or plain (interior) load of one vector. */
+#define D_LOADE(ptr, m) (masked ? D_LOADM(ptr, m) : D_LOAD(ptr))
+
+/* Channel kk of a forward tile: the tap's weight times its vectors. */
+#define FWD_FMA(kk)                                                                          \
+    if (kb > kk) {                                                                           \
+        const dvec wk = D_BCAST(wt + kk * rs);                                               \
+        a##kk##0 = D_FMA(x0, wk, a##kk##0);                                                  \
+        a##kk##1 = D_FMA(x1, wk, a##kk##1);                                                  \
+        a##kk##2 = D_FMA(x2, wk, a##kk##2);                                                  \
+        a##kk##3 = D_FMA(x3, wk, a##kk##3);                                                  \
+    }
+#define FWD_PUT(kk, v)                                                                        \
+    {                                                                                         \
+        dvec o = D_ADD(a##kk##v, bias);                                                       \
+        if (g->relu) o = D_MAX(o, D_ZERO()); /* NaN gives 0 */                                \
+        if (masked) D_STOREM(row + v * VW, m##v, o); else D_STORE(row + v * VW, o);           \
+    }
+#define FWD_STORE(kk)                                                                         \
+    if (kb > kk) {                                                                            \
+        float *row = y + (int64_t)kk * p->pq;                                                 \
+        const dvec bias = b ? D_BCAST(b + kk) : D_ZERO();                                     \
+        FWD_PUT(kk, 0) FWD_PUT(kk, 1) FWD_PUT(kk, 2) FWD_PUT(kk, 3)                            \
+    }
+#define FWD_DECL(kk) dvec a##kk##0 = D_ZERO(), a##kk##1 = a##kk##0, a##kk##2 = a##kk##0, a##kk##3 = a##kk##0;
+
+/* Output pixels t.. (FWD_VB vectors; masked: the plane's last, by m0..m3) of channels k.. (kb)
+ * of one image: xs its shifted planes at t, w and b (b may be NULL) at channel k, y at (k, t).
+ * kb and masked are constants after inlining, so the accumulators stay in registers. */
+C4J_INLINE void fwd_tile(const int kb, const int masked, const c4j_conv_plan *p, const float *xs, const float *w,
+                         const float *b, float *y, dmask m0, dmask m1, dmask m2, dmask m3) {
+    const c4j_conv_geom *g = p->g;
+    FWD_DECL(0) FWD_DECL(1) FWD_DECL(2) FWD_DECL(3) FWD_DECL(4) FWD_DECL(5)
+    const int64_t rs = p->rs;
+    for (int64_t t = 0; t < rs; ++t) {
+        const float *xt = xs + p->tap[t], *wt = w + t;
+        const dvec x0 = D_LOADE(xt, m0), x1 = D_LOADE(xt + VW, m1), x2 = D_LOADE(xt + 2 * VW, m2),
+                   x3 = D_LOADE(xt + 3 * VW, m3);
+        FWD_FMA(0) FWD_FMA(1) FWD_FMA(2) FWD_FMA(3) FWD_FMA(4) FWD_FMA(5)
+    }
+    FWD_STORE(0) FWD_STORE(1) FWD_STORE(2) FWD_STORE(3) FWD_STORE(4) FWD_STORE(5)
 }
 
 /* fwd_tile with kb as a constant. */
-C4J_INLINE void fwd_tiles(const int rb, int kb, const c4j_conv_geom *g, int64_t wp, int64_t pq, const float *xp,
-                          const float *w, const float *b, float *y, dmask m0, dmask m1) {
+C4J_INLINE void fwd_tiles(int kb, const int masked, const c4j_conv_plan *p, const float *xs, const float *w,
+                          const float *b, float *y, dmask m0, dmask m1, dmask m2, dmask m3) {
     switch (kb) {
-    case 6: fwd_tile(rb, 6, g, wp, pq, xp, w, b, y, m0, m1); break;
-    case 5: fwd_tile(rb, 5, g, wp, pq, xp, w, b, y, m0, m1); break;
-    case 4: fwd_tile(rb, 4, g, wp, pq, xp, w, b, y, m0, m1); break;
-    case 3: fwd_tile(rb, 3, g, wp, pq, xp, w, b, y, m0, m1); break;
-    case 2: fwd_tile(rb, 2, g, wp, pq, xp, w, b, y, m0, m1); break;
-    default: fwd_tile(rb, 1, g, wp, pq, xp, w, b, y, m0, m1); break;
+    case 6: fwd_tile(6, masked, p, xs, w, b, y, m0, m1, m2, m3); break;
+    case 5: fwd_tile(5, masked, p, xs, w, b, y, m0, m1, m2, m3); break;
+    case 4: fwd_tile(4, masked, p, xs, w, b, y, m0, m1, m2, m3); break;
+    case 3: fwd_tile(3, masked, p, xs, w, b, y, m0, m1, m2, m3); break;
+    case 2: fwd_tile(2, masked, p, xs, w, b, y, m0, m1, m2, m3); break;
+    default: fwd_tile(1, masked, p, xs, w, b, y, m0, m1, m2, m3); break;
     }
 }
 
-/* y of images [n_begin, n_end), one at a time through the plan's padded copy. */
+/* y of images [n_begin, n_end), a chunk at a time through the plan's shifted planes: per image
+ * and block of channels the plane in whole tiles, then its masked rest. */
 static void direct_forward(const c4j_conv_plan *p, int32_t n_begin, int32_t n_end, const float *x, const float *w,
                            const float *b, float *y) {
     const c4j_conv_geom *g = p->g;
-    for (int32_t n = n_begin; n < n_end; ++n) {
-        pad_chunk(p, x, n, 1, 0);
-        float *yn = y + (int64_t)n * g->k * p->pq;
-        for (int32_t k = 0; k < g->k; k += FWD_KB) {
-            const int kb = g->k - k < FWD_KB ? g->k - k : FWD_KB;
-            for (int32_t r = 0; r < g->out_h; r += FWD_RB) {
-                const float *xr = p->xpad + (int64_t)r * g->stride_h * p->wp;
-                float *yr = yn + (int64_t)k * p->pq + (int64_t)r * g->out_w;
-                for (int32_t q = 0; q < g->out_w; q += 2 * VW) {
-                    const dmask m0 = D_MASK(g->out_w - q), m1 = D_MASK(g->out_w - q - VW);
-                    const float *bk = b ? b + k : NULL;
-                    if (g->out_h - r >= 2)
-                        fwd_tiles(2, kb, g, p->wp, p->pq, xr + q, w + (int64_t)k * p->rs, bk, yr + q, m0, m1);
-                    else
-                        fwd_tiles(1, kb, g, p->wp, p->pq, xr + q, w + (int64_t)k * p->rs, bk, yr + q, m0, m1);
-                }
+    const int64_t pq = p->pq, whole = pq / (FWD_VB * VW) * (FWD_VB * VW), rest = pq - whole;
+    const dmask all = D_MASK(VW), m0 = D_MASK(rest), m1 = D_MASK(rest - VW), m2 = D_MASK(rest - 2 * VW),
+                m3 = D_MASK(rest - 3 * VW);
+    shift_taps(p);
+    for (int32_t n0 = n_begin; n0 < n_end; n0 += g->chunk) {
+        const int32_t nb = n_end - n0 < g->chunk ? n_end - n0 : g->chunk;
+        shift_chunk(p, x, n0, nb);
+        for (int32_t i = 0; i < nb; ++i) {
+            const float *xs = p->xsh + i * p->xshift;
+            float *yn = y + (int64_t)(n0 + i) * g->k * pq;
+            for (int32_t k = 0; k < g->k; k += FWD_KB) {
+                const int kb = g->k - k < FWD_KB ? g->k - k : FWD_KB;
+                const float *wk = w + (int64_t)k * p->rs, *bk = b ? b + k : NULL;
+                float *yk = yn + (int64_t)k * pq;
+                for (int64_t t = 0; t < whole; t += FWD_VB * VW)
+                    fwd_tiles(kb, 0, p, xs + t, wk, bk, yk + t, all, all, all, all);
+                if (rest) fwd_tiles(kb, 1, p, xs + whole, wk, bk, yk + whole, m0, m1, m2, m3);
             }
         }
     }
@@ -113,66 +158,136 @@ static void direct_forward(const c4j_conv_plan *p, int32_t n_begin, int32_t n_en
 /* Tap jj of channel kk of a weight-gradient tile. */
 #define DW_FMA(kk, jj) if (kb > kk && jb > jj) acc##kk##jj = D_FMA(d##kk, x##jj, acc##kk##jj);
 #define DW_ROW(kk) DW_FMA(kk, 0) DW_FMA(kk, 1) DW_FMA(kk, 2) DW_FMA(kk, 3) DW_FMA(kk, 4)
-#define DW_LOAD_X(jj) const dvec x##jj = jb > jj ? D_LOADM(xr + (int64_t)jj * g->dil_w, m) : D_ZERO();
-#define DW_LOAD_DY(kk) const dvec d##kk = kb > kk ? D_LOADM(dr + (int64_t)kk * p->pq, m) : D_ZERO();
-#define DW_ADD(kk, jj) if (kb > kk && jb > jj) dw[(int64_t)kk * p->rs + jj] += D_SUM(acc##kk##jj);
-#define DW_ADD_ROW(kk) DW_ADD(kk, 0) DW_ADD(kk, 1) DW_ADD(kk, 2) DW_ADD(kk, 3) DW_ADD(kk, 4)
+#define DW_LOAD_X(jj) const dvec x##jj = jb > jj ? D_LOADE(x##jj##p + t, m) : D_ZERO();
+#define DW_LOAD_DY(kk) const dvec d##kk = kb > kk ? D_LOADE(dn + (int64_t)kk * p->pq + t, m) : D_ZERO();
+#define DW_STEP                                                                              \
+    {                                                                                        \
+        DW_LOAD_X(0) DW_LOAD_X(1) DW_LOAD_X(2) DW_LOAD_X(3) DW_LOAD_X(4)                     \
+        DW_LOAD_DY(0) DW_LOAD_DY(1) DW_LOAD_DY(2) DW_LOAD_DY(3)                              \
+        DW_ROW(0) DW_ROW(1) DW_ROW(2) DW_ROW(3)                                              \
+        DW_BIAS(0) DW_BIAS(1) DW_BIAS(2) DW_BIAS(3)                                          \
+    }
+/* The bias gradient's partial sums of channel kk (a tile of the kernel's first taps only). */
+#define DW_BIAS(kk) if (bias && kb > kk) bsum##kk = D_ADD(bsum##kk, d##kk);
+#define DW_BIAS_LOAD(kk) if (bias && kb > kk) bsum##kk = D_LOAD(bsums + (int64_t)(kk) * VW);
+#define DW_BIAS_STORE(kk) if (bias && kb > kk) D_STORE(bsums + (int64_t)(kk) * VW, bsum##kk);
+#define DW_TAP(jj) const float *x##jj##p = xs + p->tap[tap0 + (jb > jj ? jj : 0)];
+#define DW_SUM_AT(kk, jj) (sums + ((int64_t)(kk) * p->rs + (jj)) * VW)
+#define DW_LOAD_SUM(kk, jj) if (kb > kk && jb > jj) acc##kk##jj = D_LOAD(DW_SUM_AT(kk, jj));
+#define DW_STORE_SUM(kk, jj) if (kb > kk && jb > jj) D_STORE(DW_SUM_AT(kk, jj), acc##kk##jj);
+#define DW_EACH(op)                                                                          \
+    op(0, 0) op(0, 1) op(0, 2) op(0, 3) op(0, 4) op(1, 0) op(1, 1) op(1, 2) op(1, 3) op(1, 4) \
+    op(2, 0) op(2, 1) op(2, 2) op(2, 3) op(2, 4) op(3, 0) op(3, 1) op(3, 2) op(3, 3) op(3, 4)
 
-/* dw[k..k+kb)[i][j0..j0+jb) += the products over nb images (xpad their padded copies, dy at
- * channel k of image 0): dw at (k, i, j0). kb and jb are constants after inlining. */
-C4J_INLINE void dw_tile(const int kb, const int jb, const c4j_conv_plan *p, int32_t nb, int32_t i, int32_t j0,
-                        const float *dy, float *dw) {
-    const c4j_conv_geom *g = p->g;
+/* The partial sums of taps tap0..tap0+jb of channels k..k+kb (sums: dwv at (k, tap0)) over one
+ * image (xs its shifted planes, dn its dy at channel k), set when first, else added to; with
+ * bias also those of db (bsums: at channel k), from the dy vectors the tile loads anyway (a
+ * separate pass, add_row_sums, read all of dy again: ~10 % of this one). kb, jb and bias are
+ * constants after inlining. */
+C4J_INLINE void dw_tile(const int kb, const int jb, const int bias, const c4j_conv_plan *p, const float *xs,
+                        int64_t tap0, const float *dn, float *sums, float *bsums, int first) {
+    dvec bsum0 = D_ZERO(), bsum1 = bsum0, bsum2 = bsum0, bsum3 = bsum0;
     dvec acc00 = D_ZERO(), acc01 = acc00, acc02 = acc00, acc03 = acc00, acc04 = acc00, acc10 = acc00,
          acc11 = acc00, acc12 = acc00, acc13 = acc00, acc14 = acc00, acc20 = acc00, acc21 = acc00,
          acc22 = acc00, acc23 = acc00, acc24 = acc00, acc30 = acc00, acc31 = acc00, acc32 = acc00,
          acc33 = acc00, acc34 = acc00;
-    for (int32_t n = 0; n < nb; ++n) {
-        const float *xn = p->xpad + n * p->xplane + (int64_t)i * g->dil_h * p->wp + (int64_t)j0 * g->dil_w;
-        const float *dn = dy + (int64_t)n * g->k * p->pq;
-        for (int32_t r = 0; r < g->out_h; ++r)
-            for (int32_t q = 0; q < g->out_w; q += VW) {
-                const dmask m = D_MASK(g->out_w - q);
-                const float *xr = xn + (int64_t)r * g->stride_h * p->wp + q, *dr = dn + (int64_t)r * g->out_w + q;
-                DW_LOAD_X(0) DW_LOAD_X(1) DW_LOAD_X(2) DW_LOAD_X(3) DW_LOAD_X(4)
-                DW_LOAD_DY(0) DW_LOAD_DY(1) DW_LOAD_DY(2) DW_LOAD_DY(3)
-                DW_ROW(0) DW_ROW(1) DW_ROW(2) DW_ROW(3)
-            }
+    if (!first) { DW_EACH(DW_LOAD_SUM) DW_BIAS_LOAD(0) DW_BIAS_LOAD(1) DW_BIAS_LOAD(2) DW_BIAS_LOAD(3) }
+    const int64_t pq = p->pq, whole = pq / VW * VW;
+    const dmask tail = D_MASK(pq - whole);
+    DW_TAP(0) DW_TAP(1) DW_TAP(2) DW_TAP(3) DW_TAP(4)
+    int64_t t = 0;
+    {
+        const int masked = 0;
+        const dmask m = tail;
+        for (; t < whole; t += VW) DW_STEP
     }
-    DW_ADD_ROW(0) DW_ADD_ROW(1) DW_ADD_ROW(2) DW_ADD_ROW(3)
+    if (t < pq) {
+        const int masked = 1;
+        const dmask m = tail;
+        DW_STEP
+    }
+    DW_EACH(DW_STORE_SUM)
+    DW_BIAS_STORE(0) DW_BIAS_STORE(1) DW_BIAS_STORE(2) DW_BIAS_STORE(3)
 }
 
 /* dw_tile with jb as a constant. */
-C4J_INLINE void dw_tiles(const int kb, int jb, const c4j_conv_plan *p, int32_t nb, int32_t i, int32_t j0,
-                         const float *dy, float *dw) {
+C4J_INLINE void dw_tiles(const int kb, int jb, const int bias, const c4j_conv_plan *p, const float *xs, int64_t tap0,
+                         const float *dy, float *sums, float *bsums, int first) {
     switch (jb) {
-    case 5: dw_tile(kb, 5, p, nb, i, j0, dy, dw); break;
-    case 4: dw_tile(kb, 4, p, nb, i, j0, dy, dw); break;
-    case 3: dw_tile(kb, 3, p, nb, i, j0, dy, dw); break;
-    case 2: dw_tile(kb, 2, p, nb, i, j0, dy, dw); break;
-    default: dw_tile(kb, 1, p, nb, i, j0, dy, dw); break;
+    case 5: dw_tile(kb, 5, bias, p, xs, tap0, dy, sums, bsums, first); break;
+    case 4: dw_tile(kb, 4, bias, p, xs, tap0, dy, sums, bsums, first); break;
+    case 3: dw_tile(kb, 3, bias, p, xs, tap0, dy, sums, bsums, first); break;
+    case 2: dw_tile(kb, 2, bias, p, xs, tap0, dy, sums, bsums, first); break;
+    default: dw_tile(kb, 1, bias, p, xs, tap0, dy, sums, bsums, first); break;
     }
 }
 
-/* dw += the weight gradient of images n0.. (nb <= chunk of them), padded here into the plan's copies. */
-static void direct_weight_grad(const c4j_conv_plan *p, const float *x, const float *dy, int32_t n0, int32_t nb, float *dw) {
+/* dw_tiles with kb as a constant. */
+C4J_INLINE void dw_blocks(int kb, int jb, const int bias, const c4j_conv_plan *p, const float *xs, int64_t tap0,
+                          const float *dy, float *sums, float *bsums, int first) {
+    switch (kb) {
+    case 4: dw_tiles(4, jb, bias, p, xs, tap0, dy, sums, bsums, first); break;
+    case 3: dw_tiles(3, jb, bias, p, xs, tap0, dy, sums, bsums, first); break;
+    case 2: dw_tiles(2, jb, bias, p, xs, tap0, dy, sums, bsums, first); break;
+    default: dw_tiles(1, jb, bias, p, xs, tap0, dy, sums, bsums, first); break;
+    }
+}
+
+/* Where the bias gradient's partial sums lie in dwv, after the weights' (the plan sizes it so for
+ * one channel): K vectors. */
+static float *direct_bias_sums(const c4j_conv_plan *p) { return p->dwv + (int64_t)p->g->k * p->rs * VW; }
+
+/* db's partial sums of images n0.. (nb of them) where dw is not asked for (first: the call's
+ * first chunk sets them): the adds dw_tile makes, in its order, so that db has the same bits
+ * whether or not dw comes with it. */
+static void direct_bias_grad(const c4j_conv_plan *p, const float *dy, int32_t n0, int32_t nb, int first) {
     const c4j_conv_geom *g = p->g;
-    pad_chunk(p, x, n0, nb, 0);
-    const float *dyn = dy + (int64_t)n0 * g->k * p->pq;
-    for (int32_t k = 0; k < g->k; k += DW_KB) {
-        const int kb = g->k - k < DW_KB ? g->k - k : DW_KB;
-        for (int32_t i = 0; i < g->r; ++i)
-            for (int32_t j = 0; j < g->s; j += DW_JB) {
-                const int jb = g->s - j < DW_JB ? g->s - j : DW_JB;
-                const float *dk = dyn + (int64_t)k * p->pq;
-                float *dwk = dw + (int64_t)k * p->rs + (int64_t)i * g->s + j;
-                switch (kb) {
-                case 4: dw_tiles(4, jb, p, nb, i, j, dk, dwk); break;
-                case 3: dw_tiles(3, jb, p, nb, i, j, dk, dwk); break;
-                case 2: dw_tiles(2, jb, p, nb, i, j, dk, dwk); break;
-                default: dw_tiles(1, jb, p, nb, i, j, dk, dwk); break;
-                }
+    const int64_t pq = p->pq, whole = pq / VW * VW;
+    const dmask tail = D_MASK(pq - whole);
+    for (int32_t k = 0; k < g->k; ++k) {
+        float *bsums = direct_bias_sums(p) + (int64_t)k * VW;
+        dvec sum = first ? D_ZERO() : D_LOAD(bsums);
+        for (int32_t n = 0; n < nb; ++n) {
+            const float *d = dy + ((int64_t)(n0 + n) * g->k + k) * pq;
+            for (int64_t t = 0; t < whole; t += VW) sum = D_ADD(sum, D_LOAD(d + t));
+            if (whole < pq) sum = D_ADD(sum, D_LOADM(d + whole, tail));
+        }
+        D_STORE(bsums, sum);
+    }
+}
+
+/* db[k] += the lanes of its partial sums, once a call (as row_weight_grad_sum for dw). */
+static void direct_bias_sum(const c4j_conv_plan *p, float *db) {
+    const float *sums = direct_bias_sums(p);
+    for (int32_t k = 0; k < p->g->k; ++k) db[k] += D_SUM(D_LOAD(sums + (int64_t)k * VW));
+}
+
+/* The weight gradient's partial sums (p->dwv, set by the call's first chunk, first) of images
+ * n0.. (nb <= chunk of them), whose shifted planes are written here; the plan's tap table holds
+ * shift_taps's offsets; with_db: db's too (direct_bias_sums). The caller adds the lanes of dwv
+ * into dw (and db) once the call's chunks are done.
+ * One image at a time through every tile: its planes (17.5 KB for 28x28 5x5) and a tile's dy
+ * (4 channels, 12.5 KB) then stay in L1 across the tiles; a tile over the chunk's two images
+ * (60 KB) ran from L2 at 125 GFLOP/s on one core against 200 (the dwv loads and stores a tile
+ * and image are 40 against 980 FMAs). */
+static void direct_weight_grad(const c4j_conv_plan *p, const float *x, const float *dy, int32_t n0, int32_t nb,
+                               int with_db, int first) {
+    const c4j_conv_geom *g = p->g;
+    shift_chunk(p, x, n0, nb);
+    for (int32_t n = 0; n < nb; ++n) {
+        const float *dyn = dy + (int64_t)(n0 + n) * g->k * p->pq, *xs = p->xsh + n * p->xshift;
+        const int set = first && n == 0;
+        for (int32_t k = 0; k < g->k; k += DW_KB) {
+            const int kb = g->k - k < DW_KB ? g->k - k : DW_KB;
+            const float *dk = dyn + (int64_t)k * p->pq;
+            float *bsums = direct_bias_sums(p) + (int64_t)k * VW;
+            for (int64_t t = 0; t < p->rs; t += DW_JB) {
+                const int jb = p->rs - t < DW_JB ? (int)(p->rs - t) : DW_JB;
+                float *sums = p->dwv + ((int64_t)k * p->rs + t) * VW;
+                if (with_db && t == 0) dw_blocks(kb, jb, 1, p, xs, t, dk, sums, bsums, set);
+                else dw_blocks(kb, jb, 0, p, xs, t, dk, sums, bsums, set);
             }
+        }
     }
 }
 
@@ -235,27 +350,57 @@ C4J_INLINE void dx_tile(const int rb, const c4j_conv_plan *p, const float *dyn, 
     const int64_t width = g->w - x0; /* lanes of dx's row from x0 */
     const dmask mx0 = D_MASK(width), mx1 = D_MASK(width - VW);
     const int32_t whole = g->dil_h == 1 ? g->r / DX_IB * DX_IB : 0, rest = g->dil_h == 1 ? g->r - whole : 0;
-    for (int32_t j = 0; j < g->s; ++j) {
-        /* lane l reads dy column q0 + l: only where that is in [0, out_w) and x0 + l in dx's row */
-        const int64_t q0 = (int64_t)x0 + g->pad_w - (int64_t)j * g->dil_w;
-        const int64_t below = -q0, end = g->out_w - q0 < width ? g->out_w - q0 : width;
-        const dmask m0 = D_ANDNOT(D_MASK(below), D_MASK(end)), m1 = D_ANDNOT(D_MASK(below - VW), D_MASK(end - VW));
-        const float *zk = zero + q0; /* lanes read only columns in [0, out_w), as for dk */
-        for (int32_t k = 0; k < g->k; ++k) {
-            const float *dk = dyn + (int64_t)k * p->pq + q0;
-            int32_t i0 = 0;
-            for (; i0 < whole; i0 += DX_IB) DX_BLOCK(DX_IB)
-            switch (rest) {
-            case 4: DX_BLOCK(4) break;
-            case 3: DX_BLOCK(3) break;
-            case 2: DX_BLOCK(2) break;
-            case 1: DX_BLOCK(1) break;
-            default: /* dil_h > 1: one tap a block */
-                for (; i0 < g->r; ++i0) DX_BLOCK(1)
-            }
+    /* channels outside, the unit's DX_JG tap columns inside (masks computed once a tile): on
+     * AVX-512 the rows of dy channel k a tile reads (11 x 2 vectors) serve its 5 tap columns from
+     * L1, where the columns outside read all of one image's dy (100 KB for 32 channels of 28x28)
+     * once per column (0.30 -> 0.27 ms per 32 images on one core); DX_JG 1 is the columns-outside
+     * order, which AVX2's 4-row tiles keep: measured 3-4 % faster there than 8 (0.58 / 0.60 ms) */
+    for (int32_t j0 = 0; j0 < g->s; j0 += DX_JG) {
+        const int32_t jn = g->s - j0 < DX_JG ? g->s - j0 : DX_JG;
+        int64_t q0s[DX_JG];
+        dmask m0s[DX_JG], m1s[DX_JG];
+        for (int32_t jj = 0; jj < jn; ++jj) {
+            /* lane l reads dy column q0 + l: only where that is in [0, out_w) and x0 + l in dx's row */
+            const int64_t q0 = q0s[jj] = (int64_t)x0 + g->pad_w - (int64_t)(j0 + jj) * g->dil_w;
+            const int64_t below = -q0, end = g->out_w - q0 < width ? g->out_w - q0 : width;
+            m0s[jj] = D_ANDNOT(D_MASK(below), D_MASK(end));
+            m1s[jj] = D_ANDNOT(D_MASK(below - VW), D_MASK(end - VW));
         }
+        for (int32_t k = 0; k < g->k; ++k)
+            for (int32_t jj = 0; jj < jn; ++jj) {
+                const int32_t j = j0 + jj;
+                const int64_t q0 = q0s[jj];
+                const dmask m0 = m0s[jj], m1 = m1s[jj];
+                const float *zk = zero + q0; /* lanes read only columns in [0, out_w), as for dk */
+                const float *dk = dyn + (int64_t)k * p->pq + q0;
+                int32_t i0 = 0;
+                for (; i0 < whole; i0 += DX_IB) DX_BLOCK(DX_IB)
+                switch (rest) {
+                case 4: DX_BLOCK(4) break;
+                case 3: DX_BLOCK(3) break;
+                case 2: DX_BLOCK(2) break;
+                case 1: DX_BLOCK(1) break;
+                default: /* dil_h > 1: one tap a block */
+                    for (; i0 < g->r; ++i0) DX_BLOCK(1)
+                }
+            }
     }
     DX_STORE(0) DX_STORE(1) DX_STORE(2) DX_STORE(3) DX_STORE(4) DX_STORE(5) DX_STORE(6) DX_STORE(7)
+}
+
+/* dx_tile with rb as a constant. */
+C4J_INLINE void dx_tiles(int rb, const c4j_conv_plan *p, const float *dyn, int32_t y, int32_t x,
+                         const float *w, float *out) {
+    switch (rb) {
+    case 8: dx_tile(8, p, dyn, p->dypad, y, x, w, out); break;
+    case 7: dx_tile(7, p, dyn, p->dypad, y, x, w, out); break;
+    case 6: dx_tile(6, p, dyn, p->dypad, y, x, w, out); break;
+    case 5: dx_tile(5, p, dyn, p->dypad, y, x, w, out); break;
+    case 4: dx_tile(4, p, dyn, p->dypad, y, x, w, out); break;
+    case 3: dx_tile(3, p, dyn, p->dypad, y, x, w, out); break;
+    case 2: dx_tile(2, p, dyn, p->dypad, y, x, w, out); break;
+    default: dx_tile(1, p, dyn, p->dypad, y, x, w, out); break;
+    }
 }
 
 /* dx of images n0.. (nb of them), overwritten: tiles of rb rows, the rows split evenly. */
@@ -271,16 +416,7 @@ static void direct_input_grad(const c4j_conv_plan *p, const float *w, const floa
             const int rows = g->h - y < rb ? g->h - y : rb;
             for (int32_t x = 0; x < g->w; x += 2 * VW) {
                 float *out = dxn + (int64_t)y * g->w + x;
-                switch (rows) {
-                case 8: dx_tile(8, p, dyn, p->dypad, y, x, w, out); break;
-                case 7: dx_tile(7, p, dyn, p->dypad, y, x, w, out); break;
-                case 6: dx_tile(6, p, dyn, p->dypad, y, x, w, out); break;
-                case 5: dx_tile(5, p, dyn, p->dypad, y, x, w, out); break;
-                case 4: dx_tile(4, p, dyn, p->dypad, y, x, w, out); break;
-                case 3: dx_tile(3, p, dyn, p->dypad, y, x, w, out); break;
-                case 2: dx_tile(2, p, dyn, p->dypad, y, x, w, out); break;
-                default: dx_tile(1, p, dyn, p->dypad, y, x, w, out); break;
-                }
+                dx_tiles(rows, p, dyn, y, x, w, out);
             }
         }
     }

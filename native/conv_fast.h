@@ -22,9 +22,17 @@ typedef struct {
                                  (conv_fast_kernel.h's row_weight_grad decides per ISA) */
     int direct_dx;            /* ... as conv_direct_kernel.h's (one channel, stride 1) */
     int64_t xplane, dyplane; /* floats of one image's padded input (one group), padded dy */
-    float *wt, *wflip, *xpad, *tmp, *dwt, *dypad, *col, *dwv, *phase;
+    int64_t xrows, xshift;    /* one channel: rows of a shifted plane, floats of one image's planes */
+    float *wt, *wflip, *xpad, *tmp, *dwt, *dypad, *col, *dwv, *phase, *xsh;
     int32_t *pix, *tap, *pix2, *tap2;
 } c4j_conv_plan;
+
+/* The geometries conv_direct_kernel.h runs instead of the GEMM: one input channel, one group,
+ * stride 1 along the row (its forward and weight gradient; its input gradient at stride 1 both
+ * ways). The plan and both units ask this one predicate. */
+static inline int c4j_conv_one_channel(const c4j_conv_geom *g) {
+    return g->c == 1 && g->groups == 1 && g->stride_w == 1;
+}
 
 /* Sizes and, when ws is not NULL, the scratch areas carved from it; returns the floats used.
  * Only for geometries c4j_conv_fast_fits accepts: its bounds keep every product there in int64

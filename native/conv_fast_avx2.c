@@ -10,12 +10,13 @@
 #define C4J_GEMM c4j_gemm_avx2
 #define PANEL C4J_GEMM_NR_AVX2
 
-/* conv_direct_kernel.h's tiles (avx2_vec.h's 8-lane vectors): 8, 10 and 8 accumulators,
- * so that they, the image (or dy) vectors and the weights fit the 16 ymm registers. */
+/* conv_direct_kernel.h's tiles (avx2_vec.h's 8-lane vectors): 8, 10 (+ 2 bias sums) and 8
+ * accumulators, so that they, the image (or dy) vectors and the weights fit the 16 ymm registers. */
 #define FWD_KB 2
 #define DW_KB 2
 /* row_weight_grad's tile: 2 channels x 6 taps, 12 accumulators + 2 dy vectors + 1 image vector. */
 #define RDW_KB 2
 #define RDW_TB 6
+#define DX_JG 1 /* conv_direct_kernel.h's input gradient: tap columns inside its channel loop */
 #define DX_RB 4
 #include "conv_fast_kernel.h"

@@ -10,12 +10,14 @@
 #define C4J_GEMM c4j_gemm_avx512
 #define PANEL C4J_GEMM_NR_AVX512
 
-/* conv_direct_kernel.h's tiles (avx512_vec.h's 16-lane vectors): 24, 20 and 16 of the 32
- * registers (the input gradient's with its 5 weights and 2 dy vectors: 23). */
+/* conv_direct_kernel.h's tiles (avx512_vec.h's 16-lane vectors): 24, 20 (+ 4 bias sums in a
+ * kernel's first taps) and 16 of the 32 registers (the input gradient's with its 5 weights and 2
+ * dy vectors: 23). */
 #define FWD_KB 6
 #define DW_KB 4
 /* row_weight_grad's tile: 4 channels x 6 taps, 24 accumulators + 4 dy vectors + 1 image vector. */
 #define RDW_KB 4
 #define RDW_TB 6
+#define DX_JG 8 /* conv_direct_kernel.h's input gradient: tap columns inside its channel loop */
 #define DX_RB 8
 #include "conv_fast_kernel.h"

@@ -338,7 +338,7 @@ static int rows_weight_grad(const c4j_conv_plan *p) { return p->row_dw && by_row
  * pack than to multiply. */
 int32_t C4J_CONV_PACK(const c4j_conv_geom *g, const float *w, float *wt) {
     const int64_t kg = g->k / g->groups, rows = (int64_t)(g->c / g->groups) * g->r * g->s;
-    if (direct_fits(g) || by_rows((int32_t)kg, g->stride_w)) return 0;
+    if (c4j_conv_one_channel(g) || by_rows((int32_t)kg, g->stride_w)) return 0;
     if (wt)
         for (int32_t grp = 0; grp < g->groups; ++grp)
             to_panels(w + (int64_t)grp * kg * rows, kg, rows, rows, 0, wt + (int64_t)grp * rows * kg);
@@ -349,7 +349,7 @@ void C4J_CONV_FORWARD(const c4j_conv_geom *g, int32_t n_begin, int32_t n_end, co
                            const float *w, const float *packed, const float *b, float *y, float *workspace) {
     c4j_conv_plan p;
     c4j_conv_fast_plan(g, workspace, &p);
-    if (direct_fits(g)) {
+    if (c4j_conv_one_channel(g)) {
         direct_forward(&p, n_begin, n_end, x, w, b, y);
         return;
     }
@@ -593,7 +593,9 @@ void C4J_CONV_BACKWARD(const c4j_conv_geom *g, int32_t n_begin, int32_t n_end, c
                             float *workspace) {
     c4j_conv_plan p;
     c4j_conv_fast_plan(g, workspace, &p);
-    const int flipped = p.flipped, direct = dw && direct_fits(g), by_row_dw = dw && !direct && rows_weight_grad(&p);
+    const int flipped = p.flipped, direct = dw && c4j_conv_one_channel(g), by_row_dw = dw && !direct && rows_weight_grad(&p);
+    const int direct_db = db && c4j_conv_one_channel(g); /* db by per-lane sums, with dw or alone */
+    if (direct) shift_taps(&p);
     if (dw && !direct) {
         if (!by_row_dw)
             pixel_table(g->chunk, p.xplane, g->out_h, g->out_w, g->stride_h, g->stride_w, p.wp, 0, p.pix);
@@ -611,12 +613,13 @@ void C4J_CONV_BACKWARD(const c4j_conv_geom *g, int32_t n_begin, int32_t n_end, c
         const float *wg = w + (int64_t)grp * p.kg * p.rows;
         for (int32_t n0 = n_begin; n0 < n_end; n0 += g->chunk) {
             const int32_t nb = n_end - n0 < g->chunk ? n_end - n0 : g->chunk;
-            if (db)
+            if (direct_db && !direct) direct_bias_grad(&p, dy, n0, nb, n0 == n_begin);
+            else if (db && !direct) /* (the direct weight gradient sums db as it goes) */
                 for (int32_t i = 0; i < nb; ++i)
                     add_row_sums(dy + ((int64_t)(n0 + i) * g->k + (int64_t)grp * p.kg) * p.pq, p.kg, p.pq,
                                  db + (int64_t)grp * p.kg);
             if (direct) {
-                direct_weight_grad(&p, x, dy, n0, nb, dw);
+                direct_weight_grad(&p, x, dy, n0, nb, db != NULL, n0 == n_begin);
             } else if (by_row_dw) {
                 pad_chunk(&p, x, n0, nb, grp);
                 row_weight_grad(&p, dy + ((int64_t)n0 * g->k + (int64_t)grp * p.kg) * p.pq, nb, n0 == n_begin);
@@ -643,7 +646,8 @@ void C4J_CONV_BACKWARD(const c4j_conv_geom *g, int32_t n_begin, int32_t n_end, c
                                        dx + ((int64_t)(n0 + i) * g->c + (int64_t)grp * p.cg) * p.hw);
             }
         }
-        if (by_row_dw) row_weight_grad_sum(&p, dw + (int64_t)grp * p.kg * p.rows);
-        else if (dw && !direct) transpose(p.dwt, p.rows, p.kg, dw + (int64_t)grp * p.kg * p.rows, 1, NULL, 0);
+        if (by_row_dw || direct) row_weight_grad_sum(&p, dw + (int64_t)grp * p.kg * p.rows); /* both keep dwv */
+        else if (dw) transpose(p.dwt, p.rows, p.kg, dw + (int64_t)grp * p.kg * p.rows, 1, NULL, 0);
+        if (direct_db) direct_bias_sum(&p, db);
     }
 }

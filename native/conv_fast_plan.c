@@ -33,17 +33,15 @@ static int flipped_input_grad(const c4j_conv_geom *g) {
  * for at most half a tile of output channels: 16 on AVX-512, 8 on AVX2), so that the plan holds
  * its per-lane partial sums, dwv: kg x rows vectors of C4J_CONV_MAX_LANES floats (147 KB for 3x3
  * 16->16). Portable, so both units see the same workspace; the one-channel direct kernel has
- * its own weight gradient. */
+ * its own weight gradient (which keeps its partial sums in dwv too). */
 static int row_dw_possible(const c4j_conv_geom *g) {
-    return g->stride_w == 1 && g->k / g->groups <= 16 && !(g->c == 1 && g->groups == 1);
+    return g->stride_w == 1 && g->k / g->groups <= 16 && !c4j_conv_one_channel(g);
 }
 
 /* The input gradient of one input channel and stride 1 by conv_direct_kernel.h's direct pass,
  * from dy itself and a row of zeros; otherwise (one channel and a vertical stride) it is
  * lowered too. */
-static int direct_input_grad(const c4j_conv_geom *g) {
-    return g->c == 1 && g->groups == 1 && g->stride_h == 1 && g->stride_w == 1;
-}
+static int direct_input_grad(const c4j_conv_geom *g) { return c4j_conv_one_channel(g) && g->stride_h == 1; }
 
 /* Rows (or columns) of the padded input some window reads: the span the windows sweep. */
 static int64_t swept(int32_t out, int32_t stride, int32_t kernel, int32_t dil) {
@@ -71,6 +69,11 @@ static void dy_span(int32_t in, int32_t stride, int32_t pad, int32_t kernel, int
     *extent = any ? *margin + hi + 1 : 1;
 }
 
+/* Rows of each of conv_direct_kernel.h's shifted planes (one per tap column and row phase
+ * modulo stride_h): the padded input's rows of that phase. */
+static int64_t shifted_rows(int64_t hp, int32_t stride_h) { return (hp + stride_h - 1) / stride_h; }
+
+
 int64_t c4j_conv_fast_plan(const c4j_conv_geom *g, float *ws, c4j_conv_plan *p) {
     memset(p, 0, sizeof *p);
     p->g = g;
@@ -88,8 +91,10 @@ int64_t c4j_conv_fast_plan(const c4j_conv_geom *g, float *ws, c4j_conv_plan *p) 
     p->block = blk < 1 ? 1 : blk > p->cg ? p->cg : (int32_t)blk;
     const int64_t weights = (int64_t)g->groups * p->kg * p->rows, nb = g->chunk;
     const int flipped = p->flipped = flipped_input_grad(g), direct_dx = p->direct_dx = direct_input_grad(g);
-    const int row_dw = p->row_dw = row_dw_possible(g);
+    const int row_dw = p->row_dw = row_dw_possible(g), one = c4j_conv_one_channel(g);
     p->xplane = p->cg * p->hp * p->wp;
+    p->xrows = one ? shifted_rows(p->hp, g->stride_h) : 0;
+    p->xshift = (int64_t)g->s * g->stride_h * p->xrows * g->out_w;
     p->dyplane = flipped ? p->kg * p->hq * p->wq : 0;
     /* one image's phase planes, phase after phase, rows at most wq apart (the plane product
      * writes wq-wide rows, the pixel product wa-wide ones): only where the strides make phases */
@@ -99,19 +104,20 @@ int64_t c4j_conv_fast_plan(const c4j_conv_geom *g, float *ws, c4j_conv_plan *p) 
     const int64_t sizes[] = {
         weights,                                        /* wt */
         flipped ? weights : 0,                          /* wflip */
-        nb * p->xplane,                                 /* xpad */
+        one ? 0 : nb * p->xplane,                       /* xpad (one channel: xsh instead) */
         nb * (p->pq * p->kg > p->hw * p->cg ? p->pq * p->kg : p->hw * p->cg), /* tmp */
         p->rows * p->kg,                                /* dwt */
         flipped ? nb * p->dyplane : direct_dx ? g->out_w : 0, /* dypad (direct_dx: a zero row) */
         flipped || direct_dx ? 0 : (int64_t)p->block * per_channel, /* col */
         nb * p->pq, p->rows,                            /* pix, tap */
         flipped ? nb * p->hw : 0, flipped ? (int64_t)p->kg * p->rs : 0, /* pix2, tap2 */
-        row_dw ? p->rows * p->kg * C4J_CONV_MAX_LANES : 0, /* dwv */
+        row_dw || one ? (p->rows + one) * p->kg * C4J_CONV_MAX_LANES : 0, /* dwv (one channel: and db's) */
         phased ? p->cg * g->h * p->wq * col_phases : 0, /* phase */
+        one ? nb * p->xshift + C4J_CONV_MAX_LANES : 0,  /* xsh (a vector of slack: rows are stored whole) */
     };
     float **areas[] = {&p->wt, &p->wflip, &p->xpad, &p->tmp, &p->dwt, &p->dypad, &p->col,
                        (float **)&p->pix, (float **)&p->tap, (float **)&p->pix2, (float **)&p->tap2, &p->dwv,
-                       &p->phase};
+                       &p->phase, &p->xsh};
     int64_t used = 0;
     for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; ++i) {
         if (ws) *areas[i] = ws + used;
@@ -148,7 +154,16 @@ int c4j_conv_fast_fits(const c4j_conv_geom *g) {
     }
     /* worth it: hp*wp < 2^30 now, and the plane sizes are below 2^31 (geom_ok) */
     const int64_t input = (int64_t)g->h * g->w, lowered = (int64_t)g->r * g->s * g->out_h * g->out_w;
-    return hp * wp <= PADDED_COPY_RATIO * (input > lowered ? input : lowered);
+    const int64_t most = PADDED_COPY_RATIO * (input > lowered ? input : lowered);
+    if (c4j_conv_one_channel(g)) {
+        /* the shifted planes instead of the padded copy: offsets into them are int32 too (the
+         * tap table), and they are s*stride_h planes of out_w columns, more than hp*wp floats
+         * where the kernel is wide */
+        const int64_t rows = shifted_rows(hp, g->stride_h);
+        return copy_fits(g->chunk, (int64_t)g->s * g->stride_h, rows, g->out_w, TABLE_LIMIT) &&
+               (int64_t)g->s * g->stride_h * rows * g->out_w <= most;
+    }
+    return hp * wp <= most;
 }
 
 int64_t c4j_conv_fast_workspace(const c4j_conv_geom *g) {

@@ -363,6 +363,26 @@ int main(int argc, char **argv) {
         g.relu = pick(0, 1);
         failures += !run(&g, !java_accepts(&a[0]) || !java_accepts(&a[1]), cases + cases / 3 + it);
     }
+    /* Fixed one-channel geometries at the edges of the shifted planes (conv_direct_kernel.h): the
+     * JMH layer (784 pixels = 12 forward tiles of 4 vectors + one vector on AVX-512), a plane of
+     * whole tiles and no rest (8x8), a plane shorter than a vector (1x1 output), a kernel wider
+     * than the image (3 wide, 7 taps, pad 3: shifted planes that are mostly zeros), and vertical
+     * strides with dilation (row phases: planes per (column, phase)). Rows: h w k r s stride_h pad dil n. */
+    static const int32_t fixed[][9] = {{28, 28, 32, 5, 5, 1, 2, 1, 3}, {8, 8, 3, 3, 3, 1, 1, 1, 2},
+                                       {1, 1, 5, 5, 5, 1, 2, 1, 2},    {3, 3, 7, 1, 7, 1, 3, 1, 2},
+                                       {17, 9, 6, 3, 3, 3, 2, 2, 3},   {16, 16, 4, 4, 4, 2, 1, 1, 2}};
+    for (int i = 0; i < (int)(sizeof fixed / sizeof fixed[0]); ++i) {
+        const int32_t *f = fixed[i];
+        axis a[2] = {{f[0], f[3], f[7], f[5], f[6], 0, 0}, {f[1], f[4], f[7], 1, f[6], 0, 0}};
+        if (!shape_axis(&a[0], 0) || !shape_axis(&a[1], 0)) {
+            fprintf(stderr, "conv_bounds: fixed one-channel geometry %d has no output\n", i);
+            ++failures;
+            continue;
+        }
+        c4j_conv_geom g = geom_of(&a[0], &a[1], f[8], 1, f[2], 1, 2 < f[8] ? 2 : f[8]);
+        g.relu = i & 1;
+        failures += !run(&g, 0, 2 * cases + i);
+    }
     c4j_set_fast_kernels(1);
     c4j_set_avx512(1);
     printf("conv_bounds: %d geometries (%d one-channel; %d huge: %d refused as Java does, %d on the fast path where on; "
