@@ -51,7 +51,6 @@ public final class Graph implements Model {
     private final BufferPlan evalPlan = new BufferPlan(evalMode);
     private boolean evalShares, inferenceShares;   // whether evaluation forwards / every forward share the outputs' memory
     private boolean[] outputKept;               // per node: its output is still there after a forward that shares
-    private boolean outputsShared;              // whether the last forward did
     private Tensor lastInput;                   // its input, which a backward after an evaluation forward runs again
     // per node: whether backward needs the gradient of its output (it trains, or something it reads
     // does), without and with the model's input gradient
@@ -345,7 +344,6 @@ public final class Graph implements Model {
         enter();
         try {
             evalMode.shared = !training && evalShares;
-            outputsShared = inferenceShares || evalMode.shared;
             lastInput = x;
             run(x, training);
             if (training) trainingSteps++;
@@ -384,7 +382,6 @@ public final class Graph implements Model {
                 // an evaluation forward kept only what its readers needed: run it again into the
                 // buffers backward reads (the same input and mode, so the same values bit for bit)
                 evalMode.shared = false;
-                outputsShared = false;
                 run(lastInput, false);
             }
             Arrays.fill(gradients, null);
@@ -459,7 +456,7 @@ public final class Graph implements Model {
             for (Tensor p : buffers.params(i))
                 if (!ParameterBuffers.finite(p)) return "the parameters of node '" + nodes.get(i).name() + "' " + nodes.get(i).describe();
         for (int i = 1; i < nodes.size(); i++)   // (an output whose memory a later node's took over is not there to check)
-            if (outputs[i] != null && outputs[i].isOpen() && (!outputsShared || outputKept[i]) && !ParameterBuffers.finite(outputs[i]))
+            if (outputs[i] != null && outputs[i].isOpen() && (!(inferenceShares || evalMode.shared) || outputKept[i]) && !ParameterBuffers.finite(outputs[i]))
                 return "the output of node '" + nodes.get(i).name() + "' " + nodes.get(i).describe();
         for (int i = 1; i < nodes.size(); i++)
             for (Tensor g : buffers.grads(i))

@@ -1,5 +1,6 @@
 package io.github.conv4j.nn;
 
+import io.github.conv4j.testing.RandomFloats;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -158,8 +159,7 @@ class BufferSharingTest {
 
     private static Tensor input(int n, int nanAt) {
         Random r = new Random(5 + n);
-        float[] x = new float[Math.toIntExact(n * SAMPLE.size())];
-        for (int i = 0; i < x.length; i++) x[i] = (float) r.nextGaussian();
+        float[] x = RandomFloats.gaussian(r, n * SAMPLE.size());
         if (nanAt >= 0 && nanAt < x.length) x[nanAt] = Float.NaN;
         return Tensor.of(x, SAMPLE.prependBatch(n).dims());
     }
@@ -186,9 +186,7 @@ class BufferSharingTest {
                         g.zeroGrad();
                         Tensor y = g.forward(x);
                         out.add(y.toArray());
-                        float[] dyv = new float[Math.toIntExact(y.size())];
-                        for (int i = 0; i < dyv.length; i++) dyv[i] = (float) r.nextGaussian();
-                        try (Tensor dy = Tensor.of(dyv, y.shape().dims())) {
+                        try (Tensor dy = Tensor.of(RandomFloats.gaussian(r, y.size()), y.shape().dims())) {
                             out.add(g.backward(dy, true).toArray());
                         }
                         out.add(g.gradients().toArray());
