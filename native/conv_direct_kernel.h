@@ -27,8 +27,8 @@
  * direct too (direct_input_grad, below, from dy itself); with a vertical stride it keeps
  * conv_fast_kernel.h's lowered route.
  *
- * Included by conv_fast_kernel.h, in each ISA's unit, which defines first VW, FWD_KB, DW_KB, DX_RB, DX_JG,
- * the types dvec and dmask and the D_* operations below. */
+ * Included by conv_fast_kernel.h, in each ISA's unit, which defines first FWD_KB, DW_KB, DX_RB and
+ * DX_JG and takes VW, the types dvec and dmask and the D_* operations from its avx*_vec.h. */
 
 /* Vectors of a forward tile and taps of a weight-gradient tile; their channels, FWD_KB (at most 6)
  * and DW_KB (at most 4), and the rows of an input-gradient tile, DX_RB (at most 8), are the

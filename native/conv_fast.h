@@ -30,6 +30,11 @@ typedef struct {
 /* The geometries conv_direct_kernel.h runs instead of the GEMM: one input channel, one group,
  * stride 1 along the row (its forward and weight gradient; its input gradient at stride 1 both
  * ways). The plan and both units ask this one predicate. */
+/* Phases of the stride along an axis of `in` pixels (the phased input gradient's): one per offset
+ * modulo the stride, but none past the plane's pixels (a stride above the input). The plan sizes
+ * its phase area by it and the kernel walks the phases by it: the two must agree. */
+static inline int64_t c4j_stride_phases(int32_t stride, int32_t in) { return stride < in ? stride : in; }
+
 static inline int c4j_conv_one_channel(const c4j_conv_geom *g) {
     return g->c == 1 && g->groups == 1 && g->stride_w == 1;
 }

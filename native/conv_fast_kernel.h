@@ -414,11 +414,11 @@ static int next_phase(const c4j_conv_plan *p, dx_phase *ph) {
     const c4j_conv_geom *g = p->g;
     ph->at += ph->depth;
     ph->pix_at += ph->ha * ph->wa;
-    if (++ph->rx == (g->stride_w < g->w ? g->stride_w : g->w)) {
+    if (++ph->rx == c4j_stride_phases(g->stride_w, g->w)) {
         ph->rx = 0;
         ++ph->ry;
     }
-    if (ph->ry >= (g->stride_h < g->h ? g->stride_h : g->h)) return 0;
+    if (ph->ry >= c4j_stride_phases(g->stride_h, g->h)) return 0;
     ph->ha = (g->h - 1 - ph->ry) / g->stride_h + 1;
     ph->wa = (g->w - 1 - ph->rx) / g->stride_w + 1;
     int64_t th = 0, tw = 0, e;

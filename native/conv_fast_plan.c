@@ -99,7 +99,7 @@ int64_t c4j_conv_fast_plan(const c4j_conv_geom *g, float *ws, c4j_conv_plan *p) 
     /* one image's phase planes, phase after phase, rows at most wq apart (the plane product
      * writes wq-wide rows, the pixel product wa-wide ones): only where the strides make phases */
     const int phased = flipped && (g->stride_h > 1 || g->stride_w > 1);
-    const int64_t col_phases = g->stride_w < g->w ? g->stride_w : g->w;
+    const int64_t col_phases = c4j_stride_phases(g->stride_w, g->w);
     /* floats, then int32 tables (the same size as a float) */
     const int64_t sizes[] = {
         weights,                                        /* wt */

@@ -20,7 +20,7 @@
 
 enum { MAX_OUTPUTS = 4096, MAX_WORKSPACE = 1 << 24 };
 
-static int ran, refused, fast_path, portable_only, skipped, row_dw, strided_phases, strided_phases;
+static int ran, refused, fast_path, portable_only, skipped, row_dw, strided_phases;
 
 /* y = conv(x, w) + b (then the fused ReLU), dx, dw and db by the definition, in double. */
 static void reference(const c4j_conv_geom *g, const float *x, const float *w, const float *b,
