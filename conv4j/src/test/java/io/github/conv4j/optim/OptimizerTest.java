@@ -1,5 +1,6 @@
 package io.github.conv4j.optim;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.github.conv4j.nn.Linear;
@@ -68,6 +69,35 @@ class OptimizerTest {
                 p[i] -= 0.1 * v[i];
             }
         });
+    }
+
+    /**
+     * The step count decides SGD's first step (velocity = gradient, undampened) and Adam's bias
+     * correction: after setSteps(0) (a checkpoint of a run that had not stepped yet) the next SGD
+     * step starts the velocity again, and Adam's next step corrects as step 1 does.
+     */
+    @Test void theStepCountRestoredDecidesTheFirstStep() {
+        try (Sequential m = model(); Sgd sgd = new SgdConfig().learningRate(0.1).momentum(0.9).dampening(0.5).create(m)) {
+            for (int step = 0; step < 2; step++) { m.gradients().copyFrom(G); sgd.step(); }
+            sgd.setSteps(0);
+            m.gradients().copyFrom(G);
+            sgd.step();
+            assertArrayEquals(G, sgd.state().get(0).toArray(), "velocity after a first step");
+            assertEquals(1, sgd.steps());
+        }
+        try (Sequential m = model(); Adam adam = new AdamConfig().learningRate(0.01).create(m)) {
+            float[] p0 = m.parameters().toArray();
+            for (int step = 0; step < 3; step++) { m.gradients().copyFrom(G); adam.step(); }
+            adam.setSteps(0);
+            for (var t : adam.state()) t.copyFrom(new float[G.length]);
+            m.parameters().copyFrom(p0);
+            m.gradients().copyFrom(G);
+            adam.step();
+            // step 1 from zero moments: m̂ = g, v̂ = g², so every parameter moves by lr·g/(|g| + eps) ≈ lr
+            float[] got = m.parameters().toArray();
+            for (int i = 0; i < G.length; i++) assertEquals(p0[i] - 0.01 * Math.signum(G[i]), got[i], 1e-6, "parameter " + i);
+            assertEquals(1, adam.steps());
+        }
     }
 
     /** One textbook SGD step, the {@code step}th from 0, on the parameters {@code p} and velocities {@code v} with gradient G. */
