@@ -96,8 +96,7 @@ public final class Add implements MergeLayer {
             }
 
             @Override public List<Tensor> backward(Tensor gradient) {
-                if (out == null) throw new IllegalStateException(who + ": backward without a forward pass");
-                Checks.outputGradient(who, out.shape(), gradient);
+                Checks.backward(who, out, gradient);
                 Arrays.fill(gradients, gradient);
                 return gradientList;
             }

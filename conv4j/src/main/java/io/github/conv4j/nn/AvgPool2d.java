@@ -71,8 +71,7 @@ public final class AvgPool2d implements Layer {
             }
 
             @Override public Tensor backward(Tensor dy, boolean needInputGradient) {
-                if (n == 0) throw new IllegalStateException(name + ": backward without a forward pass");
-                Checks.outputGradient(name, y.get(n).shape(), dy);
+                Checks.backward(name, n == 0 ? null : y.get(n).shape(), dy);
                 if (!needInputGradient) return null;
                 Tensor g = dx.get(n);
                 Status.check(Conv4jNative.avgPool2dBackward(geom.n(n), include, dy.pointer(), g.pointer()), name);

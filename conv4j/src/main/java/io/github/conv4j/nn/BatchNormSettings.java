@@ -151,8 +151,7 @@ record BatchNormSettings(String kind, String countKey, int count, float eps, flo
             }
 
             @Override public Tensor backward(Tensor gradient, boolean needInputGradient) {
-                if (x == null) throw new IllegalStateException(name + ": backward without a forward pass");
-                Checks.outputGradient(name, x.shape(), gradient);
+                Checks.backward(name, x, gradient);
                 dy = gradient;
                 g = needInputGradient ? dx.get(n) : null;
                 shards.split(n, Integer.MAX_VALUE);

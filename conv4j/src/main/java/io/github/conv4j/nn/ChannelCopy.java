@@ -33,8 +33,7 @@ final class ChannelCopy {
             }
 
             @Override public Tensor backward(Tensor dy, boolean needInputGradient) {
-                if (batch < 0) throw new IllegalStateException(name + ": backward without a forward pass");
-                Checks.outputGradient(name, sampleOut.prependBatch(batch), dy);
+                Checks.backward(name, batch < 0 ? null : sampleOut.prependBatch(batch), dy);
                 if (!needInputGradient) return null;
                 Tensor g = dx.get(batch);
                 Status.check(backward.copy(batch, dy.pointer(), g.pointer()), name);

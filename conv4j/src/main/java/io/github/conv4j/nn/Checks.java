@@ -32,6 +32,19 @@ final class Checks {
             throw new IllegalArgumentException(layer + ": expected output gradient " + expected + ", got " + dy.shape());
     }
 
+    /**
+     * Where every backward starts: a forward must have run ({@code output}, the shape of what it
+     * gave, null when none has, or when what it saved has been freed since), and {@code dy} must
+     * have that shape.
+     */
+    static void backward(String layer, Shape output, Tensor dy) {
+        if (output == null) throw new IllegalStateException(layer + ": backward without a forward pass");
+        outputGradient(layer, output, dy);
+    }
+
+    /** {@link #backward(String, Shape, Tensor)} where the forward saved a tensor of its output's shape ({@code saved}, null before the first forward). */
+    static void backward(String layer, Tensor saved, Tensor dy) { backward(layer, saved == null ? null : saved.shape(), dy); }
+
     /** A per-sample shape written as the batch it describes, e.g. {@code [N, 16, 8, 8]}. */
     static String batchOf(Shape sample) { return "[N, " + sample.toString().substring(1); }
 

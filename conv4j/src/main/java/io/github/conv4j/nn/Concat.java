@@ -68,8 +68,7 @@ public final class Concat implements MergeLayer {
             }
 
             @Override public List<Tensor> backward(Tensor dy) {
-                if (batch < 0) throw new IllegalStateException(who + ": backward without a forward pass");
-                Checks.outputGradient(who, sample.prependBatch(batch), dy);
+                Checks.backward(who, batch < 0 ? null : sample.prependBatch(batch), dy);
                 for (int i = 0; i < count; i++) {
                     grads[i] = dx.get(i).get(batch);
                     dxs.put(i, grads[i].pointer());

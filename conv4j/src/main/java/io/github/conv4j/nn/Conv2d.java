@@ -277,9 +277,8 @@ public final class Conv2d implements Layer {
         }
 
         @Override public Tensor backward(Tensor gradient, boolean needInputGradient) {
-            if (x == null || !x.isOpen()) throw new IllegalStateException(name + ": backward without a forward pass");
+            Checks.backward(name, x == null || !x.isOpen() ? null : y.get(x.dim(0)).shape(), gradient);
             int batch = x.dim(0);
-            Checks.outputGradient(name, y.get(batch).shape(), gradient);
             prepare(batch);
             dy = gradient;
             grad = needInputGradient ? dx.get(batch) : null;

@@ -32,8 +32,7 @@ public final class Flatten implements Layer {
             }
 
             @Override public Tensor backward(Tensor dy, boolean needInputGradient) {
-                if (xSource == null) throw new IllegalStateException(name + ": backward without a forward pass");
-                Checks.outputGradient(name, xView.shape(), dy);
+                Checks.backward(name, xView, dy);
                 if (!needInputGradient) return null;
                 if (dy != dySource) {
                     dySource = dy;

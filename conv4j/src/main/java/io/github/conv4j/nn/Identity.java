@@ -29,8 +29,7 @@ public final class Identity implements Layer {
             }
 
             @Override public Tensor backward(Tensor dy, boolean needInputGradient) {
-                if (seen == null) throw new IllegalStateException(name + ": backward without a forward pass");
-                Checks.outputGradient(name, seen, dy);
+                Checks.backward(name, seen, dy);
                 return needInputGradient ? dy : null;
             }
 

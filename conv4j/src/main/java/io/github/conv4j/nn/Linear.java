@@ -117,8 +117,7 @@ public final class Linear implements Layer {
             }
 
             @Override public Tensor backward(Tensor gradient, boolean needInputGradient) {
-                if (x == null) throw new IllegalStateException(name + ": backward without a forward pass");
-                Checks.outputGradient(name, o.shape(), gradient);
+                Checks.backward(name, o, gradient);
                 dy = gradient;
                 g = needInputGradient ? dx.get(n) : null;
                 dw = hasGrads && !weightFrozen ? ctx.grads().get(0) : null;

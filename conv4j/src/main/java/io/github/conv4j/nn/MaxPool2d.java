@@ -94,8 +94,7 @@ public final class MaxPool2d implements Layer {
             }
 
             @Override public Tensor backward(Tensor gradient, boolean needInputGradient) {
-                if (out == null) throw new IllegalStateException(name + ": backward without a forward pass");
-                Checks.outputGradient(name, out.shape(), gradient);
+                Checks.backward(name, out, gradient);
                 if (!needInputGradient) return null;
                 int n = out.dim(0);
                 dy = gradient;

@@ -55,9 +55,8 @@ public final class Mul implements MergeLayer {
             }
 
             @Override public List<Tensor> backward(Tensor dy) {
-                if (map == null || !map.isOpen() || !gate.isOpen()) throw new IllegalStateException(who + ": backward without a forward pass");
+                Checks.backward(who, map == null || !map.isOpen() || !gate.isOpen() ? null : map.shape(), dy);
                 int n = map.dim(0);
-                Checks.outputGradient(who, map.shape(), dy);
                 grads[m] = dMap.get(n);
                 grads[g] = dGate.get(n);
                 Status.check(Conv4jNative.scaleBackward(n * gatesPerSample, plane, map.pointer(), gate.pointer(), dy.pointer(),

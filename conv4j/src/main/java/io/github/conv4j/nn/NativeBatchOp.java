@@ -42,8 +42,7 @@ abstract class NativeBatchOp implements Op {
     }
 
     @Override public final Tensor backward(Tensor dy, boolean needInputGradient) {
-        if (out == null) throw new IllegalStateException(name + ": backward without a forward pass");
-        Checks.outputGradient(name, out.shape(), dy);
+        Checks.backward(name, out, dy);
         if (!needInputGradient) return null;
         int n = out.dim(0);
         Tensor g = dx.get(n);

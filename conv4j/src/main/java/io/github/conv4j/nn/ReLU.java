@@ -76,8 +76,7 @@ public final class ReLU implements Layer {
          * mask of the sum. Not for a {@link #backwardFused()} ReLU (that returns its gradient as it is).
          */
         Tensor backward(Tensor dy, Tensor dy2, boolean needInputGradient) {
-            if (out == null) throw new IllegalStateException(name + ": backward without a forward pass");
-            Checks.outputGradient(name, out.shape(), dy);
+            Checks.backward(name, out, dy);
             if (dy2 != null) {
                 Checks.outputGradient(name, out.shape(), dy2);
                 if (backwardFused) throw new IllegalStateException(name + ": a second gradient for a ReLU that passes its gradient on");
