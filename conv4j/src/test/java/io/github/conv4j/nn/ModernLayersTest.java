@@ -26,6 +26,11 @@ class ModernLayersTest {
         fails(IllegalArgumentException.class, () -> new Sequential(Shape.of(3, 4, 4), new Softmax()), "layer 0", "Softmax", "N×C");
         fails(IllegalArgumentException.class, () -> new Sequential(Shape.of(12), new AdaptiveAvgPool2d(2)), "AdaptiveAvgPool2d", "N×C×H×W");
         fails(IllegalArgumentException.class, () -> new Sequential(Shape.of(6), new BatchNorm1d(5)), "BatchNorm1d(5)", "[1, 6]");
+        fails(IllegalArgumentException.class, () -> new Sequential(Shape.of(6, 2, 2), new BatchNorm2d(5)), "BatchNorm2d(5)", "expected input [N, 5, H, W], got [1, 6, 2, 2]");
+        fails(IllegalArgumentException.class, () -> new Sequential(Shape.of(6), new BatchNorm2d(6)), "BatchNorm2d(6)", "4-D input N×C×H×W");
+        fails(IllegalArgumentException.class, () -> new Sequential(Shape.of(6, 2, 2), new BatchNorm1d(6)), "BatchNorm1d(6)", "2-D input N×C,");
+        assertEquals("BatchNorm1d features=6 eps=0.001 momentum=0.2", new BatchNorm1d(6, 1e-3f, 0.2f).spec());
+        assertEquals("BatchNorm2d channels=6 eps=1.0E-5 momentum=0.1", new BatchNorm2d(6).spec());
         // a batch of another per-sample shape than the model was built for
         for (Layer l : List.of(new Sigmoid(), new GELU(), new Identity(), new AdaptiveAvgPool2d(1), new LogSoftmax())) {
             boolean rows = l instanceof LogSoftmax;
