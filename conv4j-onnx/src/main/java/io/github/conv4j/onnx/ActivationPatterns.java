@@ -153,10 +153,7 @@ final class ActivationPatterns {
      * output; empty if the value is read by more nodes or none, or is a graph output.
      */
     private Optional<OnnxNode> next(OnnxNode node, String opType) {
-        if (node.outputs().size() != 1) {
-            return Optional.empty();
-        }
-        return readers.only(output(node)).filter(next -> next.opType().equals(opType) && next.outputs().size() == 1);
+        return readers.only(node).filter(next -> next.opType().equals(opType) && next.outputs().size() == 1);
     }
 
     /** A binary node reading {@code a} and {@code b}, in either order. */

@@ -33,8 +33,9 @@ final class ChannelShufflePattern {
         Map<OnnxNode, OnnxNode> fusedAt = new IdentityHashMap<>();
         Set<OnnxNode> removed = Collections.newSetFromMap(new IdentityHashMap<>());
         for (OnnxNode first : model.nodes()) {
-            Optional<OnnxNode> transpose = onlyReader(first, "Reshape", readers).filter(ChannelShufflePattern::swapsGroups);
-            Optional<OnnxNode> last = transpose.flatMap(t -> onlyReader(t, "Transpose", readers))
+            Optional<OnnxNode> transpose = first.opType().equals("Reshape") ? readers.only(first).filter(ChannelShufflePattern::swapsGroups)
+                    : Optional.empty();
+            Optional<OnnxNode> last = transpose.flatMap(readers::only)   // swapsGroups made it a Transpose
                     .filter(n -> n.opType().equals("Reshape") && n.inputs().size() == 2 && !allowsZero(n)
                             && reshapesOnly(n, transpose.get().outputs().get(0)));
             if (last.isPresent() && first.inputs().size() == 2 && !allowsZero(first)) {
@@ -47,14 +48,6 @@ final class ChannelShufflePattern {
             }
         }
         return model.withFused(fusedAt, removed);
-    }
-
-    /** The one node reading {@code node}'s one output, if {@code node} is an {@code opType}; empty otherwise. */
-    private static Optional<OnnxNode> onlyReader(OnnxNode node, String opType, ValueReaders readers) {
-        if (!node.opType().equals(opType) || node.outputs().size() != 1) {
-            return Optional.empty();
-        }
-        return readers.only(node.outputs().get(0));
     }
 
     /**

@@ -50,4 +50,13 @@ final class ValueReaders {
         List<OnnxNode> nodes = of(value);
         return nodes.size() == 1 && !graphOutputs.contains(value) ? Optional.of(nodes.get(0)) : Optional.empty();
     }
+
+    /**
+     * The only reader of {@code node}'s single output: what a pattern fusing a chain of nodes asks
+     * of each link. Empty if the node has more outputs than one, or its output is read by more
+     * nodes or none, or is a graph output.
+     */
+    Optional<OnnxNode> only(OnnxNode node) {
+        return node.outputs().size() == 1 ? only(node.outputs().get(0)) : Optional.empty();
+    }
 }
