@@ -50,7 +50,9 @@ C4J_INLINE void eight_windows(const float *in, int32_t W, int32_t OW, int32_t p,
     take_if_greater(c, _mm256_add_epi32(at, below), &best, &where);
     take_if_greater(d, _mm256_add_epi32(_mm256_add_epi32(at, below), one), &best, &where);
     __m256 unord = _mm256_or_ps(_mm256_cmp_ps(a, b, _CMP_UNORD_Q), _mm256_cmp_ps(c, d, _CMP_UNORD_Q));
-    if (valid < 8) unord = _mm256_and_ps(unord, _mm256_castsi256_ps(c4j_lanes_below(valid)));   /* the next row's lanes: its own pass */
+    /* A spilled row's extra lanes are the next row's windows (its own pass); the masked loads
+     * zeroed a short row's, so no NaN is there to clear. */
+    if (valid < 8 && spill) unord = _mm256_and_ps(unord, _mm256_castsi256_ps(c4j_lanes_below(valid)));
     *nan = _mm256_or_ps(*nan, unord);
     if (wide) {
         _mm256_storeu_ps(out + p * OW + q, best);
@@ -161,7 +163,7 @@ C4J_INLINE void unpool_eight(const c4j_pool_geom *g, const float *dy, const int3
         const __m256 yv = masked ? _mm256_maskload_ps(y + o, m) : _mm256_loadu_ps(y + o);
         grad = _mm256_and_ps(grad, _mm256_cmp_ps(yv, _mm256_setzero_ps(), _CMP_GT_OQ));
     }
-    if (valid < 8) grad = _mm256_and_ps(grad, _mm256_castsi256_ps(m));
+    if (valid < 8 && !masked) grad = _mm256_and_ps(grad, _mm256_castsi256_ps(m));   /* the masked loads zeroed those lanes already */
     const __m256i won = masked ? _mm256_maskload_epi32(arg + o, m) : _mm256_loadu_si256((const __m256i *)(arg + o)),
                   at = _mm256_add_epi32(_mm256_set1_epi32(2 * p * W + 2 * q), lanes),
                   at_below = _mm256_add_epi32(at, below);
