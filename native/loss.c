@@ -1,6 +1,7 @@
 /* Softmax cross-entropy with mean reduction, in the log-sum-exp form so logits of any
  * magnitude neither overflow nor lose the gradient. */
 #include <math.h>
+#include <stddef.h>
 #include "conv4j.h"
 
 int c4j_softmax_cross_entropy(int32_t n, int32_t c, const float *logits, const int32_t *labels,
@@ -8,8 +9,22 @@ int c4j_softmax_cross_entropy(int32_t n, int32_t c, const float *logits, const i
     return c4j_softmax_cross_entropy_smoothed(n, c, 0.0f, logits, labels, loss, dlogits, correct);
 }
 
-/* A row's argmax, its max logit, and log(sum_j exp(z_j - max)): the shifted log-sum-exp. */
-static int32_t row_log_sum_exp(int32_t c, const float *z, double *zmax, double *log_sum) {
+/* The arguments both losses check, in this order: n and c positive, smoothing in [0, 1], the
+ * class weights (if any) non-negative and finite, every label a class. */
+static int check_args(int32_t n, int32_t c, float smoothing, const float *weights, const int32_t *labels) {
+    if (n <= 0 || c <= 0 || !(smoothing >= 0.0f && smoothing <= 1.0f)) return C4J_EBADARG;
+    if (weights)
+        for (int32_t j = 0; j < c; ++j)
+            if (!(weights[j] >= 0.0f) || isinf(weights[j])) return C4J_EBADARG;
+    for (int32_t i = 0; i < n; ++i)
+        if ((uint32_t)labels[i] >= (uint32_t)c) return C4J_ELABEL;
+    return C4J_OK;
+}
+
+/* A row's argmax, its max logit, log(sum_j exp(z_j - max)) (the shifted log-sum-exp) and
+ * sum_j w_j*(z_j - max) (w = 1 where weights is NULL: then the plain sum, no product taken). */
+static int32_t row_terms(int32_t c, const float *z, const float *weights, double *zmax, double *log_sum,
+                         double *shifted) {
     int32_t best = 0;
     for (int32_t j = 1; j < c; ++j)
         if (z[j] > z[best]) best = j;
@@ -17,6 +32,12 @@ static int32_t row_log_sum_exp(int32_t c, const float *z, double *zmax, double *
     double sum = 0.0;
     for (int32_t j = 0; j < c; ++j) sum += exp(z[j] - *zmax);
     *log_sum = log(sum);
+    double s = 0.0;
+    if (weights)
+        for (int32_t j = 0; j < c; ++j) s += weights[j] * (z[j] - *zmax);
+    else
+        for (int32_t j = 0; j < c; ++j) s += z[j] - *zmax;
+    *shifted = s;
     return best;
 }
 
@@ -25,17 +46,15 @@ static int32_t row_log_sum_exp(int32_t c, const float *z, double *zmax, double *
  * its gradient softmax - t. eps = 0 computes exactly the unsmoothed terms. */
 int c4j_softmax_cross_entropy_smoothed(int32_t n, int32_t c, float smoothing, const float *logits,
                                        const int32_t *labels, float *loss, float *dlogits, int32_t *correct) {
-    if (n <= 0 || c <= 0 || !(smoothing >= 0.0f && smoothing <= 1.0f)) return C4J_EBADARG;
-    for (int32_t i = 0; i < n; ++i)
-        if ((uint32_t)labels[i] >= (uint32_t)c) return C4J_ELABEL;
+    const int status = check_args(n, c, smoothing, NULL, labels);
+    if (status != C4J_OK) return status;
     const double eps = smoothing, spread = eps / c;
     double total = 0.0;
     int32_t hits = 0;
     for (int32_t i = 0; i < n; ++i) {
         const float *z = logits + (int64_t)i * c;
-        double zmax, log_sum, shifted = 0.0;
-        const int32_t best = row_log_sum_exp(c, z, &zmax, &log_sum);
-        for (int32_t j = 0; j < c; ++j) shifted += z[j] - zmax;
+        double zmax, log_sum, shifted;
+        const int32_t best = row_terms(c, z, NULL, &zmax, &log_sum, &shifted);
         total += log_sum - (1.0 - eps) * (z[labels[i]] - zmax);
         if (eps != 0.0) total -= spread * shifted;
         hits += best == labels[i];
@@ -58,25 +77,19 @@ int c4j_softmax_cross_entropy_smoothed(int32_t n, int32_t c, float smoothing, co
 int c4j_softmax_cross_entropy_weighted(int32_t n, int32_t c, float smoothing, const float *weights,
                                        const float *logits, const int32_t *labels, float *loss,
                                        float *dlogits, int32_t *correct) {
-    if (n <= 0 || c <= 0 || !(smoothing >= 0.0f && smoothing <= 1.0f)) return C4J_EBADARG;
+    const int status = check_args(n, c, smoothing, weights, labels);
+    if (status != C4J_OK) return status;
     double total_weight = 0.0, weight_sum = 0.0;
-    for (int32_t j = 0; j < c; ++j) {
-        if (!(weights[j] >= 0.0f) || isinf(weights[j])) return C4J_EBADARG;
-        weight_sum += weights[j];
-    }
-    for (int32_t i = 0; i < n; ++i) {
-        if ((uint32_t)labels[i] >= (uint32_t)c) return C4J_ELABEL;
-        total_weight += weights[labels[i]];
-    }
+    for (int32_t j = 0; j < c; ++j) weight_sum += weights[j];
+    for (int32_t i = 0; i < n; ++i) total_weight += weights[labels[i]];
     if (!(total_weight > 0.0)) return C4J_EBADARG;
     const double eps = smoothing, spread = eps / c;
     double total = 0.0;
     int32_t hits = 0;
     for (int32_t i = 0; i < n; ++i) {
         const float *z = logits + (int64_t)i * c;
-        double zmax, log_sum, weighted_shifted = 0.0;
-        const int32_t best = row_log_sum_exp(c, z, &zmax, &log_sum);
-        for (int32_t j = 0; j < c; ++j) weighted_shifted += weights[j] * (z[j] - zmax);
+        double zmax, log_sum, weighted_shifted;
+        const int32_t best = row_terms(c, z, weights, &zmax, &log_sum, &weighted_shifted);
         const double wy = weights[labels[i]];
         total += (1.0 - eps) * wy * (log_sum - (z[labels[i]] - zmax)) + spread * (weight_sum * log_sum - weighted_shifted);
         hits += best == labels[i];

@@ -49,6 +49,20 @@ static int bad_label_case(int it, int32_t n, int32_t c, const float *logits, con
              unchanged("dlogits", it, dlogits, before, (size_t)len * sizeof(float)) &&
              (loss == 7.0f && correct == -7 ? 1 : (fprintf(stderr, "case %d: loss/correct written\n", it), 0)) &&
              status_is("no rows", it, c4j_softmax_cross_entropy(0, c, logits, labels, &loss, NULL, NULL), C4J_EBADARG);
+    /* the smoothed and weighted forms check the same way (loss.c's check_args): the label, and
+     * for the weighted one a bad class weight before it (EBADARG, though a label is bad too) */
+    float *weights = filled(c);
+    for (int32_t j = 0; j < c; ++j) weights[j] = fabsf(weights[j]);
+    rc = c4j_softmax_cross_entropy_smoothed(n, c, 0.1f, logits, bad, &loss, dlogits, &correct);
+    ok = ok && status_is("smoothed, label out of range", it, rc, C4J_ELABEL);
+    rc = c4j_softmax_cross_entropy_weighted(n, c, 0.1f, weights, logits, bad, &loss, dlogits, &correct);
+    ok = ok && status_is("weighted, label out of range", it, rc, C4J_ELABEL);
+    weights[pick(0, c - 1)] = pick(0, 1) ? -1.0f : INFINITY;
+    rc = c4j_softmax_cross_entropy_weighted(n, c, 0.1f, weights, logits, bad, &loss, dlogits, &correct);
+    ok = ok && status_is("weighted, bad weight and label", it, rc, C4J_EBADARG) &&
+         unchanged("dlogits", it, dlogits, before, (size_t)len * sizeof(float)) &&
+         (loss == 7.0f && correct == -7 ? 1 : (fprintf(stderr, "case %d: loss/correct written\n", it), 0));
+    free(weights);
     free(bad); free(dlogits); free(before);
     return ok;
 }
