@@ -68,8 +68,7 @@ public final class AdamConfig implements OptimizerConfig {
      * which every optimiser made afterwards also leaves alone.
      */
     public AdamConfig freeze(String prefix) {
-        if (prefix == null || prefix.isEmpty()) throw new IllegalArgumentException("freeze needs a non-empty name prefix, got '" + prefix + "'");
-        return group(n -> n.startsWith(prefix), ParamGroup::frozen);
+        return group(ParameterGrouping.startingWith(prefix), ParamGroup::frozen);
     }
 
     /** No weight decay on biases and BatchNorm parameters ({@link #noDecayOnBiasAndNorm(boolean)}). */

@@ -38,6 +38,12 @@ final class ParameterGrouping {
         return new ParameterGrouping(more, noDecayOnBiasAndNorm);
     }
 
+    /** The names a configuration's {@code freeze(prefix)} freezes: those starting with {@code prefix}, which must not be empty. */
+    static Predicate<String> startingWith(String prefix) {
+        if (prefix == null || prefix.isEmpty()) throw new IllegalArgumentException("freeze needs a non-empty name prefix, got '" + prefix + "'");
+        return n -> n.startsWith(prefix);
+    }
+
     /** This grouping with weight decay on biases and normalisation parameters off ({@code on}) or as their group says. */
     ParameterGrouping noDecayOnBiasAndNorm(boolean on) { return new ParameterGrouping(rules, on); }
 

@@ -111,7 +111,9 @@ class ParamGroupTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ParamGroup.INHERIT.learningRate(-1));
         assertEquals("group learningRate must be positive and finite, got -1.0", e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new AdamConfig().freeze(""));
-        assertTrue(e.getMessage().contains("freeze"), e.getMessage());
+        assertEquals("freeze needs a non-empty name prefix, got ''", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new SgdConfig().freeze(null));
+        assertEquals("freeze needs a non-empty name prefix, got 'null'", e.getMessage());
         assertEquals("sgd(lr 0.1, weight decay 5.0E-4, 1 group, no decay on bias/norm)",
                 new SgdConfig().learningRate(0.1).weightDecay(5e-4).freeze("0.").noDecayOnBiasAndNorm().toString());
     }
