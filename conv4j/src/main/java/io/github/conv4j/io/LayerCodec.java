@@ -26,8 +26,6 @@ import io.github.conv4j.nn.SiLU;
 import io.github.conv4j.nn.Sigmoid;
 import io.github.conv4j.nn.Softmax;
 import io.github.conv4j.nn.Tanh;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * Turns the one-line {@link Layer#spec()} of every layer type back into the layer: conv4j's own
@@ -38,15 +36,8 @@ public final class LayerCodec {
 
     /** The layer a {@link Layer#spec()} line describes, or an IllegalArgumentException saying what is wrong with it. */
     public static Layer parse(String line) {
-        String[] words = line.trim().split(" ");
-        Map<String, String> kv = new HashMap<>();
-        for (int i = 1; i < words.length; i++) {
-            int eq = words[i].indexOf('=');
-            if (eq <= 0) throw new IllegalArgumentException("layer spec '" + line + "': '" + words[i] + "' is not key=value");
-            kv.put(words[i].substring(0, eq), words[i].substring(eq + 1));
-        }
-        Spec s = new Spec(line, kv);
-        Layer layer = switch (words[0]) {
+        Spec s = new Spec(new LayerSpec(line));
+        Layer layer = switch (s.spec().type()) {
             case "Conv2d" -> new Conv2d(s.i("in"), s.i("out"), s.pair("kernel")[0], s.pair("kernel")[1])
                     .stride(s.pair("stride")[0], s.pair("stride")[1]).padding(s.pair("padding")[0], s.pair("padding")[1])
                     .dilation(s.pair("dilation")[0], s.pair("dilation")[1]).groups(s.i("groups")).bias(s.bool("bias"))
@@ -61,7 +52,7 @@ public final class LayerCodec {
             case "ReLU" -> new ReLU();
             case "Flatten" -> new Flatten();
             case "Linear" -> new Linear(s.i("in"), s.i("out")).bias(s.bool("bias"));
-            case "Dropout" -> kv.containsKey("seed") ? new Dropout(Double.parseDouble(s.get("p")), Long.parseLong(s.get("seed")))
+            case "Dropout" -> s.spec().has("seed") ? new Dropout(Double.parseDouble(s.get("p")), Long.parseLong(s.get("seed")))
                     : new Dropout(Double.parseDouble(s.get("p")));
             case "BatchNorm2d" -> new BatchNorm2d(s.i("channels"), Float.parseFloat(s.get("eps")), Float.parseFloat(s.get("momentum")));
             case "BatchNorm1d" -> new BatchNorm1d(s.i("features"), s.f("eps"), s.f("momentum"));
@@ -74,7 +65,7 @@ public final class LayerCodec {
             case "GELU" -> switch (s.get("approximate")) {
                 case "none" -> new GELU();
                 case "tanh" -> new GELU().tanhApproximation();
-                default -> throw new IllegalArgumentException("layer spec '" + line + "': approximate is not none or tanh");
+                default -> throw new IllegalArgumentException("layer spec '" + s.line() + "': approximate is not none or tanh");
             };
             case "HardSigmoid" -> new HardSigmoid();
             case "HardSwish" -> new HardSwish();
@@ -90,50 +81,43 @@ public final class LayerCodec {
         return layer;
     }
 
-    private record Spec(String line, Map<String, String> kv) {
-        String get(String key) {
-            String v = kv.get(key);
-            if (v == null) throw new IllegalArgumentException("layer spec '" + line + "' lacks " + key);
-            return v;
-        }
+    /**
+     * A parsed line ({@link LayerSpec}, which registered layers are given too) with what only
+     * conv4j's own layers read: floats parsed as floats (a double rounded to float can differ),
+     * pairs of integers and the padding mode.
+     */
+    private record Spec(LayerSpec spec) {
+        String line() { return spec.line(); }
 
-        int i(String key) {
-            try {
-                return Integer.parseInt(get(key));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("layer spec '" + line + "': " + key + " is not an integer");
-            }
-        }
+        String get(String key) { return spec.get(key); }
+
+        int i(String key) { return spec.integer(key); }
+
+        boolean bool(String key) { return spec.bool(key); }
 
         float f(String key) {
             try {
                 return Float.parseFloat(get(key));
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("layer spec '" + line + "': " + key + " is not a number");
+                throw new IllegalArgumentException("layer spec '" + line() + "': " + key + " is not a number");
             }
         }
 
         int[] pair(String key) {
             String[] p = get(key).split(",");
-            if (p.length != 2) throw new IllegalArgumentException("layer spec '" + line + "': " + key + " is not two integers");
+            if (p.length != 2) throw new IllegalArgumentException("layer spec '" + line() + "': " + key + " is not two integers");
             try {
                 return new int[] {Integer.parseInt(p[0]), Integer.parseInt(p[1])};
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("layer spec '" + line + "': " + key + " is not two integers");
+                throw new IllegalArgumentException("layer spec '" + line() + "': " + key + " is not two integers");
             }
-        }
-
-        boolean bool(String key) {
-            String v = get(key);
-            if (!v.equals("true") && !v.equals("false")) throw new IllegalArgumentException("layer spec '" + line + "': " + key + " is not a boolean");
-            return Boolean.parseBoolean(v);
         }
 
         PaddingMode mode() {
             try {
                 return PaddingMode.valueOf(get("mode"));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("layer spec '" + line + "': unknown mode " + get("mode"));
+                throw new IllegalArgumentException("layer spec '" + line() + "': unknown mode " + get("mode"));
             }
         }
     }

@@ -50,4 +50,19 @@ class LayerCodecTest {
                 "ChannelSlice start=0"))
             assertThrows(IllegalArgumentException.class, () -> LayerCodec.parse(bad), bad);
     }
+
+    /** conv4j's own layers are read through LayerSpec, as registered ones are: the same messages, naming the line and the key. */
+    @Test void badValuesNameTheLineAndTheKey() {
+        String conv = "Conv2d in=1 out=2 kernel=3,3 stride=1,1 padding=0,0 dilation=1,1 groups=1 bias=true mode=TRUNCATE";
+        for (String[] c : new String[][] {
+                {"Linear in=4 bias=true", "layer spec 'Linear in=4 bias=true' lacks out"},
+                {"Linear in=four out=2 bias=true", "layer spec 'Linear in=four out=2 bias=true': in is not an integer"},
+                {"Linear in=4 out=2 bias=yes", "layer spec 'Linear in=4 out=2 bias=yes': bias is not a boolean"},
+                {"Linear in=4 out 2", "layer spec 'Linear in=4 out 2': 'out' is not key=value"},
+                {"LeakyReLU slope=steep", "layer spec 'LeakyReLU slope=steep': slope is not a number"},
+                {conv.replace("kernel=3,3", "kernel=3"), "layer spec '" + conv.replace("kernel=3,3", "kernel=3") + "': kernel is not two integers"},
+                {conv.replace("TRUNCATE", "ROUND"), "layer spec '" + conv.replace("TRUNCATE", "ROUND") + "': unknown mode ROUND"},
+                {"GELU approximate=fast", "layer spec 'GELU approximate=fast': approximate is not none or tanh"}})
+            assertEquals(c[1], assertThrows(IllegalArgumentException.class, () -> LayerCodec.parse(c[0])).getMessage(), c[0]);
+    }
 }
