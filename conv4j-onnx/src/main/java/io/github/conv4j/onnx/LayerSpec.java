@@ -1,40 +1,34 @@
 package io.github.conv4j.onnx;
 
 import io.github.conv4j.nn.Layer;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * A layer's configuration read from its {@link Layer#spec()} line ({@code Conv2d in=1 out=32
  * kernel=5,5 ...}), the stable form that conv4j's model files store: the exporter needs every
- * option, and the line is where every layer type gives them all.
+ * option, and the line is where every layer type gives them all. Parsed as the model files read
+ * it ({@link io.github.conv4j.io.LayerSpec}, whose messages name the line and the key); what the
+ * exporter reads besides: floats parsed as floats, as the layers were made, and pairs as ONNX's ints.
  *
- * @param type the layer type, such as {@code Conv2d}
- * @param values the options by key
+ * @param parsed the line's type and options
  * @param layer the layer, for messages
  */
-record LayerSpec(String type, Map<String, String> values, Layer layer) {
+record LayerSpec(io.github.conv4j.io.LayerSpec parsed, Layer layer) {
 
     static LayerSpec of(Layer layer) {
-        String[] words = layer.spec().trim().split(" ");
-        Map<String, String> values = new HashMap<>();
-        for (int i = 1; i < words.length; i++) {
-            int eq = words[i].indexOf('=');
-            values.put(words[i].substring(0, eq), words[i].substring(eq + 1));
-        }
-        return new LayerSpec(words[0], Map.copyOf(values), layer);
+        return new LayerSpec(new io.github.conv4j.io.LayerSpec(layer.spec()), layer);
+    }
+
+    /** The layer type, such as {@code Conv2d}. */
+    String type() {
+        return parsed.type();
     }
 
     String text(String key) {
-        String value = values.get(key);
-        if (value == null) {
-            throw new IllegalStateException("layer spec '" + layer.spec() + "' has no " + key);
-        }
-        return value;
+        return parsed.get(key);
     }
 
     int integer(String key) {
-        return Integer.parseInt(text(key));
+        return parsed.integer(key);
     }
 
     float number(String key) {
@@ -42,7 +36,7 @@ record LayerSpec(String type, Map<String, String> values, Layer layer) {
     }
 
     boolean flag(String key) {
-        return Boolean.parseBoolean(text(key));
+        return parsed.bool(key);
     }
 
     /** An option of two ints, {@code kernel=5,5}, as ONNX's ints. */
