@@ -12,8 +12,8 @@ import java.util.Arrays;
  * [0, 1] scale, so value 0 is black rather than the mean.
  */
 public final class RandomErasing implements Augmentation {
-    private static final int ATTEMPTS = 10;
-    private final double p, minScale, maxScale, minRatio, maxRatio;
+    private final double p;
+    private final RectangleDraw draw;
     private final float value;
 
     /** torchvision's defaults: p = 0.5, scale [0.02, 0.33], ratio [0.3, 3.3], value 0. */
@@ -26,16 +26,9 @@ public final class RandomErasing implements Augmentation {
      */
     public RandomErasing(double p, double minScale, double maxScale, double minRatio, double maxRatio, float value) {
         if (!(p >= 0 && p <= 1)) throw new IllegalArgumentException("RandomErasing: p must be in [0, 1], got " + p);
-        if (!(minScale > 0 && minScale <= maxScale && maxScale <= 1))
-            throw new IllegalArgumentException("RandomErasing: scale must satisfy 0 < min <= max <= 1, got [" + minScale + ", " + maxScale + "]");
-        if (!(minRatio > 0 && minRatio <= maxRatio && Double.isFinite(maxRatio)))
-            throw new IllegalArgumentException("RandomErasing: ratio must satisfy 0 < min <= max, got [" + minRatio + ", " + maxRatio + "]");
+        this.draw = new RectangleDraw("RandomErasing", minScale, maxScale, minRatio, maxRatio);
         if (!Float.isFinite(value)) throw new IllegalArgumentException("RandomErasing: value must be finite, got " + value);
         this.p = p;
-        this.minScale = minScale;
-        this.maxScale = maxScale;
-        this.minRatio = minRatio;
-        this.maxRatio = maxRatio;
         this.value = value;
     }
 
@@ -43,9 +36,8 @@ public final class RandomErasing implements Augmentation {
         int plane = height * width;
         System.arraycopy(src, 0, dst, 0, channels * plane);
         if (random.nextDouble() >= p) return;
-        double logMin = Math.log(minRatio), logMax = Math.log(maxRatio);
-        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-            double area = plane * random.uniform(minScale, maxScale), aspect = Math.exp(random.uniform(logMin, logMax));
+        for (int attempt = 0; attempt < RectangleDraw.ATTEMPTS; attempt++) {
+            double area = draw.area(random, plane), aspect = draw.aspect(random);
             int h = (int) Math.round(Math.sqrt(area * aspect)), w = (int) Math.round(Math.sqrt(area / aspect));
             if (h >= height || w >= width) continue;   // torchvision's test: strictly smaller than the image
             int top = random.nextInt(height - h + 1), left = random.nextInt(width - w + 1);
@@ -59,7 +51,7 @@ public final class RandomErasing implements Augmentation {
     }
 
     @Override public String spec() {
-        return "RandomErasing p=" + p + " scale=[" + minScale + ", " + maxScale + "] ratio=[" + minRatio + ", " + maxRatio + "] value=" + value;
+        return "RandomErasing p=" + p + " " + draw.spec() + " value=" + value;
     }
 
     @Override public String toString() { return spec(); }

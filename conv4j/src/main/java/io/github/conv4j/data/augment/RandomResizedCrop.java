@@ -10,9 +10,8 @@ package io.github.conv4j.data.augment;
  * without antialiasing.
  */
 public final class RandomResizedCrop implements Augmentation {
-    private static final int ATTEMPTS = 10;
     private final int size;
-    private final double minScale, maxScale, minRatio, maxRatio;
+    private final RectangleDraw draw;
 
     /** Output {@code size}×{@code size} (positive), scale [0.08, 1], ratio [3/4, 4/3]. */
     public RandomResizedCrop(int size) { this(size, 0.08, 1, 3.0 / 4, 4.0 / 3); }
@@ -24,15 +23,8 @@ public final class RandomResizedCrop implements Augmentation {
      */
     public RandomResizedCrop(int size, double minScale, double maxScale, double minRatio, double maxRatio) {
         if (size <= 0) throw new IllegalArgumentException("RandomResizedCrop: size must be positive, got " + size);
-        if (!(minScale > 0 && minScale <= maxScale && maxScale <= 1))
-            throw new IllegalArgumentException("RandomResizedCrop: scale must satisfy 0 < min <= max <= 1, got [" + minScale + ", " + maxScale + "]");
-        if (!(minRatio > 0 && minRatio <= maxRatio && Double.isFinite(maxRatio)))
-            throw new IllegalArgumentException("RandomResizedCrop: ratio must satisfy 0 < min <= max, got [" + minRatio + ", " + maxRatio + "]");
+        this.draw = new RectangleDraw("RandomResizedCrop", minScale, maxScale, minRatio, maxRatio);
         this.size = size;
-        this.minScale = minScale;
-        this.maxScale = maxScale;
-        this.minRatio = minRatio;
-        this.maxRatio = maxRatio;
     }
 
     /** The output side, in pixels. */
@@ -43,11 +35,11 @@ public final class RandomResizedCrop implements Augmentation {
     @Override public int outputWidth(int height, int width) { return size; }
 
     @Override public void apply(float[] src, float[] dst, int channels, int height, int width, SampleRandom random) {
-        double area = (double) height * width, logMin = Math.log(minRatio), logMax = Math.log(maxRatio);
+        double area = (double) height * width;
         int h = 0, w = 0, top = 0, left = 0;
         boolean found = false;
-        for (int attempt = 0; attempt < ATTEMPTS && !found; attempt++) {
-            double target = area * random.uniform(minScale, maxScale), aspect = Math.exp(random.uniform(logMin, logMax));
+        for (int attempt = 0; attempt < RectangleDraw.ATTEMPTS && !found; attempt++) {
+            double target = draw.area(random, area), aspect = draw.aspect(random);
             w = (int) Math.round(Math.sqrt(target * aspect));
             h = (int) Math.round(Math.sqrt(target / aspect));
             if (w > 0 && w <= width && h > 0 && h <= height) {
@@ -60,8 +52,8 @@ public final class RandomResizedCrop implements Augmentation {
             double inRatio = (double) width / height;
             w = width;
             h = height;
-            if (inRatio < minRatio) h = (int) Math.round(width / minRatio);
-            else if (inRatio > maxRatio) w = (int) Math.round(height * maxRatio);
+            if (inRatio < draw.minRatio) h = (int) Math.round(width / draw.minRatio);
+            else if (inRatio > draw.maxRatio) w = (int) Math.round(height * draw.maxRatio);
             top = (height - h) / 2;
             left = (width - w) / 2;
         }
@@ -91,7 +83,7 @@ public final class RandomResizedCrop implements Augmentation {
     }
 
     @Override public String spec() {
-        return "RandomResizedCrop size=" + size + " scale=[" + minScale + ", " + maxScale + "] ratio=[" + minRatio + ", " + maxRatio + "]";
+        return "RandomResizedCrop size=" + size + " " + draw.spec();
     }
 
     @Override public String toString() { return spec(); }

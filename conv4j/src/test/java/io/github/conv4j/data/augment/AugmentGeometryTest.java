@@ -158,6 +158,14 @@ class AugmentGeometryTest {
                 assertThrows(IllegalArgumentException.class, () -> new RandomErasing(0.5, 0.5, 0.2, 0.3, 3.3, 0)).getMessage());
         assertEquals("RandomResizedCrop: size must be positive, got -1",
                 assertThrows(IllegalArgumentException.class, () -> new RandomResizedCrop(-1)).getMessage());
+        assertEquals("RandomResizedCrop: ratio must satisfy 0 < min <= max, got [2.0, 1.0]",
+                assertThrows(IllegalArgumentException.class, () -> new RandomResizedCrop(8, 0.1, 1, 2, 1)).getMessage());
+        assertEquals("RandomErasing: ratio must satisfy 0 < min <= max, got [0.3, Infinity]",
+                assertThrows(IllegalArgumentException.class, () -> new RandomErasing(0.5, 0.02, 0.33, 0.3, Double.POSITIVE_INFINITY, 0)).getMessage());
+        assertEquals("RandomErasing: p must be in [0, 1], got 2.0", assertThrows(IllegalArgumentException.class,
+                () -> new RandomErasing(2, 0.5, 0.2, 0.3, 3.3, Float.NaN)).getMessage(), "p is checked first, the value last");
+        assertEquals("RandomErasing: value must be finite, got NaN",
+                assertThrows(IllegalArgumentException.class, () -> new RandomErasing(0.5, 0.02, 0.33, 0.3, 3.3, Float.NaN)).getMessage());
         assertEquals("RandomCrop: reflect padding 4 needs images larger than 4 on each side, got 3×3",
                 assertThrows(IllegalArgumentException.class, () -> new RandomCrop(4, RandomCrop.Fill.REFLECT).requireFits(1, 3, 3)).getMessage());
     }
