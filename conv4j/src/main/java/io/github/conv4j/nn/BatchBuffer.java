@@ -6,16 +6,15 @@ import io.github.conv4j.tensor.Tensor;
 /**
  * A layer-owned activation buffer for a varying batch size: memory grows to the largest batch
  * seen and is reused; the view for the current batch size is cached, so a steady training loop
- * allocates nothing. A {@link Graph} may {@linkplain #share(Slot) share} the memory of buffers
- * whose contents are never needed at the same time (its {@link BufferPlan}): then the buffer is
- * a view of the slot's storage, which grows to the largest member at the largest batch.
+ * allocates nothing. A {@link Graph} may {@linkplain #share share} the memory of buffers whose
+ * contents are never needed at the same time (its {@link BufferPlan}): then the buffer is a view
+ * of the slot's storage, which grows to the largest member at the largest batch.
  */
 final class BatchBuffer implements AutoCloseable {
     private final Shape sample;
     private Tensor storage;   // own memory
-    private Slot slot;        // shared memory always, or null
-    private Slot evalSlot;    // shared memory while evalMode says so, or null
-    private Mode evalMode;
+    private Slot slot;        // shared memory, or null
+    private Mode mode;        // slot is used while this says so; null: always
     private Tensor view, viewOf;   // the current batch's view, and the memory it was made from
 
     BatchBuffer(Shape sample) { this.sample = sample; }
@@ -26,10 +25,9 @@ final class BatchBuffer implements AutoCloseable {
     Shape sample() { return sample; }
 
     Tensor get(int batch) {
-        Slot s = slot != null ? slot : evalSlot != null && evalMode.shared ? evalSlot : null;
         Tensor memory;
-        if (s != null) {
-            memory = s.reserve(batch);
+        if (slot != null && (mode == null || mode.shared)) {
+            memory = slot.reserve(batch);
         } else {
             if (storage == null || storage.dim(0) < batch) {
                 closeOwn();
@@ -44,16 +42,14 @@ final class BatchBuffer implements AutoCloseable {
         return view;
     }
 
-    /** From now on this buffer is a view of {@code s}'s memory (its own, if any, freed). */
-    void share(Slot s) {
-        closeOwn();
+    /**
+     * From now on this buffer is a view of {@code s}'s memory while {@code when} is shared, else
+     * its own; always with a null {@code when} (its own, if any, then freed).
+     */
+    void share(Slot s, Mode when) {
+        if (when == null) closeOwn();
         slot = s;
-    }
-
-    /** From now on this buffer is a view of {@code s}'s memory while {@code mode} is shared, else its own. */
-    void shareWhen(Mode mode, Slot s) {
-        evalMode = mode;
-        evalSlot = s;
+        mode = when;
     }
 
     private void closeOwn() {
@@ -66,7 +62,7 @@ final class BatchBuffer implements AutoCloseable {
     /** Frees its own memory; a shared slot is freed by its owner (the graph). */
     @Override public void close() { closeOwn(); }
 
-    /** Whether the buffers {@linkplain #shareWhen shared when} it says so are now in their shared memory (set by the graph per pass). */
+    /** Whether the buffers {@linkplain #share shared when} it says so are now in their shared memory (set by the graph per pass). */
     static final class Mode {
         boolean shared;
     }

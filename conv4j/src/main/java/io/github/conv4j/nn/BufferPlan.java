@@ -18,11 +18,12 @@ final class BufferPlan implements AutoCloseable {
 
     private record Use(BatchBuffer buffer, long birth, long death) {}
 
+    private record Placement(int slot, long birth) {}
+
     private final List<Use> uses = new ArrayList<>();
     private final List<BatchBuffer.Slot> slots = new ArrayList<>();
     private final List<Long> slotEnds = new ArrayList<>(), lastBirths = new ArrayList<>();   // per slot
-    private final IdentityHashMap<BatchBuffer, Use> placed = new IdentityHashMap<>();
-    private final IdentityHashMap<BatchBuffer, Integer> slotOf = new IdentityHashMap<>();
+    private final IdentityHashMap<BatchBuffer, Placement> placed = new IdentityHashMap<>();
     private final BatchBuffer.Mode mode;
 
     /** A plan whose buffers are in the shared memory always. */
@@ -56,10 +57,8 @@ final class BufferPlan implements AutoCloseable {
             slot.fit(u.buffer().sample());
             slotEnds.set(best, u.death());
             lastBirths.set(best, u.birth());
-            placed.put(u.buffer(), u);
-            slotOf.put(u.buffer(), best);
-            if (mode == null) u.buffer().share(slot);
-            else u.buffer().shareWhen(mode, slot);
+            placed.put(u.buffer(), new Placement(best, u.birth()));
+            u.buffer().share(slot, mode);
         }
         uses.clear();
     }
@@ -72,8 +71,8 @@ final class BufferPlan implements AutoCloseable {
 
     /** Whether a buffer written later in the pass takes over {@code b}'s memory (false for one not placed). */
     boolean overwritten(BatchBuffer b) {
-        Integer s = slotOf.get(b);
-        return s != null && lastBirths.get(s) > placed.get(b).birth();
+        Placement p = placed.get(b);
+        return p != null && lastBirths.get(p.slot()) > p.birth();
     }
 
     /** Slots made. */
