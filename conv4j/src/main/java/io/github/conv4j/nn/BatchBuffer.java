@@ -59,6 +59,9 @@ final class BatchBuffer implements AutoCloseable {
         viewOf = null;
     }
 
+    /** Its own memory (null when it has none); a view of it may be lent while the buffer uses its slot. */
+    Tensor ownStorage() { return storage; }
+
     /** Frees its own memory; a shared slot is freed by its owner (the graph). */
     @Override public void close() { closeOwn(); }
 
@@ -71,12 +74,17 @@ final class BatchBuffer implements AutoCloseable {
      * Memory several buffers take turns in: as large as the largest of them ({@link #fit}) at the
      * largest batch seen. Growing frees the old storage, so it is done only where none of the
      * members holds a result still to be read: at the start of a pass, which the first member to
-     * be written in a pass of a new batch size is.
+     * be written in a pass of a new batch size is. A slot used only while a mode is shared may
+     * take its memory from a {@link Lender} instead of allocating it: then its storage is a view
+     * of memory idle meanwhile, taken again when that is freed or too small.
      */
     static final class Slot implements AutoCloseable {
+        private final Lender lender;   // null: always its own memory
         private Shape largest;   // the largest member's sample
         private Tensor storage;
         private int batch;
+
+        Slot(Lender lender) { this.lender = lender; }
 
         /** Makes room for a member of this sample. */
         void fit(Shape sample) { if (largest == null || sample.size() > largest.size()) largest = sample; }
@@ -84,18 +92,27 @@ final class BatchBuffer implements AutoCloseable {
         long perImage() { return largest == null ? 0 : largest.size(); }
 
         Tensor reserve(int n) {
-            if (storage == null || batch < n) {
+            if (storage == null || batch < n || !storage.isOpen()) {   // not open: the memory lent was freed
                 close();
-                storage = Tensor.zeros(largest.prependBatch(n));
+                Shape s = largest.prependBatch(n);
+                Tensor lent = lender == null ? null : lender.lend(this, s.size());
+                storage = lent != null ? lent.view(0, s) : Tensor.zeros(s);
                 batch = n;
             }
             return storage;
         }
 
+        /** Frees its own memory (a view of memory lent is only dropped: closing a view frees nothing). */
         @Override public void close() {
             if (storage != null) storage.close();
             storage = null;
             batch = 0;
         }
+    }
+
+    /** Lends slots memory of at least some floats that is idle while they are used, each memory to one slot at a time. */
+    interface Lender {
+        /** Memory of at least {@code floats} for {@code slot} alone (what it held before is given back), or null when none is free. */
+        Tensor lend(Slot slot, long floats);
     }
 }

@@ -86,11 +86,13 @@ class BufferSharingTest {
     }
 
     /**
-     * A chain of batch norms holds two activation-sized buffers where it held one per layer: its
-     * gradients in training take turns in two (each read only by the next backward; the last, the
-     * input gradient, kept), its outputs in an inference-only copy too (each read only by the next
-     * layer; the last, the result, kept), and so do those of an evaluation-mode forward of the
-     * graph that trains, beside its training buffers. The ResNet's gradient buffers at least halve.
+     * A chain of batch norms (and of each other planned op) holds two activation-sized buffers
+     * where it held one per layer: its gradients in training take turns in two (each read only by
+     * the next backward; the last, the input gradient, kept), its outputs in an inference-only
+     * copy too (each read only by the next layer; the last, the result, kept), and so do those of
+     * an evaluation-mode forward of the graph that trains at twice the batch, beside its training
+     * buffers; at the training batch, in those buffers' memory (nothing allocated). The ResNet's
+     * gradient buffers at least halve.
      */
     @Test void sharingHoldsLessMemory() {
         Shape sample = Shape.of(4, 5, 5);
@@ -124,7 +126,7 @@ class BufferSharingTest {
         long activation = n * sample.size() * Float.BYTES;
         String what = layer.get().describe();
         for (boolean share : new boolean[] {true, false}) {
-            long[] grads = new long[1], outs = new long[1], evals = new long[1];
+            long[] grads = new long[1], outs = new long[1], evals = new long[1], evalsAtN = new long[1];
             measure(() -> withSharing(share, () -> {
                 GraphBuilder b = new GraphBuilder(sample);
                 Node y = b.input();
@@ -138,6 +140,9 @@ class BufferSharingTest {
                     g.backward(dy, true);
                     grads[0] = Tensor.liveBytes() - before;
                     g.train(false);
+                    before = Tensor.liveBytes();
+                    g.forward(x);   // the training batch: the training activations' memory is lent
+                    evalsAtN[0] = Tensor.liveBytes() - before;
                     try (Tensor x2 = Tensor.zeros(sample.prependBatch(2 * n).dims())) {
                         before = Tensor.liveBytes();
                         g.forward(x2);   // twice the batch
@@ -153,6 +158,7 @@ class BufferSharingTest {
             }));
             assertEquals((share ? 2 : layers) * activation, grads[0], what + ": gradient buffers, shared " + share);
             assertEquals((share ? 2 : layers) * activation, outs[0], what + ": inference outputs, shared " + share);
+            assertEquals(0, evalsAtN[0], what + ": evaluation at the training batch, shared " + share);
             // shared: two buffers of the larger batch besides the training ones; apart: each grows to it
             assertEquals((share ? 2 * 2 : layers * (2 - 1)) * activation, evals[0], what + ": evaluation at twice the batch, shared " + share);
         }
@@ -288,7 +294,11 @@ class BufferSharingTest {
         });
     }
 
-    /** A training step, evaluation forwards at other batches, a backward after the last (frozen statistics), a training step. */
+    /**
+     * A training step, evaluation forwards (in the training activations' memory, then at a batch
+     * the training grew to, then larger and smaller), backwards after some (frozen statistics),
+     * a training step.
+     */
     private static List<float[]> runEvaluation(Supplier<Graph> model, boolean share, int nanAt) {
         return withSharing(share, () -> {
             List<float[]> out = new ArrayList<>();
@@ -300,6 +310,17 @@ class BufferSharingTest {
                 g.forward(x4);
                 g.backward(dy4, true);
                 g.train(false);
+                out.add(g.forward(x4).toArray());   // in the training activations' memory
+                out.add(g.backward(dy4, true).toArray());
+                g.train(true);
+                try (Tensor x5 = input(5, nanAt); Tensor dy5 = Tensor.zeros(g.sampleOutput().prependBatch(5).dims())) {
+                    dy5.fill(0.75f);
+                    out.add(g.forward(x5).toArray());   // the training buffers grow: the memory lent is freed
+                    out.add(g.backward(dy5, true).toArray());
+                    g.train(false);
+                    out.add(g.forward(x5).toArray());   // lent again
+                    out.add(g.forward(x3).toArray());
+                }
                 out.add(g.forward(x6).toArray());
                 out.add(g.forward(x3).toArray());
                 out.add(g.backward(dy3, true).toArray());
