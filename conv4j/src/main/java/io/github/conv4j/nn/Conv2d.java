@@ -254,7 +254,7 @@ public final class Conv2d implements Layer {
             if (groups != 1 || workers < 2) return null;
             if (split == null || split.workers() != workers) {
                 if (split != null) split.close();
-                split = new ChannelSplit(geom, workers, w, b, name, PackedWeights.enabled());
+                split = new ChannelSplit(geom, workers, w, b, name, packed);
             }
             return split;
         }
