@@ -185,7 +185,7 @@ public final class Conv2d implements Layer {
             workspace = ctx.workspace();
             y = new BatchBuffer(o.dropBatch());
             dx = new BatchBuffer(sample);
-            shards = new BatchShards(ctx.grads());
+            shards = new BatchShards(ctx.grads(), ctx.workspace());
             packed = PackedWeights.enabled() ? new PackedWeights(w, name) : null;
             geom.n(maxChunk).chunk(maxChunk);
             needsScratch = Conv4jNative.conv2dWorkspace(geom) > 0;
