@@ -68,7 +68,7 @@ public final class Add implements MergeLayer {
             }
 
             @Override public BatchBuffer outputBuffer() { return y; }
-            @Override public boolean backwardPassesGradient() { return true; }
+            @Override public BatchBuffer inputGradientBuffer(int k) { return null; }   // d(a + b)/da = 1: dy itself
 
             @Override public boolean fuseReluForward() {
                 relu = true;

@@ -53,25 +53,31 @@ public final class AvgPool2d implements Layer {
     @Override public Op create(LayerContext ctx) { return runtime(ctx, win, countIncludePad, describe()); }
 
     /** The runtime for any average-pooling window (also used by {@link GlobalAvgPool2d}). */
-    static Op runtime(LayerContext ctx, PoolWindow window, boolean includePad, String description) {
+    static PlannedOp runtime(LayerContext ctx, PoolWindow window, boolean includePad, String description) {
         String name = ctx.name() + " " + description;
         Shape sample = ctx.sampleInput();
         PoolGeom geom = window.geometry(name, sample);
         Shape outSample = window.outputShape(name, sample.prependBatch(1)).dropBatch();
         int include = includePad ? 1 : 0;
-        return new Op() {
+        return new PlannedOp() {
             private final BatchBuffer y = new BatchBuffer(outSample), dx = new BatchBuffer(sample);
             private int n;
+            private Tensor out;   // the last forward's
+
+            @Override public BatchBuffer outputBuffer() { return y; }
+            @Override public BatchBuffer inputGradientBuffer() { return dx; }
+            @Override public boolean forwardWritesOutput() { return true; }
+            @Override public boolean backwardWritesInputGradient() { return true; }
 
             @Override public Tensor forward(Tensor x, boolean training) {
                 n = Checks.batchOf(name, x, sample);
-                Tensor out = y.get(n);
+                out = y.get(n);
                 Status.check(Conv4jNative.avgPool2dForward(geom.n(n), include, x.pointer(), out.pointer()), name);
                 return out;
             }
 
             @Override public Tensor backward(Tensor dy, boolean needInputGradient) {
-                Checks.backward(name, n == 0 ? null : y.get(n).shape(), dy);
+                Checks.backward(name, out, dy);
                 if (!needInputGradient) return null;
                 Tensor g = dx.get(n);
                 Status.check(Conv4jNative.avgPool2dBackward(geom.n(n), include, dy.pointer(), g.pointer()), name);

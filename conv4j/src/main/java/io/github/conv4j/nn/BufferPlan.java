@@ -1,5 +1,6 @@
 package io.github.conv4j.nn;
 
+import io.github.conv4j.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.IdentityHashMap;
@@ -11,24 +12,37 @@ import java.util.List;
  * whose intervals do not overlap take turns in one {@link BatchBuffer.Slot}. Assigned greedily
  * in order of the first write, each to a free slot that fits it best (the smallest at least as
  * large, else the largest, which then grows), a new slot when none is free.
+ *
+ * <p>A plan used only while a {@link BatchBuffer.Mode} is shared (a training graph's evaluation
+ * forwards) lends its slots the buffers' own memory, which nothing reads meanwhile: the
+ * training-mode activations, whose contents a backward after such a forward computes again
+ * (Graph.backward). An evaluation at no larger a batch than the training's then allocates
+ * nothing. Each own memory goes to one slot at a time, the smallest that is large enough.
  */
-final class BufferPlan implements AutoCloseable {
+final class BufferPlan implements AutoCloseable, BatchBuffer.Lender {
     /** The death of a buffer read after the pass (the model's result). */
     static final long FOREVER = Long.MAX_VALUE;
 
     private record Use(BatchBuffer buffer, long birth, long death) {}
 
+    private record Placement(int slot, long birth) {}
+
+    private record Loan(BatchBuffer.Slot slot, Tensor memory) {}
+
     private final List<Use> uses = new ArrayList<>();
     private final List<BatchBuffer.Slot> slots = new ArrayList<>();
     private final List<Long> slotEnds = new ArrayList<>(), lastBirths = new ArrayList<>();   // per slot
-    private final IdentityHashMap<BatchBuffer, Use> placed = new IdentityHashMap<>();
-    private final IdentityHashMap<BatchBuffer, Integer> slotOf = new IdentityHashMap<>();
+    private final IdentityHashMap<BatchBuffer, Placement> placed = new IdentityHashMap<>();
+    private final IdentityHashMap<BatchBuffer, Loan> loans = new IdentityHashMap<>();   // whose own memory a slot has now
     private final BatchBuffer.Mode mode;
 
     /** A plan whose buffers are in the shared memory always. */
     BufferPlan() { this(null); }
 
-    /** A plan whose buffers are in the shared memory only while {@code mode} says so (null: always). */
+    /**
+     * A plan whose buffers are in the shared memory only while {@code mode} says so (null: always);
+     * with a mode, nothing may read or write their own memory while it is shared (it is lent).
+     */
     BufferPlan(BatchBuffer.Mode mode) { this.mode = mode; }
 
     /** A buffer written at step {@code birth} and read until step {@code death} (≥ birth). */
@@ -47,7 +61,7 @@ final class BufferPlan implements AutoCloseable {
                 if (best < 0 || better(slots.get(s).perImage(), slots.get(best).perImage(), u.buffer().perImage())) best = s;
             }
             if (best < 0) {
-                slots.add(new BatchBuffer.Slot());
+                slots.add(new BatchBuffer.Slot(mode == null ? null : this));
                 slotEnds.add(0L);
                 lastBirths.add(0L);
                 best = slots.size() - 1;
@@ -56,12 +70,31 @@ final class BufferPlan implements AutoCloseable {
             slot.fit(u.buffer().sample());
             slotEnds.set(best, u.death());
             lastBirths.set(best, u.birth());
-            placed.put(u.buffer(), u);
-            slotOf.put(u.buffer(), best);
-            if (mode == null) u.buffer().share(slot);
-            else u.buffer().shareWhen(mode, slot);
+            placed.put(u.buffer(), new Placement(best, u.birth()));
+            u.buffer().share(slot, mode);
         }
         uses.clear();
+    }
+
+    /**
+     * The smallest own memory of a placed buffer that holds {@code floats} and is not lent to
+     * another slot now (a loan of memory since freed, or of a buffer that has other memory now,
+     * is over); null when none is.
+     */
+    @Override public Tensor lend(BatchBuffer.Slot slot, long floats) {
+        loans.values().removeIf(l -> l.slot() == slot);   // what it held is given back (its view is dropped)
+        BatchBuffer from = null;
+        Tensor best = null;
+        for (BatchBuffer b : placed.keySet()) {
+            Tensor own = b.ownStorage();
+            if (own == null || !own.isOpen() || own.size() < floats || (best != null && own.size() >= best.size())) continue;
+            Loan l = loans.get(b);
+            if (l != null && l.memory() == own) continue;   // another slot's now
+            from = b;
+            best = own;
+        }
+        if (best != null) loans.put(from, new Loan(slot, best));
+        return best;
     }
 
     /** Whether a free slot of {@code a} floats an image fits a buffer of {@code need} better than one of {@code b}. */
@@ -72,8 +105,8 @@ final class BufferPlan implements AutoCloseable {
 
     /** Whether a buffer written later in the pass takes over {@code b}'s memory (false for one not placed). */
     boolean overwritten(BatchBuffer b) {
-        Integer s = slotOf.get(b);
-        return s != null && lastBirths.get(s) > placed.get(b).birth();
+        Placement p = placed.get(b);
+        return p != null && lastBirths.get(p.slot()) > p.birth();
     }
 
     /** Slots made. */

@@ -19,10 +19,15 @@ final class ChannelCopy {
         int copy(int n, FloatPointer from, FloatPointer to);
     }
 
-    static Op runtime(String name, Shape sample, Shape sampleOut, Kernel forward, Kernel backward) {
-        return new Op() {
+    static PlannedOp runtime(String name, Shape sample, Shape sampleOut, Kernel forward, Kernel backward) {
+        return new PlannedOp() {
             private final BatchBuffer y = new BatchBuffer(sampleOut), dx = new BatchBuffer(sample);
             private int batch = -1;
+
+            @Override public BatchBuffer outputBuffer() { return y; }
+            @Override public BatchBuffer inputGradientBuffer() { return dx; }
+            @Override public boolean forwardWritesOutput() { return true; }
+            @Override public boolean backwardWritesInputGradient() { return true; }
 
             @Override public Tensor forward(Tensor x, boolean training) {
                 int n = Checks.batchOf(name, x, sample);

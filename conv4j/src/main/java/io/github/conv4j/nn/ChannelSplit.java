@@ -42,9 +42,11 @@ final class ChannelSplit implements AutoCloseable {
      * The split of the one-image geometry {@code g} (groups 1) over at most {@code workers}
      * parts, each a multiple of 16 channels but the last; weight {@code weight} (K × C·R·S) and
      * bias {@code bias} (K, or null); {@code name} names the layer in errors. With {@code pack}
-     * each part keeps its weights packed across calls ({@link PackedWeights}).
+     * (the layer's packed weights, or null) each part keeps its weights packed across calls
+     * ({@link PackedWeights}), in its rows of the layer's packing where every part starts on a
+     * packed panel.
      */
-    ChannelSplit(ConvGeom g, int workers, Tensor weight, Tensor bias, String name, boolean pack) {
+    ChannelSplit(ConvGeom g, int workers, Tensor weight, Tensor bias, String name, PackedWeights pack) {
         this.name = name;
         this.workers = workers;
         int k = g.k(), count = Math.max(1, Math.min(workers, k / MIN_CHANNELS));
@@ -57,13 +59,15 @@ final class ChannelSplit implements AutoCloseable {
         w = new Tensor[count];
         b = new Tensor[count];
         y = new Tensor[count];
-        packed = pack ? new PackedWeights[count] : null;
+        packed = pack != null ? new PackedWeights[count] : null;
+        boolean inLayers = true;
+        for (int s = 1; s < count; s++) inLayers &= PackedWeights.aligned(first[s]);
         for (int s = 0; s < count; s++) {
             int channels = first[s + 1] - first[s];
             parts[s] = ConvShape.of(g).applyTo(new ConvGeom()).n(1).chunk(1).k(channels).relu(g.relu());
             w[s] = weight.view(first[s] * rows, Shape.of(channels * (int) rows));
             b[s] = bias == null ? null : bias.view(first[s], Shape.of(channels));
-            if (pack) packed[s] = new PackedWeights(w[s], name);
+            if (pack != null) packed[s] = new PackedWeights(w[s], name, inLayers ? pack : null, first[s] * rows);
         }
         long most = 0;
         for (ConvGeom p : parts) most = Math.max(most, Conv4jNative.conv2dWorkspace(p));
@@ -84,6 +88,7 @@ final class ChannelSplit implements AutoCloseable {
     void prepare(Workspace ws, boolean needsScratch) {
         if (needsScratch) ws.reserve(scratchFloats, parts.length, name);
         paths.choose(1, needsScratch);
+        if (packed != null) for (int s = 0; s < parts.length; s++) packed[s].prepare(parts[s]);   // after the paths: they set the layout
     }
 
     /** Scratch floats a part needs. */

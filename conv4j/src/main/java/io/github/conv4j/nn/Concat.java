@@ -42,7 +42,7 @@ public final class Concat implements MergeLayer {
         Shape sample = outputShape(sampleInputs);
         String who = name + " " + describe();
         int count = sampleInputs.size();
-        return new MergeOp() {
+        return new PlannedMerge() {
             private final BatchBuffer y = new BatchBuffer(sample);
             private final List<BatchBuffer> dx = new ArrayList<>();
             private final Tensor[] grads = new Tensor[count];
@@ -57,6 +57,9 @@ public final class Concat implements MergeLayer {
                     dx.add(new BatchBuffer(sampleInputs.get(i)));
                 }
             }
+
+            @Override public BatchBuffer outputBuffer() { return y; }
+            @Override public BatchBuffer inputGradientBuffer(int k) { return dx.get(k); }
 
             @Override public Tensor forward(List<Tensor> xs, boolean training) {
                 int n = Checks.sameBatch(who, xs, sampleInputs);

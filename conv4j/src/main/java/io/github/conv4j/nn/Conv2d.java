@@ -185,7 +185,7 @@ public final class Conv2d implements Layer {
             workspace = ctx.workspace();
             y = new BatchBuffer(o.dropBatch());
             dx = new BatchBuffer(sample);
-            shards = new BatchShards(ctx.grads());
+            shards = new BatchShards(ctx.grads(), ctx.workspace());
             packed = PackedWeights.enabled() ? new PackedWeights(w, name) : null;
             geom.n(maxChunk).chunk(maxChunk);
             needsScratch = Conv4jNative.conv2dWorkspace(geom) > 0;
@@ -254,7 +254,7 @@ public final class Conv2d implements Layer {
             if (groups != 1 || workers < 2) return null;
             if (split == null || split.workers() != workers) {
                 if (split != null) split.close();
-                split = new ChannelSplit(geom, workers, w, b, name, PackedWeights.enabled());
+                split = new ChannelSplit(geom, workers, w, b, name, packed);
             }
             return split;
         }

@@ -189,11 +189,12 @@ public final class Graph implements Model {
      * forward keeps every output apart, since backward reads them; a backward after an
      * evaluation-mode forward runs that forward again into those buffers first (so a model
      * evaluated at a larger batch than it trains at grows no training buffer). The input
-     * gradients of a graph that trains: written in a node's backward, read until the backward of
-     * the node it is handed to, or further when that node passes it on as it is (a fused ReLU,
-     * an addition). Ops that do not say what they return
-     * ({@link PlannedOp}, {@link PlannedMerge}) keep their buffers to themselves and are taken
-     * to pass on what they read. {@code -Dconv4j.shareBuffers=false} keeps every buffer apart.
+     * gradients of a graph that trains (a merge's, one per input, and the sums of several
+     * readers' gradients too): written in a node's backward, read until the backward of the node
+     * it is handed to, or further when that node passes it on as it is (a fused ReLU, an
+     * addition, a flattening view). Ops that do not say what they return ({@link PlannedOp},
+     * {@link PlannedMerge}: Flatten, Identity, Dropout) keep their buffers to themselves and are
+     * taken to pass on what they read. {@code -Dconv4j.shareBuffers=false} keeps every buffer apart.
      */
     private void planBuffers() {
         if (!Boolean.parseBoolean(System.getProperty("conv4j.shareBuffers", "true"))) return;
@@ -220,16 +221,46 @@ public final class Graph implements Model {
         inferenceShares = inferenceOnly;
         evalShares = !inferenceOnly;
         if (inferenceOnly) return;
+        // where a node's readers' gradients are summed (contribute): the first one visited (the
+        // last reader's, its lowest input slot) is kept until the second is added to it into the
+        // sum, which is then read as any gradient handed to that node; the others are added at once
+        int[] firstReader = new int[n], firstSlot = new int[n], secondReader = new int[n];
+        for (int j = 0; j < n; j++) {
+            if (accumulators[j] == null) continue;
+            firstReader[j] = secondReader[j] = -1;
+            for (int r = last; r > j; r--)
+                for (int k = 0; k < inputIndex[r].length; k++) {
+                    if (inputIndex[r][k] != j) continue;
+                    if (firstReader[j] < 0) {
+                        firstReader[j] = r;
+                        firstSlot[j] = k;
+                    } else if (secondReader[j] < 0) secondReader[j] = r;
+                }
+        }
         // a gradient handed to node p is read until p's backward, at step last - p (or longer, when p passes it on)
         death[0] = BufferPlan.FOREVER;   // the model's input gradient
+        long[][] handed = new long[n][];   // per node and input slot: until when the gradient it hands on there is read
         for (int p = 1; p < n; p++) {
             long d = last - p;
-            if (passesGradient(p)) for (int j : inputIndex[p]) d = Math.max(d, death[j]);
+            handed[p] = new long[inputIndex[p].length];
+            for (int k = 0; k < handed[p].length; k++) {
+                int j = inputIndex[p][k];
+                handed[p][k] = accumulators[j] == null ? death[j]
+                        : p == firstReader[j] && k == firstSlot[j] ? last - secondReader[j] : last - p;
+            }
+            if (passesGradient(p)) for (long h : handed[p]) d = Math.max(d, h);
             death[p] = d;
         }
-        for (int i = 1; i < n; i++)
+        for (int i = 1; i < n; i++) {
             if (ops[i] instanceof PlannedOp op && op.backwardWritesInputGradient())
-                plan.add(op.inputGradientBuffer(), last - i, death[inputIndex[i][0]]);
+                plan.add(op.inputGradientBuffer(), last - i, handed[i][0]);
+            if (merges[i] instanceof PlannedMerge m)
+                for (int k = 0; k < inputIndex[i].length; k++) {
+                    BatchBuffer b = m.inputGradientBuffer(k);
+                    if (b != null) plan.add(b, last - i, handed[i][k]);
+                }
+        }
+        for (int j = 0; j < n; j++) if (accumulators[j] != null) plan.add(accumulators[j], last - secondReader[j], death[j]);
         plan.assign();
     }
 
@@ -245,7 +276,10 @@ public final class Graph implements Model {
     /** Whether node p's backward may hand on the gradient it got (or a view of it) rather than a buffer of its own. */
     private boolean passesGradient(int p) {
         if (ops[p] instanceof PlannedOp op) return !op.backwardWritesInputGradient();
-        if (merges[p] instanceof PlannedMerge m) return m.backwardPassesGradient();
+        if (merges[p] instanceof PlannedMerge m) {
+            for (int k = 0; k < inputIndex[p].length; k++) if (m.inputGradientBuffer(k) == null) return true;
+            return false;
+        }
         return true;
     }
 

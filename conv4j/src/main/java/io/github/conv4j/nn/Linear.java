@@ -86,7 +86,7 @@ public final class Linear implements Layer {
         Tensor w = ctx.params().get(0), b = bias ? ctx.params().get(1) : null;
         boolean hasGrads = !ctx.grads().isEmpty();
         int widest = Math.max(1, Math.min(Parallelism.shards(), Math.min(in, out) / MIN_FEATURES_PER_WORKER));
-        return new Op() {
+        return new PlannedOp() {
             private final BatchBuffer y = new BatchBuffer(Shape.of(out)), dx = new BatchBuffer(sample);
             private Tensor x, o, dy, g, dw, db;
             private int n, count = 1;   // batch and workers of the current call
@@ -96,6 +96,11 @@ public final class Linear implements Layer {
             private final IntConsumer backwardShard = s -> Conv4jNative.linearBackward(n, in, out, slice(out, s, count),
                     slice(out, s + 1, count), slice(in, s, count), slice(in, s + 1, count), x.pointer(), w.pointer(),
                     dy.pointer(), g == null ? null : g.pointer(), dw == null ? null : dw.pointer(), db == null ? null : db.pointer());
+
+            @Override public BatchBuffer outputBuffer() { return y; }
+            @Override public BatchBuffer inputGradientBuffer() { return dx; }
+            @Override public boolean forwardWritesOutput() { return true; }
+            @Override public boolean backwardWritesInputGradient() { return true; }
 
             private void run(IntConsumer shard) {
                 count = (long) n * in * out < (n == 1 ? MIN_SPLIT_WORK_ONE_IMAGE : MIN_SPLIT_WORK) ? 1 : widest;

@@ -60,7 +60,7 @@ public final class MaxPool2d implements Layer {
         int channels = sample.dim(0);
         long tapsPerImage = flops(sample);
         Shape outSample = outputShape(sample.prependBatch(1)).dropBatch();
-        return new Op() {
+        return new PlannedOp() {
             private final BatchBuffer y = new BatchBuffer(outSample), dx = new BatchBuffer(sample);
             private final BatchShards shards = new BatchShards(List.of());
             private IntTensor argmax;
@@ -70,6 +70,11 @@ public final class MaxPool2d implements Layer {
                     x.pointer(), out.pointer(), argmax.pointer()), name);
             private final IntConsumer backwardShard = s -> Status.check(Conv4jNative.maxPool2dBackward(geom, shards.begin(s),
                     shards.end(s), dy.pointer(), argmax.pointer(), reluBefore ? out.pointer() : null, g.pointer()), name);
+
+            @Override public BatchBuffer outputBuffer() { return y; }
+            @Override public BatchBuffer inputGradientBuffer() { return dx; }
+            @Override public boolean forwardWritesOutput() { return true; }
+            @Override public boolean backwardWritesInputGradient() { return true; }
 
             private int workers(int n) { return (int) Math.min(Integer.MAX_VALUE, n * tapsPerImage / MIN_TAPS_PER_WORKER); }
 

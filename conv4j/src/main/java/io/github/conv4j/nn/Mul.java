@@ -39,11 +39,14 @@ public final class Mul implements MergeLayer {
         Shape sample = sampleInputs.get(m);
         long gatesPerSample = sampleInputs.get(g).size(), plane = sample.size() / gatesPerSample;
         String who = name + " " + describe();
-        return new MergeOp() {
+        return new PlannedMerge() {
             private final BatchBuffer y = new BatchBuffer(sample), dMap = new BatchBuffer(sample), dGate = new BatchBuffer(sampleInputs.get(g));
             private final Tensor[] grads = new Tensor[2];
             private final List<Tensor> gradients = Arrays.asList(grads);
             private Tensor map, gate;
+
+            @Override public BatchBuffer outputBuffer() { return y; }
+            @Override public BatchBuffer inputGradientBuffer(int k) { return k == m ? dMap : dGate; }
 
             @Override public Tensor forward(List<Tensor> xs, boolean training) {
                 int n = Checks.sameBatch(who, xs, sampleInputs);

@@ -11,7 +11,7 @@ import io.github.conv4j.tensor.Tensor;
  * once, the layer giving the two calls. The backward reads the last forward's input and output,
  * which stay valid (the previous layer's output, this op's buffer) until the next forward.
  */
-abstract class NativeBatchOp implements Op {
+abstract class NativeBatchOp implements PlannedOp {
     /** The layer in errors: its context name and description. */
     protected final String name;
     private final Shape sample;
@@ -25,6 +25,11 @@ abstract class NativeBatchOp implements Op {
         y = new BatchBuffer(outSample);
         dx = new BatchBuffer(sample);
     }
+
+    @Override public final BatchBuffer outputBuffer() { return y; }
+    @Override public final BatchBuffer inputGradientBuffer() { return dx; }
+    @Override public final boolean forwardWritesOutput() { return true; }
+    @Override public final boolean backwardWritesInputGradient() { return true; }
 
     /** The native forward of {@code n} images from {@code x} into {@code y}; its status. */
     abstract int compute(int n, Tensor x, Tensor y);

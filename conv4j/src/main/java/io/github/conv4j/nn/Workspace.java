@@ -15,6 +15,7 @@ public final class Workspace implements AutoCloseable {
     private Tensor buffer;
     private Tensor[] slices = new Tensor[0];
     private long perShard;
+    private Tensor gradients;   // the workers' parameter-gradient sums (BatchShards), null until a layer needs them
 
     /** A workspace that refuses to grow past {@code limitBytes}. */
     public Workspace(long limitBytes) {
@@ -36,7 +37,7 @@ public final class Workspace implements AutoCloseable {
                     + " MB (" + floats + " floats per worker), above the limit of " + (limitFloats >> 18)
                     + " MB (raise -Dconv4j.workspace.limit.mb, use fewer threads or a smaller model)");
         if (floats == 0 || (floats <= perShard && shards <= slices.length)) return;
-        close();
+        closeScratch();
         perShard = floats;
         buffer = Tensor.zeros(Shape.of(Math.toIntExact(total)));
         slices = new Tensor[shards];
@@ -57,7 +58,29 @@ public final class Workspace implements AutoCloseable {
     /** Floats reserved in all (0 before the first batch). */
     public long sizeFloats() { return buffer == null ? 0 : buffer.size(); }
 
+    /**
+     * Memory of at least {@code floats} where the workers of one layer call other than the first
+     * sum their parameter gradients ({@link BatchShards}): one for all the model's layers, which
+     * run one at a time, so it is as large as the largest layer's (not one copy of every layer's
+     * gradients per worker). Growing frees the old memory; what a call wrote there is garbage at
+     * the next.
+     */
+    Tensor gradientScratch(long floats) {
+        if (gradients == null || gradients.size() < floats) {
+            if (gradients != null) gradients.close();
+            gradients = null;
+            gradients = Tensor.zeros(Shape.of(Math.toIntExact(floats)));
+        }
+        return gradients;
+    }
+
     @Override public void close() {
+        closeScratch();
+        if (gradients != null) gradients.close();
+        gradients = null;
+    }
+
+    private void closeScratch() {
         if (buffer != null) buffer.close();
         buffer = null;
         slices = new Tensor[0];

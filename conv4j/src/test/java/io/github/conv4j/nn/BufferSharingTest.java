@@ -27,66 +27,82 @@ class BufferSharingTest {
 
     private static Graph resnet() { return CifarResNet.ofDepth(14, 3, 5).build(SAMPLE, 3); }
 
+    /**
+     * Every other op a graph plans the buffers of, 3×8×8 in, 5 out: MobileNetV2's inverted
+     * residuals (ReLU6, a depthwise convolution, the residual and strided ones), a
+     * squeeze-and-excitation gate (global average pooling, a 1×1 convolution, hard sigmoid, the
+     * broadcasting Mul), max and average pooling, a channel shuffle and a slice, an elementwise Mul,
+     * a Concat reading one node twice, adaptive pooling, a Flatten view, Linear layers, and a
+     * Dropout (which keeps its buffers to itself) between them.
+     */
+    private static Graph mobile() {
+        GraphBuilder b = new GraphBuilder(SAMPLE);
+        Node y = b.add("stem.conv", new Conv2d(3, 8, 3).padding(1).bias(false), b.input());
+        y = b.add("stem.bn", new BatchNorm2d(8), y);
+        y = b.add("stem.act", new ReLU6(), y);
+        y = new InvertedResidual(8, 8, 1, 1).addTo(b, "ir1", y);
+        y = new InvertedResidual(8, 12, 2, 3).addTo(b, "ir2", y);
+        y = new InvertedResidual(12, 12, 1, 2).addTo(b, "ir3", y);
+        y = new SqueezeExcitation(12, 4, new HardSigmoid()).addTo(b, "se", y);
+        Node max = b.add("max", new MaxPool2d(3).stride(1).padding(1), y);
+        Node avg = b.add("avg", new AvgPool2d(3).stride(1).padding(1), y);
+        Node gated = b.add("gated", new Mul(), max, avg);
+        Node shuffled = b.add("shuffle", new ChannelShuffle(3), y);
+        Node half = b.add("half", new ChannelSlice(0, 6), shuffled);
+        y = b.add("cat", new Concat(), gated, half, half);
+        y = b.add("mix", new Conv2d(24, 16, 1), y);
+        y = b.add("mix.act", new ReLU(), y);
+        y = b.add("pool", new AdaptiveAvgPool2d(2), y);
+        y = b.add("flatten", new Flatten(), y);
+        y = b.add("fc1", new Linear(64, 20), y);
+        y = b.add("fc1.act", new ReLU6(), y);
+        y = b.add("drop", new Dropout(0.25), y);
+        y = b.add("fc2", new Linear(20, 5), y);
+        return b.build(y, 7);
+    }
+
+    private static final List<Supplier<Graph>> MODELS = List.of(BufferSharingTest::resnet, BufferSharingTest::mobile);
+
     @Test void trainingStepsGiveTheSameBits() {
-        same(run(true, false, -1), run(false, false, -1));
-        same(run(true, false, 40), run(false, false, 40));   // with a NaN
+        for (Supplier<Graph> m : MODELS) {
+            same(run(m, true, false, -1), run(m, false, false, -1));
+            same(run(m, true, false, 40), run(m, false, false, 40));   // with a NaN
+        }
     }
 
     /** Evaluation-mode forwards share the outputs; a backward after one runs it again into the training buffers. */
     @Test void evaluationForwardsAndABackwardAfterOneGiveTheSameBits() {
-        same(runEvaluation(true, -1), runEvaluation(false, -1));
-        same(runEvaluation(true, 40), runEvaluation(false, 40));
+        for (Supplier<Graph> m : MODELS) {
+            same(runEvaluation(m, true, -1), runEvaluation(m, false, -1));
+            same(runEvaluation(m, true, 40), runEvaluation(m, false, 40));
+        }
     }
 
     @Test void inferenceOnlyGraphsGiveTheSameBits() {
-        same(run(true, true, -1), run(false, true, -1));
-        same(run(true, true, 40), run(false, true, 40));
+        for (Supplier<Graph> m : MODELS) {
+            same(run(m, true, true, -1), run(m, false, true, -1));
+            same(run(m, true, true, 40), run(m, false, true, 40));
+        }
     }
 
     /**
-     * A chain of batch norms holds two activation-sized buffers where it held one per layer: its
-     * gradients in training take turns in two (each read only by the next backward; the last, the
-     * input gradient, kept), its outputs in an inference-only copy too (each read only by the next
-     * layer; the last, the result, kept), and so do those of an evaluation-mode forward of the
-     * graph that trains, beside its training buffers. The ResNet's gradient buffers at least halve.
+     * A chain of batch norms (and of each other planned op) holds two activation-sized buffers
+     * where it held one per layer: its gradients in training take turns in two (each read only by
+     * the next backward; the last, the input gradient, kept), its outputs in an inference-only
+     * copy too (each read only by the next layer; the last, the result, kept), and so do those of
+     * an evaluation-mode forward of the graph that trains at twice the batch, beside its training
+     * buffers; at the training batch, in those buffers' memory (nothing allocated). The ResNet's
+     * gradient buffers at least halve.
      */
     @Test void sharingHoldsLessMemory() {
-        int layers = 10, n = 3;
         Shape sample = Shape.of(4, 5, 5);
-        long activation = n * sample.size() * Float.BYTES;
-        for (boolean share : new boolean[] {true, false}) {
-            long[] grads = new long[1], outs = new long[1], evals = new long[1];
-            measure(() -> withSharing(share, () -> {
-                GraphBuilder b = new GraphBuilder(sample);
-                Node y = b.input();
-                for (int i = 0; i < layers; i++) y = b.add("bn" + i, new BatchNorm2d(4), y);
-                try (Graph g = b.build(y, 1); Tensor x = Tensor.zeros(sample.prependBatch(n).dims());
-                     Tensor dy = Tensor.zeros(sample.prependBatch(n).dims())) {
-                    x.fill(0.5f);
-                    dy.fill(1f);
-                    g.forward(x);
-                    long before = Tensor.liveBytes();
-                    g.backward(dy, true);
-                    grads[0] = Tensor.liveBytes() - before;
-                    g.train(false);
-                    try (Tensor x2 = Tensor.zeros(sample.prependBatch(2 * n).dims())) {
-                        before = Tensor.liveBytes();
-                        g.forward(x2);   // twice the batch
-                        evals[0] = Tensor.liveBytes() - before;
-                    }
-                    try (Graph r = g.replica()) {
-                        before = Tensor.liveBytes();
-                        r.forward(x);
-                        outs[0] = Tensor.liveBytes() - before;
-                    }
-                }
-                return null;
-            }));
-            assertEquals((share ? 2 : layers) * activation, grads[0], "gradient buffers, shared " + share);
-            assertEquals((share ? 2 : layers) * activation, outs[0], "inference outputs, shared " + share);
-            // shared: two buffers of the larger batch besides the training ones; apart: each grows to it
-            assertEquals((share ? 2 * 2 : layers * (2 - 1)) * activation, evals[0], "evaluation at twice the batch, shared " + share);
-        }
+        chainHoldsTwoBuffers(sample, () -> new BatchNorm2d(4));
+        chainHoldsTwoBuffers(sample, ReLU6::new);                                      // NativeBatchOp
+        chainHoldsTwoBuffers(sample, () -> new MaxPool2d(3).stride(1).padding(1));
+        chainHoldsTwoBuffers(sample, () -> new AvgPool2d(3).stride(1).padding(1));
+        chainHoldsTwoBuffers(sample, () -> new AdaptiveAvgPool2d(5));
+        chainHoldsTwoBuffers(sample, () -> new ChannelShuffle(2));
+        chainHoldsTwoBuffers(Shape.of(24), () -> new Linear(24, 24));
         long[] resnet = new long[2];
         for (int k = 0; k < 2; k++) {
             boolean share = k == 0;
@@ -102,6 +118,87 @@ class BufferSharingTest {
             }));
         }
         assertTrue(2 * resnet[0] <= resnet[1], "ResNet-14 gradient buffers shared " + resnet[0] + " B, apart " + resnet[1] + " B");
+    }
+
+    /** A chain of ten of {@code layer}'s ops, each reading the last's output, holds two activations where it held ten (see above). */
+    private static void chainHoldsTwoBuffers(Shape sample, Supplier<Layer> layer) {
+        int layers = 10, n = 3;
+        long activation = n * sample.size() * Float.BYTES;
+        String what = layer.get().describe();
+        for (boolean share : new boolean[] {true, false}) {
+            long[] grads = new long[1], outs = new long[1], evals = new long[1], evalsAtN = new long[1];
+            measure(() -> withSharing(share, () -> {
+                GraphBuilder b = new GraphBuilder(sample);
+                Node y = b.input();
+                for (int i = 0; i < layers; i++) y = b.add("l" + i, layer.get(), y);
+                try (Graph g = b.build(y, 1); Tensor x = Tensor.zeros(sample.prependBatch(n).dims());
+                     Tensor dy = Tensor.zeros(sample.prependBatch(n).dims())) {
+                    x.fill(0.5f);
+                    dy.fill(1f);
+                    g.forward(x);
+                    long before = Tensor.liveBytes();
+                    g.backward(dy, true);
+                    grads[0] = Tensor.liveBytes() - before;
+                    g.train(false);
+                    before = Tensor.liveBytes();
+                    g.forward(x);   // the training batch: the training activations' memory is lent
+                    evalsAtN[0] = Tensor.liveBytes() - before;
+                    try (Tensor x2 = Tensor.zeros(sample.prependBatch(2 * n).dims())) {
+                        before = Tensor.liveBytes();
+                        g.forward(x2);   // twice the batch
+                        evals[0] = Tensor.liveBytes() - before;
+                    }
+                    try (Graph r = g.replica()) {
+                        before = Tensor.liveBytes();
+                        r.forward(x);
+                        outs[0] = Tensor.liveBytes() - before;
+                    }
+                }
+                return null;
+            }));
+            assertEquals((share ? 2 : layers) * activation, grads[0], what + ": gradient buffers, shared " + share);
+            assertEquals((share ? 2 : layers) * activation, outs[0], what + ": inference outputs, shared " + share);
+            assertEquals(0, evalsAtN[0], what + ": evaluation at the training batch, shared " + share);
+            // shared: two buffers of the larger batch besides the training ones; apart: each grows to it
+            assertEquals((share ? 2 * 2 : layers * (2 - 1)) * activation, evals[0], what + ": evaluation at twice the batch, shared " + share);
+        }
+    }
+
+    /**
+     * Merges that read one node twice: their two input gradients and the sum of them. A chain of
+     * squares y = y·y (after a batch norm, whose input gradient is kept): while one Mul's backward
+     * runs, the sum it reads (its output's), its two gradients and the sum they are added into are
+     * live: four buffers, where one per gradient and sum held 3 per Mul and the batch norm's.
+     * Concatenations of a node with itself, each sliced back to its first half: the slice's
+     * gradient (2 planes' worth), the Concat's two and their sum (1 each), the previous sum:
+     * 2 + 3 activations of the node, where each Concat and slice held 2 + 3 and the batch norm 1.
+     */
+    @Test void mergesReadingANodeTwiceHoldTheirGradientsOnlyWhileNeeded() {
+        int layers = 6, n = 3;
+        Shape sample = Shape.of(4, 5, 5);
+        long activation = n * sample.size() * Float.BYTES;
+        for (boolean concat : new boolean[] {false, true})
+            for (boolean share : new boolean[] {true, false}) {
+                long[] grads = new long[1];
+                measure(() -> withSharing(share, () -> {
+                    GraphBuilder b = new GraphBuilder(sample);
+                    Node y = b.add("bn", new BatchNorm2d(4), b.input());
+                    for (int i = 0; i < layers; i++)
+                        y = concat ? b.add("half" + i, new ChannelSlice(0, 4), b.add("cat" + i, new Concat(), y, y))
+                                : b.add("square" + i, new Mul(), y, y);
+                    try (Graph g = b.build(y, 1); Tensor x = Tensor.of(RandomFloats.gaussian(new Random(3), n * sample.size()), sample.prependBatch(n).dims());
+                         Tensor dy = Tensor.zeros(sample.prependBatch(n).dims())) {
+                        dy.fill(1f);
+                        g.forward(x);
+                        long before = Tensor.liveBytes();
+                        g.backward(dy, true);
+                        grads[0] = Tensor.liveBytes() - before;
+                    }
+                    return null;
+                }));
+                long expected = concat ? (share ? 2 + 3 : layers * (2 + 3) + 1) : (share ? 4 : 3 * layers + 1);
+                assertEquals(expected * activation, grads[0], (concat ? "Concat" : "Mul") + " gradient buffers, shared " + share);
+            }
     }
 
     /**
@@ -165,10 +262,10 @@ class BufferSharingTest {
     }
 
     /** Outputs, input gradients, parameter gradients and state over a few steps (or the forwards of a replica and a folded copy). */
-    private static List<float[]> run(boolean share, boolean inferenceOnly, int nanAt) {
+    private static List<float[]> run(Supplier<Graph> model, boolean share, boolean inferenceOnly, int nanAt) {
         return withSharing(share, () -> {
             List<float[]> out = new ArrayList<>();
-            try (Graph g = resnet()) {
+            try (Graph g = model.get()) {
                 if (inferenceOnly) {
                     g.train(false);
                     try (Graph r = g.replica(); Graph f = BatchNormFolding.fold(g)) {
@@ -197,18 +294,33 @@ class BufferSharingTest {
         });
     }
 
-    /** A training step, evaluation forwards at other batches, a backward after the last (frozen statistics), a training step. */
-    private static List<float[]> runEvaluation(boolean share, int nanAt) {
+    /**
+     * A training step, evaluation forwards (in the training activations' memory, then at a batch
+     * the training grew to, then larger and smaller), backwards after some (frozen statistics),
+     * a training step.
+     */
+    private static List<float[]> runEvaluation(Supplier<Graph> model, boolean share, int nanAt) {
         return withSharing(share, () -> {
             List<float[]> out = new ArrayList<>();
-            try (Graph g = resnet(); Tensor x4 = input(4, nanAt); Tensor x6 = input(6, nanAt); Tensor x3 = input(3, nanAt);
-                 Tensor dy3 = Tensor.zeros(3, 5); Tensor dy4 = Tensor.zeros(4, 5)) {
+            try (Graph g = model.get(); Tensor x4 = input(4, nanAt); Tensor x6 = input(6, nanAt); Tensor x3 = input(3, nanAt);
+                 Tensor dy3 = Tensor.zeros(g.sampleOutput().prependBatch(3).dims()); Tensor dy4 = Tensor.zeros(g.sampleOutput().prependBatch(4).dims())) {
                 dy3.fill(0.5f);
                 dy4.fill(-0.25f);
                 g.zeroGrad();
                 g.forward(x4);
                 g.backward(dy4, true);
                 g.train(false);
+                out.add(g.forward(x4).toArray());   // in the training activations' memory
+                out.add(g.backward(dy4, true).toArray());
+                g.train(true);
+                try (Tensor x5 = input(5, nanAt); Tensor dy5 = Tensor.zeros(g.sampleOutput().prependBatch(5).dims())) {
+                    dy5.fill(0.75f);
+                    out.add(g.forward(x5).toArray());   // the training buffers grow: the memory lent is freed
+                    out.add(g.backward(dy5, true).toArray());
+                    g.train(false);
+                    out.add(g.forward(x5).toArray());   // lent again
+                    out.add(g.forward(x3).toArray());
+                }
                 out.add(g.forward(x6).toArray());
                 out.add(g.forward(x3).toArray());
                 out.add(g.backward(dy3, true).toArray());

@@ -115,6 +115,53 @@ class PackedWeightsTest {
         }
     }
 
+    /**
+     * One image (split by channels over two workers) and a batch (split by images) of one layer
+     * read one packing: on 32-channel boundaries (64 channels: parts of 32) each part's is its
+     * rows of the layer's, so the first one-image call allocates no copy beyond what packing per
+     * call allocates, and whichever path packed after a change, the other reuses it (no packing)
+     * with the same bits; off those boundaries (96: parts of 48) each part keeps its own copy.
+     */
+    @ParameterizedTest(name = "C{0} {1}x{1} K{2} k{3} stride {4}, parts on panels {5}")
+    @CsvSource({"64, 14, 64, 3, 1, true", "32, 15, 96, 5, 2, false"})
+    void oneImageAndABatchShareOnePacking(int c, int side, int k, int kernel, int stride, boolean onPanels) {
+        Parallelism.configure(2, Parallelism.Mode.BATCH);
+        Random r = new Random(c + k);
+        try (Sequential kept = model(true, c, side, k, kernel, stride, 1, false);
+             Sequential perCall = model(false, c, side, k, kernel, stride, 1, false);
+             Tensor x1 = Tensor.of(RandomFloats.gaussian(r, c * side * side), 1, c, side, side);
+             Tensor xb = Tensor.of(RandomFloats.gaussian(r, 3 * c * side * side), 3, c, side, side)) {
+            assertArrayEquals(infer(perCall, xb), infer(kept, xb));
+            infer(perCall, x1);   // its split's workspace, as kept's below
+            long before = Tensor.liveBytes();
+            float[] one = infer(kept, x1);
+            long split = Tensor.liveBytes() - before;
+            if (onPanels) assertEquals(0, split, "the parts packed into the layer's copy");
+            assertArrayEquals(infer(perCall, x1), one);
+            long packs = PackedWeights.packs();
+            infer(kept, xb);
+            infer(kept, x1);
+            assertEquals(packs, PackedWeights.packs(), "both paths reuse what they packed");
+
+            List<Consumer<Sequential>> changes = List.of(PackedWeightsTest::sgdStep,
+                    m -> m.namedParameters().get("1.weight").set(7, -2.5f));
+            for (Consumer<Sequential> change : changes)
+                for (boolean oneFirst : new boolean[] {true, false}) {
+                    change.accept(kept);
+                    perCall.parameters().copyFrom(kept.parameters());
+                    Tensor first = oneFirst ? x1 : xb, second = oneFirst ? xb : x1;
+                    assertArrayEquals(infer(perCall, first), infer(kept, first), "the path that packs after the change");
+                    packs = PackedWeights.packs();
+                    assertArrayEquals(infer(perCall, second), infer(kept, second), "the other path");
+                    if (onPanels) assertEquals(packs, PackedWeights.packs(), "the other path reads that packing");
+                    else assertTrue(PackedWeights.packs() > packs, "the other path packs its own");
+                }
+            kept.freeze("0.");
+            assertArrayEquals(infer(perCall, x1), infer(kept, x1), "after a freeze, one image");
+            assertArrayEquals(infer(perCall, xb), infer(kept, xb), "after a freeze, the batch");
+        }
+    }
+
     /** One SGD step (training mode) from a random output gradient of a batch of two, leaving the model in evaluation mode. */
     private static void sgdStep(Sequential m) {
         Shape in = m.sampleInput();
