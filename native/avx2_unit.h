@@ -27,4 +27,16 @@ C4J_INLINE __m256i c4j_lanes_below(int64_t n) {
     return _mm256_cmpgt_epi32(_mm256_set1_epi32(k), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
 }
 
+/* Prefetches slice `part` of `parts` of the floats [p, p + len) into L1 (nothing when p is NULL or
+ * part >= parts): a convolution's next chunk of input, a slice after each product or tile of
+ * this one, so that its read from memory overlaps this chunk's arithmetic instead of stalling the
+ * copy that pads it. In a training step the input was written long before and comes from DRAM.
+ * _MM_HINT_T1 (L2) measured no gain on this AMD CPU; T0 does (docs/bench-notes/resnet10.md). */
+C4J_INLINE void c4j_prefetch_part(const float *p, int64_t len, int64_t part, int64_t parts) {
+    if (!p || part >= parts) return;
+    const char *b = (const char *)p;
+    const int64_t bytes = len * (int64_t)sizeof(float), lo = bytes * part / parts, hi = bytes * (part + 1) / parts;
+    for (int64_t o = lo & ~(int64_t)63; o < hi; o += 64) _mm_prefetch(b + o, _MM_HINT_T0);
+}
+
 #endif

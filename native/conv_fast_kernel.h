@@ -199,12 +199,40 @@ static void tap_table(int32_t channels, int32_t r, int32_t s, int64_t dil_h, int
  * 16 channels made half-empty 12x32 tiles, or narrow_tile's one broadcast per FMA. */
 static int by_rows(int32_t channels, int32_t stride_w) { return 2 * channels <= PANEL && stride_w == 1; }
 
+/* The next chunk's input (src_len floats at src, or none), prefetched a slice at a time while
+ * this chunk's products run (c4j_prefetch_part), so that the copy that pads it does not wait on
+ * memory: in a training step it was written long before. Prefetching the lines the next chunk
+ * will store to as well took the gain away again (3x3 16->16 at 32x32, one core, caches flushed:
+ * forward 1.58-1.64 -> 1.82-1.92 ms): L1 is 48 KB and an image's input alone 64 KB. */
+typedef struct {
+    const float *src;
+    int64_t src_len;
+} next_chunk;
+
+static void prefetch_next(const next_chunk *nc, int64_t part, int64_t parts) {
+    c4j_prefetch_part(nc->src, nc->src_len, part, parts);
+}
+
+/* The next chunk of images after images n0..n0+nb-1 (at most `chunk` of them, none past n_end),
+ * `in` floats of src an image; none with groups (a chunk then runs group after group). */
+static next_chunk next_chunk_of(const float *src, int64_t in, int32_t n0, int32_t nb, int32_t n_end, int32_t chunk,
+                                int32_t groups) {
+    const int64_t left = n_end - (int64_t)n0 - nb, n = groups == 1 ? (left < chunk ? left : chunk) : 0;
+    next_chunk nc = {NULL, 0};
+    if (n > 0 && src) nc.src = src + (n0 + nb) * in, nc.src_len = n * in;
+    return nc;
+}
+
 /* out[ch][p][q] = sum over taps of wa(tap, ch) * xpad[p*step_h*wp + tap[t] + q] for one padded
- * image (xpad) and `channels` output planes of out_h x out_w: one product per output row. */
+ * image (xpad) and `channels` output planes of out_h x out_w: one product per output row, after
+ * each a slice of the next chunk prefetched, this image being part `part` of `parts`. Only the
+ * row and plane products prefetch: the same hook in the GEMM's tile loop (the pixel products of
+ * 32 and 64 channels, chunks of 4 and 16 images) measured nothing (docs/bench-notes/resnet10.md). */
 static void row_products(const float *xpad, int64_t wp, int32_t step_h, const int32_t *tap, int64_t taps,
                          const float *wa, int64_t wa_t, int64_t wa_i, int32_t channels, int32_t out_h,
-                         int32_t out_w, float *out) {
+                         int32_t out_w, float *out, const next_chunk *nc, int64_t part, int64_t parts) {
     for (int32_t r = 0; r < out_h; ++r) {
+        prefetch_next(nc, part * out_h + r, parts * out_h);
         c4j_gemm_args m = {.m = channels, .n = out_w, .depth = taps, .a = wa, .a_t = wa_t, .a_i = wa_i,
                            .b = xpad + (int64_t)r * step_h * wp, .b_steps = tap,
                            .c = out + (int64_t)r * out_w, .c_i = (int64_t)out_h * out_w};
@@ -359,13 +387,15 @@ void C4J_CONV_FORWARD(const c4j_conv_geom *g, int32_t n_begin, int32_t n_end, co
     tap_table(p.cg, g->r, g->s, g->dil_h, g->dil_w, p.wp, p.hp * p.wp, 1, 0, p.tap);
     for (int32_t n0 = n_begin; n0 < n_end; n0 += g->chunk) {
         const int32_t nb = n_end - n0 < g->chunk ? n_end - n0 : g->chunk;
+        const next_chunk nc = next_chunk_of(x, (int64_t)g->c * p.hw, n0, nb, n_end, g->chunk, g->groups);
         for (int32_t grp = 0; grp < g->groups; ++grp) {
             pad_chunk(&p, x, n0, nb, grp);
             if (by_rows(p.kg, g->stride_w)) {
                 for (int32_t i = 0; i < nb; ++i) {
                     float *yi = y + ((int64_t)(n0 + i) * g->k + (int64_t)grp * p.kg) * p.pq;
                     row_products(p.xpad + i * p.xplane, p.wp, g->stride_h, p.tap, p.rows,
-                                 w + (int64_t)grp * p.kg * p.rows, 1, p.rows, p.kg, g->out_h, g->out_w, yi);
+                                 w + (int64_t)grp * p.kg * p.rows, 1, p.rows, p.kg, g->out_h, g->out_w, yi, &nc, i,
+                                 nb);
                     c4j_bias_relu(yi, p.kg, p.pq, b ? b + (int64_t)grp * p.kg : NULL, g->relu);
                 }
                 continue;
@@ -517,7 +547,7 @@ static void interleave_phases(const c4j_conv_plan *p, const float *src, int wide
  * and dropped; at stride 1, rows straight into dx). Otherwise one pixel product per phase over
  * the chunk, channels as the columns, transposed per image. */
 static void input_grad_phased(const c4j_conv_plan *p, const float *dy, const float *wflip, int32_t n0,
-                              int32_t nb, int32_t grp, float *dx) {
+                              int32_t nb, int32_t n_end, int32_t grp, float *dx) {
     const c4j_conv_geom *g = p->g;
     for (int32_t i = 0; i < nb; ++i)
         pad_planes(dy + ((int64_t)(n0 + i) * g->k + (int64_t)grp * p->kg) * p->pq, p->kg, g->out_h,
@@ -526,16 +556,21 @@ static void input_grad_phased(const c4j_conv_plan *p, const float *dy, const flo
     /* pix2's offset of phase pixel (0, 0), as C4J_CONV_BACKWARD's pixel_table gives it */
     const int64_t base = p->mh * p->wq + p->mw;
     if (by_rows(p->cg, 1)) {
+        /* the next chunk's dy, a slice per row product, or per phase product */
+        const next_chunk nc = next_chunk_of(dy, (int64_t)g->k * p->pq, n0, nb, n_end, g->chunk, g->groups);
+        const int64_t phases = c4j_stride_phases(g->stride_h, g->h) * c4j_stride_phases(g->stride_w, g->w);
         for (int32_t i = 0; i < nb; ++i) {
             const float *dyi = p->dypad + i * p->dyplane + base;
             float *dxi = dx + ((int64_t)(n0 + i) * g->c + (int64_t)grp * p->cg) * p->hw;
             if (one) {
-                row_products(dyi, p->wq, 1, p->tap2, (int64_t)p->kg * p->rs, wflip, p->cg, 1, p->cg, g->h, g->w, dxi);
+                row_products(dyi, p->wq, 1, p->tap2, (int64_t)p->kg * p->rs, wflip, p->cg, 1, p->cg, g->h, g->w, dxi, &nc, i, nb);
                 continue;
             }
             float *out = p->phase;
+            int64_t part = i * phases;
             for (dx_phase ph = FIRST_PHASE; next_phase(p, &ph);) {
                 if (!ph.taps) continue;
+                prefetch_next(&nc, part++, nb * phases);
                 c4j_gemm_args m = {.m = p->cg, .n = (ph.ha - 1) * p->wq + ph.wa, .depth = ph.depth,
                                    .a = wflip + p->cg * ph.at, .a_t = p->cg, .a_i = 1, .b = dyi,
                                    .b_steps = p->tap2 + ph.at, .c = out, .c_i = ph.ha * p->wq};
@@ -639,7 +674,7 @@ void C4J_CONV_BACKWARD(const c4j_conv_geom *g, int32_t n_begin, int32_t n_end, c
             if (dx && p.direct_dx) {
                 direct_input_grad(&p, w, dy, n0, nb, dx);
             } else if (dx && flipped) {
-                input_grad_phased(&p, dy, p.wflip + (int64_t)grp * p.kg * p.rows, n0, nb, grp, dx);
+                input_grad_phased(&p, dy, p.wflip + (int64_t)grp * p.kg * p.rows, n0, nb, n_end, grp, dx);
             } else if (dx) {
                 for (int32_t i = 0; i < nb; ++i)
                     input_grad_lowered(&p, wg, dy + ((int64_t)(n0 + i) * g->k + (int64_t)grp * p.kg) * p.pq,

@@ -25,11 +25,18 @@ static int cmp(const void *a, const void *b) {
 
 enum { MAX_REPS = 101 };
 
+/* CONV_SPEED_COLD=1: every call starts with its operands out of the caches, as in a training
+ * step, where a layer's input was written long before (the stage-1 activations of ResNet-20 are
+ * 8 MB at batch 128): 256 MB touched before each call, past any L3. */
+#define FLUSH_FLOATS ((size_t)64 << 20)
+static float *flush;
+
 /* Median ms of reps calls of product `which` (0 forward, 1 dw, 2 dx), after one untimed call. */
 static double time_product(const c4j_conv_geom *g, int which, int reps, const float *x, const float *w,
                            float *y, const float *dy, float *dx, float *dw, float *db, float *ws, int64_t wl) {
     double t[MAX_REPS];
     for (int r = -1; r < reps; ++r) {
+        if (flush) for (size_t i = 0; i < FLUSH_FLOATS; i += 16) flush[i] += 1.0f;
         const double t0 = now_ms();
         int rc = which == 0 ? c4j_conv2d_forward(g, 0, g->n, x, w, NULL, y, ws, wl)
                  : which == 1 ? c4j_conv2d_backward(g, 0, g->n, x, w, dy, NULL, dw, db, ws, wl)
@@ -48,6 +55,7 @@ int main(int argc, char **argv) {
     }
     int v[10];
     for (int i = 0; i < 10; ++i) v[i] = atoi(argv[i + 1]);
+    if (getenv("CONV_SPEED_COLD") && atoi(getenv("CONV_SPEED_COLD")) == 1) flush = calloc(FLUSH_FLOATS, sizeof(float));
     int reps = argc > 11 ? atoi(argv[11]) : 21;
     if (reps < 1) reps = 1;
     if (reps > MAX_REPS) reps = MAX_REPS;
