@@ -2,6 +2,10 @@
  * workers can share one call without a gradient of their own to add up afterwards. */
 #include <cblas.h>
 #include "conv4j.h"
+#include "cpu.h"
+#if C4J_HAVE_AVX2
+#include "linear_fast.h"
+#endif
 
 enum { GEMV_MIN_WEIGHTS = 1 << 20 };
 
@@ -18,6 +22,17 @@ void c4j_linear_forward(int32_t n, int32_t in, int32_t out, int32_t o_begin, int
      * splits a one-image product by output rows over conv4j's own workers (each calls this with
      * its [o_begin, o_end)), so no call changes OpenBLAS's process-wide thread count, and with it
      * another model's K-split and last bits. */
+#if C4J_HAVE_AVX2
+    /* Where the fast kernels run, the products of several images are dot products over W's rows
+     * read in place (linear_kernel.h): OpenBLAS packs W on every call, which at AlexNet's
+     * batch 16 costs more than the FMAs. One image keeps sgemv below, which only streams W. */
+    if (n > 1 && c4j_fast()) {
+        if (c4j_avx512())
+            c4j_linear_dot_avx512(n, width, in, x, in, w, in, y, out);
+        else
+            c4j_linear_dot_avx2(n, width, in, x, in, w, in, y, out);
+    } else
+#endif
     if (n == 1 && (int64_t)width * in >= GEMV_MIN_WEIGHTS)
         cblas_sgemv(CblasRowMajor, CblasNoTrans, width, in, 1.0f, w, in, x, 1, 0.0f, y, 1);
     else
