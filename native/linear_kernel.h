@@ -23,6 +23,12 @@
  *                        + LRO row vectors + 1 image vector must fit the ISA's registers)
  *   LKB                  depth per block, a multiple of VW
  *   LMB                  rows of W per block
+ * and, for the input gradient (only the AVX-512 unit: on AVX2 its 6x16 tiles measured level
+ * with OpenBLAS's Haswell kernels at a batch of 16 and 1.4x slower at 64, so there OpenBLAS
+ * keeps it):
+ *   C4J_LINEAR_DX        its name
+ *   DRI, DNV             images and vectors of columns per tile (DRI <= 8, DNV <= 3)
+ *   DKB                  rows of W per depth block
  *   VW, dvec and the D_* operations: its ISA's vector set (avx2_vec.h, avx512_vec.h) */
 #include <stdint.h>
 #include <string.h>
@@ -142,3 +148,103 @@ void C4J_LINEAR_FORWARD(int64_t n, int64_t m, int64_t in, const float *x, int64_
         }
     }
 }
+
+#ifdef C4J_LINEAR_DX
+/* The input gradient dx[i][j] = sum_o dy[i][o] * w[o][j], for j < cols of W's and dx's rows (the
+ * caller's column range), i < n, o < out. Here the depth o runs down W's rows, so W is the
+ * vector operand: a tile of DRI images by DNV vectors of columns broadcasts dy[i][o] and loads
+ * one row segment of W per step (DNV + DRI loads per DNV * DRI FMAs), as gemm_kernel.h's tiles.
+ * OpenBLAS packs W for this too, and at a batch of 16 its tiles of 16 rows ran at a third of the
+ * peak. Depth blocks of DKB rows of W: within one, the column strips sweep along the rows, so W
+ * is read as DKB sequential streams, once, and each strip's rows (DKB x DNV vectors, 3 KB) are
+ * read again from L1 by the other image tiles; dx's rows (n x cols, 295 KB for AlexNet's first
+ * classifier layer split over two workers) are added to from L2 once per block. */
+#define DX_ROW(i)                                                                       \
+    if (ri > i) {                                                                       \
+        const dvec d = D_BCAST(a + i * lda);                                            \
+        c0_##i = D_FMA(d, b0, c0_##i);                                                  \
+        if (nv > 1) c1_##i = D_FMA(d, b1, c1_##i);                                      \
+        if (nv > 2) c2_##i = D_FMA(d, b2, c2_##i);                                      \
+    }
+#define DX_VEC_OUT(v, i, row)                                                           \
+    if (nv > v) {                                                                       \
+        float *q = row + v * VW;                                                        \
+        dvec s = c##v##_##i;                                                            \
+        if (full) {                                                                     \
+            if (accumulate) s = D_ADD(s, D_LOAD(q));                                    \
+            D_STORE(q, s);                                                              \
+        } else {                                                                        \
+            if (accumulate) s = D_ADD(s, D_LOADM(q, m##v));                             \
+            D_STOREM(q, m##v, s);                                                       \
+        }                                                                               \
+    }
+#define DX_OUT(i)                                                                       \
+    if (ri > i) {                                                                       \
+        float *row = c + i * ldc;                                                       \
+        DX_VEC_OUT(0, i, row) DX_VEC_OUT(1, i, row) DX_VEC_OUT(2, i, row)               \
+    }
+
+/* One tile: ri (<= DRI) images, nv (<= DNV) vectors of columns of which `width` columns exist
+ * (all of them when full), `depth` rows of W; ri, nv and full are constants after inlining. */
+C4J_INLINE void dx_tile(const int ri, const int nv, const int full, int64_t width, int64_t depth, const float *a,
+                        int64_t lda, const float *b, int64_t ldb, float *c, int64_t ldc, int accumulate) {
+    dvec c0_0 = D_ZERO(), c0_1 = c0_0, c0_2 = c0_0, c0_3 = c0_0, c0_4 = c0_0, c0_5 = c0_0, c0_6 = c0_0,
+         c0_7 = c0_0, c1_0 = c0_0, c1_1 = c0_0, c1_2 = c0_0, c1_3 = c0_0, c1_4 = c0_0, c1_5 = c0_0,
+         c1_6 = c0_0, c1_7 = c0_0, c2_0 = c0_0, c2_1 = c0_0, c2_2 = c0_0, c2_3 = c0_0, c2_4 = c0_0,
+         c2_5 = c0_0, c2_6 = c0_0, c2_7 = c0_0;
+    const dmask m0 = D_MASK(width), m1 = D_MASK(width - VW), m2 = D_MASK(width - 2 * VW);
+    for (int64_t t = 0; t < depth; ++t, a += 1, b += ldb) {
+        const dvec b0 = full ? D_LOAD(b) : D_LOADM(b, m0);
+        const dvec b1 = nv > 1 ? (full ? D_LOAD(b + VW) : D_LOADM(b + VW, m1)) : b0;
+        const dvec b2 = nv > 2 ? (full ? D_LOAD(b + 2 * VW) : D_LOADM(b + 2 * VW, m2)) : b0;
+        DX_ROW(0) DX_ROW(1) DX_ROW(2) DX_ROW(3) DX_ROW(4) DX_ROW(5) DX_ROW(6) DX_ROW(7)
+    }
+    DX_OUT(0) DX_OUT(1) DX_OUT(2) DX_OUT(3) DX_OUT(4) DX_OUT(5) DX_OUT(6) DX_OUT(7)
+}
+
+#define DX_TILE(i) dx_tile(i, nv, full, width, depth, a, lda, b, ldb, c, ldc, accumulate)
+#define DX_IMAGES                                                                                 \
+    switch (ri) {                                                                                \
+    case 8: DX_TILE(DRI >= 8 ? 8 : 1); break; case 7: DX_TILE(DRI >= 7 ? 7 : 1); break;           \
+    case 6: DX_TILE(DRI >= 6 ? 6 : 1); break; case 5: DX_TILE(DRI >= 5 ? 5 : 1); break;           \
+    case 4: DX_TILE(4); break; case 3: DX_TILE(3); break; case 2: DX_TILE(2); break;              \
+    default: DX_TILE(1); break;                                                                   \
+    }
+
+static void dx_any_tile(int ri, int64_t width, int64_t depth, const float *a, int64_t lda, const float *b,
+                        int64_t ldb, float *c, int64_t ldc, int accumulate) {
+    if (width == DNV * VW) {
+        const int nv = DNV, full = 1;
+        DX_IMAGES
+    } else {
+        const int full = 0;
+        if (width > 2 * VW && DNV > 2) {
+            const int nv = DNV > 2 ? 3 : 1;
+            DX_IMAGES
+        } else if (width > VW) {
+            const int nv = 2;
+            DX_IMAGES
+        } else {
+            const int nv = 1;
+            DX_IMAGES
+        }
+    }
+}
+
+/* dx[i * lddx + j] = sum_o dy[i * lddy + o] * w[o * ldw + j] for i < n, j < cols, o < out (dx
+ * overwritten); n, cols, out >= 1. Reads dy and w and writes dx at those elements only. */
+void C4J_LINEAR_DX(int64_t n, int64_t cols, int64_t out, const float *dy, int64_t lddy, const float *w,
+                   int64_t ldw, float *dx, int64_t lddx) {
+    for (int64_t o0 = 0; o0 < out; o0 += DKB) {
+        const int64_t depth = out - o0 < DKB ? out - o0 : DKB;
+        for (int64_t j = 0; j < cols; j += DNV * VW) {
+            const int64_t width = cols - j < DNV * VW ? cols - j : DNV * VW;
+            for (int64_t i = 0; i < n; i += DRI) {
+                const int ri = n - i < DRI ? (int)(n - i) : DRI;
+                dx_any_tile(ri, width, depth, dy + i * lddy + o0, lddy, w + o0 * ldw + j, ldw, dx + i * lddx + j, lddx,
+                            o0 > 0);
+            }
+        }
+    }
+}
+#endif /* C4J_LINEAR_DX */

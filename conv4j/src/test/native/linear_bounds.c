@@ -5,8 +5,9 @@
  * pre-filled with NaN, dw/db with values the gradient must be added to; naive references. Every
  * 50th case is one image through a 2049..2100 x 1024..1100 weight, for the forward's sgemv; every
  * 10th (else) a batch of 1..19 through 1025..2100 x 129..300, past the fast forward's depth block
- * (1024) and row block (128), with whole 3x8 tiles. On the fast kernels each case runs on the
- * AVX-512 forward (where the CPU has it) and on the AVX2 one (linear_kernel.h). */
+ * (1024) and row block (128), with whole 3x8 tiles, and past the AVX-512 input gradient's depth
+ * block (32 rows) with whole 8x48 tiles and ragged ones. On the fast kernels each case runs with
+ * the AVX-512 kernels (where the CPU has them) and with the AVX2 ones (linear_kernel.h). */
 #include "check.h"
 
 typedef struct {
