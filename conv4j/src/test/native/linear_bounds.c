@@ -4,8 +4,10 @@
  * outside the layer, which must write nothing. Buffers of exactly the documented sizes, y and dx
  * pre-filled with NaN, dw/db with values the gradient must be added to; naive references. Every
  * 50th case is one image through a 2049..2100 x 1024..1100 weight, for the forward's sgemv; every
- * 10th (else) a batch of 1..19 through 1025..2100 x 129..300, past the fast forward's depth block
- * (1024) and row block (128), with whole 3x8 tiles, and past the AVX-512 input gradient's depth
+ * 5th (else) a batch of 2..19 through 1025..2100 x 129..300 (conv4j's own products run from
+ * 2^16 weights a worker, linear.c's OWN_MIN_WEIGHTS; the smaller cases test OpenBLAS's calls),
+ * past the fast forward's depth block (1024) and row block (128), with whole 3x8 tiles, and past
+ * the AVX-512 input gradient's depth
  * block (32 rows) with whole 8x48 tiles and ragged ones. On the fast kernels each case runs with
  * the AVX-512 kernels (where the CPU has them) and with the AVX2 ones (linear_kernel.h). */
 #include "check.h"
@@ -91,8 +93,8 @@ static int backward_case(int it, const dims *d, const float *x, const float *w, 
 static int one_case(int it) {
     dims d; /* one draw per statement, so a case replays the same under every compiler */
     const int wide = it % 50 == 0; /* one image through weights whose halves pass 2^20 floats: sgemv */
-    const int blocked = !wide && it % 10 == 0;
-    d.n = wide ? 1 : blocked ? pick(1, 19) : pick(1, 9);
+    const int blocked = !wide && it % 5 == 0;
+    d.n = wide ? 1 : blocked ? pick(2, 19) : pick(1, 9);
     d.in = wide ? pick(2049, 2100) : blocked ? pick(1025, 2100) : pick(1, 40);
     d.out = wide ? pick(1024, 1100) : blocked ? pick(129, 300) : pick(1, 30);
     float *x = filled((int64_t)d.n * d.in), *w = filled((int64_t)d.out * d.in), *b = filled(d.out);

@@ -28,7 +28,8 @@ class LinearSplitTest {
             "40, 300, 400, 2", "1, 4100, 1030, 2", "33, 130, 1000, 2", "33, 1000, 129, 3", "40, 300, 400, 1",
             "5, 300, 200, 2", "3, 64, 10, 2", "1, 300, 17, 1", "1, 33, 5, 2",
             // past the fast forward's depth block (1024) and row block (128 per worker), ragged
-            // 8-image tiles, the input gradient's 32-row depth blocks with a ragged last one
+            // 8-image tiles, the input gradient's 32-row depth blocks with a ragged last one (the
+            // own products run from 2^16 weights a worker: linear.c's OWN_MIN_WEIGHTS)
             "20, 2100, 300, 2", "16, 1030, 1000, 2", "9, 1025, 70, 1"})
     void matchesDoublePrecision(int n, int in, int out, int workers) throws Throwable {
         int before = Conv4jNative.avx512Kernels();
