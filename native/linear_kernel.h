@@ -1,6 +1,7 @@
 /* linear_kernel.h — internal: a fully connected layer's forward product on conv4j's own vectors,
- * y[i][o] = sum_t x[i][t] * w[o][t], written once for every vector width and included by one
- * unit per ISA (linear_avx2.c, linear_avx512.c; linear_fast.h declares them).
+ * y[i][o] = sum_t x[i][t] * w[o][t], and its input gradient (at the end of this file), written
+ * once for every vector width and included by one unit per ISA (linear_avx2.c, linear_avx512.c;
+ * linear_fast.h declares them).
  *
  * Why not a GEMM: both operands are contiguous along the depth t (x's rows, W's rows), so the
  * product is a set of dot products, and a tile of LRO rows of W by LRI images runs over t one
