@@ -3,7 +3,13 @@
  * (feature, input) range pairs with each of dx, dw, db present or NULL; and ranges reaching
  * outside the layer, which must write nothing. Buffers of exactly the documented sizes, y and dx
  * pre-filled with NaN, dw/db with values the gradient must be added to; naive references. Every
- * 50th case is one image through a 2049..2100 x 1024..1100 weight, for the forward's sgemv. */
+ * 50th case is one image through a 2049..2100 x 1024..1100 weight, for the forward's sgemv; every
+ * 5th (else) a batch of 2..19 through 1025..2100 x 129..300 (conv4j's own products run from
+ * 2^16 weights a worker, linear.c's OWN_MIN_WEIGHTS; the smaller cases test OpenBLAS's calls),
+ * past the fast forward's depth block (1024) and row block (128), with whole 3x8 tiles, and past
+ * the AVX-512 input gradient's depth
+ * block (32 rows) with whole 8x48 tiles and ragged ones. On the fast kernels each case runs with
+ * the AVX-512 kernels (where the CPU has them) and with the AVX2 ones (linear_kernel.h). */
 #include "check.h"
 
 typedef struct {
@@ -87,13 +93,22 @@ static int backward_case(int it, const dims *d, const float *x, const float *w, 
 static int one_case(int it) {
     dims d; /* one draw per statement, so a case replays the same under every compiler */
     const int wide = it % 50 == 0; /* one image through weights whose halves pass 2^20 floats: sgemv */
-    d.n = wide ? 1 : pick(1, 9);
-    d.in = wide ? pick(2049, 2100) : pick(1, 40);
-    d.out = wide ? pick(1024, 1100) : pick(1, 30);
+    const int blocked = !wide && it % 5 == 0;
+    d.n = wide ? 1 : blocked ? pick(2, 19) : pick(1, 9);
+    d.in = wide ? pick(2049, 2100) : blocked ? pick(1025, 2100) : pick(1, 40);
+    d.out = wide ? pick(1024, 1100) : blocked ? pick(129, 300) : pick(1, 30);
     float *x = filled((int64_t)d.n * d.in), *w = filled((int64_t)d.out * d.in), *b = filled(d.out);
     const int with_bias = pick(0, 1), which = pick(0, 7);
-    int ok = forward_case(it, &d, x, w, with_bias ? b : NULL) && backward_case(it, &d, x, w, which);
-    if (!ok) fprintf(stderr, "case %d: n%d in%d out%d bias %d outputs %d\n", it, d.n, d.in, d.out, with_bias, which);
+    int ok = 1;
+    /* AVX-512 first where it runs, then AVX2 (the fast kernels only; the portable pass once) */
+    for (int avx512 = c4j_fast_kernels() && c4j_avx512_available(); avx512 >= 0 && ok; --avx512) {
+        c4j_set_avx512(avx512);
+        ok = forward_case(it, &d, x, w, with_bias ? b : NULL) && backward_case(it, &d, x, w, which);
+        if (!ok) fprintf(stderr, "case %d (avx512 %d): n%d in%d out%d bias %d outputs %d\n", it, avx512, d.n, d.in, d.out,
+                         with_bias, which);
+        if (!c4j_fast_kernels()) break;
+    }
+    c4j_set_avx512(1);
     free(x); free(w); free(b);
     return !ok;
 }

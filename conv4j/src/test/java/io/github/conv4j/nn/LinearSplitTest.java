@@ -2,8 +2,10 @@ package io.github.conv4j.nn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.github.conv4j.binding.Conv4jNative;
 import io.github.conv4j.tensor.Shape;
 import io.github.conv4j.tensor.Tensor;
+import io.github.conv4j.testing.PortableKernels;
 import io.github.conv4j.testing.RandomFloats;
 import io.github.conv4j.testing.RestoreParallelism;
 import java.util.List;
@@ -15,15 +17,34 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * Linear splits its features over the workers (rows of W and dW, columns of dx): every slice,
  * including ragged last ones and a batch of one, must give what one thread gives, and both must
- * match a double-precision reference; gradients accumulate over backward passes.
+ * match a double-precision reference; gradients accumulate over backward passes. Where the CPU has
+ * AVX-512, every case runs on its kernels and again on the AVX2 ones (the forward's dot products
+ * and the input gradient of linear_kernel.h differ per ISA), and once on the portable path.
  */
 @ExtendWith(RestoreParallelism.class)
 class LinearSplitTest {
     @ParameterizedTest(name = "N{0} {1}→{2} on {3} threads")
     @CsvSource({   // products of 2^22 multiply-adds and more are split (Linear.MIN_SPLIT_WORK)
             "40, 300, 400, 2", "1, 4100, 1030, 2", "33, 130, 1000, 2", "33, 1000, 129, 3", "40, 300, 400, 1",
-            "5, 300, 200, 2", "3, 64, 10, 2", "1, 300, 17, 1", "1, 33, 5, 2"})
-    void matchesDoublePrecision(int n, int in, int out, int workers) {
+            "5, 300, 200, 2", "3, 64, 10, 2", "1, 300, 17, 1", "1, 33, 5, 2",
+            // past the fast forward's depth block (1024) and row block (128 per worker), ragged
+            // 8-image tiles, the input gradient's 32-row depth blocks with a ragged last one (the
+            // own products run from 2^16 weights a worker: linear.c's OWN_MIN_WEIGHTS)
+            "20, 2100, 300, 2", "16, 1030, 1000, 2", "9, 1025, 70, 1"})
+    void matchesDoublePrecision(int n, int in, int out, int workers) throws Throwable {
+        int before = Conv4jNative.avx512Kernels();
+        try {
+            for (int avx512 = Conv4jNative.avx512Available(); avx512 >= 0; avx512--) {
+                Conv4jNative.setAvx512(avx512);
+                check(n, in, out, workers);
+            }
+        } finally {
+            Conv4jNative.setAvx512(before);
+        }
+        PortableKernels.call(() -> { check(n, in, out, workers); return null; });
+    }
+
+    private static void check(int n, int in, int out, int workers) {
         Parallelism.configure(workers, Parallelism.Mode.BATCH);
         Random r = new Random(in * 31L + out);
         float[] xv = RandomFloats.gaussian(r, n * in), dyv = RandomFloats.gaussian(r, n * out);
