@@ -20,6 +20,7 @@ import org.bytedeco.javacpp.FloatPointer;
  */
 abstract class RangeOptimizer implements Optimizer {
     private final String name;
+    private final String stepFailed;   // the error's text, made once: a step allocates nothing
     private final Tensor params;
     private final List<Tensor> state;
     private final List<UpdateRange> ranges;
@@ -37,6 +38,7 @@ abstract class RangeOptimizer implements Optimizer {
     RangeOptimizer(Model model, String name, double lr, double weightDecay, ParameterGrouping grouping, int stateBuffers) {
         Objects.requireNonNull(model, "model");
         this.name = name;
+        this.stepFailed = name + " step";
         this.params = model.parameters();
         Tensor grads = model.gradients();
         if (params == null || grads == null) throw new IllegalArgumentException(name + ": the model has no trainable parameters");
@@ -78,7 +80,7 @@ abstract class RangeOptimizer implements Optimizer {
         for (int r = 0; r < ranges.size(); r++) {
             UpdateRange u = ranges.get(r);
             long lo = u.clamp(begin), hi = u.clamp(end);
-            if (lo < hi) Status.check(update(r, u, lo, hi, (float) (lr * u.lrFactor()), steps), name + " step");
+            if (lo < hi) Status.check(update(r, u, lo, hi, (float) (lr * u.lrFactor()), steps), stepFailed);
         }
     }
 
