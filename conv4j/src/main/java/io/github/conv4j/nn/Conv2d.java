@@ -218,10 +218,8 @@ public final class Conv2d implements Layer {
          * lowering worker its workspace slice for this batch (sized here, not when the model is
          * built, so a model declaring a huge input allocates nothing until such a batch arrives).
          */
-        private void prepare(int batch, boolean balanced) {
-            // Balanced pieces (BatchShards.balance): the chunk stays sized for a worker's share, so the
-            // large first pieces run as the halves did; the small later ones run one short chunk.
-            int count = balanced ? shards.balance(batch, Integer.MAX_VALUE) : shards.split(batch, Integer.MAX_VALUE);
+        private void prepare(int batch) {
+            int count = shards.split(batch, Integer.MAX_VALUE);
             geom.n(batch).chunk(chunkFor((batch + count - 1) / count, (long) geom.out_h() * geom.out_w()));
             scratchFloats = Conv4jNative.conv2dWorkspace(geom);
             if (needsScratch) workspace.reserve(scratchFloats, count, name);
@@ -229,11 +227,10 @@ public final class Conv2d implements Layer {
             paths.choose(batch, needsScratch);
         }
 
-        /** The running thread's scratch slice: a thread may run several pieces, one after another. */
-        private Tensor scratch() { return workspace.get(ShardPool.slot(), scratchFloats); }
+        private Tensor scratch(int shard) { return workspace.get(shard, scratchFloats); }
 
         private void forwardShard(int s) {
-            Tensor ws = scratch();
+            Tensor ws = scratch(s);
             Tensor pw = packedLayout == 0 ? null : packed.packed();   // null: the kernel packs w itself, per call
             Status.check(Conv4jNative.conv2dForwardPacked(geom, shards.begin(s), shards.end(s), x.pointer(), w.pointer(),
                     pw == null ? null : pw.pointer(), pw == null ? 0 : pw.size(), packedLayout, b == null ? null : b.pointer(),
@@ -241,7 +238,7 @@ public final class Conv2d implements Layer {
         }
 
         private void backwardShard(int s) {
-            Tensor ws = scratch();
+            Tensor ws = scratch(s);
             Tensor[] g = shards.gradients(s);
             Status.check(Conv4jNative.conv2dBackward(geom, shards.begin(s), shards.end(s), x.pointer(), w.pointer(), dy.pointer(),
                     grad == null ? null : grad.pointer(), hasGrads && !weightFrozen ? g[0].pointer() : null,
@@ -273,7 +270,7 @@ public final class Conv2d implements Layer {
                 sp.run(splitShard);
                 return output;
             }
-            prepare(batch, true);
+            prepare(batch);
             packedLayout = packed == null ? 0 : packed.refresh(geom);   // here, before the workers share it
             shards.run(forwardShard, false);
             return output;
@@ -283,7 +280,7 @@ public final class Conv2d implements Layer {
             if (x == null || !x.isOpen()) throw new IllegalStateException(name + ": backward without a forward pass");
             int batch = x.dim(0);
             Checks.outputGradient(name, y.get(batch).shape(), gradient);
-            prepare(batch, BatchShards.backwardPieces);
+            prepare(batch);
             dy = gradient;
             grad = needInputGradient ? dx.get(batch) : null;
             shards.run(backwardShard, trains());

@@ -35,7 +35,7 @@ final class ShardPool {
     private static final int SHARD_BITS = 16;
     private final AtomicLong claims = new AtomicLong();           // (generation << SHARD_BITS) | next shard
     private volatile IntConsumer task;
-    private volatile int shards, participants;
+    private volatile int shards;
     private volatile long generation;
     private volatile Thread caller;
     private volatile Throwable failure;
@@ -52,30 +52,14 @@ final class ShardPool {
     int threads() { return workers.length + 1; }
 
     /**
-     * The scratch slot of the calling thread: i for worker i, 0 for any other thread (a caller,
-     * also one running its shards itself). A call with more shards than threads (the balanced
-     * pieces of {@link BatchShards}) runs several of them on one thread, one after another, so
-     * per-thread scratch is keyed by this, not by the shard.
-     */
-    static int slot() { return Thread.currentThread() instanceof Worker w ? w.index : 0; }
-
-    /**
-     * Runs {@code task.accept(s)} for s in [0, shards), claimed in that order by the caller and
-     * {@code min(shards, threads()) - 1} workers (so with more shards than threads the early, large
-     * ones start first and the small late ones go to whichever thread is free).
+     * Runs {@code task.accept(s)} for s in [0, shards); shards must not exceed {@link #threads()}.
      * One shard runs on the calling thread, OpenBLAS single-threaded as everywhere in BATCH mode:
      * it used to be widened to every thread for a call that cannot be split (batch-1 inference),
      * but OpenBLAS's thread count is process-wide, so another model's call running meanwhile on
      * another thread summed its products in other blocks (other last bits) than alone. Work
      * worth both cores at batch 1 is split here instead (ChannelSplit, Linear's features).
      */
-    void run(IntConsumer body, int count) { run(body, count, count); }
-
-    /**
-     * {@link #run(IntConsumer, int)} on at most {@code threads} threads: the caller and workers 1 to
-     * threads - 1 (so a shard's {@link #slot()} is below it, whatever the shard count).
-     */
-    void run(IntConsumer body, int count, int threads) {
+    void run(IntConsumer body, int count) {
         if (workers.length == 0 || count <= 1 || !lock.tryLock()) {
             runHere(body, count);
             return;
@@ -86,18 +70,16 @@ final class ShardPool {
             return;
         }
         try {
-            int n = count;
-            if (n >= 1 << SHARD_BITS) throw new IllegalArgumentException("ShardPool: " + n + " shards, at most " + ((1 << SHARD_BITS) - 1));
+            int n = Math.min(count, threads());
             task = body;
             shards = n;
-            participants = Math.max(1, threads);
             failure = null;
             caller = Thread.currentThread();
             pending.set(n);
             long g = generation + 1;
             claims.set(g << SHARD_BITS);
             generation = g;
-            for (int i = 0; i < Math.min(Math.min(n, threads) - 1, workers.length); i++) LockSupport.unpark(workers[i]);
+            for (int i = 0; i < n - 1; i++) LockSupport.unpark(workers[i]);
             Throwable mine = null;
             long ownFrom = System.nanoTime();
             for (int s; (s = claim(g)) >= 0; pending.decrementAndGet()) {
@@ -160,12 +142,10 @@ final class ShardPool {
     }
 
     private final class Worker extends Thread {
-        private final int index;
         private long seen;
 
         Worker(int index) {
             super("conv4j-shard-" + index);
-            this.index = index;
             setDaemon(true);
         }
 
@@ -180,7 +160,6 @@ final class ShardPool {
                     continue;
                 }
                 seen = g;
-                if (index >= participants) continue;   // not one of this call's threads (its scratch has no slot for it)
                 for (int s; (s = claim(g)) >= 0; ) {
                     try {
                         task.accept(s);
