@@ -4,10 +4,12 @@ import io.github.conv4j.binding.Conv4jNative;
 import io.github.conv4j.tensor.Shape;
 import io.github.conv4j.tensor.Tensor;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.bytedeco.javacpp.FloatPointer;
 
 /**
  * A model's parameters, gradients and state, each in one contiguous off-heap buffer carved into
@@ -22,6 +24,13 @@ final class ParameterBuffers implements AutoCloseable {
     private final Map<String, Tensor> namedParams = new LinkedHashMap<>(), namedGrads = new LinkedHashMap<>(), namedState = new LinkedHashMap<>();
     private final List<List<String>> paramNames = new ArrayList<>();   // per layer, its parameters' dotted names
     private final List<boolean[]> frozen = new ArrayList<>();          // per layer, which of its parameters are frozen
+    /**
+     * zeroGrad's memset, one slice per worker ({@link SlicedPass}): 3.4 MB for the reference CNN,
+     * ~35 µs of its two-thread step on one core while the other waited. A zero is a zero, so the
+     * cut changes nothing.
+     */
+    private final SlicedPass zeroing = new SlicedPass(this::zeroSlice);
+    private FloatPointer[] cursors = new FloatPointer[0];   // per thread slot, into grads, moved to its slice
 
     /**
      * Buffers for {@code layers} (a null entry has no parameters: a merge node), the views of layer
@@ -168,6 +177,27 @@ final class ParameterBuffers implements AutoCloseable {
     void zeroFrozenGradients(int layer) {
         boolean[] f = frozen.get(layer);
         for (int p = 0; p < f.length; p++) if (f[p] && grads != null) gradViews.get(layer).get(p).zero();
+    }
+
+    /** Zeroes the gradient buffer (if any), split over the workers. */
+    void zeroGrads() {
+        if (grads == null) return;
+        int slots = Parallelism.shards();
+        if (cursors.length < slots) {   // once per thread count; the pointers own nothing
+            FloatPointer[] c = Arrays.copyOf(cursors, slots);
+            for (int i = cursors.length; i < slots; i++) c[i] = new FloatPointer(grads.pointer());
+            cursors = c;
+        }
+        zeroing.run(grads.size());
+        grads.markWritten();
+    }
+
+    private void zeroSlice(long begin, long end) {
+        int slot = ShardPool.slot();
+        FloatPointer[] c = cursors;
+        // A pool reconfigured to more threads between zeroGrads' check and the run: a fresh pointer.
+        FloatPointer p = slot < c.length ? c[slot] : new FloatPointer(grads.pointer());
+        Conv4jNative.fill(end - begin, 0f, p.position(begin));
     }
 
     /** True when the gradient buffer holds only finite values (or there is none). */

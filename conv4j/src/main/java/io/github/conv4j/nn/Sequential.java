@@ -247,7 +247,7 @@ public final class Sequential implements Model {
         return this;
     }
 
-    @Override public void zeroGrad() { if (grads != null) grads.zero(); }
+    @Override public void zeroGrad() { if (grads != null) buffers.zeroGrads(); }   // over the workers: ParameterBuffers.zeroGrads
 
     /**
      * Runs every layer on batch {@code x}. The result is borrowed from the model's last layer:
