@@ -3,10 +3,22 @@
  * may overlap and differ in size; every window holds at least one row. */
 #include "conv4j.h"
 
-/* The window of output cell i; 64-bit products, so any int32 sizes are safe. */
-static void window(int64_t i, int64_t in, int64_t out, int64_t *begin, int64_t *end) {
+/* The window of output cell i of one axis; 64-bit products, so any int32 sizes are safe. */
+static void axis_window(int64_t i, int64_t in, int64_t out, int64_t *begin, int64_t *end) {
     *begin = i * in / out;
     *end = ((i + 1) * in + out - 1) / out;
+}
+
+/* The input window of output cell (oi, oj): rows [r0, r1), columns [c0, c1), and how many inputs
+ * it holds, as the double both the forward's mean and the backward's share divide by. */
+typedef struct { int64_t r0, r1, c0, c1; double count; } cell_window;
+
+static cell_window window_of(int64_t oi, int64_t oj, int64_t h, int64_t w, int64_t out_h, int64_t out_w) {
+    cell_window win;
+    axis_window(oi, h, out_h, &win.r0, &win.r1);
+    axis_window(oj, w, out_w, &win.c0, &win.c1);
+    win.count = (double)((win.r1 - win.r0) * (win.c1 - win.c0));
+    return win;
 }
 
 static int bad_geometry(int32_t n, int32_t c, int32_t h, int32_t w, int32_t out_h, int32_t out_w) {
@@ -20,18 +32,14 @@ int c4j_adaptive_avgpool2d_forward(int32_t n, int32_t c, int32_t h, int32_t w, i
     for (int64_t p = 0; p < planes; ++p) {
         const float *src = x + p * in_plane;
         float *dst = y + p * out_plane;
-        for (int64_t oi = 0; oi < out_h; ++oi) {
-            int64_t r0, r1;
-            window(oi, h, out_h, &r0, &r1);
+        for (int64_t oi = 0; oi < out_h; ++oi)
             for (int64_t oj = 0; oj < out_w; ++oj) {
-                int64_t c0, c1;
-                window(oj, w, out_w, &c0, &c1);
+                const cell_window win = window_of(oi, oj, h, w, out_h, out_w);
                 double sum = 0.0;
-                for (int64_t r = r0; r < r1; ++r)
-                    for (int64_t q = c0; q < c1; ++q) sum += src[r * w + q];
-                dst[oi * out_w + oj] = (float)(sum / (double)((r1 - r0) * (c1 - c0)));
+                for (int64_t r = win.r0; r < win.r1; ++r)
+                    for (int64_t q = win.c0; q < win.c1; ++q) sum += src[r * w + q];
+                dst[oi * out_w + oj] = (float)(sum / win.count);
             }
-        }
     }
     return C4J_OK;
 }
@@ -45,17 +53,13 @@ int c4j_adaptive_avgpool2d_backward(int32_t n, int32_t c, int32_t h, int32_t w, 
         const float *g = dy + p * out_plane;
         for (int64_t i = 0; i < in_plane; ++i) dst[i] = 0.0f;
         /* overlapping windows add up: each output's share goes to every cell of its window */
-        for (int64_t oi = 0; oi < out_h; ++oi) {
-            int64_t r0, r1;
-            window(oi, h, out_h, &r0, &r1);
+        for (int64_t oi = 0; oi < out_h; ++oi)
             for (int64_t oj = 0; oj < out_w; ++oj) {
-                int64_t c0, c1;
-                window(oj, w, out_w, &c0, &c1);
-                const float share = (float)((double)g[oi * out_w + oj] / (double)((r1 - r0) * (c1 - c0)));
-                for (int64_t r = r0; r < r1; ++r)
-                    for (int64_t q = c0; q < c1; ++q) dst[r * w + q] += share;
+                const cell_window win = window_of(oi, oj, h, w, out_h, out_w);
+                const float share = (float)((double)g[oi * out_w + oj] / win.count);
+                for (int64_t r = win.r0; r < win.r1; ++r)
+                    for (int64_t q = win.c0; q < win.c1; ++q) dst[r * w + q] += share;
             }
-        }
     }
     return C4J_OK;
 }

@@ -158,7 +158,9 @@ C4J_INLINE void unpool_eight(const c4j_pool_geom *g, const float *dy, const int3
     const int64_t o = (int64_t)p * OW + q;
     const int masked = valid < 8 && last;
     const __m256i m = c4j_lanes_below(valid);
-    __m256 grad = masked ? _mm256_maskload_ps(dy + o, m) : _mm256_loadu_ps(dy + o);
+    /* 0 + dy, as the portable path adds dy to a zeroed plane (and PyTorch scatter-adds): a -0
+     * gradient then gives +0 and a signalling NaN its quiet form, not dy's own bits. */
+    __m256 grad = _mm256_add_ps(_mm256_setzero_ps(), masked ? _mm256_maskload_ps(dy + o, m) : _mm256_loadu_ps(dy + o));
     if (y) {
         const __m256 yv = masked ? _mm256_maskload_ps(y + o, m) : _mm256_loadu_ps(y + o);
         grad = _mm256_and_ps(grad, _mm256_cmp_ps(yv, _mm256_setzero_ps(), _CMP_GT_OQ));
@@ -175,7 +177,7 @@ C4J_INLINE void unpool_eight(const c4j_pool_geom *g, const float *dy, const int3
 }
 
 /* The 2x2/2 backward of a plane with rows of at least 4 windows, writing every input once (no
- * memset first): each input of a window gets the window's gradient where it won, 0 elsewhere;
+ * memset first): each input of a window gets 0 + the window's gradient where it won, 0 elsewhere;
  * eight windows at a time, a ragged row end as one more block overlapping the last (the same
  * values stored twice; masked stores are slow before Zen 4, and a scalar tail of selects
  * mispredicts: both measured slower than memset + scatter). */

@@ -3,12 +3,12 @@
  * paths with full, overlapping and masked blocks of eight; stride 2 across on rows of 8..60, for
  * the AVX2 loop of larger windows; general windows with symmetric or
  * SAME padding; huge ones: windows, strides, paddings and dilations of 2^16..2^31-1 over a few
- * pixels), NaNs planted in some inputs, buffers of exactly the documented size, outputs
- * NaN- or garbage-filled first. Forward and backward (max: with and without the fused ReLU's
- * mask; average: with and without the padding in the divisor) on the AVX2 and the portable
- * kernels must equal a naive reference bit for bit: every path adds the same floats in the
- * same order, and a NaN in a max window wins (the first in scan order). A huge window may be
- * refused (C4J_EBADARG) only where Java refuses it too. */
+ * pixels), NaNs planted in some inputs, -0s (and NaNs) in some max poolings' gradients, buffers
+ * of exactly the documented size, outputs NaN- or garbage-filled first. Forward and backward
+ * (max: with and without the fused ReLU's mask; average: with and without the padding in the
+ * divisor) on the AVX2 and the portable kernels must equal a naive reference bit for bit: every
+ * path adds the same floats in the same order, and a NaN in a max window wins (the first in scan
+ * order). A huge window may be refused (C4J_EBADARG) only where Java refuses it too. */
 #include <stdio.h>
 #include <string.h>
 #include "check.h"
@@ -17,6 +17,18 @@
 enum { MAX_OUTPUTS = 4096 };
 
 static int ran, refused;
+
+/* A gradient whose bits a plain store and 0 + dy tell apart: -0, or with nan also a quiet NaN, a
+ * negative one with a payload, a signalling one. Every path must give the reference's
+ * scatter-add into a zeroed plane: +0, the NaN's quiet form with its sign and payload. NaNs only
+ * where no input takes two windows' gradients (the 2x2/2 window): which of two NaNs' payloads
+ * a sum keeps is the compiler's choice (it may swap the operands of +). */
+static float odd_gradient(int nan) {
+    static const uint32_t bits[] = {0x80000000u, 0x7fc00000u, 0xffc12345u, 0x7fa00001u};
+    float f;
+    memcpy(&f, &bits[nan && pick(0, 1) ? pick(1, 3) : 0], sizeof f);
+    return f;
+}
 
 /* The tap i in [0, count) with start + i*step == v, or -1 (walking the input, not the taps,
  * keeps the reference cheap for windows of 2^31 taps over a few pixels). */
@@ -155,7 +167,7 @@ static int check_avg(const c4j_pool_geom *g, const float *x, const float *dy, in
 }
 
 int main(int argc, char **argv) {
-    int cases = argc > 1 ? atoi(argv[1]) : 300, failures = 0, huge_ran = 0, with_nan = 0;
+    int cases = argc > 1 ? atoi(argv[1]) : 300, failures = 0, huge_ran = 0, with_nan = 0, odd_dy = 0;
     for (int it = 0; it < cases; ++it) {
         /* mostly the 2x2/2 window; modes 5 and 7 huge sizes (a quarter of the cases, as before
          * mode 6 was added); mode 6 the AVX2 loop of stride 2 across (AlexNet's 3x3/2): rows wide
@@ -184,6 +196,11 @@ int main(int argc, char **argv) {
             for (int i = pick(1, 3); i > 0; --i) x[pick(0, (int32_t)(xs - 1))] = NAN;
             ++with_nan;
         }
+        if (!avg && pick(0, 2) == 0) { /* an eighth of the gradients odd (the winners' bits above) */
+            for (int64_t i = 0; i < ys; ++i)
+                if (pick(0, 7) == 0) dy[i] = odd_gradient(two);
+            ++odd_dy;
+        }
         const int refusable = !java_accepts(&a[0]) || !java_accepts(&a[1]);
         int refusals = 0, ok = avg ? check_avg(&g, x, dy, refusable, &refusals) : check_max(&g, x, dy, refusable, &refusals);
         if (!ok) {
@@ -198,8 +215,8 @@ int main(int argc, char **argv) {
         ++ran;
     }
     c4j_set_fast_kernels(1);
-    printf("pool_bounds: %d windows (%d huge, %d refused as Java does; %d with NaN inputs), fast kernels %s, %d failures\n",
-           ran, huge_ran, refused, with_nan, c4j_fast_kernels() ? "on this CPU" : "NOT available here (portable only)",
+    printf("pool_bounds: %d windows (%d huge, %d refused as Java does; %d with NaN inputs, %d max poolings with -0 and NaN gradients), fast kernels %s, %d failures\n",
+           ran, huge_ran, refused, with_nan, odd_dy, c4j_fast_kernels() ? "on this CPU" : "NOT available here (portable only)",
            failures);
     return failures != 0;
 }

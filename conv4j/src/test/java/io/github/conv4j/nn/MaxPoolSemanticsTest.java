@@ -3,7 +3,9 @@ package io.github.conv4j.nn;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.github.conv4j.binding.Conv4jNative;
 import io.github.conv4j.tensor.Shape;
 import io.github.conv4j.tensor.Tensor;
 import io.github.conv4j.testing.PortableKernels;
@@ -78,9 +80,61 @@ class MaxPoolSemanticsTest {
         assertEquals(1f, r[1][29], "the gradient goes to the NaN");
     }
 
+    /**
+     * The 2×2/2 backward gives the same bits on the vectorised path as on the portable scatter-add
+     * into a zeroed plane, as PyTorch's (checked with PyTorch 1.13: 0 + dy): +0 where the winner's
+     * gradient is −0, a signalling NaN made quiet, a NaN's sign and payload kept. Rows of 4–7
+     * windows (wide loads into the next row), exactly 8, ragged ends, odd sizes; ties between +0
+     * and −0 and equal values, NaN inputs; the pooling alone and with the ReLU before it fused
+     * into its backward (the mask by y > 0); two images' planes split over two workers.
+     */
+    @ParameterizedTest(name = "N2 C{0} {1}x{2}")
+    @CsvSource({"3, 6, 35", "2, 9, 16", "3, 8, 9", "2, 7, 14", "1, 40, 41", "4, 3, 10"})
+    void fastBackwardGivesThePortableBits(int c, int h, int w) throws Throwable {
+        assumeTrue(Conv4jNative.fastKernels() == 1, "the fast kernels need x86-64 with AVX2/FMA");
+        int n = 2, outH = h / 2, outW = w / 2;
+        java.util.Random r = new java.util.Random(31L * h + w);
+        float[] x = new float[n * c * h * w], dy = new float[n * c * outH * outW];
+        float[] values = {-0f, 0f, -1f, 1f, 2f};
+        int[] nans = {0x7fc00000, 0x7fc12345, 0xffc00000, 0x7fa00001};   // quiet, payload, negative, signalling
+        for (int i = 0; i < x.length; i++) x[i] = r.nextInt(60) == 0 ? Float.NaN : values[r.nextInt(values.length)];
+        int negativeZeros = 0;
+        for (int i = 0; i < dy.length; i++) {
+            int k = r.nextInt(10);
+            dy[i] = k < 4 ? -0f : k == 4 ? Float.intBitsToFloat(nans[r.nextInt(nans.length)]) : values[r.nextInt(values.length)];
+            negativeZeros += Float.floatToRawIntBits(dy[i]) == 0x80000000 ? 1 : 0;
+        }
+        assertTrue(negativeZeros > dy.length / 4, "the gradient holds -0 at many winners");
+        Parallelism.configure(2, Parallelism.Mode.BATCH);
+        for (boolean reluBefore : new boolean[] {false, true}) {
+            List<Layer> layers = reluBefore ? List.of(new ReLU(), new MaxPool2d(2)) : List.of(new MaxPool2d(2));
+            float[][] fast = pool(layers, n, c, h, w, x, dy), portable = PortableKernels.call(() -> pool(layers, n, c, h, w, x, dy));
+            for (int j = 0; j < 2; j++)
+                for (int i = 0; i < fast[j].length; i++)
+                    assertEquals(Float.floatToRawIntBits(portable[j][i]), Float.floatToRawIntBits(fast[j][i]),
+                            (reluBefore ? "ReLU+pool " : "pool ") + (j == 0 ? "y[" : "dx[") + i + "] bits");
+        }
+    }
+
+    /** PyTorch's bits for a −0 gradient: +0 everywhere, the winners included, on both paths. */
+    @Test void negativeZeroGradientGivesPositiveZeros() throws Throwable {
+        float[] x = new float[4 * 8], dy = new float[2 * 4];
+        for (int i = 0; i < x.length; i++) x[i] = i % 5;
+        java.util.Arrays.fill(dy, -0f);
+        float[][] fast = pool(List.of(new MaxPool2d(2)), 1, 1, 4, 8, x, dy),
+                  portable = PortableKernels.call(() -> pool(List.of(new MaxPool2d(2)), 1, 1, 4, 8, x, dy));
+        for (float[] dx : new float[][] {fast[1], portable[1]})
+            for (int i = 0; i < dx.length; i++) assertEquals(0, Float.floatToRawIntBits(dx[i]), "dx[" + i + "] is +0");
+    }
+
     /** The output of one image and its input gradient for dy (null: ones). */
     private static float[][] pool(MaxPool2d layer, int c, int h, int w, float[] x, float[] dy) {
-        try (Sequential m = new Sequential(Shape.of(c, h, w), 1, List.of(layer)); Tensor in = Tensor.of(x, 1, c, h, w)) {
+        return pool(List.of(layer), 1, c, h, w, x, dy);
+    }
+
+    /** The output of n images through the layers and their input gradient for dy (null: ones). */
+    private static float[][] pool(List<Layer> layers, int n, int c, int h, int w, float[] x, float[] dy) {
+        try (Sequential m = new Sequential(Shape.of(c, h, w), 1, layers); Tensor in = Tensor.of(x, n, c, h, w)) {
             Tensor y = m.forward(in);
             float[] gv = dy;
             if (gv == null) {
