@@ -11,8 +11,10 @@
 #include "linear_fast.h"
 #endif
 
-/* GEMV_MIN_WEIGHTS: below. OWN_MIN_WEIGHTS: floats of W (of a worker's slice) from which conv4j's
- * own products replace OpenBLAS's where the fast kernels run. What they win is OpenBLAS's copy
+/* GEMV_MIN_WEIGHTS: below. OWN_MIN_WEIGHTS: floats of the whole W (out x in) from which conv4j's
+ * own products replace OpenBLAS's where the fast kernels run. Both are tested on the whole layer,
+ * never on a worker's slice of it, so every slice of a call takes the same product and a layer's
+ * bits do not depend on how many workers share it. What they win is OpenBLAS's copy
  * of W and its 16-row tiles, measured on W past L2 (AlexNet's classifier, 1 MB and up); a
  * smaller W stays in cache across that copy, its product takes microseconds, and it keeps the
  * bits it had (a 16->10 classifier's rounding moved GraphTrainingTest's two-epoch accuracy from
@@ -36,14 +38,14 @@ void c4j_linear_forward(int32_t n, int32_t in, int32_t out, int32_t o_begin, int
     /* Where the fast kernels run, the products of several images are dot products over W's rows
      * read in place (linear_kernel.h): OpenBLAS packs W on every call, which at AlexNet's
      * batch 16 costs more than the FMAs. One image keeps sgemv below, which only streams W. */
-    if (n > 1 && (int64_t)width * in >= OWN_MIN_WEIGHTS && c4j_fast()) {
+    if (n > 1 && (int64_t)out * in >= OWN_MIN_WEIGHTS && c4j_fast()) {
         if (c4j_avx512())
             c4j_linear_dot_avx512(n, width, in, x, in, w, in, y, out);
         else
             c4j_linear_dot_avx2(n, width, in, x, in, w, in, y, out);
     } else
 #endif
-    if (n == 1 && (int64_t)width * in >= GEMV_MIN_WEIGHTS)
+    if (n == 1 && (int64_t)out * in >= GEMV_MIN_WEIGHTS)
         cblas_sgemv(CblasRowMajor, CblasNoTrans, width, in, 1.0f, w, in, x, 1, 0.0f, y, 1);
     else
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, width, in, 1.0f, x, in, w, in, 0.0f, y, out);
@@ -68,7 +70,7 @@ void c4j_linear_backward(int32_t n, int32_t in, int32_t out, int32_t o_begin, in
 #if C4J_HAVE_AVX2
         /* own tiles of 8 images, W read down its rows in blocks (linear_kernel.h): 1.7x OpenBLAS's
          * at AlexNet's batch 16, where its tiles of 16 rows ran at a third of the peak */
-        if (n > 1 && (int64_t)ins * out >= OWN_MIN_WEIGHTS && c4j_fast() && c4j_avx512()) {
+        if (n > 1 && (int64_t)in * out >= OWN_MIN_WEIGHTS && c4j_fast() && c4j_avx512()) {
             c4j_linear_dx_avx512(n, ins, out, dy, out, w + i_begin, in, dx + i_begin, in);
             return;
         }

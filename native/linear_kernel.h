@@ -37,6 +37,9 @@
 #if LRO > 3 || LRI > 8
 #error "linear_kernel.h names 3 rows and 8 images per tile at most"
 #endif
+#if defined(DRI) && (DRI > 8 || DNV > 3)
+#error "linear_kernel.h's input-gradient tiles name 8 images and 3 vectors at most"
+#endif
 
 /* The vector held in a register: GCC would otherwise fold the image's load into each of its
  * LRO FMAs (LRO * LRI + LRO loads a step instead of LRI + LRO; 27 for 24 FMAs on AVX-512, more

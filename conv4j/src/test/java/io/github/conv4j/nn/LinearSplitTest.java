@@ -1,5 +1,6 @@
 package io.github.conv4j.nn;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.github.conv4j.binding.Conv4jNative;
@@ -44,7 +45,30 @@ class LinearSplitTest {
         PortableKernels.call(() -> { check(n, in, out, workers); return null; });
     }
 
-    private static void check(int n, int in, int out, int workers) {
+    /**
+     * Which product a slice takes (conv4j's own or OpenBLAS's, sgemv or sgemm) is decided on the
+     * whole layer in linear.c, never on a worker's slice: a layer whose W passes a threshold only
+     * whole (120,000 and 1.1 M floats; halves below 2^16 and 2^20) gives one thread's bits on any
+     * number of workers: y, dx and db. (dW is OpenBLAS's sgemm on each slice's rows, whose
+     * kernels OpenBLAS picks by the product's shape: its last bits may follow the split.)
+     */
+    @ParameterizedTest(name = "N{0} {1}→{2}")
+    @CsvSource({"40, 300, 400", "1, 1100, 1000", "16, 1030, 1000"})
+    void givesOneThreadsBitsOnAnyWorkerCount(int n, int in, int out) {
+        float[][] one = pass(n, in, out, 1);
+        for (int workers = 2; workers <= 3; workers++) {
+            float[][] many = pass(n, in, out, workers);
+            String[] names = {"w", "b", "y", "dx", "dw", "db"};
+            for (int k : new int[] {2, 3, 5})
+                assertArrayEquals(one[k], many[k], names[k] + " on " + workers + " workers");
+        }
+    }
+
+    /**
+     * One model's w, b, then y and dx of a forward and backward, and dw, db after a second pass
+     * (which adds to them), on {@code workers} threads; the inputs depend on the shape only.
+     */
+    private static float[][] pass(int n, int in, int out, int workers) {
         Parallelism.configure(workers, Parallelism.Mode.BATCH);
         Random r = new Random(in * 31L + out);
         float[] xv = RandomFloats.gaussian(r, n * in), dyv = RandomFloats.gaussian(r, n * out);
@@ -56,28 +80,33 @@ class LinearSplitTest {
             float[] dx = m.backward(dy, true).toArray();
             m.forward(x);
             m.backward(dy, true);   // the second pass adds to the weight and bias gradients
-            float[] dw = m.gradients(0).get(0).toArray(), db = m.gradients(0).get(1).toArray();
-            for (int i = 0; i < n; i++)
-                for (int o = 0; o < out; o++) {
-                    double s = b[o];
-                    for (int j = 0; j < in; j++) s += (double) xv[i * in + j] * w[o * in + j];
-                    assertClose(s, y[i * out + o], in, "y[" + i + "][" + o + "]");
-                }
-            for (int i = 0; i < n; i++)
-                for (int j = 0; j < in; j++) {
-                    double s = 0;
-                    for (int o = 0; o < out; o++) s += (double) dyv[i * out + o] * w[o * in + j];
-                    assertClose(s, dx[i * in + j], out, "dx[" + i + "][" + j + "]");
-                }
+            return new float[][] {w, b, y, dx, m.gradients(0).get(0).toArray(), m.gradients(0).get(1).toArray(), xv, dyv};
+        }
+    }
+
+    private static void check(int n, int in, int out, int workers) {
+        float[][] p = pass(n, in, out, workers);
+        float[] w = p[0], b = p[1], y = p[2], dx = p[3], dw = p[4], db = p[5], xv = p[6], dyv = p[7];
+        for (int i = 0; i < n; i++)
             for (int o = 0; o < out; o++) {
-                double sb = 0;
-                for (int i = 0; i < n; i++) sb += dyv[i * out + o];
-                assertClose(2 * sb, db[o], n, "db[" + o + "]");
-                for (int j = 0; j < in; j++) {
-                    double s = 0;
-                    for (int i = 0; i < n; i++) s += (double) dyv[i * out + o] * xv[i * in + j];
-                    assertClose(2 * s, dw[o * in + j], n, "dw[" + o + "][" + j + "]");
-                }
+                double s = b[o];
+                for (int j = 0; j < in; j++) s += (double) xv[i * in + j] * w[o * in + j];
+                assertClose(s, y[i * out + o], in, "y[" + i + "][" + o + "]");
+            }
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < in; j++) {
+                double s = 0;
+                for (int o = 0; o < out; o++) s += (double) dyv[i * out + o] * w[o * in + j];
+                assertClose(s, dx[i * in + j], out, "dx[" + i + "][" + j + "]");
+            }
+        for (int o = 0; o < out; o++) {
+            double sb = 0;
+            for (int i = 0; i < n; i++) sb += dyv[i * out + o];
+            assertClose(2 * sb, db[o], n, "db[" + o + "]");
+            for (int j = 0; j < in; j++) {
+                double s = 0;
+                for (int i = 0; i < n; i++) s += (double) dyv[i * out + o] * xv[i * in + j];
+                assertClose(2 * s, dw[o * in + j], n, "dw[" + o + "][" + j + "]");
             }
         }
     }
