@@ -352,7 +352,7 @@ public final class Graph implements Model {
     @Override public Map<String, Tensor> namedGradients() { requireOpen(); return buffers.namedGradients(); }
     @Override public Map<String, Tensor> namedState() { requireOpen(); return buffers.namedState(); }
     @Override public boolean isTrainable() { return buffers.grads != null || buffers.params == null; }
-    @Override public void zeroGrad() { buffers.zeroGrads(); }   // over the workers; nothing without gradients
+    @Override public void zeroGrad() { requireOpen(); buffers.zeroGrads(); }   // over the workers; nothing without gradients
     @Override public boolean isTraining() { return training; }
     @Override public Graph train(boolean on) { training = on; return this; }
     @Override public long seed() { return seed; }

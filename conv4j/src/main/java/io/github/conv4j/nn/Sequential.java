@@ -247,7 +247,7 @@ public final class Sequential implements Model {
         return this;
     }
 
-    @Override public void zeroGrad() { if (grads != null) buffers.zeroGrads(); }   // over the workers: ParameterBuffers.zeroGrads
+    @Override public void zeroGrad() { requireOpen(); buffers.zeroGrads(); }   // over the workers; nothing without gradients
 
     /**
      * Runs every layer on batch {@code x}. The result is borrowed from the model's last layer:

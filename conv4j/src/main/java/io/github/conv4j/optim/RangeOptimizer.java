@@ -21,7 +21,7 @@ import org.bytedeco.javacpp.FloatPointer;
 abstract class RangeOptimizer implements Optimizer {
     private final String name;
     private final String stepFailed;   // the error's text, made once: a step allocates nothing
-    private final Tensor params;
+    private final Tensor params, grads;   // the model's: kept to see it closed
     private final List<Tensor> state;
     private final List<UpdateRange> ranges;
     private final FloatPointer[] p, g;        // each range's start in params, grads
@@ -40,7 +40,7 @@ abstract class RangeOptimizer implements Optimizer {
         this.name = name;
         this.stepFailed = name + " step";
         this.params = model.parameters();
-        Tensor grads = model.gradients();
+        this.grads = model.gradients();
         if (params == null || grads == null) throw new IllegalArgumentException(name + ": the model has no trainable parameters");
         List<Tensor> buffers = new ArrayList<>();
         for (int i = 0; i < stateBuffers; i++) buffers.add(Tensor.zeros(params.shape()));
@@ -70,6 +70,8 @@ abstract class RangeOptimizer implements Optimizer {
     final FloatPointer state(int i, int r) { return s[i][r]; }
 
     @Override public final void step() {
+        // The ranges' pointers were made once: a closed model's buffers must not be written through them.
+        if (!params.isOpen() || !grads.isOpen()) throw new IllegalStateException(name + ": the model is closed");
         steps++;
         pass.run(params.size());
         params.markWritten();   // written through pointers: caches of the weights (Conv2d's packed copies) must see it

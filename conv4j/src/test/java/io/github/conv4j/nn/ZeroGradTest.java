@@ -1,6 +1,7 @@
 package io.github.conv4j.nn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.conv4j.tensor.Shape;
@@ -32,6 +33,23 @@ class ZeroGradTest {
                 }
             }
         }
+    }
+
+    /** zeroGrad and an optimiser step write through pointers made once: after the model is closed both must refuse, not write freed memory. */
+    @Test void aClosedModelIsRefusedNotWritten() {
+        Sequential s = new Sequential(Shape.of(400), 7, List.of(new Linear(400, 200)));
+        s.zeroGrad();   // makes the slices' pointers
+        io.github.conv4j.optim.Sgd sgd = new io.github.conv4j.optim.SgdConfig().learningRate(0.1).create(s);
+        sgd.step();
+        s.close();
+        assertEquals("model is closed", assertThrows(IllegalStateException.class, s::zeroGrad).getMessage());
+        assertEquals("SGD: the model is closed", assertThrows(IllegalStateException.class, sgd::step).getMessage());
+        sgd.close();
+        GraphBuilder b = new GraphBuilder(Shape.of(400));
+        Graph g = b.build(b.add("fc", new Linear(400, 200), b.input()), 3);
+        g.zeroGrad();
+        g.close();
+        assertThrows(IllegalStateException.class, g::zeroGrad);
     }
 
     @Test void aGraphZeroesItsGradientsToo() {
