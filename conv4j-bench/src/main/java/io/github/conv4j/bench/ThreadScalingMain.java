@@ -32,7 +32,7 @@ public final class ThreadScalingMain {
         int blocks = args.length > 2 ? Integer.parseInt(args[2]) : 20;
         int steps = args.length > 3 ? Integer.parseInt(args[3]) : 20;
         int threads = args.length > 4 ? Integer.parseInt(args[4]) : 2;
-        // Built at N threads, so its layers hold N workers' gradient buffers; at 1 they use one.
+        // Built at N threads, so the workspace is sized for N workers; at 1 thread they use one.
         Parallelism.configure(threads, Parallelism.Mode.BATCH);
         Shape input = Zoo.naturalInput(name);
         SplittableRandom rng = new SplittableRandom(1);

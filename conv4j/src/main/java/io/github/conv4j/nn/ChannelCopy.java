@@ -23,6 +23,7 @@ final class ChannelCopy {
         return new PlannedOp() {
             private final BatchBuffer y = new BatchBuffer(sampleOut), dx = new BatchBuffer(sample);
             private int batch = -1;
+            private Tensor out;   // the last forward's: its shape checks dy without building one per step
 
             @Override public BatchBuffer outputBuffer() { return y; }
             @Override public BatchBuffer inputGradientBuffer() { return dx; }
@@ -31,14 +32,14 @@ final class ChannelCopy {
 
             @Override public Tensor forward(Tensor x, boolean training) {
                 int n = Checks.batchOf(name, x, sample);
-                Tensor out = y.get(n);
+                out = y.get(n);
                 Status.check(forward.copy(n, x.pointer(), out.pointer()), name);
                 batch = n;
                 return out;
             }
 
             @Override public Tensor backward(Tensor dy, boolean needInputGradient) {
-                Checks.backward(name, batch < 0 ? null : sampleOut.prependBatch(batch), dy);
+                Checks.backward(name, out, dy);
                 if (!needInputGradient) return null;
                 Tensor g = dx.get(batch);
                 Status.check(backward.copy(batch, dy.pointer(), g.pointer()), name);

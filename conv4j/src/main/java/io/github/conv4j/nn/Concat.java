@@ -50,6 +50,7 @@ public final class Concat implements MergeLayer {
             private final PointerPointer<FloatPointer> inputs = new PointerPointer<>(count), dxs = new PointerPointer<>(count);
             private final LongPointer inner = new LongPointer(count);
             private int batch = -1;
+            private Tensor out;   // the last forward's: its shape checks dy without building one per step
 
             {
                 for (int i = 0; i < count; i++) {
@@ -64,14 +65,14 @@ public final class Concat implements MergeLayer {
             @Override public Tensor forward(List<Tensor> xs, boolean training) {
                 int n = Checks.sameBatch(who, xs, sampleInputs);
                 for (int i = 0; i < count; i++) inputs.put(i, xs.get(i).pointer());
-                Tensor out = y.get(n);
+                out = y.get(n);
                 Status.check(Conv4jNative.concatForward(n, count, inner, inputs, out.pointer()), who);
                 batch = n;
                 return out;
             }
 
             @Override public List<Tensor> backward(Tensor dy) {
-                Checks.backward(who, batch < 0 ? null : sample.prependBatch(batch), dy);
+                Checks.backward(who, out, dy);
                 for (int i = 0; i < count; i++) {
                     grads[i] = dx.get(i).get(batch);
                     dxs.put(i, grads[i].pointer());

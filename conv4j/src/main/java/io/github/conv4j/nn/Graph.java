@@ -192,8 +192,8 @@ public final class Graph implements Model {
      * gradients of a graph that trains (a merge's, one per input, and the sums of several
      * readers' gradients too): written in a node's backward, read until the backward of the node
      * it is handed to, or further when that node passes it on as it is (a fused ReLU, an
-     * addition, a flattening view). Ops that do not say what they return ({@link PlannedOp},
-     * {@link PlannedMerge}: Flatten, Identity, Dropout) keep their buffers to themselves and are
+     * addition, a flattening view). Ops that are neither a {@link PlannedOp} nor a
+     * {@link PlannedMerge} (Flatten, Identity, Dropout) keep their buffers to themselves and are
      * taken to pass on what they read. {@code -Dconv4j.shareBuffers=false} keeps every buffer apart.
      */
     private void planBuffers() {

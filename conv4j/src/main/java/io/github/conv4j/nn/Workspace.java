@@ -37,7 +37,7 @@ public final class Workspace implements AutoCloseable {
                     + " MB (" + floats + " floats per worker), above the limit of " + (limitFloats >> 18)
                     + " MB (raise -Dconv4j.workspace.limit.mb, use fewer threads or a smaller model)");
         if (floats == 0 || (floats <= perShard && shards <= slices.length)) return;
-        closeScratch();
+        closeBuffer();
         perShard = floats;
         buffer = Tensor.zeros(Shape.of(Math.toIntExact(total)));
         slices = new Tensor[shards];
@@ -63,24 +63,25 @@ public final class Workspace implements AutoCloseable {
      * sum their parameter gradients ({@link BatchShards}): one for all the model's layers, which
      * run one at a time, so it is as large as the largest layer's (not one copy of every layer's
      * gradients per worker). Growing frees the old memory; what a call wrote there is garbage at
-     * the next.
+     * the next. Not counted against the limit: the limit bounds the convolution scratch, which
+     * grows with the batch, where this is bounded by parameters the model already holds.
      */
     Tensor gradientScratch(long floats) {
         if (gradients == null || gradients.size() < floats) {
             if (gradients != null) gradients.close();
-            gradients = null;
+            gradients = null;   // if the allocation below throws, no closed tensor stays in the field
             gradients = Tensor.zeros(Shape.of(Math.toIntExact(floats)));
         }
         return gradients;
     }
 
     @Override public void close() {
-        closeScratch();
+        closeBuffer();
         if (gradients != null) gradients.close();
         gradients = null;
     }
 
-    private void closeScratch() {
+    private void closeBuffer() {
         if (buffer != null) buffer.close();
         buffer = null;
         slices = new Tensor[0];
