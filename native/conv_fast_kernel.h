@@ -569,8 +569,8 @@ static void input_grad_phased(const c4j_conv_plan *p, const float *dy, const flo
             float *out = p->phase;
             int64_t part = i * phases;
             for (dx_phase ph = FIRST_PHASE; next_phase(p, &ph);) {
+                prefetch_next(&nc, part++, nb * phases);   /* before the skip: an empty phase's slice is prefetched too */
                 if (!ph.taps) continue;
-                prefetch_next(&nc, part++, nb * phases);
                 c4j_gemm_args m = {.m = p->cg, .n = (ph.ha - 1) * p->wq + ph.wa, .depth = ph.depth,
                                    .a = wflip + p->cg * ph.at, .a_t = p->cg, .a_i = 1, .b = dyi,
                                    .b_steps = p->tap2 + ph.at, .c = out, .c_i = ph.ha * p->wq};
