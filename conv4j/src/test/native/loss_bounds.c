@@ -4,14 +4,17 @@
  * exactly the documented sizes with outputs pre-filled with NaN, against a naive reference. */
 #include "check.h"
 
-/* Row i's softmax in double, and the index of its first maximum. */
-static int32_t softmax_row(const float *z, int32_t c, double *p) {
+/* Row i's softmax in double, and the index of its first maximum; *lse (if not NULL) the log of
+ * the shifted sum, for log p_j = z_j - max - *lse: log(p_j) itself loses digits where p_j is
+ * subnormal (a logit ~740 below the row's maximum), which the library's loss does not. */
+static int32_t softmax_row(const float *z, int32_t c, double *p, double *lse) {
     int32_t best = 0;
     for (int32_t j = 1; j < c; ++j)
         if (z[j] > z[best]) best = j;
     double sum = 0.0;
     for (int32_t j = 0; j < c; ++j) sum += exp((double)z[j] - z[best]);
     for (int32_t j = 0; j < c; ++j) p[j] = exp((double)z[j] - z[best]) / sum;
+    if (lse) *lse = log(sum);
     return best;
 }
 
@@ -23,9 +26,11 @@ static int cross_entropy_case(int it, int32_t n, int32_t c, const float *logits,
     double *p = zeros(len), *want_d = zeros(len), want_loss = 0.0;
     int32_t hits = 0;
     for (int32_t i = 0; i < n; ++i) {
-        int32_t best = softmax_row(logits + (int64_t)i * c, c, p + (int64_t)i * c);
+        const float *z = logits + (int64_t)i * c;
+        double lse;
+        int32_t best = softmax_row(z, c, p + (int64_t)i * c, &lse);
         hits += best == labels[i];
-        want_loss -= log(p[(int64_t)i * c + labels[i]]) / n;
+        want_loss -= ((double)z[labels[i]] - z[best] - lse) / n;
         for (int32_t j = 0; j < c; ++j) want_d[(int64_t)i * c + j] = (p[(int64_t)i * c + j] - (j == labels[i])) / n;
     }
     int rc = c4j_softmax_cross_entropy(n, c, logits, labels, &loss, dlogits, with_correct ? &correct : NULL);
@@ -71,7 +76,7 @@ static int softmax_case(int it, int32_t n, int32_t c, const float *logits) {
     const int64_t len = (int64_t)n * c;
     float *probs = nan_filled(len);
     double *want = zeros(len);
-    for (int32_t i = 0; i < n; ++i) softmax_row(logits + (int64_t)i * c, c, want + (int64_t)i * c);
+    for (int32_t i = 0; i < n; ++i) softmax_row(logits + (int64_t)i * c, c, want + (int64_t)i * c, NULL);
     c4j_softmax(n, c, logits, probs);
     int ok = agrees("probs", it, probs, want, len, 1e-6);
     free(probs); free(want);
