@@ -82,9 +82,9 @@ public final class ThreadScalingMain {
 
     /** Standard normal values, as the bench command's synthetic batch. */
     private static Tensor gaussian(Shape s, SplittableRandom rng) {
-        float[] v = new float[Math.toIntExact(s.size())];
-        for (int i = 0; i < v.length; i++) v[i] = (float) rng.nextGaussian();
-        return Tensor.of(v, s.dims());
+        Tensor t = Tensor.zeros(s);
+        t.fill(rng::nextGaussian);
+        return t;
     }
 
     /** Percentiles of the step times: how much of the mean is a tail of slow steps. */

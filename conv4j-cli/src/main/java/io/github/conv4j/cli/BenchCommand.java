@@ -158,15 +158,10 @@ final class BenchCommand implements Callable<Integer> {
 
     /** A tensor of standard normal values: the synthetic data of every benchmark. */
     static Tensor random(Shape s, SplittableRandom rng) {
-        // through a small array, in order: one of the whole batch (AlexNet's inference batch of 64:
-        // 38.5 MB) stays resident in the Java heap and counted in the peak RSS reported
-        float[] v = new float[(int) Math.min(s.size(), 1 << 16)];
+        // Tensor.fill draws through a small array: one of the whole batch (AlexNet's inference batch
+        // of 64: 38.5 MB) would stay resident in the Java heap and count in the peak RSS reported
         Tensor t = Tensor.zeros(s);
-        for (long at = 0; at < s.size(); at += v.length) {
-            int len = (int) Math.min(v.length, s.size() - at);
-            for (int i = 0; i < len; i++) v[i] = (float) rng.nextGaussian();
-            t.copyFrom(v, 0, at, len);
-        }
+        t.fill(rng::nextGaussian);
         return t;
     }
 

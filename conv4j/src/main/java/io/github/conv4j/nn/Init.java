@@ -13,16 +13,6 @@ public final class Init {
      */
     public static void uniformFanIn(Tensor t, long fanIn, SplittableRandom rng) {
         double bound = 1.0 / Math.sqrt(fanIn);
-        // Through a small array, in order (the same draws): one array of the whole tensor (AlexNet's
-        // 9216×4096 weight, 151 MB) grew the Java heap by that much, resident for the process's life.
-        float[] v = new float[(int) Math.min(t.size(), CHUNK)];
-        for (long at = 0; at < t.size(); at += v.length) {
-            int len = (int) Math.min(v.length, t.size() - at);
-            for (int i = 0; i < len; i++) v[i] = (float) ((rng.nextDouble() * 2 - 1) * bound);
-            t.copyFrom(v, 0, at, len);
-        }
+        t.fill(() -> (rng.nextDouble() * 2 - 1) * bound);   // in order: the same draws as one loop over t
     }
-
-    /** Values drawn per copy into the tensor. */
-    private static final int CHUNK = 1 << 16;
 }
