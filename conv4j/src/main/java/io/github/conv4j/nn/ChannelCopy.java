@@ -22,8 +22,7 @@ final class ChannelCopy {
     static PlannedOp runtime(String name, Shape sample, Shape sampleOut, Kernel forward, Kernel backward) {
         return new PlannedOp() {
             private final BatchBuffer y = new BatchBuffer(sampleOut), dx = new BatchBuffer(sample);
-            private int batch = -1;
-            private Tensor out;   // the last forward's: its shape checks dy without building one per step
+            private Tensor out;   // the last forward's (null before it): its shape checks dy and gives the batch
 
             @Override public BatchBuffer outputBuffer() { return y; }
             @Override public BatchBuffer inputGradientBuffer() { return dx; }
@@ -32,14 +31,14 @@ final class ChannelCopy {
 
             @Override public Tensor forward(Tensor x, boolean training) {
                 int n = Checks.batchOf(name, x, sample);
-                out = y.get(n);
-                Status.check(forward.copy(n, x.pointer(), out.pointer()), name);
-                batch = n;
-                return out;
+                Tensor o = y.get(n);
+                Status.check(forward.copy(n, x.pointer(), o.pointer()), name);
+                return out = o;   // kept once written: a failed forward leaves the last one's
             }
 
             @Override public Tensor backward(Tensor dy, boolean needInputGradient) {
                 Checks.backward(name, out, dy);
+                int batch = out.dim(0);
                 if (!needInputGradient) return null;
                 Tensor g = dx.get(batch);
                 Status.check(backward.copy(batch, dy.pointer(), g.pointer()), name);

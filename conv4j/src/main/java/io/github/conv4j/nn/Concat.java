@@ -49,8 +49,7 @@ public final class Concat implements MergeLayer {
             private final List<Tensor> gradients = Arrays.asList(grads);
             private final PointerPointer<FloatPointer> inputs = new PointerPointer<>(count), dxs = new PointerPointer<>(count);
             private final LongPointer inner = new LongPointer(count);
-            private int batch = -1;
-            private Tensor out;   // the last forward's: its shape checks dy without building one per step
+            private Tensor out;   // the last forward's (null before it): its shape checks dy and gives the batch
 
             {
                 for (int i = 0; i < count; i++) {
@@ -65,14 +64,14 @@ public final class Concat implements MergeLayer {
             @Override public Tensor forward(List<Tensor> xs, boolean training) {
                 int n = Checks.sameBatch(who, xs, sampleInputs);
                 for (int i = 0; i < count; i++) inputs.put(i, xs.get(i).pointer());
-                out = y.get(n);
-                Status.check(Conv4jNative.concatForward(n, count, inner, inputs, out.pointer()), who);
-                batch = n;
-                return out;
+                Tensor o = y.get(n);
+                Status.check(Conv4jNative.concatForward(n, count, inner, inputs, o.pointer()), who);
+                return out = o;   // kept once written: a failed forward leaves the last one's
             }
 
             @Override public List<Tensor> backward(Tensor dy) {
                 Checks.backward(who, out, dy);
+                int batch = out.dim(0);
                 for (int i = 0; i < count; i++) {
                     grads[i] = dx.get(i).get(batch);
                     dxs.put(i, grads[i].pointer());
