@@ -6,10 +6,7 @@ import io.github.conv4j.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.SplittableRandom;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A model whose layers form a directed acyclic graph of named nodes (built with a
@@ -26,12 +23,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Not thread-safe: one thread at a time (another gets an {@link IllegalStateException}); give
  * other threads a {@link #replica()}.
  */
-public final class Graph implements Model {
+public final class Graph extends AbstractModel {
     private final List<Node> nodes;   // topological; the input first, the output last
-    private final Shape sampleInput;
-    private final long seed;
-    private final ParameterBuffers buffers;
-    private final Workspace workspace;
     private final Op[] ops;           // per node, null for the input and merges
     private final MergeOp[] merges;   // per node, null unless a merge
     private final int[][] inputIndex;   // per node, the indices of its input nodes
@@ -55,11 +48,6 @@ public final class Graph implements Model {
     // per node: whether backward needs the gradient of its output (it trains, or something it reads
     // does), without and with the model's input gradient
     private boolean[] neededWithout, neededWith;
-    private final AtomicBoolean busy = new AtomicBoolean();
-    private long trainingSteps;
-    private boolean training = true, closed;
-    private Preprocessing preprocessing;
-    private Tensor lastRawOutput, lastLentOutput, lastRawInputGrad, lastLentInputGrad;
 
     static Graph build(List<Node> nodes, long seed, boolean trainable) {
         Graph g = new Graph(nodes, seed, null, null, trainable, new Workspace());
@@ -74,10 +62,8 @@ public final class Graph implements Model {
     }
 
     private Graph(List<Node> nodes, long seed, Tensor sharedParams, Tensor sharedState, boolean trainable, Workspace workspace) {
+        super(nodes.get(0).sampleOutput(), seed, workspace, "graph", "");
         this.nodes = List.copyOf(nodes);
-        this.sampleInput = nodes.get(0).sampleOutput();
-        this.seed = seed;
-        this.workspace = workspace;
         int n = nodes.size();
         ops = new Op[n];
         merges = new MergeOp[n];
@@ -284,7 +270,7 @@ public final class Graph implements Model {
     }
 
     /** Tells each op with parameters which of them are frozen, and marks the nodes backward must visit. */
-    private void applyFreezing() {
+    @Override void applyFreezing() {
         for (int i = 1; i < nodes.size(); i++) {
             if (ops[i] == null || buffers.params(i).isEmpty()) continue;
             zeroFrozen[i] = buffers.freezeIn(i, ops[i]);
@@ -305,18 +291,6 @@ public final class Graph implements Model {
         return need;
     }
 
-    @Override public List<String> freeze(String prefix) {
-        requireOpen();
-        return buffers.setFrozen(prefix, true, this::applyFreezing);
-    }
-
-    @Override public List<String> unfreeze(String prefix) {
-        requireOpen();
-        return buffers.setFrozen(prefix, false, this::applyFreezing);
-    }
-
-    @Override public boolean isFrozen(String name) { return buffers.isFrozen(name); }
-
     private int onlyReader(int node) {
         for (int i = node + 1; i < nodes.size(); i++)
             for (int j : inputIndex[i]) if (j == node) return i;
@@ -335,44 +309,9 @@ public final class Graph implements Model {
     /** The node whose output is the model's. */
     public Node output() { return nodes.get(nodes.size() - 1); }
 
-    @Override public Shape sampleInput() { return sampleInput; }
     @Override public Shape sampleOutput() { return output().sampleOutput(); }
-
-    @Override public Tensor parameters() { requireOpen(); return buffers.lentParams; }
-
-    @Override public Tensor gradients() {
-        requireOpen();
-        if (buffers.grads == null && buffers.params != null)
-            throw new IllegalStateException("this graph is for inference only (a replica, or loaded with ModelFile.loadForInference): it has no gradients");
-        return buffers.lentGrads;
-    }
-
-    @Override public Tensor state() { requireOpen(); return buffers.lentState; }
-    @Override public Map<String, Tensor> namedParameters() { requireOpen(); return buffers.namedParameters(); }
-    @Override public Map<String, Tensor> namedGradients() { requireOpen(); return buffers.namedGradients(); }
-    @Override public Map<String, Tensor> namedState() { requireOpen(); return buffers.namedState(); }
-    @Override public boolean isTrainable() { return buffers.grads != null || buffers.params == null; }
-    @Override public void zeroGrad() { requireOpen(); buffers.zeroGrads(); }   // over the workers; nothing without gradients
-    @Override public boolean isTraining() { return training; }
     @Override public Graph train(boolean on) { training = on; return this; }
-    @Override public long seed() { return seed; }
-    @Override public long trainingSteps() { return trainingSteps; }
-
-    @Override public void setTrainingSteps(long steps) {
-        if (steps < 0) throw new IllegalArgumentException("training steps must be non-negative, got " + steps);
-        trainingSteps = steps;
-    }
-
-    @Override public Optional<Preprocessing> preprocessing() { return Optional.ofNullable(preprocessing); }
-
-    @Override public Graph setPreprocessing(Preprocessing p) {
-        PreprocessingCheck.require(p, sampleInput, sampleOutput());
-        preprocessing = p;
-        return this;
-    }
-
-    /** Bytes of the shared scratch space reserved so far. */
-    public long workspaceBytes() { return workspace.sizeFloats() * Float.BYTES; }
+    @Override public Graph setPreprocessing(Preprocessing p) { attach(p); return this; }
 
     @Override public Tensor forward(Tensor x) {
         enter();
@@ -380,16 +319,10 @@ public final class Graph implements Model {
             evalMode.shared = !training && evalShares;
             lastInput = x;
             run(x, training);
-            if (training) trainingSteps++;
-            Tensor t = outputs[nodes.size() - 1];
-            if (t == x) return x;
-            if (t != lastRawOutput) {
-                lastRawOutput = t;
-                lastLentOutput = t.borrowed("the output node '" + output().name() + "' of the graph");
-            }
-            return lastLentOutput;
+            if (training) countTrainingStep();
+            return lentOutput(outputs[nodes.size() - 1], x);
         } finally {
-            busy.set(false);
+            leave();
         }
     }
 
@@ -408,8 +341,7 @@ public final class Graph implements Model {
     }
 
     @Override public Tensor backward(Tensor dy, boolean needInputGradient) {
-        if (buffers.grads == null && buffers.params != null)
-            throw new IllegalStateException("this graph is for inference only (a replica, or loaded with ModelFile.loadForInference): no gradients");
+        requireGradients();
         enter();
         try {
             if (evalMode.shared) {
@@ -440,15 +372,9 @@ public final class Graph implements Model {
                     for (int k = 0; k < in.length; k++) if (need[in[k]]) contribute(in[k], gs.get(k));
                 }
             }
-            Tensor g = needInputGradient ? gradients[0] : null;
-            if (g == null || g == dy) return g;
-            if (g != lastRawInputGrad) {
-                lastRawInputGrad = g;
-                lastLentInputGrad = g.borrowed("the input gradient of the graph");
-            }
-            return lastLentInputGrad;
+            return lentInputGradient(needInputGradient ? gradients[0] : null, dy);
         } finally {
-            busy.set(false);
+            leave();
         }
     }
 
@@ -477,51 +403,35 @@ public final class Graph implements Model {
         gradients[j] = out;
     }
 
-    private void enter() {
-        requireOpen();
-        if (!busy.compareAndSet(false, true))
-            throw new IllegalStateException("this graph is already running on another thread: a model is used by one thread at a time (use replica() for concurrent inference)");
+    @Override String where(int i) { return "node '" + nodes.get(i).name() + "' " + nodes.get(i).describe(); }
+
+    /** Not the input (the caller's), nor an output whose memory a later node's took over. */
+    @Override Tensor checkableOutput(int i) {
+        return i > 0 && outputs[i] != null && outputs[i].isOpen() && (!(inferenceShares || evalMode.shared) || outputKept[i]) ? outputs[i] : null;
     }
 
-    private void requireOpen() { if (closed) throw new IllegalStateException("model is closed"); }
+    @Override String outputLender() { return "the output node '" + output().name() + "' of the graph"; }
 
-    @Override public String firstNonFinite() {
-        for (int i = 1; i < nodes.size(); i++)
-            for (Tensor p : buffers.params(i))
-                if (!ParameterBuffers.finite(p)) return "the parameters of node '" + nodes.get(i).name() + "' " + nodes.get(i).describe();
-        for (int i = 1; i < nodes.size(); i++)   // (an output whose memory a later node's took over is not there to check)
-            if (outputs[i] != null && outputs[i].isOpen() && (!(inferenceShares || evalMode.shared) || outputKept[i]) && !ParameterBuffers.finite(outputs[i]))
-                return "the output of node '" + nodes.get(i).name() + "' " + nodes.get(i).describe();
-        for (int i = 1; i < nodes.size(); i++)
-            for (Tensor g : buffers.grads(i))
-                if (!ParameterBuffers.finite(g)) return "the parameter gradient of node '" + nodes.get(i).name() + "' " + nodes.get(i).describe();
-        return null;
-    }
-
-    @Override public boolean gradientsFinite() { return buffers.gradientsFinite(); }
+    @Override String inputGradientLender() { return "the input gradient of the graph"; }
 
     @Override public ModelSummary summary() { return ModelSummary.ofGraph(nodes); }
 
     /** An inference-only graph sharing this one's parameters and state, with its own activations and workspace. */
     @Override public Graph replica() {
         requireOpen();
-        Graph r = new Graph(nodes, seed, buffers.params, buffers.state, false, new Workspace());
+        Graph r = new Graph(nodes, seed(), buffers.params, buffers.state, false, new Workspace());
         r.training = false;
         r.preprocessing = preprocessing;
         return r;
     }
 
-    /** Frees parameters (unless shared), gradients, activations, accumulators and workspace. Idempotent. */
-    @Override public void close() {
-        if (closed) return;
-        closed = true;
+    /** Activations, accumulators and the shared memory of the plans. */
+    @Override void closeOps() {
         for (Op op : ops) if (op != null) op.close();
         for (MergeOp m : merges) if (m != null) m.close();
         for (BatchBuffer b : accumulators) if (b != null) b.close();
         for (GradientSum s : summers) if (s != null) s.close();
         plan.close();
         evalPlan.close();
-        workspace.close();
-        if (buffers != null) buffers.close();
     }
 }

@@ -5,10 +5,7 @@ import io.github.conv4j.tensor.Shape;
 import io.github.conv4j.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.SplittableRandom;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A chain of layers with all parameters in one contiguous off-heap buffer (and their gradients in
@@ -26,32 +23,23 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@link #parameters()}, {@link #gradients()}, {@link #state()} and their per-layer views — are
  * {@linkplain Tensor#borrowed borrowed} tensors: usable while the model is open (a forward or
  * backward result until the next call), but their {@code close()} throws. Copy them
- * ({@link Tensor#toArray()}, {@link Tensor#copyOf}) to keep them.
+ * ({@link Tensor#toArray()}, {@link Tensor#copyOf}) to keep them. Parameters and state are named
+ * as PyTorch's {@code nn.Sequential} names them: the layer's index, then the tensor's
+ * ({@code 0.weight}, {@code 0.bias}, {@code 1.running_mean}).
  *
  * <p>A model may carry a {@link Preprocessing} (how its inputs were normalised, what its classes
  * are called): {@code Trainer.fit} sets it, {@code ModelFile} saves and loads it.
  */
-public final class Sequential implements Model {
+public final class Sequential extends AbstractModel {
     /** The seed used when none is given, so that two runs of the same program start equal. */
     public static final long DEFAULT_SEED = 42L;
 
     private final List<Layer> layers;
-    private final Shape sampleInput;
     private final List<Shape> sampleOutputs = new ArrayList<>();
-    private final ParameterBuffers buffers;
-    private final Tensor params, grads, state;   // the buffers' own, null when the model has none
     private final List<Op> ops = new ArrayList<>();
     private final Tensor[] outputs;   // the last forward's output of each layer, for diagnostics
     private final boolean[] zeroFrozen;   // per layer: its op computes frozen gradients anyway, so they are zeroed after backward
     private int lowestTrainable;          // backward without an input gradient stops at this layer (its parameters are the lowest to train)
-    private final Workspace workspace;
-    private final AtomicBoolean busy = new AtomicBoolean();
-    private final long seed;
-    private long trainingSteps;
-    private boolean training = true;
-    private boolean closed;
-    private Preprocessing preprocessing;   // null until set
-    private Tensor lastRawOutput, lastLentOutput, lastRawInputGrad, lastLentInputGrad;   // the borrowed view of the last result, reused while it is the same buffer
 
     /** A model of these layers for inputs of {@code sampleInput}, initialised from {@link #DEFAULT_SEED}. */
     public Sequential(Shape sampleInput, Layer... layers) { this(sampleInput, DEFAULT_SEED, List.of(layers)); }
@@ -76,11 +64,9 @@ public final class Sequential implements Model {
 
     private Sequential(Shape sampleInput, long seed, List<Layer> layers, Tensor sharedParams, Tensor sharedState, boolean trainable,
                        Workspace workspace) {
+        super(sampleInput, seed, workspace, "model", "; load it with ModelFile.load to train it");
         if (layers.isEmpty()) throw new IllegalArgumentException("Sequential: a model needs at least one layer");
         this.layers = List.copyOf(layers);
-        this.sampleInput = sampleInput;
-        this.seed = seed;
-        this.workspace = workspace;
         this.outputs = new Tensor[layers.size()];
         this.zeroFrozen = new boolean[layers.size()];
         Shape s = sampleInput.prependBatch(1);
@@ -99,9 +85,6 @@ public final class Sequential implements Model {
             prefixes.add(Integer.toString(i));   // PyTorch's nn.Sequential names: 0.weight, 3.running_mean
         }
         buffers = new ParameterBuffers(this.layers, lenders, prefixes, sharedParams, sharedState, trainable);
-        params = buffers.params;
-        grads = buffers.grads;
-        state = buffers.state;
         Shape in = sampleInput;
         try {
             for (int i = 0; i < layers.size(); i++) {
@@ -135,7 +118,7 @@ public final class Sequential implements Model {
     }
 
     /** Tells each op with parameters which of them are frozen, and finds where backward may stop. */
-    private void applyFreezing() {
+    @Override void applyFreezing() {
         lowestTrainable = ops.size();
         for (int i = ops.size() - 1; i >= 0; i--) {
             if (layers.get(i).parameterShapes().isEmpty()) continue;
@@ -143,18 +126,6 @@ public final class Sequential implements Model {
             if (buffers.trains(i)) lowestTrainable = i;
         }
     }
-
-    @Override public List<String> freeze(String prefix) {
-        requireOpen();
-        return buffers.setFrozen(prefix, true, this::applyFreezing);
-    }
-
-    @Override public List<String> unfreeze(String prefix) {
-        requireOpen();
-        return buffers.setFrozen(prefix, false, this::applyFreezing);
-    }
-
-    @Override public boolean isFrozen(String name) { return buffers.isFrozen(name); }
 
     private String layerName(int i) { return "layer " + i + " (" + layers.get(i).describe() + ") of the model"; }
 
@@ -164,7 +135,7 @@ public final class Sequential implements Model {
      */
     @Override public Sequential replica() {
         requireOpen();
-        Sequential r = new Sequential(sampleInput, seed, layers, params, state, false, new Workspace());
+        Sequential r = new Sequential(sampleInput(), seed(), layers, buffers.params, buffers.state, false, new Workspace());
         r.training = false;
         r.preprocessing = preprocessing;
         return r;
@@ -172,82 +143,25 @@ public final class Sequential implements Model {
 
     /** The layers, in order. */
     public List<Layer> layers() { return layers; }
-    @Override public Shape sampleInput() { return sampleInput; }
     @Override public Shape sampleOutput() { return sampleOutputs.get(sampleOutputs.size() - 1); }
     /** Per-sample output shape of layer i. */
     public Shape sampleOutput(int layer) { return sampleOutputs.get(layer); }
 
-    /** The flat parameter buffer (null for a model without parameters), borrowed: the model frees it. */
-    @Override public Tensor parameters() { requireOpen(); return buffers.lentParams; }
-
-    /**
-     * The flat gradient buffer, same layout as {@link #parameters()}, borrowed (null for a model
-     * without parameters).
-     *
-     * @throws IllegalStateException for an inference-only model or replica, which has none
-     */
-    @Override public Tensor gradients() {
-        requireOpen();
-        if (grads == null && params != null)
-            throw new IllegalStateException("this model is for inference only (a replica, or loaded with ModelFile.loadForInference): it has no gradients; "
-                    + "load it with ModelFile.load to train it");
-        return buffers.lentGrads;
-    }
-
-    /** True when the model has a gradient buffer, i.e. it can be trained (not a replica or inference-only model). */
-    @Override public boolean isTrainable() { return grads != null || params == null; }
-
-    /** Non-trainable state (running statistics), saved with the model; may be null. Borrowed. */
-    @Override public Tensor state() { requireOpen(); return buffers.lentState; }
-
-    /** Parameters by PyTorch's {@code nn.Sequential} names: layer index, then the parameter's ({@code 0.weight}, {@code 0.bias}). */
-    @Override public Map<String, Tensor> namedParameters() { requireOpen(); return buffers.namedParameters(); }
-
-    @Override public Map<String, Tensor> namedGradients() { requireOpen(); return buffers.namedGradients(); }
-
-    /** State by PyTorch's {@code nn.Sequential} names, e.g. {@code 1.running_mean}. */
-    @Override public Map<String, Tensor> namedState() { requireOpen(); return buffers.namedState(); }
     /** Borrowed views of layer {@code layer}'s parameters (weight first, then bias). */
     public List<Tensor> parameters(int layer) { return buffers.params(layer); }
     /** Borrowed views of layer {@code layer}'s parameter gradients; empty for an inference-only model. */
     public List<Tensor> gradients(int layer) { return buffers.grads(layer); }
-    @Override public long parameterCount() { return params == null ? 0 : params.size(); }
-    /** Bytes of scratch space reserved so far (0 before the first batch). */
-    public long workspaceBytes() { return workspace.sizeFloats() * Float.BYTES; }
+    @Override public long parameterCount() { return buffers.params == null ? 0 : buffers.params.size(); }   // also once closed
 
-    /** The seed this model was built from: it initialised the parameters and seeds every random layer. */
-    @Override public long seed() { return seed; }
-
-    /**
-     * Training-mode forward passes so far: what Dropout keys its masks on. A checkpoint saves it
-     * and a resumed run restores it ({@link #setTrainingSteps}), so its masks continue the sequence.
-     */
-    @Override public long trainingSteps() { return trainingSteps; }
-
-    @Override public void setTrainingSteps(long steps) {
-        if (steps < 0) throw new IllegalArgumentException("training steps must be non-negative, got " + steps);
-        trainingSteps = steps;
-    }
-
-    @Override public boolean isTraining() { return training; }
     /** Training mode (dropout active, batch statistics) or evaluation mode. */
     @Override public Sequential train(boolean on) { training = on; return this; }
-
-    /** How this model's inputs are to be prepared and what its classes are called; empty until set. */
-    @Override public Optional<Preprocessing> preprocessing() { return Optional.ofNullable(preprocessing); }
 
     /**
      * Attaches {@code p} (saved with the model by {@code ModelFile.save}); null removes it. Its
      * channel count must match the input's (the first dimension of a C×H×W input), and with a
      * 1-D output its class names must be as many as the outputs.
      */
-    @Override public Sequential setPreprocessing(Preprocessing p) {
-        PreprocessingCheck.require(p, sampleInput, sampleOutput());
-        preprocessing = p;
-        return this;
-    }
-
-    @Override public void zeroGrad() { requireOpen(); buffers.zeroGrads(); }   // over the workers; nothing without gradients
+    @Override public Sequential setPreprocessing(Preprocessing p) { attach(p); return this; }
 
     /**
      * Runs every layer on batch {@code x}. The result is borrowed from the model's last layer:
@@ -259,15 +173,10 @@ public final class Sequential implements Model {
         try {
             Tensor t = x;
             for (int i = 0; i < ops.size(); i++) outputs[i] = t = ops.get(i).forward(t, training);
-            if (training) trainingSteps++;
-            if (t == x) return x;   // layers that passed the input through: it is still the caller's
-            if (t != lastRawOutput) {
-                lastRawOutput = t;
-                lastLentOutput = t.borrowed(layerName(ops.size() - 1));
-            }
-            return lastLentOutput;
+            if (training) countTrainingStep();
+            return lentOutput(t, x);
         } finally {
-            busy.set(false);
+            leave();
         }
     }
 
@@ -277,8 +186,7 @@ public final class Sequential implements Model {
      * like {@link #forward}'s result it is borrowed from the model (of layer 0) until the next call.
      */
     @Override public Tensor backward(Tensor dy, boolean needInputGradient) {
-        if (grads == null && parameterCount() > 0)
-            throw new IllegalStateException("this model is for inference only (a replica, or loaded with ModelFile.loadForInference): no gradients");
+        requireGradients();
         enter();
         try {
             // below the lowest layer with parameters to train, only the input gradient would be left to compute
@@ -288,60 +196,22 @@ public final class Sequential implements Model {
                 g = ops.get(i).backward(g, i > stop || needInputGradient);
                 if (zeroFrozen[i]) buffers.zeroFrozenGradients(i);
             }
-            if (!needInputGradient) return null;
-            if (g == null || g == dy) return g;
-            if (g != lastRawInputGrad) {
-                lastRawInputGrad = g;
-                lastLentInputGrad = g.borrowed(layerName(0));
-            }
-            return lastLentInputGrad;
+            return needInputGradient ? lentInputGradient(g, dy) : null;
         } finally {
-            busy.set(false);
+            leave();
         }
     }
 
-    @Override public Tensor backward(Tensor dy) { return backward(dy, false); }
+    @Override String where(int i) { return "layer " + i + " " + layers.get(i).describe(); }
 
-    private void enter() {
-        requireOpen();
-        if (!busy.compareAndSet(false, true))
-            throw new IllegalStateException("this model is already running on another thread: a model is used by one thread at a time (use replica() for concurrent inference)");
-    }
+    @Override Tensor checkableOutput(int i) { return outputs[i] != null && outputs[i].isOpen() ? outputs[i] : null; }
 
-    private void requireOpen() { if (closed) throw new IllegalStateException("model is closed"); }
+    @Override String outputLender() { return layerName(ops.size() - 1); }
 
-    /**
-     * Where non-finite values (NaN, ±Inf) first appear after the last forward/backward: the first
-     * layer whose parameters, then whose output, then whose parameter gradient holds one; null if
-     * none. (A ReLU turns NaN into 0, also where a convolution applies it to its own output.)
-     */
-    @Override public String firstNonFinite() {
-        for (int i = 0; i < layers.size(); i++)
-            for (Tensor p : buffers.params(i))
-                if (!finite(p)) return "the parameters of layer " + i + " " + layers.get(i).describe();
-        for (int i = 0; i < outputs.length; i++)
-            if (outputs[i] != null && outputs[i].isOpen() && !finite(outputs[i]))
-                return "the output of layer " + i + " " + layers.get(i).describe();
-        for (int i = 0; i < layers.size(); i++)
-            for (Tensor g : buffers.grads(i))
-                if (!finite(g)) return "the parameter gradient of layer " + i + " " + layers.get(i).describe();
-        return null;
-    }
-
-    /** True when the flat gradient buffer holds only finite values. */
-    @Override public boolean gradientsFinite() { return buffers.gradientsFinite(); }
-
-    private static boolean finite(Tensor t) { return ParameterBuffers.finite(t); }
+    @Override String inputGradientLender() { return layerName(0); }
 
     /** Per layer: output shape, parameters and FLOPs for one sample, and totals. */
-    @Override public ModelSummary summary() { return ModelSummary.of(sampleInput, layers); }
+    @Override public ModelSummary summary() { return ModelSummary.of(sampleInput(), layers); }
 
-    /** Frees parameters (unless shared), gradients, activations and workspace. Idempotent. */
-    @Override public void close() {
-        if (closed) return;
-        closed = true;
-        for (Op op : ops) op.close();
-        workspace.close();
-        if (buffers != null) buffers.close();
-    }
+    @Override void closeOps() { for (Op op : ops) op.close(); }
 }
