@@ -69,7 +69,10 @@ typedef struct c4j_pool_geom {
 } c4j_pool_geom;
 
 /* ---- tensor.c: bulk memory operations on float buffers ------------------------------------ */
-void c4j_fill(int64_t len, float value, float *x);
+/* x[begin, end) = value in a buffer of len floats (C4J_EBADARG, nothing written, unless
+ * 0 <= begin <= end <= len): a range as the optimisers' updates take, so that workers can each
+ * fill a slice of one buffer through the same pointer (zeroGrad). */
+int c4j_fill(int64_t len, int64_t begin, int64_t end, float value, float *x);
 void c4j_copy(int64_t len, const float *src, float *dst);
 /* dst += src (reducing per-thread gradient accumulators). */
 void c4j_add(int64_t len, const float *src, float *dst);

@@ -3,13 +3,15 @@
 #include <string.h>
 #include "conv4j.h"
 
-void c4j_fill(int64_t len, float value, float *x) {
+int c4j_fill(int64_t len, int64_t begin, int64_t end, float value, float *x) {
+    if (!(0 <= begin && begin <= end && end <= len)) return C4J_EBADARG;
     /* memset's zero bytes are +0.0 only: -0.0 compares equal to 0.0 but must be written as is */
     if (value == 0.0f && !signbit(value)) {
-        memset(x, 0, (size_t)len * sizeof(float));
-        return;
+        memset(x + begin, 0, (size_t)(end - begin) * sizeof(float));
+        return C4J_OK;
     }
-    for (int64_t i = 0; i < len; ++i) x[i] = value;
+    for (int64_t i = begin; i < end; ++i) x[i] = value;
+    return C4J_OK;
 }
 
 void c4j_copy(int64_t len, const float *src, float *dst) { memmove(dst, src, (size_t)len * sizeof(float)); }

@@ -1,17 +1,25 @@
 /* The bulk buffer operations under AddressSanitizer/UBSan (scripts/native-sanitize.sh): fill
- * (+0.0, which may take memset, -0.0, which may not, and other values), copy, add and mul on lengths 0 to a few thousand,
+ * (+0.0, which may take memset, -0.0, which may not, and other values) of a random range, the
+ * elements outside it left as they were, and refused ranges writing nothing; copy, add and mul on lengths 0 to a few thousand,
  * buffers of exactly that length, outputs pre-filled with NaN (fill, copy, mul) or values the
  * sum must build on (add), against element-by-element references. */
 #include "check.h"
 
-/* Compared bit for bit: a fill of -0.0 must write -0.0, not the +0.0 of a memset. */
+/* Compared bit for bit: a fill of -0.0 must write -0.0, not the +0.0 of a memset; NaN outside
+ * [begin, end) shows a write past the range. Then a range off the buffer (begin < 0, begin > end or
+ * end > len) must be refused with nothing written. */
 static int fill_case(int it, int64_t len) {
     const float values[3] = {0.0f, -0.0f, (float)pick(-1000, 1000) / 7.0f}, value = values[pick(0, 2)];
+    const int64_t begin = pick(0, (int32_t)len), end = pick((int32_t)begin, (int32_t)len);
     float *x = nan_filled(len), *want = nan_filled(len);
-    for (int64_t i = 0; i < len; ++i) want[i] = value;
-    c4j_fill(len, value, x);
-    int ok = same_bits("fill", it, x, want, (size_t)len * sizeof(float)) ||
-             (fprintf(stderr, "case %d: fill %g\n", it, value), 0);
+    for (int64_t i = begin; i < end; ++i) want[i] = value;
+    int ok = status_is("fill", it, c4j_fill(len, begin, end, value, x), C4J_OK) &&
+             same_bits("fill", it, x, want, (size_t)len * sizeof(float));
+    const int64_t bad[3][2] = {{-1, end}, {end + 1, end}, {begin, len + 1}};
+    for (int b = 0; b < 3 && ok; ++b)
+        ok = status_is("fill of a bad range", it, c4j_fill(len, bad[b][0], bad[b][1], value, x), C4J_EBADARG) &&
+             unchanged("fill of a bad range", it, x, want, (size_t)len * sizeof(float));
+    if (!ok) fprintf(stderr, "case %d: fill %g over [%lld, %lld)\n", it, value, (long long)begin, (long long)end);
     free(x); free(want);
     return ok;
 }

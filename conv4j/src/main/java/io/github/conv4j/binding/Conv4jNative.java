@@ -257,8 +257,12 @@ public final class Conv4jNative {
     }
 
     // ---- tensor.c
-    /** x[0..len) = value. */
-    @Name("c4j_fill") public static native void fill(long len, float value, FloatPointer x);
+    /**
+     * x[begin..end) = value in a buffer of len floats: a range, as {@link #sgdStep}'s, so that workers fill slices of one
+     * buffer through one pointer. Returns a {@link Status} code ({@link Status#BAD_ARGUMENT}, nothing written, unless
+     * 0 ≤ begin ≤ end ≤ len).
+     */
+    @Name("c4j_fill") public static native int fill(long len, long begin, long end, float value, FloatPointer x);
     /** dst[0..len) = src[0..len). */
     @Name("c4j_copy") public static native void copy(long len, @Const FloatPointer src, FloatPointer dst);
     /** dst += src over len floats (reducing per-worker gradient accumulators). */

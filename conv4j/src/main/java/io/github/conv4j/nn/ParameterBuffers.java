@@ -1,15 +1,14 @@
 package io.github.conv4j.nn;
 
 import io.github.conv4j.binding.Conv4jNative;
+import io.github.conv4j.binding.Status;
 import io.github.conv4j.tensor.Shape;
 import io.github.conv4j.tensor.Tensor;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.bytedeco.javacpp.FloatPointer;
 
 /**
  * A model's parameters, gradients and state, each in one contiguous off-heap buffer carved into
@@ -30,7 +29,6 @@ final class ParameterBuffers implements AutoCloseable {
      * cut changes nothing.
      */
     private final SlicedPass zeroing = new SlicedPass(this::zeroSlice);
-    private FloatPointer[] cursors = new FloatPointer[0];   // per thread slot, into grads, moved to its slice
 
     /**
      * Buffers for {@code layers} (a null entry has no parameters: a merge node), the views of layer
@@ -182,22 +180,13 @@ final class ParameterBuffers implements AutoCloseable {
     /** Zeroes the gradient buffer (if any), split over the workers. */
     void zeroGrads() {
         if (grads == null) return;
-        int slots = Parallelism.shards();
-        if (cursors.length < slots) {   // once per thread count; the pointers own nothing
-            FloatPointer[] c = Arrays.copyOf(cursors, slots);
-            for (int i = cursors.length; i < slots; i++) c[i] = new FloatPointer(grads.pointer());
-            cursors = c;
-        }
         zeroing.run(grads.size());
         grads.markWritten();
     }
 
+    /** Every worker fills its slice through the buffer's own pointer (the fill takes the range, not a moved pointer). */
     private void zeroSlice(long begin, long end) {
-        int slot = ShardPool.slot();
-        FloatPointer[] c = cursors;
-        // A pool reconfigured to more threads between zeroGrads' check and the run: a fresh pointer.
-        FloatPointer p = slot < c.length ? c[slot] : new FloatPointer(grads.pointer());
-        Conv4jNative.fill(end - begin, 0f, p.position(begin));
+        Status.check(Conv4jNative.fill(grads.size(), begin, end, 0f, grads.pointer()), "zeroGrad");
     }
 
     /** True when the gradient buffer holds only finite values (or there is none). */

@@ -52,13 +52,6 @@ final class ShardPool {
     int threads() { return workers.length + 1; }
 
     /**
-     * The calling thread's slot: i for worker i, 0 for any other thread (a caller, also one
-     * running its shards itself). For per-thread state of a pass whose shards do not say which
-     * thread runs them (SlicedPass's slices: ParameterBuffers.zeroGrads).
-     */
-    static int slot() { return Thread.currentThread() instanceof Worker w ? w.index : 0; }
-
-    /**
      * Runs {@code task.accept(s)} for s in [0, shards); shards must not exceed {@link #threads()}.
      * One shard runs on the calling thread, OpenBLAS single-threaded as everywhere in BATCH mode:
      * it used to be widened to every thread for a call that cannot be split (batch-1 inference),
@@ -149,12 +142,10 @@ final class ShardPool {
     }
 
     private final class Worker extends Thread {
-        private final int index;
         private long seen;
 
         Worker(int index) {
             super("conv4j-shard-" + index);
-            this.index = index;
             setDaemon(true);
         }
 

@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.DoubleSupplier;
 import io.github.conv4j.binding.Conv4jNative;
+import io.github.conv4j.binding.Status;
 import org.bytedeco.javacpp.FloatPointer;
 
 /**
@@ -89,7 +90,7 @@ public final class Tensor implements AutoCloseable {
     public static Tensor zeros(Shape shape) {
         FloatPointer p = new FloatPointer(shape.size());
         if (p.isNull()) throw new OutOfMemoryError("cannot allocate " + shape.size() * 4 + " bytes off-heap for " + shape);
-        Conv4jNative.fill(shape.size(), 0f, p);
+        Status.check(Conv4jNative.fill(shape.size(), 0, shape.size(), 0f, p), "Tensor.zeros");
         return new Tensor(shape, p, null);
     }
 
@@ -259,7 +260,7 @@ public final class Tensor implements AutoCloseable {
 
     /** Sets every value to {@code v} (one native call). */
     public void fill(float v) {
-        Conv4jNative.fill(size(), v, pointer());
+        Status.check(Conv4jNative.fill(size(), 0, size(), v, pointer()), "Tensor.fill");
         markWritten();
     }
 

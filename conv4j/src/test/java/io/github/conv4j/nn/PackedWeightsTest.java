@@ -97,7 +97,7 @@ class PackedWeightsTest {
                     PackedWeightsTest::sgdStep,
                     m -> {   // a write through the pointer, marked as the optimisers mark theirs
                         Tensor w = m.namedParameters().get("0.weight");
-                        Conv4jNative.fill(w.size() / 2, 0.25f, w.pointer());
+                        Conv4jNative.fill(w.size(), 0, w.size() / 2, 0.25f, w.pointer());
                         w.markWritten();
                     });
             for (int i = 0; i < changes.size(); i++) {

@@ -19,7 +19,7 @@ class ZeroGradTest {
             Parallelism.configure(threads, Parallelism.Mode.BATCH);
             // 100,300 parameters: above SlicedPass's threshold, so two and three threads cut the buffer
             try (Sequential m = new Sequential(Shape.of(400), 7, List.of(new Linear(400, 200), new ReLU(), new Linear(200, 100)))) {
-                for (int round = 0; round < 2; round++) {   // the second reuses the slices' pointers
+                for (int round = 0; round < 2; round++) {   // the second, once the workers have run a pass
                     Tensor g = m.gradients();
                     assertTrue(g.size() > SlicedPass.MIN_SPLIT);
                     float[] v = new float[(int) g.size()];
@@ -35,10 +35,10 @@ class ZeroGradTest {
         }
     }
 
-    /** zeroGrad and an optimiser step write through pointers made once: after the model is closed both must refuse, not write freed memory. */
+    /** zeroGrad and an optimiser step write through the buffers' pointers (the optimiser's made once): after the model is closed both must refuse, not write freed memory. */
     @Test void aClosedModelIsRefusedNotWritten() {
         Sequential s = new Sequential(Shape.of(400), 7, List.of(new Linear(400, 200)));
-        s.zeroGrad();   // makes the slices' pointers
+        s.zeroGrad();
         io.github.conv4j.optim.Sgd sgd = new io.github.conv4j.optim.SgdConfig().learningRate(0.1).create(s);
         sgd.step();
         s.close();
