@@ -2,7 +2,6 @@ package io.github.conv4j.nn;
 
 import io.github.conv4j.binding.Conv4jNative;
 import io.github.conv4j.binding.Conv4jNative.PoolGeom;
-import io.github.conv4j.binding.Status;
 import io.github.conv4j.tensor.Shape;
 import io.github.conv4j.tensor.Tensor;
 
@@ -59,34 +58,17 @@ public final class AvgPool2d implements Layer {
         PoolGeom geom = window.geometry(name, sample);
         Shape outSample = window.outputShape(name, sample.prependBatch(1)).dropBatch();
         int include = includePad ? 1 : 0;
-        return new PlannedOp() {
-            private final BatchBuffer y = new BatchBuffer(outSample), dx = new BatchBuffer(sample);
-            private int n;
-            private Tensor out;   // the last forward's
-
-            @Override public BatchBuffer outputBuffer() { return y; }
-            @Override public BatchBuffer inputGradientBuffer() { return dx; }
-            @Override public boolean forwardWritesOutput() { return true; }
-            @Override public boolean backwardWritesInputGradient() { return true; }
-
-            @Override public Tensor forward(Tensor x, boolean training) {
-                n = Checks.batchOf(name, x, sample);
-                out = y.get(n);
-                Status.check(Conv4jNative.avgPool2dForward(geom.n(n), include, x.pointer(), out.pointer()), name);
-                return out;
+        return new NativeBatchOp(name, sample, outSample) {
+            @Override int compute(int n, Tensor x, Tensor y) {
+                return Conv4jNative.avgPool2dForward(geom.n(n), include, x.pointer(), y.pointer());
             }
 
-            @Override public Tensor backward(Tensor dy, boolean needInputGradient) {
-                Checks.backward(name, out, dy);
-                if (!needInputGradient) return null;
-                Tensor g = dx.get(n);
-                Status.check(Conv4jNative.avgPool2dBackward(geom.n(n), include, dy.pointer(), g.pointer()), name);
-                return g;
+            @Override int gradient(int n, Tensor x, Tensor y, Tensor dy, Tensor dx) {
+                return Conv4jNative.avgPool2dBackward(geom.n(n), include, dy.pointer(), dx.pointer());
             }
 
             @Override public void close() {
-                y.close();
-                dx.close();
+                super.close();
                 geom.close();
             }
         };

@@ -60,59 +60,50 @@ public final class MaxPool2d implements Layer {
         int channels = sample.dim(0);
         long tapsPerImage = flops(sample);
         Shape outSample = outputShape(sample.prependBatch(1)).dropBatch();
-        return new PlannedOp() {
-            private final BatchBuffer y = new BatchBuffer(outSample), dx = new BatchBuffer(sample);
+        return new NativeBatchOp(name, sample, outSample) {
             private final BatchShards shards = new BatchShards(List.of());
             private IntTensor argmax;
-            private Tensor x, out, dy, g;
+            private Tensor x, out, dy, g;   // the current pass's, read by the shards
             private boolean reluBefore;   // the ReLU before this pooling left its backward to it
             private final IntConsumer forwardShard = s -> Status.check(Conv4jNative.maxPool2dForward(geom, shards.begin(s), shards.end(s),
                     x.pointer(), out.pointer(), argmax.pointer()), name);
             private final IntConsumer backwardShard = s -> Status.check(Conv4jNative.maxPool2dBackward(geom, shards.begin(s),
                     shards.end(s), dy.pointer(), argmax.pointer(), reluBefore ? out.pointer() : null, g.pointer()), name);
 
-            @Override public BatchBuffer outputBuffer() { return y; }
-            @Override public BatchBuffer inputGradientBuffer() { return dx; }
-            @Override public boolean forwardWritesOutput() { return true; }
-            @Override public boolean backwardWritesInputGradient() { return true; }
-
-            private int workers(int n) { return (int) Math.min(Integer.MAX_VALUE, n * tapsPerImage / MIN_TAPS_PER_WORKER); }
-
             @Override public boolean fuseReluBackward() {
                 reluBefore = true;
                 return true;
             }
 
-            @Override public Tensor forward(Tensor input, boolean training) {
-                int n = Checks.batchOf(name, input, sample);
+            /** Each shard checks its own call's status (and throws), so a pass that returns went well. */
+            @Override int compute(int n, Tensor input, Tensor y) {
                 long outputs = n * outSample.size();
                 if (argmax == null || argmax.size() < outputs) {
                     if (argmax != null) argmax.close();
                     argmax = new IntTensor(outputs);
                 }
                 x = input;
-                out = y.get(n);
-                geom.n(Math.multiplyExact(n, channels));
-                shards.split(geom.n(), workers(n));
-                shards.run(forwardShard, false);
-                return out;
+                out = y;
+                return run(forwardShard, n);
             }
 
-            @Override public Tensor backward(Tensor gradient, boolean needInputGradient) {
-                Checks.backward(name, out, gradient);
-                if (!needInputGradient) return null;
-                int n = out.dim(0);
+            @Override int gradient(int n, Tensor input, Tensor y, Tensor gradient, Tensor dx) {
                 dy = gradient;
-                g = dx.get(n);
+                out = y;   // the forward's (what the fused ReLU's mask reads)
+                g = dx;
+                return run(backwardShard, n);
+            }
+
+            /** The N·C planes of {@code n} images split over as many workers as they keep busy. */
+            private int run(IntConsumer shard, int n) {
                 geom.n(Math.multiplyExact(n, channels));
-                shards.split(geom.n(), workers(n));
-                shards.run(backwardShard, false);
-                return g;
+                shards.split(geom.n(), (int) Math.min(Integer.MAX_VALUE, n * tapsPerImage / MIN_TAPS_PER_WORKER));
+                shards.run(shard, false);
+                return Status.OK;
             }
 
             @Override public void close() {
-                y.close();
-                dx.close();
+                super.close();
                 if (argmax != null) argmax.close();
                 geom.close();
             }

@@ -5,10 +5,11 @@ import io.github.conv4j.tensor.Shape;
 import io.github.conv4j.tensor.Tensor;
 
 /**
- * The runtime of a layer whose forward and backward are each one native call over the whole
- * batch into a buffer of its own ({@link Pointwise}'s activations, {@link Softmax},
- * {@link AdaptiveAvgPool2d}): the checks, the reused buffers and what the backward reads written
- * once, the layer giving the two calls. The backward reads the last forward's input and output,
+ * The runtime of a layer whose forward and backward are each one native pass over the whole
+ * batch into a buffer of its own ({@link Pointwise}'s activations, {@link Softmax}, the poolings:
+ * {@link AdaptiveAvgPool2d}, {@link AvgPool2d}, {@link MaxPool2d}, whose pass is split over the
+ * workers): the checks, the reused buffers and what the backward reads written once, the layer
+ * giving the two passes. The backward reads the last forward's input and output,
  * which stay valid (the previous layer's output, this op's buffer) until the next forward.
  */
 abstract class NativeBatchOp implements PlannedOp {
