@@ -79,7 +79,9 @@ final class BufferPlan implements AutoCloseable, BatchBuffer.Lender {
     /**
      * The smallest own memory of a placed buffer that holds {@code floats} and is not lent to
      * another slot now (a loan of memory since freed, or of a buffer that has other memory now,
-     * is over); null when none is.
+     * is over); null when none is. A slot asks only when it first fills, grows or finds its lent
+     * memory freed (BatchBuffer.Slot.reserve), never in a steady step (SlotLendingTest), so the
+     * lambda and iterators here stay off the per-step path.
      */
     @Override public Tensor lend(BatchBuffer.Slot slot, long floats) {
         loans.values().removeIf(l -> l.slot() == slot);   // what it held is given back (its view is dropped)
