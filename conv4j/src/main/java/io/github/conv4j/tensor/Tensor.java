@@ -195,12 +195,9 @@ public final class Tensor implements AutoCloseable {
 
     /** Copies {@code len} values from {@code src[srcOffset..]} to this tensor's element {@code dstOffset}. */
     public void copyFrom(float[] src, int srcOffset, long dstOffset, int len) {
-        Objects.checkFromIndexSize(srcOffset, len, src.length);
-        if (dstOffset < 0 || dstOffset + len > size())
-            throw new IndexOutOfBoundsException("copy of " + len + " at " + dstOffset + " into " + shape);
-        FloatPointer p = pointer();
+        FloatPointer p = positioned(dstOffset, src, srcOffset, len, " into ");
         try {
-            p.position(dstOffset).put(src, srcOffset, len);
+            p.put(src, srcOffset, len);
         } finally {
             p.position(0);
             markWritten();
@@ -216,15 +213,24 @@ public final class Tensor implements AutoCloseable {
 
     /** Copies {@code len} values from this tensor's element {@code srcOffset} to {@code dst[dstOffset..]}. */
     public void copyTo(long srcOffset, float[] dst, int dstOffset, int len) {
-        Objects.checkFromIndexSize(dstOffset, len, dst.length);
-        if (srcOffset < 0 || srcOffset + len > size())
-            throw new IndexOutOfBoundsException("copy of " + len + " at " + srcOffset + " from " + shape);
-        FloatPointer p = pointer();
+        FloatPointer p = positioned(srcOffset, dst, dstOffset, len, " from ");
         try {
-            p.position(srcOffset).get(dst, dstOffset, len);
+            p.get(dst, dstOffset, len);
         } finally {
             p.position(0);
         }
+    }
+
+    /**
+     * The checks of an array copy of {@code len} values between {@code array[arrayOffset..]} and
+     * this tensor's element {@code at} ({@code direction} says which way in the error), then the
+     * pointer moved to that element; the caller puts it back to 0.
+     */
+    private FloatPointer positioned(long at, float[] array, int arrayOffset, int len, String direction) {
+        Objects.checkFromIndexSize(arrayOffset, len, array.length);
+        if (at < 0 || at + len > size())
+            throw new IndexOutOfBoundsException("copy of " + len + " at " + at + direction + shape);
+        return pointer().position(at);
     }
 
     /** Copies another tensor's values in (same size; shapes may differ). */
