@@ -9,15 +9,17 @@ import io.github.conv4j.tensor.Tensor;
  * Average pooling over NCHW (PyTorch's AvgPool2d). With {@code countIncludePad} (the default)
  * the divisor counts padded positions inside the padded input; without it, only real inputs.
  */
-public final class AvgPool2d implements Layer {
-    private final PoolWindow win;
+public final class AvgPool2d extends WindowPool {
     private final boolean countIncludePad;
 
     /** A square {@code kernel}×{@code kernel} window with stride {@code kernel}, unpadded, counting padding in the divisor. */
     public AvgPool2d(int kernel) { this(PoolWindow.of("AvgPool2d", kernel, kernel), true); }
     /** A {@code kernelH}×{@code kernelW} window with the stride of its size. */
     public AvgPool2d(int kernelH, int kernelW) { this(PoolWindow.of("AvgPool2d", kernelH, kernelW), true); }
-    private AvgPool2d(PoolWindow w, boolean countIncludePad) { this.win = w; this.countIncludePad = countIncludePad; }
+    private AvgPool2d(PoolWindow w, boolean countIncludePad) {
+        super(w);
+        this.countIncludePad = countIncludePad;
+    }
 
     /** The same stride {@code s} along both axes (default: the kernel size). */
     public AvgPool2d stride(int s) { return stride(s, s); }
@@ -40,14 +42,6 @@ public final class AvgPool2d implements Layer {
         String d = win.describe();
         return countIncludePad ? d : d.substring(0, d.length() - 1) + ", exclude pad)";
     }
-
-    @Override public Shape outputShape(Shape input) { return win.outputShape(describe(), input); }
-
-    @Override public ReceptiveField receptiveField(Shape sampleInput, ReceptiveField rf) {
-        return win.receptiveField(describe(), sampleInput, rf);
-    }
-
-    @Override public long flops(Shape sampleInput) { return win.flops(describe(), sampleInput); }
 
     @Override public Op create(LayerContext ctx) { return runtime(ctx, win, countIncludePad, describe()); }
 

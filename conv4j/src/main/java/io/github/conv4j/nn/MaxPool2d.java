@@ -14,17 +14,15 @@ import java.util.function.IntConsumer;
  * in scan order, a NaN propagates. Forward records the argmax, so backward is a scatter.
  * <pre>{@code new MaxPool2d(2)   new MaxPool2d(3).stride(2).padding(1).ceilMode(true)}</pre>
  */
-public final class MaxPool2d implements Layer {
+public final class MaxPool2d extends WindowPool {
     /** Window taps a worker takes at least (about as many nanoseconds): waking one costs tens of microseconds. */
     private static final long MIN_TAPS_PER_WORKER = 1 << 16;
-
-    private final PoolWindow win;
 
     /** A k×k window with stride k. */
     public MaxPool2d(int kernel) { this(PoolWindow.of("MaxPool2d", kernel, kernel)); }
     /** A {@code kernelH}×{@code kernelW} window with the stride of its size, unpadded. */
     public MaxPool2d(int kernelH, int kernelW) { this(PoolWindow.of("MaxPool2d", kernelH, kernelW)); }
-    private MaxPool2d(PoolWindow w) { this.win = w; }
+    private MaxPool2d(PoolWindow w) { super(w); }
 
     /** The same stride {@code s} along both axes (default: the kernel size). */
     public MaxPool2d stride(int s) { return stride(s, s); }
@@ -43,13 +41,6 @@ public final class MaxPool2d implements Layer {
 
     @Override public String spec() { return win.spec(); }
     @Override public String describe() { return win.describe(); }
-    @Override public Shape outputShape(Shape input) { return win.outputShape(describe(), input); }
-
-    @Override public ReceptiveField receptiveField(Shape sampleInput, ReceptiveField rf) {
-        return win.receptiveField(describe(), sampleInput, rf);
-    }
-
-    @Override public long flops(Shape sampleInput) { return win.flops(describe(), sampleInput); }
 
     @Override public Op create(LayerContext ctx) {
         String name = ctx.name() + " " + describe();
