@@ -11,7 +11,8 @@ import java.util.function.IntConsumer;
 
 /**
  * Max pooling over NCHW (PyTorch's MaxPool2d): padding acts as −∞, ties go to the first maximum
- * in scan order, a NaN propagates. Forward records the argmax, so backward is a scatter.
+ * in scan order, a NaN propagates. A training forward records the argmax, so backward is a scatter;
+ * an evaluation forward writes the values only (a backward after it finds the argmax first).
  * <pre>{@code new MaxPool2d(2)   new MaxPool2d(3).stride(2).padding(1).ceilMode(true)}</pre>
  */
 public final class MaxPool2d implements Layer {
@@ -66,8 +67,13 @@ public final class MaxPool2d implements Layer {
             private IntTensor argmax;
             private Tensor x, out, dy, g;
             private boolean reluBefore;   // the ReLU before this pooling left its backward to it
+            private boolean argmaxKept;   // the last forward recorded the argmax (a training one)
             private final IntConsumer forwardShard = s -> Status.check(Conv4jNative.maxPool2dForward(geom, shards.begin(s), shards.end(s),
                     x.pointer(), out.pointer(), argmax.pointer()), name);
+            // An evaluation forward writes the values only (AlexNet's inference: no argmax stores,
+            // and vector kernels for its 13x13 planes); the same values.
+            private final IntConsumer valuesShard = s -> Status.check(Conv4jNative.maxPool2dForward(geom, shards.begin(s), shards.end(s),
+                    x.pointer(), out.pointer(), null), name);
             private final IntConsumer backwardShard = s -> Status.check(Conv4jNative.maxPool2dBackward(geom, shards.begin(s),
                     shards.end(s), dy.pointer(), argmax.pointer(), reluBefore ? out.pointer() : null, g.pointer()), name);
 
@@ -85,23 +91,39 @@ public final class MaxPool2d implements Layer {
 
             @Override public Tensor forward(Tensor input, boolean training) {
                 int n = Checks.batchOf(name, input, sample);
+                x = input;
+                out = y.get(n);
+                geom.n(Math.multiplyExact(n, channels));
+                shards.split(geom.n(), workers(n));
+                argmaxKept = training;
+                if (training) runWithArgmax(n);
+                else shards.run(valuesShard, false);
+                return out;
+            }
+
+            /** The forward that records the argmax, into a buffer grown to batch n (geom and shards set for n). */
+            private void runWithArgmax(int n) {
                 long outputs = n * outSample.size();
                 if (argmax == null || argmax.size() < outputs) {
                     if (argmax != null) argmax.close();
                     argmax = new IntTensor(outputs);
                 }
-                x = input;
-                out = y.get(n);
-                geom.n(Math.multiplyExact(n, channels));
-                shards.split(geom.n(), workers(n));
                 shards.run(forwardShard, false);
-                return out;
+                argmaxKept = true;
             }
 
             @Override public Tensor backward(Tensor gradient, boolean needInputGradient) {
                 Checks.backward(name, out, gradient);
                 if (!needInputGradient) return null;
                 int n = out.dim(0);
+                if (!argmaxKept) {
+                    // a backward after an evaluation forward (an input gradient in evaluation mode):
+                    // the argmax from the same input, as a backward reads its input anyway; the
+                    // values it writes again are the same bits
+                    geom.n(Math.multiplyExact(n, channels));
+                    shards.split(geom.n(), workers(n));
+                    runWithArgmax(n);
+                }
                 dy = gradient;
                 g = dx.get(n);
                 geom.n(Math.multiplyExact(n, channels));
