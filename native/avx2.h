@@ -25,6 +25,16 @@ int c4j_maxpool_2x2_avx2(const c4j_pool_geom *g, const float *in, float *out, in
 int c4j_maxpool_s2_avx2(const c4j_pool_geom *g, const float *in, float *out, int32_t *arg, int64_t p_lo,
                         int64_t p_hi, int64_t q_lo, int64_t q_hi);
 
+/* pool_avx2.c, pool_avx512.c (where c4j_avx512() is 1): max pooling's values without the argmax
+ * (pool_kernel.h) of the outputs p in [p_lo, p_hi), q in [q_lo, q_hi) of one plane, every window
+ * of which lies inside the plane; kernel_w 2 or 3, stride_w 2, dilations 1 (pool.c's values_rect).
+ * The same values as the scalar loop; returns 1 when a window holds a NaN (the caller redoes the
+ * plane). */
+int c4j_maxpool_values_avx2(const c4j_pool_geom *g, const float *in, float *out, int64_t p_lo, int64_t p_hi,
+                            int64_t q_lo, int64_t q_hi);
+int c4j_maxpool_values_avx512(const c4j_pool_geom *g, const float *in, float *out, int64_t p_lo, int64_t p_hi,
+                              int64_t q_lo, int64_t q_hi);
+
 /* pool_avx2.c: its backward for one plane with out_w >= 8, writing every input of the plane
  * (dx need not be zeroed); y, when not NULL, is the output of a fused ReLU (dy passes where
  * y > 0). */

@@ -146,7 +146,8 @@ int32_t c4j_avx512_available(void);
 /* Pooling layers also take an image range [n_begin, n_end) of the batch, so that
  * callers may run disjoint ranges on several threads at once. */
 /* argmax receives, per output, the index of the winning input inside its H x W plane
- * (first maximum in scan order; NaN wins and propagates). */
+ * (first maximum in scan order; NaN wins and propagates). With argmax NULL only y is written
+ * (an evaluation forward, which nothing back-propagates through): the same values. */
 int c4j_maxpool2d_forward(const c4j_pool_geom *g, int32_t n_begin, int32_t n_end, const float *x, float *y,
                           int32_t *argmax);
 /* dx = scatter-add of dy at argmax (dx is overwritten). With y (the forward's output; may be

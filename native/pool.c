@@ -66,7 +66,7 @@ static int maxpool_2x2_any(const c4j_pool_geom *g, const float *in, float *out, 
     return maxpool_2x2(g, in, out, arg);
 }
 
-/* Output (p, q) of a plane by the general window loop. */
+/* Output (p, q) of a plane by the general window loop; its argmax too unless arg is NULL. */
 static void max_window(const c4j_pool_geom *g, const float *in, int64_t p, int64_t q, float *out, int32_t *arg) {
     const int64_t row0 = p * g->stride_h - g->pad_h, col0 = q * g->stride_w - g->pad_w;
     int64_t i_lo, i_hi, j_lo, j_hi;
@@ -101,13 +101,13 @@ static void max_window(const c4j_pool_geom *g, const float *in, int64_t p, int64
             }
     }
     out[p * g->out_w + q] = best;
-    arg[p * g->out_w + q] = (int32_t)where; /* < h*w <= INT32_MAX, or -1 */
+    if (arg) arg[p * g->out_w + q] = (int32_t)where; /* < h*w <= INT32_MAX, or -1 */
 }
 
 /* A rectangle of outputs [p_lo, p_hi) x [q_lo, q_hi) of a plane; empty when p_lo == p_hi. */
 typedef struct { int64_t p_lo, p_hi, q_lo, q_hi; } rect;
 
-/* The general loop over the outputs of a plane outside r. */
+/* The general loop over the outputs of a plane outside r (arg may be NULL: values only). */
 static void max_outside(const c4j_pool_geom *g, const float *in, rect r, float *out, int32_t *arg) {
     for (int64_t p = 0; p < g->out_h; ++p) {
         const int inside = p >= r.p_lo && p < r.p_hi;
@@ -136,11 +136,58 @@ static rect strided_rect(const c4j_pool_geom *g) {
     r.p_hi = height_left / g->stride_h + 1 < g->out_h ? height_left / g->stride_h + 1 : g->out_h;
     return last_block >= r.q_lo && r.p_hi > r.p_lo ? r : none;
 }
+
+/* Where the values-only kernels (pool_kernel.h) may run: stride 2 across, a window 2 or 3 wide,
+ * dilation 1; the outputs whose windows lie wholly inside the plane (window q's columns are
+ * 2q - pad_w .. 2q - pad_w + kernel_w - 1, row p's p*stride_h - pad_h .. + kernel_h - 1). Empty
+ * otherwise. All in 64 bits. */
+static rect values_rect(const c4j_pool_geom *g) {
+    rect none = {0, 0, 0, 0}, r;
+    if (g->stride_w != 2 || (g->kernel_w != 2 && g->kernel_w != 3) || g->dil_h != 1 || g->dil_w != 1) return none;
+    const int64_t cols_left = (int64_t)g->w + g->pad_w - g->kernel_w, rows_left = (int64_t)g->h + g->pad_h - g->kernel_h;
+    if (cols_left < 0 || rows_left < 0) return none;
+    r.q_lo = ((int64_t)g->pad_w + 1) / 2;
+    r.q_hi = cols_left / 2 + 1 < g->out_w ? cols_left / 2 + 1 : g->out_w;
+    r.p_lo = ((int64_t)g->pad_h + g->stride_h - 1) / g->stride_h;
+    r.p_hi = rows_left / g->stride_h + 1 < g->out_h ? rows_left / g->stride_h + 1 : g->out_h;
+    return r.q_hi > r.q_lo && r.p_hi > r.p_lo ? r : none;
+}
+
+/* c4j_maxpool_values_avx512 or _avx2 on one plane's rectangle r. */
+static int values_fast(const c4j_pool_geom *g, const float *in, float *out, rect r) {
+    if (c4j_avx512()) return c4j_maxpool_values_avx512(g, in, out, r.p_lo, r.p_hi, r.q_lo, r.q_hi);
+    return c4j_maxpool_values_avx2(g, in, out, r.p_lo, r.p_hi, r.q_lo, r.q_hi);
+}
 #endif
+
+/* c4j_maxpool2d_forward without an argmax: the same outputs, by the vector kernels where they run
+ * (a plane holding a NaN redone by the general loop, which propagates it). */
+static void max_values(const c4j_pool_geom *g, int32_t n_begin, int32_t n_end, const float *x, float *y) {
+    const int64_t hw = (int64_t)g->h * g->w, pq = (int64_t)g->out_h * g->out_w;
+    const rect none = {0, 0, 0, 0};
+#if C4J_HAVE_AVX2
+    const rect inside = c4j_fast() ? values_rect(g) : none;
+#endif
+    for (int64_t plane = (int64_t)n_begin * g->c; plane < (int64_t)n_end * g->c; ++plane) {
+        const float *in = x + plane * hw;
+        float *out = y + plane * pq;
+#if C4J_HAVE_AVX2
+        if (inside.p_hi > inside.p_lo && !values_fast(g, in, out, inside)) {
+            max_outside(g, in, inside, out, NULL);
+            continue;
+        }
+#endif
+        max_outside(g, in, none, out, NULL);
+    }
+}
 
 int c4j_maxpool2d_forward(const c4j_pool_geom *g, int32_t n_begin, int32_t n_end, const float *x, float *y,
                           int32_t *argmax) {
     if (!range_ok(g, n_begin, n_end)) return C4J_EBADARG;
+    if (!argmax) {
+        max_values(g, n_begin, n_end, x, y);
+        return C4J_OK;
+    }
     const int64_t hw = (int64_t)g->h * g->w, pq = (int64_t)g->out_h * g->out_w;
     const int two_by_two = is_2x2(g);
     const rect none = {0, 0, 0, 0};

@@ -1,7 +1,7 @@
-/* 2x2, stride-2 max pooling on AVX2, both ways, and the forward of larger stride-2 windows
- * (AlexNet's and ResNet's 3x3/2), for pool.c where c4j_fast() is 1 (avx2.h). An AVX2 unit
- * (avx2_unit.h). */
-#include "avx2_unit.h"
+/* 2x2, stride-2 max pooling on AVX2, both ways, the forward of larger stride-2 windows
+ * (AlexNet's and ResNet's 3x3/2), and the values-only forward of pool_kernel.h on 8-lane ymm
+ * vectors, for pool.c where c4j_fast() is 1 (avx2.h). An AVX2 unit (avx2_unit.h). */
+#include "avx2_vec.h"
 #include <string.h>
 #include "avx2.h"
 
@@ -193,3 +193,9 @@ void c4j_unpool_2x2_avx2(const c4j_pool_geom *g, const float *dy, const int32_t 
     }
     zero_uncovered(g, dx);
 }
+
+/* The values without the argmax (an evaluation forward): pool_kernel.h on ymm vectors. */
+#define P_EVEN even_of
+#define P_ODD odd_of
+#define C4J_POOL_VALUES c4j_maxpool_values_avx2
+#include "pool_kernel.h"

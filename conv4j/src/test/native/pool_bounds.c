@@ -1,12 +1,15 @@
 /* Memory-safety check of max and average pooling under AddressSanitizer/UBSan
  * (scripts/native-sanitize.sh): windows drawn four ways (mostly the 2x2/2 one, for the AVX2
- * paths with full, overlapping and masked blocks of eight; stride 2 across on rows of 8..60, for
+ * paths with full, overlapping and masked blocks of eight; stride 2 across on rows of 8..60 (some
+ * of 3..24: the values-only kernels' masked rows), for
  * the AVX2 loop of larger windows; general windows with symmetric or
  * SAME padding; huge ones: windows, strides, paddings and dilations of 2^16..2^31-1 over a few
  * pixels), NaNs planted in some inputs, -0s (and NaNs) in some max poolings' gradients, buffers
- * of exactly the documented size, outputs NaN- or garbage-filled first. Forward and backward
+ * of exactly the documented size, outputs NaN- or garbage-filled first; some max poolings' inputs
+ * all <= 0 with -0s and +0s, so that the first maximum in scan order shows in the bits. Forward
+ * (max: also without the argmax, an evaluation's values-only kernels) and backward
  * (max: with and without the fused ReLU's mask; average: with and without the padding in the
- * divisor) on the AVX2 and the portable kernels must equal a naive reference bit for bit: every
+ * divisor) on the AVX-512, AVX2 and portable kernels must equal a naive reference bit for bit: every
  * path adds the same floats in the same order, and a NaN in a max window wins (the first in scan
  * order). A huge window may be refused (C4J_EBADARG) only where Java refuses it too. */
 #include <stdio.h>
@@ -116,11 +119,20 @@ static int check_max(const c4j_pool_geom *g, const float *x, const float *dy, in
     int32_t *rarg = malloc((size_t)ys * sizeof(int32_t));
     ref_maxpool(g, x, ry, rarg);
     int ok = 1;
-    for (int fast = 0; fast < 2; ++fast) {
+    /* the portable path, the fast one on AVX2, and on AVX-512 where the CPU has it */
+    for (int path = 0; path < 2 + (c4j_fast_kernels() && c4j_avx512_available()); ++path) {
+        const int fast = path > 0;
         c4j_set_fast_kernels(fast);
+        c4j_set_avx512(path == 2);
         float *y = nan_filled(ys), *dx = nan_filled(xs);
         int32_t *arg = malloc((size_t)ys * sizeof(int32_t));
         const int32_t mid = pick(0, g->n);
+        /* the values alone (argmax NULL, an evaluation forward), later images first as below */
+        const int late_v = mid < g->n ? c4j_maxpool2d_forward(g, mid, g->n, x, y, NULL) : C4J_OK;
+        int rc_v = both(mid > 0 ? c4j_maxpool2d_forward(g, 0, mid, x, y, NULL) : C4J_OK, late_v, mid, g->n);
+        ok &= accepted(rc_v, refusable, refusals);
+        if (rc_v == C4J_OK) ok &= same(path == 2 ? "y without argmax (avx512)" : "y without argmax", y, ry, (size_t)ys * sizeof(float), fast);
+        for (int64_t i = 0; i < ys; ++i) y[i] = NAN;
         /* the later images first: a call writing past its last plane (the short rows' wide
          * stores) would leave its values in the other call's planes, caught by the comparison */
         const int late = mid < g->n ? c4j_maxpool2d_forward(g, mid, g->n, x, y, arg) : C4J_OK;
@@ -167,16 +179,18 @@ static int check_avg(const c4j_pool_geom *g, const float *x, const float *dy, in
 }
 
 int main(int argc, char **argv) {
-    int cases = argc > 1 ? atoi(argv[1]) : 300, failures = 0, huge_ran = 0, with_nan = 0, odd_dy = 0;
+    int cases = argc > 1 ? atoi(argv[1]) : 300, failures = 0, huge_ran = 0, with_nan = 0, odd_dy = 0, signed_zeros = 0;
     for (int it = 0; it < cases; ++it) {
         /* mostly the 2x2/2 window; modes 5 and 7 huge sizes (a quarter of the cases, as before
          * mode 6 was added); mode 6 the AVX2 loop of stride 2 across (AlexNet's 3x3/2): rows wide
-         * enough for its blocks of eight, any window, all strides down */
+         * enough for its blocks of eight, any window, all strides down; in every fourth of them
+         * narrower rows (3..24: AlexNet's 13x13 -> 6x6, the values-only kernels' masked rows) */
         const int mode = pick(0, 7), two = mode < 3, huge = mode == 5 || mode == 7, strided = mode == 6;
+        const int narrow = strided && pick(0, 3) == 0;
         const int avg = pick(0, 2) == 0, same_pad = !two && pick(0, 2) == 0;
         axis a[2];
         for (int d = 0; d < 2; ++d) {
-            a[d].in = huge ? pick(1, 4) : strided ? pick(8, 60) : pick(1, 40);
+            a[d].in = huge ? pick(1, 4) : narrow ? pick(3, 24) : strided ? pick(8, 60) : pick(1, 40);
             a[d].k = two ? 2 : strided ? pick(1, 5) : small_or_huge(1, 4, huge);
             a[d].stride = two || (strided && d == 1) ? 2 : small_or_huge(1, 3, huge);
             a[d].pad = two ? 0 : pick(0, (int32_t)(a[d].k / 2)); /* Java's rule (SAME sets its own) */
@@ -195,6 +209,11 @@ int main(int argc, char **argv) {
         if (pick(0, 3) == 0) { /* a few NaNs: they win their windows (the 2x2 paths fall back) */
             for (int i = pick(1, 3); i > 0; --i) x[pick(0, (int32_t)(xs - 1))] = NAN;
             ++with_nan;
+        }
+        if (!avg && pick(0, 5) == 0) { /* windows whose maximum is 0, as -0 and +0: the first in scan order wins */
+            for (int64_t i = 0; i < xs; ++i)
+                x[i] = pick(0, 2) == 0 ? (pick(0, 1) ? -0.0f : 0.0f) : -fabsf(x[i]);
+            ++signed_zeros;
         }
         if (!avg && pick(0, 2) == 0) { /* an eighth of the gradients odd (the winners' bits above) */
             for (int64_t i = 0; i < ys; ++i)
@@ -215,8 +234,10 @@ int main(int argc, char **argv) {
         ++ran;
     }
     c4j_set_fast_kernels(1);
-    printf("pool_bounds: %d windows (%d huge, %d refused as Java does; %d with NaN inputs, %d max poolings with -0 and NaN gradients), fast kernels %s, %d failures\n",
-           ran, huge_ran, refused, with_nan, odd_dy, c4j_fast_kernels() ? "on this CPU" : "NOT available here (portable only)",
+    c4j_set_avx512(1);
+    printf("pool_bounds: %d windows (%d huge, %d refused as Java does; %d with NaN inputs, %d max poolings with -0 and NaN gradients, "
+           "%d with maxima of -0 and +0), fast kernels %s, %d failures\n",
+           ran, huge_ran, refused, with_nan, odd_dy, signed_zeros, c4j_fast_kernels() ? "on this CPU" : "NOT available here (portable only)",
            failures);
     return failures != 0;
 }

@@ -374,7 +374,7 @@ public final class Conv4jNative {
             FloatPointer db, FloatPointer workspace, long workspaceLen);
 
     // ---- pool.c
-    /** Max pooling of images [nBegin, nEnd); argmax receives each winner's index in its plane (the first maximum; NaN wins). Returns a {@link Status} code. */
+    /** Max pooling of images [nBegin, nEnd); argmax receives each winner's index in its plane (the first maximum; NaN wins), or is null for the values alone. Returns a {@link Status} code. */
     @Name("c4j_maxpool2d_forward") public static native int maxPool2dForward(@Const PoolGeom g, int nBegin, int nEnd,
             @Const FloatPointer x, FloatPointer y, IntPointer argmax);
     /** dx = dy scattered to the winners (overwritten); with y (may be null) only outputs with y &gt; 0 pass, the backward of a fused ReLU. Returns a {@link Status} code. */

@@ -44,7 +44,7 @@ public final class AdaptiveAvgPool2d implements Layer {
         Shape outSample = outputShape(sample.prependBatch(1)).dropBatch();   // also checks the rank
         int c = sample.dim(0), h = sample.dim(1), w = sample.dim(2);
         return new NativeBatchOp(name, sample, outSample) {
-            @Override int compute(int n, Tensor x, Tensor y) {
+            @Override int compute(int n, Tensor x, Tensor y, boolean training) {
                 return Conv4jNative.adaptiveAvgPool2dForward(n, c, h, w, outH, outW, x.pointer(), y.pointer());
             }
 

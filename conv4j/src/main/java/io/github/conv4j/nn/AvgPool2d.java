@@ -53,7 +53,7 @@ public final class AvgPool2d extends WindowPool {
         Shape outSample = window.outputShape(name, sample.prependBatch(1)).dropBatch();
         int include = includePad ? 1 : 0;
         return new NativeBatchOp(name, sample, outSample) {
-            @Override int compute(int n, Tensor x, Tensor y) {
+            @Override int compute(int n, Tensor x, Tensor y, boolean training) {
                 return Conv4jNative.avgPool2dForward(geom.n(n), include, x.pointer(), y.pointer());
             }
 

@@ -11,7 +11,8 @@ import java.util.function.IntConsumer;
 
 /**
  * Max pooling over NCHW (PyTorch's MaxPool2d): padding acts as −∞, ties go to the first maximum
- * in scan order, a NaN propagates. Forward records the argmax, so backward is a scatter.
+ * in scan order, a NaN propagates. A training forward records the argmax, so backward is a scatter;
+ * an evaluation forward writes the values only (a backward after it finds the argmax first).
  * <pre>{@code new MaxPool2d(2)   new MaxPool2d(3).stride(2).padding(1).ceilMode(true)}</pre>
  */
 public final class MaxPool2d extends WindowPool {
@@ -56,8 +57,13 @@ public final class MaxPool2d extends WindowPool {
             private IntTensor argmax;
             private Tensor x, out, dy, g;   // the current pass's, read by the shards
             private boolean reluBefore;   // the ReLU before this pooling left its backward to it
+            private boolean argmaxKept;   // the last forward recorded the argmax (a training one)
             private final IntConsumer forwardShard = s -> Status.check(Conv4jNative.maxPool2dForward(geom, shards.begin(s), shards.end(s),
                     x.pointer(), out.pointer(), argmax.pointer()), name);
+            // An evaluation forward writes the values only (AlexNet's inference: no argmax stores,
+            // and vector kernels for its 13x13 planes); the same values.
+            private final IntConsumer valuesShard = s -> Status.check(Conv4jNative.maxPool2dForward(geom, shards.begin(s), shards.end(s),
+                    x.pointer(), out.pointer(), null), name);
             private final IntConsumer backwardShard = s -> Status.check(Conv4jNative.maxPool2dBackward(geom, shards.begin(s),
                     shards.end(s), dy.pointer(), argmax.pointer(), reluBefore ? out.pointer() : null, g.pointer()), name);
 
@@ -67,20 +73,35 @@ public final class MaxPool2d extends WindowPool {
             }
 
             /** Each shard checks its own call's status (and throws), so a pass that returns went well. */
-            @Override int compute(int n, Tensor input, Tensor y) {
+            @Override int compute(int n, Tensor input, Tensor y, boolean training) {
+                x = input;
+                out = y;
+                if (training) return runWithArgmax(n);
+                argmaxKept = false;
+                return run(valuesShard, n);
+            }
+
+            /** The forward that records the argmax, into a buffer grown to batch n. */
+            private int runWithArgmax(int n) {
+                argmaxKept = false;   // until it has run through
                 long outputs = n * outSample.size();
                 if (argmax == null || argmax.size() < outputs) {
                     if (argmax != null) argmax.close();
                     argmax = new IntTensor(outputs);
                 }
-                x = input;
-                out = y;
-                return run(forwardShard, n);
+                int status = run(forwardShard, n);
+                argmaxKept = true;
+                return status;
             }
 
             @Override int gradient(int n, Tensor input, Tensor y, Tensor gradient, Tensor dx) {
-                dy = gradient;
+                x = input;
                 out = y;   // the forward's (what the fused ReLU's mask reads)
+                // a backward after an evaluation forward (an input gradient in evaluation mode):
+                // the argmax from the same input, as a backward reads its input anyway; the
+                // values it writes again are the same bits
+                if (!argmaxKept) runWithArgmax(n);
+                dy = gradient;
                 g = dx;
                 return run(backwardShard, n);
             }

@@ -32,8 +32,8 @@ abstract class NativeBatchOp implements PlannedOp {
     @Override public final boolean forwardWritesOutput() { return true; }
     @Override public final boolean backwardWritesInputGradient() { return true; }
 
-    /** The native forward of {@code n} images from {@code x} into {@code y}; its status. */
-    abstract int compute(int n, Tensor x, Tensor y);
+    /** The native forward of {@code n} images from {@code x} into {@code y} (a {@code training} one keeps what its backward reads); its status. */
+    abstract int compute(int n, Tensor x, Tensor y, boolean training);
 
     /** The native input gradient {@code dx} of the last forward's {@code n} images ({@code x} → {@code y}) from {@code dy}; its status. */
     abstract int gradient(int n, Tensor x, Tensor y, Tensor dy, Tensor dx);
@@ -41,7 +41,7 @@ abstract class NativeBatchOp implements PlannedOp {
     @Override public final Tensor forward(Tensor x, boolean training) {
         int n = Checks.batchOf(name, x, sample);
         Tensor o = y.get(n);   // its Shape holds the output's size checked in 64 bits
-        int status = compute(n, x, o);
+        int status = compute(n, x, o, training);
         if (status != Status.OK) Status.check(status, name);
         in = x;
         return out = o;

@@ -19,7 +19,7 @@ final class Pointwise {
         String name = ctx.name() + " " + description;
         Shape sample = ctx.sampleInput();
         return new NativeBatchOp(name, sample, sample) {
-            @Override int compute(int n, Tensor x, Tensor y) {
+            @Override int compute(int n, Tensor x, Tensor y, boolean training) {
                 return Conv4jNative.activationForward(kind, alpha, y.size(), x.pointer(), y.pointer());
             }
 

@@ -32,7 +32,7 @@ public final class Softmax implements Layer {
         rows(name, sample.prependBatch(1));
         int c = sample.dim(0), logForm = log ? 1 : 0;
         return new NativeBatchOp(name, sample, sample) {
-            @Override int compute(int n, Tensor x, Tensor y) {
+            @Override int compute(int n, Tensor x, Tensor y, boolean training) {
                 return Conv4jNative.softmaxForward(n, c, logForm, x.pointer(), y.pointer());
             }
 

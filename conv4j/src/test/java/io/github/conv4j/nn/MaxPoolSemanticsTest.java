@@ -127,6 +127,77 @@ class MaxPoolSemanticsTest {
             for (int i = 0; i < dx.length; i++) assertEquals(0, Float.floatToRawIntBits(dx[i]), "dx[" + i + "] is +0");
     }
 
+    /**
+     * An evaluation forward writes the values alone (no argmax), on the vector kernels of
+     * pool_kernel.h where they run: the same bits as a training forward, on AVX-512 (where the
+     * CPU has it), AVX2 and the portable path. AlexNet's three 3×3/2 planes (13×13: rows of 6
+     * windows, under masks), the 2×2/2 window, ResNet's padded 3×3/2, narrow and ragged rows,
+     * ceil mode (a last window past the plane: the general loop); inputs of −0, +0, ties and a
+     * few NaNs of different payloads (the plane redone by the general loop, the first NaN
+     * winning). Then a backward after that evaluation forward finds the argmax first: the same
+     * input gradient as after a training forward.
+     */
+    @ParameterizedTest(name = "N{0} C{1} {2}x{3} window {4}/{5} pad {6} ceil {7}")
+    @CsvSource({"2, 5, 13, 13, 3, 2, 0, false", "2, 3, 27, 27, 3, 2, 0, false", "1, 4, 55, 55, 3, 2, 0, false",
+                "2, 3, 14, 37, 2, 2, 0, false", "1, 3, 9, 41, 3, 2, 1, false", "2, 2, 7, 5, 3, 2, 0, false",
+                "1, 2, 3, 3, 3, 2, 0, false", "2, 3, 12, 20, 3, 3, 1, false", "1, 3, 14, 14, 3, 2, 0, true",
+                "3, 2, 8, 70, 2, 2, 0, false"})
+    void evaluationForwardGivesTheTrainingBits(int n, int c, int h, int w, int k, int stride, int pad, boolean ceil) throws Throwable {
+        java.util.Random r = new java.util.Random(1000L * h + w + k);
+        float[] values = {-0f, 0f, -0f, 0f, -1f, -0.5f, -2f, 1f};   // many windows whose maximum is ±0
+        int[] nans = {0x7fc00000, 0x7fc12345, 0xffc00000};
+        float[] x = new float[n * c * h * w];
+        for (int i = 0; i < x.length; i++)
+            x[i] = r.nextInt(150) == 0 ? Float.intBitsToFloat(nans[r.nextInt(nans.length)]) : values[r.nextInt(values.length)];
+        MaxPool2d layer = new MaxPool2d(k).stride(stride).padding(pad).ceilMode(ceil);
+        Parallelism.configure(2, Parallelism.Mode.BATCH);
+        List<float[][]> runs = new java.util.ArrayList<>();
+        int before = Conv4jNative.avx512Kernels();
+        try {
+            for (int avx512 = Conv4jNative.avx512Available(); avx512 >= 0; avx512--) {
+                Conv4jNative.setAvx512(avx512);
+                runs.add(trainAndEvaluate(layer, n, c, h, w, x));
+            }
+        } finally {
+            Conv4jNative.setAvx512(before);
+        }
+        runs.add(PortableKernels.call(() -> trainAndEvaluate(layer, n, c, h, w, x)));
+        int signedZeros = 0;
+        for (float v : runs.get(0)[0]) signedZeros += Float.floatToRawIntBits(v) == 0x80000000 ? 1 : 0;
+        assertTrue(signedZeros > 0, "some windows' first maximum is -0");
+        for (int run = 0; run < runs.size(); run++) {
+            float[][] got = runs.get(run);
+            for (int j = 1; j < 4; j += 2)
+                for (int i = 0; i < got[j].length; i++)
+                    assertEquals(Float.floatToRawIntBits(got[j - 1][i]), Float.floatToRawIntBits(got[j][i]),
+                            "run " + run + (j == 1 ? ": evaluation y[" : ": dx after it [") + i + "] bits");
+            for (int j = 0; j < 4; j++)   // and every path the same bits as the first
+                for (int i = 0; i < got[j].length; i++)
+                    assertEquals(Float.floatToRawIntBits(runs.get(0)[j][i]), Float.floatToRawIntBits(got[j][i]),
+                            "run " + run + " against run 0, array " + j + "[" + i + "]");
+        }
+    }
+
+    /**
+     * Through one model: the training forward's y, the evaluation forward's y, the input gradient
+     * (for a gradient that tells the outputs apart) after the training forward, and after the
+     * evaluation one.
+     */
+    private static float[][] trainAndEvaluate(MaxPool2d layer, int n, int c, int h, int w, float[] x) {
+        try (Sequential m = new Sequential(Shape.of(c, h, w), 1, List.of(layer)); Tensor in = Tensor.of(x, n, c, h, w)) {
+            Tensor y = m.forward(in);
+            float[] trained = y.toArray(), dy = new float[trained.length];
+            for (int i = 0; i < dy.length; i++) dy[i] = 1 + i % 1000;
+            try (Tensor g = Tensor.of(dy, y.shape().dims())) {
+                float[] dxTrained = m.backward(g, true).toArray();
+                m.train(false);
+                float[] evaluated = m.forward(in).toArray();
+                float[] dxEvaluated = m.backward(g, true).toArray();
+                return new float[][] {trained, evaluated, dxTrained, dxEvaluated};
+            }
+        }
+    }
+
     /** The output of one image and its input gradient for dy (null: ones). */
     private static float[][] pool(MaxPool2d layer, int c, int h, int w, float[] x, float[] dy) {
         return pool(List.of(layer), 1, c, h, w, x, dy);
