@@ -58,6 +58,7 @@ public final class Graph implements Model {
     private final AtomicBoolean busy = new AtomicBoolean();
     private long trainingSteps;
     private boolean training = true, closed;
+    private boolean released;   // buffers freed since the last complete forward: a backward must wait for one
     private Preprocessing preprocessing;
     private Tensor lastRawOutput, lastLentOutput, lastRawInputGrad, lastLentInputGrad;
 
@@ -380,6 +381,7 @@ public final class Graph implements Model {
             evalMode.shared = !training && evalShares;
             lastInput = x;
             run(x, training);
+            released = false;
             if (training) trainingSteps++;
             Tensor t = outputs[nodes.size() - 1];
             if (t == x) return x;
@@ -412,6 +414,7 @@ public final class Graph implements Model {
             throw new IllegalStateException("this graph is for inference only (a replica, or loaded with ModelFile.loadForInference): no gradients");
         enter();
         try {
+            if (released) throw new IllegalStateException("the graph's buffers were released: run forward first");
             if (evalMode.shared) {
                 // an evaluation forward kept only what its readers needed: run it again into the
                 // buffers backward reads (the same input and mode, so the same values bit for bit)
@@ -509,6 +512,37 @@ public final class Graph implements Model {
         r.training = false;
         r.preprocessing = preprocessing;
         return r;
+    }
+
+    /**
+     * Frees every op's buffers, the gradient sums, the shared slots (of the gradients and of the
+     * evaluation and inference outputs) and the workspace; each is allocated again by the pass
+     * that next needs it (the plans stay: the same slots, so the same bits).
+     */
+    @Override public void releaseBuffers() {
+        enter();
+        try {
+            released = true;   // first: what the ops remember of the last pass is about to be freed
+            evalMode.shared = false;
+            lastInput = null;
+            Arrays.fill(outputs, null);
+            Arrays.fill(gradients, null);
+            Arrays.fill(secondGradients, null);
+            lastRawOutput = lastLentOutput = lastRawInputGrad = lastLentInputGrad = null;
+            for (int i = 1; i < nodes.size(); i++) {
+                if (ops[i] != null) ops[i].releaseBuffers();
+                if (merges[i] instanceof PlannedMerge m) {
+                    m.outputBuffer().close();
+                    for (int k = 0; k < inputIndex[i].length; k++) if (m.inputGradientBuffer(k) != null) m.inputGradientBuffer(k).close();
+                }
+            }
+            for (BatchBuffer b : accumulators) if (b != null) b.close();
+            plan.release();
+            evalPlan.release();
+            workspace.release();
+        } finally {
+            busy.set(false);
+        }
     }
 
     /** Frees parameters (unless shared), gradients, activations, accumulators and workspace. Idempotent. */

@@ -110,6 +110,12 @@ public final class MaxPool2d implements Layer {
                 return g;
             }
 
+            @Override public void releaseBuffers() {
+                PlannedOp.super.releaseBuffers();
+                if (argmax != null) argmax.close();
+                argmax = null;   // the next forward makes it again
+            }
+
             @Override public void close() {
                 y.close();
                 dx.close();

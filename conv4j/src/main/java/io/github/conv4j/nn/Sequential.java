@@ -4,6 +4,7 @@ import io.github.conv4j.data.Preprocessing;
 import io.github.conv4j.tensor.Shape;
 import io.github.conv4j.tensor.Tensor;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -49,6 +50,7 @@ public final class Sequential implements Model {
     private final long seed;
     private long trainingSteps;
     private boolean training = true;
+    private boolean released;   // buffers freed since the last complete forward: a backward must wait for one
     private boolean closed;
     private Preprocessing preprocessing;   // null until set
     private Tensor lastRawOutput, lastLentOutput, lastRawInputGrad, lastLentInputGrad;   // the borrowed view of the last result, reused while it is the same buffer
@@ -259,6 +261,7 @@ public final class Sequential implements Model {
         try {
             Tensor t = x;
             for (int i = 0; i < ops.size(); i++) outputs[i] = t = ops.get(i).forward(t, training);
+            released = false;
             if (training) trainingSteps++;
             if (t == x) return x;   // layers that passed the input through: it is still the caller's
             if (t != lastRawOutput) {
@@ -281,6 +284,7 @@ public final class Sequential implements Model {
             throw new IllegalStateException("this model is for inference only (a replica, or loaded with ModelFile.loadForInference): no gradients");
         enter();
         try {
+            if (released) throw new IllegalStateException("the model's buffers were released: run forward first");
             // below the lowest layer with parameters to train, only the input gradient would be left to compute
             int stop = needInputGradient ? 0 : lowestTrainable;
             Tensor g = dy;
@@ -335,6 +339,20 @@ public final class Sequential implements Model {
 
     /** Per layer: output shape, parameters and FLOPs for one sample, and totals. */
     @Override public ModelSummary summary() { return ModelSummary.of(sampleInput, layers); }
+
+    /** Frees every layer's buffers and the workspace; the next forward allocates them again. */
+    @Override public void releaseBuffers() {
+        enter();
+        try {
+            released = true;
+            Arrays.fill(outputs, null);
+            lastRawOutput = lastLentOutput = lastRawInputGrad = lastLentInputGrad = null;
+            for (Op op : ops) op.releaseBuffers();
+            workspace.release();
+        } finally {
+            busy.set(false);
+        }
+    }
 
     /** Frees parameters (unless shared), gradients, activations and workspace. Idempotent. */
     @Override public void close() {
