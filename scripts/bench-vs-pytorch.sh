@@ -66,13 +66,14 @@ rows = [("training images/s", "train_images_per_second", True),
         ("  BN folded", "inference_folded_images_per_second", True),
         ("batch-1 latency ms (median)", "latency_ms_batch1_median", False),
         ("  BN folded", "latency_ms_batch1_folded_median", False),
-        ("peak RSS MB", "peak_rss_mb", False)]
+        ("peak RSS MB", "peak_rss_mb", False),
+        ("  up to the end of training", "train_peak_rss_mb", False)]
 for w in workloads:
     c, t = load(w, "conv4j"), load(w, "torch")
     print(f"{w:10} batch {c[0]['batch']}, inference batch {c[0]['inference_batch']}; sgemm peak {cell([r['sgemm_2048_gflops'] for r in c])} GFLOP/s, "
           f"conv4j training at {100 * statistics.median(r['train_share_of_peak'] for r in c):.0f} % of it")
     for label, key, higher in rows:
-        if key not in c[0]:
+        if key not in c[0] or key.replace("folded_", "") not in t[0]:
             continue
         tkey = key.replace("folded_", "")   # PyTorch runs its model as built: nothing folded
         a, b = statistics.median(r[key] for r in c), statistics.median(r[tkey] for r in t)

@@ -95,6 +95,7 @@ final class BenchCommand implements Callable<Integer> {
             double trainIps = (double) steps * batch / ((System.nanoTime() - t0) / 1e9);
             double flops = 3.0 * gflopPerImage * trainIps;   // backward ≈ twice the forward's multiply-adds
             r.put("train_images_per_second", trainIps);
+            r.put("train_peak_rss_mb", Common.peakRssMb());   // up to here: building and training alone
             r.put("train_gflops", flops);
             r.put("train_share_of_peak", flops / peak);
             System.out.printf("training: %,.1f images/s (batch %d), %.1f GFLOP/s = %.0f%% of the sgemm peak%n", trainIps, batch, flops,
@@ -105,6 +106,9 @@ final class BenchCommand implements Callable<Integer> {
             inference(net, "", input, inference, gflopPerImage, peak, r, rng);
             if (BatchNormFolding.foldable(net) > 0) {
                 System.out.printf("with the %d batch normalisations folded into their convolutions:%n", BatchNormFolding.foldable(net));
+                // the trained model is not run again: free its activations, gradient buffers and
+                // scratch before its folded copy allocates its own, as a program deploying the copy would
+                net.releaseBuffers();
                 try (Model folded = BatchNormFolding.fold(net)) {
                     inference(folded, "folded_", input, inference, gflopPerImage, peak, r, rng);
                 }
@@ -112,7 +116,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         r.put("conv_kernels", ConvKernelsReport.print());   // after inference too: batch 1 has chunks of its own
         r.put("peak_rss_mb", Common.peakRssMb());
-        System.out.printf("peak RSS: %d MB%n", Common.peakRssMb());
+        System.out.printf("peak RSS: %d MB (%d MB up to the end of training)%n", Common.peakRssMb(), (Long) r.get("train_peak_rss_mb"));
         Reports.write(report, r);
         return 0;
     }

@@ -65,8 +65,11 @@ class GraphModelsCliTest {
         String json = Files.readString(report);
         for (String key : new String[] {"\"model\": \"resnet20\"", "\"input\": \"[3, 32, 32]\"", "\"train_images_per_second\"",
                 "\"train_share_of_peak\"", "\"inference_images_per_second\"", "\"inference_folded_images_per_second\"",
-                "\"latency_ms_batch1_folded_median\"", "\"peak_rss_mb\"", "\"backward_ms\""})
+                "\"latency_ms_batch1_folded_median\"", "\"peak_rss_mb\"", "\"train_peak_rss_mb\"", "\"backward_ms\""})
             assertTrue(json.contains(key), key + " in " + json);
+        long trainPeak = Long.parseLong(json.replaceAll("(?s).*\"train_peak_rss_mb\": ([0-9]+).*", "$1")),
+                peak = Long.parseLong(json.replaceAll("(?s).*\"peak_rss_mb\": ([0-9]+).*", "$1"));
+        assertTrue(trainPeak <= peak, "the peak up to the end of training " + trainPeak + " MB, of the whole run " + peak);
         // the model's own count (about 41 M multiply-adds, ResNet-20's published figure), which the GFLOP/s figures rest on
         double gflop = Double.parseDouble(json.replaceAll("(?s).*\"gflop_per_image_forward\": ([0-9.]+).*", "$1"));
         assertEquals(Zoo.summary("resnet20", Shape.of(3, 32, 32), 10).flops() / 1e9, gflop, 1e-9);

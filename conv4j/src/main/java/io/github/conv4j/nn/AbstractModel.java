@@ -36,6 +36,7 @@ abstract class AbstractModel implements Model {
     private final AtomicBoolean busy = new AtomicBoolean();
     private long trainingSteps;
     private boolean closed;
+    private boolean released;   // buffers freed since the last complete forward: a backward must wait for one
     // the borrowed view of the last result, reused while it is the same buffer (no allocation per step)
     private Tensor lastRawOutput, lastLentOutput, lastRawInputGrad, lastLentInputGrad;
 
@@ -69,6 +70,9 @@ abstract class AbstractModel implements Model {
 
     /** Frees the ops' own buffers (before the workspace and the parameter buffers). */
     abstract void closeOps();
+
+    /** Frees what the ops keep between passes and forgets the last pass's results ({@link #releaseBuffers}). */
+    abstract void releaseOps();
 
     @Override public Shape sampleInput() { return sampleInput; }
 
@@ -128,8 +132,32 @@ abstract class AbstractModel implements Model {
         trainingSteps = steps;
     }
 
-    /** Counts a training-mode forward pass. */
-    void countTrainingStep() { trainingSteps++; }
+    /** Ends a forward pass that went through: its buffers are there again, and a training one is counted. */
+    void forwardDone(boolean training) {
+        released = false;
+        if (training) trainingSteps++;
+    }
+
+    /** Throws when the buffers a backward reads were released after the last forward. */
+    void requireForwardSinceRelease() {
+        if (released) throw new IllegalStateException("the " + kind + "'s buffers were released: run forward first");
+    }
+
+    /**
+     * Frees every op's buffers and the workspace (the plans stay, so the next passes allocate the
+     * same buffers again and give the same bits).
+     */
+    @Override public final void releaseBuffers() {
+        enter();
+        try {
+            released = true;   // first: what the ops remember of the last pass is about to be freed
+            lastRawOutput = lastLentOutput = lastRawInputGrad = lastLentInputGrad = null;
+            releaseOps();
+            workspace.release();
+        } finally {
+            leave();
+        }
+    }
 
     @Override public boolean isTraining() { return training; }
 

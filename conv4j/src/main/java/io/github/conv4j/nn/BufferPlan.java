@@ -117,7 +117,11 @@ final class BufferPlan implements AutoCloseable, BatchBuffer.Lender {
     /** Floats per image of all slots together. */
     long perImage() { return slots.stream().mapToLong(BatchBuffer.Slot::perImage).sum(); }
 
-    @Override public void close() {
+    /** Frees the slots' memory (each takes it again at its next use) and ends every loan. */
+    void release() {
         for (BatchBuffer.Slot s : slots) s.close();
+        loans.clear();
     }
+
+    @Override public void close() { release(); }
 }

@@ -58,6 +58,8 @@ public final class Dropout implements Layer {
                 return g;
             }
 
+            @Override public void releaseBuffers() { close(); }   // (each buffer allocates again at its next use)
+
             @Override public void close() { y.close(); mask.close(); dx.close(); }
         };
     }

@@ -319,7 +319,7 @@ public final class Graph extends AbstractModel {
             evalMode.shared = !training && evalShares;
             lastInput = x;
             run(x, training);
-            if (training) countTrainingStep();
+            forwardDone(training);
             return lentOutput(outputs[nodes.size() - 1], x);
         } finally {
             leave();
@@ -344,6 +344,7 @@ public final class Graph extends AbstractModel {
         requireGradients();
         enter();
         try {
+            requireForwardSinceRelease();
             if (evalMode.shared) {
                 // an evaluation forward kept only what its readers needed: run it again into the
                 // buffers backward reads (the same input and mode, so the same values bit for bit)
@@ -423,6 +424,25 @@ public final class Graph extends AbstractModel {
         r.training = false;
         r.preprocessing = preprocessing;
         return r;
+    }
+
+    /** Every op's buffers, the gradient sums and the shared slots (of the gradients and of the evaluation and inference outputs). */
+    @Override void releaseOps() {
+        evalMode.shared = false;
+        lastInput = null;
+        Arrays.fill(outputs, null);
+        Arrays.fill(gradients, null);
+        Arrays.fill(secondGradients, null);
+        for (int i = 1; i < nodes.size(); i++) {
+            if (ops[i] != null) ops[i].releaseBuffers();
+            if (merges[i] instanceof PlannedMerge m) {
+                m.outputBuffer().close();
+                for (int k = 0; k < inputIndex[i].length; k++) if (m.inputGradientBuffer(k) != null) m.inputGradientBuffer(k).close();
+            }
+        }
+        for (BatchBuffer b : accumulators) if (b != null) b.close();
+        plan.release();
+        evalPlan.release();
     }
 
     /** Activations, accumulators and the shared memory of the plans. */

@@ -114,6 +114,13 @@ public final class MaxPool2d extends WindowPool {
                 return Status.OK;
             }
 
+            @Override public void releaseBuffers() {
+                super.releaseBuffers();
+                if (argmax != null) argmax.close();
+                argmax = null;   // the next training forward makes it again
+                argmaxKept = false;
+            }
+
             @Override public void close() {
                 super.close();
                 if (argmax != null) argmax.close();

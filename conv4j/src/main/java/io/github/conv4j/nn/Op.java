@@ -39,5 +39,13 @@ public interface Op extends AutoCloseable {
      */
     default boolean freeze(boolean[] frozen) { return false; }
 
+    /**
+     * Frees the memory this op keeps between calls that a new forward writes again (outputs, input
+     * gradients, indices saved for backward), so a model that is done training holds only what
+     * it needs ({@link Model#releaseBuffers()}); the next calls allocate it again. A backward
+     * then needs a forward first (the model refuses one without).
+     */
+    default void releaseBuffers() {}
+
     @Override void close();
 }

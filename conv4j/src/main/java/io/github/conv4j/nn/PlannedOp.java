@@ -17,4 +17,10 @@ interface PlannedOp extends Op {
 
     /** Whether backward returns {@link #inputGradientBuffer()}'s view or null (else its dy, as a fused ReLU does). */
     boolean backwardWritesInputGradient();
+
+    /** Its output and input gradient buffers' own memory (a shared slot's is freed by the graph's plan). */
+    @Override default void releaseBuffers() {
+        outputBuffer().close();
+        inputGradientBuffer().close();
+    }
 }

@@ -4,6 +4,7 @@ import io.github.conv4j.data.Preprocessing;
 import io.github.conv4j.tensor.Shape;
 import io.github.conv4j.tensor.Tensor;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -173,7 +174,7 @@ public final class Sequential extends AbstractModel {
         try {
             Tensor t = x;
             for (int i = 0; i < ops.size(); i++) outputs[i] = t = ops.get(i).forward(t, training);
-            if (training) countTrainingStep();
+            forwardDone(training);
             return lentOutput(t, x);
         } finally {
             leave();
@@ -189,6 +190,7 @@ public final class Sequential extends AbstractModel {
         requireGradients();
         enter();
         try {
+            requireForwardSinceRelease();
             // below the lowest layer with parameters to train, only the input gradient would be left to compute
             int stop = needInputGradient ? 0 : lowestTrainable;
             Tensor g = dy;
@@ -214,4 +216,9 @@ public final class Sequential extends AbstractModel {
     @Override public ModelSummary summary() { return ModelSummary.of(sampleInput(), layers); }
 
     @Override void closeOps() { for (Op op : ops) op.close(); }
+
+    @Override void releaseOps() {
+        Arrays.fill(outputs, null);
+        for (Op op : ops) op.releaseBuffers();
+    }
 }

@@ -75,11 +75,17 @@ public final class Workspace implements AutoCloseable {
         return gradients;
     }
 
-    @Override public void close() {
+    /**
+     * Frees all scratch memory; the next reservation allocates it again (what a call wrote there
+     * is garbage at the next anyway). Closing does the same.
+     */
+    public void release() {
         closeBuffer();
         if (gradients != null) gradients.close();
         gradients = null;
     }
+
+    @Override public void close() { release(); }
 
     private void closeBuffer() {
         if (buffer != null) buffer.close();

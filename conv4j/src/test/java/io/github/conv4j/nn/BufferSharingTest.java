@@ -4,6 +4,7 @@ import io.github.conv4j.testing.RandomFloats;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.conv4j.tensor.Shape;
@@ -199,6 +200,122 @@ class BufferSharingTest {
                 long expected = concat ? (share ? 2 + 3 : layers * (2 + 3) + 1) : (share ? 4 : 3 * layers + 1);
                 assertEquals(expected * activation, grads[0], (concat ? "Concat" : "Mul") + " gradient buffers, shared " + share);
             }
+    }
+
+    /** A chain (planning nothing) with the ops that keep buffers between passes: convolution, batch norm, max pooling, Linear. */
+    private static Sequential chain() {
+        return new Sequential(SAMPLE, 9, List.of(new Conv2d(3, 6, 3).padding(1), new BatchNorm2d(6), new ReLU(),
+                new MaxPool2d(2), new Flatten(), new Linear(6 * 4 * 4, 5)));
+    }
+
+    private static final List<Supplier<Model>> RELEASED = List.of(BufferSharingTest::resnet, BufferSharingTest::mobile, BufferSharingTest::chain);
+
+    /**
+     * Buffers released between passes (after training, after an evaluation, before a folded copy
+     * is made) are allocated again by the next pass, which gives the bits it gives without the
+     * release, with sharing on and off; a backward right after a release is refused.
+     */
+    @Test void releasingBuffersChangesNoBit() {
+        for (Supplier<Model> m : RELEASED) {
+            List<float[]> kept = runReleasing(m, true, false);
+            same(runReleasing(m, true, true), kept);
+            same(runReleasing(m, false, true), kept);
+            same(runReleasing(m, false, false), kept);
+        }
+    }
+
+    /**
+     * A release frees every buffer a pass allocated (with the weight packing off: the memory
+     * held is then what the model held before its first pass), and the passes after it hold again
+     * exactly what they held before (the same slots: nothing allocated twice).
+     */
+    @Test void releasingBuffersFreesWhatThePassesAllocated() {
+        String packedBefore = System.getProperty("conv4j.conv.packed");
+        System.setProperty("conv4j.conv.packed", "false");
+        try {
+            for (boolean share : new boolean[] {true, false})
+                for (Supplier<Model> m : List.<Supplier<Model>>of(BufferSharingTest::resnet, BufferSharingTest::chain))
+                    measure(() -> withSharing(share, () -> {
+                        try (Model g = m.get(); Tensor x = input(4, -1); Tensor x6 = input(6, -1);
+                             Tensor dy = Tensor.zeros(g.sampleOutput().prependBatch(4).dims())) {
+                            dy.fill(0.5f);
+                            long built = Tensor.liveBytes();
+                            Runnable passes = () -> {
+                                g.train(true);
+                                g.forward(x);
+                                g.backward(dy, true);
+                                g.train(false);
+                                g.forward(x6);
+                            };
+                            passes.run();
+                            long held = Tensor.liveBytes();
+                            assertTrue(held > built, "the passes allocate");
+                            g.releaseBuffers();
+                            assertEquals(built, Tensor.liveBytes(), "released, sharing " + share);
+                            passes.run();
+                            assertEquals(held, Tensor.liveBytes(), "allocated again, sharing " + share);
+                        }
+                        return null;
+                    }));
+        } finally {
+            if (packedBefore == null) System.clearProperty("conv4j.conv.packed");
+            else System.setProperty("conv4j.conv.packed", packedBefore);
+        }
+    }
+
+    /**
+     * Training steps, an evaluation, a replica's and a folded copy's forwards, more training,
+     * with {@link Model#releaseBuffers()} between them when {@code release} says so (after which
+     * the last results are closed and a backward is refused).
+     */
+    private static List<float[]> runReleasing(Supplier<Model> model, boolean share, boolean release) {
+        return withSharing(share, () -> {
+            List<float[]> out = new ArrayList<>();
+            Random r = new Random(8);
+            try (Model g = model.get(); Tensor x3 = input(3, -1); Tensor x5 = input(5, -1)) {
+                Runnable step = () -> {
+                    for (Tensor x : List.of(x5, x3)) {
+                        g.zeroGrad();
+                        Tensor y = g.forward(x);
+                        out.add(y.toArray());
+                        try (Tensor dy = Tensor.of(RandomFloats.gaussian(r, y.size()), y.shape().dims())) {
+                            out.add(g.backward(dy, true).toArray());
+                        }
+                        out.add(g.gradients().toArray());
+                        out.add(g.state().toArray());
+                    }
+                };
+                step.run();
+                Tensor y = g.forward(x3);   // (a training forward without its backward: the statistics move in both runs)
+                out.add(y.toArray());
+                if (release) {
+                    g.releaseBuffers();
+                    assertFalse(y.isOpen(), "the last result is freed with its buffer");
+                    try (Tensor dy = Tensor.zeros(y.shape().dims())) {
+                        // refused by the model itself, before any op looks at what it remembers of the pass
+                        String why = assertThrows(IllegalStateException.class, () -> g.backward(dy, true)).getMessage();
+                        assertTrue(why.contains("released"), why);
+                    }
+                }
+                g.train(false);
+                out.add(g.forward(x5).toArray());
+                if (release) g.releaseBuffers();
+                try (Model f = BatchNormFolding.fold(g); Model rep = g.replica()) {
+                    out.add(f.forward(x3).toArray());
+                    out.add(rep.forward(x5).toArray());
+                    if (release) {
+                        f.releaseBuffers();
+                        rep.releaseBuffers();
+                    }
+                    out.add(f.forward(x5).toArray());
+                    out.add(rep.forward(x3).toArray());
+                }
+                out.add(g.forward(x3).toArray());
+                g.train(true);
+                step.run();
+            }
+            return out;
+        });
     }
 
     /**
