@@ -42,6 +42,7 @@ public final class Sequential implements Model {
     private final Tensor params, grads, state;   // the buffers' own, null when the model has none
     private final List<Op> ops = new ArrayList<>();
     private final Tensor[] outputs;   // the last forward's output of each layer, for diagnostics
+    private final boolean[] unwritten;   // layers whose output the next one computes from their input (fusePools)
     private final boolean[] zeroFrozen;   // per layer: its op computes frozen gradients anyway, so they are zeroed after backward
     private int lowestTrainable;          // backward without an input gradient stops at this layer (its parameters are the lowest to train)
     private final Workspace workspace;
@@ -82,6 +83,7 @@ public final class Sequential implements Model {
         this.seed = seed;
         this.workspace = workspace;
         this.outputs = new Tensor[layers.size()];
+        this.unwritten = new boolean[layers.size()];
         this.zeroFrozen = new boolean[layers.size()];
         Shape s = sampleInput.prependBatch(1);
         for (int i = 0; i < layers.size(); i++) {
@@ -132,7 +134,28 @@ public final class Sequential implements Model {
                 if (i > 0 && ops.get(i - 1).fuseReluForward()) relu.forwardFused();
                 if (i + 1 < ops.size() && ops.get(i + 1).fuseReluBackward()) relu.backwardFused();
             }
+        fusePools();
     }
+
+    /**
+     * Lets each convolution max-pool its own output where a MaxPool2d follows it (directly or after
+     * a ReLU the convolution applies itself): each chunk of the output is pooled while it is in
+     * cache, so the whole output is never written and read back (PlannedOp#fusePoolForward). The
+     * convolution's (and that ReLU's) output is then not computed: {@link #firstNonFinite} skips
+     * it. {@code -Dconv4j.fuse.pool=false} (or {@code conv4j.fuse=false}) keeps them apart.
+     */
+    private void fusePools() {
+        if (!Boolean.parseBoolean(System.getProperty("conv4j.fuse.pool", "true"))) return;
+        for (int i = 0; i + 1 < ops.size(); i++) {
+            int p = ops.get(i + 1) instanceof ReLU.Runtime relu && !relu.forwardWritesOutput() ? i + 2 : i + 1;
+            if (p < ops.size() && ops.get(i) instanceof PlannedOp conv && ops.get(p) instanceof MaxPool2d.Runtime pool
+                    && conv.fusePoolForward(pool))
+                for (int j = i; j < p; j++) unwritten[j] = true;
+        }
+    }
+
+    /** Whether layer {@code i}'s output is left to the pooling after it to compute (fusePools): for tests. */
+    boolean poolFused(int i) { return unwritten[i]; }
 
     /** Tells each op with parameters which of them are frozen, and finds where backward may stop. */
     private void applyFreezing() {
@@ -320,7 +343,7 @@ public final class Sequential implements Model {
             for (Tensor p : buffers.params(i))
                 if (!finite(p)) return "the parameters of layer " + i + " " + layers.get(i).describe();
         for (int i = 0; i < outputs.length; i++)
-            if (outputs[i] != null && outputs[i].isOpen() && !finite(outputs[i]))
+            if (!unwritten[i] && outputs[i] != null && outputs[i].isOpen() && !finite(outputs[i]))
                 return "the output of layer " + i + " " + layers.get(i).describe();
         for (int i = 0; i < layers.size(); i++)
             for (Tensor g : buffers.grads(i))
