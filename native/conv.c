@@ -187,6 +187,12 @@ static int forward(const c4j_conv_geom *g, int32_t n_begin, int32_t n_end, const
     return C4J_OK;
 }
 
+/* A packing of another layout (the path or the ISA switched since) or too short is not read. */
+static int packed_usable(const c4j_conv_geom *g, const float *packed, int64_t packed_len, int32_t packed_layout) {
+    return packed && packed_layout != 0 && geom_ok(g) && packed_layout == c4j_conv2d_packed_layout(g) &&
+           packed_len >= weight_floats(g);
+}
+
 int c4j_conv2d_forward(const c4j_conv_geom *g, int32_t n_begin, int32_t n_end, const float *x,
                        const float *w, const float *b, float *y, float *workspace,
                        int64_t workspace_len) {
@@ -196,10 +202,51 @@ int c4j_conv2d_forward(const c4j_conv_geom *g, int32_t n_begin, int32_t n_end, c
 int c4j_conv2d_forward_packed(const c4j_conv_geom *g, int32_t n_begin, int32_t n_end, const float *x,
                               const float *w, const float *packed, int64_t packed_len, int32_t packed_layout,
                               const float *b, float *y, float *workspace, int64_t workspace_len) {
-    /* a packing of another layout (the path or the ISA switched since) or too short is not read */
-    const int usable = packed && packed_layout != 0 && geom_ok(g) && packed_layout == c4j_conv2d_packed_layout(g) &&
-                       packed_len >= weight_floats(g);
-    return forward(g, n_begin, n_end, x, w, usable ? packed : NULL, b, y, workspace, workspace_len);
+    return forward(g, n_begin, n_end, x, w, packed_usable(g, packed, packed_len, packed_layout) ? packed : NULL, b, y,
+                   workspace, workspace_len);
+}
+
+/* The conv workspace, then one chunk of output (K x P x Q floats an image); -1 where the geometry is
+ * unusable or the sum does not fit int64. */
+int64_t c4j_conv2d_pool_workspace(const c4j_conv_geom *g) {
+    if (!geom_ok(g)) return -1;
+    const int64_t conv = c4j_conv2d_workspace(g), out = (int64_t)g->chunk * g->k * g->out_h * g->out_w;
+    /* each factor is below 2^31 and chunk*out_h*out_w <= C4J_MAX_EXTENT (geom_ok): no overflow */
+    return conv > INT64_MAX - out ? -1 : conv + out;
+}
+
+int c4j_conv2d_forward_pool(const c4j_conv_geom *g, const c4j_pool_geom *pg, int32_t n_begin, int32_t n_end,
+                            const float *x, const float *w, const float *packed, int64_t packed_len,
+                            int32_t packed_layout, const float *b, float *y_pool, int32_t *argmax,
+                            float *workspace, int64_t workspace_len) {
+    if (!range_ok(g, n_begin, n_end) || !pg || !x || !w || !y_pool || !argmax || !workspace) return C4J_EBADARG;
+    /* the pooling reads exactly the convolution's output planes, every image's */
+    if (pg->c != 1 || pg->h != g->out_h || pg->w != g->out_w || (int64_t)pg->n != (int64_t)g->n * g->k)
+        return C4J_EBADARG;
+    const int64_t need = c4j_conv2d_pool_workspace(g);
+    if (need < 0) return C4J_EBADARG;
+    if (workspace_len < need) return C4J_EWORKSPACE;
+    const int64_t conv_ws = c4j_conv2d_workspace(g), pooled_image = (int64_t)g->k * pg->out_h * pg->out_w;
+    float *out = workspace + conv_ws;
+    for (int32_t n0 = n_begin; n0 < n_end; n0 += g->chunk) {
+        const int32_t nb = n_end - n0 < g->chunk ? n_end - n0 : g->chunk;
+        /* the chunk as a batch of its own, x at its first image, its output at the workspace's end:
+         * the same images per product as the forward's own chunks, so the same bits (checked by
+         * ConvPoolFusionTest on both kernel paths); its workspace is at most g's (chunk <= g's) */
+        c4j_conv_geom cg = *g;
+        cg.n = nb;
+        cg.chunk = nb;
+        /* the path g's forward takes: a smaller chunk may fit the fast path where g's does not */
+        cg.path_fwd = use_fast(g, g->path_fwd) ? C4J_PATH_FAST : C4J_PATH_PORTABLE;
+        int rc = forward(&cg, 0, nb, x + (int64_t)n0 * g->c * g->h * g->w, w,
+                         packed_usable(&cg, packed, packed_len, packed_layout) ? packed : NULL, b, out, workspace, conv_ws);
+        if (rc != C4J_OK) return rc;
+        c4j_pool_geom cp = *pg;
+        cp.n = nb * g->k;
+        rc = c4j_maxpool2d_forward(&cp, 0, cp.n, out, y_pool + (int64_t)n0 * pooled_image, argmax + (int64_t)n0 * pooled_image);
+        if (rc != C4J_OK) return rc;
+    }
+    return C4J_OK;
 }
 
 /* The portable backward of whichever of dx, dw, db are not NULL. */

@@ -118,6 +118,20 @@ int32_t c4j_conv2d_pack(const c4j_conv_geom *g, const float *w, float *packed, i
 int c4j_conv2d_forward_packed(const c4j_conv_geom *g, int32_t n_begin, int32_t n_end, const float *x,
                               const float *w, const float *packed, int64_t packed_len, int32_t packed_layout,
                               const float *b, float *y, float *workspace, int64_t workspace_len);
+/* The forward followed by a max pooling of its output, chunk by chunk: each chunk's output (after
+ * the bias and, with g->relu, the ReLU) goes to a chunk-sized part of the workspace and is pooled
+ * from there while it is still in cache, so the convolution's whole output is never written to
+ * memory and read back (a training step's backward needs only the pooling's output and argmax).
+ * pg is the pooling over the whole batch as c4j_maxpool2d_forward sees it: one-channel planes
+ * (pg->c == 1) of the convolution's output plane (pg->h, pg->w == g->out_h, g->out_w), g->n * g->k
+ * of them; y_pool and argmax are its whole-batch buffers. Images [n_begin, n_end) of the batch:
+ * their pooled planes and argmax come out bit for bit as the two calls would write them.
+ * workspace_len >= c4j_conv2d_pool_workspace(g). */
+int64_t c4j_conv2d_pool_workspace(const c4j_conv_geom *g);
+int c4j_conv2d_forward_pool(const c4j_conv_geom *g, const c4j_pool_geom *pg, int32_t n_begin, int32_t n_end,
+                            const float *x, const float *w, const float *packed, int64_t packed_len,
+                            int32_t packed_layout, const float *b, float *y_pool, int32_t *argmax,
+                            float *workspace, int64_t workspace_len);
 /* dw += dL/dw, db += dL/db, dx = dL/dx. Any of dx, dw, db may be NULL to skip that gradient. */
 int c4j_conv2d_backward(const c4j_conv_geom *g, int32_t n_begin, int32_t n_end, const float *x,
                         const float *w, const float *dy, float *dx, float *dw, float *db,

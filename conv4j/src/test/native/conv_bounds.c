@@ -11,7 +11,8 @@
  * relative: the GEMMs sum in other orders) and each other (1e-5 per term); dropping optional
  * outputs (b, dx, dw, db) must leave the others bit for bit, and so must the forward from
  * weights packed once (c4j_conv2d_pack, c4j_conv2d_forward_packed). A huge geometry may be refused
- * (C4J_EBADARG) only where Java refuses it too. Exits non-zero on any failure. */
+ * (C4J_EBADARG) only where Java refuses it too. The forward that max-pools its output chunk by chunk
+ * (c4j_conv2d_forward_pool) must give the bits of the forward and the pooling run apart. Exits non-zero on any failure. */
 #include <stdio.h>
 #include <string.h>
 #include "check.h"
@@ -20,7 +21,7 @@
 
 enum { MAX_OUTPUTS = 4096, MAX_WORKSPACE = 1 << 24 };
 
-static int ran, refused, fast_path, portable_only, skipped, row_dw, strided_phases;
+static int ran, refused, fast_path, portable_only, skipped, row_dw, strided_phases, pooled;
 
 /* y = conv(x, w) + b (then the fused ReLU), dx, dw and db by the definition, in double. */
 static void reference(const c4j_conv_geom *g, const float *x, const float *w, const float *b,
@@ -126,6 +127,63 @@ static int packed_forward(const c4j_conv_geom *g, int32_t mid, const float *x, c
     return ok;
 }
 
+/* One axis of a max pooling over the convolution's output plane (in wide): 2x2/2 at times (the
+ * vectorised path), else a window of 1..3 with stride 1..3 and padding up to half of it; 0 where
+ * the window does not fit. */
+static int pool_axis(int32_t in, int two, int32_t *k, int32_t *s, int32_t *pad, int32_t *out) {
+    *k = two ? 2 : pick(1, 3);
+    *s = two ? 2 : pick(1, 3);
+    *pad = two ? 0 : pick(0, *k / 2);
+    if (in + 2 * *pad < *k) return 0;
+    *out = (in + 2 * *pad - *k) / *s + 1;
+    return 1;
+}
+
+/* The forward with its output max-pooled chunk by chunk (c4j_conv2d_forward_pool) over the images
+ * [0, mid) and [mid, n), in exactly c4j_conv2d_pool_workspace floats, NaN-filled pooled output and
+ * argmax of -1: the bits of c4j_maxpool2d_forward over the plain forward's output (want), with or
+ * without the packed weights. A workspace one float short and a pooling of other planes are refused. */
+static int pooled_forward(const c4j_conv_geom *g, int32_t mid, const float *x, const float *w, const float *b,
+                          const float *want) {
+    const int two = pick(0, 2) == 0 && g->out_h >= 2 && g->out_w >= 2;
+    c4j_pool_geom pg = {g->n * g->k, 1, g->out_h, g->out_w, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0};
+    if (!pool_axis(g->out_h, two, &pg.kernel_h, &pg.stride_h, &pg.pad_h, &pg.out_h) ||
+        !pool_axis(g->out_w, two, &pg.kernel_w, &pg.stride_w, &pg.pad_w, &pg.out_w))
+        return 1;
+    const int64_t ps = (int64_t)pg.n * pg.out_h * pg.out_w, ws = (int64_t)g->k * (g->c / g->groups) * g->r * g->s;
+    const int64_t wl = c4j_conv2d_pool_workspace(g);
+    if (wl < c4j_conv2d_workspace(g) + (int64_t)g->chunk * g->k * g->out_h * g->out_w) {
+        fprintf(stderr, "pooled forward: workspace %lld too small\n", (long long)wl);
+        return 0;
+    }
+    float *ref = nan_filled(ps), *got = nan_filled(ps), *work = nan_filled(wl), *packed = NULL;
+    int32_t *ref_arg = malloc((size_t)ps * sizeof(int32_t)), *got_arg = malloc((size_t)ps * sizeof(int32_t));
+    memset(ref_arg, 0xff, (size_t)ps * sizeof(int32_t));
+    memset(got_arg, 0xff, (size_t)ps * sizeof(int32_t));
+    int ok = c4j_maxpool2d_forward(&pg, 0, pg.n, want, ref, ref_arg) == C4J_OK;
+    int32_t code = 0;
+    if (pick(0, 1)) {
+        packed = nan_filled(ws);
+        code = c4j_conv2d_pack(g, w, packed, ws);
+    }
+    if (mid > 0) ok &= c4j_conv2d_forward_pool(g, &pg, 0, mid, x, w, packed, ws, code, b, got, got_arg, work, wl) == C4J_OK;
+    if (mid < g->n) ok &= c4j_conv2d_forward_pool(g, &pg, mid, g->n, x, w, packed, ws, code, b, got, got_arg, work, wl) == C4J_OK;
+    ok &= memcmp(got, ref, (size_t)ps * sizeof(float)) == 0 && memcmp(got_arg, ref_arg, (size_t)ps * sizeof(int32_t)) == 0;
+    ok &= c4j_conv2d_forward_pool(g, &pg, 0, g->n, x, w, packed, ws, code, b, got, got_arg, work, wl - 1) == C4J_EWORKSPACE;
+    c4j_pool_geom other = pg;
+    other.n = pg.n - 1;
+    ok &= c4j_conv2d_forward_pool(g, &other, 0, g->n, x, w, packed, ws, code, b, got, got_arg, work, wl) == C4J_EBADARG;
+    other = pg;
+    other.h = pg.h + 1;
+    ok &= c4j_conv2d_forward_pool(g, &other, 0, g->n, x, w, packed, ws, code, b, got, got_arg, work, wl) == C4J_EBADARG;
+    if (!ok)
+        fprintf(stderr, "pooled forward differs or refuses wrongly: pooling %dx%d stride %d,%d pad %d,%d out %dx%d\n",
+                pg.kernel_h, pg.kernel_w, pg.stride_h, pg.stride_w, pg.pad_h, pg.pad_w, pg.out_h, pg.out_w);
+    ++pooled;
+    free(ref); free(got); free(work); free(packed); free(ref_arg); free(got_arg);
+    return ok;
+}
+
 /* Runs one geometry on the three paths (portable, fast on AVX2, fast on AVX-512 where the CPU has
  * it, else AVX2 again); refusable: Java refuses it too, so C4J_EBADARG is right. */
 static int run(const c4j_conv_geom *g, int refusable, int it) {
@@ -150,6 +208,7 @@ static int run(const c4j_conv_geom *g, int refusable, int it) {
             ok &= near("y", out[fast].y, ry, ys, taps) && near("dx", out[fast].dx, rdx, xs, back) &&
                   near("dw", out[fast].dw, rdw, ws, pixels) && near("db", out[fast].db, rdb, g->k, pixels);
             ok &= packed_forward(g, mid, x, w, b, out[fast].y, work, wl);
+            ok &= pooled_forward(g, mid, x, w, b, out[fast].y);
             outputs part;
             const int keep = pick(0, 6); /* at least one of dx, dw, db NULL */
             ok &= pass(g, mid, x, w, b, dy, keep, work, wl, &part) == C4J_OK && same("y", part.y, out[fast].y, ys) &&
@@ -386,9 +445,9 @@ int main(int argc, char **argv) {
     c4j_set_fast_kernels(1);
     c4j_set_avx512(1);
     printf("conv_bounds: %d geometries (%d one-channel; %d huge: %d refused as Java does, %d on the fast path where on; "
-           "all: %d refused, %d fast, %d portable only; %d skipped for workspace; %d with the row weight gradient's workspace, %d with the input gradient by phases of strides), "
+           "all: %d refused, %d fast, %d portable only; %d skipped for workspace; %d with the row weight gradient's workspace, %d with the input gradient by phases of strides; %d pooled forwards), "
            "fast kernels %s, AVX-512 %s, %d failures\n",
-           ran, ran - before_direct, huge_ran, huge_refused, huge_fast, refused, fast_path, portable_only, skipped, row_dw, strided_phases,
+           ran, ran - before_direct, huge_ran, huge_refused, huge_fast, refused, fast_path, portable_only, skipped, row_dw, strided_phases, pooled,
            c4j_fast_kernels() ? "on this CPU" : "NOT available here (portable only)",
            c4j_avx512_available() ? "on this CPU" : "NOT available here (AVX2 twice)", failures);
     return failures != 0;

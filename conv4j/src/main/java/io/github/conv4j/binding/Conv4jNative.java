@@ -368,6 +368,16 @@ public final class Conv4jNative {
     @Name("c4j_conv2d_forward_packed") public static native int conv2dForwardPacked(@Const ConvGeom g, int nBegin, int nEnd,
             @Const FloatPointer x, @Const FloatPointer w, @Const FloatPointer packed, long packedLen, int layout,
             @Const FloatPointer b, FloatPointer y, FloatPointer workspace, long workspaceLen);
+    /** Floats of workspace {@link #conv2dForwardPool} needs per worker: the convolution's and one chunk of its output (-1 for a geometry the kernels refuse). */
+    @Name("c4j_conv2d_pool_workspace") public static native long conv2dPoolWorkspace(@Const ConvGeom g);
+    /**
+     * {@link #conv2dForwardPacked} of images [nBegin, nEnd) followed by {@link #maxPool2dForward} of its output (pg: one-channel
+     * planes, g.n × g.k of them), chunk by chunk through the workspace's end, so the convolution's output is never written
+     * whole; yPool and argmax are the pooling's whole-batch buffers, with the bits the two calls give. Returns a {@link Status} code.
+     */
+    @Name("c4j_conv2d_forward_pool") public static native int conv2dForwardPool(@Const ConvGeom g, @Const PoolGeom pg, int nBegin,
+            int nEnd, @Const FloatPointer x, @Const FloatPointer w, @Const FloatPointer packed, long packedLen, int layout,
+            @Const FloatPointer b, FloatPointer yPool, IntPointer argmax, FloatPointer workspace, long workspaceLen);
     /** dw += dL/dw, db += dL/db, dx = dL/dx for images [nBegin, nEnd); any of dx, dw, db may be null. Returns a {@link Status} code. */
     @Name("c4j_conv2d_backward") public static native int conv2dBackward(@Const ConvGeom g, int nBegin, int nEnd,
             @Const FloatPointer x, @Const FloatPointer w, @Const FloatPointer dy, FloatPointer dx, FloatPointer dw,

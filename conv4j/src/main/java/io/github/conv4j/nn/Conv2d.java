@@ -5,6 +5,7 @@ import static io.github.conv4j.nn.Checks.positive;
 
 import io.github.conv4j.binding.Conv4jNative;
 import io.github.conv4j.binding.Conv4jNative.ConvGeom;
+import io.github.conv4j.binding.Conv4jNative.PoolGeom;
 import io.github.conv4j.binding.Status;
 import io.github.conv4j.tensor.Shape;
 import io.github.conv4j.tensor.Tensor;
@@ -160,7 +161,9 @@ public final class Conv2d implements Layer {
         private Tensor x, dy, output, grad;
         private long scratchFloats;   // per worker, for the chunk size of the current call
         private final IntConsumer forwardShard = this::forwardShard, backwardShard = this::backwardShard,
-                splitShard = this::splitShard;
+                splitShard = this::splitShard, pooledShard = this::pooledShard;
+        private MaxPool2d.Runtime pool;   // the pooling after this layer, fused into its forward (fusePoolForward); null if none
+        private PoolGeom poolGeom;        // the current call's, over the whole batch
         private ChannelSplit split;   // one image's forward over the workers, made at the first such call
         private final PackedWeights packed;   // W as the fast forward reads it, kept across calls; null when switched off
         private int packedLayout;             // the current call's: 0 where its forward reads w itself
@@ -202,6 +205,12 @@ public final class Conv2d implements Layer {
             return true;
         }
 
+        @Override public boolean fusePoolForward(MaxPool2d.Runtime p) {
+            if (!p.sampleInput().equals(outputShape(sample.prependBatch(1)).dropBatch())) return false;
+            pool = p;
+            return true;
+        }
+
         @Override public boolean freeze(boolean[] frozen) {
             weightFrozen = frozen[0];
             biasFrozen = b != null && frozen[1];
@@ -218,11 +227,15 @@ public final class Conv2d implements Layer {
          * lowering worker its workspace slice for this batch (sized here, not when the model is
          * built, so a model declaring a huge input allocates nothing until such a batch arrives).
          */
-        private void prepare(int batch) {
+        private void prepare(int batch) { prepare(batch, false); }
+
+        /** {@code pooled}: for the forward that pools its output (its scratch also holds a chunk of that output). */
+        private void prepare(int batch, boolean pooled) {
             int count = shards.split(batch, Integer.MAX_VALUE);
             geom.n(batch).chunk(chunkFor((batch + count - 1) / count, (long) geom.out_h() * geom.out_w()));
-            scratchFloats = Conv4jNative.conv2dWorkspace(geom);
-            if (needsScratch) workspace.reserve(scratchFloats, count, name);
+            scratchFloats = pooled ? Conv4jNative.conv2dPoolWorkspace(geom) : Conv4jNative.conv2dWorkspace(geom);
+            if (scratchFloats < 0) throw new IllegalStateException(name + ": the kernels refused the geometry " + geom.n() + " images");
+            if (needsScratch || pooled) workspace.reserve(scratchFloats, count, name);
             // Per batch size rather than when the model is built: the chunk, and with it which path wins, depends on it.
             paths.choose(batch, needsScratch);
         }
@@ -246,6 +259,14 @@ public final class Conv2d implements Layer {
                     ws == null ? null : ws.pointer(), ws == null ? 0 : ws.size()), name);
         }
 
+        private void pooledShard(int s) {
+            Tensor ws = scratch(s);
+            Tensor pw = packedLayout == 0 ? null : packed.packed();
+            Status.check(Conv4jNative.conv2dForwardPool(geom, poolGeom, shards.begin(s), shards.end(s), x.pointer(), w.pointer(),
+                    pw == null ? null : pw.pointer(), pw == null ? 0 : pw.size(), packedLayout, b == null ? null : b.pointer(),
+                    pool.output().pointer(), pool.argmax().pointer(), ws.pointer(), ws.size()), name);
+        }
+
         private void splitShard(int s) { split.forward(s, x, workspace.get(s, split.scratchFloats())); }
 
         /** The channel split for one image, or null when there is nothing to split it over (see {@link ChannelSplit}). */
@@ -264,16 +285,23 @@ public final class Conv2d implements Layer {
             x = input;
             output = y.get(batch);
             ChannelSplit sp = batch == 1 ? split() : null;
+            if (pool != null) pool.unfuseNextForward();
             if (sp != null && sp.count() > 1) {
                 sp.prepare(workspace, needsScratch);
                 sp.output(output);
                 sp.run(splitShard);
                 return output;
             }
-            prepare(batch);
+            prepare(batch, pool != null);
             packedLayout = packed == null ? 0 : packed.refresh(geom);   // here, before the workers share it
-            shards.run(forwardShard, false);
-            return output;
+            if (pool == null) {
+                shards.run(forwardShard, false);
+                return output;
+            }
+            poolGeom = pool.fuseNextForward(batch);
+            shards.run(pooledShard, false);
+            pool.handOnNextForward();
+            return output;   // unwritten: the pooling's output holds the result (fusePoolForward)
         }
 
         @Override public Tensor backward(Tensor gradient, boolean needInputGradient) {

@@ -46,86 +46,145 @@ public final class MaxPool2d extends WindowPool {
     @Override public Op create(LayerContext ctx) {
         String name = ctx.name() + " " + describe();
         Shape sample = ctx.sampleInput();
-        // The kernels see the batch as N·C one-channel planes, so that the workers split planes,
-        // not images: a batch of one still runs on every worker.
-        PoolGeom geom = win.geometry(name, sample).c(1);
-        int channels = sample.dim(0);
-        long tapsPerImage = flops(sample);
-        Shape outSample = outputShape(sample.prependBatch(1)).dropBatch();
-        return new NativeBatchOp(name, sample, outSample) {
-            private final BatchShards shards = new BatchShards(List.of());
-            private IntTensor argmax;
-            private Tensor x, out, dy, g;   // the current pass's, read by the shards
-            private boolean reluBefore;   // the ReLU before this pooling left its backward to it
-            private boolean argmaxKept;   // the last forward recorded the argmax (a training one)
-            private final IntConsumer forwardShard = s -> Status.check(Conv4jNative.maxPool2dForward(geom, shards.begin(s), shards.end(s),
+        return new Runtime(name, sample, outputShape(sample.prependBatch(1)).dropBatch());
+    }
+
+    /**
+     * The op. A convolution right before it (with or without a ReLU between) may take its forward
+     * over ({@link PlannedOp#fusePoolForward}): it pools each chunk of its output itself, while
+     * that is still in cache, into this op's output and argmax ({@link #fuseNextForward}), and this
+     * op's next forward only hands them on. The backward is this op's either way.
+     */
+    final class Runtime extends NativeBatchOp {
+        private final Shape sample;
+        private final PoolGeom geom;
+        private final int channels;
+        private final long tapsPerImage;
+        private final Shape outSample;
+        private final BatchShards shards = new BatchShards(List.of());
+        private IntTensor argmax;
+        private Tensor x, out, dy, g;   // the current pass's, read by the shards
+        private boolean reluBefore;   // the ReLU before this pooling left its backward to it
+        private boolean argmaxKept;   // the last forward recorded the argmax (a training one, or a fused one)
+        private int pooledBatch = -1; // the batch the convolution before pooled into this op's output; -1 if none
+        private final IntConsumer forwardShard, valuesShard, backwardShard;
+
+        Runtime(String name, Shape sample, Shape outSample) {
+            super(name, sample, outSample);
+            this.sample = sample;
+            // The kernels see the batch as N·C one-channel planes, so that the workers split planes,
+            // not images: a batch of one still runs on every worker.
+            geom = win.geometry(name, sample).c(1);
+            channels = sample.dim(0);
+            tapsPerImage = flops(sample);
+            this.outSample = outSample;
+            forwardShard = s -> Status.check(Conv4jNative.maxPool2dForward(geom, shards.begin(s), shards.end(s),
                     x.pointer(), out.pointer(), argmax.pointer()), name);
             // An evaluation forward writes the values only (AlexNet's inference: no argmax stores,
             // and vector kernels for its 13x13 planes); the same values.
-            private final IntConsumer valuesShard = s -> Status.check(Conv4jNative.maxPool2dForward(geom, shards.begin(s), shards.end(s),
+            valuesShard = s -> Status.check(Conv4jNative.maxPool2dForward(geom, shards.begin(s), shards.end(s),
                     x.pointer(), out.pointer(), null), name);
-            private final IntConsumer backwardShard = s -> Status.check(Conv4jNative.maxPool2dBackward(geom, shards.begin(s),
+            backwardShard = s -> Status.check(Conv4jNative.maxPool2dBackward(geom, shards.begin(s),
                     shards.end(s), dy.pointer(), argmax.pointer(), reluBefore ? out.pointer() : null, g.pointer()), name);
+        }
 
-            @Override public boolean fuseReluBackward() {
-                reluBefore = true;
-                return true;
-            }
+        @Override public boolean fuseReluBackward() {
+            reluBefore = true;
+            return true;
+        }
 
-            /** Each shard checks its own call's status (and throws), so a pass that returns went well. */
-            @Override int compute(int n, Tensor input, Tensor y, boolean training) {
-                x = input;
-                out = y;
-                if (training) return runWithArgmax(n);
-                argmaxKept = false;
-                return run(valuesShard, n);
-            }
+        /** The per-image input this pooling takes (C×H×W): what a convolution fused before it must output. */
+        Shape sampleInput() { return sample; }
 
-            /** The forward that records the argmax, into a buffer grown to batch n. */
-            private int runWithArgmax(int n) {
-                argmaxKept = false;   // until it has run through
-                long outputs = n * outSample.size();
-                if (argmax == null || argmax.size() < outputs) {
-                    if (argmax != null) argmax.close();
-                    argmax = new IntTensor(outputs);
-                }
-                int status = run(forwardShard, n);
+        /**
+         * For the convolution fused before this op: readies the output and argmax of a batch of
+         * {@code n} for it to pool into and returns the geometry over all n·C planes; once it has,
+         * {@link #handOnNextForward()}.
+         */
+        PoolGeom fuseNextForward(int n) {
+            pooledBatch = -1;
+            argmaxKept = false;
+            growArgmax(n);
+            out = outputBuffer().get(n);
+            geom.n(Math.multiplyExact(n, channels));
+            return geom;
+        }
+
+        /** The convolution pooled the batch: the next forward hands the output on. */
+        void handOnNextForward() { pooledBatch = out.dim(0); }
+
+        /** The next forward pools its input itself (the convolution before ran unfused: a batch of one split by channels). */
+        void unfuseNextForward() { pooledBatch = -1; }
+
+        Tensor output() { return out; }
+        IntTensor argmax() { return argmax; }
+
+        /** Each shard checks its own call's status (and throws), so a pass that returns went well. */
+        @Override int compute(int n, Tensor input, Tensor y, boolean training) {
+            x = input;
+            out = y;
+            if (pooledBatch >= 0) {   // the convolution before pooled it, argmax included
+                int pooled = pooledBatch;
+                pooledBatch = -1;
+                if (pooled != n) throw new IllegalStateException(name + ": pooled for a batch of " + pooled + ", handed " + n);
                 argmaxKept = true;
-                return status;
-            }
-
-            @Override int gradient(int n, Tensor input, Tensor y, Tensor gradient, Tensor dx) {
-                x = input;
-                out = y;   // the forward's (what the fused ReLU's mask reads)
-                // a backward after an evaluation forward (an input gradient in evaluation mode):
-                // the argmax from the same input, as a backward reads its input anyway; the
-                // values it writes again are the same bits
-                if (!argmaxKept) runWithArgmax(n);
-                dy = gradient;
-                g = dx;
-                return run(backwardShard, n);
-            }
-
-            /** The N·C planes of {@code n} images split over as many workers as they keep busy. */
-            private int run(IntConsumer shard, int n) {
-                geom.n(Math.multiplyExact(n, channels));
-                shards.split(geom.n(), (int) Math.min(Integer.MAX_VALUE, n * tapsPerImage / MIN_TAPS_PER_WORKER));
-                shards.run(shard, false);
                 return Status.OK;
             }
+            if (training) return runWithArgmax(n);
+            argmaxKept = false;
+            return run(valuesShard, n);
+        }
 
-            @Override public void releaseBuffers() {
-                super.releaseBuffers();
+        /** The argmax buffer grown to batch {@code n}. */
+        private void growArgmax(int n) {
+            long outputs = n * outSample.size();
+            if (argmax == null || argmax.size() < outputs) {
                 if (argmax != null) argmax.close();
-                argmax = null;   // the next training forward makes it again
-                argmaxKept = false;
+                argmax = new IntTensor(outputs);
             }
+        }
 
-            @Override public void close() {
-                super.close();
-                if (argmax != null) argmax.close();
-                geom.close();
-            }
-        };
+        /** The forward that records the argmax. */
+        private int runWithArgmax(int n) {
+            argmaxKept = false;   // until it has run through
+            growArgmax(n);
+            int status = run(forwardShard, n);
+            argmaxKept = true;
+            return status;
+        }
+
+        @Override int gradient(int n, Tensor input, Tensor y, Tensor gradient, Tensor dx) {
+            x = input;
+            out = y;   // the forward's (what the fused ReLU's mask reads)
+            // a backward after an evaluation forward (an input gradient in evaluation mode):
+            // the argmax from the same input, as a backward reads its input anyway; the
+            // values it writes again are the same bits
+            if (!argmaxKept) runWithArgmax(n);
+            dy = gradient;
+            g = dx;
+            return run(backwardShard, n);
+        }
+
+        /** The N·C planes of {@code n} images split over as many workers as they keep busy. */
+        private int run(IntConsumer shard, int n) {
+            geom.n(Math.multiplyExact(n, channels));
+            shards.split(geom.n(), (int) Math.min(Integer.MAX_VALUE, n * tapsPerImage / MIN_TAPS_PER_WORKER));
+            shards.run(shard, false);
+            return Status.OK;
+        }
+
+        @Override public void releaseBuffers() {
+            super.releaseBuffers();
+            if (argmax != null) argmax.close();
+            argmax = null;   // the next training forward makes it again
+            argmaxKept = false;
+            pooledBatch = -1;
+        }
+
+        @Override public void close() {
+            super.close();
+            if (argmax != null) argmax.close();
+            geom.close();
+        }
     }
 }

@@ -23,4 +23,13 @@ interface PlannedOp extends Op {
         outputBuffer().close();
         inputGradientBuffer().close();
     }
+
+    /**
+     * Asks this op to max-pool its own output with {@code pool}, the op right after it (or after a
+     * ReLU it rectifies itself), chunk by chunk as it computes it, so that its whole output is never
+     * written to memory and read back; true if it will. Its forward then returns its output buffer
+     * unwritten (the shape the ops between expect), and {@code pool}'s forward hands on what this
+     * op pooled. The pooled output and argmax, and so the backward, are bit for bit as unfused.
+     */
+    default boolean fusePoolForward(MaxPool2d.Runtime pool) { return false; }
 }

@@ -39,6 +39,7 @@ public final class Sequential extends AbstractModel {
     private final List<Shape> sampleOutputs = new ArrayList<>();
     private final List<Op> ops = new ArrayList<>();
     private final Tensor[] outputs;   // the last forward's output of each layer, for diagnostics
+    private final boolean[] unwritten;   // layers whose output the next one computes from their input (fusePools)
     private final boolean[] zeroFrozen;   // per layer: its op computes frozen gradients anyway, so they are zeroed after backward
     private int lowestTrainable;          // backward without an input gradient stops at this layer (its parameters are the lowest to train)
 
@@ -69,6 +70,7 @@ public final class Sequential extends AbstractModel {
         if (layers.isEmpty()) throw new IllegalArgumentException("Sequential: a model needs at least one layer");
         this.layers = List.copyOf(layers);
         this.outputs = new Tensor[layers.size()];
+        this.unwritten = new boolean[layers.size()];
         this.zeroFrozen = new boolean[layers.size()];
         Shape s = sampleInput.prependBatch(1);
         for (int i = 0; i < layers.size(); i++) {
@@ -116,7 +118,28 @@ public final class Sequential extends AbstractModel {
                 if (i > 0 && ops.get(i - 1).fuseReluForward()) relu.forwardFused();
                 if (i + 1 < ops.size() && ops.get(i + 1).fuseReluBackward()) relu.backwardFused();
             }
+        fusePools();
     }
+
+    /**
+     * Lets each convolution max-pool its own output where a MaxPool2d follows it (directly or after
+     * a ReLU the convolution applies itself): each chunk of the output is pooled while it is in
+     * cache, so the whole output is never written and read back (PlannedOp#fusePoolForward). The
+     * convolution's (and that ReLU's) output is then not computed: {@link #firstNonFinite} skips
+     * it. {@code -Dconv4j.fuse.pool=false} (or {@code conv4j.fuse=false}) keeps them apart.
+     */
+    private void fusePools() {
+        if (!Boolean.parseBoolean(System.getProperty("conv4j.fuse.pool", "true"))) return;
+        for (int i = 0; i + 1 < ops.size(); i++) {
+            int p = ops.get(i + 1) instanceof ReLU.Runtime relu && !relu.forwardWritesOutput() ? i + 2 : i + 1;
+            if (p < ops.size() && ops.get(i) instanceof PlannedOp conv && ops.get(p) instanceof MaxPool2d.Runtime pool
+                    && conv.fusePoolForward(pool))
+                for (int j = i; j < p; j++) unwritten[j] = true;
+        }
+    }
+
+    /** Whether layer {@code i}'s output is left to the pooling after it to compute (fusePools): for tests. */
+    boolean poolFused(int i) { return unwritten[i]; }
 
     /** Tells each op with parameters which of them are frozen, and finds where backward may stop. */
     @Override void applyFreezing() {
@@ -206,7 +229,8 @@ public final class Sequential extends AbstractModel {
 
     @Override String where(int i) { return "layer " + i + " " + layers.get(i).describe(); }
 
-    @Override Tensor checkableOutput(int i) { return outputs[i] != null && outputs[i].isOpen() ? outputs[i] : null; }
+    /** Layer {@code i}'s last output, unless a pooling fused after it computed it in its place (fusePools). */
+    @Override Tensor checkableOutput(int i) { return !unwritten[i] && outputs[i] != null && outputs[i].isOpen() ? outputs[i] : null; }
 
     @Override String outputLender() { return layerName(ops.size() - 1); }
 
