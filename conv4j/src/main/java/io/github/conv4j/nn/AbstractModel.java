@@ -36,7 +36,10 @@ abstract class AbstractModel implements Model {
     private final AtomicBoolean busy = new AtomicBoolean();
     private long trainingSteps;
     private boolean closed;
-    private boolean released;   // buffers freed since the last complete forward: a backward must wait for one
+    // why a backward may not run now (its buffers were released, or the last forward failed
+    // halfway and left them half written); null once a forward has gone through
+    private String backwardRefusal;
+    private final String releasedError, failedForwardError;   // made once: a forward sets one each step
     // the borrowed view of the last result, reused while it is the same buffer (no allocation per step)
     private Tensor lastRawOutput, lastLentOutput, lastRawInputGrad, lastLentInputGrad;
 
@@ -51,6 +54,8 @@ abstract class AbstractModel implements Model {
         this.workspace = workspace;
         this.kind = kind;
         this.trainHint = trainHint;
+        releasedError = "the " + kind + "'s buffers were released: run forward first";
+        failedForwardError = "the " + kind + "'s last forward failed: run one that succeeds first";
     }
 
     /** Tells the ops which of their parameters are frozen (and the subclass's backward walk where it may stop). */
@@ -132,15 +137,21 @@ abstract class AbstractModel implements Model {
         trainingSteps = steps;
     }
 
+    /** Starts a forward pass ({@link #enter()}): until {@link #forwardDone} a backward is refused. */
+    void enterForward() {
+        enter();
+        backwardRefusal = failedForwardError;
+    }
+
     /** Ends a forward pass that went through: its buffers are there again, and a training one is counted. */
     void forwardDone(boolean training) {
-        released = false;
+        backwardRefusal = null;
         if (training) trainingSteps++;
     }
 
-    /** Throws when the buffers a backward reads were released after the last forward. */
-    void requireForwardSinceRelease() {
-        if (released) throw new IllegalStateException("the " + kind + "'s buffers were released: run forward first");
+    /** Throws when the buffers a backward reads were released, or half written by a forward that failed, after the last complete forward. */
+    void requireCompleteForward() {
+        if (backwardRefusal != null) throw new IllegalStateException(backwardRefusal);
     }
 
     /**
@@ -150,7 +161,7 @@ abstract class AbstractModel implements Model {
     @Override public final void releaseBuffers() {
         enter();
         try {
-            released = true;   // first: what the ops remember of the last pass is about to be freed
+            backwardRefusal = releasedError;   // first: what the ops remember of the last pass is about to be freed
             lastRawOutput = lastLentOutput = lastRawInputGrad = lastLentInputGrad = null;
             releaseOps();
             workspace.release();

@@ -234,7 +234,7 @@ public final class Conv2d implements Layer {
             int count = shards.split(batch, Integer.MAX_VALUE);
             geom.n(batch).chunk(chunkFor((batch + count - 1) / count, (long) geom.out_h() * geom.out_w()));
             scratchFloats = pooled ? Conv4jNative.conv2dPoolWorkspace(geom) : Conv4jNative.conv2dWorkspace(geom);
-            if (scratchFloats < 0) throw new IllegalStateException(name + ": the kernels refused the geometry " + geom.n() + " images");
+            if (scratchFloats < 0) throw new IllegalStateException(name + ": the kernels refuse its " + (pooled ? "pooled " : "") + "forward at a batch of " + batch);
             if (needsScratch || pooled) workspace.reserve(scratchFloats, count, name);
             // Per batch size rather than when the model is built: the chunk, and with it which path wins, depends on it.
             paths.choose(batch, needsScratch);
@@ -292,9 +292,12 @@ public final class Conv2d implements Layer {
                 sp.run(splitShard);
                 return output;
             }
-            prepare(batch, pool != null);
+            // only a training forward pools here: an evaluation one leaves the pooling its values-only
+            // kernel, and a backward after it (an input gradient) reads this layer's written output
+            boolean pooled = pool != null && training;
+            prepare(batch, pooled);
             packedLayout = packed == null ? 0 : packed.refresh(geom);   // here, before the workers share it
-            if (pool == null) {
+            if (!pooled) {
                 shards.run(forwardShard, false);
                 return output;
             }

@@ -314,7 +314,7 @@ public final class Graph extends AbstractModel {
     @Override public Graph setPreprocessing(Preprocessing p) { attach(p); return this; }
 
     @Override public Tensor forward(Tensor x) {
-        enter();
+        enterForward();
         try {
             evalMode.shared = !training && evalShares;
             lastInput = x;
@@ -344,7 +344,7 @@ public final class Graph extends AbstractModel {
         requireGradients();
         enter();
         try {
-            requireForwardSinceRelease();
+            requireCompleteForward();
             if (evalMode.shared) {
                 // an evaluation forward kept only what its readers needed: run it again into the
                 // buffers backward reads (the same input and mode, so the same values bit for bit)

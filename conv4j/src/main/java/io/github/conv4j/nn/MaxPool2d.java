@@ -65,7 +65,7 @@ public final class MaxPool2d extends WindowPool {
         private IntTensor argmax;
         private Tensor x, out, dy, g;   // the current pass's, read by the shards
         private boolean reluBefore;   // the ReLU before this pooling left its backward to it
-        private boolean argmaxKept;   // the last forward recorded the argmax (a training one, or a fused one)
+        private boolean argmaxKept;   // the last forward recorded the argmax (a training one)
         private int pooledBatch = -1; // the batch the convolution before pooled into this op's output; -1 if none
         private final IntConsumer forwardShard, valuesShard, backwardShard;
 
@@ -99,7 +99,9 @@ public final class MaxPool2d extends WindowPool {
         /**
          * For the convolution fused before this op: readies the output and argmax of a batch of
          * {@code n} for it to pool into and returns the geometry over all n·C planes; once it has,
-         * {@link #handOnNextForward()}.
+         * {@link #handOnNextForward()}. Only a training forward is fused: an evaluation one writes
+         * the convolution's output and pools it here, values alone (faster, and a backward after
+         * it finds the argmax from that written output).
          */
         PoolGeom fuseNextForward(int n) {
             pooledBatch = -1;
@@ -139,7 +141,7 @@ public final class MaxPool2d extends WindowPool {
         private void growArgmax(int n) {
             long outputs = n * outSample.size();
             if (argmax == null || argmax.size() < outputs) {
-                if (argmax != null) argmax.close();
+                freeArgmax();
                 argmax = new IntTensor(outputs);
             }
         }
@@ -175,15 +177,19 @@ public final class MaxPool2d extends WindowPool {
 
         @Override public void releaseBuffers() {
             super.releaseBuffers();
-            if (argmax != null) argmax.close();
-            argmax = null;   // the next training forward makes it again
+            freeArgmax();   // the next training forward makes it again
             argmaxKept = false;
             pooledBatch = -1;
         }
 
+        private void freeArgmax() {
+            if (argmax != null) argmax.close();
+            argmax = null;
+        }
+
         @Override public void close() {
             super.close();
-            if (argmax != null) argmax.close();
+            freeArgmax();
             geom.close();
         }
     }

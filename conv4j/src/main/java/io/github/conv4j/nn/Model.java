@@ -114,12 +114,13 @@ public interface Model extends AutoCloseable {
     Model replica();
 
     /**
-     * Frees the memory the model keeps between passes so that a steady loop allocates nothing:
-     * every layer's outputs and input gradients, the scratch space, indices saved for backward.
-     * Parameters, their gradients, the state and the packed copies of the weights stay; what the
-     * last forward or backward returned is freed with its buffer (closed). For a model that is done training and is kept beside another (a
-     * {@linkplain BatchNormFolding#fold folded} copy for inference, say): its next forward
-     * allocates what it needs again, and a backward needs such a forward first.
+     * Frees the memory a model keeps between passes (kept so that a steady loop allocates
+     * nothing): every layer's outputs and input gradients, the scratch space, indices saved for
+     * backward. Parameters, their gradients, the state and the packed copies of the weights stay;
+     * what the last forward or backward returned is freed with its buffer (closed). For a model
+     * that is done training and is kept beside another (a {@linkplain BatchNormFolding#fold folded}
+     * copy for inference, say): its next forward allocates what it needs again, and a backward
+     * needs such a forward first.
      */
     void releaseBuffers();
 

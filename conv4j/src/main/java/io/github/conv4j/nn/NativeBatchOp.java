@@ -5,12 +5,14 @@ import io.github.conv4j.tensor.Shape;
 import io.github.conv4j.tensor.Tensor;
 
 /**
- * The runtime of a layer whose forward and backward are each one native pass over the whole
+ * The runtime of a layer whose forward and backward are each a native pass over the whole
  * batch into a buffer of its own ({@link Pointwise}'s activations, {@link Softmax}, the poolings:
  * {@link AdaptiveAvgPool2d}, {@link AvgPool2d}, {@link MaxPool2d}, whose pass is split over the
  * workers): the checks, the reused buffers and what the backward reads written once, the layer
- * giving the two passes. The backward reads the last forward's input and output,
- * which stay valid (the previous layer's output, this op's buffer) until the next forward.
+ * giving the two passes. The backward reads the last forward's input and output, which stay
+ * valid (the previous layer's output, this op's buffer) until the next forward: the model refuses
+ * a backward after a forward that failed or after {@link Model#releaseBuffers}. (A max pooling
+ * whose training forward the convolution before it computed reads its argmax, not that input.)
  */
 abstract class NativeBatchOp implements PlannedOp {
     /** The layer in errors: its context name and description. */

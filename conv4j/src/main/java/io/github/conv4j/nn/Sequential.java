@@ -193,7 +193,7 @@ public final class Sequential extends AbstractModel {
      * it). {@code x} stays the caller's.
      */
     @Override public Tensor forward(Tensor x) {
-        enter();
+        enterForward();
         try {
             Tensor t = x;
             for (int i = 0; i < ops.size(); i++) outputs[i] = t = ops.get(i).forward(t, training);
@@ -213,7 +213,7 @@ public final class Sequential extends AbstractModel {
         requireGradients();
         enter();
         try {
-            requireForwardSinceRelease();
+            requireCompleteForward();
             // below the lowest layer with parameters to train, only the input gradient would be left to compute
             int stop = needInputGradient ? 0 : lowestTrainable;
             Tensor g = dy;

@@ -66,8 +66,9 @@ class ConvPoolFusionTest {
 
     /**
      * Forward and backward at batches 7, 1 and 64 (in that order: the fused path, the unfused
-     * one-image split, the fused path again) of one model, with the gradients summed over the
-     * three: the outputs, input gradients and finally the parameter gradients.
+     * one-image split, the fused path again) of one model, then in evaluation mode, then after
+     * {@link Model#releaseBuffers}, with the gradients summed over all: the outputs, input
+     * gradients and finally the parameter gradients.
      */
     private static List<float[]> run(int model, int workers, boolean fuse) {
         Parallelism.configure(workers, Parallelism.Mode.BATCH);
@@ -77,18 +78,28 @@ class ConvPoolFusionTest {
             assertEquals(fuse, m.poolFused(0), "fused");
             Random r = new Random(model * 131L + 7);
             m.zeroGrad();
-            for (int n : new int[] {7, 1, 64}) {
-                try (Tensor x = Tensor.of(RandomFloats.gaussian(r, n * in.size()), in.prependBatch(n).dims())) {
-                    Tensor y = m.forward(x);
-                    out.add(y.toArray());
-                    try (Tensor dy = Tensor.of(RandomFloats.gaussian(r, y.size()), y.shape().dims())) {
-                        out.add(m.backward(dy, true).toArray());
-                    }
-                }
-            }
+            for (int n : new int[] {7, 1, 64}) pass(m, r, in, n, out);
+            // an evaluation forward (unfused: the pooling's values-only kernel) and an input gradient
+            // after it; then the buffers released and a training pass again (fused)
+            m.train(false);
+            pass(m, r, in, 9, out);
+            m.train(true);
+            m.releaseBuffers();
+            pass(m, r, in, 7, out);
             out.add(m.gradients().toArray());
         }
         return out;
+    }
+
+    /** A forward and backward of {@code n} random images, their output and input gradient added to {@code out}. */
+    private static void pass(Sequential m, Random r, Shape in, int n, List<float[]> out) {
+        try (Tensor x = Tensor.of(RandomFloats.gaussian(r, n * in.size()), in.prependBatch(n).dims())) {
+            Tensor y = m.forward(x);
+            out.add(y.toArray());
+            try (Tensor dy = Tensor.of(RandomFloats.gaussian(r, y.size()), y.shape().dims())) {
+                out.add(m.backward(dy, true).toArray());
+            }
+        }
     }
 
     private static Sequential build(int model, boolean fuse) {

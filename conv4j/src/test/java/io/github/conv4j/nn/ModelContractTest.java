@@ -118,4 +118,25 @@ class ModelContractTest {
             assertEquals(5, m.seed());
         }
     }
+
+    /**
+     * A forward that fails leaves its buffers half written: the backward after it is refused, in
+     * the model's words, until a forward succeeds (then it runs as before).
+     */
+    @Test
+    void aBackwardAfterAFailedForwardIsRefused() {
+        assertFailedForwardRefused(sequential(), "the model's last forward failed");
+        assertFailedForwardRefused(graph(), "the graph's last forward failed");
+    }
+
+    private static void assertFailedForwardRefused(Model m, String words) {
+        try (m; Tensor fine = input(0.5f); Tensor dy = gradient(2f); Tensor wrong = Tensor.of(new float[2 * 49], 2, 1, 7, 7)) {
+            m.forward(fine);
+            m.backward(dy);
+            assertThrows(IllegalArgumentException.class, () -> m.forward(wrong));
+            assertTrue(message(() -> m.backward(dy)).startsWith(words), words);
+            m.forward(fine);
+            assertEquals(null, m.backward(dy, false));
+        }
+    }
 }
