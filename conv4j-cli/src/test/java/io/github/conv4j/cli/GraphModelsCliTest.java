@@ -69,7 +69,8 @@ class GraphModelsCliTest {
             assertTrue(json.contains(key), key + " in " + json);
         long trainPeak = Long.parseLong(json.replaceAll("(?s).*\"train_peak_rss_mb\": ([0-9]+).*", "$1")),
                 peak = Long.parseLong(json.replaceAll("(?s).*\"peak_rss_mb\": ([0-9]+).*", "$1"));
-        assertTrue(trainPeak <= peak, "the peak up to the end of training " + trainPeak + " MB, of the whole run " + peak);
+        // both read from the process (VmHWM): the training one first, and a model of 0.3 M parameters takes some memory
+        assertTrue(trainPeak > 0 && trainPeak <= peak, "the peak up to the end of training " + trainPeak + " MB, of the whole run " + peak);
         // the model's own count (about 41 M multiply-adds, ResNet-20's published figure), which the GFLOP/s figures rest on
         double gflop = Double.parseDouble(json.replaceAll("(?s).*\"gflop_per_image_forward\": ([0-9.]+).*", "$1"));
         assertEquals(Zoo.summary("resnet20", Shape.of(3, 32, 32), 10).flops() / 1e9, gflop, 1e-9);

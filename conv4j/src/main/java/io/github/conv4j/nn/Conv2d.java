@@ -9,6 +9,7 @@ import io.github.conv4j.binding.Conv4jNative.PoolGeom;
 import io.github.conv4j.binding.Status;
 import io.github.conv4j.tensor.Shape;
 import io.github.conv4j.tensor.Tensor;
+import org.bytedeco.javacpp.FloatPointer;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.IntConsumer;
@@ -161,9 +162,10 @@ public final class Conv2d implements Layer {
         private Tensor x, dy, output, grad;
         private long scratchFloats;   // per worker, for the chunk size of the current call
         private final IntConsumer forwardShard = this::forwardShard, backwardShard = this::backwardShard,
-                splitShard = this::splitShard, pooledShard = this::pooledShard;
+                splitShard = this::splitShard;
         private MaxPool2d.Runtime pool;   // the pooling after this layer, fused into its forward (fusePoolForward); null if none
         private PoolGeom poolGeom;        // the current call's, over the whole batch
+        private boolean pooling;          // the current forward pools its output (a training one with a pool fused)
         private ChannelSplit split;   // one image's forward over the workers, made at the first such call
         private final PackedWeights packed;   // W as the fast forward reads it, kept across calls; null when switched off
         private int packedLayout;             // the current call's: 0 where its forward reads w itself
@@ -242,12 +244,19 @@ public final class Conv2d implements Layer {
 
         private Tensor scratch(int shard) { return workspace.get(shard, scratchFloats); }
 
+        /** One worker's images of the forward: into the output, or pooled into the pooling's output and argmax (fusePoolForward). */
         private void forwardShard(int s) {
             Tensor ws = scratch(s);
             Tensor pw = packedLayout == 0 ? null : packed.packed();   // null: the kernel packs w itself, per call
-            Status.check(Conv4jNative.conv2dForwardPacked(geom, shards.begin(s), shards.end(s), x.pointer(), w.pointer(),
-                    pw == null ? null : pw.pointer(), pw == null ? 0 : pw.size(), packedLayout, b == null ? null : b.pointer(),
-                    output.pointer(), ws == null ? null : ws.pointer(), ws == null ? 0 : ws.size()), name);
+            FloatPointer packedW = pw == null ? null : pw.pointer(), bias = b == null ? null : b.pointer(),
+                    scratch = ws == null ? null : ws.pointer();
+            long packedLen = pw == null ? 0 : pw.size(), scratchLen = ws == null ? 0 : ws.size();
+            int begin = shards.begin(s), end = shards.end(s);
+            Status.check(pooling
+                    ? Conv4jNative.conv2dForwardPool(geom, poolGeom, begin, end, x.pointer(), w.pointer(), packedW, packedLen,
+                            packedLayout, bias, pool.output().pointer(), pool.argmax().pointer(), scratch, scratchLen)
+                    : Conv4jNative.conv2dForwardPacked(geom, begin, end, x.pointer(), w.pointer(), packedW, packedLen,
+                            packedLayout, bias, output.pointer(), scratch, scratchLen), name);
         }
 
         private void backwardShard(int s) {
@@ -257,14 +266,6 @@ public final class Conv2d implements Layer {
                     grad == null ? null : grad.pointer(), hasGrads && !weightFrozen ? g[0].pointer() : null,
                     hasGrads && b != null && !biasFrozen ? g[1].pointer() : null,
                     ws == null ? null : ws.pointer(), ws == null ? 0 : ws.size()), name);
-        }
-
-        private void pooledShard(int s) {
-            Tensor ws = scratch(s);
-            Tensor pw = packedLayout == 0 ? null : packed.packed();
-            Status.check(Conv4jNative.conv2dForwardPool(geom, poolGeom, shards.begin(s), shards.end(s), x.pointer(), w.pointer(),
-                    pw == null ? null : pw.pointer(), pw == null ? 0 : pw.size(), packedLayout, b == null ? null : b.pointer(),
-                    pool.output().pointer(), pool.argmax().pointer(), ws.pointer(), ws.size()), name);
         }
 
         private void splitShard(int s) { split.forward(s, x, workspace.get(s, split.scratchFloats())); }
@@ -294,17 +295,13 @@ public final class Conv2d implements Layer {
             }
             // only a training forward pools here: an evaluation one leaves the pooling its values-only
             // kernel, and a backward after it (an input gradient) reads this layer's written output
-            boolean pooled = pool != null && training;
-            prepare(batch, pooled);
+            pooling = pool != null && training;
+            prepare(batch, pooling);
             packedLayout = packed == null ? 0 : packed.refresh(geom);   // here, before the workers share it
-            if (!pooled) {
-                shards.run(forwardShard, false);
-                return output;
-            }
-            poolGeom = pool.fuseNextForward(batch);
-            shards.run(pooledShard, false);
-            pool.handOnNextForward();
-            return output;   // unwritten: the pooling's output holds the result (fusePoolForward)
+            if (pooling) poolGeom = pool.fuseNextForward(batch);
+            shards.run(forwardShard, false);
+            if (pooling) pool.handOnNextForward();
+            return output;   // when pooling, unwritten: the pooling's output holds the result (fusePoolForward)
         }
 
         @Override public Tensor backward(Tensor gradient, boolean needInputGradient) {
