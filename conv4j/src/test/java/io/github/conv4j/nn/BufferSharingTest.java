@@ -274,16 +274,7 @@ class BufferSharingTest {
             Random r = new Random(8);
             try (Model g = model.get(); Tensor x3 = input(3, -1); Tensor x5 = input(5, -1)) {
                 Runnable step = () -> {
-                    for (Tensor x : List.of(x5, x3)) {
-                        g.zeroGrad();
-                        Tensor y = g.forward(x);
-                        out.add(y.toArray());
-                        try (Tensor dy = Tensor.of(RandomFloats.gaussian(r, y.size()), y.shape().dims())) {
-                            out.add(g.backward(dy, true).toArray());
-                        }
-                        out.add(g.gradients().toArray());
-                        out.add(g.state().toArray());
-                    }
+                    for (Tensor x : List.of(x5, x3)) trainStep(g, x, r, out);
                 };
                 step.run();
                 Tensor y = g.forward(x3);   // (a training forward without its backward: the statistics move in both runs)
@@ -397,18 +388,23 @@ class BufferSharingTest {
                 Random r = new Random(6);
                 for (int n : BATCHES)
                     try (Tensor x = input(n, nanAt)) {
-                        g.zeroGrad();
-                        Tensor y = g.forward(x);
-                        out.add(y.toArray());
-                        try (Tensor dy = Tensor.of(RandomFloats.gaussian(r, y.size()), y.shape().dims())) {
-                            out.add(g.backward(dy, true).toArray());
-                        }
-                        out.add(g.gradients().toArray());
-                        out.add(g.state().toArray());
+                        trainStep(g, x, r, out);
                     }
             }
             return out;
         });
+    }
+
+    /** One step on {@code x} with a random output gradient from {@code r}: its output, input gradient, parameter gradients and state added to {@code out}. */
+    private static void trainStep(Model g, Tensor x, Random r, List<float[]> out) {
+        g.zeroGrad();
+        Tensor y = g.forward(x);
+        out.add(y.toArray());
+        try (Tensor dy = Tensor.of(RandomFloats.gaussian(r, y.size()), y.shape().dims())) {
+            out.add(g.backward(dy, true).toArray());
+        }
+        out.add(g.gradients().toArray());
+        out.add(g.state().toArray());
     }
 
     /**
