@@ -56,11 +56,9 @@ public final class MaxPool2d extends WindowPool {
      * op's next forward only hands them on. The backward is this op's either way.
      */
     final class Runtime extends NativeBatchOp {
-        private final Shape sample;
         private final PoolGeom geom;
         private final int channels;
         private final long tapsPerImage;
-        private final Shape outSample;
         private final BatchShards shards = new BatchShards(List.of());
         private IntTensor argmax;
         private Tensor x, out, dy, g;   // the current pass's, read by the shards
@@ -71,13 +69,11 @@ public final class MaxPool2d extends WindowPool {
 
         Runtime(String name, Shape sample, Shape outSample) {
             super(name, sample, outSample);
-            this.sample = sample;
             // The kernels see the batch as N·C one-channel planes, so that the workers split planes,
             // not images: a batch of one still runs on every worker.
             geom = win.geometry(name, sample).c(1);
             channels = sample.dim(0);
             tapsPerImage = flops(sample);
-            this.outSample = outSample;
             forwardShard = s -> Status.check(Conv4jNative.maxPool2dForward(geom, shards.begin(s), shards.end(s),
                     x.pointer(), out.pointer(), argmax.pointer()), name);
             // An evaluation forward writes the values only (AlexNet's inference: no argmax stores,
@@ -94,7 +90,7 @@ public final class MaxPool2d extends WindowPool {
         }
 
         /** The per-image input this pooling takes (C×H×W): what a convolution fused before it must output. */
-        Shape sampleInput() { return sample; }
+        Shape sampleInput() { return inputGradientBuffer().sample(); }
 
         /**
          * For the convolution fused before this op: readies the output and argmax of a batch of
@@ -139,7 +135,7 @@ public final class MaxPool2d extends WindowPool {
 
         /** The argmax buffer grown to batch {@code n}. */
         private void growArgmax(int n) {
-            long outputs = n * outSample.size();
+            long outputs = n * outputBuffer().sample().size();
             if (argmax == null || argmax.size() < outputs) {
                 freeArgmax();
                 argmax = new IntTensor(outputs);
